@@ -1,0 +1,57 @@
+# The two set-up commands: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate demo worker lint check bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# Set up everything, then serve the site on http://$(HOST):$(PORT) with a Celery worker (and its
+# beat scheduler) beside it. Ctrl-C stops both.
+run: demo
+	@$(PY) manage.py demo_logins
+	@$(VENV)/bin/celery -A ourplace worker -B --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
+	worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	echo "Celery worker started (log: var/celery.log)"; \
+	echo "Our Place is at http://$(HOST):$(PORT)/  (Ctrl-C stops the site and the worker)"; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(VENV)/bin/celery -A ourplace worker -B --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# The whole suite. Uses SQLite and the filesystem broker unless DATABASE_URL / REDIS_URL are set.
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/broker var/private staticfiles

@@ -1,0 +1,95 @@
+"""Users, their role, and who belongs to which organisation or looks after which areas."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    FUNDER_OFFICER = "funder_officer", "Funder officer"
+    RELATIONSHIP_MANAGER = "relationship_manager", "Relationship manager"
+    LEAD_ORGANISATION = "lead_organisation", "Lead organisation user"
+    ADMIN = "admin", "Admin"
+
+
+STAFF_ROLES = {
+    Role.PROGRAMME_MANAGER,
+    Role.FUNDER_OFFICER,
+    Role.RELATIONSHIP_MANAGER,
+    Role.ADMIN,
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.LEAD_ORGANISATION)
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_programme_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class OrganisationMembership(models.Model):
+    """A lead organisation user belongs to one or more organisations and sees the areas they lead."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_primary_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"
+
+
+class AreaAssignment(models.Model):
+    """A relationship manager looks after an area from a date; reassignment ends the current row
+    and starts another, so the history is kept."""
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="assignments"
+    )
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="area_assignments")
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["area", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_relationship_manager_per_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} looks after {self.area.reference}"
+
+    @property
+    def is_current(self):
+        return self.ended_on is None

@@ -1,0 +1,146 @@
+"""Role checks as plain functions, used by views, services and templates alike.
+
+Checks that can be refused return ``(allowed, reason)``; the reason is shown to the user.
+Objects outside a user's scope are not "forbidden" but absent: views answer 404 for them, so a lead
+organisation user cannot even learn that another area exists.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Role
+
+Decision = tuple[bool, str]
+
+
+def require(decision: Decision) -> None:
+    """Raise PermissionDenied with the decision's reason unless it allows the action. Services
+    call it with a permission function's result: `require(can_view_area(user, area))`."""
+    allowed, reason = decision
+    if not allowed:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(reason)
+
+
+def _role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def is_programme_manager(user) -> bool:
+    return _role(user) == Role.PROGRAMME_MANAGER
+
+
+def is_funder_officer(user) -> bool:
+    return _role(user) == Role.FUNDER_OFFICER
+
+
+def is_relationship_manager(user) -> bool:
+    return _role(user) == Role.RELATIONSHIP_MANAGER
+
+
+def is_lead_organisation_user(user) -> bool:
+    return _role(user) == Role.LEAD_ORGANISATION
+
+
+def is_admin(user) -> bool:
+    return _role(user) == Role.ADMIN or bool(getattr(user, "is_superuser", False))
+
+
+def is_programme_staff(user) -> bool:
+    """The charity's and the department's people: they see every area."""
+    return _role(user) in (
+        Role.PROGRAMME_MANAGER,
+        Role.FUNDER_OFFICER,
+        Role.RELATIONSHIP_MANAGER,
+        Role.ADMIN,
+    ) or is_admin(user)
+
+
+def is_manager_or_admin(user) -> bool:
+    return is_programme_manager(user) or is_admin(user)
+
+
+def areas_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Every area for programme staff; for a lead organisation user, the areas their organisations
+    lead; nothing for anyone else."""
+    from programmes.models import Area
+
+    qs = queryset if queryset is not None else Area.objects.all()
+    if is_programme_staff(user):
+        return qs
+    if is_lead_organisation_user(user):
+        return qs.filter(lead_organisation__memberships__user=user).distinct()
+    return qs.none()
+
+
+def organisations_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
+    from programmes.models import Organisation
+
+    qs = queryset if queryset is not None else Organisation.objects.all()
+    if is_manager_or_admin(user):
+        return qs
+    if is_lead_organisation_user(user):
+        return qs.filter(memberships__user=user)
+    return qs.none()
+
+
+def can_view_area(user, area) -> Decision:
+    if is_programme_staff(user):
+        return True, ""
+    if is_lead_organisation_user(user) and user_belongs_to(user, area.lead_organisation_id):
+        return True, ""
+    return False, "You can only see areas your organisation leads."
+
+
+def can_edit_area_partners(user, area) -> Decision:
+    if is_manager_or_admin(user):
+        return True, ""
+    if is_lead_organisation_user(user) and user_belongs_to(user, area.lead_organisation_id):
+        return True, ""
+    return False, "Only the area's lead organisation or a programme manager can change partners."
+
+
+def can_edit_organisation(user, organisation) -> Decision:
+    if is_manager_or_admin(user):
+        return True, ""
+    if is_lead_organisation_user(user) and user_belongs_to(user, organisation.pk):
+        return True, ""
+    return False, "Only members of this organisation or a programme manager can edit it."
+
+
+def can_view_organisation(user, organisation) -> Decision:
+    if is_programme_staff(user):
+        return True, ""
+    if is_lead_organisation_user(user):
+        if user_belongs_to(user, organisation.pk):
+            return True, ""
+        # A lead organisation user may see organisations that partner their own areas.
+        if organisation.partnerships.filter(
+            area__lead_organisation__memberships__user=user
+        ).exists():
+            return True, ""
+    return False, "You can only see your own organisation and your areas' partners."
+
+
+def user_belongs_to(user, organisation_id) -> bool:
+    cache = getattr(user, "_organisation_ids", None)
+    if cache is None:
+        cache = set(user.memberships.values_list("organisation_id", flat=True))
+        user._organisation_ids = cache
+    return organisation_id in cache
+
+
+def organisations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    from programmes.models import Organisation
+
+    qs = queryset if queryset is not None else Organisation.objects.all()
+    if is_programme_staff(user):
+        return qs
+    if is_lead_organisation_user(user):
+        return qs.filter(
+            Q(memberships__user=user)
+            | Q(partnerships__area__lead_organisation__memberships__user=user)
+        ).distinct()
+    return qs.none()

@@ -1,0 +1,108 @@
+"""Reads for the application and stage-gate pages, shaped for a fixed number of queries."""
+
+from django.db.models import Avg, Count, Prefetch, QuerySet
+
+from programmes.models import Round
+
+from . import permissions as app_perms
+from .models import (
+    Application,
+    ApplicationStatus,
+    ApplicationTheme,
+    AssessmentCriterion,
+    AssessmentScore,
+    GateApplication,
+    GateStatus,
+    RoundAssessmentSettings,
+)
+
+
+def assessment_settings_for(round: Round) -> RoundAssessmentSettings:
+    """The round's score scale; the default 0 to 5 when none has been set."""
+    found = RoundAssessmentSettings.objects.filter(round=round).first()
+    return found or RoundAssessmentSettings(round=round)
+
+
+def open_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(status=Round.Status.OPEN).order_by("closes_on")
+
+
+def application_list(*, user) -> QuerySet[Application]:
+    return (
+        app_perms.applications_visible_to(user)
+        .select_related("round", "organisation", "applicant", "area")
+        .prefetch_related(
+            Prefetch(
+                "application_themes",
+                queryset=ApplicationTheme.objects.select_related("theme").order_by("position"),
+            )
+        )
+        .annotate(average_score=Avg("scores__score"), score_count=Count("scores", distinct=True))
+    )
+
+
+def application_detail(*, user, pk) -> Application | None:
+    return (
+        application_list(user=user)
+        .prefetch_related(
+            "partners",
+            Prefetch(
+                "scores",
+                queryset=AssessmentScore.objects.select_related("criterion", "assessor"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def status_counts(queryset) -> dict[str, int]:
+    """How many applications in each status, for the queue's badges (one query)."""
+    rows = queryset.order_by().values("status").annotate(n=Count("id", distinct=True))
+    counts = {s.value: 0 for s in ApplicationStatus}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def criteria_for(round: Round) -> list[AssessmentCriterion]:
+    return list(AssessmentCriterion.objects.filter(round=round).order_by("order", "name"))
+
+
+def weighted_score(application: Application, criteria) -> float | None:
+    """Weighted mean of each criterion's mean score, or None until every criterion is scored."""
+    by_criterion = {}
+    for s in application.scores.all():
+        by_criterion.setdefault(s.criterion_id, []).append(s.score)
+    if not criteria or any(c.pk not in by_criterion for c in criteria):
+        return None
+    total_weight = sum(float(c.weight) for c in criteria)
+    return (
+        sum(float(c.weight) * sum(by_criterion[c.pk]) / len(by_criterion[c.pk]) for c in criteria)
+        / total_weight
+    )
+
+
+def gate_list(*, user) -> QuerySet[GateApplication]:
+    return app_perms.gates_visible_to(user).select_related(
+        "area", "area__lead_organisation", "area__round", "milestone", "decided_by"
+    )
+
+
+def gates_for_area(area) -> QuerySet[GateApplication]:
+    return GateApplication.objects.filter(area=area).select_related("milestone", "decided_by")
+
+
+def area_requires_cba(area) -> bool:
+    """Was the area told at its Getting Going gate to produce a cost benefit analysis?"""
+    return GateApplication.objects.filter(
+        area=area, status=GateStatus.APPROVED, cba_required=True
+    ).exists()
+
+
+def gate_counts(queryset) -> dict[str, int]:
+    rows = queryset.order_by().values("status").annotate(n=Count("id"))
+    counts = {s.value: 0 for s in GateStatus}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts

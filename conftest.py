@@ -1,0 +1,73 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from accounts.tests.factories import MembershipFactory, UserFactory
+from programmes.reference import themes_seed
+from programmes.tests.factories import AreaFactory
+
+
+@pytest.fixture(autouse=True)
+def _standard_themes(request):
+    """Themes are reference data seeded by a migration. A transactional test empties every table
+    when it ends, so put them back for any later test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("transactional_db" if _wants_transaction(request, marker) else "db")
+        themes_seed()
+
+
+def _wants_transaction(request, marker) -> bool:
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        return True
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture
+def programme_manager(db):
+    return UserFactory(username="pm", programme_manager=True)
+
+
+@pytest.fixture
+def funder_officer(db):
+    return UserFactory(username="funder", funder_officer=True)
+
+
+@pytest.fixture
+def relationship_manager(db):
+    return UserFactory(username="rm", relationship_manager=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", admin=True)
+
+
+@pytest.fixture
+def area(db):
+    return AreaFactory()
+
+
+@pytest.fixture
+def lead_user(db, area):
+    """A lead organisation user who belongs to `area`'s lead organisation."""
+    user = UserFactory(username="lead")
+    MembershipFactory(user=user, organisation=area.lead_organisation)
+    return user
+
+
+@pytest.fixture
+def other_area(db):
+    return AreaFactory()
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as the given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

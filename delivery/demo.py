@@ -1,0 +1,276 @@
+"""Demo delivery records for areas in implementation or Making it Happen: return schedules with a
+mix of submitted, due and overdue returns (with obstacles and enablers), funding secured against
+the planned resourcing lines (some more, some less, some none), CBA outturn for areas with a CBA,
+and match-funding commitments in every state for Making it Happen areas.
+
+Everything goes through the services, as the demo lead user for their own areas and as the demo
+programme manager for the others. Safe to run again: nothing is done once any demo area has a
+funding record or a submitted return.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from activity.models import ActivityEntry
+from plans.models import CostBenefitAnalysis, ResourcingLine
+from programmes.models import AreaStage, AreaStatus
+
+from . import services
+from .comparisons import add_months
+from .models import (
+    Arrangement,
+    BodyType,
+    Factor,
+    FactorKind,
+    FundingRecord,
+    ProgressReturn,
+    ProgressStatus,
+    ReturnStatus,
+)
+
+STATUSES = [
+    ProgressStatus.ON_SCHEDULE,
+    ProgressStatus.BEHIND,
+    ProgressStatus.AHEAD,
+    ProgressStatus.ON_SCHEDULE,
+    ProgressStatus.NOT_STARTED,
+]
+OBSTACLES = [
+    [Factor.STAFF_SKILLS, Factor.FUNDING_SECURED],
+    [Factor.STATUTORY_PARTNERS],
+    [Factor.MANAGEMENT, Factor.OTHER],
+]
+ENABLERS = [
+    [Factor.RESIDENTS, Factor.LEADERSHIP],
+    [Factor.STATUTORY_PARTNERS, Factor.GOVERNANCE],
+    [Factor.VCS_PARTNERS, Factor.PLAN_STRENGTH, Factor.OTHER],
+]
+ACHIEVEMENTS = [
+    "The partnership board met every month; the link worker is in post and taking referrals.",
+    "Ran 12 drop-in sessions; the council agreed to share its referral data.",
+    "Recruited eight volunteer mentors; first work tasters with two local employers.",
+]
+FUNDERS = {
+    "la_mainstream": ("Leeds City Council", Arrangement.ALIGNED),
+    "la_other": ("Leeds City Council", Arrangement.NONE),
+    "statutory_pooled": ("NHS West Yorkshire ICB", Arrangement.POOLED),
+    "statutory_other": ("West Yorkshire Police", Arrangement.NONE),
+    "commissioned": ("Adult social care commissioning", Arrangement.NONE),
+    "external_grants": ("National Lottery Community Fund", Arrangement.NONE),
+    "programme": ("Our Place programme", Arrangement.NONE),
+    "in_kind": ("Residents' association", Arrangement.NONE),
+}
+# Secured as a share of planned, by line: more, as planned, less, none.
+SHARES = [Decimal("1.25"), Decimal("1"), Decimal("0.6"), None]
+COMMITMENTS = [
+    ("Leeds City Council", BodyType.LOCAL_AUTHORITY, Decimal("40000"), "received"),
+    ("NHS West Yorkshire ICB", BodyType.NHS, Decimal("25000"), "confirmed"),
+    ("West Yorkshire Police", BodyType.POLICE, Decimal("8000"), "committed"),
+    ("Leeds Federated Housing", BodyType.OTHER_PUBLIC, Decimal("5000"), "withdrawn"),
+]
+
+
+def _factors(status, index):
+    if status in (ProgressStatus.BEHIND, ProgressStatus.NOT_STARTED):
+        kind, chosen = FactorKind.OBSTACLE, OBSTACLES[index % len(OBSTACLES)]
+    else:
+        kind, chosen = FactorKind.ENABLER, ENABLERS[index % len(ENABLERS)]
+    other = (
+        "Delays in data-sharing agreements"
+        if kind == FactorKind.OBSTACLE
+        else "A local councillor championing the work"
+    )
+    return [
+        {"factor": f, "kind": kind, "other_text": other if f == Factor.OTHER else ""}
+        for f in chosen
+    ]
+
+
+def _moved_to_implementation_on(area):
+    """programmes.demo moves demo areas to implementation long before plans.demo backdates their
+    sign-offs, so the demo schedules returns from that move."""
+    entry = (
+        ActivityEntry.objects.filter(
+            area=area, verb="area.moved", summary__icontains="implementation"
+        )
+        .order_by("occurred_at")
+        .first()
+    )
+    return timezone.localdate(entry.occurred_at) if entry else None
+
+
+def _returns(area, index, actor, today):
+    starts_on = _moved_to_implementation_on(area) or today
+    months = area.round.return_interval_months
+    if index % 2 == 0 and add_months(starts_on, months) > today:
+        # A recently signed-off area: start it one period and ten days ago, so its first return
+        # is due (not yet overdue) and the list shows every state.
+        starts_on = add_months(today - datetime.timedelta(days=10), -months)
+    returns = services.returns_schedule(area=area, starts_on=starts_on)
+    ended = [r for r in returns if r.period_end < today]
+    # Leave the latest one or two unsent so the list has due and overdue returns.
+    keep_open = index % 3
+    to_submit = ended[: len(ended) - keep_open] if keep_open else ended
+    for n, r in enumerate(to_submit):
+        status = STATUSES[(index + n) % len(STATUSES)]
+        services.return_save(
+            progress_return=r,
+            user=actor,
+            progress_status=status,
+            milestones_met="Quarterly review held; actions agreed with partners.",
+            achievements=ACHIEVEMENTS[(index + n) % len(ACHIEVEMENTS)],
+            steering_group_meeting=n > 0 or index % 2 == 0,
+            mainstream_resources=(index + n) % 3 != 0,
+            paid_staff=n > 0,
+            service_users_reached=20 + 15 * n + index,
+            factors=_factors(status, index + n),
+        )
+        services.return_submit(progress_return=r, user=actor, today=today)
+        # Most returns arrive within the window; every fourth one a little late.
+        sent = r.period_end + datetime.timedelta(days=40 if (index + n) % 4 == 3 else 18)
+        ProgressReturn.objects.filter(pk=r.pk).update(
+            submitted_at=timezone.make_aware(
+                datetime.datetime.combine(min(sent, today), datetime.time(10, 30))
+            )
+        )
+    # One draft half filled in, so the form has something in it.
+    open_ones = [r for r in ended if r.status == ReturnStatus.DRAFT and r not in to_submit]
+    if open_ones and index % 2 == 0:
+        services.return_save(
+            progress_return=open_ones[-1],
+            user=actor,
+            progress_status=ProgressStatus.BEHIND,
+            achievements="Started the second cohort of volunteers.",
+            factors=_factors(ProgressStatus.BEHIND, index),
+        )
+
+
+def _funding(area, index, actor):
+    lines = list(ResourcingLine.objects.filter(plan__area=area).order_by("year", "source"))
+    for n, line in enumerate(lines):
+        share = SHARES[(index + n) % len(SHARES)]
+        if share is None:
+            continue
+        funder, arrangement = FUNDERS.get(line.source, ("Local funder", Arrangement.NONE))
+        services.funding_record_save(
+            area=area,
+            user=actor,
+            source=line.source,
+            year=line.year,
+            amount=(line.planned_amount * share).quantize(Decimal("0.01")),
+            funder_name=funder,
+            arrangement=arrangement,
+            notes="Letter of award on file." if n % 2 == 0 else "",
+        )
+    if lines and index % 3 == 0:
+        # Money the plan did not expect.
+        services.funding_record_save(
+            area=area,
+            user=actor,
+            source="external_grants",
+            year=lines[0].year,
+            amount=Decimal("4500"),
+            funder_name="Community Foundation for Leeds",
+            notes="Small grant for the volunteer programme.",
+        )
+
+
+def _outturn(area, index, actor, cba):
+    for n, cost in enumerate(cba.costs.filter(year__lte=1)):
+        factor = [Decimal("1.1"), Decimal("0.95"), Decimal("1.3")][(index + n) % 3]
+        services.outturn_line_save(
+            area=area,
+            user=actor,
+            kind="cost",
+            cost_line=cost,
+            actual_amount=(cost.amount * factor).quantize(Decimal("0.01")),
+        )
+    for n, benefit in enumerate(cba.benefits.filter(year__lte=1)):
+        factor = [Decimal("0.7"), Decimal("1.05"), Decimal("0.85")][(index + n) % 3]
+        services.outturn_line_save(
+            area=area,
+            user=actor,
+            kind="benefit",
+            benefit_line=benefit,
+            actual_amount=(benefit.amount * factor).quantize(Decimal("0.01")),
+            notes="From partners' quarterly data." if n == 0 else "",
+        )
+    if index % 2 == 0:
+        services.outturn_line_save(
+            area=area,
+            user=actor,
+            kind="cost",
+            year=1,
+            description="Venue hire after the community centre closed for repairs",
+            actual_amount=Decimal("2400"),
+        )
+
+
+def _making_it_happen(area, actor, pm, today):
+    services.mih_application_save(
+        area=area,
+        user=actor,
+        sustainability_plan="The council will commission the link-worker service from the "
+        "second year, paid from its early help budget; the NHS pays for the drop-in sessions "
+        "through its community services contract. Match funding below covers the first two "
+        "years while the contracts are let.",
+    )
+    for n, (body, body_type, amount, state) in enumerate(COMMITMENTS):
+        commitment = services.commitment_add(
+            area=area,
+            user=actor,
+            public_body=body,
+            body_type=body_type,
+            amount=amount,
+            expected_payment_on=today + datetime.timedelta(days=365 - 120 * n),
+        )
+        if state in ("confirmed", "received"):
+            services.commitment_confirm(commitment=commitment, user=pm)
+        if state == "received":
+            services.commitment_receive(
+                commitment=commitment,
+                user=actor,
+                received_on=today - datetime.timedelta(days=20),
+                received_amount=amount,
+            )
+        if state == "withdrawn":
+            services.commitment_withdraw(
+                commitment=commitment,
+                user=actor,
+                reason="The housing association's board did not approve the spend this year.",
+            )
+
+
+def load(ctx=None):
+    if ctx is None or not ctx.areas:
+        return ctx
+    areas = [
+        a
+        for a in ctx.areas
+        if a.stage in (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN)
+        and a.status == AreaStatus.ACTIVE
+    ]
+    if not areas:
+        return ctx
+    if (
+        FundingRecord.objects.filter(area__in=areas).exists()
+        or ProgressReturn.objects.filter(area__in=areas, status=ReturnStatus.SUBMITTED).exists()
+    ):
+        return ctx
+    pm, lead = ctx.users["pm"], ctx.users["lead"]
+    lead_org_ids = set(lead.memberships.values_list("organisation_id", flat=True))
+    today = timezone.localdate()
+    cbas = {c.area_id: c for c in CostBenefitAnalysis.objects.filter(area__in=areas)}
+    for index, area in enumerate(areas):
+        area.refresh_from_db()
+        actor = lead if area.lead_organisation_id in lead_org_ids else pm
+        _returns(area, index, actor, today)
+        _funding(area, index, actor)
+        if area.pk in cbas:
+            _outturn(area, index, actor, cbas[area.pk])
+        if area.stage == AreaStage.MAKING_IT_HAPPEN:
+            _making_it_happen(area, actor, pm, today)
+    ctx.created = True
+    return ctx

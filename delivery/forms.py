@@ -1,0 +1,221 @@
+from django import forms
+from django.utils import timezone
+
+from .models import (
+    Factor,
+    FactorKind,
+    FundingRecord,
+    LineKind,
+    MatchFundingCommitment,
+    ProgressStatus,
+)
+
+FACTOR_CHOICES = [(f.value, f.label) for f in Factor if f != Factor.OTHER]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReturnForm(forms.Form):
+    progress_status = forms.ChoiceField(
+        label="How is the work going against your operational plan?",
+        choices=[("", "Not said yet"), *ProgressStatus.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="You can save a draft without this; it is needed to submit.",
+    )
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles (if you are behind or have not started)",
+        choices=FACTOR_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_obstacle = forms.CharField(label="Other obstacle", max_length=300, required=False)
+    enablers = forms.MultipleChoiceField(
+        label="Enablers (if you are on schedule or ahead)",
+        choices=FACTOR_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_enabler = forms.CharField(label="Other enabler", max_length=300, required=False)
+    milestones_met = forms.CharField(
+        label="Milestones met this period", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    achievements = forms.CharField(
+        label="Main achievements", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    steering_group_meeting = forms.BooleanField(
+        label="A steering group or partnership board meets regularly", required=False
+    )
+    mainstream_resources = forms.BooleanField(
+        label="Mainstream resources are in place", required=False
+    )
+    paid_staff = forms.BooleanField(label="Paid staff are in place", required=False)
+    service_users_reached = forms.IntegerField(
+        label="Service users reached this period", min_value=0, initial=0
+    )
+
+    @classmethod
+    def initial_for(cls, progress_return):
+        factors = list(progress_return.factors.all())
+        initial = {
+            name: getattr(progress_return, name)
+            for name in (
+                "progress_status",
+                "milestones_met",
+                "achievements",
+                "steering_group_meeting",
+                "mainstream_resources",
+                "paid_staff",
+                "service_users_reached",
+            )
+        }
+        for kind, field, other in (
+            (FactorKind.OBSTACLE, "obstacles", "other_obstacle"),
+            (FactorKind.ENABLER, "enablers", "other_enabler"),
+        ):
+            initial[field] = [f.factor for f in factors if f.kind == kind and f.factor != "other"]
+            initial[other] = next(
+                (f.other_text for f in factors if f.kind == kind and f.factor == "other"), ""
+            )
+        return initial
+
+    def factors(self) -> list[dict]:
+        data = self.cleaned_data
+        chosen = []
+        for kind, field, other in (
+            (FactorKind.OBSTACLE, "obstacles", "other_obstacle"),
+            (FactorKind.ENABLER, "enablers", "other_enabler"),
+        ):
+            chosen += [{"factor": f, "kind": kind, "other_text": ""} for f in data[field]]
+            if data[other].strip():
+                chosen.append({"factor": Factor.OTHER, "kind": kind, "other_text": data[other]})
+        return chosen
+
+    def service_kwargs(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k in _RETURN_KEYS}
+        return {**data, "factors": self.factors()}
+
+
+_RETURN_KEYS = {
+    "progress_status",
+    "milestones_met",
+    "achievements",
+    "steering_group_meeting",
+    "mainstream_resources",
+    "paid_staff",
+    "service_users_reached",
+}
+
+
+class FundingRecordForm(forms.ModelForm):
+    class Meta:
+        model = FundingRecord
+        fields = ["source", "year", "arrangement", "amount", "funder_name", "notes"]
+        widgets = {"notes": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs.update({"step": "0.01", "min": "0"})
+        if not self.instance.pk and not self.is_bound:
+            today = timezone.localdate()
+            self.initial.setdefault("year", today.year if today.month >= 4 else today.year - 1)
+
+
+class OutturnForm(forms.Form):
+    forecast_line = forms.ChoiceField(
+        label="Forecast line",
+        required=False,
+        help_text="Leave on 'Not in the analysis' for a cost or benefit the CBA did not foresee.",
+    )
+    kind = forms.ChoiceField(
+        label="Cost or benefit (when not in the analysis)",
+        choices=LineKind.choices,
+        initial=LineKind.COST,
+    )
+    year = forms.IntegerField(
+        min_value=0, required=False, help_text="0 is the first year; taken from the forecast line."
+    )
+    description = forms.CharField(max_length=300, required=False)
+    actual_amount = forms.DecimalField(
+        label="Actual amount (£)", max_digits=12, decimal_places=2, min_value=0
+    )
+    notes = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, cba, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cost_lines = {str(c.pk): c for c in cba.costs.all()}
+        self.benefit_lines = {str(b.pk): b for b in cba.benefits.all()}
+        self.fields["forecast_line"].choices = [
+            ("", "Not in the analysis"),
+            (
+                "Costs",
+                [
+                    (f"cost:{pk}", f"Year {c.year}: {c.description} (£{c.amount:,.2f})")
+                    for pk, c in self.cost_lines.items()
+                ],
+            ),
+            (
+                "Benefits",
+                [
+                    (f"benefit:{pk}", f"Year {b.year}: {b.description} (£{b.amount:,.2f})")
+                    for pk, b in self.benefit_lines.items()
+                ],
+            ),
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kind, _, pk = (data.get("forecast_line") or "").partition(":")
+        cost_line = self.cost_lines.get(pk) if kind == "cost" else None
+        benefit_line = self.benefit_lines.get(pk) if kind == "benefit" else None
+        return {
+            "kind": kind or data["kind"],
+            "cost_line": cost_line,
+            "benefit_line": benefit_line,
+            "year": data.get("year"),
+            "description": data.get("description") or "",
+            "actual_amount": data["actual_amount"],
+            "notes": data.get("notes") or "",
+        }
+
+    @staticmethod
+    def initial_for(line):
+        forecast = ""
+        if line.cost_line_id:
+            forecast = f"cost:{line.cost_line_id}"
+        elif line.benefit_line_id:
+            forecast = f"benefit:{line.benefit_line_id}"
+        return {
+            "forecast_line": forecast,
+            "kind": line.kind,
+            "year": line.year,
+            "description": line.description,
+            "actual_amount": line.actual_amount,
+            "notes": line.notes,
+        }
+
+
+class SustainabilityForm(forms.Form):
+    sustainability_plan = forms.CharField(
+        label="Sustainability plan",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="How you will scale up and pay for the work once the programme's money ends: "
+        "which services will commission it, and what the match funding pays for.",
+    )
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = MatchFundingCommitment
+        fields = ["public_body", "body_type", "amount", "expected_payment_on"]
+        widgets = {"expected_payment_on": DATE}
+
+
+class ReceiveForm(forms.Form):
+    received_on = forms.DateField(label="Received on", widget=DATE)
+    received_amount = forms.DecimalField(
+        label="Amount received (£)", max_digits=12, decimal_places=2, min_value=0
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Why was it withdrawn?", max_length=500)

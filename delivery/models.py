@@ -1,0 +1,408 @@
+"""After sign-off: progress returns on the round's schedule, funding secured by source, CBA outturn
+against the forecast, and the Making it Happen application with its match-funding commitments.
+
+Status fields are written only by the services in ``delivery/services.py``.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from plans.models import FundingSource
+from programmes.models import MONEY
+
+User = settings.AUTH_USER_MODEL
+
+
+# Progress returns -------------------------------------------------------------------------------
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class ProgressStatus(models.TextChoices):
+    AHEAD = "ahead", "Ahead of schedule"
+    ON_SCHEDULE = "on_schedule", "On schedule"
+    BEHIND = "behind", "Behind schedule"
+    NOT_STARTED = "not_started", "Not started"
+
+
+# Areas that are behind (or have not started) explain it with obstacles; areas on schedule or
+# ahead with enablers.
+OBSTACLE_STATUSES = {ProgressStatus.BEHIND, ProgressStatus.NOT_STARTED}
+ENABLER_STATUSES = {ProgressStatus.AHEAD, ProgressStatus.ON_SCHEDULE}
+
+
+class Factor(models.TextChoices):
+    """The evaluation's list of factors, chosen as obstacles or enablers."""
+
+    STAFF_SKILLS = "staff_skills", "Availability of staff skills and resources"
+    FUNDING_SECURED = "funding_secured", "Amount of external or pooled funding secured"
+    MANAGEMENT = "management", "Availability of dedicated management or co-ordination"
+    STATUTORY_PARTNERS = "statutory_partners", "Commitment of statutory partners"
+    RESIDENTS = "residents", "Commitment of residents and volunteers"
+    VCS_PARTNERS = "vcs_partners", "Commitment of voluntary and community sector partners"
+    GOVERNANCE = "governance", "Governance and accountability arrangements"
+    PLAN_STRENGTH = "plan_strength", "Strength of the operational plan or business case"
+    LEADERSHIP = "leadership", "Leadership from the lead organisation"
+    OTHER = "other", "Other (free text)"
+
+
+class FactorKind(models.TextChoices):
+    OBSTACLE = "obstacle", "Obstacle"
+    ENABLER = "enabler", "Enabler"
+
+
+class ProgressReturn(models.Model):
+    """One return for one period of an area's implementation. Rows are created by
+    ``returns_schedule``; the area fills them in and submits them."""
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="progress_returns"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT, editable=False
+    )
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    progress_status = models.CharField(
+        "progress against the plan", max_length=20, choices=ProgressStatus.choices, blank=True
+    )
+    milestones_met = models.TextField("milestones met this period", blank=True)
+    achievements = models.TextField("main achievements", blank=True)
+    steering_group_meeting = models.BooleanField(
+        "a steering group or partnership board meets regularly", default=False
+    )
+    mainstream_resources = models.BooleanField("mainstream resources are in place", default=False)
+    paid_staff = models.BooleanField("paid staff are in place", default=False)
+    service_users_reached = models.PositiveIntegerField(
+        "service users reached this period", default=0
+    )
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    # Set by the daily job the first time the return is seen overdue, so it tells people once.
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "period_start"], name="return_once_per_period"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="return_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("period_end")), name="return_due_after_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ReturnStatus]), name="return_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReturnStatus.DRAFT)
+                | (Q(submitted_at__isnull=False) & ~Q(progress_status="")),
+                name="return_submitted_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(service_users_reached__gte=0), name="return_users_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.area.reference} return {self.period_label}"
+
+    @property
+    def period_label(self):
+        return f"{self.period_start:%-d %b %Y} to {self.period_end:%-d %b %Y}"
+
+    @property
+    def is_submitted(self):
+        return self.status == ReturnStatus.SUBMITTED
+
+    def state_on(self, today) -> str:
+        """submitted, overdue (past the due date), due (period over, within the window) or
+        upcoming (the period has not ended yet)."""
+        if self.status == ReturnStatus.SUBMITTED:
+            return "submitted"
+        if today > self.due_on:
+            return "overdue"
+        if today > self.period_end:
+            return "due"
+        return "upcoming"
+
+
+class ReturnFactor(models.Model):
+    progress_return = models.ForeignKey(
+        ProgressReturn, on_delete=models.CASCADE, related_name="factors"
+    )
+    factor = models.CharField(max_length=30, choices=Factor.choices)
+    kind = models.CharField(max_length=10, choices=FactorKind.choices)
+    other_text = models.CharField("other (describe)", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["progress_return", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress_return", "factor"], name="return_factor_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(factor=Factor.OTHER) | ~Q(other_text=""),
+                name="return_factor_other_has_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(factor__in=[c.value for c in Factor]), name="return_factor_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[c.value for c in FactorKind]),
+                name="return_factor_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        if self.factor == Factor.OTHER:
+            return f"Other: {self.other_text}"
+        return self.get_factor_display()
+
+
+# Funding secured --------------------------------------------------------------------------------
+
+
+class Arrangement(models.TextChoices):
+    ALIGNED = "aligned", "Aligned"
+    POOLED = "pooled", "Pooled"
+    DEVOLVED = "devolved", "Devolved"
+    NONE = "none", "None (not a shared budget)"
+
+
+class FundingRecord(models.Model):
+    """Money actually secured for the area, by the same sources the plan's resourcing lines use."""
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="funding_records"
+    )
+    source = models.CharField(max_length=30, choices=FundingSource.choices)
+    year = models.PositiveSmallIntegerField(
+        "financial year starting",
+        help_text="The calendar year in which the financial year starts, e.g. 2027 for 2027/28.",
+    )
+    arrangement = models.CharField(
+        "budget arrangement", max_length=20, choices=Arrangement.choices, default=Arrangement.NONE
+    )
+    amount = models.DecimalField("amount secured", **MONEY, validators=[MinValueValidator(0)])
+    funder_name = models.CharField("funder", max_length=200)
+    notes = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area", "year", "source", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="funding_year_sensible"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[c.value for c in FundingSource]),
+                name="funding_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrangement__in=[c.value for c in Arrangement]),
+                name="funding_arrangement_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.year_label}: {self.funder_name}"
+
+    @property
+    def year_label(self):
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+
+# CBA outturn ------------------------------------------------------------------------------------
+
+
+class LineKind(models.TextChoices):
+    COST = "cost", "Cost"
+    BENEFIT = "benefit", "Benefit"
+
+
+class CbaOutturnLine(models.Model):
+    """What a cost or benefit actually came to. Linked to the forecast line it answers, or to
+    none for a cost or benefit the CBA did not foresee."""
+
+    area = models.ForeignKey(
+        "programmes.Area", on_delete=models.CASCADE, related_name="cba_outturn_lines"
+    )
+    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    cost_line = models.OneToOneField(
+        "plans.CostLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outturn",
+        verbose_name="forecast cost line",
+    )
+    benefit_line = models.OneToOneField(
+        "plans.BenefitLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outturn",
+        verbose_name="forecast benefit line",
+    )
+    year = models.PositiveSmallIntegerField(help_text="0 is the first year, as in the CBA.")
+    description = models.CharField(max_length=300, blank=True)
+    actual_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    notes = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area", "kind", "year", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[c.value for c in LineKind]), name="outturn_kind_valid"
+            ),
+            # A cost outturn may only point at a cost line, a benefit outturn at a benefit line;
+            # never both.
+            models.CheckConstraint(
+                condition=(Q(kind=LineKind.COST) & Q(benefit_line__isnull=True))
+                | (Q(kind=LineKind.BENEFIT) & Q(cost_line__isnull=True)),
+                name="outturn_forecast_line_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_amount__gte=0), name="outturn_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area.reference} {self.get_kind_display().lower()} outturn, year {self.year}"
+
+    @property
+    def forecast_line(self):
+        return self.cost_line if self.kind == LineKind.COST else self.benefit_line
+
+
+# Making it Happen -------------------------------------------------------------------------------
+
+
+class MakingItHappenApplication(models.Model):
+    """The Making it Happen case the lead organisation writes alongside its gate application:
+    how the work will be sustained, and which public bodies commit match funding.
+
+    One per area, attached to the area's Making it Happen gate application once there is one
+    (areas moved into the stage before the gate existed have no gate)."""
+
+    area = models.OneToOneField(
+        "programmes.Area", on_delete=models.CASCADE, related_name="making_it_happen"
+    )
+    gate = models.OneToOneField(
+        "applications.GateApplication",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="making_it_happen",
+    )
+    sustainability_plan = models.TextField(
+        blank=True,
+        help_text="How the work will be scaled up and paid for once the programme's money ends.",
+    )
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Making it Happen for {self.area.reference}"
+
+
+class BodyType(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    NHS = "nhs", "NHS"
+    POLICE = "police", "Police"
+    OTHER_PUBLIC = "other_public", "Other public body"
+
+
+class CommitmentStatus(models.TextChoices):
+    COMMITTED = "committed", "Committed"
+    CONFIRMED = "confirmed", "Confirmed"
+    RECEIVED = "received", "Received"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MatchFundingCommitment(models.Model):
+    application = models.ForeignKey(
+        MakingItHappenApplication, on_delete=models.CASCADE, related_name="commitments"
+    )
+    public_body = models.CharField("public body", max_length=200)
+    body_type = models.CharField(max_length=20, choices=BodyType.choices)
+    amount = models.DecimalField("amount committed", **MONEY, validators=[MinValueValidator(0)])
+    expected_payment_on = models.DateField(
+        "payment expected on", help_text="Usually after the first year of Making it Happen."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.COMMITTED,
+        editable=False,
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    received_on = models.DateField(null=True, blank=True, editable=False)
+    received_amount = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
+    withdrawn_reason = models.CharField(max_length=500, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "expected_payment_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in CommitmentStatus]),
+                name="commitment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(body_type__in=[c.value for c in BodyType]),
+                name="commitment_body_type_valid",
+            ),
+            # Money received is recorded exactly when the commitment is received.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CommitmentStatus.RECEIVED)
+                    & Q(received_on__isnull=False)
+                    & Q(received_amount__gte=0)
+                )
+                | (
+                    ~Q(status=CommitmentStatus.RECEIVED)
+                    & Q(received_on__isnull=True)
+                    & Q(received_amount__isnull=True)
+                ),
+                name="commitment_received_fields_when_received",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_body}: £{self.amount:,.2f} ({self.get_status_display().lower()})"

@@ -1,0 +1,46 @@
+"""Who may see and change an area's delivery records. Plain functions returning (allowed, reason),
+used by views, services and templates alike. Scope (a lead user and another area) is answered
+with 404 by the views before these are asked."""
+
+from accounts import permissions as perms
+
+Decision = tuple[bool, str]
+
+
+def is_area_lead_member(user, area) -> bool:
+    return perms.is_lead_organisation_user(user) and perms.user_belongs_to(
+        user, area.lead_organisation_id
+    )
+
+
+def can_view_delivery(user, area) -> Decision:
+    return perms.can_view_area(user, area)
+
+
+def can_edit_delivery(user, area) -> Decision:
+    """Returns, funding secured, CBA outturn and Making it Happen: the area's lead organisation,
+    programme managers and admins. Relationship managers and funder officers only read."""
+    if perms.is_manager_or_admin(user) or is_area_lead_member(user, area):
+        return True, ""
+    return False, (
+        "Only the area's lead organisation or a programme manager can change its delivery records."
+    )
+
+
+def can_view_returns_list(user) -> Decision:
+    if perms.is_programme_staff(user):
+        return True, ""
+    return False, "The returns list is for programme staff; your returns are on your area's page."
+
+
+def can_edit_return(user, progress_return) -> Decision:
+    allowed, reason = can_edit_delivery(user, progress_return.area)
+    if not allowed:
+        return allowed, reason
+    if progress_return.is_submitted:
+        return False, "This return has been submitted, so it cannot be changed."
+    return True, ""
+
+
+def can_submit_return(user, progress_return) -> Decision:
+    return can_edit_return(user, progress_return)

@@ -1,0 +1,196 @@
+"""Reads for the delivery pages, shaped so each page has a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import AreaAssignment
+from accounts.permissions import areas_visible_to
+
+from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
+from .models import (
+    CbaOutturnLine,
+    CommitmentStatus,
+    FundingRecord,
+    MakingItHappenApplication,
+    ProgressReturn,
+    ReturnStatus,
+)
+
+RETURN_STATES = [
+    ("due", "Due"),
+    ("overdue", "Overdue"),
+    ("submitted", "Submitted"),
+]
+
+
+def state_q(state: str, today: datetime.date) -> Q:
+    """The condition for a return's state on `today` (see ProgressReturn.state_on)."""
+    draft = Q(status=ReturnStatus.DRAFT)
+    if state == "submitted":
+        return Q(status=ReturnStatus.SUBMITTED)
+    if state == "overdue":
+        return draft & Q(due_on__lt=today)
+    if state == "due":
+        return draft & Q(period_end__lt=today, due_on__gte=today)
+    if state == "upcoming":
+        return draft & Q(period_end__gte=today)
+    # Default: everything needing attention, i.e. due or overdue.
+    return draft & Q(period_end__lt=today)
+
+
+def returns_list(*, user, today: datetime.date) -> QuerySet:
+    """Returns of the areas the user can see, with the area, round, lead organisation and the
+    current relationship manager: three queries whatever the number of rows."""
+    return (
+        ProgressReturn.objects.filter(area__in=areas_visible_to(user))
+        .select_related("area", "area__round", "area__lead_organisation", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "area__assignments",
+                queryset=AreaAssignment.objects.filter(ended_on__isnull=True).select_related(
+                    "user"
+                ),
+                to_attr="current_assignments",
+            )
+        )
+        .order_by("due_on", "area__reference")
+    )
+
+
+def area_returns(*, area) -> list[ProgressReturn]:
+    return list(
+        ProgressReturn.objects.filter(area=area)
+        .prefetch_related("factors")
+        .order_by("-period_start")
+    )
+
+
+def return_detail(*, user, pk) -> ProgressReturn | None:
+    return (
+        ProgressReturn.objects.filter(area__in=areas_visible_to(user), pk=pk)
+        .select_related("area", "area__round", "area__lead_organisation", "submitted_by")
+        .prefetch_related("factors")
+        .first()
+    )
+
+
+def latest_return(*, area) -> ProgressReturn | None:
+    return (
+        ProgressReturn.objects.filter(area=area, status=ReturnStatus.SUBMITTED)
+        .prefetch_related("factors")
+        .order_by("-period_start")
+        .first()
+    )
+
+
+def next_return(*, area, today: datetime.date) -> ProgressReturn | None:
+    """The oldest return still to send whose period has ended (due or overdue)."""
+    return (
+        ProgressReturn.objects.filter(area=area)
+        .filter(state_q("", today))
+        .order_by("period_start")
+        .first()
+    )
+
+
+# Funding ----------------------------------------------------------------------------------------
+
+
+def funding_records(*, area) -> list[FundingRecord]:
+    return list(FundingRecord.objects.filter(area=area).order_by("year", "source", "id"))
+
+
+def funding_planned_vs_secured(area) -> FundingComparison:
+    """Planned (the plan's resourcing lines) against secured (funding records) by source and
+    year, with the evaluation's outcome labels. Two queries."""
+    from plans.models import ResourcingLine
+
+    planned = ResourcingLine.objects.filter(plan__area=area).values_list(
+        "source", "year", "planned_amount"
+    )
+    secured = FundingRecord.objects.filter(area=area).values_list("source", "year", "amount")
+    return compare_funding(planned=list(planned), secured=list(secured))
+
+
+# CBA outturn ------------------------------------------------------------------------------------
+
+
+def area_cba(area):
+    from plans.models import CostBenefitAnalysis
+
+    return (
+        CostBenefitAnalysis.objects.filter(area=area).prefetch_related("costs", "benefits").first()
+    )
+
+
+def cba_forecast_vs_outturn(area, cba=None) -> CbaComparison | None:
+    """None when the area has no CBA."""
+    cba = cba or area_cba(area)
+    if cba is None:
+        return None
+    outturns = list(CbaOutturnLine.objects.filter(area=area))
+    return compare_cba(
+        discount_rate_pct=cba.discount_rate_pct,
+        costs=cba.costs.all(),
+        benefits=cba.benefits.all(),
+        outturns=outturns,
+    )
+
+
+def outturn_lines(*, area) -> list[CbaOutturnLine]:
+    return list(
+        CbaOutturnLine.objects.filter(area=area).select_related("cost_line", "benefit_line")
+    )
+
+
+# Making it Happen -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchFundingTotals:
+    committed: Decimal  # all live commitments (committed, confirmed or received)
+    confirmed: Decimal  # confirmed or received
+    received: Decimal  # money actually received
+    withdrawn: Decimal
+    count: int
+
+    @property
+    def outstanding(self) -> Decimal:
+        """Committed by bodies still in, not yet received."""
+        return self.committed - self.received_committed
+
+    received_committed: Decimal = ZERO
+
+
+def making_it_happen(*, area) -> MakingItHappenApplication | None:
+    return (
+        MakingItHappenApplication.objects.filter(area=area)
+        .select_related("gate", "updated_by")
+        .prefetch_related("commitments")
+        .first()
+    )
+
+
+def match_funding_totals(commitments) -> MatchFundingTotals:
+    live = [c for c in commitments if c.status != CommitmentStatus.WITHDRAWN]
+    received = [c for c in live if c.status == CommitmentStatus.RECEIVED]
+    return MatchFundingTotals(
+        committed=sum((c.amount for c in live), ZERO),
+        confirmed=sum(
+            (
+                c.amount
+                for c in live
+                if c.status in (CommitmentStatus.CONFIRMED, CommitmentStatus.RECEIVED)
+            ),
+            ZERO,
+        ),
+        received=sum((c.received_amount or ZERO for c in received), ZERO),
+        withdrawn=sum(
+            (c.amount for c in commitments if c.status == CommitmentStatus.WITHDRAWN), ZERO
+        ),
+        count=len(live),
+        received_committed=sum((c.amount for c in received), ZERO),
+    )

@@ -1,0 +1,100 @@
+"""Formatting helpers and the delivery panels on the area page."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from delivery import selectors
+from delivery.comparisons import AS_PLANNED, LESS, MORE, NONE
+from delivery.services import DELIVERY_STAGES
+from delivery.workflows import BADGES
+from grants.templatetags.grants_tags import pounds
+
+register = template.Library()
+register.filter("pounds", pounds)
+
+STATE_BADGES = {
+    "submitted": ("text-bg-success", "Submitted"),
+    "overdue": ("text-bg-danger", "Overdue"),
+    "due": ("text-bg-warning", "Due"),
+    "upcoming": ("text-bg-light border", "Not due yet"),
+}
+OUTCOME_BADGES = {
+    MORE: "text-bg-success",
+    AS_PLANNED: "text-bg-primary",
+    LESS: "text-bg-warning",
+    NONE: "text-bg-secondary",
+}
+
+
+@register.filter
+def pct(value) -> str:
+    """12.5 -> "12.5%", with a sign for variances; blank for None."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    return f"{'+' if value > 0 else ''}{value}%"
+
+
+@register.filter
+def signed_pounds(value) -> str:
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    return ("+" if value > 0 else "") + pounds(value)
+
+
+@register.simple_tag
+def state_badge(state):
+    css, label = STATE_BADGES.get(state, ("text-bg-light", state))
+    return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+@register.simple_tag
+def outcome_badge(outcome):
+    """The evaluation's label in words; the colour only repeats it."""
+    return format_html(
+        '<span class="badge {}">{}</span>', OUTCOME_BADGES.get(outcome, "text-bg-light"), outcome
+    )
+
+
+@register.simple_tag
+def commitment_badge(commitment):
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        BADGES.get(commitment.status, "text-bg-light"),
+        commitment.get_status_display(),
+    )
+
+
+@register.inclusion_tag("delivery/_area_panels.html", takes_context=True)
+def delivery_panels(context, area):
+    """Latest return, funding planned against secured, CBA forecast against outturn and Making it
+    Happen match funding, for areas in implementation or beyond (or with delivery records)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    today = timezone.localdate()
+    funding = selectors.funding_planned_vs_secured(area)
+    cba = selectors.area_cba(area)
+    mih = selectors.making_it_happen(area=area)
+    commitments = list(mih.commitments.all()) if mih else []
+    in_delivery = area.stage in DELIVERY_STAGES
+    latest = selectors.latest_return(area=area)
+    next_due = selectors.next_return(area=area, today=today)
+    return {
+        "area": area,
+        "user": user,
+        "show": in_delivery or latest is not None or not funding.is_empty or mih is not None,
+        "in_delivery": in_delivery,
+        "latest": latest,
+        "next_due": next_due,
+        "next_state": next_due.state_on(today) if next_due else None,
+        "funding": funding,
+        "cba": cba,
+        "cba_comparison": selectors.cba_forecast_vs_outturn(area, cba) if cba else None,
+        "mih": mih,
+        "show_mih": mih is not None or area.stage == "making_it_happen",
+        "mih_totals": selectors.match_funding_totals(commitments),
+    }

@@ -1,0 +1,142 @@
+"""Read-mostly admin: awards and payments are created and moved only by the services, so status
+and money fields are read-only here and the state changes are admin actions calling the services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from . import services
+from .models import Award, Payment
+
+
+def _run(modeladmin, request, queryset, action, done: str):
+    ok = 0
+    for obj in queryset:
+        try:
+            action(obj)
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+        else:
+            ok += 1
+    if ok:
+        modeladmin.message_user(request, f"{ok} {done}.", messages.SUCCESS)
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ("kind", "amount", "status", "release_condition", "due_on", "paid_on", "reference")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ("area", "stage", "amount", "total_scheduled", "status", "awarded_on")
+    list_filter = ("status", "stage", "area__round")
+    search_fields = ("area__reference", "area__name")
+    list_select_related = ("area",)
+    readonly_fields = (
+        "area",
+        "stage",
+        "amount",
+        "status",
+        "total_scheduled",
+        "awarded_on",
+        "awarded_by",
+        "imported",
+        "cancelled_reason",
+        "created_at",
+        "updated_at",
+    )
+    fields = (*readonly_fields[:8], "reason", *readonly_fields[8:])
+    inlines = [PaymentInline]
+    actions = ["cancel_awards"]
+
+    def has_add_permission(self, request):
+        # Awards come from decisions (admission, stage gates) through grants.services.award_grant.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Cancel the selected awards and their unpaid payments")
+    def cancel_awards(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda a: services.award_cancel(
+                award=a, actor=request.user, reason="Cancelled in the admin site."
+            ),
+            "award(s) cancelled",
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("award", "kind", "amount", "status", "due_on", "paid_on", "reference")
+    list_filter = ("status", "kind", "award__area__round")
+    search_fields = ("award__area__reference", "reference")
+    list_select_related = ("award", "award__area")
+    readonly_fields = (
+        "award",
+        "kind",
+        "amount",
+        "status",
+        "release_condition",
+        "released_at",
+        "approved_by",
+        "approved_at",
+        "paid_by",
+        "paid_at",
+        "paid_on",
+        "reference",
+        "cancelled_reason",
+        "created_at",
+        "updated_at",
+    )
+    fields = ("due_on", *readonly_fields)
+    actions = ["approve_payments", "pay_payments", "cancel_payments"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve the selected payments")
+    def approve_payments(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: services.payment_approve(payment=p, actor=request.user),
+            "payment(s) approved",
+        )
+
+    @admin.action(description="Mark the selected payments as paid today")
+    def pay_payments(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: services.payment_pay(payment=p, actor=request.user),
+            "payment(s) marked as paid",
+        )
+
+    @admin.action(description="Cancel the selected payments")
+    def cancel_payments(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: services.payment_cancel(
+                payment=p, actor=request.user, reason="Cancelled in the admin site."
+            ),
+            "payment(s) cancelled",
+        )

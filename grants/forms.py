@@ -1,0 +1,22 @@
+from django import forms
+from django.utils import timezone
+
+
+class PaymentPayForm(forms.Form):
+    paid_on = forms.DateField(
+        label="Paid on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank for today.",
+    )
+    reference = forms.CharField(label="Payment reference", max_length=60, required=False)
+
+    def clean_paid_on(self):
+        value = self.cleaned_data.get("paid_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The payment date cannot be in the future.")
+        return value
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Reason for cancelling", max_length=500)

@@ -1,0 +1,149 @@
+"""Grants: an award to an area for a stage, and the payments that make up its schedule.
+
+A Getting Going grant, for example, is paid 90% in advance with 10% held back until the final
+operational plan is submitted. The services in ``grants/services.py`` are the only writers of
+status fields and of ``Award.total_scheduled``.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.models import MONEY, Stage
+
+FINAL_PLAN_SUBMITTED = "final_plan_submitted"
+
+
+class ReleaseCondition(models.TextChoices):
+    NONE = "", "None"
+    FINAL_PLAN_SUBMITTED = FINAL_PLAN_SUBMITTED, "Final operational plan submitted"
+
+
+class Award(models.Model):
+    class Status(models.TextChoices):
+        LIVE = "live", "Live"
+        CANCELLED = "cancelled", "Cancelled"
+
+    area = models.ForeignKey("programmes.Area", on_delete=models.PROTECT, related_name="awards")
+    stage = models.CharField(max_length=30, choices=Stage.choices)
+    amount = models.DecimalField(**MONEY)
+    awarded_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True)
+    imported = models.BooleanField(default=False)
+    # Sum of the award's payments that are not cancelled. Kept by the services under the award's
+    # row lock so the database itself can refuse a schedule that pays out more than was awarded.
+    total_scheduled = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
+    cancelled_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-awarded_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "stage"],
+                condition=~Q(status="cancelled"),
+                name="one_live_award_per_area_and_stage",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(total_scheduled__gte=0) & Q(total_scheduled__lte=F("amount")),
+                name="award_payments_never_exceed_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["live", "cancelled"]), name="award_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "stage"])]
+
+    def __str__(self):
+        return f"{self.area.reference} · {self.get_stage_display()} · £{self.amount:,.2f}"
+
+    def get_absolute_url(self):
+        return reverse("grants:award_detail", args=[self.pk])
+
+    @property
+    def is_live(self):
+        return self.status == self.Status.LIVE
+
+
+class Payment(models.Model):
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", "Advance"
+        RETENTION = "retention", "Retention"
+        INSTALMENT = "instalment", "Instalment"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held back"
+        APPROVED = "approved", "Approved"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ADVANCE)
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    release_condition = models.CharField(
+        max_length=40, choices=ReleaseCondition.choices, blank=True, default=""
+    )
+    due_on = models.DateField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text="Payment reference, e.g. the BACS run."
+    )
+    cancelled_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["award", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(status="paid") & Q(paid_on__isnull=False))
+                | (~Q(status="paid") & Q(paid_on__isnull=True)),
+                name="payment_paid_on_iff_paid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "held", "approved", "paid", "cancelled"]),
+                name="payment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | ~Q(release_condition=""),
+                name="held_payment_has_release_condition",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} £{self.amount:,.2f} ({self.get_status_display()})"

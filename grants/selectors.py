@@ -1,0 +1,145 @@
+"""Reads for the grants pages, shaped so each page runs a fixed number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.permissions import areas_visible_to
+from programmes.models import Round
+
+from .models import Award, Payment
+
+ZERO = Decimal("0.00")
+PAYABLE = [Payment.Status.SCHEDULED, Payment.Status.APPROVED]
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    """Awarded (live awards), paid, held back, and still to pay (scheduled or approved)."""
+
+    awarded: Decimal = ZERO
+    paid: Decimal = ZERO
+    held: Decimal = ZERO
+    to_pay: Decimal = ZERO
+
+
+def _sum(field: str, **filters):
+    return Coalesce(
+        Sum(field, filter=Q(**filters) if filters else None),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def awards_for_area(*, area, user) -> QuerySet[Award]:
+    """The area's awards, newest first, with their payments; empty when the user may not see the
+    area (a lead organisation user sees only their own areas)."""
+    visible = areas_visible_to(user).filter(pk=area.pk)
+    return (
+        Award.objects.filter(area__in=visible)
+        .select_related("awarded_by")
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("id")))
+        .order_by("-awarded_on", "-id")
+    )
+
+
+def totals_for_awards(awards) -> MoneyTotals:
+    """Totals from awards whose payments are already loaded (no extra queries)."""
+    awarded = paid = held = to_pay = ZERO
+    for award in awards:
+        if award.status == Award.Status.LIVE:
+            awarded += award.amount
+        for p in award.payments.all():
+            if p.status == Payment.Status.PAID:
+                paid += p.amount
+            elif award.status != Award.Status.LIVE:
+                continue
+            elif p.status == Payment.Status.HELD:
+                held += p.amount
+            elif p.status in PAYABLE:
+                to_pay += p.amount
+    return MoneyTotals(awarded=awarded, paid=paid, held=held, to_pay=to_pay)
+
+
+def area_totals(*, area) -> MoneyTotals:
+    """One area's money in two queries (for reports and other apps)."""
+    awarded = Award.objects.filter(area=area).aggregate(s=_sum("amount", status=Award.Status.LIVE))[
+        "s"
+    ]
+    p = Payment.objects.filter(award__area=area).aggregate(
+        paid=_sum("amount", status=Payment.Status.PAID),
+        held=_sum("amount", status=Payment.Status.HELD, award__status=Award.Status.LIVE),
+        to_pay=_sum("amount", status__in=PAYABLE, award__status=Award.Status.LIVE),
+    )
+    return MoneyTotals(awarded=awarded, paid=p["paid"], held=p["held"], to_pay=p["to_pay"])
+
+
+def award_detail(*, user, pk: int) -> Award | None:
+    return (
+        Award.objects.filter(area__in=areas_visible_to(user))
+        .select_related("area", "area__round", "area__lead_organisation", "awarded_by")
+        .prefetch_related(
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.select_related("approved_by", "paid_by").order_by("id"),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def payable_now(*, user=None) -> QuerySet[Payment]:
+    """Payments that can be paid now: scheduled or approved, of live awards, with the area, its
+    round and lead organisation joined, oldest due first."""
+    qs = Payment.objects.filter(status__in=PAYABLE, award__status=Award.Status.LIVE)
+    if user is not None:
+        qs = qs.filter(award__area__in=areas_visible_to(user))
+    return qs.select_related(
+        "award",
+        "award__area",
+        "award__area__round",
+        "award__area__lead_organisation",
+        "approved_by",
+    ).order_by("due_on", "award__area__reference", "id")
+
+
+def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
+    """Totals of a payments queryset by status, in one query."""
+    return qs.order_by().aggregate(
+        total=_sum("amount"),
+        scheduled=_sum("amount", status=Payment.Status.SCHEDULED),
+        approved=_sum("amount", status=Payment.Status.APPROVED),
+    )
+
+
+def _round_sum(model_qs, round_path: str):
+    """Sum of ``amount`` over ``model_qs`` (already filtered to OuterRef round), as a subquery."""
+    return Coalesce(
+        Subquery(
+            model_qs.order_by().values(round_path).annotate(s=Sum("amount")).values("s")[:1],
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def round_totals() -> QuerySet[Round]:
+    """Every round with its grant money: awarded (live awards), paid, held back and still to pay.
+    One query."""
+    live_awards = Award.objects.filter(area__round=OuterRef("pk"), status=Award.Status.LIVE)
+    payments = Payment.objects.filter(award__area__round=OuterRef("pk"))
+    live_payments = payments.filter(award__status=Award.Status.LIVE)
+    return (
+        Round.objects.select_related("programme")
+        .annotate(
+            awarded=_round_sum(live_awards, "area__round"),
+            paid=_round_sum(payments.filter(status=Payment.Status.PAID), "award__area__round"),
+            held=_round_sum(live_payments.filter(status=Payment.Status.HELD), "award__area__round"),
+            to_pay=_round_sum(live_payments.filter(status__in=PAYABLE), "award__area__round"),
+        )
+        .order_by("-starts_on")
+    )

@@ -1,0 +1,421 @@
+"""Writes for awards and payments.
+
+Every status change is one service here: atomic, row-locked (award first, then payment, always in
+that order so two services never deadlock), checked against ``grants/workflows.py`` and
+``grants/permissions.py``, and recorded in the activity trail with AREA visibility so the lead
+organisation sees its own money.
+
+``Award.total_scheduled`` (the sum of the award's payments that are not cancelled) is kept here
+under the award lock; a database check constraint refuses any write that would let it exceed the
+award, so "payments never exceed the award" holds even if a bug slips past the service check.
+"""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.permissions import require
+from activity.models import Visibility
+from activity.services import activity_record
+from programmes.models import Stage, StageDefinition
+
+from . import permissions as grant_perms
+from .models import FINAL_PLAN_SUBMITTED, Award, Payment, ReleaseCondition
+from .workflows import move_check
+
+PENNY = Decimal("0.01")
+AWARDABLE_STAGES = {
+    Stage.GETTING_READY,
+    Stage.GETTING_GOING,
+    Stage.GOING_FURTHER,
+    Stage.BREAKING_NEW_GROUND,
+    Stage.MAKING_IT_HAPPEN,
+}
+
+
+def _pounds(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def split_schedule(*, amount: Decimal, advance_share_pct: Decimal) -> tuple[Decimal, Decimal]:
+    """Split an award into (advance, retention) so the two add up to the award exactly: the
+    advance is rounded to the penny (half up) and the retention is whatever remains."""
+    amount = Decimal(amount).quantize(PENNY)
+    advance = (amount * Decimal(advance_share_pct) / Decimal(100)).quantize(
+        PENNY, rounding=ROUND_HALF_UP
+    )
+    return advance, amount - advance
+
+
+def _payment_create(
+    *,
+    award: Award,
+    kind: str,
+    amount: Decimal,
+    status: str,
+    release_condition: str = "",
+    due_on: date | None = None,
+) -> Payment:
+    """Add a payment to an award whose row the caller holds locked, keeping total_scheduled."""
+    amount = Decimal(amount).quantize(PENNY)
+    if amount <= 0:
+        raise ValidationError({"amount": "A payment must be more than £0.00."})
+    new_total = award.total_scheduled + amount
+    if new_total > award.amount:
+        room = award.amount - award.total_scheduled
+        raise ValidationError(
+            {
+                "amount": f"Payments cannot exceed the award of {_pounds(award.amount)}: "
+                f"{_pounds(room)} is left to schedule."
+            }
+        )
+    payment = Payment.objects.create(
+        award=award,
+        kind=kind,
+        amount=amount,
+        status=status,
+        release_condition=release_condition,
+        due_on=due_on,
+    )
+    award.total_scheduled = new_total
+    award.save(update_fields=["total_scheduled", "updated_at"])
+    return payment
+
+
+@transaction.atomic
+def award_grant(
+    *,
+    area,
+    stage: str,
+    amount: Decimal,
+    actor,
+    occurred_at=None,
+    imported: bool = False,
+    reason: str = "",
+) -> Award:
+    """Award an area a grant for a stage and build its payment schedule.
+
+    The amount must sit within the round's range for the stage. The schedule follows the stage's
+    advance share: an advance payment due now and, when the share is under 100%, a retention held
+    back until the final operational plan is submitted. One live award per area and stage.
+    """
+    require(grant_perms.can_award(actor, imported=imported))
+    if stage not in AWARDABLE_STAGES:
+        raise ValidationError({"stage": "Grants are only awarded for a funded stage."})
+    amount = Decimal(amount).quantize(PENNY)
+    try:
+        definition = StageDefinition.objects.get(round_id=area.round_id, stage=stage)
+    except StageDefinition.DoesNotExist:
+        raise ValidationError(
+            {"stage": f"{area.round} has no {Stage(stage).label} stage, so it has no grant."}
+        ) from None
+    if not definition.grant_min <= amount <= definition.grant_max:
+        if definition.is_fixed_amount:
+            message = (
+                f"The {Stage(stage).label} grant in {area.round} is "
+                f"{_pounds(definition.grant_min)}; {_pounds(amount)} was entered."
+            )
+        else:
+            message = (
+                f"The {Stage(stage).label} grant in {area.round} must be between "
+                f"{_pounds(definition.grant_min)} and {_pounds(definition.grant_max)}; "
+                f"{_pounds(amount)} was entered."
+            )
+        raise ValidationError({"amount": message})
+    if amount <= 0:
+        raise ValidationError({"amount": "An award must be more than £0.00."})
+
+    when = occurred_at or timezone.now()
+    awarded_on = timezone.localdate(when) if timezone.is_aware(when) else when.date()
+    if Award.objects.filter(area=area, stage=stage).exclude(status=Award.Status.CANCELLED).exists():
+        raise ValidationError(
+            {"stage": f"{area.reference} already has a live {Stage(stage).label} award."}
+        )
+    try:
+        with transaction.atomic():
+            award = Award.objects.create(
+                area=area,
+                stage=stage,
+                amount=amount,
+                awarded_on=awarded_on,
+                awarded_by=actor if getattr(actor, "pk", None) else None,
+                reason=reason,
+                imported=imported,
+            )
+    except IntegrityError:
+        # A concurrent award for the same area and stage won the race.
+        raise ValidationError(
+            {"stage": f"{area.reference} already has a live {Stage(stage).label} award."}
+        ) from None
+
+    advance, retention = split_schedule(
+        amount=amount, advance_share_pct=definition.advance_share_pct
+    )
+    if advance > 0:
+        _payment_create(
+            award=award,
+            kind=Payment.Kind.ADVANCE,
+            amount=advance,
+            status=Payment.Status.SCHEDULED,
+            due_on=awarded_on,
+        )
+    if retention > 0:
+        _payment_create(
+            award=award,
+            kind=Payment.Kind.RETENTION,
+            amount=retention,
+            status=Payment.Status.HELD,
+            release_condition=FINAL_PLAN_SUBMITTED,
+        )
+    summary = f"{Stage(stage).label} grant of {_pounds(amount)} awarded"
+    if retention > 0:
+        summary += f" ({_pounds(advance)} now, {_pounds(retention)} on the final plan)"
+    activity_record(
+        verb="grant.awarded",
+        summary=summary,
+        actor=actor,
+        area=area,
+        reason=reason,
+        visibility=Visibility.AREA,
+        target=award,
+        occurred_at=occurred_at,
+        imported=imported,
+        data={"stage": stage, "amount": str(amount), "advance": str(advance)},
+    )
+    return award
+
+
+@transaction.atomic
+def retention_release(
+    *,
+    area,
+    condition: str = FINAL_PLAN_SUBMITTED,
+    actor,
+    occurred_at=None,
+    imported: bool = False,
+) -> list[Payment]:
+    """Make the area's held payments payable now that ``condition`` is met.
+
+    Called by the decision services (e.g. when the final operational plan is submitted). It runs
+    exactly once: the held rows are locked, and a second call, even a concurrent one, finds no
+    held payments and returns [] without writing anything.
+    """
+    if condition not in ReleaseCondition.values or not condition:
+        raise ValidationError({"condition": f"Unknown release condition {condition!r}."})
+    held = list(
+        Payment.objects.select_for_update(of=("self",))
+        .filter(
+            award__area=area,
+            award__status=Award.Status.LIVE,
+            status=Payment.Status.HELD,
+            release_condition=condition,
+        )
+        .select_related("award")
+        .order_by("id")
+    )
+    if not held:
+        return []
+    now = occurred_at or timezone.now()
+    released = []
+    for payment in held:
+        allowed, reason = move_check(status=payment.status, to=Payment.Status.SCHEDULED, user=actor)
+        if not allowed:  # pragma: no cover - the table allows it; kept so the table stays the rule
+            raise ValidationError(reason)
+        payment.status = Payment.Status.SCHEDULED
+        payment.released_at = now
+        payment.due_on = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+        payment.save(update_fields=["status", "released_at", "due_on", "updated_at"])
+        released.append(payment)
+    total = sum((p.amount for p in released), Decimal("0"))
+    activity_record(
+        verb="grant.retention_released",
+        summary=f"Retention of {_pounds(total)} released: "
+        f"{ReleaseCondition(condition).label.lower()}",
+        actor=actor,
+        area=area,
+        visibility=Visibility.AREA,
+        occurred_at=occurred_at,
+        imported=imported,
+        data={"payments": [p.pk for p in released], "condition": condition},
+    )
+    return released
+
+
+def _lock(payment: Payment) -> tuple[Award, Payment]:
+    award = Award.objects.select_for_update().select_related("area").get(pk=payment.award_id)
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    locked.award = award
+    return award, locked
+
+
+def _check_move(locked: Payment, to: str, actor) -> None:
+    allowed, reason = move_check(status=locked.status, to=to, user=actor)
+    if not allowed:
+        # A refusal by role is a permission matter; a refusal by state is a validation error.
+        if reason.startswith("Only"):
+            raise PermissionDenied(reason)
+        raise ValidationError(reason)
+
+
+def _copy_back(payment: Payment, locked: Payment) -> Payment:
+    for field in locked._meta.concrete_fields:
+        setattr(payment, field.attname, getattr(locked, field.attname))
+    payment.award = locked.award
+    return payment
+
+
+@transaction.atomic
+def payment_approve(*, payment: Payment, actor) -> Payment:
+    """Approve a scheduled payment for the next payment run; records who and when."""
+    require(grant_perms.can_manage_payments(actor))
+    award, locked = _lock(payment)
+    _check_move(locked, Payment.Status.APPROVED, actor)
+    if award.status != Award.Status.LIVE:
+        raise ValidationError("The award has been cancelled, so its payments cannot be approved.")
+    locked.status = Payment.Status.APPROVED
+    locked.approved_by = actor
+    locked.approved_at = timezone.now()
+    locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    activity_record(
+        verb="payment.approved",
+        summary=f"{locked.get_kind_display()} payment of {_pounds(locked.amount)} approved",
+        actor=actor,
+        area=award.area,
+        visibility=Visibility.AREA,
+        target=locked,
+    )
+    return _copy_back(payment, locked)
+
+
+@transaction.atomic
+def payment_pay(
+    *, payment: Payment, actor, paid_on: date | None = None, reference: str = ""
+) -> Payment:
+    """Record that an approved payment has been made; records who, when and the reference."""
+    require(grant_perms.can_manage_payments(actor))
+    award, locked = _lock(payment)
+    _check_move(locked, Payment.Status.PAID, actor)
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    locked.status = Payment.Status.PAID
+    locked.paid_by = actor
+    locked.paid_at = timezone.now()
+    locked.paid_on = paid_on
+    locked.reference = reference.strip()[:60]
+    locked.save(
+        update_fields=["status", "paid_by", "paid_at", "paid_on", "reference", "updated_at"]
+    )
+    activity_record(
+        verb="payment.paid",
+        summary=f"{locked.get_kind_display()} payment of {_pounds(locked.amount)} paid "
+        f"on {paid_on.day} {paid_on:%B %Y}",
+        actor=actor,
+        area=award.area,
+        visibility=Visibility.AREA,
+        target=locked,
+        data={"reference": locked.reference},
+    )
+    return _copy_back(payment, locked)
+
+
+def _cancel_locked(*, award: Award, locked: Payment, actor, reason: str) -> None:
+    locked.status = Payment.Status.CANCELLED
+    locked.cancelled_reason = reason
+    locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
+    award.total_scheduled -= locked.amount
+    award.save(update_fields=["total_scheduled", "updated_at"])
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
+    """Cancel a payment that has not been paid; the money goes back to the award's unscheduled
+    balance."""
+    require(grant_perms.can_manage_payments(actor))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the payment is being cancelled."})
+    award, locked = _lock(payment)
+    _check_move(locked, Payment.Status.CANCELLED, actor)
+    _cancel_locked(award=award, locked=locked, actor=actor, reason=reason)
+    activity_record(
+        verb="payment.cancelled",
+        summary=f"{locked.get_kind_display()} payment of {_pounds(locked.amount)} cancelled",
+        actor=actor,
+        area=award.area,
+        reason=reason,
+        visibility=Visibility.AREA,
+        target=locked,
+    )
+    return _copy_back(payment, locked)
+
+
+@transaction.atomic
+def payment_add(
+    *,
+    award: Award,
+    amount: Decimal,
+    actor,
+    kind: str = Payment.Kind.INSTALMENT,
+    due_on: date | None = None,
+) -> Payment:
+    """Add an instalment to a live award's schedule (e.g. after a cancelled payment is re-issued).
+    Refused when the award's payments would exceed the award."""
+    require(grant_perms.can_manage_payments(actor))
+    locked = Award.objects.select_for_update().select_related("area").get(pk=award.pk)
+    if locked.status != Award.Status.LIVE:
+        raise ValidationError("Payments can only be added to a live award.")
+    payment = _payment_create(
+        award=locked, kind=kind, amount=amount, status=Payment.Status.SCHEDULED, due_on=due_on
+    )
+    award.total_scheduled = locked.total_scheduled
+    activity_record(
+        verb="payment.scheduled",
+        summary=f"{payment.get_kind_display()} payment of {_pounds(payment.amount)} scheduled",
+        actor=actor,
+        area=locked.area,
+        visibility=Visibility.AREA,
+        target=payment,
+    )
+    return payment
+
+
+@transaction.atomic
+def award_cancel(*, award: Award, actor, reason: str) -> Award:
+    """Cancel an award and every payment of it not yet paid. Payments already made stay on
+    record (recovering them is outside the system)."""
+    require(grant_perms.can_cancel_award(actor, award))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the award is being cancelled."})
+    locked = Award.objects.select_for_update().select_related("area").get(pk=award.pk)
+    if locked.status == Award.Status.CANCELLED:
+        raise ValidationError("This award is already cancelled.")
+    unpaid = list(
+        Payment.objects.select_for_update()
+        .filter(award=locked)
+        .exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED])
+        .order_by("id")
+    )
+    for payment in unpaid:
+        _cancel_locked(award=locked, locked=payment, actor=actor, reason=reason)
+    locked.status = Award.Status.CANCELLED
+    locked.cancelled_reason = reason
+    locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
+    activity_record(
+        verb="grant.cancelled",
+        summary=f"{locked.get_stage_display()} grant of {_pounds(locked.amount)} cancelled",
+        actor=actor,
+        area=locked.area,
+        reason=reason,
+        visibility=Visibility.AREA,
+        target=locked,
+        data={"payments_cancelled": [p.pk for p in unpaid]},
+    )
+    award.status = locked.status
+    award.cancelled_reason = locked.cancelled_reason
+    award.total_scheduled = locked.total_scheduled
+    return award

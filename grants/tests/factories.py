@@ -1,0 +1,61 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.db.models import F
+
+from grants.models import FINAL_PLAN_SUBMITTED, Award, Payment
+from programmes.models import Stage
+from programmes.tests.factories import AreaFactory
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    """A bare award (no payments). Use ``PaymentFactory(award=...)`` or, for a real schedule,
+    ``grants.services.award_grant``."""
+
+    class Meta:
+        model = Award
+
+    area = factory.SubFactory(AreaFactory)
+    stage = Stage.GETTING_GOING
+    amount = Decimal("10000.00")
+    status = Award.Status.LIVE
+
+    class Params:
+        cancelled = factory.Trait(status=Award.Status.CANCELLED, cancelled_reason="Withdrew")
+        getting_ready = factory.Trait(stage=Stage.GETTING_READY, amount=Decimal("3000.00"))
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A payment that keeps its award's ``total_scheduled`` in step, as the services do."""
+
+    class Meta:
+        model = Payment
+        skip_postgeneration_save = True
+
+    award = factory.SubFactory(AwardFactory)
+    kind = Payment.Kind.ADVANCE
+    amount = Decimal("1000.00")
+    status = Payment.Status.SCHEDULED
+    due_on = factory.LazyFunction(datetime.date.today)
+
+    class Params:
+        held = factory.Trait(
+            status=Payment.Status.HELD,
+            kind=Payment.Kind.RETENTION,
+            release_condition=FINAL_PLAN_SUBMITTED,
+            due_on=None,
+        )
+        approved = factory.Trait(status=Payment.Status.APPROVED)
+        paid = factory.Trait(
+            status=Payment.Status.PAID, paid_on=factory.LazyFunction(datetime.date.today)
+        )
+        cancelled = factory.Trait(status=Payment.Status.CANCELLED, cancelled_reason="Not needed")
+
+    @factory.post_generation
+    def keep_total(obj, create, extracted, **kwargs):
+        if create and obj.status != Payment.Status.CANCELLED:
+            Award.objects.filter(pk=obj.award_id).update(
+                total_scheduled=F("total_scheduled") + obj.amount
+            )
+            obj.award.refresh_from_db(fields=["total_scheduled"])

@@ -1,0 +1,205 @@
+"""Finance pages: what is payable now, totals by round, and an award with its payments. Views are
+thin: the services make every check again, and refusals come back as messages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import areas_visible_to
+
+from . import permissions as grant_perms
+from . import selectors, services
+from .filters import PayableFilter
+from .forms import CancelForm, PaymentPayForm
+from .models import Award, Payment
+from .workflows import next_moves
+
+PAGE_SIZE = 50
+
+
+def _finance_staff(user):
+    allowed, reason = grant_perms.can_view_finance(user)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _back(request, default: str):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _refusal_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def finance(request):
+    _finance_staff(request.user)
+    qs = selectors.payable_now(user=request.user)
+    payable_filter = PayableFilter(request.GET or None, queryset=qs)
+    results = payable_filter.qs if payable_filter.is_bound else qs
+    totals = selectors.payments_totals(results)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_manage, _ = grant_perms.can_manage_payments(request.user)
+    rows = [
+        {"payment": p, "moves": next_moves(status=p.status, user=request.user)}
+        for p in page.object_list
+    ]
+    return render(
+        request,
+        "grants/finance.html",
+        {
+            "filter": payable_filter,
+            "page_obj": page,
+            "rows": rows,
+            "totals": totals,
+            "can_manage": can_manage,
+            "pay_form": PaymentPayForm(),
+        },
+    )
+
+
+@login_required
+def round_summary(request):
+    _finance_staff(request.user)
+    rounds = list(selectors.round_totals())
+    grand = {
+        key: sum((getattr(r, key) for r in rounds), selectors.ZERO)
+        for key in ("awarded", "paid", "held", "to_pay")
+    }
+    return render(request, "grants/round_summary.html", {"rounds": rounds, "grand": grand})
+
+
+@login_required
+def award_detail(request, pk):
+    award = selectors.award_detail(user=request.user, pk=pk)
+    if award is None:
+        raise Http404("No such award.")
+    payments = [
+        {"payment": p, "moves": next_moves(status=p.status, user=request.user)}
+        for p in award.payments.all()
+    ]
+    can_cancel, _ = grant_perms.can_cancel_award(request.user, award)
+    return render(
+        request,
+        "grants/award_detail.html",
+        {
+            "award": award,
+            "payments": payments,
+            "totals": selectors.totals_for_awards([award]),
+            "can_cancel": can_cancel and award.is_live,
+            "pay_form": PaymentPayForm(),
+        },
+    )
+
+
+def _payment_in_scope(user, pk) -> Payment:
+    payment = (
+        Payment.objects.filter(award__area__in=areas_visible_to(user))
+        .select_related("award", "award__area")
+        .filter(pk=pk)
+        .first()
+    )
+    if payment is None:
+        raise Http404("No such payment.")
+    return payment
+
+
+def _payment_label(payment: Payment) -> str:
+    return (
+        f"{payment.get_kind_display()} payment of £{payment.amount:,.2f} "
+        f"to {payment.award.area.reference}"
+    )
+
+
+@login_required
+@require_POST
+def payment_approve(request, pk):
+    payment = _payment_in_scope(request.user, pk)
+    try:
+        services.payment_approve(payment=payment, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, f"{_payment_label(payment)} approved.")
+    return _back(request, reverse("grants:finance"))
+
+
+@login_required
+@require_POST
+def payment_pay(request, pk):
+    payment = _payment_in_scope(request.user, pk)
+    form = PaymentPayForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Not marked as paid: {errors}")
+        return _back(request, reverse("grants:finance"))
+    try:
+        services.payment_pay(
+            payment=payment,
+            actor=request.user,
+            paid_on=form.cleaned_data["paid_on"],
+            reference=form.cleaned_data["reference"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, f"{_payment_label(payment)} marked as paid.")
+    return _back(request, reverse("grants:finance"))
+
+
+@login_required
+@require_POST
+def payment_cancel(request, pk):
+    payment = _payment_in_scope(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not cancelled: say why the payment is being cancelled.")
+        return _back(request, reverse("grants:finance"))
+    try:
+        services.payment_cancel(
+            payment=payment, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, f"{_payment_label(payment)} cancelled.")
+    return _back(request, reverse("grants:finance"))
+
+
+@login_required
+@require_POST
+def award_cancel(request, pk):
+    award = (
+        Award.objects.filter(area__in=areas_visible_to(request.user))
+        .select_related("area")
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None:
+        raise Http404("No such award.")
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not cancelled: say why the award is being cancelled.")
+        return redirect(award.get_absolute_url())
+    try:
+        services.award_cancel(award=award, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(
+            request,
+            f"{award.get_stage_display()} award to {award.area.reference} cancelled, "
+            "with its unpaid payments.",
+        )
+    return redirect(award.get_absolute_url())

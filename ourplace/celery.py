@@ -1,0 +1,32 @@
+"""The Celery application: configuration from Django settings (CELERY_ namespace), tasks found by
+autodiscovery in each app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourplace.settings.local")
+
+app = Celery("ourplace")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+from celery.schedules import crontab  # noqa: E402
+
+# Plans: milestone reminders (14 and 3 days before) and overdue plan reviews, every morning.
+app.conf.beat_schedule["plans-milestone-reminders"] = {
+    "task": "plans.tasks.milestone_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
+
+# Reports: a programme report for every live round on the 1st of each month, kept with its date.
+app.conf.beat_schedule["reports-programme-monthly"] = {
+    "task": "reports.tasks.programme_reports_monthly",
+    "schedule": crontab(day_of_month=1, hour=6, minute=0),
+}
+
+# Delivery: missing return periods created and newly overdue returns flagged, every morning.
+app.conf.beat_schedule["delivery-returns-daily"] = {
+    "task": "delivery.tasks.returns_daily",
+    "schedule": crontab(hour=6, minute=30),
+}

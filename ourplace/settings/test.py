@@ -1,0 +1,33 @@
+"""Settings for pytest: fast hashing, in-memory email, private files in a temporary folder."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PRIVATE_STORAGE_ROOT = Path(
+    env("PRIVATE_STORAGE_ROOT", default=tempfile.mkdtemp(prefix="ourplace-"))
+)
+MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests that need a real worker start one (reports/tests/test_worker.py); others call task
+# functions directly or set CELERY_TASK_ALWAYS_EAGER with the `settings` fixture.
+
+# Without Redis, tests get a filesystem broker folder of their own, so a development worker
+# (`make run`) never takes a message sent by a test, and the worker test's worker (started with
+# these settings) reads the folder its test writes to.
+if not REDIS_URL:  # noqa: F405
+    CELERY_BROKER_DIR = VAR_DIR / "broker-test"  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)  # noqa: F405
+
+# Serve static files from the app folders (no collectstatic in tests) and don't warn that
+# STATIC_ROOT is missing.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("programmes.urls")),
+    path("", include("activity.urls")),
+    path("", include("applications.urls")),
+    path("", include("plans.urls")),
+    path("grants/", include("grants.urls")),
+    path("support/", include("support.urls")),
+    path("delivery/", include("delivery.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,277 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from programmes.models import Area, Organisation
+
+from .models import (
+    BenefitLine,
+    BudgetArrangement,
+    CostLine,
+    DevelopmentStrategy,
+    LogicModelRow,
+    OperationalPlan,
+    PeerReview,
+    PlanAttachment,
+    ResourcingLine,
+)
+from .services import COMMENTABLE_SECTIONS
+
+
+def _no_form_tag(form):
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.disable_csrf = True
+    return form
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentStrategy
+        fields = ["issues", "evidence_of_need", "who_engaged"]
+        widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in fields}
+        help_texts = {
+            "issues": "The issues in your neighbourhood you want to tackle.",
+            "evidence_of_need": "Data, surveys and local knowledge that show the need.",
+            "who_engaged": "Residents, partners and services you talked to, and how.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_form_tag(self)
+
+
+class LogicModelRowForm(forms.ModelForm):
+    class Meta:
+        model = LogicModelRow
+        fields = [
+            "order",
+            "inputs",
+            "activities",
+            "outputs",
+            "short_term_outcomes",
+            "long_term_outcomes",
+            "indicators",
+        ]
+        widgets = {
+            "order": forms.HiddenInput(attrs={"class": "row-order"}),
+            **{
+                f: forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"})
+                for f in fields[1:]
+            },
+        }
+
+
+LogicModelFormSet = forms.modelformset_factory(
+    LogicModelRow, form=LogicModelRowForm, extra=1, can_delete=True
+)
+
+
+class TableRowForm(forms.ModelForm):
+    """A form shown as one row of an editable table: compact Bootstrap widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name == "DELETE":
+                continue
+            widget = field.widget
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else ("form-control form-control-sm")
+            )
+            widget.attrs.setdefault("class", css)
+
+
+class CbaNotesForm(forms.Form):
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Assumptions, sources and anything a reviewer should know.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_form_tag(self)
+
+
+class CostLineForm(TableRowForm):
+    class Meta:
+        model = CostLine
+        fields = ["year", "description", "amount", "borne_by"]
+
+
+class BenefitLineForm(TableRowForm):
+    class Meta:
+        model = BenefitLine
+        fields = [
+            "year",
+            "description",
+            "amount",
+            "benefit_type",
+            "agency",
+            "evidence_source",
+            "optimism_bias_pct",
+        ]
+
+
+CostFormSet = forms.modelformset_factory(CostLine, form=CostLineForm, extra=1, can_delete=True)
+BenefitFormSet = forms.modelformset_factory(
+    BenefitLine, form=BenefitLineForm, extra=1, can_delete=True
+)
+
+
+class PlanSectionsForm(forms.ModelForm):
+    class Meta:
+        model = OperationalPlan
+        fields = [
+            "issues_and_why",
+            "service_changes",
+            "money_differently",
+            "governance",
+            "resourcing",
+            "risks",
+            "timetable",
+        ]
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in fields}
+        help_texts = {
+            "issues_and_why": "Which issues and services the plan addresses, and why.",
+            "service_changes": "What will change in how services are delivered.",
+            "money_differently": "How public money will be aligned, pooled or devolved (list the "
+            "arrangements below).",
+            "resourcing": "Your assumptions about funding and people (list planned funding "
+            "by source below).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_form_tag(self)
+
+
+class BudgetArrangementForm(TableRowForm):
+    class Meta:
+        model = BudgetArrangement
+        fields = ["kind", "partner_name", "amount", "description"]
+
+
+class ResourcingLineForm(TableRowForm):
+    class Meta:
+        model = ResourcingLine
+        fields = ["source", "year", "planned_amount", "notes"]
+
+
+BudgetFormSet = forms.modelformset_factory(
+    BudgetArrangement, form=BudgetArrangementForm, extra=1, can_delete=True
+)
+ResourcingFormSet = forms.modelformset_factory(
+    ResourcingLine, form=ResourcingLineForm, extra=1, can_delete=True
+)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Left blank: the file name.")
+    file = forms.FileField(help_text="PDF, DOCX, XLSX or ODT, up to 10 MB.")
+    document = forms.ChoiceField(
+        choices=PlanAttachment.Document.choices, widget=forms.HiddenInput, initial="plan"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_form_tag(self)
+
+
+class ReturnForm(forms.Form):
+    """One comment box per section; at least one must be filled in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in COMMENTABLE_SECTIONS:
+            self.fields[f"comment_{key}"] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        _no_form_tag(self)
+
+    def clean(self):
+        data = super().clean()
+        if not any((data.get(f"comment_{k}") or "").strip() for k, _ in COMMENTABLE_SECTIONS):
+            raise forms.ValidationError("Say what needs to change in at least one section.")
+        return data
+
+    def comments(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(f"comment_{k}", "") for k, _ in COMMENTABLE_SECTIONS}
+
+
+class NotApproveForm(forms.Form):
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_form_tag(self)
+
+
+class SignOffForm(forms.Form):
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment (optional)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_form_tag(self)
+
+
+class PeerReviewAssignForm(forms.Form):
+    reviewer_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Reviewing organisations",
+        help_text="Other lead organisations in the same round.",
+    )
+    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = plan.area
+        lead_ids = (
+            Area.objects.filter(round_id=area.round_id)
+            .exclude(lead_organisation_id=area.lead_organisation_id)
+            .values("lead_organisation_id")
+        )
+        assigned = plan.peer_review_assignments.values("reviewer_organisation_id")
+        self.fields["reviewer_organisations"].queryset = (
+            Organisation.objects.filter(pk__in=lead_ids).exclude(pk__in=assigned).order_by("name")
+        )
+        _no_form_tag(self)
+
+
+class PeerReviewForm(forms.ModelForm):
+    class Meta:
+        model = PeerReview
+        fields = ["strengths", "suggestions", "questions", "overall_rating"]
+        widgets = {
+            "strengths": forms.Textarea(attrs={"rows": 4}),
+            "suggestions": forms.Textarea(attrs={"rows": 4}),
+            "questions": forms.Textarea(attrs={"rows": 3}),
+            "overall_rating": forms.RadioSelect,
+        }
+        labels = {"suggestions": "Suggestions for improvement", "overall_rating": "Overall"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A radio list needs no "---------" choice: the rating is required.
+        field = self.fields["overall_rating"]
+        field.choices = [c for c in field.choices if c[0] != ""]
+        _no_form_tag(self)
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False)
+    round = forms.ChoiceField(required=False)
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("", "All waiting"), ("overdue", "Overdue only"), ("mine", "Awaiting me")],
+    )
+
+    def __init__(self, *args, statuses, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *statuses]
+        self.fields["round"].choices = [("", "Any round"), *rounds]

@@ -1,0 +1,170 @@
+"""Reads for the plan pages, shaped so each page runs a fixed number of queries."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts import permissions as perms
+from accounts.models import AreaAssignment, Role, User
+
+from .models import (
+    LogicModelRow,
+    OperationalPlan,
+    PeerReviewAssignment,
+    PlanVersion,
+    SignOff,
+    SignOffParty,
+)
+from .workflows import AWAITING_REVIEW, PlanStatus
+
+
+def area_requires_cba(area) -> bool:
+    """Whether the Getting Going decision said this area must produce a CBA.
+
+    The decision lives in the applications app; imported lazily so plans works (and says no CBA is
+    required) while that app has no such selector."""
+    try:
+        from applications.selectors import area_requires_cba as decided
+    except ImportError:
+        return False
+    return bool(decided(area))
+
+
+# People to tell about a change -------------------------------------------------------------------
+
+
+def lead_members(area) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=area.lead_organisation_id, is_active=True
+        ).distinct()
+    )
+
+
+def organisation_members(organisation_id) -> list[User]:
+    return list(
+        User.objects.filter(memberships__organisation_id=organisation_id, is_active=True).distinct()
+    )
+
+
+def relationship_manager(area) -> User | None:
+    assignment = (
+        AreaAssignment.objects.filter(area=area, ended_on__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    return assignment.user if assignment else None
+
+
+def programme_managers() -> list[User]:
+    return list(User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True))
+
+
+def funder_officers() -> list[User]:
+    return list(User.objects.filter(role=Role.FUNDER_OFFICER, is_active=True))
+
+
+# Pages -------------------------------------------------------------------------------------------
+
+
+def plan_for_area(area) -> OperationalPlan | None:
+    return (
+        OperationalPlan.objects.filter(area=area)
+        .select_related("area", "area__round", "submitted_by", "decided_by")
+        .prefetch_related(
+            "budget_arrangements",
+            "resourcing_lines",
+            Prefetch("sign_offs", queryset=SignOff.objects.select_related("user")),
+            Prefetch("versions", queryset=PlanVersion.objects.select_related("submitted_by")),
+            "comments__author",
+            Prefetch(
+                "peer_review_assignments",
+                queryset=PeerReviewAssignment.objects.select_related(
+                    "reviewer_organisation", "review"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def logic_model_rows(area) -> list[LogicModelRow]:
+    return list(LogicModelRow.objects.filter(logic_model__area=area).order_by("order", "id"))
+
+
+def sign_off_state(plan) -> list[dict]:
+    """Each party, who signed and when, or that they are awaited."""
+    signed = {s.party: s for s in plan.sign_offs.all()}
+    return [
+        {"party": party, "label": party.label, "sign_off": signed.get(party.value)}
+        for party in SignOffParty
+    ]
+
+
+def review_queue(*, user, today=None) -> list[OperationalPlan]:
+    """Plans awaiting review, oldest final submission first, with days waiting and the round's
+    target. The list is computed in Python after one query, so its length never adds queries."""
+    today = today or timezone.localdate()
+    if not (
+        perms.is_programme_manager(user) or perms.is_funder_officer(user) or perms.is_admin(user)
+    ):
+        return []
+    plans = list(
+        OperationalPlan.objects.filter(status__in=AWAITING_REVIEW)
+        .select_related("area", "area__round", "area__lead_organisation")
+        .annotate(
+            pm_signed=Count("sign_offs", filter=Q(sign_offs__party=SignOffParty.PROGRAMME_MANAGER)),
+            funder_signed=Count("sign_offs", filter=Q(sign_offs__party=SignOffParty.FUNDER)),
+        )
+        .order_by("final_submitted_at", "id")
+    )
+    for plan in plans:
+        annotate_waiting(plan, today)
+        plan.awaiting = _awaiting(plan)
+        plan.awaiting_me = (
+            perms.is_programme_manager(user) and "programme manager" in plan.awaiting
+        ) or (perms.is_funder_officer(user) and "funder" in plan.awaiting)
+    return plans
+
+
+def annotate_waiting(plan, today=None):
+    today = today or timezone.localdate()
+    if plan.final_submitted_at:
+        plan.days_waiting = (today - timezone.localdate(plan.final_submitted_at)).days
+    else:
+        plan.days_waiting = 0
+    plan.target_days = plan.area.round.review_target_days
+    plan.is_overdue = plan.days_waiting > plan.target_days
+    return plan
+
+
+def _awaiting(plan) -> str:
+    if plan.status == PlanStatus.FINAL_SUBMITTED:
+        return "programme manager to start the review"
+    parties = []
+    if not plan.pm_signed:
+        parties.append("programme manager")
+    if not plan.funder_signed:
+        if plan.area.round.sign_off_order == "parallel" or plan.pm_signed:
+            parties.append("funder")
+        else:
+            parties.append("funder (after the programme manager)")
+    return " and ".join(parties)
+
+
+def peer_reviews_for(*, user) -> QuerySet[PeerReviewAssignment]:
+    """Assignments for the user's organisations: a reviewer sees only plans assigned to them."""
+    if not perms.is_lead_organisation_user(user):
+        return PeerReviewAssignment.objects.none()
+    return (
+        PeerReviewAssignment.objects.filter(reviewer_organisation__memberships__user=user)
+        .select_related("plan", "plan__area", "reviewer_organisation", "review")
+        .distinct()
+        .order_by("due_on", "id")
+    )
+
+
+def latest_version(plan, kind: str | None = None) -> PlanVersion | None:
+    qs = plan.versions.order_by("-number")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.first()

@@ -1,0 +1,48 @@
+import pytest
+
+from plans import services
+from plans.diff import text_diff_html, version_diff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_text_diff_marks_insertions_and_deletions_and_escapes():
+    changed, html = text_diff_html("Meet monthly <b>", "Meet weekly <b>")
+    assert changed
+    assert "<del>monthly</del>" in html and "<ins>weekly</ins>" in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_unchanged_text_is_not_marked():
+    changed, html = text_diff_html("Same", "Same")
+    assert not changed and "<ins>" not in html
+
+
+def test_versions_diff_section_by_section(ready_plan, author):
+    services.plan_save(
+        area=ready_plan.area,
+        user=author,
+        sections={"risks": "Staff turnover."},
+        budget_arrangements=[
+            {"kind": "aligned", "partner_name": "Leeds Council", "amount": 5000, "description": ""}
+        ],
+    )
+    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_save(
+        area=ready_plan.area,
+        user=author,
+        sections={"risks": "Staff turnover and funding cuts."},
+        budget_arrangements=[
+            {"kind": "pooled", "partner_name": "Leeds Council", "amount": 7500, "description": ""}
+        ],
+    )
+    services.plan_submit_final(plan=ready_plan, user=author)
+    v1, v2 = ready_plan.versions.order_by("number")
+    diffs = {d.key: d for d in version_diff(v1, v2)}
+    assert diffs["risks"].changed
+    assert diffs["risks"].html == "Staff <del>turnover.</del><ins>turnover and funding cuts.</ins>"
+    assert not diffs["governance"].changed
+    assert diffs["budget_arrangements"].changed
+    assert "Pooled with Leeds Council: £7,500.00" in diffs["budget_arrangements"].html
+    assert "Aligned with Leeds Council: £5,000.00" in diffs["budget_arrangements"].html
+    assert not diffs["logic_model"].changed

@@ -1,0 +1,94 @@
+from django.contrib import admin
+
+from .models import (
+    Area,
+    AreaTheme,
+    Milestone,
+    Organisation,
+    Partner,
+    Programme,
+    Round,
+    StageDefinition,
+    Theme,
+)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("name", "funder_name", "manager_name")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class StageDefinitionInline(admin.TabularInline):
+    model = StageDefinition
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "status", "opens_on", "closes_on", "starts_on", "ends_on")
+    list_filter = ("status", "programme")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [StageDefinitionInline, MilestoneInline]
+
+
+@admin.register(StageDefinition)
+class StageDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("round", "stage", "grant_min", "grant_max", "advance_share_pct", "adviser_days")
+    list_filter = ("round", "stage")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("name", "round", "kind", "stage", "due_on")
+    list_filter = ("round", "kind")
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "order")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "org_type", "org_identifier", "town")
+    list_filter = ("org_type",)
+    search_fields = ("name", "org_identifier", "charity_number", "company_number")
+
+
+class AreaThemeInline(admin.TabularInline):
+    model = AreaTheme
+    extra = 0
+    max_num = 3
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("reference", "name", "lead_organisation", "round", "stage", "status")
+    list_filter = ("round", "stage", "status", "lead_organisation__org_type")
+    search_fields = ("reference", "name", "local_authority", "lead_organisation__name")
+    # Stage and status come from decisions (applications services), never from this form.
+    readonly_fields = ("stage", "status")
+    autocomplete_fields = ("lead_organisation",)
+    list_select_related = ("lead_organisation", "round")
+    inlines = [AreaThemeInline, PartnerInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "area", "partner_type", "involvement", "agreement_signed_on")
+    list_filter = ("partner_type", "involvement")
+    autocomplete_fields = ("organisation", "area")
+    list_select_related = ("organisation", "area")

@@ -1,0 +1,149 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from .models import Organisation, Partner
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "org_type",
+            "charity_number",
+            "company_number",
+            "org_identifier",
+            "address_line1",
+            "address_line2",
+            "town",
+            "postcode",
+            "website",
+            "email",
+            "phone",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, can_change_type=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_change_type:
+            # A lead organisation cannot reclassify itself: the type drives eligibility and reports.
+            self.fields["org_type"].disabled = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Organisation", "name", "org_type", "description"),
+            Fieldset(
+                "Registration",
+                Row(Column("charity_number"), Column("company_number")),
+                "org_identifier",
+            ),
+            Fieldset(
+                "Contact details",
+                "address_line1",
+                "address_line2",
+                Row(Column("town"), Column("postcode")),
+                Row(Column("website"), Column("email"), Column("phone")),
+            ),
+        )
+
+
+class PartnerForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="Choose an organisation",
+        help_text="Choose an organisation already known to the programme, or name a new one below.",
+    )
+    new_organisation_name = forms.CharField(label="Or a new organisation's name", required=False)
+    new_organisation_type = forms.ChoiceField(
+        label="New organisation's type",
+        choices=[("", "Choose a type")] + list(Organisation._meta.get_field("org_type").choices),
+        required=False,
+    )
+
+    class Meta:
+        model = Partner
+        fields = [
+            "organisation",
+            "partner_type",
+            "involvement",
+            "agreement_signed_on",
+            "contact_name",
+            "notes",
+        ]
+        widgets = {
+            "agreement_signed_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            pk=area.lead_organisation_id
+        ).order_by("name")
+        if self.instance.pk:
+            for name in ("organisation", "new_organisation_name", "new_organisation_type"):
+                self.fields[name].disabled = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "organisation",
+            Row(Column("new_organisation_name"), Column("new_organisation_type")),
+            Row(Column("partner_type"), Column("involvement")),
+            Row(Column("agreement_signed_on"), Column("contact_name")),
+            "notes",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            return data
+        org = data.get("organisation")
+        new_name = (data.get("new_organisation_name") or "").strip()
+        if org and new_name:
+            self.add_error(
+                "new_organisation_name",
+                "Choose an existing organisation or name a new one, not both.",
+            )
+        elif not org and not new_name:
+            self.add_error("organisation", "Choose an organisation or name a new one.")
+        elif new_name and not data.get("new_organisation_type"):
+            self.add_error("new_organisation_type", "Say what type of organisation this is.")
+        elif org and Partner.objects.filter(area=self.area, organisation=org).exists():
+            self.add_error("organisation", "This organisation is already a partner of the area.")
+        return data
+
+    def _get_validation_exclusions(self):
+        # The organisation may be new (created by the view before saving), so the model's own
+        # "required" check on it is replaced by the checks in clean() above.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("organisation")
+        return exclude
+
+
+class SubmitHelper(FormHelper):
+    def __init__(self, label="Save"):
+        super().__init__()
+        self.add_input(Submit("submit", label, css_class="btn-op"))
+
+
+def errors_to_form(form, exc: ValidationError | PermissionDenied, field_map=None) -> None:
+    """Show a service's refusal on the form: a ValidationError's messages next to the fields it
+    names (renamed through `field_map` where the form calls them something else), anything else
+    and a PermissionDenied's reason at the top. Every app's views use this one."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+        return
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    field_map = field_map or {}
+    for field, errors in exc.error_dict.items():
+        field = field_map.get(field, field)
+        form.add_error(field if field in form.fields else None, errors)

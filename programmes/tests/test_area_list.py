@@ -1,0 +1,254 @@
+"""The areas list: every filter, sorting, pagination that keeps the filters, and a fixed number of
+queries however many areas there are."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import AreaAssignmentFactory, UserFactory
+from programmes.models import Area, AreaStage, AreaStatus, OrganisationType
+from programmes.tests.factories import AreaFactory, OrganisationFactory, RoundFactory, theme
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("programmes:area_list")
+
+
+def _refs(response):
+    """Area references in the table, in the order shown."""
+    body = response.content.decode()
+    table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
+    return re.findall(r'<td[^>]*><a href="/areas/([A-Z0-9-]+)/">\1</a></td>', table)
+
+
+@pytest.fixture
+def pm_client(client_for, programme_manager):
+    return client_for(programme_manager)
+
+
+def _at(area, *, stage=None, status=None):
+    Area.objects.filter(pk=area.pk).update(
+        **{k: v for k, v in {"stage": stage, "status": status}.items() if v}
+    )
+    return area
+
+
+class TestFilters:
+    def test_no_filter_lists_every_area_by_reference(self, pm_client):
+        for ref in ("OP-0003", "OP-0001", "OP-0002"):
+            AreaFactory(reference=ref)
+
+        response = pm_client.get(URL)
+
+        assert _refs(response) == ["OP-0001", "OP-0002", "OP-0003"]
+        assert "3 found" in response.content.decode()
+
+    def test_round(self, pm_client):
+        pilot, live = RoundFactory(slug="pilot"), RoundFactory(slug="round-2")
+        a = AreaFactory(round=pilot)
+        AreaFactory(round=live)
+
+        assert _refs(pm_client.get(URL, {"round": "pilot"})) == [a.reference]
+
+    def test_stage(self, pm_client):
+        going = _at(AreaFactory(), stage=AreaStage.GETTING_GOING)
+        AreaFactory()
+
+        assert _refs(pm_client.get(URL, {"stage": "getting_going"})) == [going.reference]
+
+    def test_status(self, pm_client):
+        withdrawn = _at(AreaFactory(), status=AreaStatus.WITHDRAWN)
+        AreaFactory()
+
+        response = pm_client.get(URL, {"status": "withdrawn"})
+
+        assert _refs(response) == [withdrawn.reference]
+        # Status is written in words as well as shown by the badge colour.
+        assert "Withdrawn" in response.content.decode()
+
+    def test_lead_organisation_type(self, pm_client):
+        parish = AreaFactory(
+            lead_organisation=OrganisationFactory(org_type=OrganisationType.PARISH_COUNCIL)
+        )
+        AreaFactory()
+
+        response = pm_client.get(URL, {"org_type": "parish_council"})
+
+        assert _refs(response) == [parish.reference]
+
+    def test_theme_lists_each_area_once(self, pm_client):
+        housing, youth = theme("housing"), theme("young-people")
+        both = AreaFactory(themes=[housing, youth])
+        AreaFactory(themes=[theme()])
+
+        response = pm_client.get(URL, {"theme": "housing"})
+
+        assert _refs(response) == [both.reference]
+        assert "1 found" in response.content.decode()
+
+    def test_local_authority_choices_come_from_the_areas(self, pm_client):
+        salford = AreaFactory(local_authority="Salford")
+        AreaFactory(local_authority="Leeds")
+
+        response = pm_client.get(URL, {"local_authority": "Salford"})
+
+        assert _refs(response) == [salford.reference]
+        assert '<option value="Leeds">Leeds</option>' in response.content.decode()
+
+    def test_relationship_manager_counts_only_current_assignments(self, pm_client):
+        helen = UserFactory(relationship_manager=True, first_name="Helen", last_name="Moss")
+        tom = UserFactory(relationship_manager=True, first_name="Tom", last_name="Ainsworth")
+        current = AreaFactory()
+        AreaAssignmentFactory(area=current, user=helen)
+        handed_over = AreaFactory()
+        AreaAssignmentFactory(
+            area=handed_over, user=helen, started_on="2025-01-01", ended_on="2025-06-30"
+        )
+        AreaAssignmentFactory(area=handed_over, user=tom, started_on="2025-07-01")
+
+        response = pm_client.get(URL, {"relationship_manager": helen.pk})
+
+        assert _refs(response) == [current.reference]
+        assert "Helen Moss" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "query", ["harehills", "R2-0", "Harehills Community", "Kirklees"], ids=str
+    )
+    def test_search_matches_reference_name_organisation_or_district(self, pm_client, query):
+        hit = AreaFactory(
+            reference="R2-041",
+            name="Harehills",
+            local_authority="Kirklees",
+            lead_organisation=OrganisationFactory(name="Harehills Community Association"),
+        )
+        AreaFactory(reference="PL-001", name="Seacroft", local_authority="Leeds")
+
+        assert _refs(pm_client.get(URL, {"q": query})) == [hit.reference]
+
+    def test_filters_combine(self, pm_client):
+        pilot = RoundFactory(slug="pilot")
+        match = _at(AreaFactory(round=pilot, themes=[theme("housing")]), stage="implementation")
+        _at(AreaFactory(round=pilot, themes=[theme()]), stage="implementation")
+        _at(AreaFactory(themes=[theme("housing")]), stage="implementation")
+
+        response = pm_client.get(
+            URL, {"round": "pilot", "stage": "implementation", "theme": "housing"}
+        )
+
+        assert _refs(response) == [match.reference]
+
+    def test_nothing_matching_says_so_with_a_way_out(self, pm_client):
+        AreaFactory()
+
+        response = pm_client.get(URL, {"q": "nowhere at all"})
+
+        assert "No areas match these filters" in response.content.decode()
+
+    def test_a_nonsense_filter_value_is_shown_as_an_error_not_a_crash(self, pm_client):
+        AreaFactory()
+
+        response = pm_client.get(URL, {"stage": "bogus"})
+
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+
+
+class TestSorting:
+    @pytest.fixture
+    def three(self):
+        AreaFactory(reference="OP-0001", name="Walker", local_authority="Newcastle upon Tyne")
+        AreaFactory(reference="OP-0002", name="Anfield", local_authority="Liverpool")
+        AreaFactory(reference="OP-0003", name="Moss Side", local_authority="Manchester")
+
+    def test_by_name_both_ways(self, pm_client, three):
+        assert _refs(pm_client.get(URL, {"sort": "name"})) == ["OP-0002", "OP-0003", "OP-0001"]
+        assert _refs(pm_client.get(URL, {"sort": "-name"})) == ["OP-0001", "OP-0003", "OP-0002"]
+
+    def test_by_local_authority(self, pm_client, three):
+        response = pm_client.get(URL, {"sort": "local_authority"})
+
+        assert _refs(response) == ["OP-0002", "OP-0003", "OP-0001"]
+
+    def test_by_relationship_manager(self, pm_client, three):
+        zoe = UserFactory(relationship_manager=True, first_name="Zoe", last_name="Young")
+        amy = UserFactory(relationship_manager=True, first_name="Amy", last_name="Adams")
+        AreaAssignmentFactory(area=Area.objects.get(reference="OP-0001"), user=amy)
+        AreaAssignmentFactory(area=Area.objects.get(reference="OP-0002"), user=zoe)
+
+        refs = _refs(pm_client.get(URL, {"sort": "relationship_manager"}))
+
+        assert refs.index("OP-0001") < refs.index("OP-0002")
+
+    def test_header_links_toggle_direction_and_keep_filters(self, pm_client, three):
+        response = pm_client.get(URL, {"sort": "name", "q": "a", "page": "1"})
+
+        content = response.content.decode()
+        name_link = re.search(r'<a href="\?([^"]+)" aria-sort="ascending">Area', content)
+        assert name_link
+        assert "sort=-name" in name_link.group(1)
+        # Sorting links never carry the page number: a new order starts on page one.
+        header = content.split("<thead>", 1)[1].split("</thead>", 1)[0]
+        assert "page=" not in header
+        assert "q=a" in header
+
+    def test_sorting_is_kept_when_filtering(self, pm_client, three):
+        content = pm_client.get(URL, {"sort": "-name"}).content.decode()
+
+        assert '<input type="hidden" name="sort" value="-name">' in content
+
+
+class TestPagination:
+    def test_pages_of_25_keep_filters_and_sorting(self, pm_client):
+        for _ in range(30):
+            _at(AreaFactory(), stage="getting_going")
+        AreaFactory()  # at Getting Ready, filtered out
+
+        first = pm_client.get(URL, {"stage": "getting_going", "sort": "-name"})
+        content = first.content.decode()
+        assert "30 found" in content
+        assert len(_refs(first)) == 25
+        assert "Page 1 of 2" in content
+        next_link = re.search(r'<a class="page-link" href="\?([^"]+)">Next</a>', content)
+        assert next_link
+        query = next_link.group(1).replace("&amp;", "&")
+        assert "stage=getting_going" in query and "sort=-name" in query and "page=2" in query
+
+        second = pm_client.get(f"{URL}?{query}")
+        assert len(_refs(second)) == 5
+        assert set(_refs(first)).isdisjoint(_refs(second))
+        assert "Previous" in second.content.decode()
+
+    def test_a_page_past_the_end_shows_the_last_page(self, pm_client):
+        for _ in range(3):
+            AreaFactory()
+
+        response = pm_client.get(URL, {"page": "99"})
+
+        assert response.status_code == 200
+        assert len(_refs(response)) == 3
+
+
+@pytest.mark.parametrize("params", [{}, {"theme": "housing", "sort": "relationship_manager"}])
+def test_query_count_is_the_same_for_5_and_50_areas(
+    pm_client, django_assert_max_num_queries, params
+):
+    rnd = RoundFactory()
+    rm = UserFactory(relationship_manager=True)
+    themes = [theme("housing"), theme("young-people"), theme()]
+
+    def add(n):
+        for _ in range(n):
+            area = AreaFactory(round=rnd, themes=themes)
+            AreaAssignmentFactory(area=area, user=rm)
+
+    add(5)
+    with django_assert_max_num_queries(11):
+        small = pm_client.get(URL, params)
+    add(45)
+    with django_assert_max_num_queries(11):
+        large = pm_client.get(URL, params)
+
+    assert len(_refs(small)) == 5
+    assert len(_refs(large)) == 25
+    assert "50 found" in large.content.decode()

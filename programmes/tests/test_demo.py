@@ -1,0 +1,40 @@
+"""`load_demo` builds a believable programme and is safe to run twice."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import Role, User
+from programmes.models import Area, AreaStage, OrganisationType
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in ("sessions", "contenttypes", "admin")
+    }
+
+
+def test_load_demo_builds_the_programme_and_a_second_run_changes_nothing():
+    call_command("load_demo", verbosity=0)
+    first = _counts()
+
+    call_command("load_demo", verbosity=0)
+
+    assert _counts() == first
+
+    areas = Area.objects.select_related("lead_organisation")
+    assert areas.count() >= 60
+    assert {a.stage for a in areas} >= {s.value for s in AreaStage}
+    assert {a.lead_organisation.org_type for a in areas} == {t.value for t in OrganisationType}
+    assert {u.role for u in User.objects.all()} >= {r.value for r in Role}
+    for username in ("pm", "funder", "rm", "lead", "admin"):
+        assert User.objects.get(username=username).check_password("ourplace-demo")
+    lead = User.objects.get(username="lead")
+    assert Area.objects.filter(lead_organisation__memberships__user=lead).count() >= 2
+    # Every area has a current relationship manager and at least one partner.
+    assert not areas.exclude(assignments__ended_on__isnull=True).exists()
+    assert not areas.filter(partners__isnull=True).exists()

@@ -1,0 +1,204 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import permissions as perms
+from activity.selectors import area_timeline
+
+from . import selectors, services
+from .filters import AreaFilter, OrganisationFilter
+from .forms import OrganisationForm, PartnerForm
+from .forms import errors_to_form as _errors_to_form
+from .models import Organisation, Partner
+
+PAGE_SIZE = 25
+
+
+def _staff_only(user):
+    if not perms.is_programme_staff(user):
+        raise PermissionDenied("This page is for programme staff.")
+
+
+def _visible_area(user, reference):
+    area = selectors.area_detail(user=user, reference=reference).first()
+    if area is None:
+        raise Http404("No such area.")
+    return area
+
+
+@login_required
+def area_list(request):
+    _staff_only(request.user)
+    qs = selectors.area_list(user=request.user)
+    area_filter = AreaFilter(request.GET or None, queryset=qs)
+    results = area_filter.qs if area_filter.is_bound else qs
+    if not request.GET.get("sort"):
+        results = results.order_by("reference")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/area_list.html",
+        {"filter": area_filter, "page_obj": page, "total": page.paginator.count},
+    )
+
+
+@login_required
+def my_areas(request):
+    areas = list(selectors.area_list(user=request.user).order_by("reference"))
+    if perms.is_lead_organisation_user(request.user) and len(areas) == 1:
+        return redirect(areas[0].get_absolute_url())
+    if perms.is_programme_staff(request.user):
+        return redirect("programmes:area_list")
+    return render(request, "programmes/my_areas.html", {"areas": areas})
+
+
+@login_required
+def area_detail(request, reference):
+    area = _visible_area(request.user, reference)
+    timeline = area_timeline(area=area, user=request.user)[:50]
+    can_edit_partners, _ = perms.can_edit_area_partners(request.user, area)
+    return render(
+        request,
+        "programmes/area_detail.html",
+        {
+            "area": area,
+            "timeline": timeline,
+            "can_edit_partners": can_edit_partners,
+            "current_assignment": next((a for a in area.assignments.all() if a.is_current), None),
+            "milestones": area.round.milestones.all(),
+        },
+    )
+
+
+@login_required
+def partner_add(request, reference):
+    area = _visible_area(request.user, reference)
+    allowed, reason = perms.can_edit_area_partners(request.user, area)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = PartnerForm(request.POST or None, area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                partner = form.save(commit=False)
+                partner.area = area
+                if not partner.organisation_id:
+                    partner.organisation = Organisation.objects.create(
+                        name=form.cleaned_data["new_organisation_name"].strip(),
+                        org_type=form.cleaned_data["new_organisation_type"],
+                    )
+                services.partner_save(partner=partner, user=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{partner.organisation.name} added as a partner.")
+            return redirect(area.get_absolute_url() + "#partners")
+    return render(request, "programmes/partner_form.html", {"form": form, "area": area})
+
+
+@login_required
+def partner_edit(request, reference, pk):
+    area = _visible_area(request.user, reference)
+    partner = get_object_or_404(Partner.objects.select_related("organisation"), pk=pk, area=area)
+    allowed, reason = perms.can_edit_area_partners(request.user, area)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = PartnerForm(request.POST or None, instance=partner, area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_save(partner=form.save(commit=False), user=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{partner.organisation.name} updated.")
+            return redirect(area.get_absolute_url() + "#partners")
+    return render(
+        request, "programmes/partner_form.html", {"form": form, "area": area, "partner": partner}
+    )
+
+
+@login_required
+@require_POST
+def partner_remove(request, reference, pk):
+    area = _visible_area(request.user, reference)
+    partner = get_object_or_404(Partner.objects.select_related("organisation"), pk=pk, area=area)
+    name = partner.organisation.name
+    services.partner_remove(partner=partner, user=request.user)
+    messages.success(request, f"{name} is no longer listed as a partner.")
+    return redirect(area.get_absolute_url() + "#partners")
+
+
+@login_required
+def organisation_list(request):
+    _staff_only(request.user)
+    qs = selectors.organisation_list(user=request.user)
+    org_filter = OrganisationFilter(request.GET or None, queryset=qs)
+    results = org_filter.qs if org_filter.is_bound else qs
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/organisation_list.html",
+        {
+            "filter": org_filter,
+            "page_obj": page,
+            "total": page.paginator.count,
+            "can_create": perms.is_manager_or_admin(request.user),
+        },
+    )
+
+
+def _visible_organisation(user, pk):
+    org = get_object_or_404(Organisation, pk=pk)
+    allowed, _ = perms.can_view_organisation(user, org)
+    if not allowed:
+        raise Http404("No such organisation.")
+    return org
+
+
+@login_required
+def organisation_detail(request, pk):
+    org = _visible_organisation(request.user, pk)
+    led = perms.areas_visible_to(request.user, org.led_areas.select_related("round"))
+    partnerships = org.partnerships.select_related("area").filter(
+        area__in=perms.areas_visible_to(request.user)
+    )
+    can_edit, _ = perms.can_edit_organisation(request.user, org)
+    return render(
+        request,
+        "programmes/organisation_detail.html",
+        {"organisation": org, "led_areas": led, "partnerships": partnerships, "can_edit": can_edit},
+    )
+
+
+@login_required
+def organisation_edit(request, pk=None):
+    if pk is None:
+        if not perms.is_manager_or_admin(request.user):
+            raise PermissionDenied("Only programme managers and admins can add organisations.")
+        org = Organisation()
+    else:
+        org = _visible_organisation(request.user, pk)
+        allowed, reason = perms.can_edit_organisation(request.user, org)
+        if not allowed:
+            raise PermissionDenied(reason)
+    form = OrganisationForm(
+        request.POST or None, instance=org, can_change_type=perms.is_manager_or_admin(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_save(
+                organisation=form.save(commit=False),
+                user=request.user,
+                changed_fields=form.changed_data,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{org.name} saved.")
+            return redirect(org.get_absolute_url())
+    return render(request, "programmes/organisation_form.html", {"form": form, "organisation": org})

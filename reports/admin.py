@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from .models import ReportJob
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "area", "round", "audience", "status", "progress", "created_at"]
+    list_filter = ["kind", "status", "scheduled", "audience"]
+    list_select_related = ["area", "round"]
+    readonly_fields = [f.name for f in ReportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        # Jobs are made through the reports page so they get the same checks and a worker task.
+        return False

@@ -1,0 +1,142 @@
+"""Report jobs: a request for a generated document, rendered by a Celery worker, with its progress
+and its file."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .storage import private_storage
+
+
+class ReportKind(models.TextChoices):
+    AREA_PROGRESS = "area_progress", "Area progress report"
+    PROGRAMME = "programme", "Programme report"
+
+
+class Audience(models.TextChoices):
+    """Who the document may be shown to. Area reports requested by a lead organisation leave out
+    staff-only material (risk flags, staff notes), so the same file is never shown to both."""
+
+    STAFF = "staff", "Programme staff"
+    AREA = "area", "Staff and the area's lead organisation"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Ready"
+    FAILED = "failed", "Failed"
+
+
+LIVE_STATUSES = [JobStatus.QUEUED, JobStatus.RUNNING]
+
+
+def report_upload_to(job: "ReportJob", filename: str) -> str:
+    return f"reports/{(job.created_at or timezone.now()):%Y/%m}/{filename}"
+
+
+class ReportJob(models.Model):
+    kind = models.CharField(max_length=30, choices=ReportKind.choices)
+    area = models.ForeignKey(
+        "programmes.Area",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    round = models.ForeignKey(
+        "programmes.Round",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STAFF)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_jobs",
+    )
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=report_upload_to, blank=True)
+    # Produced by the beat schedule (monthly programme reports), kept with the date they are for.
+    scheduled = models.BooleanField(default=False)
+    report_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="report_progress_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in JobStatus]),
+                name="report_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=ReportKind.AREA_PROGRESS) & Q(area__isnull=False))
+                | (Q(kind=ReportKind.PROGRAMME) & Q(round__isnull=False)),
+                name="report_has_its_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(scheduled=False) | Q(report_date__isnull=False),
+                name="scheduled_report_has_date",
+            ),
+            # At most one queued-or-running job per subject: a second request gets the first job.
+            # Two constraints because each kind's subject column is never null, which keeps the
+            # rule working on databases without NULLS NOT DISTINCT.
+            models.UniqueConstraint(
+                fields=["kind", "area", "audience"],
+                condition=Q(kind=ReportKind.AREA_PROGRESS) & Q(status__in=LIVE_STATUSES),
+                name="one_live_area_report_job",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "round", "scheduled"],
+                condition=Q(kind=ReportKind.PROGRAMME) & Q(status__in=LIVE_STATUSES),
+                name="one_live_programme_report_job",
+            ),
+            # The monthly beat run may fire twice; it still makes one report per round and date.
+            models.UniqueConstraint(
+                fields=["round", "report_date"],
+                condition=Q(scheduled=True),
+                name="one_scheduled_report_per_round_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject_label} ({self.get_status_display()})"
+
+    @property
+    def subject_label(self) -> str:
+        if self.kind == ReportKind.AREA_PROGRESS and self.area_id:
+            return f"{self.area.reference} {self.area.name}"
+        if self.round_id:
+            return self.round.name
+        return ""
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return not self.is_live
+
+    @property
+    def download_name(self) -> str:
+        subject = self.area.reference if self.area_id else self.round.slug
+        stamp = (self.report_date or (self.finished_at or self.created_at).date()).isoformat()
+        return f"ourplace-{self.kind.replace('_', '-')}-{subject}-{stamp}.pdf"

@@ -1,0 +1,73 @@
+"""Who may ask for, see and download reports, and who may export data. Plain functions returning
+``(allowed, reason)``, used by views, services and templates alike."""
+
+from accounts import permissions as perms
+
+from .models import Audience, ReportJob, ReportKind
+
+Decision = tuple[bool, str]
+
+
+def can_use_reports_page(user) -> bool:
+    """The reports page is in the menu for programme managers, funder officers and admins; other
+    staff and lead organisation users reach it from an area page."""
+    return perms.is_programme_manager(user) or perms.is_funder_officer(user) or perms.is_admin(user)
+
+
+def audience_for(user) -> str:
+    return Audience.STAFF if perms.is_programme_staff(user) else Audience.AREA
+
+
+def can_request_report(user, *, kind: str, area=None, round=None) -> Decision:
+    if kind == ReportKind.AREA_PROGRESS:
+        if area is None:
+            return False, "Choose an area."
+        allowed, reason = perms.can_view_area(user, area)
+        if not allowed:
+            return False, reason
+        return True, ""
+    if kind == ReportKind.PROGRAMME:
+        if round is None:
+            return False, "Choose a round."
+        if can_use_reports_page(user):
+            return True, ""
+        return False, "Programme reports are for programme managers, funder officers and admins."
+    return False, "Unknown kind of report."
+
+
+def can_view_job(user, job: ReportJob) -> Decision:
+    """Staff see every job. A lead organisation user sees only their own areas' reports, in the
+    edition made for lead organisations."""
+    if perms.is_programme_staff(user):
+        return True, ""
+    if (
+        perms.is_lead_organisation_user(user)
+        and job.kind == ReportKind.AREA_PROGRESS
+        and job.audience == Audience.AREA
+        and job.area_id
+        and perms.user_belongs_to(user, job.area.lead_organisation_id)
+    ):
+        return True, ""
+    return False, "You can only see reports about areas your organisation leads."
+
+
+def can_retry_job(user, job: ReportJob) -> Decision:
+    allowed, reason = can_view_job(user, job)
+    if not allowed:
+        return allowed, reason
+    if job.status != "failed":
+        return False, "Only a failed report can be tried again."
+    return True, ""
+
+
+def can_export(user) -> Decision:
+    if perms.is_manager_or_admin(user):
+        return True, ""
+    return False, "Only programme managers and admins can export data."
+
+
+def can_view_dashboard(user) -> Decision:
+    """The programme dashboard: programme managers, funder officers and admins."""
+    if can_use_reports_page(user):
+        return True, ""
+    return False, "The programme dashboard is for programme managers, funder officers and admins."

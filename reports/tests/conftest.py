@@ -1,0 +1,38 @@
+import shutil
+import subprocess
+
+import pytest
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The text of a PDF, as pdftotext reads it."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def read_pdf(tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return lambda data: pdf_text(data, tmp_path)
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """Record report tasks sent to the broker instead of sending them."""
+    from reports import tasks
+
+    sent = []
+
+    class Result:
+        id = "test-task-id"
+
+    def fake_delay(job_id):
+        sent.append(job_id)
+        return Result()
+
+    monkeypatch.setattr(tasks.report_generate, "delay", fake_delay)
+    return sent

@@ -1,0 +1,176 @@
+"""The programme's awards in the 360Giving Data Standard (1.4.3): a CSV with the standard's column
+titles, and the JSON package form ``{"grants": [...]}``.
+
+One grant per live award (cancelled awards are left out). ``Identifier`` is
+``360G-<THREESIXTYGIVING_PREFIX>-<award id>``; the recipient is the area's lead organisation
+(its org-id identifier); the beneficiary location is the area, with its geographic code; the grant
+programme is the round (code = slug, title = name); the funding organisation is the programme's
+funder; ``Amount Disbursed`` is what has been paid so far.
+"""
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+CSV_COLUMNS = [
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Amount Disbursed",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Recipient Org:Charity Number",
+    "Recipient Org:Company Number",
+    "Recipient Org:Postal Code",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Grant Programme:Code",
+    "Grant Programme:Title",
+    "Last modified",
+    "Data Source",
+]
+
+
+def grant_identifier(award_id: int) -> str:
+    return f"360G-{settings.THREESIXTYGIVING_PREFIX}-{award_id}"
+
+
+def awards(*, round=None) -> QuerySet:
+    """Live awards with everything a grant record needs, and the amount paid so far, in one
+    query."""
+    from grants.models import Award, Payment
+
+    qs = (
+        Award.objects.filter(status=Award.Status.LIVE)
+        .select_related("area", "area__lead_organisation", "area__round", "area__round__programme")
+        .annotate(
+            disbursed=Coalesce(
+                Sum("payments__amount", filter=Q(payments__status=Payment.Status.PAID)),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .order_by("awarded_on", "pk")
+    )
+    if round is not None:
+        qs = qs.filter(area__round=round)
+    return qs
+
+
+def data_source() -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("reports:export_360giving_json")
+
+
+def _title(award) -> str:
+    return f"{award.get_stage_display()} grant: {award.area.name}"
+
+
+def _description(award) -> str:
+    area = award.area
+    text = (
+        f"{award.get_stage_display()} grant to {area.lead_organisation.name} for {area.name} "
+        f"({area.local_authority}) in {area.round.name} of {area.round.programme.name}."
+    )
+    if area.description:
+        text += " " + area.description.strip()
+    return text
+
+
+def _money(value) -> float:
+    # JSON numbers: the schema types amounts as numbers; pounds with pence are exact in a float's
+    # decimal repr at these sizes.
+    return float(Decimal(value).quantize(Decimal("0.01")))
+
+
+def grant(award, *, source: str) -> dict:
+    """One grant as the 360Giving JSON schema nests it."""
+    area = award.area
+    org = area.lead_organisation
+    programme = area.round.programme
+    recipient = {"id": org.org_identifier or "", "name": org.name}
+    if org.charity_number:
+        recipient["charityNumber"] = org.charity_number
+    if org.company_number:
+        recipient["companyNumber"] = org.company_number
+    if org.postcode:
+        recipient["postalCode"] = org.postcode
+    location = {"name": area.name}
+    if area.geo_code:
+        location["geoCode"] = area.geo_code
+        location["geoCodeType"] = area.geo_code_type
+    return {
+        "id": grant_identifier(award.pk),
+        "title": _title(award),
+        "description": _description(award),
+        "currency": "GBP",
+        "amountAwarded": _money(award.amount),
+        "amountDisbursed": _money(award.disbursed),
+        "awardDate": award.awarded_on.isoformat(),
+        "plannedDates": [
+            {"startDate": award.awarded_on.isoformat(), "endDate": area.round.ends_on.isoformat()}
+        ],
+        "recipientOrganization": [recipient],
+        "beneficiaryLocation": [location],
+        "fundingOrganization": [
+            {"id": programme.funder_identifier or "", "name": programme.funder_name}
+        ],
+        "grantProgramme": [{"code": area.round.slug, "title": area.round.name}],
+        "dateModified": award.updated_at.isoformat(timespec="seconds"),
+        "dataSource": source,
+    }
+
+
+def package(*, round=None) -> dict:
+    """The JSON package: {"grants": [...]} with the schema version."""
+    source = data_source()
+    return {
+        "grants": [grant(a, source=source) for a in awards(round=round)],
+        "version": "1.4",
+    }
+
+
+def csv_rows(*, round=None) -> Iterator[list]:
+    """The header, then one flat row per grant, in the standard's column titles."""
+    yield CSV_COLUMNS
+    source = data_source()
+    for award in awards(round=round).iterator(chunk_size=500):
+        g = grant(award, source=source)
+        recipient, location = g["recipientOrganization"][0], g["beneficiaryLocation"][0]
+        funder, programme = g["fundingOrganization"][0], g["grantProgramme"][0]
+        yield [
+            g["id"],
+            g["title"],
+            g["description"],
+            g["currency"],
+            f"{award.amount:.2f}",
+            f"{award.disbursed:.2f}",
+            g["awardDate"],
+            g["plannedDates"][0]["startDate"],
+            g["plannedDates"][0]["endDate"],
+            recipient["id"],
+            recipient["name"],
+            recipient.get("charityNumber", ""),
+            recipient.get("companyNumber", ""),
+            recipient.get("postalCode", ""),
+            location["name"],
+            location.get("geoCode", ""),
+            location.get("geoCodeType", ""),
+            funder["id"],
+            funder["name"],
+            programme["code"],
+            programme["title"],
+            g["dateModified"],
+            g["dataSource"],
+        ]

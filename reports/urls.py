@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dashboard/", views.dashboard_current, name="dashboard_current"),
+    path("dashboard/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("areas/<str:reference>/request/", views.area_request, name="area_request"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("export/areas.csv", views.export_areas_csv, name="export_areas_csv"),
+    path("export/areas.xlsx", views.export_areas_xlsx, name="export_areas_xlsx"),
+    path("export/360giving.csv", views.export_360giving_csv, name="export_360giving_csv"),
+    path("export/360giving.json", views.export_360giving_json, name="export_360giving_json"),
+    # After the fixed names above, which these patterns would otherwise also match.
+    path("export/<slug:dataset>.csv", views.export_dataset_csv, name="export_csv"),
+    path("export/<slug:dataset>.xlsx", views.export_dataset_xlsx, name="export_xlsx"),
+]

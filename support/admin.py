@@ -1,0 +1,70 @@
+"""Read-mostly admin for the support records. Changes go through the pages (and so the services),
+which check entitlements and write the audit trail; the admin is for looking things up."""
+
+from django.contrib import admin
+
+from .models import (
+    AdviserDay,
+    AdviserEntitlement,
+    Event,
+    EventInvitation,
+    FollowUp,
+    SupportContact,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdviserEntitlement)
+class AdviserEntitlementAdmin(ReadOnlyAdmin):
+    list_display = ["area", "days", "reason", "granted_by", "granted_at", "imported"]
+    list_select_related = ["area", "granted_by"]
+    search_fields = ["area__reference", "area__name", "reason"]
+
+
+@admin.register(AdviserDay)
+class AdviserDayAdmin(ReadOnlyAdmin):
+    list_display = ["area", "adviser_name", "date", "days", "booked_by"]
+    list_select_related = ["area", "booked_by"]
+    search_fields = ["area__reference", "adviser_name"]
+    date_hierarchy = "date"
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    fields = ["action", "due_on", "owner", "done_at", "done_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(SupportContact)
+class SupportContactAdmin(ReadOnlyAdmin):
+    list_display = ["area", "date", "kind", "logged_by", "risk_level", "risk_resolved_at"]
+    list_filter = ["kind", "risk_level"]
+    list_select_related = ["area", "logged_by"]
+    search_fields = ["area__reference", "area__name", "notes"]
+    date_hierarchy = "date"
+    inlines = [FollowUpInline]
+
+
+class EventInvitationInline(admin.TabularInline):
+    model = EventInvitation
+    extra = 0
+    fields = ["area", "invited_at", "attended", "attendee_names"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "round", "starts_at"]
+    list_filter = ["kind", "round"]
+    search_fields = ["title"]
+    inlines = [EventInvitationInline]

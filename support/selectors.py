@@ -1,0 +1,190 @@
+"""Reads for the support pages, shaped so each list runs a fixed number of queries whatever the
+number of areas: per-area figures come from correlated subqueries, never per-row queries."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import permissions as account_perms
+from accounts.models import AreaAssignment
+from programmes.models import Area, AreaStatus, Milestone, milestones_ahead_q
+
+from . import permissions as perms
+from .models import (
+    AdviserDay,
+    AdviserEntitlement,
+    Event,
+    EventInvitation,
+    FollowUp,
+    RiskLevel,
+    SupportContact,
+)
+
+CONTACT_OVERDUE_DAYS = 30
+DAYS = DecimalField(max_digits=6, decimal_places=1)
+
+
+def _sum_days(model, field="days"):
+    rows = (
+        model.objects.filter(area=OuterRef("pk"))
+        .order_by()
+        .values("area")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=DAYS), Decimal("0"), output_field=DAYS)
+
+
+def _count(qs):
+    rows = qs.order_by().values("area").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def open_risks_filter() -> Q:
+    return ~Q(risk_level=RiskLevel.NONE) & Q(risk_resolved_at__isnull=True)
+
+
+def with_support_figures(qs: QuerySet[Area], *, today: datetime.date | None = None):
+    """Annotate areas with the figures the relationship manager's list shows and sorts by."""
+    today = today or timezone.localdate()
+    next_milestone = (
+        Milestone.objects.filter(round=OuterRef("round"), due_on__gte=today)
+        .filter(milestones_ahead_q(OuterRef("stage")))
+        .order_by("due_on", "pk")
+    )
+    last_contact = (
+        SupportContact.objects.filter(area=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    return qs.annotate(
+        next_milestone_on=Subquery(next_milestone.values("due_on")[:1]),
+        next_milestone_name=Subquery(next_milestone.values("name")[:1]),
+        last_contact_on=Subquery(last_contact),
+        open_risks=_count(SupportContact.objects.filter(open_risks_filter(), area=OuterRef("pk"))),
+        open_followups=_count(FollowUp.objects.filter(area=OuterRef("pk"), done_at__isnull=True)),
+        entitlement_days=_sum_days(AdviserEntitlement),
+        used_days=_sum_days(AdviserDay),
+    )
+
+
+def rm_areas(*, user, today: datetime.date | None = None) -> QuerySet[Area]:
+    """The areas on the support start page: the active areas a relationship manager looks after
+    now; every active area for programme managers, admins and funder officers. (Areas that did
+    not progress, withdrew or completed need no more support.)"""
+    qs = perms.support_areas_visible_to(user, Area.objects.all()).filter(status=AreaStatus.ACTIVE)
+    return with_support_figures(qs.select_related("round", "lead_organisation"), today=today)
+
+
+def contact_overdue_q(today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=CONTACT_OVERDUE_DAYS)
+    return Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=cutoff)
+
+
+def followups_open(*, user, mine_only: bool = False) -> QuerySet[FollowUp]:
+    """Open follow-up actions the user may see, soonest due first: for a relationship manager,
+    the ones they own and the ones on areas they look after."""
+    qs = FollowUp.objects.filter(done_at__isnull=True).select_related("area", "owner", "contact")
+    if account_perms.is_relationship_manager(user):
+        qs = qs.filter(
+            Q(owner=user) | Q(area__in=perms.support_areas_visible_to(user, Area.objects.all()))
+        )
+    elif not (account_perms.is_manager_or_admin(user) or account_perms.is_funder_officer(user)):
+        return qs.none()
+    if mine_only:
+        qs = qs.filter(owner=user)
+    return qs.order_by("due_on", "area__reference", "pk")
+
+
+def area_contacts(*, area) -> QuerySet[SupportContact]:
+    return (
+        SupportContact.objects.filter(area=area)
+        .select_related("logged_by", "risk_resolved_by")
+        .prefetch_related(
+            Prefetch("followups", queryset=FollowUp.objects.select_related("owner", "done_by"))
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def area_adviser_days(*, area) -> dict:
+    entitlements = list(
+        AdviserEntitlement.objects.filter(area=area)
+        .select_related("granted_by")
+        .order_by("granted_at", "pk")
+    )
+    bookings = list(
+        AdviserDay.objects.filter(area=area).select_related("booked_by").order_by("-date", "-pk")
+    )
+    entitled = sum((e.days for e in entitlements), Decimal("0"))
+    used = sum((b.days for b in bookings), Decimal("0"))
+    return {
+        "entitlements": entitlements,
+        "bookings": bookings,
+        "entitled": entitled,
+        "used": used,
+        "remaining": entitled - used,
+    }
+
+
+def area_support_summary(*, area, user) -> dict:
+    """What the area page's support panel shows, filtered to what the user may see."""
+    days = area_adviser_days(area=area)
+    summary = {
+        "entitled": days["entitled"],
+        "used": days["used"],
+        "remaining": days["remaining"],
+        "events": list(
+            EventInvitation.objects.filter(area=area)
+            .select_related("event")
+            .order_by("-event__starts_at")[:5]
+        ),
+        "can_view_record": perms.can_view_support_record(user, area)[0],
+        "can_log": perms.can_log_contact(user, area)[0],
+        "can_view_days": perms.can_view_adviser_days(user, area)[0],
+        "can_change_assignment": perms.can_change_assignment(user, area)[0],
+    }
+    if summary["can_view_record"]:
+        contacts = area_contacts(area=area)
+        summary["recent_contacts"] = list(contacts[:5])
+        summary["open_risks"] = list(contacts.filter(open_risks_filter()))
+        summary["open_followups"] = list(
+            FollowUp.objects.filter(area=area, done_at__isnull=True)
+            .select_related("owner")
+            .order_by("due_on")
+        )
+        summary["today"] = timezone.localdate()
+    return summary
+
+
+def assignment_history(*, area) -> QuerySet[AreaAssignment]:
+    return (
+        AreaAssignment.objects.filter(area=area)
+        .select_related("user")
+        .order_by("-started_on", "-pk")
+    )
+
+
+def event_list(*, user) -> QuerySet[Event]:
+    if not perms.can_view_events(user)[0]:
+        return Event.objects.none()
+    return Event.objects.select_related("round").annotate(
+        invited=Count("invitations", distinct=True),
+        attended_count=Count("invitations", filter=Q(invitations__attended=True), distinct=True),
+    )
+
+
+def event_invitations(*, event) -> QuerySet[EventInvitation]:
+    return event.invitations.select_related("area", "area__round").order_by("area__reference")

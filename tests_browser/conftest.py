@@ -1,0 +1,110 @@
+"""Browser tests: headless Chromium, driven by Playwright's sync API, against pytest-django's live
+server.
+
+The tests are skipped with a reason when Chromium is missing, unless OURPLACE_REQUIRE_BROWSER=1
+(CI sets it), in which case a missing browser is a failure. Screenshots go to var/screenshots/
+(gitignored) so people can look at the pages the tests visited.
+"""
+
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
+# made from the test (loading demo data, checking results) while the browser is open.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("OURPLACE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
+DEMO_PASSWORD = "ourplace-demo"
+
+
+def _unavailable(reason):
+    if os.environ.get("OURPLACE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (OURPLACE_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    if not CHROMIUM.exists():
+        _unavailable(f"browser tests need Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("browser tests need the playwright package")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) pointed at the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1366, "height": 900}, locale="en-GB"
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The demo programme (64 areas, one user per role), loaded through the real command."""
+    from django.apps import apps
+
+    from programmes.models import Theme
+
+    if not Theme.objects.exists():
+        # A transactional test before this one flushed the themes the migrations seed (serialized
+        # rollback does not always restore them, e.g. under xdist), so seed them again.
+        importlib.import_module("programmes.migrations.0002_seed_themes").seed(apps, None)
+    call_command("load_demo", verbosity=0)
+
+
+def login(page, username, password=DEMO_PASSWORD):
+    """Sign in through the real form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+
+
+def logout(page):
+    """Sign out through the user menu."""
+    page.locator("#user-menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def screenshot(page, name):
+    """Save the whole page to var/screenshots/<name>.png and return the path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
