@@ -27,6 +27,9 @@ from .models import FINAL_PLAN_SUBMITTED, Award, Payment, ReleaseCondition
 from .workflows import move_check
 
 PENNY = Decimal("0.01")
+# Imported records are history: the money they describe went out under the old system, so their
+# payments are recorded as paid on the record's own date rather than left "payable now".
+IMPORTED_PAYMENT_REFERENCE = "Paid before Our Place (imported record)"
 AWARDABLE_STAGES = {
     Stage.GETTING_READY,
     Stage.GETTING_GOING,
@@ -58,6 +61,8 @@ def _payment_create(
     status: str,
     release_condition: str = "",
     due_on: date | None = None,
+    paid_on: date | None = None,
+    reference: str = "",
 ) -> Payment:
     """Add a payment to an award whose row the caller holds locked, keeping total_scheduled."""
     amount = Decimal(amount).quantize(PENNY)
@@ -79,6 +84,8 @@ def _payment_create(
         status=status,
         release_condition=release_condition,
         due_on=due_on,
+        paid_on=paid_on,
+        reference=reference,
     )
     award.total_scheduled = new_total
     award.save(update_fields=["total_scheduled", "updated_at"])
@@ -101,6 +108,9 @@ def award_grant(
     The amount must sit within the round's range for the stage. The schedule follows the stage's
     advance share: an advance payment due now and, when the share is under 100%, a retention held
     back until the final operational plan is submitted. One live award per area and stage.
+
+    An imported award is history: its advance is recorded as paid on the award date (see
+    ``IMPORTED_PAYMENT_REFERENCE``) so old rounds never show as money payable now.
     """
     require(grant_perms.can_award(actor, imported=imported))
     if stage not in AWARDABLE_STAGES:
@@ -159,8 +169,16 @@ def award_grant(
             award=award,
             kind=Payment.Kind.ADVANCE,
             amount=advance,
-            status=Payment.Status.SCHEDULED,
             due_on=awarded_on,
+            **(
+                {
+                    "status": Payment.Status.PAID,
+                    "paid_on": awarded_on,
+                    "reference": IMPORTED_PAYMENT_REFERENCE,
+                }
+                if imported
+                else {"status": Payment.Status.SCHEDULED}
+            ),
         )
     if retention > 0:
         _payment_create(
@@ -173,6 +191,8 @@ def award_grant(
     summary = f"{Stage(stage).label} grant of {_pounds(amount)} awarded"
     if retention > 0:
         summary += f" ({_pounds(advance)} now, {_pounds(retention)} on the final plan)"
+    if imported and advance > 0:
+        summary += f"; {_pounds(advance)} recorded as paid on {awarded_on:%d %B %Y}"
     activity_record(
         verb="grant.awarded",
         summary=summary,
@@ -201,7 +221,8 @@ def retention_release(
 
     Called by the decision services (e.g. when the final operational plan is submitted). It runs
     exactly once: the held rows are locked, and a second call, even a concurrent one, finds no
-    held payments and returns [] without writing anything.
+    held payments and returns [] without writing anything. For an imported record the released
+    money is history too, so it is recorded as paid on the release date.
     """
     if condition not in ReleaseCondition.values or not condition:
         raise ValidationError({"condition": f"Unknown release condition {condition!r}."})
@@ -227,13 +248,21 @@ def retention_release(
         payment.status = Payment.Status.SCHEDULED
         payment.released_at = now
         payment.due_on = timezone.localdate(now) if timezone.is_aware(now) else now.date()
-        payment.save(update_fields=["status", "released_at", "due_on", "updated_at"])
+        if imported:
+            payment.status = Payment.Status.PAID
+            payment.paid_on = payment.due_on
+            payment.reference = IMPORTED_PAYMENT_REFERENCE
+        payment.save(
+            update_fields=["status", "released_at", "due_on", "paid_on", "reference", "updated_at"]
+        )
         released.append(payment)
     total = sum((p.amount for p in released), Decimal("0"))
+    summary = f"Retention of {_pounds(total)} released: {ReleaseCondition(condition).label.lower()}"
+    if imported:
+        summary += f"; recorded as paid on {released[0].paid_on:%d %B %Y}"
     activity_record(
         verb="grant.retention_released",
-        summary=f"Retention of {_pounds(total)} released: "
-        f"{ReleaseCondition(condition).label.lower()}",
+        summary=summary,
         actor=actor,
         area=area,
         visibility=Visibility.AREA,

@@ -170,3 +170,41 @@ def test_unfunded_stage_is_refused(area, programme_manager):
             area=area, stage=Stage.APPLICATION, amount=Decimal("1"), actor=programme_manager
         )
     assert "stage" in exc.value.message_dict
+
+
+def test_an_imported_award_records_its_advance_as_paid_on_the_award_date(area, programme_manager):
+    import datetime
+
+    from django.utils import timezone
+
+    from grants.services import IMPORTED_PAYMENT_REFERENCE, retention_release
+
+    when = timezone.make_aware(datetime.datetime(2024, 3, 4, 10, 0))
+    award = award_grant(
+        area=area,
+        stage=Stage.GETTING_GOING,
+        amount=Decimal("10000"),
+        actor=programme_manager,
+        occurred_at=when,
+        imported=True,
+    )
+    advance, retention = award.payments.order_by("id")
+    assert (advance.status, advance.paid_on, advance.reference) == (
+        Payment.Status.PAID,
+        datetime.date(2024, 3, 4),
+        IMPORTED_PAYMENT_REFERENCE,
+    )
+    assert retention.status == Payment.Status.HELD  # still waits for its condition
+    entry = ActivityEntry.objects.get(verb="grant.awarded", area=area)
+    assert entry.imported and "£9,000.00 recorded as paid on 04 March 2024" in entry.summary
+
+    released = retention_release(
+        area=area,
+        actor=programme_manager,
+        occurred_at=timezone.make_aware(datetime.datetime(2024, 7, 1, 9, 0)),
+        imported=True,
+    )
+    assert [(p.status, p.paid_on) for p in released] == [
+        (Payment.Status.PAID, datetime.date(2024, 7, 1))
+    ]
+    assert retention_release(area=area, actor=programme_manager, imported=True) == []

@@ -262,3 +262,22 @@ def test_the_round_is_created_when_it_does_not_exist(tmp_path):
     assert rnd.areas.count() == 3
     again = run(write(tmp_path, rows), round_slug="pilot")
     assert "Created round" not in again and "5 unchanged" in again
+
+
+def test_imported_money_is_history_not_payable_now(rnd, tmp_path):
+    """The CRM's grants went out under the old system: imported payments are recorded as paid on
+    the record's dates, so a finished round never shows up on the finance page as payable now."""
+    from grants.models import Payment
+    from grants.selectors import payable_now
+    from grants.services import IMPORTED_PAYMENT_REFERENCE
+
+    run(write(tmp_path, ROWS))
+    payments = Payment.objects.filter(award__area__round=rnd)
+    assert payments.exists()
+    assert not payable_now().filter(award__area__round=rnd).exists()
+    assert set(payments.values_list("status", flat=True)) == {Payment.Status.PAID}
+    assert set(payments.values_list("reference", flat=True)) == {IMPORTED_PAYMENT_REFERENCE}
+    retention = payments.get(award__area__reference="R1-004", kind=Payment.Kind.RETENTION)
+    assert retention.paid_on == datetime.date(2024, 6, 20)  # the final plan's submission date
+    getting_ready = payments.filter(award__area__reference="R1-002", award__stage="getting_ready")
+    assert list(getting_ready.values_list("paid_on", flat=True)) == [datetime.date(2024, 1, 12)]
