@@ -318,3 +318,33 @@ class ExtensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = area.round.milestones.order_by("due_on")
         self.helper = _helper()
+
+
+class AreaLeaveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            ("withdrawn", "The area withdrew from the programme"),
+            ("not_progressed", "The area will not progress (a programme decision)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Reasons",
+        help_text="Shown on the area's timeline and to the lead organisation.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class AreaReinstateForm(forms.Form):
+    reasons = forms.CharField(
+        label="Why is the area being reinstated?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

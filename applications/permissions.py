@@ -79,3 +79,10 @@ def can_grant_extension(user) -> Decision:
     if perms.is_manager_or_admin(user):
         return True, ""
     return False, "Only programme managers can extend deadlines."
+
+
+def can_change_area_status(user) -> Decision:
+    """Recording that an area has left the programme, or reinstating it."""
+    if perms.is_manager_or_admin(user):
+        return True, ""
+    return False, "Only programme managers can record that an area has left the programme."

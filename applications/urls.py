@@ -18,4 +18,6 @@ urlpatterns = [
     path("stage-gates/<int:pk>/evidence/<str:which>/", views.gate_evidence, name="gate_evidence"),
     path("areas/<str:reference>/stage-gates/new/", views.gate_new, name="gate_new"),
     path("areas/<str:reference>/extensions/new/", views.extension_new, name="extension_new"),
+    path("areas/<str:reference>/leave/", views.area_leave, name="area_leave"),
+    path("areas/<str:reference>/reinstate/", views.area_reinstate, name="area_reinstate"),
 ]

@@ -14,13 +14,15 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as perms
 from programmes import selectors as programme_selectors
 from programmes.forms import errors_to_form as _errors_to_form
-from programmes.models import Round
+from programmes.models import AreaStatus, Round
 
 from . import permissions as app_perms
 from . import selectors, services, workflows
 from .filters import ApplicationFilter, GateFilter
 from .forms import (
     ApplicationForm,
+    AreaLeaveForm,
+    AreaReinstateForm,
     BulkDecisionForm,
     DecisionForm,
     ExtensionForm,
@@ -587,3 +589,70 @@ def extension_new(request, reference):
             )
             return redirect(area.get_absolute_url())
     return render(request, "applications/extension_form.html", {"form": form, "area": area})
+
+
+# --- An area leaving the programme -----------------------------------------------------------
+
+
+@login_required
+def area_leave(request, reference):
+    _require(app_perms.can_change_area_status(request.user))
+    area = _visible_area(request.user, reference)
+    if area.status != AreaStatus.ACTIVE:
+        messages.error(
+            request, f"{area.name} has already left the programme ({area.get_status_display()})."
+        )
+        return redirect(area.get_absolute_url())
+    form = AreaLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.area_leave(area=area, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors_to_form(form, exc)
+        else:
+            done = [f"{area.name} is recorded as {area.get_status_display().lower()}."]
+            if result.gates_withdrawn:
+                done.append(
+                    f"{len(result.gates_withdrawn)} open stage-gate application(s) withdrawn."
+                )
+            if result.payments_cancelled:
+                done.append(
+                    f"{len(result.payments_cancelled)} unpaid payment(s) totalling "
+                    f"£{result.money_cancelled:,.2f} cancelled."
+                )
+            messages.success(request, " ".join(done))
+            return redirect(area.get_absolute_url())
+    effects = services.area_leaving_effects(area)
+    return render(
+        request,
+        "applications/area_leave_form.html",
+        {
+            "area": area,
+            "form": form,
+            "effects": effects,
+            "unpaid_total": sum(p.amount for p in effects["payments"]),
+        },
+    )
+
+
+@login_required
+def area_reinstate(request, reference):
+    _require(app_perms.can_change_area_status(request.user))
+    area = _visible_area(request.user, reference)
+    if area.status == AreaStatus.ACTIVE:
+        messages.info(request, f"{area.name} is already active in the programme.")
+        return redirect(area.get_absolute_url())
+    form = AreaReinstateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_reinstate(area=area, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{area.name} is active again at {area.get_stage_display()}. Payments cancelled "
+                "when it left stay cancelled: schedule what is owed on its awards.",
+            )
+            return redirect(area.get_absolute_url())
+    return render(request, "applications/area_reinstate_form.html", {"area": area, "form": form})

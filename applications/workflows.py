@@ -1,4 +1,5 @@
-"""The state tables for applications to join and stage-gate applications.
+"""The state tables for applications to join, stage-gate applications and an area's place in the
+programme (active, or left it: withdrawn / did not progress).
 
 Plain data read by one function, `check_move`: every service that changes a status asks it first,
 so a move the table does not list is refused whoever asks and wherever they ask from.
@@ -11,6 +12,7 @@ from accounts.models import Role
 
 APPLICATION = "application"
 GATE = "gate"
+AREA = "area"
 
 PM = Role.PROGRAMME_MANAGER.value
 ADMIN = Role.ADMIN.value
@@ -81,10 +83,33 @@ GATE_MOVES = _moves(
     ("submitted", "withdrawn", {LEAD, PM, ADMIN}, "Withdraw", "Withdraw gate application"),
 )
 
+# An area's status. Decisions move it too (a refused Getting Going gate or a plan not approved
+# means the area did not progress); these are the moves a person makes by hand, with reasons.
+AREA_STATES = {
+    s.name: s
+    for s in [
+        State("active", "Active", "In the programme", "success"),
+        State("not_progressed", "Did not progress", "Did not progress", "secondary"),
+        State("withdrawn", "Withdrawn", "Withdrawn from the programme", "dark"),
+        State("completed", "Completed", "Completed the programme", "info"),
+    ]
+}
+
+AREA_MOVES = _moves(
+    ("active", "withdrawn", {PM, ADMIN}, "Record withdrawal", "Withdrew"),
+    ("active", "not_progressed", {PM, ADMIN}, "Record did not progress", "Did not progress"),
+    ("withdrawn", "active", {PM, ADMIN}, "Reinstate", "Reinstated"),
+    ("not_progressed", "active", {PM, ADMIN}, "Reinstate", "Reinstated"),
+)
+
 WORKFLOWS = {
     APPLICATION: (APPLICATION_STATES, APPLICATION_MOVES),
     GATE: (GATE_STATES, GATE_MOVES),
+    AREA: (AREA_STATES, AREA_MOVES),
 }
+
+# What the refusal calls the thing that cannot move.
+NOUNS = {APPLICATION: "An application", GATE: "An application", AREA: "An area"}
 
 
 def states(workflow: str) -> dict[str, State]:
@@ -123,7 +148,7 @@ def check_move(workflow: str, from_state: str, to_state: str, user) -> tuple[boo
     if move is None:
         here = label(workflow, from_state)
         there = label(workflow, to_state)
-        return False, f"An application that is {here.lower()} cannot become {there.lower()}."
+        return False, f"{NOUNS[workflow]} that is {here.lower()} cannot become {there.lower()}."
     role = user_role(user)
     if role not in move.roles:
         who = ", ".join(sorted(Role(r).label.lower() + "s" for r in move.roles))

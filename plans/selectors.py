@@ -4,7 +4,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions as perms
-from accounts.models import AreaAssignment, Role, User
+from accounts.models import Role, User
+from accounts.selectors import lead_members, relationship_manager  # noqa: F401 (re-exported)
 
 from .models import (
     LogicModelRow,
@@ -32,27 +33,10 @@ def area_requires_cba(area) -> bool:
 # People to tell about a change -------------------------------------------------------------------
 
 
-def lead_members(area) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=area.lead_organisation_id, is_active=True
-        ).distinct()
-    )
-
-
 def organisation_members(organisation_id) -> list[User]:
     return list(
         User.objects.filter(memberships__organisation_id=organisation_id, is_active=True).distinct()
     )
-
-
-def relationship_manager(area) -> User | None:
-    assignment = (
-        AreaAssignment.objects.filter(area=area, ended_on__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    return assignment.user if assignment else None
 
 
 def programme_managers() -> list[User]:

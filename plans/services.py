@@ -16,7 +16,7 @@ from accounts import permissions as perms
 from accounts.permissions import require
 from activity.models import Visibility
 from activity.services import activity_record
-from programmes.models import AREA_STAGE_ORDER, Area, AreaStage, Organisation
+from programmes.models import AREA_STAGE_ORDER, Area, AreaStage, AreaStatus, Organisation
 from programmes.services import area_move
 
 from . import cba as cba_maths
@@ -553,6 +553,17 @@ def plan_not_approve(
             occurred_at=locked.decided_at,
             imported=imported,
             notify=_people(locked.area, pms=True, funders=True),
+        )
+        # A plan not approved is the end of the road for the area, as a refused Getting Going
+        # gate is: it did not progress to implementation.
+        area_move(
+            area=locked.area,
+            status=AreaStatus.NOT_PROGRESSED,
+            actor=user,
+            summary="Did not progress: operational plan not approved",
+            reason=reasons,
+            occurred_at=locked.decided_at,
+            imported=imported,
         )
     return _copy_back(plan, locked)
 

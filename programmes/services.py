@@ -180,6 +180,7 @@ def area_move(
     reason: str = "",
     occurred_at=None,
     imported: bool = False,
+    notify=(),
 ) -> Area:
     """The one place an area's stage and status are written. Called by the decision services
     (admission, stage gates, sign-off), never by forms or views, so the stage is always derived
@@ -205,6 +206,7 @@ def area_move(
                 visibility=Visibility.AREA,
                 occurred_at=occurred_at,
                 imported=imported,
+                notify=notify,
             )
         area.stage, area.status = locked.stage, locked.status
     return area

@@ -49,7 +49,8 @@ def area_gate_actions(context, area):
         "open_stages": open_stages,
         # Said to the area, so a missing "Apply" button is explained rather than just absent.
         "closed_stages": closed_stages,
-        "can_extend": app_perms.can_grant_extension(user)[0],
+        "can_extend": app_perms.can_grant_extension(user)[0] and area.status == "active",
+        "can_change_status": app_perms.can_change_area_status(user)[0],
     }
 
 
