@@ -189,6 +189,7 @@ def application_create(
     details: dict,
     themes: list[Theme] = (),
     partners: list[dict] = (),
+    occurred_at=None,
     imported: bool = False,
 ) -> Application:
     """Start a draft application for `organisation`, by one of its lead organisation users.
@@ -210,6 +211,8 @@ def application_create(
             summary=f"Application started for {application.area_name}",
             actor=applicant,
             target=application,
+            occurred_at=occurred_at,
+            imported=imported,
         )
     return application
 
@@ -1082,7 +1085,12 @@ def area_leave(
         label = AreaStatus(outcome).label.lower()
         for payment in effects["payments"]:
             result.payments_cancelled.append(
-                payment_cancel(payment=payment, actor=actor, reason=f"The area {label}: {reasons}")
+                payment_cancel(
+                    payment=payment,
+                    actor=actor,
+                    reason=f"The area {label}: {reasons}",
+                    occurred_at=occurred_at,
+                )
             )
         programme_services.area_move(
             area=locked,

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
@@ -611,13 +612,12 @@ def area_leave(request, reference):
             _errors_to_form(form, exc)
         else:
             done = [f"{area.name} is recorded as {area.get_status_display().lower()}."]
-            if result.gates_withdrawn:
+            gates, payments = len(result.gates_withdrawn), len(result.payments_cancelled)
+            if gates:
+                done.append(f"{gates} open stage-gate application{pluralize(gates)} withdrawn.")
+            if payments:
                 done.append(
-                    f"{len(result.gates_withdrawn)} open stage-gate application(s) withdrawn."
-                )
-            if result.payments_cancelled:
-                done.append(
-                    f"{len(result.payments_cancelled)} unpaid payment(s) totalling "
+                    f"{payments} unpaid payment{pluralize(payments)} totalling "
                     f"£{result.money_cancelled:,.2f} cancelled."
                 )
             messages.success(request, " ".join(done))

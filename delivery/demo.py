@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from activity.models import ActivityEntry
+from applications import services as app_services
+from applications.models import GateStage
 from plans.models import CostBenefitAnalysis, ResourcingLine
-from programmes.models import AreaStage, AreaStatus
+from programmes.models import AreaStage, AreaStatus, Milestone
 
 from . import services
 from .comparisons import add_months
@@ -88,21 +89,8 @@ def _factors(status, index):
     ]
 
 
-def _moved_to_implementation_on(area):
-    """programmes.demo moves demo areas to implementation long before plans.demo backdates their
-    sign-offs, so the demo schedules returns from that move."""
-    entry = (
-        ActivityEntry.objects.filter(
-            area=area, verb="area.moved", summary__icontains="implementation"
-        )
-        .order_by("occurred_at")
-        .first()
-    )
-    return timezone.localdate(entry.occurred_at) if entry else None
-
-
 def _returns(area, index, actor, today):
-    starts_on = _moved_to_implementation_on(area) or today
+    starts_on = min(services.implementation_started_on(area), today)
     months = area.round.return_interval_months
     if index % 2 == 0 and add_months(starts_on, months) > today:
         # A recently signed-off area: start it one period and ten days ago, so its first return
@@ -208,6 +196,40 @@ def _outturn(area, index, actor, cba):
         )
 
 
+def _apply_for_making_it_happen(area, pm, today):
+    """The lead organisation applies for Making it Happen about a hundred days into
+    implementation, before the round's milestone, and the programme manager approves it (which
+    awards the grant and moves the area), through the stage-gate services."""
+    milestone = area.round.milestones.get(kind=Milestone.Kind.MAKING_IT_HAPPEN_APPLICATION)
+    applicant = area.lead_organisation.memberships.order_by("pk").first().user
+    submitted_on = min(
+        services.implementation_started_on(area) + datetime.timedelta(days=100),
+        milestone.due_on - datetime.timedelta(days=5),
+        today - datetime.timedelta(days=30),
+    )
+    gate = app_services.gate_create(
+        area=area,
+        user=applicant,
+        target_stage=GateStage.MAKING_IT_HAPPEN,
+        milestone=milestone,
+        summary="A year of delivery behind us and the partners' money lined up for the next two.",
+        occurred_at=_at(submitted_on),
+    )
+    app_services.gate_submit(gate=gate, user=applicant, occurred_at=_at(submitted_on))
+    app_services.gate_decide(
+        gate=gate,
+        decision="approve",
+        reasons="Statutory partners have committed match funding in writing.",
+        actor=pm,
+        occurred_at=_at(submitted_on + datetime.timedelta(days=14)),
+    )
+    area.refresh_from_db()
+
+
+def _at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
 def _making_it_happen(area, actor, pm, today):
     services.mih_application_save(
         area=area,
@@ -270,7 +292,9 @@ def load(ctx=None):
         _funding(area, index, actor)
         if area.pk in cbas:
             _outturn(area, index, actor, cbas[area.pk])
-        if area.stage == AreaStage.MAKING_IT_HAPPEN:
+        if ctx.target_stage(area) == AreaStage.MAKING_IT_HAPPEN:
+            if area.stage == AreaStage.IMPLEMENTATION:
+                _apply_for_making_it_happen(area, pm, today)
             _making_it_happen(area, actor, pm, today)
     ctx.created = True
     return ctx

@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from grants import services
-from grants.models import Award, Payment
+from grants.models import MANAGER_RELEASE, Award, Payment
 from programmes.models import Round, Stage
 
 
@@ -23,6 +23,10 @@ def _target(area_index: int, award: Award, finished: bool) -> str | None:
     return None
 
 
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 def load(ctx=None):
     if ctx is None or not ctx.areas:
         return ctx
@@ -35,21 +39,39 @@ def load(ctx=None):
             target = _target(index, award, finished)
             if target is None:
                 continue
-            # Advances only: retentions are released later in the demo (plans submits final
-            # plans), and touching them here would make a second run change things.
+            if finished:
+                # The finished round's Making it Happen balances were released after the first
+                # year, like everything else there, and paid.
+                for held in award.payments.filter(
+                    status=Payment.Status.HELD, release_condition=MANAGER_RELEASE
+                ):
+                    services.retention_release_by_manager(
+                        payment=held, actor=actor, reason="First year's progress reviewed."
+                    )
+            # In the finished round everything payable was paid; in the live round only
+            # advances, so released retentions show as due on the finance page.
             payments = award.payments.filter(
-                kind=Payment.Kind.ADVANCE,
-                status__in=[Payment.Status.SCHEDULED, Payment.Status.APPROVED],
+                status__in=[Payment.Status.SCHEDULED, Payment.Status.APPROVED]
             ).order_by("id")
+            if not finished:
+                payments = payments.filter(kind=Payment.Kind.ADVANCE)
             for payment in payments:
+                due = payment.due_on or award.awarded_on
+                if payment.release_condition == MANAGER_RELEASE:
+                    due = award.awarded_on + datetime.timedelta(days=365)
+                paid_on = min(due + datetime.timedelta(days=14), today)
                 if payment.status == Payment.Status.SCHEDULED:
-                    services.payment_approve(payment=payment, actor=actor)
+                    services.payment_approve(
+                        payment=payment,
+                        actor=actor,
+                        occurred_at=_at(min(due + datetime.timedelta(days=7), today), 9),
+                    )
                 if target == "paid":
-                    paid_on = award.awarded_on + datetime.timedelta(days=14)
                     services.payment_pay(
                         payment=payment,
                         actor=actor,
-                        paid_on=min(paid_on, today),
+                        paid_on=paid_on,
                         reference=f"BACS-{award.awarded_on:%y%m}-{payment.pk:05d}",
+                        occurred_at=_at(paid_on, 15),
                     )
     return ctx

@@ -16,11 +16,14 @@ from django.utils import timezone
 from programmes.models import MONEY, Stage
 
 FINAL_PLAN_SUBMITTED = "final_plan_submitted"
+MANAGER_RELEASE = "manager_release"
 
 
 class ReleaseCondition(models.TextChoices):
     NONE = "", "None"
     FINAL_PLAN_SUBMITTED = FINAL_PLAN_SUBMITTED, "Final operational plan submitted"
+    # Making it Happen comes after the plan: its balance waits for the first year's review.
+    MANAGER_RELEASE = MANAGER_RELEASE, "A programme manager releases it after the first year"
 
 
 class Award(models.Model):

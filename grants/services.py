@@ -23,13 +23,17 @@ from activity.services import activity_record
 from programmes.models import Stage, StageDefinition
 
 from . import permissions as grant_perms
-from .models import FINAL_PLAN_SUBMITTED, Award, Payment, ReleaseCondition
+from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
 from .workflows import move_check
 
 PENNY = Decimal("0.01")
 # Imported records are history: the money they describe went out under the old system, so their
 # payments are recorded as paid on the record's own date rather than left "payable now".
 IMPORTED_PAYMENT_REFERENCE = "Paid before Our Place (imported record)"
+# What a stage's held-back share waits for. Stages awarded before the operational plan wait for the
+# final plan; Making it Happen, awarded after sign-off, waits for a programme manager's release
+# after the first year.
+RELEASE_CONDITION_FOR_STAGE = {Stage.MAKING_IT_HAPPEN: MANAGER_RELEASE}
 AWARDABLE_STAGES = {
     Stage.GETTING_READY,
     Stage.GETTING_GOING,
@@ -107,7 +111,8 @@ def award_grant(
 
     The amount must sit within the round's range for the stage. The schedule follows the stage's
     advance share: an advance payment due now and, when the share is under 100%, a retention held
-    back until the final operational plan is submitted. One live award per area and stage.
+    back until its release condition (``RELEASE_CONDITION_FOR_STAGE``: the final operational plan,
+    or a programme manager's release for Making it Happen). One live award per area and stage.
 
     An imported award is history: its advance is recorded as paid on the award date (see
     ``IMPORTED_PAYMENT_REFERENCE``) so old rounds never show as money payable now.
@@ -180,17 +185,21 @@ def award_grant(
                 else {"status": Payment.Status.SCHEDULED}
             ),
         )
+    condition = RELEASE_CONDITION_FOR_STAGE.get(stage, FINAL_PLAN_SUBMITTED)
     if retention > 0:
         _payment_create(
             award=award,
             kind=Payment.Kind.RETENTION,
             amount=retention,
             status=Payment.Status.HELD,
-            release_condition=FINAL_PLAN_SUBMITTED,
+            release_condition=condition,
         )
     summary = f"{Stage(stage).label} grant of {_pounds(amount)} awarded"
     if retention > 0:
-        summary += f" ({_pounds(advance)} now, {_pounds(retention)} on the final plan)"
+        when_released = (
+            "on the final plan" if condition == FINAL_PLAN_SUBMITTED else "after the first year"
+        )
+        summary += f" ({_pounds(advance)} now, {_pounds(retention)} {when_released})"
     if imported and advance > 0:
         summary += f"; {_pounds(advance)} recorded as paid on {awarded_on:%d %B %Y}"
     activity_record(
@@ -273,6 +282,44 @@ def retention_release(
     return released
 
 
+@transaction.atomic
+def retention_release_by_manager(*, payment: Payment, actor, reason: str = "") -> Payment:
+    """Release a held payment whose condition is a programme manager's decision (Making it
+    Happen's balance after the first year). Refused for payments another event releases, and
+    for one already released, so it happens once."""
+    require(grant_perms.can_manage_payments(actor))
+    award, locked = _lock(payment)
+    if locked.status != Payment.Status.HELD:
+        raise ValidationError(
+            f"This payment is {locked.get_status_display().lower()}, not held back, so there is "
+            "nothing to release."
+        )
+    if locked.release_condition != MANAGER_RELEASE:
+        raise ValidationError(
+            "This payment is released automatically when its condition is met: "
+            f"{locked.get_release_condition_display().lower()}."
+        )
+    if award.status != Award.Status.LIVE:
+        raise ValidationError("The award has been cancelled, so its payments cannot be released.")
+    _check_move(locked, Payment.Status.SCHEDULED, actor)
+    now = timezone.now()
+    locked.status = Payment.Status.SCHEDULED
+    locked.released_at = now
+    locked.due_on = timezone.localdate(now)
+    locked.save(update_fields=["status", "released_at", "due_on", "updated_at"])
+    activity_record(
+        verb="grant.retention_released",
+        summary=f"Retention of {_pounds(locked.amount)} released by a programme manager",
+        actor=actor,
+        area=award.area,
+        reason=(reason or "").strip(),
+        visibility=Visibility.AREA,
+        target=locked,
+        data={"payments": [locked.pk], "condition": MANAGER_RELEASE},
+    )
+    return _copy_back(payment, locked)
+
+
 def _lock(payment: Payment) -> tuple[Award, Payment]:
     award = Award.objects.select_for_update().select_related("area").get(pk=payment.award_id)
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -297,8 +344,9 @@ def _copy_back(payment: Payment, locked: Payment) -> Payment:
 
 
 @transaction.atomic
-def payment_approve(*, payment: Payment, actor) -> Payment:
-    """Approve a scheduled payment for the next payment run; records who and when."""
+def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
+    """Approve a scheduled payment for the next payment run; records who and when
+    (``occurred_at`` backdates it, for the demo's history)."""
     require(grant_perms.can_manage_payments(actor))
     award, locked = _lock(payment)
     _check_move(locked, Payment.Status.APPROVED, actor)
@@ -306,7 +354,7 @@ def payment_approve(*, payment: Payment, actor) -> Payment:
         raise ValidationError("The award has been cancelled, so its payments cannot be approved.")
     locked.status = Payment.Status.APPROVED
     locked.approved_by = actor
-    locked.approved_at = timezone.now()
+    locked.approved_at = occurred_at or timezone.now()
     locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     activity_record(
         verb="payment.approved",
@@ -315,13 +363,19 @@ def payment_approve(*, payment: Payment, actor) -> Payment:
         area=award.area,
         visibility=Visibility.AREA,
         target=locked,
+        occurred_at=locked.approved_at,
     )
     return _copy_back(payment, locked)
 
 
 @transaction.atomic
 def payment_pay(
-    *, payment: Payment, actor, paid_on: date | None = None, reference: str = ""
+    *,
+    payment: Payment,
+    actor,
+    paid_on: date | None = None,
+    reference: str = "",
+    occurred_at=None,
 ) -> Payment:
     """Record that an approved payment has been made; records who, when and the reference."""
     require(grant_perms.can_manage_payments(actor))
@@ -332,7 +386,7 @@ def payment_pay(
         raise ValidationError({"paid_on": "The payment date cannot be in the future."})
     locked.status = Payment.Status.PAID
     locked.paid_by = actor
-    locked.paid_at = timezone.now()
+    locked.paid_at = occurred_at or timezone.now()
     locked.paid_on = paid_on
     locked.reference = reference.strip()[:60]
     locked.save(
@@ -347,6 +401,7 @@ def payment_pay(
         visibility=Visibility.AREA,
         target=locked,
         data={"reference": locked.reference},
+        occurred_at=locked.paid_at,
     )
     return _copy_back(payment, locked)
 
@@ -360,7 +415,7 @@ def _cancel_locked(*, award: Award, locked: Payment, actor, reason: str) -> None
 
 
 @transaction.atomic
-def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
+def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) -> Payment:
     """Cancel a payment that has not been paid; the money goes back to the award's unscheduled
     balance."""
     require(grant_perms.can_manage_payments(actor))
@@ -378,6 +433,7 @@ def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
         reason=reason,
         visibility=Visibility.AREA,
         target=locked,
+        occurred_at=occurred_at,
     )
     return _copy_back(payment, locked)
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("payments/<int:pk>/approve/", views.payment_approve, name="payment_approve"),
     path("payments/<int:pk>/pay/", views.payment_pay, name="payment_pay"),
     path("payments/<int:pk>/cancel/", views.payment_cancel, name="payment_cancel"),
+    path("payments/<int:pk>/release/", views.payment_release, name="payment_release"),
 ]

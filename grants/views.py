@@ -17,7 +17,7 @@ from . import permissions as grant_perms
 from . import selectors, services
 from .filters import PayableFilter
 from .forms import CancelForm, PaymentPayForm
-from .models import Award, Payment
+from .models import MANAGER_RELEASE, Award, Payment
 from .workflows import next_moves
 
 PAGE_SIZE = 50
@@ -85,8 +85,19 @@ def award_detail(request, pk):
     award = selectors.award_detail(user=request.user, pk=pk)
     if award is None:
         raise Http404("No such award.")
+    can_release = grant_perms.can_manage_payments(request.user)[0] and award.is_live
     payments = [
-        {"payment": p, "moves": next_moves(status=p.status, user=request.user)}
+        {
+            "payment": p,
+            "moves": next_moves(status=p.status, user=request.user)
+            + (
+                ["release"]
+                if can_release
+                and p.status == Payment.Status.HELD
+                and p.release_condition == MANAGER_RELEASE
+                else []
+            ),
+        }
         for p in award.payments.all()
     ]
     can_cancel, _ = grant_perms.can_cancel_award(request.user, award)
@@ -156,6 +167,21 @@ def payment_pay(request, pk):
     else:
         messages.success(request, f"{_payment_label(payment)} marked as paid.")
     return _back(request, reverse("grants:finance"))
+
+
+@login_required
+@require_POST
+def payment_release(request, pk):
+    payment = _payment_in_scope(request.user, pk)
+    try:
+        services.retention_release_by_manager(
+            payment=payment, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, f"{_payment_label(payment)} released: it is now due to be paid.")
+    return _back(request, payment.award.get_absolute_url())
 
 
 @login_required

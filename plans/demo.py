@@ -243,7 +243,7 @@ def load(ctx=None):
         a
         for a in ctx.areas
         if a.round_id == ctx.live_round.pk
-        and a.stage == AreaStage.GETTING_GOING
+        and ctx.target_stage(a) == AreaStage.GETTING_GOING
         and a.status == AreaStatus.ACTIVE
     ]
     reviewers = [a.lead_organisation for a in ctx.areas if a.round_id == ctx.live_round.pk]
@@ -295,25 +295,35 @@ def load(ctx=None):
         elif state == "signed_by_pm":
             services.plan_sign_off(plan=plan, user=pm, comment="Strong plan; ready for the funder.")
 
-    # Areas already implementing (or beyond) had their plans signed off by both parties.
+    # Areas headed for implementation (or beyond) have their plans signed off by both parties,
+    # on dates after they joined; the second signature moves them to implementation.
     signed = [
-        a for a in ctx.areas if a.stage in (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN)
+        a
+        for a in ctx.areas
+        if ctx.target_stage(a) in (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN)
     ]
     for index, area in enumerate(signed):
         _documents(area, index, with_cba=index % 4 == 0 or area_requires_cba(area))
         plan = _plan(area, index)
-        start = area.joined_on
-        days_since = max((timezone.localdate() - start).days, 10)
-        _submit(plan, PlanVersion.Kind.DRAFT, int(days_since * 0.6), pm=pm)
+
+        def days_ago(after_joining, at_least, area=area):
+            """How long ago the day `after_joining` days after the area joined was, but no
+            nearer than `at_least` days ago (recent joiners compress their history)."""
+            day = area.joined_on + datetime.timedelta(days=after_joining)
+            return max((timezone.localdate() - day).days, at_least)
+
+        _submit(plan, PlanVersion.Kind.DRAFT, days_ago(230, 75), pm=pm)
         plan.risks += " We will review the risk register every quarter."
         plan.save()
-        _submit(plan, PlanVersion.Kind.FINAL, int(days_since * 0.45), pm=pm)
-        services.plan_start_review(plan=plan, user=pm)
+        _submit(plan, PlanVersion.Kind.FINAL, days_ago(290, 60), pm=pm)
+        services.plan_start_review(plan=plan, user=pm, occurred_at=_ago(days_ago(295, 58)))
         first, second = (
             (pm, funder)
             if index % 2 == 0 or area.round.sign_off_order == "sequential"
             else (funder, pm)
         )
-        services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(int(days_since * 0.2)))
-        services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(int(days_since * 0.15)))
+        services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(320, 45)))
+        services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(330, 40)))
+    for area in ctx.areas:
+        area.refresh_from_db(fields=["stage", "status", "updated_at"])
     return ctx

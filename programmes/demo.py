@@ -160,6 +160,13 @@ class DemoContext:
     users: dict[str, User]
     areas: list[Area] = field(default_factory=list)
     created: bool = False
+    # Where each new area is headed beyond Getting Going (area pk -> stage). The later demos take
+    # it there through their own services: plans signs the plan off (implementation), delivery
+    # applies for Making it Happen.
+    targets: dict[int, str] = field(default_factory=dict)
+
+    def target_stage(self, area) -> str:
+        return self.targets.get(area.pk, area.stage)
 
 
 def _user(username, first, last, role, title):
@@ -372,6 +379,7 @@ def _apply(
         },
         themes=themes,
         partners=partners,
+        occurred_at=_at(submitted_on - datetime.timedelta(days=12)) if submitted_on else None,
         imported=imported,
     )
     if submitted_on is not None:
@@ -424,6 +432,7 @@ def _getting_going_gate(
         summary="Our development strategy and logic model, agreed with our partners.",
         development_strategy=ContentFile(DEMO_PDF, name="development-strategy.pdf"),
         logic_model=ContentFile(DEMO_PDF, name="logic-model.pdf"),
+        occurred_at=_at(submitted_on - datetime.timedelta(days=7)),
     )
     app_services.gate_submit(gate=gate, user=applicant, occurred_at=_at(submitted_on))
     if not decide:
@@ -545,6 +554,8 @@ def load(ctx=None) -> DemoContext:
         area = Area.objects.get(pk=application.area_id)
         AreaAssignment.objects.create(area=area, user=rms[i % 2], started_on=joined)
         _place(rng, area, applicant, pm, stage, status, i)
+        if stage in (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN):
+            context.targets[area.pk] = stage
         area.refresh_from_db()
         context.areas.append(area)
 
@@ -560,21 +571,26 @@ def _place(rng, area, applicant, pm, stage, status, i):
             _getting_going_gate(rng, area, applicant, pm, approve=False)
         elif status == AreaStatus.WITHDRAWN:
             milestone = area.round.milestones.get(kind=Milestone.Kind.GETTING_GOING_APPLICATION)
+            started = _at(area.joined_on + datetime.timedelta(days=40))
             gate = app_services.gate_create(
-                area=area, user=applicant, target_stage=GateStage.GETTING_GOING, milestone=milestone
+                area=area,
+                user=applicant,
+                target_stage=GateStage.GETTING_GOING,
+                milestone=milestone,
+                occurred_at=started,
             )
             app_services.gate_withdraw(
-                gate=gate, user=applicant, reason="The lead organisation lost its key staff."
-            )
-            # There is no service for an area leaving the programme yet; area_move is the one
-            # writer of the area's status.
-            services.area_move(
-                area=area,
-                status=AreaStatus.WITHDRAWN,
-                actor=pm,
-                summary="Withdrew from the programme",
+                gate=gate,
+                user=applicant,
                 reason="The lead organisation lost its key staff.",
-                occurred_at=_at(area.joined_on + datetime.timedelta(days=70)),
+                occurred_at=_at(area.joined_on + datetime.timedelta(days=65)),
+            )
+            _leave(
+                area,
+                pm,
+                AreaStatus.WITHDRAWN,
+                "The lead organisation lost its key staff.",
+                _at(area.joined_on + datetime.timedelta(days=70)),
             )
         elif area.round.status != Round.Status.FINISHED and i in (24, 25):
             # Two live-round areas missed the Getting Going date and were given more time; their
@@ -606,42 +622,42 @@ def _place(rng, area, applicant, pm, stage, status, i):
     if i % 5 == 0 and area.round.status != Round.Status.FINISHED:
         _top_up(rng, area, applicant, pm)
     if status in (AreaStatus.NOT_PROGRESSED, AreaStatus.WITHDRAWN):
-        # The plan stage has no services yet (another issue), so an area that fell out after
-        # Getting Going is recorded with area_move, the one writer of Area.status.
-        services.area_move(
-            area=area,
-            status=status,
-            actor=pm,
-            summary="Did not progress: operational plan not approved"
+        _leave(
+            area,
+            pm,
+            status,
+            "The partnership could not agree an operational plan."
             if status == AreaStatus.NOT_PROGRESSED
-            else "Withdrew from the programme",
-            occurred_at=_at(area.joined_on + datetime.timedelta(days=260)),
+            else "The lead organisation merged with another charity and withdrew.",
+            _at(area.joined_on + datetime.timedelta(days=260)),
         )
-        return
-    if stage in (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN):
-        # No plan sign-off service yet (another issue): the move to Implementation uses
-        # area_move, the one writer of Area.stage, until sign-off exists.
-        services.area_move(
-            area=area,
-            stage=AreaStage.IMPLEMENTATION,
+
+
+def _leave(area, pm, outcome, reasons, when):
+    """The area leaves the programme through the same service as the web page. Its advances had
+    been paid (two weeks after each award); what was still held back is cancelled."""
+    from grants import services as grant_services
+    from grants.models import Award, Payment
+
+    payable = Payment.objects.filter(
+        award__area=area,
+        award__status=Award.Status.LIVE,
+        status__in=[Payment.Status.SCHEDULED, Payment.Status.APPROVED],
+    ).select_related("award")
+    for payment in payable.order_by("id"):
+        paid_on = min(payment.award.awarded_on + datetime.timedelta(days=14), when.date())
+        if payment.status == Payment.Status.SCHEDULED:
+            grant_services.payment_approve(
+                payment=payment, actor=pm, occurred_at=_at(paid_on, hour=9)
+            )
+        grant_services.payment_pay(
+            payment=payment,
             actor=pm,
-            summary="Operational plan signed off: now at Implementation",
-            occurred_at=_at(
-                min(area.joined_on + datetime.timedelta(days=330), timezone.localdate())
-            ),
+            paid_on=paid_on,
+            reference=f"BACS-{payment.award.awarded_on:%y%m}-{payment.pk:05d}",
+            occurred_at=_at(paid_on, hour=15),
         )
-    if stage == AreaStage.MAKING_IT_HAPPEN:
-        # As above: Making it Happen follows implementation, recorded with area_move until the
-        # plan and Making it Happen services exist.
-        services.area_move(
-            area=area,
-            stage=AreaStage.MAKING_IT_HAPPEN,
-            actor=pm,
-            summary="Moved to Making it Happen",
-            occurred_at=_at(
-                min(area.joined_on + datetime.timedelta(days=500), timezone.localdate())
-            ),
-        )
+    app_services.area_leave(area=area, outcome=outcome, reasons=reasons, actor=pm, occurred_at=when)
 
 
 def _top_up(rng, area, applicant, pm):
@@ -655,6 +671,7 @@ def _top_up(rng, area, applicant, pm):
         milestone=milestone,
         amount_requested=amount,
         summary="A top-up to extend the project to a second estate.",
+        occurred_at=_at(milestone.due_on - datetime.timedelta(days=6)),
     )
     submitted_on = milestone.due_on - datetime.timedelta(days=1)
     app_services.gate_submit(gate=gate, user=applicant, occurred_at=_at(submitted_on))

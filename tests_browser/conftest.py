@@ -108,3 +108,18 @@ def screenshot(page, name):
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    """Run Celery tasks inline (emails into the locmem outbox, reports in this process)."""
+    from ourplace.celery import app
+
+    # Read the app's config before changing the settings: the first read loads it from them, and
+    # restoring a value read after the change would leave every later test eager.
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

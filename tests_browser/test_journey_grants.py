@@ -223,3 +223,24 @@ def test_new_lead_applies_is_admitted_and_gets_going_with_ninety_percent_paid(pa
     expect(going).to_contain_text("£9,000.00")
     expect(going).not_to_contain_text("£1,000.00")
     screenshot(page, "j3_finance")
+
+    # Later the lead organisation pulls out: the programme manager records the withdrawal. The
+    # confirmation page says what will happen; a missing reason is refused beside the field.
+    page.goto(area.get_absolute_url())
+    page.get_by_role("link", name="Record that the area has left").click()
+    effects = page.get_by_role("region", name="What this will do")
+    expect(effects).to_contain_text("Getting Going advance: £9,000.00")
+    expect(effects).to_contain_text("Getting Going retention: £1,000.00 (held back)")
+    page.get_by_label("The area withdrew from the programme").check()
+    page.get_by_role("button", name="Record and apply").click()
+    expect(page.locator("#div_id_reasons")).to_contain_text("This field is required.")
+    page.get_by_label("Reasons").fill("The trust lost its lead officer and cannot continue.")
+    page.get_by_role("button", name="Record and apply").click()
+    expect(_status(page)).to_contain_text(f"{area.name} is recorded as withdrawn.")
+    expect(page.get_by_role("link", name="Reinstate")).to_be_visible()
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(
+        "Withdrew from the programme"
+    )
+    screenshot(page, "j3_area_withdrawn")
+    page.goto("/grants/finance/")
+    expect(page.get_by_role("row").filter(has_text=area.reference)).to_have_count(0)

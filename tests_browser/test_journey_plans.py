@@ -29,19 +29,6 @@ def _status(page):
     return page.get_by_role("status")
 
 
-@pytest.fixture
-def eager_tasks(settings):
-    """Emails go out from Celery tasks queued on commit; run them inline into the locmem outbox."""
-    from ourplace.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
-
-
 def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_data, eager_tasks):
     area = Area.objects.get(reference="R2-041")
     assert area.stage == AreaStage.GETTING_GOING

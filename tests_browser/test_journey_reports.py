@@ -60,21 +60,15 @@ FUNNEL = {
 
 
 @pytest.fixture
-def report_worker(request, settings):
+def report_worker(request):
     """Something to make the report: a real worker on PostgreSQL (yields its log file), inline
     tasks otherwise (yields None)."""
     if connection.vendor == "postgresql":
         _worker, log = request.getfixturevalue("worker_queue")
         yield log
         return
-    from ourplace.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    request.getfixturevalue("eager_tasks")
     yield None
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 def _import(tmp_path) -> str:

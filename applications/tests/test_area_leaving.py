@@ -152,7 +152,7 @@ def test_the_page_shows_what_will_happen_then_records_it(
     response = client.post(url, {"outcome": "withdrawn", "reasons": "Closed."}, follow=True)
     html = response.content.decode()
     assert "is recorded as withdrawn." in html
-    assert "2 unpaid payment(s) totalling £4,000.00 cancelled." in html
+    assert "2 unpaid payments totalling £4,000.00 cancelled." in html
     assert "Reinstate" in html and "Record that the area has left" not in html
 
     again = client.get(url, follow=True).content.decode()

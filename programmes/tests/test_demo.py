@@ -38,3 +38,27 @@ def test_load_demo_builds_the_programme_and_a_second_run_changes_nothing():
     # Every area has a current relationship manager and at least one partner.
     assert not areas.exclude(assignments__ended_on__isnull=True).exists()
     assert not areas.filter(partners__isnull=True).exists()
+
+    # Stages come from decisions: every area in implementation or beyond has a plan signed off
+    # by both parties, every Making it Happen area an approved Making it Happen gate, and every
+    # area that left has the leaving recorded with reasons.
+    from applications.models import GateApplication
+    from grants.selectors import round_totals
+    from plans.models import OperationalPlan
+
+    delivering = areas.filter(stage__in=[AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN])
+    assert delivering.exists()
+    signed = OperationalPlan.objects.filter(area__in=delivering, status="signed_off")
+    assert signed.count() == delivering.count()
+    mih = areas.filter(stage=AreaStage.MAKING_IT_HAPPEN)
+    assert (
+        GateApplication.objects.filter(
+            area__in=mih, target_stage="making_it_happen", status="approved"
+        ).count()
+        == mih.count()
+    )
+    for area in areas.exclude(status="active"):
+        assert area.activity.filter(verb="area.moved").exclude(reason="").exists(), area
+    # The finished round has paid what it owed: nothing held back, nothing still to pay.
+    pilot = next(r for r in round_totals() if r.slug == "pilot")
+    assert (pilot.held, pilot.to_pay) == (0, 0) and pilot.paid > 0

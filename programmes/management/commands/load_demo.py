@@ -3,8 +3,10 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app's demo.py builds on the context of the ones before it.
-DEMO_APPS = ["programmes", "applications", "grants", "plans", "support", "delivery", "reports"]
+# Each app's demo.py builds on the context of the ones before it. Grants comes after the apps
+# whose decisions award or release money (gates, final plans, Making it Happen), so it can show
+# the payments in every state.
+DEMO_APPS = ["programmes", "applications", "plans", "support", "delivery", "grants", "reports"]
 
 
 class Command(BaseCommand):
