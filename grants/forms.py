@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
@@ -20,3 +22,15 @@ class PaymentPayForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label="Reason for cancelling", max_length=500)
+
+
+class PaymentAddForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount (£)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    due_on = forms.DateField(
+        label="Due on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank if it is due now.",
+    )

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import areas_visible_to
+from accounts.permissions import areas_visible_to, require
+from programmes.forms import errors_to_form
 
 from . import permissions as grant_perms
 from . import selectors, services
 from .filters import PayableFilter
-from .forms import CancelForm, PaymentPayForm
+from .forms import CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
 from .workflows import next_moves
 
@@ -85,14 +86,14 @@ def award_detail(request, pk):
     award = selectors.award_detail(user=request.user, pk=pk)
     if award is None:
         raise Http404("No such award.")
-    can_release = grant_perms.can_manage_payments(request.user)[0] and award.is_live
+    can_manage = grant_perms.can_manage_payments(request.user)[0] and award.is_live
     payments = [
         {
             "payment": p,
             "moves": next_moves(status=p.status, user=request.user)
             + (
                 ["release"]
-                if can_release
+                if can_manage
                 and p.status == Payment.Status.HELD
                 and p.release_condition == MANAGER_RELEASE
                 else []
@@ -109,6 +110,8 @@ def award_detail(request, pk):
             "payments": payments,
             "totals": selectors.totals_for_awards([award]),
             "can_cancel": can_cancel and award.is_live,
+            "can_schedule": can_manage and award.amount > award.total_scheduled,
+            "unscheduled": award.amount - award.total_scheduled,
             "pay_form": PaymentPayForm(),
         },
     )
@@ -229,3 +232,39 @@ def award_cancel(request, pk):
             "with its unpaid payments.",
         )
     return redirect(award.get_absolute_url())
+
+
+@login_required
+def payment_add(request, pk):
+    """Schedule another payment on a live award (e.g. money owed after an area is reinstated),
+    up to what the award has left unscheduled."""
+    award = (
+        Award.objects.filter(area__in=areas_visible_to(request.user))
+        .select_related("area", "area__round")
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None:
+        raise Http404("No such award.")
+    require(grant_perms.can_manage_payments(request.user))
+    if not award.is_live:
+        messages.error(request, "This award has been cancelled, so nothing can be scheduled on it.")
+        return redirect(award.get_absolute_url())
+    room = award.amount - award.total_scheduled
+    form = PaymentAddForm(request.POST or None, initial={"amount": room})
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.payment_add(
+                award=award,
+                amount=form.cleaned_data["amount"],
+                due_on=form.cleaned_data["due_on"],
+                actor=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, f"{_payment_label(payment)} scheduled: it is now due to be paid."
+            )
+            return redirect(award.get_absolute_url())
+    return render(request, "grants/payment_form.html", {"award": award, "form": form, "room": room})

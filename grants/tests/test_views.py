@@ -246,3 +246,41 @@ def test_finance_nav_item_by_role(
         assert "grants:finance" in nav_url_names(user)
     for user in (relationship_manager, lead_user):
         assert "grants:finance" not in nav_url_names(user)
+
+
+def test_a_manager_schedules_what_is_left_on_an_award(client_for, area, programme_manager):
+    from grants.services import payment_cancel
+
+    award = _awarded(area, programme_manager)
+    advance = award.payments.get(kind=Payment.Kind.ADVANCE)
+    payment_cancel(payment=advance, actor=programme_manager, reason="Wrong bank details")
+    client = client_for(programme_manager)
+    page = client.get(award.get_absolute_url()).content.decode()
+    assert "Not yet scheduled: £9,000.00" in page
+    url = reverse("grants:payment_add", args=[award.pk])
+    assert 'value="9000.00"' in client.get(url).content.decode()  # offered what is left
+
+    response = client.post(url, {"amount": "9000.01", "due_on": ""})
+    assert response.status_code == 200
+    assert "Payments cannot exceed the award of £10,000.00: £9,000.00 is left to schedule." in (
+        response.content.decode()
+    )
+    response = client.post(url, {"amount": "", "due_on": ""})
+    assert "This field is required." in response.content.decode()
+    assert award.payments.count() == 2
+
+    response = client.post(url, {"amount": "9000", "due_on": "2026-12-01"}, follow=True)
+    assert "scheduled: it is now due to be paid." in response.content.decode()
+    added = award.payments.get(kind=Payment.Kind.INSTALMENT)
+    assert (added.amount, added.status) == (Decimal("9000.00"), Payment.Status.SCHEDULED)
+    assert "Not yet scheduled" not in client.get(award.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("who", ["funder_officer", "relationship_manager", "lead_user"])
+def test_only_managers_schedule_payments(request, client_for, area, programme_manager, who):
+    award = _awarded(area, programme_manager)
+    response = client_for(request.getfixturevalue(who)).post(
+        reverse("grants:payment_add", args=[award.pk]), {"amount": "1"}
+    )
+    assert response.status_code == 403
+    assert award.payments.count() == 2
