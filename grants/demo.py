@@ -45,8 +45,12 @@ def load(ctx=None):
                 for held in award.payments.filter(
                     status=Payment.Status.HELD, release_condition=MANAGER_RELEASE
                 ):
+                    year_on = award.awarded_on + datetime.timedelta(days=365)
                     services.retention_release_by_manager(
-                        payment=held, actor=actor, reason="First year's progress reviewed."
+                        payment=held,
+                        actor=actor,
+                        reason="First year's progress reviewed.",
+                        occurred_at=_at(min(year_on, today), 11),
                     )
             # In the finished round everything payable was paid; in the live round only
             # advances, so released retentions show as due on the finance page.
@@ -57,8 +61,6 @@ def load(ctx=None):
                 payments = payments.filter(kind=Payment.Kind.ADVANCE)
             for payment in payments:
                 due = payment.due_on or award.awarded_on
-                if payment.release_condition == MANAGER_RELEASE:
-                    due = award.awarded_on + datetime.timedelta(days=365)
                 paid_on = min(due + datetime.timedelta(days=14), today)
                 if payment.status == Payment.Status.SCHEDULED:
                     services.payment_approve(

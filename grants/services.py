@@ -283,7 +283,9 @@ def retention_release(
 
 
 @transaction.atomic
-def retention_release_by_manager(*, payment: Payment, actor, reason: str = "") -> Payment:
+def retention_release_by_manager(
+    *, payment: Payment, actor, reason: str = "", occurred_at=None
+) -> Payment:
     """Release a held payment whose condition is a programme manager's decision (Making it
     Happen's balance after the first year). Refused for payments another event releases, and
     for one already released, so it happens once."""
@@ -302,7 +304,7 @@ def retention_release_by_manager(*, payment: Payment, actor, reason: str = "") -
     if award.status != Award.Status.LIVE:
         raise ValidationError("The award has been cancelled, so its payments cannot be released.")
     _check_move(locked, Payment.Status.SCHEDULED, actor)
-    now = timezone.now()
+    now = occurred_at or timezone.now()
     locked.status = Payment.Status.SCHEDULED
     locked.released_at = now
     locked.due_on = timezone.localdate(now)
@@ -316,6 +318,7 @@ def retention_release_by_manager(*, payment: Payment, actor, reason: str = "") -
         visibility=Visibility.AREA,
         target=locked,
         data={"payments": [locked.pk], "condition": MANAGER_RELEASE},
+        occurred_at=now,
     )
     return _copy_back(payment, locked)
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from applications.models import GateApplication, GateStage, GateStatus
 from programmes.models import AreaStage, AreaStatus
 
 from . import services
@@ -306,24 +307,30 @@ def load(ctx=None):
         _documents(area, index, with_cba=index % 4 == 0 or area_requires_cba(area))
         plan = _plan(area, index)
 
-        def days_ago(after_joining, at_least, area=area):
-            """How long ago the day `after_joining` days after the area joined was, but no
-            nearer than `at_least` days ago (recent joiners compress their history)."""
-            day = area.joined_on + datetime.timedelta(days=after_joining)
-            return max((timezone.localdate() - day).days, at_least)
+        # The plan follows the Getting Going decision: draft a month on, final three weeks
+        # later, signed off about three weeks after that (never later than yesterday).
+        decided = timezone.localdate(
+            GateApplication.objects.get(
+                area=area, target_stage=GateStage.GETTING_GOING, status=GateStatus.APPROVED
+            ).decided_at
+        )
 
-        _submit(plan, PlanVersion.Kind.DRAFT, days_ago(230, 75), pm=pm)
+        def days_ago(after_decision, decided=decided):
+            day = decided + datetime.timedelta(days=after_decision)
+            return max((timezone.localdate() - day).days, 1)
+
+        _submit(plan, PlanVersion.Kind.DRAFT, days_ago(30), pm=pm)
         plan.risks += " We will review the risk register every quarter."
         plan.save()
-        _submit(plan, PlanVersion.Kind.FINAL, days_ago(290, 60), pm=pm)
-        services.plan_start_review(plan=plan, user=pm, occurred_at=_ago(days_ago(295, 58)))
+        _submit(plan, PlanVersion.Kind.FINAL, days_ago(50), pm=pm)
+        services.plan_start_review(plan=plan, user=pm, occurred_at=_ago(days_ago(52)))
         first, second = (
             (pm, funder)
             if index % 2 == 0 or area.round.sign_off_order == "sequential"
             else (funder, pm)
         )
-        services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(320, 45)))
-        services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(330, 40)))
+        services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(65)))
+        services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(70)))
     for area in ctx.areas:
         area.refresh_from_db(fields=["stage", "status", "updated_at"])
     return ctx

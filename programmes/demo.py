@@ -417,11 +417,14 @@ OUTCOMES = [
 
 
 def _getting_going_gate(
-    rng, area, applicant, pm, *, decide=True, approve=True, cba=False, extra_days=0
+    rng, area, applicant, pm, *, decide=True, approve=True, cba=False, extra_days=0, early=False
 ):
+    """Apply for Getting Going (and decide it). `early` areas, headed for implementation, apply a
+    month after joining so their plan can be written and signed off after the decision."""
     milestone = area.round.milestones.get(kind=Milestone.Kind.GETTING_GOING_APPLICATION)
     submitted_on = min(
-        area.joined_on + datetime.timedelta(days=rng.randint(80, 120)),
+        area.joined_on
+        + datetime.timedelta(days=rng.randint(25, 35) if early else rng.randint(80, 120)),
         milestone.due_on - datetime.timedelta(days=rng.randint(1, 10)),
     )
     gate = app_services.gate_create(
@@ -617,7 +620,13 @@ def _place(rng, area, applicant, pm, stage, status, i):
         return
 
     _getting_going_gate(
-        rng, area, applicant, pm, cba=i % 3 == 0, extra_days=Decimal(i % 4) if i % 3 == 0 else 0
+        rng,
+        area,
+        applicant,
+        pm,
+        cba=i % 3 == 0,
+        extra_days=Decimal(i % 4) if i % 3 == 0 else 0,
+        early=stage in (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN),
     )
     if i % 5 == 0 and area.round.status != Round.Status.FINISHED:
         _top_up(rng, area, applicant, pm)
