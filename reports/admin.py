@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportJob
+from .models import ImportJob, ReportJob
 
 
 @admin.register(ReportJob)
@@ -12,4 +12,16 @@ class ReportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Jobs are made through the reports page so they get the same checks and a worker task.
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "original_name", "round_slug", "status", "requested_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        # Imports are uploaded on the imports page so they are checked and sent to a worker.
         return False

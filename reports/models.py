@@ -140,3 +140,71 @@ class ReportJob(models.Model):
         subject = self.area.reference if self.area_id else self.round.slug
         stamp = (self.report_date or (self.finished_at or self.created_at).date()).isoformat()
         return f"ourplace-{self.kind.replace('_', '-')}-{subject}-{stamp}.pdf"
+
+
+def import_upload_to(job: "ImportJob", filename: str) -> str:
+    return f"imports/{(job.created_at or timezone.now()):%Y/%m}/{filename}"
+
+
+class ImportJob(models.Model):
+    """A CRM export uploaded on the imports page, imported by a Celery worker with
+    ``reports.imports`` (the same code as ``manage.py import_records``)."""
+
+    file = models.FileField(storage=private_storage, upload_to=import_upload_to)
+    original_name = models.CharField(max_length=200)
+    round_slug = models.SlugField(max_length=50)
+    round = models.ForeignKey(
+        "programmes.Round",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+    )
+    round_created = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+    )
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    # The file's problems, each "line N, column C: message": the import wrote nothing.
+    problems = models.JSONField(default=list, blank=True)
+    # What was created, updated and left unchanged, as the command prints it.
+    summary = models.JSONField(default=list, blank=True)
+    # Anything else that went wrong (the worker stopped, the database was unreachable).
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="import_progress_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in JobStatus]),
+                name="import_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"Import of {self.original_name} into {self.round_slug} ({self.get_status_display()})"
+        )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.problems)

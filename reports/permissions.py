@@ -71,3 +71,25 @@ def can_view_dashboard(user) -> Decision:
     if can_use_reports_page(user):
         return True, ""
     return False, "The programme dashboard is for programme managers, funder officers and admins."
+
+
+def can_import(user) -> Decision:
+    """Uploading a CRM export of historical records (the web form of ``import_records``)."""
+    if perms.is_manager_or_admin(user):
+        return True, ""
+    return False, "Only programme managers and admins can import records."
+
+
+def can_view_import(user, job) -> Decision:
+    return can_import(user)
+
+
+def can_retry_import(user, job) -> Decision:
+    allowed, reason = can_import(user)
+    if not allowed:
+        return allowed, reason
+    if job.status != "failed":
+        return False, "Only a failed import can be tried again."
+    if job.problems:
+        return False, "The file has problems: correct it and upload it again."
+    return True, ""

@@ -13,7 +13,7 @@ from activity.services import activity_record
 from programmes.models import Area, Round
 
 from . import permissions
-from .models import LIVE_STATUSES, Audience, JobStatus, ReportJob, ReportKind
+from .models import LIVE_STATUSES, Audience, ImportJob, JobStatus, ReportJob, ReportKind
 from .rendering import report_pdf
 from .sections import ReportContext
 
@@ -216,7 +216,143 @@ def report_run(*, job_id: int) -> ReportJob:
         raise
 
 
-def _readable_error(exc: Exception) -> str:
+def _readable_error(exc: Exception, what: str = "The report could not be produced") -> str:
     """What went wrong, in one line a person can pass on to whoever fixes it."""
     detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return f"The report could not be produced ({detail})."[:4000]
+    return f"{what} ({detail})."[:4000]
+
+
+# --- Import jobs ---------------------------------------------------------------------------------
+
+
+def _enqueue_import(job: ImportJob) -> None:
+    from .tasks import records_import_job
+
+    def send():
+        result = records_import_job.delay(job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=result.id or "")
+
+    transaction.on_commit(send)
+
+
+def import_request(*, user, upload, round_slug: str) -> ImportJob:
+    """Keep an uploaded CRM export and send it to a worker to import. Nothing is imported here:
+    the worker checks the whole file first and imports it all or nothing."""
+    _raise_unless(permissions.can_import(user))
+    with transaction.atomic():
+        job = ImportJob(
+            original_name=(upload.name or "records.csv")[:200],
+            round_slug=round_slug,
+            requested_by=user,
+            progress_message="Waiting for a worker",
+        )
+        job.file.save("records.csv", upload, save=False)
+        job.save()
+        activity_record(
+            verb="import.requested",
+            summary=f"Import of {job.original_name} into {round_slug} requested",
+            actor=user,
+            target=job,
+        )
+        _enqueue_import(job)
+    return job
+
+
+def import_retry(*, job: ImportJob, user) -> ImportJob:
+    """Send a failed import (one that failed for a reason other than the file's contents) to a
+    worker again."""
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        _raise_unless(permissions.can_retry_import(user, locked))
+        locked.status = JobStatus.QUEUED
+        locked.progress = 0
+        locked.progress_message = "Waiting for a worker"
+        locked.error = ""
+        locked.finished_at = None
+        locked.save(
+            update_fields=["status", "progress", "progress_message", "error", "finished_at"]
+        )
+        activity_record(
+            verb="import.retried",
+            summary=f"Import of {locked.original_name} into {locked.round_slug} tried again",
+            actor=user,
+            target=locked,
+        )
+        _enqueue_import(locked)
+    job.refresh_from_db()
+    return job
+
+
+def _import_step(job_id: int, percent: int, message: str) -> None:
+    # Committed at once, outside the import's own transaction, so the page sees each step.
+    ImportJob.objects.filter(pk=job_id).update(progress=percent, progress_message=message[:200])
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Import a job's file (called by the worker). The file is checked whole, then imported in
+    one transaction: problems with the file leave the job failed with every problem listed and
+    nothing written; other errors leave it failed (retryable) and are raised again for Celery.
+    Idempotent: a job that has succeeded is returned as it is (and re-importing changes nothing
+    anyway)."""
+    from .imports import Importer, ImportFailed, read_records
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == JobStatus.SUCCEEDED:
+            return job
+        job.status = JobStatus.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.finished_at = None
+        job.error = ""
+        job.problems = []
+        job.progress = 10
+        job.progress_message = "Checking every row of the file"
+        job.save()
+    try:
+        try:
+            records = read_records(job.file.path, round_slug=job.round_slug)
+            _import_step(job.pk, 30, f"Importing {len(records)} records in one transaction")
+            result = Importer(records=records, round_slug=job.round_slug).run()
+        except ImportFailed as failed:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.FAILED,
+                problems=failed.errors,
+                progress_message="Nothing was imported",
+                finished_at=timezone.now(),
+            )
+            job.refresh_from_db()
+            return job
+        summary = result.summary_lines()
+        if result.round_created:
+            summary.insert(
+                0,
+                f"Created round {result.round.name} ({result.round.slug}) with the standard "
+                "stage definitions.",
+            )
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            locked.status = JobStatus.SUCCEEDED
+            locked.round = result.round
+            locked.round_created = result.round_created
+            locked.summary = summary
+            locked.progress = 100
+            locked.progress_message = f"Imported into {result.round.name}"
+            locked.finished_at = timezone.now()
+            locked.save()
+            activity_record(
+                verb="import.finished",
+                summary=f"{locked.original_name} imported into {result.round.name}: " + summary[-2],
+                actor=locked.requested_by,
+                target=locked,
+            )
+        return locked
+    except Exception as exc:
+        logger.exception("Import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            error=_readable_error(exc, "The import could not be finished; nothing was imported"),
+            progress_message="Failed",
+            finished_at=timezone.now(),
+        )
+        raise

@@ -1,4 +1,5 @@
-"""Celery tasks for reports: render one job, and make the monthly programme reports."""
+"""Celery tasks for reports: render one job, make the monthly programme reports, and import an
+uploaded CRM export."""
 
 import logging
 
@@ -36,6 +37,36 @@ def report_generate(self, job_id: int) -> str:
     except TRANSIENT_ERRORS:
         if self.request.retries < self.max_retries:
             ReportJob.objects.filter(pk=job_id).update(
+                progress_message="Failed; trying again automatically"
+            )
+        raise
+    return job.status
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=3,
+)
+def records_import_job(self, job_id: int) -> str:
+    """Import an uploaded CRM export (an ImportJob). Problems with the file end the job at once
+    (nothing imported, every problem listed); database and file-system hiccups are retried with
+    back-off; anything else leaves the job failed for a person to retry."""
+    from .models import ImportJob
+    from .services import import_run
+
+    if not ImportJob.objects.filter(pk=job_id).exists():
+        logger.warning("Import job %s no longer exists; nothing to do.", job_id)
+        return "missing"
+    try:
+        job = import_run(job_id=job_id)
+    except TRANSIENT_ERRORS:
+        if self.request.retries < self.max_retries:
+            ImportJob.objects.filter(pk=job_id).update(
                 progress_message="Failed; trying again automatically"
             )
         raise

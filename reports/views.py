@@ -11,9 +11,17 @@ from accounts.permissions import areas_visible_to
 from programmes.models import Area, Round
 
 from . import datasets, exports, selectors, services, threesixtygiving
-from .forms import AreaReportForm, ProgrammeReportForm
-from .models import JobStatus, ReportKind
-from .permissions import can_export, can_retry_job, can_use_reports_page, can_view_dashboard
+from .forms import AreaReportForm, ImportForm, ProgrammeReportForm
+from .imports import COLUMNS as IMPORT_COLUMNS
+from .models import ImportJob, JobStatus, ReportKind
+from .permissions import (
+    can_export,
+    can_import,
+    can_retry_import,
+    can_retry_job,
+    can_use_reports_page,
+    can_view_dashboard,
+)
 
 
 def _visible_job(user, pk):
@@ -68,6 +76,7 @@ def index(request):
             "jobs": selectors.recent_jobs(user=user),
             "scheduled": selectors.scheduled_reports(user=user),
             "can_export": can_export(user)[0],
+            "can_import": can_import(user)[0],
             "export_datasets": [(d.slug, d.title) for d in datasets.DATASETS.values()],
             "dashboard_round": selectors.dashboard_round() if may_request_programme else None,
         },
@@ -283,3 +292,79 @@ def export_dataset_xlsx(request, dataset):
         filename=_dataset_filename(data, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+# --- Importing a CRM export ------------------------------------------------------------------
+
+
+def _import_allowed(user):
+    allowed, reason = can_import(user)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+@login_required
+def import_index(request):
+    """Upload a CRM export; see recent imports."""
+    _import_allowed(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.import_request(
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            round_slug=form.cleaned_data["round_slug"],
+        )
+        messages.success(request, f"{job.original_name} is being imported.")
+        return redirect("reports:import_detail", pk=job.pk)
+    return render(
+        request,
+        "reports/import_index.html",
+        {
+            "form": form,
+            "jobs": ImportJob.objects.select_related("requested_by", "round")[:20],
+            "round_slugs": Round.objects.order_by("-starts_on").values_list("slug", "name"),
+            "columns": ",".join(IMPORT_COLUMNS),
+        },
+    )
+
+
+def _visible_import(user, pk) -> ImportJob:
+    _import_allowed(user)
+    job = ImportJob.objects.select_related("requested_by", "round").filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such import.")
+    return job
+
+
+@login_required
+def import_detail(request, pk):
+    job = _visible_import(request.user, pk)
+    return render(
+        request,
+        "reports/import_detail.html",
+        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
+    )
+
+
+@login_required
+def import_progress(request, pk):
+    """The htmx partial polled by the import page while the job is queued or running."""
+    job = _visible_import(request.user, pk)
+    return render(
+        request,
+        "reports/_import_progress.html",
+        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
+    )
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    job = _visible_import(request.user, pk)
+    allowed, reason = can_retry_import(request.user, job)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("reports:import_detail", pk=job.pk)
+    services.import_retry(job=job, user=request.user)
+    messages.success(request, "The import has been sent to a worker again.")
+    return redirect("reports:import_detail", pk=job.pk)

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import expect
 
@@ -71,15 +70,6 @@ def report_worker(request):
     yield None
 
 
-def _import(tmp_path) -> str:
-    path = tmp_path / "crm-export.csv"
-    path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_records", str(path), "--round", "round-crm", stdout=out, stderr=err)
-    assert err.getvalue() == ""
-    return out.getvalue()
-
-
 def _table(locator) -> dict[str, str]:
     """A two-column table body as {row heading: value}."""
     return {
@@ -94,15 +84,44 @@ def test_imported_round_dashboard_programme_report_and_360giving(
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
 
-    # --- The admin imports the CRM export on the command line. ---------------------------------
-    out = _import(tmp_path)
-    assert "Created round Round crm (round-crm) with the standard stage definitions." in out
-    assert "Rows: 4 created, 0 updated, 0 unchanged." in out
-    assert (
-        "Created 4 organisations, 4 applications, 3 areas, 3 Getting Going decisions, "
-        "2 final plans and 1 plan outcomes." in out
+    # --- The admin uploads the CRM export; a first try with a bad row imports nothing. ---------
+    good = tmp_path / "crm-export.csv"
+    good.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    bad = tmp_path / "crm-export-draft.csv"
+    bad.write_text(
+        "\n".join([HEADER, *ROWS[:-1], ROWS[-1].replace("2025-01-22", "22/01/2025")]) + "\n",
+        encoding="utf-8",
     )
-    assert "Imported into Round crm." in out
+    login(page, "admin")
+    page.goto("/reports/")
+    page.get_by_role("link", name="Import CRM records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import CRM records")
+    page.get_by_label("CRM export (CSV)").set_input_files(str(bad))
+    page.get_by_label("Round").fill("round-crm")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("crm-export-draft.csv is being imported.")
+    problems = page.get_by_role("list", name="Problems in the file")
+    expect(problems).to_contain_text("line 5, column applied_on", timeout=WAIT_SECONDS * 1000)
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
+    assert not Round.objects.filter(slug="round-crm").exists()
+    screenshot(page, "j6_import_problems")
+
+    page.get_by_role("link", name="Upload a corrected file").click()
+    page.get_by_label("CRM export (CSV)").set_input_files(str(good))
+    page.get_by_label("Round").fill("round-crm")
+    page.get_by_role("button", name="Import").click()
+    dashboard_link = page.get_by_role("link", name="Open the dashboard for Round crm")
+    expect(dashboard_link).to_be_visible(timeout=WAIT_SECONDS * 1000)
+    progress = page.locator("#import-progress")
+    expect(progress).to_contain_text(
+        "Created round Round crm (round-crm) with the standard stage definitions."
+    )
+    expect(progress).to_contain_text("Rows: 4 created, 0 updated, 0 unchanged.")
+    expect(progress).to_contain_text(
+        "Created 4 organisations, 4 applications, 3 areas, 3 Getting Going decisions, "
+        "2 final plans and 1 plan outcomes."
+    )
+    screenshot(page, "j6_import_done")
     imported = Round.objects.get(slug="round-crm")
     assert sorted(Area.objects.filter(round=imported).values_list("reference", flat=True)) == [
         "CRM-001",
@@ -111,9 +130,7 @@ def test_imported_round_dashboard_programme_report_and_360giving(
     ]
 
     # --- The dashboard of the imported round shows the funnel the file implies. ---------------
-    login(page, "admin")
-    page.goto("/reports/dashboard/")
-    page.locator("#round-select").select_option(label="Round crm (finished)")
+    dashboard_link.click()
     page.wait_for_url(re.compile(r"/reports/dashboard/round-crm/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme dashboard: Round crm")
     assert _table(page.locator("#funnel-table")) == FUNNEL

@@ -22,7 +22,7 @@ from django.db import connection
 from accounts.tests.factories import UserFactory
 from programmes.tests.factories import AreaFactory
 from reports import services, tasks
-from reports.models import JobStatus, ReportJob, ReportKind
+from reports.models import JobStatus, ReportKind
 from reports.tests.conftest import pdf_text
 
 pytestmark = [
@@ -98,12 +98,12 @@ def worker_queue(monkeypatch):
         )
     # The service sends the task as usual; only the queue differs, so no other worker (a
     # developer's, another test run's) can take it.
-    original = tasks.report_generate.apply_async
-    monkeypatch.setattr(
-        tasks.report_generate,
-        "delay",
-        lambda job_id: original(args=[job_id], queue=queue),
-    )
+    for task in (tasks.report_generate, tasks.records_import_job):
+        monkeypatch.setattr(
+            task,
+            "delay",
+            lambda job_id, send=task.apply_async: send(args=[job_id], queue=queue),
+        )
     try:
         yield worker, log
     finally:
@@ -115,7 +115,7 @@ def worker_queue(monkeypatch):
             worker.wait(timeout=5)
 
 
-def _wait_for(job, worker, log) -> ReportJob:
+def _wait_for(job, worker, log):
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         job.refresh_from_db()
@@ -146,3 +146,30 @@ def test_worker_renders_a_requested_area_report(worker_queue, tmp_path):
     assert "Worker Heights" in text
     assert "Heights Community Trust" in text
     assert "Page 1 of" in text
+
+
+def test_worker_imports_an_uploaded_crm_export(worker_queue):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from programmes.models import Area, Programme
+    from reports.models import ImportJob
+    from reports.tests.test_import import HEADER, ROWS
+
+    worker, log = worker_queue
+    Programme.objects.create(slug="our-place", name="Our Place")
+    manager = UserFactory(username="worker-importer", programme_manager=True)
+    upload = SimpleUploadedFile(
+        "crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode(), content_type="text/csv"
+    )
+    job = services.import_request(user=manager, upload=upload, round_slug="r1")
+    job = _wait_for(job, worker, log)
+    assert isinstance(job, ImportJob)
+    assert job.status == JobStatus.SUCCEEDED, job.error or job.problems
+    assert job.summary[0].startswith("Created round R1")
+    assert "Rows: 5 created, 0 updated, 0 unchanged." in job.summary
+    assert sorted(Area.objects.filter(round__slug="r1").values_list("reference", flat=True)) == [
+        "R1-001",
+        "R1-002",
+        "R1-004",
+    ]
+    assert f"records_import_job[{job.task_id}] succeeded" in log.read_text()

@@ -1,0 +1,171 @@
+"""Importing a CRM export from the web: upload, a Celery task (run inline here; a real worker in
+test_worker.py), problems listed by line and column with nothing written, and retries."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import Application
+from programmes.models import Area, Programme
+from reports import services
+from reports.models import ImportJob, JobStatus
+from reports.tests.test_import import HEADER, ROWS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def eager(settings):
+    from ourplace.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, False
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.create(slug="our-place", name="Our Place")
+
+
+def _csv(rows, name="crm.csv"):
+    return SimpleUploadedFile(
+        name, ("\n".join([HEADER, *rows]) + "\n").encode("utf-8"), content_type="text/csv"
+    )
+
+
+def _upload(client, rows, round_slug="r1", name="crm.csv", capture=None):
+    with capture(execute=True):
+        return client.post(
+            reverse("reports:import_index"),
+            {"file": _csv(rows, name), "round_slug": round_slug},
+            follow=True,
+        )
+
+
+def test_an_upload_is_imported_by_the_task_and_reported(
+    client_for, programme, programme_manager, eager, django_capture_on_commit_callbacks
+):
+    client = client_for(programme_manager)
+    response = _upload(client, ROWS, capture=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("reports:import_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 1 and job.progress == 100
+    assert job.round.slug == "r1" and job.round_created
+    assert Area.objects.filter(round__slug="r1").count() == 3
+    page = client.get(reverse("reports:import_detail", args=[job.pk])).content.decode()
+    assert "Rows: 5 created, 0 updated, 0 unchanged." in page
+    assert "Created round R1 (r1) with the standard stage definitions." in page
+    assert reverse("reports:dashboard", args=["r1"]) in page
+
+    # The same file again changes nothing.
+    _upload(client, ROWS, capture=django_capture_on_commit_callbacks)
+    again = ImportJob.objects.order_by("-pk").first()
+    assert "Rows: 0 created, 0 updated, 5 unchanged." in again.summary
+    assert Area.objects.filter(round__slug="r1").count() == 3
+
+
+def test_a_file_with_problems_lists_them_and_writes_nothing(
+    client_for, programme, programme_manager, eager, django_capture_on_commit_callbacks
+):
+    bad = [
+        ROWS[0],
+        ROWS[1].replace("2024-01-12", "12/01/2024"),
+        ROWS[2].replace("Parish or town council", "Parish"),
+    ]
+    client = client_for(programme_manager)
+    _upload(client, bad, capture=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.FAILED and job.has_problems and not job.error
+    assert job.problems == [
+        "line 3, column applied_on: “12/01/2024” is not a date in the form YYYY-MM-DD.",
+        "line 4, column organisation_type: “Parish” is not one of: VCS body, Local authority, "
+        "Other public service, Parish or town council.",
+    ]
+    assert not Application.objects.exists() and not Area.objects.exists()
+    page = client.get(reverse("reports:import_detail", args=[job.pk])).content.decode()
+    assert "Nothing was imported: 2 problems in the file" in page
+    assert "line 3, column applied_on" in page
+    assert "Upload a corrected file" in page and ">Retry<" not in page
+    refused = client.post(reverse("reports:import_retry", args=[job.pk]), follow=True)
+    assert "The file has problems: correct it and upload it again." in refused.content.decode()
+
+
+def test_an_unexpected_failure_can_be_retried(
+    client_for, programme, programme_manager, eager, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import imports
+
+    real_run = imports.Importer.run
+
+    def broken(self):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(imports.Importer, "run", broken)
+    client = client_for(programme_manager)
+    _upload(client, ROWS, capture=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.FAILED and not job.has_problems
+    assert "the database went away" in job.error and "nothing was imported" in job.error
+    page = client.get(reverse("reports:import_detail", args=[job.pk])).content.decode()
+    assert "The import could not be finished" in page and ">Retry<" in page
+
+    monkeypatch.setattr(imports.Importer, "run", real_run)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:import_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 2
+    assert Area.objects.filter(round__slug="r1").count() == 3
+
+
+def test_run_leaves_a_finished_import_alone(programme, programme_manager, sent_tasks):
+    job = services.import_request(user=programme_manager, upload=_csv(ROWS), round_slug="r1")
+    assert services.import_run(job_id=job.pk).status == JobStatus.SUCCEEDED
+    areas = Area.objects.count()
+    assert services.import_run(job_id=job.pk).attempts == 1  # not run again
+    assert Area.objects.count() == areas
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("crm.xlsx", b"x", "Choose a .csv file"),
+        ("crm.csv", b"", "The submitted file is empty."),
+    ],
+)
+def test_the_form_refuses_files_that_are_not_csv(
+    client_for, programme_manager, name, content, message
+):
+    response = client_for(programme_manager).post(
+        reverse("reports:import_index"),
+        {"file": SimpleUploadedFile(name, content), "round_slug": "r1"},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_the_round_must_be_a_slug(client_for, programme_manager):
+    response = client_for(programme_manager).post(
+        reverse("reports:import_index"), {"file": _csv(ROWS), "round_slug": "Round 1!"}
+    )
+    assert "Enter a valid “slug”" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["funder_officer", "relationship_manager", "lead_user"])
+def test_only_managers_and_admins_import(request, client_for, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(reverse("reports:import_index")).status_code == 403
+    assert (
+        client.post(
+            reverse("reports:import_index"), {"file": _csv(ROWS), "round_slug": "r1"}
+        ).status_code
+        == 403
+    )
+    assert not ImportJob.objects.exists()
+
+
+def test_admins_reach_the_page_from_reports(client_for, admin_user):
+    page = client_for(admin_user).get(reverse("reports:index")).content.decode()
+    assert reverse("reports:import_index") in page
