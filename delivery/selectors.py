@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import AreaAssignment
 from accounts.permissions import areas_visible_to
+from programmes.models import AreaStatus
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
 from .models import (
@@ -27,8 +28,10 @@ RETURN_STATES = [
 
 
 def state_q(state: str, today: datetime.date) -> Q:
-    """The condition for a return's state on `today` (see ProgressReturn.state_on)."""
-    draft = Q(status=ReturnStatus.DRAFT)
+    """The condition for a return's state on `today` (see ProgressReturn.state_on). Returns not
+    yet sent are only expected from areas still in the programme: once an area has withdrawn or
+    not progressed, its unsent returns are no longer due, upcoming or overdue."""
+    draft = Q(status=ReturnStatus.DRAFT, area__status=AreaStatus.ACTIVE)
     if state == "submitted":
         return Q(status=ReturnStatus.SUBMITTED)
     if state == "overdue":

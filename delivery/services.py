@@ -19,7 +19,7 @@ from applications.models import GateApplication, GateStage, GateStatus
 from plans.models import BenefitLine, CostLine, FundingSource
 from plans.selectors import lead_members, relationship_manager
 from plans.workflows import PlanStatus
-from programmes.models import Area, AreaStage
+from programmes.models import Area, AreaStage, AreaStatus
 
 from . import permissions as delivery_perms
 from . import workflows
@@ -114,7 +114,10 @@ def returns_flag_overdue(*, today: datetime.date) -> int:
     become overdue. Idempotent: a flagged return is never flagged again."""
     flagged = 0
     candidates = ProgressReturn.objects.filter(
-        status=ReturnStatus.DRAFT, due_on__lt=today, overdue_flagged_at__isnull=True
+        status=ReturnStatus.DRAFT,
+        due_on__lt=today,
+        overdue_flagged_at__isnull=True,
+        area__status=AreaStatus.ACTIVE,  # an area that has left is no longer chased
     ).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():

@@ -369,6 +369,16 @@ def _freeze(plan: OperationalPlan, *, kind: str, user, when) -> PlanVersion:
     )
 
 
+def _require_in_programme(area, doing: str, imported: bool = False) -> None:
+    """Refuse work on the plan of an area that has withdrawn or not progressed (history being
+    imported is recorded as it happened)."""
+    if not imported and area.status != AreaStatus.ACTIVE:
+        raise ValidationError(
+            f"{area.name} has left the programme ({area.get_status_display().lower()}), so its "
+            f"plan can no longer be {doing}."
+        )
+
+
 def plan_submit_draft(
     *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
@@ -378,6 +388,7 @@ def plan_submit_draft(
         locked = _lock(plan)
         require(plan_perms.can_submit_plan(user, locked))
         _check_move(locked, PlanStatus.DRAFT_SUBMITTED, user)
+        _require_in_programme(locked.area, "submitted", imported)
         now = occurred_at or timezone.now()
         version = _freeze(locked, kind=PlanVersion.Kind.DRAFT, user=user, when=now)
         locked.status = PlanStatus.DRAFT_SUBMITTED
@@ -423,6 +434,7 @@ def plan_submit_final(
         locked = _lock(plan)
         require(plan_perms.can_submit_plan(user, locked))
         _check_move(locked, PlanStatus.FINAL_SUBMITTED, user)
+        _require_in_programme(locked.area, "submitted", imported)
         problems = [] if imported else final_plan_problems(locked)
         if problems:
             raise ValidationError(problems)
@@ -589,6 +601,7 @@ def plan_sign_off(
             raise ValidationError(
                 f"The {SignOffParty(party).label.lower()} has already signed this plan."
             )
+        _require_in_programme(locked.area, "signed off", imported)
         other_signed = bool(signed - {party})
         if other_signed:
             target = PlanStatus.SIGNED_OFF

@@ -193,3 +193,34 @@ def test_daily_job_schedules_and_flags_overdue_once(db, impl_area, impl_lead, im
     # Running again tells nobody twice.
     assert returns_flag_overdue(today=D.today()) == 0
     assert ActivityEntry.objects.filter(verb="progress_return.overdue").count() == 1
+
+
+def test_an_area_that_left_is_no_longer_chased_for_returns(db, impl_area, programme_manager):
+    from applications.services import area_leave
+    from delivery.services import returns_flag_overdue
+    from programmes.models import AreaStatus
+
+    overdue = ProgressReturnFactory(area=impl_area, overdue=True)
+    sent = ProgressReturnFactory(
+        area=impl_area,
+        submitted=True,
+        period_end=timezone.localdate() - datetime.timedelta(days=150),
+    )
+    still_in = ProgressReturnFactory(overdue=True)
+    area_leave(
+        area=impl_area,
+        outcome=AreaStatus.WITHDRAWN,
+        reasons="The partnership dissolved.",
+        actor=programme_manager,
+    )
+    today = timezone.localdate()
+    needs_attention = set(
+        ProgressReturn.objects.filter(state_q("", today)).values_list("pk", flat=True)
+    )
+    assert overdue.pk not in needs_attention and still_in.pk in needs_attention
+    assert sent.pk in set(
+        ProgressReturn.objects.filter(state_q("submitted", today)).values_list("pk", flat=True)
+    )
+    assert returns_flag_overdue(today=today) == 1  # only the area still in the programme
+    overdue.refresh_from_db()
+    assert overdue.overdue_flagged_at is None

@@ -368,3 +368,33 @@ def test_gate_decision_requiring_a_cba_blocks_the_final_plan(ready_plan, author)
     CbaFactory(area=ready_plan.area, with_lines=True)
     services.plan_submit_final(plan=ready_plan, user=author)
     assert ready_plan.status == PlanStatus.FINAL_SUBMITTED
+
+
+def test_a_plan_of_an_area_that_left_cannot_be_submitted_or_signed_off(
+    ready_plan, author, pm, funder
+):
+    from applications.services import area_leave
+
+    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_final(plan=ready_plan, user=author)
+    services.plan_start_review(plan=ready_plan, user=pm)
+    services.plan_sign_off(plan=ready_plan, user=pm)
+    area_leave(area=ready_plan.area, outcome="withdrawn", reasons="Dissolved.", actor=pm)
+    with pytest.raises(
+        ValidationError, match="has left the programme \\(withdrawn\\), so its plan"
+    ):
+        services.plan_sign_off(plan=ready_plan, user=funder)
+    ready_plan.refresh_from_db()
+    ready_plan.area.refresh_from_db()
+    assert ready_plan.status == PlanStatus.PM_APPROVED
+    assert ready_plan.area.stage == AreaStage.GETTING_GOING
+
+
+def test_a_draft_of_an_area_that_left_cannot_be_submitted(ready_plan, author, pm):
+    from applications.services import area_leave
+
+    area_leave(area=ready_plan.area, outcome="not_progressed", reasons="No partners.", actor=pm)
+    with pytest.raises(ValidationError, match="so its plan can no longer be submitted"):
+        services.plan_submit_draft(plan=ready_plan, user=author)
+    ready_plan.refresh_from_db()
+    assert ready_plan.status == PlanStatus.DRAFT
