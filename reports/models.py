@@ -36,7 +36,33 @@ def report_upload_to(job: "ReportJob", filename: str) -> str:
     return f"reports/{(job.created_at or timezone.now()):%Y/%m}/{filename}"
 
 
-class ReportJob(models.Model):
+class BackgroundJob(models.Model):
+    """What every job a Celery worker does for a person has: its state, progress, error, attempts
+    and times. ``services`` moves these fields; the pages show them."""
+
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return not self.is_live
+
+
+class ReportJob(BackgroundJob):
     kind = models.CharField(max_length=30, choices=ReportKind.choices)
     area = models.ForeignKey(
         "programmes.Area",
@@ -60,19 +86,10 @@ class ReportJob(models.Model):
         blank=True,
         related_name="report_jobs",
     )
-    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    progress_message = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True)
     file = models.FileField(storage=private_storage, upload_to=report_upload_to, blank=True)
     # Produced by the beat schedule (monthly programme reports), kept with the date they are for.
     scheduled = models.BooleanField(default=False)
     report_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -128,14 +145,6 @@ class ReportJob(models.Model):
         return ""
 
     @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
-
-    @property
-    def is_done(self) -> bool:
-        return not self.is_live
-
-    @property
     def download_name(self) -> str:
         subject = self.area.reference if self.area_id else self.round.slug
         stamp = (self.report_date or (self.finished_at or self.created_at).date()).isoformat()
@@ -146,7 +155,7 @@ def import_upload_to(job: "ImportJob", filename: str) -> str:
     return f"imports/{(job.created_at or timezone.now()):%Y/%m}/{filename}"
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """A CRM export uploaded on the imports page, imported by a Celery worker with
     ``reports.imports`` (the same code as ``manage.py import_records``)."""
 
@@ -168,20 +177,12 @@ class ImportJob(models.Model):
         blank=True,
         related_name="import_jobs",
     )
-    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    progress_message = models.CharField(max_length=200, blank=True)
     # The file's problems, each "line N, column C: message": the import wrote nothing.
     problems = models.JSONField(default=list, blank=True)
     # What was created, updated and left unchanged, as the command prints it.
     summary = models.JSONField(default=list, blank=True)
-    # Anything else that went wrong (the worker stopped, the database was unreachable).
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    # Anything else that went wrong (the worker stopped, the database was unreachable) is in
+    # ``error``.
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -200,10 +201,6 @@ class ImportJob(models.Model):
         return (
             f"Import of {self.original_name} into {self.round_slug} ({self.get_status_display()})"
         )
-
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
 
     @property
     def has_problems(self) -> bool:

@@ -13,7 +13,15 @@ from activity.services import activity_record
 from programmes.models import Area, Round
 
 from . import permissions
-from .models import LIVE_STATUSES, Audience, ImportJob, JobStatus, ReportJob, ReportKind
+from .models import (
+    LIVE_STATUSES,
+    Audience,
+    BackgroundJob,
+    ImportJob,
+    JobStatus,
+    ReportJob,
+    ReportKind,
+)
 from .rendering import report_pdf
 from .sections import ReportContext
 
@@ -26,16 +34,29 @@ def _raise_unless(decision):
         raise PermissionDenied(reason)
 
 
-def _enqueue(job: ReportJob) -> None:
-    """Send the job to a worker once the transaction that made it has committed, so the worker
-    never looks for a row it cannot see yet."""
-    from .tasks import report_generate
+def _enqueue(job: BackgroundJob) -> None:
+    """Send the job to its worker task once the transaction that made it has committed, so the
+    worker never looks for a row it cannot see yet."""
+    from . import tasks
+
+    task = tasks.records_import_job if isinstance(job, ImportJob) else tasks.report_generate
 
     def send():
-        result = report_generate.delay(job.pk)
-        ReportJob.objects.filter(pk=job.pk).update(task_id=result.id or "")
+        result = task.delay(job.pk)
+        type(job).objects.filter(pk=job.pk).update(task_id=result.id or "")
 
     transaction.on_commit(send)
+
+
+def _requeue(locked: BackgroundJob) -> None:
+    """Put a failed job (row locked by the caller) back in the queue and send a new task."""
+    locked.status = JobStatus.QUEUED
+    locked.progress = 0
+    locked.progress_message = "Waiting for a worker"
+    locked.error = ""
+    locked.finished_at = None
+    locked.save(update_fields=["status", "progress", "progress_message", "error", "finished_at"])
+    _enqueue(locked)
 
 
 # A job queued or running for longer than this has lost its worker (or its message): it is marked
@@ -125,14 +146,7 @@ def report_retry(*, job: ReportJob, user) -> ReportJob:
     with transaction.atomic():
         locked = ReportJob.objects.select_for_update().get(pk=job.pk)
         _raise_unless(permissions.can_retry_job(user, locked))
-        locked.status = JobStatus.QUEUED
-        locked.progress = 0
-        locked.progress_message = "Waiting for a worker"
-        locked.error = ""
-        locked.finished_at = None
-        locked.save(
-            update_fields=["status", "progress", "progress_message", "error", "finished_at"]
-        )
+        _requeue(locked)
         activity_record(
             verb="report.retried",
             summary=f"{locked.get_kind_display()} tried again: {locked.subject_label}",
@@ -140,7 +154,6 @@ def report_retry(*, job: ReportJob, user) -> ReportJob:
             area=locked.area,
             target=locked,
         )
-        _enqueue(locked)
     job.refresh_from_db()
     return job
 
@@ -225,16 +238,6 @@ def _readable_error(exc: Exception, what: str = "The report could not be produce
 # --- Import jobs ---------------------------------------------------------------------------------
 
 
-def _enqueue_import(job: ImportJob) -> None:
-    from .tasks import records_import_job
-
-    def send():
-        result = records_import_job.delay(job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(task_id=result.id or "")
-
-    transaction.on_commit(send)
-
-
 def import_request(*, user, upload, round_slug: str) -> ImportJob:
     """Keep an uploaded CRM export and send it to a worker to import. Nothing is imported here:
     the worker checks the whole file first and imports it all or nothing."""
@@ -254,7 +257,7 @@ def import_request(*, user, upload, round_slug: str) -> ImportJob:
             actor=user,
             target=job,
         )
-        _enqueue_import(job)
+        _enqueue(job)
     return job
 
 
@@ -264,21 +267,13 @@ def import_retry(*, job: ImportJob, user) -> ImportJob:
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         _raise_unless(permissions.can_retry_import(user, locked))
-        locked.status = JobStatus.QUEUED
-        locked.progress = 0
-        locked.progress_message = "Waiting for a worker"
-        locked.error = ""
-        locked.finished_at = None
-        locked.save(
-            update_fields=["status", "progress", "progress_message", "error", "finished_at"]
-        )
+        _requeue(locked)
         activity_record(
             verb="import.retried",
             summary=f"Import of {locked.original_name} into {locked.round_slug} tried again",
             actor=user,
             target=locked,
         )
-        _enqueue_import(locked)
     job.refresh_from_db()
     return job
 

@@ -11,16 +11,36 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (OperationalError, OSError)
 
+# Both job tasks: autoretried with back-off on transient errors, acknowledged only when done.
+JOB_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 3,
+}
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=3,
-)
+
+def _run(task, model, job_id: int, run) -> str:
+    """Run one job through its service, unless its row is gone. A transient error is raised
+    again for Celery to retry, after telling the page that it will be."""
+    if not model.objects.filter(pk=job_id).exists():
+        logger.warning("%s %s no longer exists; nothing to do.", model.__name__, job_id)
+        return "missing"
+    try:
+        job = run(job_id=job_id)
+    except TRANSIENT_ERRORS:
+        if task.request.retries < task.max_retries:
+            model.objects.filter(pk=job_id).update(
+                progress_message="Failed; trying again automatically"
+            )
+        raise
+    return job.status
+
+
+@shared_task(**JOB_TASK)
 def report_generate(self, job_id: int) -> str:
     """Render a report job's PDF. Idempotent: `report_run` returns a job that already succeeded
     without rendering it again, so a redelivered or duplicated message does no harm. Database and
@@ -29,29 +49,10 @@ def report_generate(self, job_id: int) -> str:
     from .models import ReportJob
     from .services import report_run
 
-    if not ReportJob.objects.filter(pk=job_id).exists():
-        logger.warning("Report job %s no longer exists; nothing to do.", job_id)
-        return "missing"
-    try:
-        job = report_run(job_id=job_id)
-    except TRANSIENT_ERRORS:
-        if self.request.retries < self.max_retries:
-            ReportJob.objects.filter(pk=job_id).update(
-                progress_message="Failed; trying again automatically"
-            )
-        raise
-    return job.status
+    return _run(self, ReportJob, job_id, report_run)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=3,
-)
+@shared_task(**JOB_TASK)
 def records_import_job(self, job_id: int) -> str:
     """Import an uploaded CRM export (an ImportJob). Problems with the file end the job at once
     (nothing imported, every problem listed); database and file-system hiccups are retried with
@@ -59,18 +60,7 @@ def records_import_job(self, job_id: int) -> str:
     from .models import ImportJob
     from .services import import_run
 
-    if not ImportJob.objects.filter(pk=job_id).exists():
-        logger.warning("Import job %s no longer exists; nothing to do.", job_id)
-        return "missing"
-    try:
-        job = import_run(job_id=job_id)
-    except TRANSIENT_ERRORS:
-        if self.request.retries < self.max_retries:
-            ImportJob.objects.filter(pk=job_id).update(
-                progress_message="Failed; trying again automatically"
-            )
-        raise
-    return job.status
+    return _run(self, ImportJob, job_id, import_run)
 
 
 @shared_task(acks_late=True)
