@@ -1,7 +1,8 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from .models import Organisation, Partner
 
@@ -84,15 +85,42 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
         self.area = area
-        self.fields["organisation"].queryset = Organisation.objects.exclude(
-            pk=area.lead_organisation_id
-        ).order_by("name")
+        # Any organisation but the lead is valid; only a short list is shown (the programme may
+        # know thousands): those working in the area's local authority, and the search box
+        # (htmx) replaces the options with names that match.
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.exclude(pk=area.lead_organisation_id)
+        from .selectors import partner_candidates
+
+        selected = self.data.get(self.add_prefix("organisation")) or self.initial.get(
+            "organisation"
+        )
+        try:
+            selected = int(selected) if selected else None
+        except (TypeError, ValueError):
+            selected = None
+        field.widget.choices = [("", field.empty_label)] + [
+            (o.pk, o.name) for o in partner_candidates(area, selected=selected)
+        ]
+        field.widget.attrs["aria-describedby"] = "organisation-search-help"
         if self.instance.pk:
             for name in ("organisation", "new_organisation_name", "new_organisation_type"):
                 self.fields[name].disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+        search_url = reverse("programmes:partner_options", args=[area.reference])
         self.helper.layout = Layout(
+            HTML(
+                '<div class="mb-2"><label class="form-label" for="organisation-search">'
+                "Find an organisation</label>"
+                '<input type="search" class="form-control" id="organisation-search" name="q" '
+                'autocomplete="off" placeholder="Type part of a name" '
+                f'hx-get="{search_url}" hx-trigger="input changed delay:300ms, search" '
+                'hx-target="#id_organisation" hx-swap="innerHTML">'
+                '<div class="form-text" id="organisation-search-help">The list shows '
+                "organisations already working in the area's local authority; type to search "
+                "every organisation the programme knows.</div></div>"
+            ),
             "organisation",
             Row(Column("new_organisation_name"), Column("new_organisation_type")),
             Row(Column("partner_type"), Column("involvement")),

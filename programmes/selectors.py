@@ -79,3 +79,33 @@ def current_round() -> Round | None:
         .order_by("-starts_on")
         .first()
     )
+
+
+PARTNER_SUGGESTIONS = 100
+PARTNER_SEARCH_RESULTS = 30
+
+
+def partner_candidates(area, *, query: str = "", selected=None) -> list:
+    """Organisations to offer as partners of ``area``, without listing every organisation in the
+    programme: with no search, those already working in the area's local authority (leading or
+    partnering an area there); with a search (two letters or more), names containing it. Never
+    the area's own lead organisation. ``selected`` (an id) is always included so a form shown
+    again keeps its choice. One query."""
+    from django.db.models import Q
+
+    from .models import Organisation
+
+    qs = Organisation.objects.exclude(pk=area.lead_organisation_id)
+    query = (query or "").strip()
+    if len(query) >= 2:
+        wanted = Q(name__icontains=query)
+        limit = PARTNER_SEARCH_RESULTS
+    else:
+        wanted = Q(led_areas__local_authority=area.local_authority) | Q(
+            partnerships__area__local_authority=area.local_authority
+        )
+        limit = PARTNER_SUGGESTIONS
+    if selected:
+        wanted |= Q(pk=selected)
+    ids = qs.filter(wanted).values("pk").distinct()
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk").only("name")[:limit])

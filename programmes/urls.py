@@ -8,6 +8,11 @@ urlpatterns = [
     path("my-areas/", views.my_areas, name="my_areas"),
     path("areas/<str:reference>/", views.area_detail, name="area_detail"),
     path("areas/<str:reference>/partners/add/", views.partner_add, name="partner_add"),
+    path(
+        "areas/<str:reference>/partners/options/",
+        views.partner_options,
+        name="partner_options",
+    ),
     path("areas/<str:reference>/partners/<int:pk>/", views.partner_edit, name="partner_edit"),
     path(
         "areas/<str:reference>/partners/<int:pk>/remove/",

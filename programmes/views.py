@@ -202,3 +202,24 @@ def organisation_edit(request, pk=None):
             messages.success(request, f"{org.name} saved.")
             return redirect(org.get_absolute_url())
     return render(request, "programmes/organisation_form.html", {"form": form, "organisation": org})
+
+
+@login_required
+def partner_options(request, reference):
+    """The partner form's organisation options for a search (htmx): `<option>` elements."""
+    area = _visible_area(request.user, reference)
+    allowed, reason = perms.can_edit_area_partners(request.user, area)
+    if not allowed:
+        raise PermissionDenied(reason)
+    query = request.GET.get("q", "").strip()
+    organisations = selectors.partner_candidates(area, query=query)
+    return render(
+        request,
+        "programmes/_partner_options.html",
+        {
+            "organisations": organisations,
+            "searched": len(query) >= 2,
+            "capped": len(organisations) >= selectors.PARTNER_SEARCH_RESULTS,
+            "query": query,
+        },
+    )

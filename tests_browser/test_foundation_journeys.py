@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.navigation import nav_for
 from accounts.views import START_PAGES
 from activity.models import ActivityEntry
-from programmes.models import Area, AreaStage
+from programmes.models import Area, AreaStage, Organisation
 
 from .conftest import login, logout, screenshot
 
@@ -134,6 +134,25 @@ def test_lead_user_manages_their_area_and_cannot_reach_others(page, demo_data):
         "Added partner Harehills Youth Project"
     )
     screenshot(page, "area_detail_lead")
+
+    # Add a partner the programme already knows from elsewhere, found by searching its name (the
+    # list starts with organisations from the area's own local authority only).
+    known = (
+        Organisation.objects.exclude(led_areas__local_authority=area.local_authority)
+        .exclude(partnerships__area__local_authority=area.local_authority)
+        .filter(org_type="local_authority")
+        .order_by("name")
+        .first()
+    )
+    page.get_by_role("link", name="Add a partner").click()
+    picker = page.get_by_label("Organisation", exact=True)
+    expect(picker.locator(f'option[value="{known.pk}"]')).to_have_count(0)
+    page.get_by_label("Find an organisation").fill(known.name)
+    expect(picker.locator(f'option[value="{known.pk}"]')).to_have_count(1)
+    picker.select_option(label=known.name)
+    page.get_by_label("Partner type").select_option(label="Local authority")
+    page.get_by_role("button", name="Save partner").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{known.name} added as a partner")
 
     # Edit the organisation: a bad postcode is shown next to its field and nothing is saved.
     org = area.lead_organisation

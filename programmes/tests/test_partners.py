@@ -236,3 +236,80 @@ def test_staff_only_entries_stay_hidden_from_the_lead_organisation(
     assert "steering group stalled" not in lead_view
     staff_view = client_for(programme_manager).get(area.get_absolute_url()).content.decode()
     assert "steering group stalled" in staff_view
+
+
+def _option_names(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', html))
+
+
+def test_the_picker_offers_local_organisations_and_finds_others_by_search(
+    client_for, lead_user, area
+):
+    from programmes.tests.factories import AreaFactory
+
+    neighbour = AreaFactory(local_authority=area.local_authority)
+    local_partner = PartnerFactory(area=neighbour, organisation__name="Local Health Trust")
+    far = OrganisationFactory(name="Faraway Housing Trust")
+    # A partner in another local authority.
+    PartnerFactory(organisation=far, area=AreaFactory(local_authority="Isles of Scilly"))
+    OrganisationFactory.create_batch(30)  # known to the programme, working nowhere near
+    client = client_for(lead_user)
+
+    page = client.get(reverse("programmes:partner_add", args=[area.reference])).content.decode()
+    shown = _option_names(page)
+    assert shown == {neighbour.lead_organisation.name, local_partner.organisation.name}
+    assert area.lead_organisation.name not in shown
+
+    url = reverse("programmes:partner_options", args=[area.reference])
+    found = client.get(url, {"q": "faraway"}).content.decode()
+    assert _option_names(found) == {"Faraway Housing Trust"}
+    assert "1 match for “faraway”: choose one" in found
+    assert "No organisation matches “zzz”" in client.get(url, {"q": "zzz"}).content.decode()
+    assert (
+        area.lead_organisation.name
+        not in client.get(url, {"q": area.lead_organisation.name[:6]}).content.decode()
+    )
+
+    # An organisation found by search (not in the first list) is accepted, and a form shown again
+    # keeps it.
+    response = client.post(
+        reverse("programmes:partner_add", args=[area.reference]),
+        {"organisation": far.pk, "partner_type": "", "involvement": "supporting"},
+    )
+    assert "Faraway Housing Trust" in _option_names(response.content.decode())
+    response = client.post(
+        reverse("programmes:partner_add", args=[area.reference]),
+        {"organisation": far.pk, "partner_type": "housing", "involvement": "supporting"},
+    )
+    assert response.status_code == 302
+    assert Partner.objects.filter(area=area, organisation=far).exists()
+
+
+def test_the_picker_stays_short_however_many_organisations_exist(
+    client_for, programme_manager, area
+):
+    from programmes.selectors import PARTNER_SUGGESTIONS
+    from programmes.tests.factories import AreaFactory
+
+    AreaFactory.create_batch(PARTNER_SUGGESTIONS + 5, local_authority=area.local_authority)
+    page = (
+        client_for(programme_manager)
+        .get(reverse("programmes:partner_add", args=[area.reference]))
+        .content.decode()
+    )
+    assert len(_option_names(page)) == PARTNER_SUGGESTIONS
+    found = client_for(programme_manager).get(
+        reverse("programmes:partner_options", args=[area.reference]), {"q": "Community Trust"}
+    )
+    assert "The first 30 matches for “Community Trust” (type more" in found.content.decode()
+
+
+def test_only_those_who_edit_partners_can_search(
+    client_for, other_area, area, lead_user, funder_officer
+):
+    url = reverse("programmes:partner_options", args=[other_area.reference])
+    assert client_for(lead_user).get(url, {"q": "Trust"}).status_code == 404
+    own = reverse("programmes:partner_options", args=[area.reference])
+    assert client_for(funder_officer).get(own, {"q": "Trust"}).status_code == 403
