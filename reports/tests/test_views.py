@@ -251,3 +251,26 @@ def test_reports_page_query_count_does_not_grow_with_jobs(
     ReportJobFactory.create_batch(5, programme=True, scheduled=True, report_date="2026-10-01")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("reports:index"))
+
+
+def test_staff_type_an_area_reference_and_lead_users_choose_from_their_own(
+    client_for, programme_manager, lead_user, area, other_area, sent_tasks
+):
+    staff = client_for(programme_manager)
+    page = staff.get(reverse("reports:index")).content.decode()
+    assert 'name="a-area"' in page and other_area.name not in page  # no list of every area
+    response = staff.post(reverse("reports:index"), {"a-area": "NOPE-1", "area_report": "1"})
+    assert "There is no area with that reference." in response.content.decode()
+    response = staff.post(
+        reverse("reports:index"), {"a-area": other_area.reference, "area_report": "1"}
+    )
+    assert ReportJob.objects.get().area == other_area
+
+    lead = client_for(lead_user)
+    page = lead.get(reverse("reports:index")).content.decode()
+    assert f'<option value="{area.reference}">' in page and other_area.reference not in page
+    response = lead.post(
+        reverse("reports:index"), {"a-area": other_area.reference, "area_report": "1"}
+    )
+    assert "There is no area with that reference." in response.content.decode()
+    assert ReportJob.objects.count() == 1
