@@ -174,12 +174,18 @@ class InviteForm(forms.Form):
         label="Invite every active area in the chosen round", required=False
     )
 
-    def __init__(self, *args, round=None, event=None, **kwargs):
+    def __init__(self, *args, round=None, event=None, local_authority="", **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round
         qs = Area.objects.filter(status=AreaStatus.ACTIVE).order_by("reference")
         if round is not None:
             qs = qs.filter(round=round)
+        if local_authority:
+            # A regional hub invites the areas of a few districts, not the whole programme.
+            qs = qs.filter(local_authority=local_authority)
+            self.fields[
+                "whole_round"
+            ].label = f"Invite every active area in the chosen round in {local_authority}"
         if event is not None:
             qs = qs.filter(~Q(event_invitations__event=event))
         self.fields["areas"].queryset = qs

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions as account_perms
 from programmes.forms import errors_to_form as _errors_to_form
-from programmes.models import Area, Round
+from programmes.models import Area, AreaStatus, Round
 
 from . import permissions as perms
 from . import selectors, services
@@ -351,7 +351,10 @@ def event_invite(request, pk):
     event = get_object_or_404(Event.objects.select_related("round"), pk=pk)
     slug = request.GET.get("round") or (event.round.slug if event.round_id else "")
     chosen_round = Round.objects.filter(slug=slug).first() if slug else None
-    form = InviteForm(_posted(request), round=chosen_round, event=event)
+    local_authority = request.GET.get("la", "").strip()
+    form = InviteForm(
+        _posted(request), round=chosen_round, event=event, local_authority=local_authority
+    )
     if request.method == "POST" and form.is_valid():
         created = services.event_invite(event=event, areas=form.chosen_areas(), actor=request.user)
         messages.success(
@@ -367,6 +370,11 @@ def event_invite(request, pk):
             "form": form,
             "rounds": Round.objects.order_by("-starts_on"),
             "chosen_round": chosen_round,
+            "local_authorities": Area.objects.filter(status=AreaStatus.ACTIVE)
+            .order_by("local_authority")
+            .values_list("local_authority", flat=True)
+            .distinct(),
+            "chosen_la": local_authority,
         },
     )
 

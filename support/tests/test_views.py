@@ -464,3 +464,20 @@ def test_lead_user_membership_fixture_sanity(lead_user, area):
     # guards the layered tests above: the lead user really belongs to `area`
     assert lead_user.memberships.filter(organisation=area.lead_organisation).exists()
     MembershipFactory  # noqa: B018
+
+
+def test_invitations_can_be_narrowed_to_a_local_authority(client_for, programme_manager):
+    live = RoundFactory()
+    leeds = AreaFactory(round=live, local_authority="Leeds")
+    AreaFactory(round=live, local_authority="Bradford")
+    event = EventFactory(round=live)
+    client = client_for(programme_manager)
+    url = reverse("support:event_invite", args=[event.pk]) + f"?round={live.slug}&la=Leeds"
+    page = client.get(url).content.decode()
+    assert leeds.reference in page and "Bradford</label>" not in page
+    assert "Invite every active area in the chosen round in Leeds" in page
+    response = client.post(url, {"whole_round": "on"}, follow=True)
+    assert "1 area invited" in response.content.decode()
+    assert list(EventInvitation.objects.filter(event=event).values_list("area", flat=True)) == [
+        leeds.pk
+    ]
