@@ -80,10 +80,6 @@ def can_import(user) -> Decision:
     return False, "Only programme managers and admins can import records."
 
 
-def can_view_import(user, job) -> Decision:
-    return can_import(user)
-
-
 def can_retry_import(user, job) -> Decision:
     allowed, reason = can_import(user)
     if not allowed:
