@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import permissions as perms
 from accounts.models import OrganisationMembership, Role, User
 from accounts.permissions import require
+from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
 from programmes import services as programme_services
@@ -1012,8 +1013,6 @@ LEAVING_OUTCOMES = {
 
 
 def _area_people(area) -> list:
-    from accounts.selectors import lead_members, relationship_manager
-
     return [p for p in [*lead_members(area), relationship_manager(area)] if p is not None]
 
 
@@ -1068,6 +1067,12 @@ def area_leave(
     if not reasons:
         raise ValidationError({"reasons": "Say why the area is leaving the programme."})
     with transaction.atomic():
+        # Gates before the area, the order gate_decide takes them in, so the two never deadlock.
+        list(
+            GateApplication.objects.select_for_update()
+            .filter(area=area, status__in=[GateStatus.DRAFT, GateStatus.SUBMITTED])
+            .order_by("id")
+        )
         locked = _lock_area(area)
         _moving(workflows.AREA, locked, outcome, actor)
         result = LeaveResult(area=locked)

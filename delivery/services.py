@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.permissions import require
+from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
 from applications.models import GateApplication, GateStage, GateStatus
 from plans.models import BenefitLine, CostLine, FundingSource
-from plans.selectors import lead_members, relationship_manager
 from plans.workflows import PlanStatus
 from programmes.models import Area, AreaStage, AreaStatus
 

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from accounts.models import Role, User
-from accounts.selectors import lead_members, relationship_manager  # noqa: F401 (re-exported)
 
 from .models import (
     LogicModelRow,

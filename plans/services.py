@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from accounts.permissions import require
+from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
 from programmes.models import AREA_STAGE_ORDER, Area, AreaStage, AreaStatus, Organisation
@@ -91,9 +92,9 @@ def _copy_back(plan, locked):
 def _people(area, *, lead=True, rm=True, pms=False, funders=False, extra=()):
     people = []
     if lead:
-        people += selectors.lead_members(area)
+        people += lead_members(area)
     if rm:
-        people.append(selectors.relationship_manager(area))
+        people.append(relationship_manager(area))
     if pms:
         people += selectors.programme_managers()
     if funders:

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
 from programmes.models import Area, AreaStage, AreaStatus, Milestone
@@ -94,7 +95,7 @@ def _remind(area, milestone, days_before) -> int:
                 area=area,
                 visibility=Visibility.AREA,
                 data={"milestone": milestone.pk, "days_before": days_before},
-                notify=[*selectors.lead_members(area), selectors.relationship_manager(area)],
+                notify=[*lead_members(area), relationship_manager(area)],
             )
     except IntegrityError:  # already sent (a re-run or a concurrent worker)
         return 0

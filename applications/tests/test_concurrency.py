@@ -49,3 +49,59 @@ def test_two_simultaneous_admissions_create_one_area():
     assert Award.objects.count() == 1
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ADMITTED
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_leaving_while_a_gate_is_decided_never_deadlocks_or_leaves_money_owed(attempt):
+    """area_leave and gate_decide lock the gate and the area in the same order, so whichever
+    comes second waits: either the gate is approved first and its new payments are then
+    cancelled, or the gate is withdrawn first and the decision is refused."""
+    from applications.tests.factories import GateFactory
+    from grants.models import Payment
+
+    gate = GateFactory(submitted=True)
+    manager, other = UserFactory(programme_manager=True), UserFactory(programme_manager=True)
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def run(name, call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append(name)
+        except (PermissionDenied, ValidationError):
+            outcomes.append(f"{name} refused")
+        except Exception as exc:  # a deadlock would land here
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    leave = threading.Thread(
+        target=run,
+        args=(
+            "left",
+            lambda: services.area_leave(
+                area=gate.area, outcome="withdrawn", reasons="Closed.", actor=manager
+            ),
+        ),
+    )
+    decide = threading.Thread(
+        target=run,
+        args=(
+            "approved",
+            lambda: services.gate_decide(
+                gate=gate, decision="approve", reasons="Good.", actor=other
+            ),
+        ),
+    )
+    for t in (leave, decide):
+        t.start()
+    for t in (leave, decide):
+        t.join()
+
+    assert errors == []
+    assert "left" in outcomes
+    area = Area.objects.get(pk=gate.area_id)
+    assert area.status == "withdrawn"
+    owed = Payment.objects.filter(award__area=area).exclude(status__in=["paid", "cancelled"])
+    assert not owed.exists()
