@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def eager(settings):
+def eager():
     from ourplace.celery import app
 
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
@@ -119,7 +119,7 @@ def test_an_unexpected_failure_can_be_retried(
     assert Area.objects.filter(round__slug="r1").count() == 3
 
 
-def test_run_leaves_a_finished_import_alone(programme, programme_manager, sent_tasks):
+def test_run_leaves_a_finished_import_alone(programme, programme_manager):
     job = services.import_request(user=programme_manager, upload=_csv(ROWS), round_slug="r1")
     assert services.import_run(job_id=job.pk).status == JobStatus.SUCCEEDED
     areas = Area.objects.count()
