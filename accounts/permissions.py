@@ -7,19 +7,9 @@ organisation user cannot even learn that another area exists.
 
 from django.db.models import Q, QuerySet
 
+from core.errors import Decision, require  # noqa: F401  (callers move to core.errors)
+
 from .models import Role
-
-Decision = tuple[bool, str]
-
-
-def require(decision: Decision) -> None:
-    """Raise PermissionDenied with the decision's reason unless it allows the action. Services
-    call it with a permission function's result: `require(can_view_area(user, area))`."""
-    allowed, reason = decision
-    if not allowed:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(reason)
 
 
 def _role(user) -> str | None:

@@ -1,8 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+
+from core.errors import errors_to_form  # noqa: F401  (callers move to core.errors)
 
 from .models import Organisation, Partner
 
@@ -161,17 +162,3 @@ class SubmitHelper(FormHelper):
         self.add_input(Submit("submit", label, css_class="btn-op"))
 
 
-def errors_to_form(form, exc: ValidationError | PermissionDenied, field_map=None) -> None:
-    """Show a service's refusal on the form: a ValidationError's messages next to the fields it
-    names (renamed through `field_map` where the form calls them something else), anything else
-    and a PermissionDenied's reason at the top. Every app's views use this one."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc))
-        return
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    field_map = field_map or {}
-    for field, errors in exc.error_dict.items():
-        field = field_map.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)

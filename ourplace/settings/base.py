@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_results",
+    "core",
     "accounts",
     "programmes",
     "activity",

@@ -1,0 +1,65 @@
+"""The shared template vocabulary: one status badge, money, and the area breadcrumb."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from core import money
+from core.workflow import REGISTRY, TONES
+
+register = template.Library()
+
+
+def _badge_html(label: str, tone: str, extra: str = ""):
+    tone = tone if tone in TONES else "light"
+    css = f"text-bg-{tone}" + (" border" if tone == "light" else "")
+    if extra:
+        return format_html(
+            '<span class="badge {}">{}</span> <span class="small text-muted">{}</span>',
+            css,
+            label,
+            extra,
+        )
+    return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+@register.simple_tag(takes_context=True)
+def status_badge(context, obj_or_status, workflow: str = "", applicant=None, extra: str = ""):
+    """A status badge from the workflow's own label and tone. Pass an object whose class names
+    its workflow (``workflow = PLAN``), or a status with ``workflow="plan"``. Lead organisation
+    users see the applicant label unless ``applicant`` says otherwise."""
+    status = getattr(obj_or_status, "status", obj_or_status)
+    flow = REGISTRY[workflow] if workflow else getattr(obj_or_status, "workflow", None)
+    if flow is None:
+        raise template.TemplateSyntaxError(f"status_badge: no workflow for {obj_or_status!r}")
+    if applicant is None:
+        user = context.get("user")
+        applicant = user is not None and not getattr(user, "is_programme_staff", True)
+    return _badge_html(flow.label(status, for_applicant=bool(applicant)), flow.tone(status), extra)
+
+
+@register.simple_tag
+def badge(label, tone: str = "secondary", extra: str = ""):
+    """A badge for a label that is not a workflow status (a return that is overdue, funding
+    secured "less than planned"), in the same vocabulary."""
+    return _badge_html(label, tone, extra)
+
+
+@register.filter
+def pounds(value) -> str:
+    return money.pounds(value)
+
+
+@register.inclusion_tag("core/_area_breadcrumbs.html", takes_context=True)
+def area_breadcrumbs(context, area, here: str = "", *trail):
+    """The one area breadcrumb: Areas (staff) or My areas (lead users) › the area › any pages
+    between (label, url pairs) › this page. Without `here` the area itself is the current page."""
+    user = context.get("user")
+    staff = getattr(user, "is_programme_staff", False)
+    root = (
+        ("Areas", reverse("programmes:area_list"))
+        if staff
+        else ("My areas", reverse("programmes:my_areas"))
+    )
+    pairs = list(zip(trail[0::2], trail[1::2], strict=False))
+    return {"root": root, "area": area, "trail": pairs, "here": here}
