@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
 
@@ -17,7 +17,7 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("SECRET_KEY")
 _required("DATABASE_URL")
-DATABASES = {"default": env.db("DATABASE_URL")}
+# base.py has read DATABASE_URL (with its connection options); production keeps connections open.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 
