@@ -30,3 +30,9 @@ app.conf.beat_schedule["delivery-returns-daily"] = {
     "task": "delivery.tasks.returns_daily",
     "schedule": crontab(hour=6, minute=30),
 }
+
+# Core: hand to the broker whatever the outbox holds (work asked for while the broker was down).
+app.conf.beat_schedule["core-outbox-dispatch"] = {
+    "task": "core.tasks.outbox_dispatch_pending",
+    "schedule": 60.0,
+}

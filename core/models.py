@@ -1,0 +1,42 @@
+"""What every app shares in the database: the outbox of work handed to the background."""
+
+from django.db import models
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the background service"
+    SENT = "sent", "Handed to the background service"
+
+
+class OutboxMessage(models.Model):
+    """One piece of background work a request asked for (a notification email, a report or an
+    import job), written in the same transaction as the change that asked for it. A dispatcher
+    hands it to Celery after commit; while the broker is down it waits here and is sent when the
+    broker is back (beat task, and a sweep when a worker starts). Tasks are idempotent, so a
+    message sent twice (the broker took it but the row's update was lost) does no harm."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_pending",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.args} ({self.get_status_display().lower()})"
