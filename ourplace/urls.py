@@ -16,3 +16,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.error_pages.server_error"
