@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from programmes.models import MONEY, Stage
 
+from .workflows import PAYMENT, PaymentStatus
+
 FINAL_PLAN_SUBMITTED = "final_plan_submitted"
 MANAGER_RELEASE = "manager_release"
 
@@ -88,12 +90,9 @@ class Payment(models.Model):
         RETENTION = "retention", "Retention"
         INSTALMENT = "instalment", "Instalment"
 
-    class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held back"
-        APPROVED = "approved", "Approved"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+    # The statuses are the payment workflow's states (grants/workflows.py), declared there once.
+    Status = PaymentStatus
+    workflow = PAYMENT
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ADVANCE)
@@ -150,3 +149,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} £{self.amount:,.2f} ({self.get_status_display()})"
+
+    @property
+    def release_note(self) -> str:
+        """What a held payment waits for, to show beside its badge: "until final operational
+        plan submitted"."""
+        if self.status == self.Status.HELD and self.release_condition:
+            return f"until {self.get_release_condition_display().lower()}"
+        return ""
