@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.money import pounds
 from programmes.models import MONEY, Stage
 
 from .workflows import PAYMENT, PaymentStatus
@@ -74,7 +75,7 @@ class Award(models.Model):
         indexes = [models.Index(fields=["area", "stage"])]
 
     def __str__(self):
-        return f"{self.area.reference} · {self.get_stage_display()} · £{self.amount:,.2f}"
+        return f"{self.area.reference} · {self.get_stage_display()} · {pounds(self.amount)}"
 
     def get_absolute_url(self):
         return reverse("grants:award_detail", args=[self.pk])
@@ -148,7 +149,7 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} £{self.amount:,.2f} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} {pounds(self.amount)} ({self.get_status_display()})"
 
     @property
     def release_note(self) -> str:
