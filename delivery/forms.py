@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from core.money import pounds
+
 from .models import (
     Factor,
     FactorKind,
@@ -149,14 +151,14 @@ class OutturnForm(forms.Form):
             (
                 "Costs",
                 [
-                    (f"cost:{pk}", f"Year {c.year}: {c.description} (£{c.amount:,.2f})")
+                    (f"cost:{pk}", f"Year {c.year}: {c.description} ({pounds(c.amount)})")
                     for pk, c in self.cost_lines.items()
                 ],
             ),
             (
                 "Benefits",
                 [
-                    (f"benefit:{pk}", f"Year {b.year}: {b.description} (£{b.amount:,.2f})")
+                    (f"benefit:{pk}", f"Year {b.year}: {b.description} ({pounds(b.amount)})")
                     for pk, b in self.benefit_lines.items()
                 ],
             ),

@@ -1,7 +1,7 @@
 """After sign-off: progress returns on the round's schedule, funding secured by source, CBA outturn
 against the forecast, and the Making it Happen application with its match-funding commitments.
 
-Status fields are written only by the services in ``delivery/services.py``.
+Status fields are written only by the services in ``delivery/services/``.
 """
 
 from django.conf import settings
@@ -9,18 +9,22 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.money import pounds
 from plans.models import FundingSource
-from programmes.models import MONEY
+from programmes.models import MONEY, AreaStage
+
+# The status choices are the workflows' states (delivery/workflows.py), declared there once.
+from .workflows import COMMITMENT, RETURN, CommitmentStatus, ReturnStatus
 
 User = settings.AUTH_USER_MODEL
 
 
+# The area stages that have delivery records: returns are scheduled, and Making it Happen is
+# prepared, once an area is in implementation.
+DELIVERY_STAGES = (AreaStage.IMPLEMENTATION, AreaStage.MAKING_IT_HAPPEN)
+
+
 # Progress returns -------------------------------------------------------------------------------
-
-
-class ReturnStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
 
 
 class ProgressStatus(models.TextChoices):
@@ -59,6 +63,8 @@ class FactorKind(models.TextChoices):
 class ProgressReturn(models.Model):
     """One return for one period of an area's implementation. Rows are created by
     ``returns_schedule``; the area fills them in and submits them."""
+
+    workflow = RETURN
 
     area = models.ForeignKey(
         "programmes.Area", on_delete=models.CASCADE, related_name="progress_returns"
@@ -344,14 +350,9 @@ class BodyType(models.TextChoices):
     OTHER_PUBLIC = "other_public", "Other public body"
 
 
-class CommitmentStatus(models.TextChoices):
-    COMMITTED = "committed", "Committed"
-    CONFIRMED = "confirmed", "Confirmed"
-    RECEIVED = "received", "Received"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
 class MatchFundingCommitment(models.Model):
+    workflow = COMMITMENT
+
     application = models.ForeignKey(
         MakingItHappenApplication, on_delete=models.CASCADE, related_name="commitments"
     )
@@ -405,4 +406,4 @@ class MatchFundingCommitment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.public_body}: £{self.amount:,.2f} ({self.get_status_display().lower()})"
+        return f"{self.public_body}: {pounds(self.amount)} ({self.get_status_display().lower()})"

@@ -3,8 +3,7 @@ used by views, services and templates alike. Scope (a lead user and another area
 with 404 by the views before these are asked."""
 
 from accounts import permissions as perms
-
-Decision = tuple[bool, str]
+from core.errors import Decision
 
 
 def is_area_lead_member(user, area) -> bool:

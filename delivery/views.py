@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import areas_visible_to
-from programmes.forms import errors_to_form
+from core.errors import errors_to_form, message_for, require
 from programmes.models import Area
 
 from . import permissions as delivery_perms
-from . import selectors, services, workflows
+from . import selectors, services
 from .filters import ReturnsFilter
 from .forms import (
     CommitmentForm,
@@ -28,7 +28,8 @@ from .forms import (
     SustainabilityForm,
     WithdrawForm,
 )
-from .models import CbaOutturnLine, FundingRecord, MatchFundingCommitment
+from .models import DELIVERY_STAGES, CbaOutturnLine, FundingRecord, MatchFundingCommitment
+from .workflows import COMMITMENT, MOVE_NAMES
 
 PAGE_SIZE = 50
 
@@ -49,13 +50,7 @@ def _can_edit(user, area) -> bool:
 
 
 def _require_edit(user, area):
-    allowed, reason = delivery_perms.can_edit_delivery(user, area)
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def _text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+    require(delivery_perms.can_edit_delivery(user, area))
 
 
 # Returns ----------------------------------------------------------------------------------------
@@ -63,9 +58,7 @@ def _text(exc: ValidationError) -> str:
 
 @login_required
 def returns_list(request):
-    allowed, reason = delivery_perms.can_view_returns_list(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(delivery_perms.can_view_returns_list(request.user))
     today = timezone.localdate()
     qs = selectors.returns_list(user=request.user, today=today)
     returns_filter = ReturnsFilter(request.GET or None, queryset=qs, today=today)
@@ -127,7 +120,7 @@ def return_detail(request, pk):
         form = ReturnForm(request.POST or None, initial=ReturnForm.initial_for(progress_return))
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied(delivery_perms.can_edit_return(request.user, progress_return)[1])
+            require(delivery_perms.can_edit_return(request.user, progress_return))
         if form.is_valid():
             try:
                 services.return_save(
@@ -311,7 +304,7 @@ def outturn_delete(request, pk):
 def area_making_it_happen(request, reference):
     area = _area(request.user, reference)
     application = selectors.making_it_happen(area=area)
-    can_edit = _can_edit(request.user, area) and area.stage in services.DELIVERY_STAGES
+    can_edit = _can_edit(request.user, area) and area.stage in DELIVERY_STAGES
     plan_form = commitment_form = None
     if can_edit:
         plan_form = SustainabilityForm(
@@ -344,9 +337,7 @@ def _mih_page(request, area, application, can_edit, plan_form, commitment_form, 
         {
             "area": area,
             "application": application,
-            "rows": [
-                {"c": c, "moves": workflows.next_moves(c.status, request.user)} for c in commitments
-            ]
+            "rows": [{"c": c, "moves": COMMITMENT.moves_for(c, request.user)} for c in commitments]
             if can_edit
             else [{"c": c, "moves": []} for c in commitments],
             "totals": selectors.match_funding_totals(commitments),
@@ -355,7 +346,6 @@ def _mih_page(request, area, application, can_edit, plan_form, commitment_form, 
             "receive_form": ReceiveForm(initial={"received_on": timezone.localdate()}),
             "withdraw_form": WithdrawForm(),
             "can_edit": can_edit,
-            "badges": workflows.BADGES,
         },
         status=status,
     )
@@ -394,7 +384,7 @@ def commitment_move(request, pk, move):
         .select_related("application__area")
         .first()
     )
-    if commitment is None or move not in workflows.MOVE_TARGETS:
+    if commitment is None or move not in MOVE_NAMES:
         raise Http404("No such commitment.")
     area = commitment.application.area
     back = reverse("delivery:area_making_it_happen", args=[area.reference]) + "#commitments"
@@ -414,7 +404,7 @@ def commitment_move(request, pk, move):
                 commitment=commitment, user=request.user, reason=request.POST.get("reason", "")
             )
     except ValidationError as exc:
-        messages.error(request, _text(exc))
+        messages.error(request, message_for(exc))
     except PermissionDenied as exc:
         if not delivery_perms.can_edit_delivery(request.user, area)[0]:
             raise

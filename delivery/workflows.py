@@ -1,4 +1,8 @@
-"""The match-funding commitment's state table: plain data read by one function, `check_move`.
+"""Delivery's workflows as data, read by the one engine in ``core.workflow``. The model status
+choices are derived from these states (``CommitmentStatus``, ``ReturnStatus``), so each status is
+declared once.
+
+A match-funding commitment:
 
 committed -> confirmed (a programme manager has seen the body's signed letter)
 confirmed -> received  (the money has been paid in, usually after the first year)
@@ -6,71 +10,77 @@ committed / confirmed -> withdrawn (the body pulled out)
 
 Received and withdrawn are final. The lead organisation records what its partners do; a
 programme manager or admin may do the same on its behalf, and only they confirm.
+
+A progress return: draft -> submitted, by the area's lead organisation or, on its behalf, a
+programme manager or admin (as for every delivery record). The area scope and "not submitted
+yet" are ``delivery/permissions.py``'s to answer, before the table is asked.
+
+The return states pages show ("due", "overdue", "upcoming") are dates read against a draft, not
+workflow states: see ``ProgressReturn.state_on``.
 """
 
-from dataclasses import dataclass
-
-from accounts import permissions as perms
 from accounts.models import Role
+from core.workflow import Move, State, Workflow
 
-from .models import CommitmentStatus
-
-C = CommitmentStatus
 PM = Role.PROGRAMME_MANAGER.value
 ADMIN = Role.ADMIN.value
 LEAD = Role.LEAD_ORGANISATION.value
+ROLE_LABELS = {r.value: r.label for r in Role}
 
+COMMITMENT = Workflow(
+    name="commitment",
+    noun="A commitment",
+    states=[
+        State("committed", "Committed", tone="info"),
+        State("confirmed", "Confirmed", tone="primary"),
+        State("received", "Received", tone="success"),
+        State("withdrawn", "Withdrawn", tone="light"),
+    ],
+    moves=[
+        Move("committed", "confirmed", who=frozenset({PM, ADMIN}), name="confirm", label="Confirm"),
+        Move(
+            "confirmed",
+            "received",
+            who=frozenset({LEAD, PM, ADMIN}),
+            name="receive",
+            label="Record receipt",
+        ),
+        Move(
+            "committed",
+            "withdrawn",
+            who=frozenset({LEAD, PM, ADMIN}),
+            name="withdraw",
+            label="Withdraw",
+        ),
+        Move(
+            "confirmed",
+            "withdrawn",
+            who=frozenset({LEAD, PM, ADMIN}),
+            name="withdraw",
+            label="Withdraw",
+        ),
+    ],
+    role_labels=ROLE_LABELS,
+    refuse_state="A {here} commitment cannot become {there}.",
+    refuse_role="Only {who} can {verb} a commitment at this point.",
+)
+CommitmentStatus = COMMITMENT.text_choices("CommitmentStatus")
 
-@dataclass(frozen=True)
-class Move:
-    source: str
-    target: str
-    roles: frozenset
-    name: str  # the url's move name
-    label: str  # the button
+# The moves' URL names: /commitments/<pk>/<move name>/.
+MOVE_NAMES = frozenset(m.name for m in COMMITMENT.moves.values())
 
-
-MOVES = {
-    (m.source, m.target): m
-    for m in [
-        Move(C.COMMITTED, C.CONFIRMED, frozenset({PM, ADMIN}), "confirm", "Confirm"),
-        Move(C.CONFIRMED, C.RECEIVED, frozenset({LEAD, PM, ADMIN}), "receive", "Record receipt"),
-        Move(C.COMMITTED, C.WITHDRAWN, frozenset({LEAD, PM, ADMIN}), "withdraw", "Withdraw"),
-        Move(C.CONFIRMED, C.WITHDRAWN, frozenset({LEAD, PM, ADMIN}), "withdraw", "Withdraw"),
-    ]
-}
-MOVE_TARGETS = {"confirm": C.CONFIRMED, "receive": C.RECEIVED, "withdraw": C.WITHDRAWN}
-
-# Bootstrap colour shown beside the status label, never instead of it.
-BADGES = {
-    C.COMMITTED: "text-bg-info",
-    C.CONFIRMED: "text-bg-primary",
-    C.RECEIVED: "text-bg-success",
-    C.WITHDRAWN: "text-bg-light border",
-}
-
-
-def user_role(user) -> str | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if perms.is_admin(user):
-        return ADMIN
-    return user.role
-
-
-def check_move(from_state: str, to_state: str, user) -> tuple[bool, str]:
-    """May `user` move a commitment from `from_state` to `to_state`? The caller checks the area
-    scope separately (a lead user only acts on their own area)."""
-    move = MOVES.get((from_state, to_state))
-    if move is None:
-        return False, (
-            f"A {C(from_state).label.lower()} commitment cannot become {C(to_state).label.lower()}."
-        )
-    if user_role(user) not in move.roles:
-        who = ", ".join(sorted(Role(r).label.lower() + "s" for r in move.roles))
-        return False, f"Only {who} can {move.label.lower()} a commitment at this point."
-    return True, ""
-
-
-def next_moves(status: str, user) -> list[Move]:
-    return [m for (s, t), m in MOVES.items() if s == status and check_move(s, t, user)[0]]
+RETURN = Workflow(
+    name="return",
+    noun="A return",
+    states=[
+        State("draft", "Draft", tone="secondary"),
+        State("submitted", "Submitted", tone="success"),
+    ],
+    moves=[
+        Move("draft", "submitted", who=frozenset({LEAD, PM, ADMIN}), label="Submit"),
+    ],
+    role_labels=ROLE_LABELS,
+    refuse_state="A {here} return cannot become {there}.",
+    refuse_role="Only {who} can {verb} a return.",
+)
+ReturnStatus = RETURN.text_choices("ReturnStatus")

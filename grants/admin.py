@@ -4,6 +4,8 @@ and money fields are read-only here and the state changes are admin actions call
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.errors import message_for
+
 from . import services
 from .models import Award, Payment
 
@@ -14,8 +16,7 @@ def _run(modeladmin, request, queryset, action, done: str):
         try:
             action(obj)
         except (ValidationError, PermissionDenied) as exc:
-            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+            modeladmin.message_user(request, f"{obj}: {message_for(exc)}", messages.ERROR)
         else:
             ok += 1
     if ok:

@@ -13,7 +13,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.money import pounds
 from programmes.models import MONEY, Stage
+
+from .workflows import PAYMENT, PaymentStatus
 
 FINAL_PLAN_SUBMITTED = "final_plan_submitted"
 MANAGER_RELEASE = "manager_release"
@@ -72,7 +75,7 @@ class Award(models.Model):
         indexes = [models.Index(fields=["area", "stage"])]
 
     def __str__(self):
-        return f"{self.area.reference} · {self.get_stage_display()} · £{self.amount:,.2f}"
+        return f"{self.area.reference} · {self.get_stage_display()} · {pounds(self.amount)}"
 
     def get_absolute_url(self):
         return reverse("grants:award_detail", args=[self.pk])
@@ -88,12 +91,9 @@ class Payment(models.Model):
         RETENTION = "retention", "Retention"
         INSTALMENT = "instalment", "Instalment"
 
-    class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held back"
-        APPROVED = "approved", "Approved"
-        PAID = "paid", "Paid"
-        CANCELLED = "cancelled", "Cancelled"
+    # The statuses are the payment workflow's states (grants/workflows.py), declared there once.
+    Status = PaymentStatus
+    workflow = PAYMENT
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ADVANCE)
@@ -149,4 +149,12 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} £{self.amount:,.2f} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} {pounds(self.amount)} ({self.get_status_display()})"
+
+    @property
+    def release_note(self) -> str:
+        """What a held payment waits for, to show beside its badge: "until final operational
+        plan submitted"."""
+        if self.status == self.Status.HELD and self.release_condition:
+            return f"until {self.get_release_condition_display().lower()}"
+        return ""

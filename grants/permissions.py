@@ -1,8 +1,7 @@
 """Who may see and change grants and payments. Plain functions returning (allowed, reason)."""
 
 from accounts import permissions as perms
-
-Decision = tuple[bool, str]
+from core.errors import Decision
 
 
 def can_award(user, *, imported: bool = False) -> Decision:

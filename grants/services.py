@@ -1,7 +1,7 @@
 """Writes for awards and payments.
 
 Every status change is one service here: atomic, row-locked (award first, then payment, always in
-that order so two services never deadlock), checked against ``grants/workflows.py`` and
+that order so two services never deadlock), checked against the payment workflow (``grants/workflows.py``) and
 ``grants/permissions.py``, and recorded in the activity trail with AREA visibility so the lead
 organisation sees its own money.
 
@@ -13,18 +13,20 @@ award, so "payments never exceed the award" holds even if a bug slips past the s
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.permissions import require
 from activity.models import Visibility
 from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back, lock
+from core.money import pounds
 from programmes.models import Stage, StageDefinition
 
 from . import permissions as grant_perms
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
-from .workflows import move_check
+from .workflows import PAYMENT
 
 PENNY = Decimal("0.01")
 # Imported records are history: the money they describe went out under the old system, so their
@@ -41,10 +43,6 @@ AWARDABLE_STAGES = {
     Stage.BREAKING_NEW_GROUND,
     Stage.MAKING_IT_HAPPEN,
 }
-
-
-def _pounds(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
 
 
 def split_schedule(*, amount: Decimal, advance_share_pct: Decimal) -> tuple[Decimal, Decimal]:
@@ -77,8 +75,8 @@ def _payment_create(
         room = award.amount - award.total_scheduled
         raise ValidationError(
             {
-                "amount": f"Payments cannot exceed the award of {_pounds(award.amount)}: "
-                f"{_pounds(room)} is left to schedule."
+                "amount": f"Payments cannot exceed the award of {pounds(award.amount)}: "
+                f"{pounds(room)} is left to schedule."
             }
         )
     payment = Payment.objects.create(
@@ -94,6 +92,87 @@ def _payment_create(
     award.total_scheduled = new_total
     award.save(update_fields=["total_scheduled", "updated_at"])
     return payment
+
+
+def _stage_definition(*, area, stage: str, amount: Decimal) -> StageDefinition:
+    """The round's definition of `stage`, once `amount` is known to sit within its grant range."""
+    if stage not in AWARDABLE_STAGES:
+        raise ValidationError({"stage": "Grants are only awarded for a funded stage."})
+    try:
+        definition = StageDefinition.objects.get(round_id=area.round_id, stage=stage)
+    except StageDefinition.DoesNotExist:
+        raise ValidationError(
+            {"stage": f"{area.round} has no {Stage(stage).label} stage, so it has no grant."}
+        ) from None
+    if not definition.grant_min <= amount <= definition.grant_max:
+        if definition.is_fixed_amount:
+            message = (
+                f"The {Stage(stage).label} grant in {area.round} is "
+                f"{pounds(definition.grant_min)}; {pounds(amount)} was entered."
+            )
+        else:
+            message = (
+                f"The {Stage(stage).label} grant in {area.round} must be between "
+                f"{pounds(definition.grant_min)} and {pounds(definition.grant_max)}; "
+                f"{pounds(amount)} was entered."
+            )
+        raise ValidationError({"amount": message})
+    if amount <= 0:
+        raise ValidationError({"amount": "An award must be more than £0.00."})
+    return definition
+
+
+def _award_create(*, area, stage: str, amount: Decimal, awarded_on, actor, reason, imported):
+    already = ValidationError(
+        {"stage": f"{area.reference} already has a live {Stage(stage).label} award."}
+    )
+    if Award.objects.filter(area=area, stage=stage).exclude(status=Award.Status.CANCELLED).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            return Award.objects.create(
+                area=area,
+                stage=stage,
+                amount=amount,
+                awarded_on=awarded_on,
+                awarded_by=actor if getattr(actor, "pk", None) else None,
+                reason=reason,
+                imported=imported,
+            )
+    except IntegrityError:
+        # A concurrent award for the same area and stage won the race.
+        raise already from None
+
+
+def _schedule_create(
+    *, award: Award, advance: Decimal, retention: Decimal, condition: str, imported: bool
+) -> None:
+    """The award's advance (due now, or already paid for imported history) and its held-back
+    retention."""
+    if advance > 0:
+        _payment_create(
+            award=award,
+            kind=Payment.Kind.ADVANCE,
+            amount=advance,
+            due_on=award.awarded_on,
+            **(
+                {
+                    "status": Payment.Status.PAID,
+                    "paid_on": award.awarded_on,
+                    "reference": IMPORTED_PAYMENT_REFERENCE,
+                }
+                if imported
+                else {"status": Payment.Status.SCHEDULED}
+            ),
+        )
+    if retention > 0:
+        _payment_create(
+            award=award,
+            kind=Payment.Kind.RETENTION,
+            amount=retention,
+            status=Payment.Status.HELD,
+            release_condition=condition,
+        )
 
 
 @transaction.atomic
@@ -118,90 +197,34 @@ def award_grant(
     ``IMPORTED_PAYMENT_REFERENCE``) so old rounds never show as money payable now.
     """
     require(grant_perms.can_award(actor, imported=imported))
-    if stage not in AWARDABLE_STAGES:
-        raise ValidationError({"stage": "Grants are only awarded for a funded stage."})
     amount = Decimal(amount).quantize(PENNY)
-    try:
-        definition = StageDefinition.objects.get(round_id=area.round_id, stage=stage)
-    except StageDefinition.DoesNotExist:
-        raise ValidationError(
-            {"stage": f"{area.round} has no {Stage(stage).label} stage, so it has no grant."}
-        ) from None
-    if not definition.grant_min <= amount <= definition.grant_max:
-        if definition.is_fixed_amount:
-            message = (
-                f"The {Stage(stage).label} grant in {area.round} is "
-                f"{_pounds(definition.grant_min)}; {_pounds(amount)} was entered."
-            )
-        else:
-            message = (
-                f"The {Stage(stage).label} grant in {area.round} must be between "
-                f"{_pounds(definition.grant_min)} and {_pounds(definition.grant_max)}; "
-                f"{_pounds(amount)} was entered."
-            )
-        raise ValidationError({"amount": message})
-    if amount <= 0:
-        raise ValidationError({"amount": "An award must be more than £0.00."})
-
+    definition = _stage_definition(area=area, stage=stage, amount=amount)
     when = occurred_at or timezone.now()
     awarded_on = timezone.localdate(when) if timezone.is_aware(when) else when.date()
-    if Award.objects.filter(area=area, stage=stage).exclude(status=Award.Status.CANCELLED).exists():
-        raise ValidationError(
-            {"stage": f"{area.reference} already has a live {Stage(stage).label} award."}
-        )
-    try:
-        with transaction.atomic():
-            award = Award.objects.create(
-                area=area,
-                stage=stage,
-                amount=amount,
-                awarded_on=awarded_on,
-                awarded_by=actor if getattr(actor, "pk", None) else None,
-                reason=reason,
-                imported=imported,
-            )
-    except IntegrityError:
-        # A concurrent award for the same area and stage won the race.
-        raise ValidationError(
-            {"stage": f"{area.reference} already has a live {Stage(stage).label} award."}
-        ) from None
-
+    award = _award_create(
+        area=area,
+        stage=stage,
+        amount=amount,
+        awarded_on=awarded_on,
+        actor=actor,
+        reason=reason,
+        imported=imported,
+    )
     advance, retention = split_schedule(
         amount=amount, advance_share_pct=definition.advance_share_pct
     )
-    if advance > 0:
-        _payment_create(
-            award=award,
-            kind=Payment.Kind.ADVANCE,
-            amount=advance,
-            due_on=awarded_on,
-            **(
-                {
-                    "status": Payment.Status.PAID,
-                    "paid_on": awarded_on,
-                    "reference": IMPORTED_PAYMENT_REFERENCE,
-                }
-                if imported
-                else {"status": Payment.Status.SCHEDULED}
-            ),
-        )
     condition = RELEASE_CONDITION_FOR_STAGE.get(stage, FINAL_PLAN_SUBMITTED)
-    if retention > 0:
-        _payment_create(
-            award=award,
-            kind=Payment.Kind.RETENTION,
-            amount=retention,
-            status=Payment.Status.HELD,
-            release_condition=condition,
-        )
-    summary = f"{Stage(stage).label} grant of {_pounds(amount)} awarded"
+    _schedule_create(
+        award=award, advance=advance, retention=retention, condition=condition, imported=imported
+    )
+    summary = f"{Stage(stage).label} grant of {pounds(amount)} awarded"
     if retention > 0:
         when_released = (
             "on the final plan" if condition == FINAL_PLAN_SUBMITTED else "after the first year"
         )
-        summary += f" ({_pounds(advance)} now, {_pounds(retention)} {when_released})"
+        summary += f" ({pounds(advance)} now, {pounds(retention)} {when_released})"
     if imported and advance > 0:
-        summary += f"; {_pounds(advance)} recorded as paid on {awarded_on:%d %B %Y}"
+        summary += f"; {pounds(advance)} recorded as paid on {awarded_on:%d %B %Y}"
     activity_record(
         verb="grant.awarded",
         summary=summary,
@@ -251,9 +274,7 @@ def retention_release(
     now = occurred_at or timezone.now()
     released = []
     for payment in held:
-        allowed, reason = move_check(status=payment.status, to=Payment.Status.SCHEDULED, user=actor)
-        if not allowed:  # pragma: no cover - the table allows it; kept so the table stays the rule
-            raise ValidationError(reason)
+        PAYMENT.check(payment, Payment.Status.SCHEDULED, actor)
         payment.status = Payment.Status.SCHEDULED
         payment.released_at = now
         payment.due_on = timezone.localdate(now) if timezone.is_aware(now) else now.date()
@@ -266,7 +287,7 @@ def retention_release(
         )
         released.append(payment)
     total = sum((p.amount for p in released), Decimal("0"))
-    summary = f"Retention of {_pounds(total)} released: {ReleaseCondition(condition).label.lower()}"
+    summary = f"Retention of {pounds(total)} released: {ReleaseCondition(condition).label.lower()}"
     if imported:
         summary += f"; recorded as paid on {released[0].paid_on:%d %B %Y}"
     activity_record(
@@ -303,7 +324,7 @@ def retention_release_by_manager(
         )
     if award.status != Award.Status.LIVE:
         raise ValidationError("The award has been cancelled, so its payments cannot be released.")
-    _check_move(locked, Payment.Status.SCHEDULED, actor)
+    PAYMENT.check(locked, Payment.Status.SCHEDULED, actor)
     now = occurred_at or timezone.now()
     locked.status = Payment.Status.SCHEDULED
     locked.released_at = now
@@ -311,7 +332,7 @@ def retention_release_by_manager(
     locked.save(update_fields=["status", "released_at", "due_on", "updated_at"])
     activity_record(
         verb="grant.retention_released",
-        summary=f"Retention of {_pounds(locked.amount)} released by a programme manager",
+        summary=f"Retention of {pounds(locked.amount)} released by a programme manager",
         actor=actor,
         area=award.area,
         reason=(reason or "").strip(),
@@ -320,30 +341,16 @@ def retention_release_by_manager(
         data={"payments": [locked.pk], "condition": MANAGER_RELEASE},
         occurred_at=now,
     )
-    return _copy_back(payment, locked)
+    return copy_back(payment, locked, relations=("award",))
 
 
 def _lock(payment: Payment) -> tuple[Award, Payment]:
-    award = Award.objects.select_for_update().select_related("area").get(pk=payment.award_id)
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    """Lock the payment's award, then the payment: always in that order, so two services never
+    deadlock."""
+    award = lock(payment.award, related=("area",))
+    locked = lock(payment)
     locked.award = award
     return award, locked
-
-
-def _check_move(locked: Payment, to: str, actor) -> None:
-    allowed, reason = move_check(status=locked.status, to=to, user=actor)
-    if not allowed:
-        # A refusal by role is a permission matter; a refusal by state is a validation error.
-        if reason.startswith("Only"):
-            raise PermissionDenied(reason)
-        raise ValidationError(reason)
-
-
-def _copy_back(payment: Payment, locked: Payment) -> Payment:
-    for field in locked._meta.concrete_fields:
-        setattr(payment, field.attname, getattr(locked, field.attname))
-    payment.award = locked.award
-    return payment
 
 
 @transaction.atomic
@@ -352,7 +359,7 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     (``occurred_at`` backdates it, for the demo's history)."""
     require(grant_perms.can_manage_payments(actor))
     award, locked = _lock(payment)
-    _check_move(locked, Payment.Status.APPROVED, actor)
+    PAYMENT.check(locked, Payment.Status.APPROVED, actor)
     if award.status != Award.Status.LIVE:
         raise ValidationError("The award has been cancelled, so its payments cannot be approved.")
     locked.status = Payment.Status.APPROVED
@@ -361,14 +368,14 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     activity_record(
         verb="payment.approved",
-        summary=f"{locked.get_kind_display()} payment of {_pounds(locked.amount)} approved",
+        summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} approved",
         actor=actor,
         area=award.area,
         visibility=Visibility.AREA,
         target=locked,
         occurred_at=locked.approved_at,
     )
-    return _copy_back(payment, locked)
+    return copy_back(payment, locked, relations=("award",))
 
 
 @transaction.atomic
@@ -383,7 +390,7 @@ def payment_pay(
     """Record that an approved payment has been made; records who, when and the reference."""
     require(grant_perms.can_manage_payments(actor))
     award, locked = _lock(payment)
-    _check_move(locked, Payment.Status.PAID, actor)
+    PAYMENT.check(locked, Payment.Status.PAID, actor)
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": "The payment date cannot be in the future."})
@@ -397,7 +404,7 @@ def payment_pay(
     )
     activity_record(
         verb="payment.paid",
-        summary=f"{locked.get_kind_display()} payment of {_pounds(locked.amount)} paid "
+        summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} paid "
         f"on {paid_on.day} {paid_on:%B %Y}",
         actor=actor,
         area=award.area,
@@ -406,7 +413,7 @@ def payment_pay(
         data={"reference": locked.reference},
         occurred_at=locked.paid_at,
     )
-    return _copy_back(payment, locked)
+    return copy_back(payment, locked, relations=("award",))
 
 
 def _cancel_locked(*, award: Award, locked: Payment, actor, reason: str) -> None:
@@ -426,11 +433,11 @@ def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) ->
     if not reason:
         raise ValidationError({"reason": "Say why the payment is being cancelled."})
     award, locked = _lock(payment)
-    _check_move(locked, Payment.Status.CANCELLED, actor)
+    PAYMENT.check(locked, Payment.Status.CANCELLED, actor)
     _cancel_locked(award=award, locked=locked, actor=actor, reason=reason)
     activity_record(
         verb="payment.cancelled",
-        summary=f"{locked.get_kind_display()} payment of {_pounds(locked.amount)} cancelled",
+        summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} cancelled",
         actor=actor,
         area=award.area,
         reason=reason,
@@ -438,7 +445,7 @@ def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) ->
         target=locked,
         occurred_at=occurred_at,
     )
-    return _copy_back(payment, locked)
+    return copy_back(payment, locked, relations=("award",))
 
 
 @transaction.atomic
@@ -453,16 +460,16 @@ def payment_add(
     """Add an instalment to a live award's schedule (e.g. after a cancelled payment is re-issued).
     Refused when the award's payments would exceed the award."""
     require(grant_perms.can_manage_payments(actor))
-    locked = Award.objects.select_for_update().select_related("area").get(pk=award.pk)
+    locked = lock(award, related=("area",))
     if locked.status != Award.Status.LIVE:
         raise ValidationError("Payments can only be added to a live award.")
     payment = _payment_create(
         award=locked, kind=kind, amount=amount, status=Payment.Status.SCHEDULED, due_on=due_on
     )
-    award.total_scheduled = locked.total_scheduled
+    copy_back(award, locked)
     activity_record(
         verb="payment.scheduled",
-        summary=f"{payment.get_kind_display()} payment of {_pounds(payment.amount)} scheduled",
+        summary=f"{payment.get_kind_display()} payment of {pounds(payment.amount)} scheduled",
         actor=actor,
         area=locked.area,
         visibility=Visibility.AREA,
@@ -479,7 +486,7 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the award is being cancelled."})
-    locked = Award.objects.select_for_update().select_related("area").get(pk=award.pk)
+    locked = lock(award, related=("area",))
     if locked.status == Award.Status.CANCELLED:
         raise ValidationError("This award is already cancelled.")
     unpaid = list(
@@ -495,7 +502,7 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
     locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
     activity_record(
         verb="grant.cancelled",
-        summary=f"{locked.get_stage_display()} grant of {_pounds(locked.amount)} cancelled",
+        summary=f"{locked.get_stage_display()} grant of {pounds(locked.amount)} cancelled",
         actor=actor,
         area=locked.area,
         reason=reason,
@@ -503,7 +510,4 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
         target=locked,
         data={"payments_cancelled": [p.pk for p in unpaid]},
     )
-    award.status = locked.status
-    award.cancelled_reason = locked.cancelled_reason
-    award.total_scheduled = locked.total_scheduled
-    return award
+    return copy_back(award, locked)

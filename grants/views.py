@@ -11,23 +11,22 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import areas_visible_to, require
-from programmes.forms import errors_to_form
+from accounts.permissions import areas_visible_to
+from core.errors import errors_to_form, message_for, require
+from core.money import pounds
 
 from . import permissions as grant_perms
 from . import selectors, services
 from .filters import PayableFilter
 from .forms import CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
-from .workflows import next_moves
+from .workflows import PAYMENT
 
 PAGE_SIZE = 50
 
 
 def _finance_staff(user):
-    allowed, reason = grant_perms.can_view_finance(user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(grant_perms.can_view_finance(user))
 
 
 def _back(request, default: str):
@@ -39,8 +38,9 @@ def _back(request, default: str):
     return redirect(default)
 
 
-def _refusal_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+def _moves(payment: Payment, user) -> list[str]:
+    """The states `user` may move `payment` to, for its buttons."""
+    return [m.target for m in PAYMENT.moves_for(payment, user)]
 
 
 @login_required
@@ -52,10 +52,7 @@ def finance(request):
     totals = selectors.payments_totals(results)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage, _ = grant_perms.can_manage_payments(request.user)
-    rows = [
-        {"payment": p, "moves": next_moves(status=p.status, user=request.user)}
-        for p in page.object_list
-    ]
+    rows = [{"payment": p, "moves": _moves(p, request.user)} for p in page.object_list]
     return render(
         request,
         "grants/finance.html",
@@ -90,7 +87,7 @@ def award_detail(request, pk):
     payments = [
         {
             "payment": p,
-            "moves": next_moves(status=p.status, user=request.user)
+            "moves": _moves(p, request.user)
             + (
                 ["release"]
                 if can_manage
@@ -131,7 +128,7 @@ def _payment_in_scope(user, pk) -> Payment:
 
 def _payment_label(payment: Payment) -> str:
     return (
-        f"{payment.get_kind_display()} payment of £{payment.amount:,.2f} "
+        f"{payment.get_kind_display()} payment of {pounds(payment.amount)} "
         f"to {payment.award.area.reference}"
     )
 
@@ -143,7 +140,7 @@ def payment_approve(request, pk):
     try:
         services.payment_approve(payment=payment, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"{_payment_label(payment)} approved.")
     return _back(request, reverse("grants:finance"))
@@ -166,7 +163,7 @@ def payment_pay(request, pk):
             reference=form.cleaned_data["reference"],
         )
     except ValidationError as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"{_payment_label(payment)} marked as paid.")
     return _back(request, reverse("grants:finance"))
@@ -181,7 +178,7 @@ def payment_release(request, pk):
             payment=payment, actor=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"{_payment_label(payment)} released: it is now due to be paid.")
     return _back(request, payment.award.get_absolute_url())
@@ -200,7 +197,7 @@ def payment_cancel(request, pk):
             payment=payment, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"{_payment_label(payment)} cancelled.")
     return _back(request, reverse("grants:finance"))
@@ -224,7 +221,7 @@ def award_cancel(request, pk):
     try:
         services.award_cancel(award=award, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(
             request,

@@ -1,74 +1,44 @@
-"""The payment workflow as data: each state, the states it may move to, and who may make the move.
+"""The payment workflow as data, read by the one engine in ``core.workflow``.
 
-``move_check`` is the one function that reads the table; every payment service calls it under the
-row lock before writing the status.
+Every payment service checks its move here under the row lock before it writes the status. The
+model's status choices come from these states (``Payment.Status``), so each status is declared
+once.
+
+held -> scheduled   the system releases a held share when its condition is met (the final plan
+                    is submitted) or a programme manager releases Making it Happen's balance;
+                    either way it is a consequence of another decision, never a button here
+scheduled -> approved -> paid
+held / scheduled / approved -> cancelled
 """
 
-from accounts import permissions as perms
+from accounts.models import Role
+from core.workflow import SYSTEM, Move, State, Workflow
 
-from .models import Payment
+MANAGERS = frozenset({Role.PROGRAMME_MANAGER.value, Role.ADMIN.value})
 
-S = Payment.Status
-
-MANAGERS = "managers"  # programme managers and admins
-SYSTEM = (
-    "system"  # a consequence of another decision (e.g. final plan submitted), not a user choice
+# States in the order the model field has always listed its choices, so the derived choices match
+# the migrations exactly.
+PAYMENT = Workflow(
+    name="payment",
+    noun="A payment",
+    states=[
+        State("scheduled", "Scheduled", "Due to be paid", tone="info"),
+        State("held", "Held back", "Held back until a condition is met", tone="secondary"),
+        State("approved", "Approved", "Approved for payment", tone="primary"),
+        State("paid", "Paid", "Paid", tone="success"),
+        State("cancelled", "Cancelled", "Cancelled", tone="light"),
+    ],
+    moves=[
+        Move("held", "scheduled", who=frozenset({SYSTEM}), label="Release"),
+        Move("held", "cancelled", who=MANAGERS, label="Cancel"),
+        Move("scheduled", "approved", who=MANAGERS, label="Approve"),
+        Move("scheduled", "cancelled", who=MANAGERS, label="Cancel"),
+        Move("approved", "paid", who=MANAGERS, label="Mark as paid"),
+        Move("approved", "cancelled", who=MANAGERS, label="Cancel"),
+    ],
+    role_labels={r.value: r.label for r in Role},
+    refuse_state="A payment that is {here} cannot be moved to {there}.",
+    refuse_role="Only programme managers and admins can {verb} payments.",
 )
 
-# state -> {next state: who may make the move}
-PAYMENT_MOVES: dict[str, dict[str, str]] = {
-    S.HELD: {S.SCHEDULED: SYSTEM, S.CANCELLED: MANAGERS},
-    S.SCHEDULED: {S.APPROVED: MANAGERS, S.CANCELLED: MANAGERS},
-    S.APPROVED: {S.PAID: MANAGERS, S.CANCELLED: MANAGERS},
-    S.PAID: {},
-    S.CANCELLED: {},
-}
-
-# Verbs shown on buttons and in refusals.
-MOVE_LABELS = {
-    S.SCHEDULED: "release",
-    S.APPROVED: "approve",
-    S.PAID: "mark as paid",
-    S.CANCELLED: "cancel",
-}
-
-# Labels the lead organisation sees for each state (staff see the status display).
-APPLICANT_LABELS = {
-    S.HELD: "Held back until a condition is met",
-    S.SCHEDULED: "Due to be paid",
-    S.APPROVED: "Approved for payment",
-    S.PAID: "Paid",
-    S.CANCELLED: "Cancelled",
-}
-
-
-def _role_allows(who: str, user) -> bool:
-    if who == SYSTEM:
-        return True
-    if who == MANAGERS:
-        return perms.is_manager_or_admin(user)
-    return False
-
-
-def move_check(*, status: str, to: str, user) -> tuple[bool, str]:
-    """May ``user`` move a payment from ``status`` to ``to``? Returns (allowed, reason)."""
-    allowed_moves = PAYMENT_MOVES.get(status, {})
-    label = MOVE_LABELS.get(to, to)
-    if to not in allowed_moves:
-        return (
-            False,
-            f"A payment that is {S(status).label.lower()} cannot be moved to "
-            f"{S(to).label.lower()}.",
-        )
-    if not _role_allows(allowed_moves[to], user):
-        return False, f"Only programme managers and admins can {label} payments."
-    return True, ""
-
-
-def next_moves(*, status: str, user) -> list[str]:
-    """The states this user may move a payment in ``status`` to, for showing buttons."""
-    return [
-        to
-        for to, who in PAYMENT_MOVES.get(status, {}).items()
-        if who != SYSTEM and _role_allows(who, user)
-    ]
+PaymentStatus = PAYMENT.text_choices("PaymentStatus")

@@ -1,32 +1,17 @@
-"""Formatting helpers and the delivery panels on the area page."""
+"""Percentages and signed money for the delivery pages, and the delivery panels on the area page.
+Badges are core's (``{% status_badge %}``, ``{% badge %}``) and money is core's ``pounds`` filter
+(``{% load core_tags %}``)."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
 
+from core.money import pounds
 from delivery import selectors
-from delivery.comparisons import AS_PLANNED, LESS, MORE, NONE
-from delivery.services import DELIVERY_STAGES
-from delivery.workflows import BADGES
-from grants.templatetags.grants_tags import pounds
+from delivery.models import DELIVERY_STAGES
 
 register = template.Library()
-register.filter("pounds", pounds)
-
-STATE_BADGES = {
-    "submitted": ("text-bg-success", "Submitted"),
-    "overdue": ("text-bg-danger", "Overdue"),
-    "due": ("text-bg-warning", "Due"),
-    "upcoming": ("text-bg-light border", "Not due yet"),
-}
-OUTCOME_BADGES = {
-    MORE: "text-bg-success",
-    AS_PLANNED: "text-bg-primary",
-    LESS: "text-bg-warning",
-    NONE: "text-bg-secondary",
-}
 
 
 @register.filter
@@ -44,29 +29,6 @@ def signed_pounds(value) -> str:
         return "—"
     value = Decimal(value)
     return ("+" if value > 0 else "") + pounds(value)
-
-
-@register.simple_tag
-def state_badge(state):
-    css, label = STATE_BADGES.get(state, ("text-bg-light", state))
-    return format_html('<span class="badge {}">{}</span>', css, label)
-
-
-@register.simple_tag
-def outcome_badge(outcome):
-    """The evaluation's label in words; the colour only repeats it."""
-    return format_html(
-        '<span class="badge {}">{}</span>', OUTCOME_BADGES.get(outcome, "text-bg-light"), outcome
-    )
-
-
-@register.simple_tag
-def commitment_badge(commitment):
-    return format_html(
-        '<span class="badge {}">{}</span>',
-        BADGES.get(commitment.status, "text-bg-light"),
-        commitment.get_status_display(),
-    )
 
 
 @register.inclusion_tag("delivery/_area_panels.html", takes_context=True)

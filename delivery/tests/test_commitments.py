@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from accounts.tests.factories import MembershipFactory, UserFactory
 from activity.models import ActivityEntry, Notification
 from applications.tests.factories import GateFactory
-from delivery import workflows
 from delivery.models import CommitmentStatus, MatchFundingCommitment
 from delivery.selectors import match_funding_totals
 from delivery.services import (
@@ -21,6 +20,7 @@ from delivery.services import (
     commitment_withdraw,
     mih_application_save,
 )
+from delivery.workflows import COMMITMENT
 from programmes.models import AreaStage, Milestone, Stage
 from programmes.tests.factories import AreaFactory, MilestoneFactory
 
@@ -133,12 +133,12 @@ def test_database_keeps_received_fields_with_the_received_state(mih):
 
 
 def test_next_moves_for_buttons(programme_manager, mih_lead):
-    assert [m.name for m in workflows.next_moves(C.COMMITTED, programme_manager)] == [
+    assert [m.name for m in COMMITMENT.moves_for(C.COMMITTED, programme_manager)] == [
         "confirm",
         "withdraw",
     ]
-    assert [m.name for m in workflows.next_moves(C.COMMITTED, mih_lead)] == ["withdraw"]
-    assert workflows.next_moves(C.RECEIVED, programme_manager) == []
+    assert [m.name for m in COMMITMENT.moves_for(C.COMMITTED, mih_lead)] == ["withdraw"]
+    assert COMMITMENT.moves_for(C.RECEIVED, programme_manager) == []
 
 
 def test_totals(mih):

@@ -1,0 +1,204 @@
+"""Making it Happen: the sustainability plan and the match-funding commitments that go with the
+area's Making it Happen gate application, and the commitments' moves (``COMMITMENT`` in
+``delivery/workflows.py``)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.selectors import lead_members, relationship_manager
+from activity.models import Visibility
+from activity.services import activity_record
+from applications.models import GateApplication, GateStage, GateStatus
+from core.errors import require
+from core.locking import copy_back, lock
+from core.money import pounds
+from programmes.models import Area
+
+from .. import permissions as delivery_perms
+from ..models import (
+    DELIVERY_STAGES,
+    BodyType,
+    CommitmentStatus,
+    MakingItHappenApplication,
+    MatchFundingCommitment,
+)
+from ..workflows import COMMITMENT
+
+
+def _making_it_happen_gate(area) -> GateApplication | None:
+    return (
+        GateApplication.objects.filter(area=area, target_stage=GateStage.MAKING_IT_HAPPEN)
+        .exclude(status__in=[GateStatus.REJECTED, GateStatus.WITHDRAWN])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _check_mih_stage(area):
+    if area.stage not in DELIVERY_STAGES:
+        raise ValidationError("Making it Happen is prepared once the area is in implementation.")
+
+
+@transaction.atomic
+def mih_application_save(
+    *, area: Area, user, sustainability_plan: str
+) -> MakingItHappenApplication:
+    """Create or update the area's Making it Happen application, attaching it to the area's
+    Making it Happen gate application when there is one.
+
+    It lives here rather than beside the other gate applications (``applications/``) because it
+    is delivery's record, not the gate's: it is written during implementation, before and after
+    the gate is decided, it carries the match-funding commitments that are paid in after the
+    first year and tracked here, and an area moved into the stage without a gate still has one.
+    The gate application decides the stage; this says how the work will be sustained."""
+    require(delivery_perms.can_edit_delivery(user, area))
+    _check_mih_stage(area)
+    application, made = MakingItHappenApplication.objects.select_for_update().get_or_create(
+        area=area
+    )
+    application.sustainability_plan = sustainability_plan.strip()
+    application.updated_by = user
+    if application.gate_id is None:
+        application.gate = _making_it_happen_gate(area)
+    application.save()
+    activity_record(
+        verb="making_it_happen.saved",
+        summary="Making it Happen sustainability plan " + ("started" if made else "updated"),
+        actor=user,
+        area=area,
+        visibility=Visibility.AREA,
+        target=application,
+    )
+    return application
+
+
+@transaction.atomic
+def commitment_add(
+    *,
+    area: Area,
+    user,
+    public_body: str,
+    body_type: str,
+    amount: Decimal,
+    expected_payment_on: datetime.date,
+) -> MatchFundingCommitment:
+    """Record a public body's commitment of match funding (status committed)."""
+    require(delivery_perms.can_edit_delivery(user, area))
+    _check_mih_stage(area)
+    errors = {}
+    if not public_body.strip():
+        errors["public_body"] = "Name the public body."
+    if body_type not in BodyType.values:
+        errors["body_type"] = "Choose the kind of body."
+    if amount is None or Decimal(amount) <= 0:
+        errors["amount"] = "Enter the amount committed (more than £0)."
+    if expected_payment_on is None:
+        errors["expected_payment_on"] = "Say when the money is expected."
+    if errors:
+        raise ValidationError(errors)
+    application, _ = MakingItHappenApplication.objects.get_or_create(
+        area=area, defaults={"updated_by": user, "gate": _making_it_happen_gate(area)}
+    )
+    commitment = MatchFundingCommitment.objects.create(
+        application=application,
+        public_body=public_body.strip(),
+        body_type=body_type,
+        amount=Decimal(amount),
+        expected_payment_on=expected_payment_on,
+        created_by=user,
+    )
+    activity_record(
+        verb="match_funding.committed",
+        summary=f"Match funding committed: {pounds(commitment.amount)} from {commitment.public_body}",
+        actor=user,
+        area=area,
+        visibility=Visibility.AREA,
+        target=commitment,
+        notify=[relationship_manager(area)],
+    )
+    return commitment
+
+
+def _move_commitment(commitment, to_state, user) -> tuple[MatchFundingCommitment, Area]:
+    """Lock the commitment, check scope, then the move against the table (a refusal is a
+    MoveRefused: a PermissionDenied, as these refusals have always been, and a ValidationError
+    the page can show); the caller writes the rest."""
+    locked = lock(commitment, related=("application__area",), of=("self",))
+    area = locked.application.area
+    require(delivery_perms.can_edit_delivery(user, area))
+    COMMITMENT.check(locked, to_state, user)
+    locked.status = to_state
+    return locked, area
+
+
+@transaction.atomic
+def commitment_confirm(*, commitment: MatchFundingCommitment, user) -> MatchFundingCommitment:
+    """A programme manager confirms the commitment (has seen the body's signed letter)."""
+    locked, area = _move_commitment(commitment, CommitmentStatus.CONFIRMED, user)
+    locked.confirmed_at = timezone.now()
+    locked.save(update_fields=["status", "confirmed_at"])
+    activity_record(
+        verb="match_funding.confirmed",
+        summary=f"Match funding confirmed: {pounds(locked.amount)} from {locked.public_body}",
+        actor=user,
+        area=area,
+        visibility=Visibility.AREA,
+        target=locked,
+        notify=lead_members(area),
+    )
+    return copy_back(commitment, locked)
+
+
+@transaction.atomic
+def commitment_receive(
+    *,
+    commitment: MatchFundingCommitment,
+    user,
+    received_on: datetime.date,
+    received_amount: Decimal,
+) -> MatchFundingCommitment:
+    """Record that the confirmed money has been paid in (possibly a different amount)."""
+    if received_on is None or received_on > timezone.localdate():
+        raise ValidationError({"received_on": "Enter the date it was received (not in future)."})
+    if received_amount is None or Decimal(received_amount) < 0:
+        raise ValidationError({"received_amount": "Enter the amount received, £0 or more."})
+    locked, area = _move_commitment(commitment, CommitmentStatus.RECEIVED, user)
+    locked.received_on, locked.received_amount = received_on, Decimal(received_amount)
+    locked.save(update_fields=["status", "received_on", "received_amount"])
+    activity_record(
+        verb="match_funding.received",
+        summary=f"Match funding received: {pounds(locked.received_amount)} from {locked.public_body}",
+        actor=user,
+        area=area,
+        visibility=Visibility.AREA,
+        target=locked,
+        notify=[relationship_manager(area)],
+    )
+    return copy_back(commitment, locked)
+
+
+@transaction.atomic
+def commitment_withdraw(
+    *, commitment: MatchFundingCommitment, user, reason: str
+) -> MatchFundingCommitment:
+    """The body has pulled out: record why."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the commitment was withdrawn."})
+    locked, area = _move_commitment(commitment, CommitmentStatus.WITHDRAWN, user)
+    locked.withdrawn_reason = reason.strip()
+    locked.save(update_fields=["status", "withdrawn_reason"])
+    activity_record(
+        verb="match_funding.withdrawn",
+        summary=f"Match funding withdrawn: {pounds(locked.amount)} from {locked.public_body}",
+        actor=user,
+        area=area,
+        reason=locked.withdrawn_reason,
+        visibility=Visibility.AREA,
+        target=locked,
+        notify=[relationship_manager(area)],
+    )
+    return copy_back(commitment, locked)

@@ -1,0 +1,256 @@
+"""Progress returns: the schedule of return periods, the daily overdue flag, and saving and
+submitting a return (``RETURN`` in ``delivery/workflows.py``)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.selectors import lead_members, relationship_manager
+from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back, lock
+from plans.workflows import PlanStatus
+from programmes.models import Area, AreaStatus
+
+from .. import permissions as delivery_perms
+from ..comparisons import RETURN_DUE_DAYS, return_periods
+from ..models import (
+    DELIVERY_STAGES,
+    OBSTACLE_STATUSES,
+    Factor,
+    FactorKind,
+    ProgressReturn,
+    ProgressStatus,
+    ReturnFactor,
+    ReturnStatus,
+)
+from ..workflows import RETURN
+
+
+def implementation_started_on(area: Area) -> datetime.date:
+    """The day the area entered implementation.
+
+    The rule: the date its operational plan was signed off (both parties), which the plans app
+    records as the plan's decision time; an area without a signed-off plan (moved by an import or
+    by hand) falls back to the day the area record last changed, which is when its stage was
+    written.
+    """
+    # A missing one-to-one raises an AttributeError subclass, so getattr's default applies.
+    plan = getattr(area, "operational_plan", None)
+    if plan is not None and plan.status == PlanStatus.SIGNED_OFF and plan.decided_at:
+        return timezone.localdate(plan.decided_at)
+    return timezone.localdate(area.updated_at)
+
+
+def returns_schedule(*, area: Area, starts_on: datetime.date | None = None) -> list[ProgressReturn]:
+    """Create the area's missing return periods and return them all, oldest first.
+
+    Periods run back to back every ``round.return_interval_months`` from the day the area
+    entered implementation (``implementation_started_on``, or `starts_on` when an import knows
+    better) until the round ends; each return is due RETURN_DUE_DAYS after its period ends. Areas
+    not yet in implementation have no schedule.
+
+    Idempotent: once an area has returns, the first one's start anchors the schedule (a plan
+    signed off again later does not shift it), and periods are keyed by their start, so running it
+    again, or twice at once, adds nothing.
+    """
+    if area.stage in DELIVERY_STAGES:
+        first = (
+            ProgressReturn.objects.filter(area=area)
+            .order_by("period_start")
+            .values_list("period_start", flat=True)
+            .first()
+        )
+        periods = return_periods(
+            starts_on=first or starts_on or implementation_started_on(area),
+            ends_on=area.round.ends_on,
+            interval_months=area.round.return_interval_months,
+            due_days=RETURN_DUE_DAYS,
+        )
+        ProgressReturn.objects.bulk_create(
+            [
+                ProgressReturn(area=area, period_start=p.start, period_end=p.end, due_on=p.due_on)
+                for p in periods
+            ],
+            ignore_conflicts=True,
+        )
+    return list(ProgressReturn.objects.filter(area=area).order_by("period_start"))
+
+
+def returns_schedule_all() -> int:
+    """Schedule every active area in implementation or Making it Happen; for the daily job."""
+    count = 0
+    for area in Area.objects.filter(stage__in=DELIVERY_STAGES, status="active").select_related(
+        "round", "operational_plan"
+    ):
+        returns_schedule(area=area)
+        count += 1
+    return count
+
+
+def returns_flag_overdue(*, today: datetime.date) -> int:
+    """Tell the lead organisation and the relationship manager, once, about each return that has
+    become overdue. Idempotent: a flagged return is never flagged again."""
+    flagged = 0
+    candidates = ProgressReturn.objects.filter(
+        status=ReturnStatus.DRAFT,
+        due_on__lt=today,
+        overdue_flagged_at__isnull=True,
+        area__status=AreaStatus.ACTIVE,  # an area that has left is no longer chased
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            locked = (
+                ProgressReturn.objects.select_for_update()
+                .select_related("area")
+                .filter(pk=pk, status=ReturnStatus.DRAFT, overdue_flagged_at__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.overdue_flagged_at = timezone.now()
+            locked.save(update_fields=["overdue_flagged_at"])
+            activity_record(
+                verb="progress_return.overdue",
+                summary=f"Progress return for {locked.period_label} is overdue "
+                f"(due {locked.due_on:%-d %b %Y})",
+                area=locked.area,
+                visibility=Visibility.AREA,
+                target=locked,
+                notify=[*lead_members(locked.area), relationship_manager(locked.area)],
+            )
+            flagged += 1
+    return flagged
+
+
+# Returns ----------------------------------------------------------------------------------------
+
+
+def _kind_for(status: str) -> str:
+    return FactorKind.OBSTACLE if status in OBSTACLE_STATUSES else FactorKind.ENABLER
+
+
+def validate_factors(*, progress_status: str, factors: list[dict], complete: bool) -> None:
+    """Areas behind (or not started) choose obstacles; areas on schedule or ahead choose enablers.
+    "Other" needs a description. With `complete`, at least one factor is required."""
+    errors: dict[str, list[str]] = {}
+    seen = set()
+    for f in factors:
+        if f["factor"] not in Factor.values or f["kind"] not in FactorKind.values:
+            errors.setdefault("factors", []).append("Choose factors from the list.")
+        if f["factor"] in seen:
+            errors.setdefault("factors", []).append("Choose each factor once.")
+        seen.add(f["factor"])
+        if f["factor"] == Factor.OTHER and not (f.get("other_text") or "").strip():
+            key = "other_obstacle" if f["kind"] == FactorKind.OBSTACLE else "other_enabler"
+            errors.setdefault(key, []).append("Describe the other factor.")
+    if progress_status:
+        wanted = _kind_for(progress_status)
+        wrong = [f for f in factors if f["kind"] != wanted]
+        label = ProgressStatus(progress_status).label.lower()
+        if wrong:
+            key = "enablers" if wanted == FactorKind.OBSTACLE else "obstacles"
+            errors.setdefault(key, []).append(
+                f"You said the work is {label}: choose the {wanted}s that explain it, "
+                f"not {FactorKind(wrong[0]['kind']).label.lower()}s."
+            )
+        elif complete and not factors:
+            key = "obstacles" if wanted == FactorKind.OBSTACLE else "enablers"
+            errors.setdefault(key, []).append(
+                f"Choose at least one {wanted} that explains why the work is {label}."
+            )
+    elif complete:
+        errors["progress_status"] = ["Say how the work is going against the plan."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def return_save(
+    *,
+    progress_return: ProgressReturn,
+    user,
+    progress_status: str = "",
+    milestones_met: str = "",
+    achievements: str = "",
+    steering_group_meeting: bool = False,
+    mainstream_resources: bool = False,
+    paid_staff: bool = False,
+    service_users_reached: int = 0,
+    factors: list[dict] | None = None,
+) -> ProgressReturn:
+    """Save a draft return and replace its obstacles or enablers. `factors` is a list of
+    {"factor", "kind", "other_text"}."""
+    locked = lock(progress_return, related=("area",))
+    require(delivery_perms.can_edit_return(user, locked))
+    factors = factors or []
+    if service_users_reached is None or int(service_users_reached) < 0:
+        raise ValidationError({"service_users_reached": "Enter a number of people, 0 or more."})
+    if progress_status and progress_status not in ProgressStatus.values:
+        raise ValidationError({"progress_status": "Choose from the list."})
+    validate_factors(progress_status=progress_status, factors=factors, complete=False)
+    locked.progress_status = progress_status
+    locked.milestones_met = milestones_met.strip()
+    locked.achievements = achievements.strip()
+    locked.steering_group_meeting = bool(steering_group_meeting)
+    locked.mainstream_resources = bool(mainstream_resources)
+    locked.paid_staff = bool(paid_staff)
+    locked.service_users_reached = int(service_users_reached)
+    locked.updated_by = user
+    locked.save()
+    locked.factors.all().delete()
+    ReturnFactor.objects.bulk_create(
+        [
+            ReturnFactor(
+                progress_return=locked,
+                factor=f["factor"],
+                kind=f["kind"],
+                other_text=(f.get("other_text") or "").strip()
+                if f["factor"] == Factor.OTHER
+                else "",
+            )
+            for f in factors
+        ]
+    )
+    return locked
+
+
+@transaction.atomic
+def return_submit(*, progress_return: ProgressReturn, user, today=None) -> ProgressReturn:
+    """Submit a complete return. Refused once submitted, before its period has started, or when
+    the progress status or its obstacles or enablers are missing or mismatched. Notifies the
+    relationship manager."""
+    today = today or timezone.localdate()
+    locked = lock(progress_return, related=("area",))
+    # The permission first: its refusal says why this person may not ("This return has been
+    # submitted, so it cannot be changed."); then the table, which is the rule for the move.
+    require(delivery_perms.can_submit_return(user, locked))
+    RETURN.check(locked, ReturnStatus.SUBMITTED, user)
+    if today < locked.period_start:
+        raise ValidationError("This return's period has not started yet.")
+    factors = [
+        {"factor": f.factor, "kind": f.kind, "other_text": f.other_text}
+        for f in locked.factors.all()
+    ]
+    validate_factors(progress_status=locked.progress_status, factors=factors, complete=True)
+    now = timezone.now()
+    locked.status = ReturnStatus.SUBMITTED
+    locked.submitted_by, locked.submitted_at = user, now
+    locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    late = today > locked.due_on
+    activity_record(
+        verb="progress_return.submitted",
+        summary=f"Progress return for {locked.period_label} submitted: "
+        f"{locked.get_progress_status_display().lower()}" + (" (late)" if late else ""),
+        actor=user,
+        area=locked.area,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=now,
+        data={"progress_status": locked.progress_status, "late": late},
+        notify=[relationship_manager(locked.area)],
+    )
+    return copy_back(progress_return, locked, relations=("area",))

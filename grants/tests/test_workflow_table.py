@@ -1,0 +1,51 @@
+"""The payment workflow's whole table: every (from, to, role) allowed or refused as declared, with
+one real user per role and an anonymous visitor."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.tests.factories import UserFactory
+from core.testing import walk_table
+from core.workflow import MoveRefused
+from grants.models import Payment
+from grants.workflows import PAYMENT
+
+S = Payment.Status
+
+
+@pytest.fixture
+def users_by_role(db):
+    return {
+        "programme_manager": UserFactory(programme_manager=True),
+        "funder_officer": UserFactory(funder_officer=True),
+        "relationship_manager": UserFactory(relationship_manager=True),
+        "lead_organisation": UserFactory(),
+        "admin": UserFactory(admin=True),
+        "anonymous": AnonymousUser(),
+    }
+
+
+def test_every_move_of_the_table(users_by_role):
+    # 5 states x 5 states x 6 people.
+    assert walk_table(PAYMENT, users_by_role) == 150
+
+
+def test_the_model_choices_are_the_workflow_states():
+    assert Payment.Status.choices == PAYMENT.choices
+    assert Payment.workflow is PAYMENT
+
+
+def test_release_is_the_systems_move_and_never_a_button(users_by_role):
+    for user in users_by_role.values():
+        assert PAYMENT.check(S.HELD, S.SCHEDULED, user).is_system
+    manager = users_by_role["programme_manager"]
+    assert [m.target for m in PAYMENT.moves_for(S.HELD, manager)] == [S.CANCELLED]
+
+
+def test_refusals_keep_their_wording(users_by_role):
+    with pytest.raises(MoveRefused) as refused:
+        PAYMENT.check(S.PAID, S.CANCELLED, users_by_role["admin"])
+    assert str(refused.value) == "A payment that is paid cannot be moved to cancelled."
+    with pytest.raises(MoveRefused) as refused:
+        PAYMENT.check(S.APPROVED, S.PAID, users_by_role["funder_officer"])
+    assert str(refused.value) == "Only programme managers and admins can mark as paid payments."
