@@ -101,71 +101,76 @@ def _documents(area, index, author=None, with_cba=False):
             **dict(zip(services.LOGIC_MODEL_FIELDS, row, strict=True)),
         )
     if with_cba:
-        cba = CostBenefitAnalysis.objects.create(
-            area=area,
-            discount_rate_pct=area.round.discount_rate_pct,
-            notes="Unit costs from the national unit cost database; benefits over three years.",
-            updated_by=author,
-        )
-        CostLine.objects.bulk_create(
-            [
-                CostLine(
-                    cba=cba,
-                    year=0,
-                    description="Link worker (part-time)",
-                    amount=Decimal("18000"),
-                    borne_by="Lottery grant",
-                ),
-                CostLine(
-                    cba=cba,
-                    year=1,
-                    description="Link worker (part-time)",
-                    amount=Decimal("18500"),
-                    borne_by="Council",
-                ),
-                CostLine(
-                    cba=cba,
-                    year=0,
-                    description="Set-up and training",
-                    amount=Decimal("4000"),
-                    borne_by="Programme grant",
-                ),
-            ]
-        )
-        BenefitLine.objects.bulk_create(
-            [
-                BenefitLine(
-                    cba=cba,
-                    year=1,
-                    description="Avoided emergency readmissions",
-                    amount=Decimal("26000"),
-                    benefit_type="fiscal",
-                    agency="NHS",
-                    evidence_source="Unit cost database 2024: non-elective admission",
-                    optimism_bias_pct=Decimal("25"),
-                ),
-                BenefitLine(
-                    cba=cba,
-                    year=2,
-                    description="Avoided emergency readmissions",
-                    amount=Decimal("28000"),
-                    benefit_type="fiscal",
-                    agency="NHS",
-                    evidence_source="Unit cost database 2024",
-                    optimism_bias_pct=Decimal("25"),
-                ),
-                BenefitLine(
-                    cba=cba,
-                    year=2,
-                    description="Improved wellbeing (WELLBY)",
-                    amount=Decimal("9000"),
-                    benefit_type="social",
-                    agency="Residents",
-                    evidence_source="HM Treasury wellbeing guidance",
-                    optimism_bias_pct=Decimal("40"),
-                ),
-            ]
-        )
+        _cba(area, author)
+
+
+def _cba(area, author=None):
+    """A three-year CBA: a link worker's costs against avoided readmissions and wellbeing."""
+    cba = CostBenefitAnalysis.objects.create(
+        area=area,
+        discount_rate_pct=area.round.discount_rate_pct,
+        notes="Unit costs from the national unit cost database; benefits over three years.",
+        updated_by=author,
+    )
+    CostLine.objects.bulk_create(
+        [
+            CostLine(
+                cba=cba,
+                year=0,
+                description="Link worker (part-time)",
+                amount=Decimal("18000"),
+                borne_by="Lottery grant",
+            ),
+            CostLine(
+                cba=cba,
+                year=1,
+                description="Link worker (part-time)",
+                amount=Decimal("18500"),
+                borne_by="Council",
+            ),
+            CostLine(
+                cba=cba,
+                year=0,
+                description="Set-up and training",
+                amount=Decimal("4000"),
+                borne_by="Programme grant",
+            ),
+        ]
+    )
+    BenefitLine.objects.bulk_create(
+        [
+            BenefitLine(
+                cba=cba,
+                year=1,
+                description="Avoided emergency readmissions",
+                amount=Decimal("26000"),
+                benefit_type="fiscal",
+                agency="NHS",
+                evidence_source="Unit cost database 2024: non-elective admission",
+                optimism_bias_pct=Decimal("25"),
+            ),
+            BenefitLine(
+                cba=cba,
+                year=2,
+                description="Avoided emergency readmissions",
+                amount=Decimal("28000"),
+                benefit_type="fiscal",
+                agency="NHS",
+                evidence_source="Unit cost database 2024",
+                optimism_bias_pct=Decimal("25"),
+            ),
+            BenefitLine(
+                cba=cba,
+                year=2,
+                description="Improved wellbeing (WELLBY)",
+                amount=Decimal("9000"),
+                benefit_type="social",
+                agency="Residents",
+                evidence_source="HM Treasury wellbeing guidance",
+                optimism_bias_pct=Decimal("40"),
+            ),
+        ]
+    )
 
 
 def _plan(area, index, author=None):
@@ -233,12 +238,31 @@ LIVE_STATES = [
 ]
 
 
-def load(ctx=None):
-    if ctx is None or not ctx.areas:
-        return ctx
-    if OperationalPlan.objects.filter(area__in=ctx.areas).exists():
-        return ctx
-    pm, funder, lead = ctx.users["pm"], ctx.users["funder"], ctx.users["lead"]
+def _peer_review(plan, area, index, state, author, pm, reviewers, lead_org_ids):
+    """Assign two reviewers to a submitted draft and, for a "reviewed" one, send a review."""
+    others = [o for o in reviewers if o.pk != area.lead_organisation_id]
+    # The demo lead user's organisation reviews others' drafts, so "Peer reviews" has work.
+    mine = [] if author else [o for o in others if o.pk in lead_org_ids][:1]
+    chosen = mine + [o for o in others[index:] if o.pk not in lead_org_ids][:2]
+    assignments = services.peer_review_assign(
+        plan=plan,
+        reviewer_organisations=chosen[:2],
+        user=pm,
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    if state.endswith("reviewed"):
+        services.peer_review_submit(
+            assignment=assignments[-1],
+            user=_member(assignments[-1].reviewer_organisation),
+            strengths="A clear case for change, backed by the survey.",
+            suggestions="Say who will pay for the link worker after the first year.",
+            questions="Has the NHS agreed to share readmission data every quarter?",
+            overall_rating=PeerReview.Rating.GOOD,
+        )
+
+
+def _live_plans(ctx, pm, lead):
+    """Each live Getting Going area's plan taken to its state in LIVE_STATES."""
     lead_org_ids = set(lead.memberships.values_list("organisation_id", flat=True))
     live_gg = [
         a
@@ -259,25 +283,7 @@ def load(ctx=None):
             continue
         _submit(plan, PlanVersion.Kind.DRAFT, 60, author, pm)
         if state.startswith("draft_submitted"):
-            others = [o for o in reviewers if o.pk != area.lead_organisation_id]
-            # The demo lead user's organisation reviews others' drafts, so "Peer reviews" has work.
-            mine = [] if author else [o for o in others if o.pk in lead_org_ids][:1]
-            chosen = mine + [o for o in others[index:] if o.pk not in lead_org_ids][:2]
-            assignments = services.peer_review_assign(
-                plan=plan,
-                reviewer_organisations=chosen[:2],
-                user=pm,
-                due_on=timezone.localdate() + datetime.timedelta(days=14),
-            )
-            if state.endswith("reviewed"):
-                services.peer_review_submit(
-                    assignment=assignments[-1],
-                    user=_member(assignments[-1].reviewer_organisation),
-                    strengths="A clear case for change, backed by the survey.",
-                    suggestions="Say who will pay for the link worker after the first year.",
-                    questions="Has the NHS agreed to share readmission data every quarter?",
-                    overall_rating=PeerReview.Rating.GOOD,
-                )
+            _peer_review(plan, area, index, state, author, pm, reviewers, lead_org_ids)
             continue
         days = {"final_overdue": 130, "final_recent": 12}.get(state, 40)
         _submit(plan, PlanVersion.Kind.FINAL, days, author, pm)
@@ -296,8 +302,10 @@ def load(ctx=None):
         elif state == "signed_by_pm":
             services.plan_sign_off(plan=plan, user=pm, comment="Strong plan; ready for the funder.")
 
-    # Areas headed for implementation (or beyond) have their plans signed off by both parties,
-    # on dates after they joined; the second signature moves them to implementation.
+
+def _signed_plans(ctx, pm, funder):
+    """Areas headed for implementation (or beyond) have their plans signed off by both parties,
+    on dates after they joined; the second signature moves them to implementation."""
     signed = [
         a
         for a in ctx.areas
@@ -331,6 +339,16 @@ def load(ctx=None):
         )
         services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(65)))
         services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(70)))
+
+
+def load(ctx=None):
+    if ctx is None or not ctx.areas:
+        return ctx
+    if OperationalPlan.objects.filter(area__in=ctx.areas).exists():
+        return ctx
+    pm, funder, lead = ctx.users["pm"], ctx.users["funder"], ctx.users["lead"]
+    _live_plans(ctx, pm, lead)
+    _signed_plans(ctx, pm, funder)
     for area in ctx.areas:
         area.refresh_from_db(fields=["stage", "status", "updated_at"])
     return ctx

@@ -1,7 +1,7 @@
 """Plan documents for an area: development strategy, logic model, cost benefit analysis and the
 operational plan, with its frozen versions, review comments, peer reviews and sign-offs.
 
-Status fields are written only by the services in ``plans/services.py``.
+Status fields are written only by the services in ``plans/services/``.
 """
 
 import uuid
@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from programmes.models import MONEY
 
-from .workflows import PlanStatus
+from .workflows import EDITABLE, PLAN, PlanStatus
 
 User = settings.AUTH_USER_MODEL
 
@@ -187,6 +187,8 @@ SECTION_LABELS = dict(PLAN_SECTIONS)
 
 
 class OperationalPlan(models.Model):
+    workflow = PLAN  # its states, moves and labels; {% status_badge plan %} reads it
+
     area = models.OneToOneField(
         "programmes.Area", on_delete=models.CASCADE, related_name="operational_plan"
     )
@@ -236,8 +238,6 @@ class OperationalPlan(models.Model):
 
     @property
     def is_editable(self):
-        from .workflows import EDITABLE
-
         return self.status in EDITABLE
 
 

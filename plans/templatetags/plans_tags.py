@@ -1,22 +1,15 @@
-"""Template helpers for plan pages and the plan panel on the area page."""
+"""Template helpers for plan pages and the plan panel on the area page. Money, status badges and
+the area breadcrumb come from ``core_tags``."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from grants.templatetags.grants_tags import pounds as grants_pounds
-
 from .. import permissions as plan_perms
 from .. import selectors
 from ..models import OperationalPlan
-from ..workflows import applicant_label
 
 register = template.Library()
-
-
-# One way of writing money across the site: the grants app's filter, registered here too so plan
-# templates need only load plans_tags.
-register.filter("pounds", grants_pounds)
 
 
 @register.filter
@@ -35,14 +28,6 @@ def get_item(mapping, key):
         return getattr(mapping, key, "")
 
 
-@register.filter
-def plan_status_for(plan, user):
-    """The applicant's wording for lead organisation users, the staff label for everyone else."""
-    if plan_perms.is_area_lead_member(user, plan.area):
-        return applicant_label(plan.status)
-    return plan.get_status_display()
-
-
 @register.inclusion_tag("plans/_area_panel.html", takes_context=True)
 def plan_panel(context, area):
     """The area page's summary of its plan documents, plan status and sign-off state."""
@@ -57,11 +42,6 @@ def plan_panel(context, area):
         "area": area,
         "plan": plan,
         "user": user,
-        "status_label": (
-            applicant_label(plan.status)
-            if plan and plan_perms.is_area_lead_member(user, area)
-            else (plan.get_status_display() if plan else "")
-        ),
         "has_strategy": hasattr(area, "development_strategy")
         and bool(area.development_strategy.issues),
         "logic_rows": len(selectors.logic_model_rows(area)),

@@ -268,3 +268,21 @@ def test_navigation_links(client_for, pm, author):
     assert (
         "Peer reviews" in client_for(author).get(reverse("plans:peer_review_list")).content.decode()
     )
+
+
+def test_plan_pages_use_the_area_breadcrumb_and_the_plan_badge(client_for, ready_plan, author, pm):
+    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_final(plan=ready_plan, user=author)
+    area = ready_plan.area
+    workspace = client_for(author).get(_url("workspace", area)).content.decode()
+    assert '<a href="/my-areas/">My areas</a>' in workspace
+    assert 'aria-current="page">Plan</li>' in workspace
+    assert '<span class="badge text-bg-primary">Final plan sent: waiting for review</span>' in (
+        workspace
+    )
+    review = client_for(pm).get(_url("review", area)).content.decode()
+    assert '<a href="/areas/">Areas</a>' in review
+    assert f'<a href="{_url("workspace", area)}">Plan</a>' in review
+    assert 'aria-current="page">Review</li>' in review
+    assert '<span class="badge text-bg-primary">Final plan submitted</span>' in review
+    assert "Start review</button>" in review

@@ -12,7 +12,7 @@ from grants.models import Payment
 from grants.services import award_grant
 from plans import services
 from plans.models import PlanVersion, SectionComment, SignOff
-from plans.workflows import PlanStatus, check_move
+from plans.workflows import PLAN, PlanStatus
 from programmes.models import AreaStage, Stage
 from programmes.tests.factories import AreaFactory
 
@@ -30,25 +30,25 @@ def _to_review(plan, author, pm):
 
 class TestCheckMove:
     def test_lead_can_submit_draft_but_not_start_review(self, author, pm):
-        assert check_move(PlanStatus.DRAFT, PlanStatus.DRAFT_SUBMITTED, author) == (True, "")
-        allowed, reason = check_move(PlanStatus.FINAL_SUBMITTED, PlanStatus.UNDER_REVIEW, author)
+        assert PLAN.allows(PlanStatus.DRAFT, PlanStatus.DRAFT_SUBMITTED, author) == (True, "")
+        allowed, reason = PLAN.allows(PlanStatus.FINAL_SUBMITTED, PlanStatus.UNDER_REVIEW, author)
         assert not allowed
         assert reason == "Only a programme manager can do this."
 
     def test_pm_cannot_submit_the_areas_plan(self, pm):
-        allowed, reason = check_move(PlanStatus.DRAFT, PlanStatus.DRAFT_SUBMITTED, pm)
+        allowed, reason = PLAN.allows(PlanStatus.DRAFT, PlanStatus.DRAFT_SUBMITTED, pm)
         assert not allowed and "lead organisation" in reason
 
     def test_impossible_move_explains_itself(self, pm):
-        allowed, reason = check_move(PlanStatus.DRAFT, PlanStatus.SIGNED_OFF, pm)
+        allowed, reason = PLAN.allows(PlanStatus.DRAFT, PlanStatus.SIGNED_OFF, pm)
         assert not allowed
         assert reason == "A plan that is draft cannot become signed off."
 
     def test_funder_first_only_in_parallel_round(self, funder):
-        assert check_move(
+        assert PLAN.allows(
             PlanStatus.UNDER_REVIEW, PlanStatus.FUNDER_APPROVED, funder, sign_off_order="parallel"
         )[0]
-        allowed, reason = check_move(
+        allowed, reason = PLAN.allows(
             PlanStatus.UNDER_REVIEW, PlanStatus.FUNDER_APPROVED, funder, sign_off_order="sequential"
         )
         assert not allowed and "programme manager signs off first" in reason

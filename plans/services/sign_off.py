@@ -1,0 +1,89 @@
+"""Sign-off: the programme manager's and the funder's signatures, in the order the round sets."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions as perms
+from activity.models import Visibility
+from activity.services import activity_record
+from core.locking import copy_back
+from programmes.models import AREA_STAGE_ORDER, AreaStage
+from programmes.services import area_move
+
+from ..models import OperationalPlan, SignOff, SignOffParty
+from ..workflows import PLAN, PlanStatus
+from .common import lock_plan, people, require_in_programme
+
+
+def _party_for(user) -> str:
+    if perms.is_programme_manager(user):
+        return SignOffParty.PROGRAMME_MANAGER
+    if perms.is_funder_officer(user):
+        return SignOffParty.FUNDER
+    raise PermissionDenied("Only a programme manager or a funder officer can sign off a plan.")
+
+
+def plan_sign_off(
+    *, plan: OperationalPlan, user, comment: str = "", occurred_at=None, imported: bool = False
+) -> OperationalPlan:
+    """Record the programme manager's or the funder's signature, in the order the round sets.
+    The second signature signs the plan off and moves the area to implementation."""
+    party = _party_for(user)
+    with transaction.atomic():
+        locked = lock_plan(plan)
+        signed = set(locked.sign_offs.values_list("party", flat=True))
+        if party in signed:
+            raise ValidationError(
+                f"The {SignOffParty(party).label.lower()} has already signed this plan."
+            )
+        require_in_programme(locked.area, "signed off", imported)
+        other_signed = bool(signed - {party})
+        if other_signed:
+            target = PlanStatus.SIGNED_OFF
+        elif party == SignOffParty.PROGRAMME_MANAGER:
+            target = PlanStatus.PM_APPROVED
+        else:
+            target = PlanStatus.FUNDER_APPROVED
+        PLAN.check(locked, target, user, sign_off_order=locked.area.round.sign_off_order)
+        now = occurred_at or timezone.now()
+        SignOff.objects.create(
+            plan=locked, party=party, user=user, signed_at=now, comment=comment.strip()
+        )
+        locked.status = target
+        if target == PlanStatus.SIGNED_OFF:
+            locked.decided_by, locked.decided_at = user, now
+        locked.save()
+        area = locked.area
+        activity_record(
+            verb="plan.signed_off" if target == PlanStatus.SIGNED_OFF else "plan.signed",
+            summary=(
+                "Operational plan signed off by both parties"
+                if target == PlanStatus.SIGNED_OFF
+                else f"Operational plan signed by the {SignOffParty(party).label.lower()}"
+            ),
+            actor=user,
+            area=area,
+            reason=comment.strip(),
+            visibility=Visibility.AREA,
+            target=locked,
+            occurred_at=now,
+            imported=imported,
+            notify=people(area, pms=True, funders=True),
+        )
+        # Only an area not yet in implementation moves; one already there (or beyond, in Making
+        # it Happen) keeps its stage.
+        before = AREA_STAGE_ORDER.index(area.stage) < AREA_STAGE_ORDER.index(
+            AreaStage.IMPLEMENTATION
+        )
+        if target == PlanStatus.SIGNED_OFF and before:
+            area_move(
+                area=area,
+                stage=AreaStage.IMPLEMENTATION,
+                actor=user,
+                summary="Plan signed off: the area is now in implementation",
+                reason=comment.strip(),
+                occurred_at=now,
+                imported=imported,
+            )
+    return copy_back(plan, locked)

@@ -1,0 +1,120 @@
+"""Sending the plan: the draft (for peer review) and the final plan (for review and sign-off)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back
+
+from .. import permissions as plan_perms
+from .. import selectors
+from ..models import CostBenefitAnalysis, LogicModelRow, OperationalPlan, PlanVersion
+from ..workflows import PLAN, PlanStatus
+from .common import lock_plan, people, require_in_programme
+from .versions import freeze
+
+
+def plan_submit_draft(
+    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+) -> OperationalPlan:
+    """Send the draft plan: freezes a numbered version that peer reviewers and staff read.
+    `imported` history keeps its own date (`occurred_at`) and notifies nobody."""
+    with transaction.atomic():
+        locked = lock_plan(plan)
+        require(plan_perms.can_submit_plan(user, locked))
+        PLAN.check(
+            locked,
+            PlanStatus.DRAFT_SUBMITTED,
+            user,
+            sign_off_order=locked.area.round.sign_off_order,
+        )
+        require_in_programme(locked.area, "submitted", imported)
+        now = occurred_at or timezone.now()
+        version = freeze(locked, kind=PlanVersion.Kind.DRAFT, user=user, when=now)
+        locked.status = PlanStatus.DRAFT_SUBMITTED
+        locked.submitted_by, locked.submitted_at = user, now
+        locked.save()
+        activity_record(
+            verb="plan.draft_submitted",
+            summary=f"Draft operational plan submitted (version {version.number})",
+            actor=user,
+            area=locked.area,
+            visibility=Visibility.AREA,
+            target=locked,
+            occurred_at=now,
+            imported=imported,
+            notify=people(locked.area, pms=True),
+        )
+    return copy_back(plan, locked)
+
+
+def final_plan_problems(plan: OperationalPlan) -> list[str]:
+    """Why the final plan cannot be submitted yet (empty when it can)."""
+    problems = []
+    if not LogicModelRow.objects.filter(logic_model__area_id=plan.area_id).exists():
+        problems.append("Add a logic model with at least one row before submitting the final plan.")
+    if selectors.area_requires_cba(plan.area):
+        cba = CostBenefitAnalysis.objects.filter(area_id=plan.area_id).first()
+        if cba is None or not cba.costs.exists() or not cba.benefits.exists():
+            problems.append(
+                "This area must include a cost benefit analysis with at least one cost line and "
+                "one benefit line before submitting the final plan."
+            )
+    return problems
+
+
+def plan_submit_final(
+    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+) -> OperationalPlan:
+    """Send the final plan for review. Refused without a logic model, or without a CBA when the
+    Getting Going decision required one. Freezes a numbered version and, the first time only,
+    releases the Getting Going payment held back until now. `imported` history keeps its own date;
+    its logic model and CBA live in the old records, so their absence does not refuse it."""
+    with transaction.atomic():
+        locked = lock_plan(plan)
+        require(plan_perms.can_submit_plan(user, locked))
+        PLAN.check(
+            locked,
+            PlanStatus.FINAL_SUBMITTED,
+            user,
+            sign_off_order=locked.area.round.sign_off_order,
+        )
+        require_in_programme(locked.area, "submitted", imported)
+        problems = [] if imported else final_plan_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        now = occurred_at or timezone.now()
+        resubmission = locked.status == PlanStatus.RETURNED
+        version = freeze(locked, kind=PlanVersion.Kind.FINAL, user=user, when=now)
+        locked.status = PlanStatus.FINAL_SUBMITTED
+        locked.submitted_by, locked.submitted_at = user, now
+        locked.final_submitted_at = now
+        locked.overdue_flagged_at = None
+        released = []
+        if locked.retention_released_at is None:
+            from grants.services import retention_release
+
+            released = retention_release(
+                area=locked.area, actor=user, occurred_at=now, imported=imported
+            )
+            locked.retention_released_at = now
+        locked.save()
+        activity_record(
+            verb="plan.final_submitted",
+            summary=(
+                f"Final operational plan {'resubmitted' if resubmission else 'submitted'} "
+                f"(version {version.number})"
+            ),
+            actor=user,
+            area=locked.area,
+            visibility=Visibility.AREA,
+            target=locked,
+            data={"released_payments": [p.pk for p in released]},
+            occurred_at=now,
+            imported=imported,
+            notify=people(locked.area, pms=True),
+        )
+    return copy_back(plan, locked)

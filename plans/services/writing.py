@@ -1,0 +1,192 @@
+"""Writing an area's plan documents: the development strategy, the logic model, the cost benefit
+analysis and the operational plan's sections and lines. The lead organisation writes them while
+the plan is open to changes (see ``plans.permissions.can_edit_documents``)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import require
+from programmes.models import Area
+
+from .. import cba as cba_maths
+from .. import permissions as plan_perms
+from ..models import (
+    PLAN_SECTIONS,
+    BenefitLine,
+    CostBenefitAnalysis,
+    CostLine,
+    DevelopmentStrategy,
+    LogicModel,
+    LogicModelRow,
+    OperationalPlan,
+)
+from .common import lock_plan
+
+CbaResult = cba_maths.CbaResult
+
+LOGIC_MODEL_FIELDS = [
+    "inputs",
+    "activities",
+    "outputs",
+    "short_term_outcomes",
+    "long_term_outcomes",
+    "indicators",
+]
+
+
+def _plan_for_edit(area: Area, user) -> OperationalPlan | None:
+    plan = OperationalPlan.objects.filter(area=area).first()
+    require(plan_perms.can_edit_documents(user, area, plan))
+    return plan
+
+
+def strategy_save(
+    *, area: Area, user, issues: str, evidence_of_need: str, who_engaged: str
+) -> DevelopmentStrategy:
+    """Create or update the area's development strategy."""
+    require(plan_perms.can_edit_documents(user, area))
+    with transaction.atomic():
+        strategy, created = DevelopmentStrategy.objects.select_for_update().get_or_create(area=area)
+        strategy.issues = issues
+        strategy.evidence_of_need = evidence_of_need
+        strategy.who_engaged = who_engaged
+        strategy.updated_by = user
+        strategy.save()
+        activity_record(
+            verb="strategy.saved",
+            summary="Development strategy " + ("started" if created else "updated"),
+            actor=user,
+            area=area,
+            visibility=Visibility.AREA,
+            target=strategy,
+        )
+    return strategy
+
+
+def logic_model_save(*, area: Area, rows: list[dict], user) -> LogicModel:
+    """Replace the area's logic model rows with `rows`, in the order given (blank rows dropped)."""
+    with transaction.atomic():
+        _plan_for_edit(area, user)
+        logic_model, created = LogicModel.objects.select_for_update().get_or_create(area=area)
+        kept = [
+            {f: (row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS}
+            for row in rows
+            if any((row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS)
+        ]
+        logic_model.rows.all().delete()
+        LogicModelRow.objects.bulk_create(
+            [
+                LogicModelRow(logic_model=logic_model, order=i, **row)
+                for i, row in enumerate(kept, 1)
+            ]
+        )
+        logic_model.updated_by = user
+        logic_model.save()
+        activity_record(
+            verb="logic_model.saved",
+            summary=f"Logic model {'started' if created else 'updated'} ({len(kept)} rows)",
+            actor=user,
+            area=area,
+            visibility=Visibility.AREA,
+            target=logic_model,
+        )
+    return logic_model
+
+
+def cba_save(
+    *, area: Area, user, costs: list[dict], benefits: list[dict], notes: str = ""
+) -> CostBenefitAnalysis:
+    """Replace the area's CBA lines. The discount rate is copied from the round when the CBA is
+    started, so a later change to the round does not silently rewrite a submitted analysis."""
+    with transaction.atomic():
+        _plan_for_edit(area, user)
+        cba, created = CostBenefitAnalysis.objects.select_for_update().get_or_create(
+            area=area, defaults={"discount_rate_pct": area.round.discount_rate_pct}
+        )
+        cba.notes = notes
+        cba.updated_by = user
+        cba.full_clean()
+        cost_objs = [CostLine(cba=cba, **c) for c in costs]
+        benefit_objs = [BenefitLine(cba=cba, **b) for b in benefits]
+        for obj in [*cost_objs, *benefit_objs]:
+            obj.full_clean(exclude=["cba"])
+        cba.save()
+        cba.costs.all().delete()
+        cba.benefits.all().delete()
+        CostLine.objects.bulk_create(cost_objs)
+        BenefitLine.objects.bulk_create(benefit_objs)
+        activity_record(
+            verb="cba.saved",
+            summary=f"Cost benefit analysis {'started' if created else 'updated'}",
+            actor=user,
+            area=area,
+            visibility=Visibility.AREA,
+            target=cba,
+        )
+    return cba
+
+
+def cba_calculate(cba: CostBenefitAnalysis) -> CbaResult:
+    """Totals, present values, NPV, benefit-cost ratio and payback year, with the working by year.
+    A pure function of the CBA's lines and its discount rate (see plans/cba.py)."""
+    return cba_maths.calculate(
+        discount_rate_pct=cba.discount_rate_pct,
+        costs=cba.costs.all(),
+        benefits=cba.benefits.all(),
+    )
+
+
+def plan_save(
+    *,
+    area: Area,
+    user,
+    sections: dict[str, str],
+    budget_arrangements: list[dict] | None = None,
+    resourcing_lines: list[dict] | None = None,
+    occurred_at=None,
+    imported: bool = False,
+) -> OperationalPlan:
+    """Create or update the plan's sections and, when given, replace its budget arrangements and
+    planned funding lines."""
+    with transaction.atomic():
+        plan, created = OperationalPlan.objects.get_or_create(area=area)
+        plan = lock_plan(plan)
+        require(plan_perms.can_edit_documents(user, area, plan))
+        for key, _label in PLAN_SECTIONS:
+            if key in sections:
+                setattr(plan, key, sections[key] or "")
+        plan.updated_by = user
+        plan.save()
+        if budget_arrangements is not None:
+            plan.budget_arrangements.all().delete()
+            for b in budget_arrangements:
+                obj = plan.budget_arrangements.model(plan=plan, **b)
+                obj.full_clean(exclude=["plan"])
+                obj.save()
+        if resourcing_lines is not None:
+            plan.resourcing_lines.all().delete()
+            seen = set()
+            for r in resourcing_lines:
+                key = (r["source"], r["year"])
+                if key in seen:
+                    raise ValidationError(
+                        "Each funding source can appear only once per year: add the amounts "
+                        "together instead."
+                    )
+                seen.add(key)
+                obj = plan.resourcing_lines.model(plan=plan, **r)
+                obj.full_clean(exclude=["plan"])
+                obj.save()
+        activity_record(
+            verb="plan.saved",
+            summary="Operational plan " + ("started" if created else "updated"),
+            actor=user,
+            area=area,
+            visibility=Visibility.AREA,
+            target=plan,
+            occurred_at=occurred_at,
+            imported=imported,
+        )
+    return plan

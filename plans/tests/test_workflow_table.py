@@ -1,0 +1,113 @@
+"""The plan's workflow table walked with one real user per role, in both sign-off orders: every
+listed move allowed for exactly the people it names and refused for everyone else, every unlisted
+move refused, with today's wording."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.tests.factories import UserFactory
+from core.testing import walk_table
+from core.workflow import MoveRefused
+from plans.models import OperationalPlan
+from plans.workflows import PLAN, PlanStatus
+
+pytestmark = pytest.mark.django_db
+
+S = PlanStatus
+LEAD, PM, FUNDER = "lead_organisation", "programme_manager", "funder_officer"
+
+# Who may make each move, and its button: the table as it was before the core engine.
+EXPECTED = {
+    (S.DRAFT, S.DRAFT_SUBMITTED): ({LEAD}, "Submit draft"),
+    (S.DRAFT_SUBMITTED, S.FINAL_SUBMITTED): ({LEAD}, "Submit final plan"),
+    (S.RETURNED, S.FINAL_SUBMITTED): ({LEAD}, "Resubmit final plan"),
+    (S.FINAL_SUBMITTED, S.UNDER_REVIEW): ({PM}, "Start review"),
+    (S.UNDER_REVIEW, S.PM_APPROVED): ({PM}, "Approve and sign off"),
+    (S.UNDER_REVIEW, S.FUNDER_APPROVED): ({FUNDER}, "Sign off for the funder"),
+    (S.PM_APPROVED, S.SIGNED_OFF): ({FUNDER}, "Sign off for the funder"),
+    (S.FUNDER_APPROVED, S.SIGNED_OFF): ({PM}, "Approve and sign off"),
+    (S.UNDER_REVIEW, S.RETURNED): ({PM, FUNDER}, "Return for changes"),
+    (S.PM_APPROVED, S.RETURNED): ({PM, FUNDER}, "Return for changes"),
+    (S.FUNDER_APPROVED, S.RETURNED): ({PM, FUNDER}, "Return for changes"),
+    (S.UNDER_REVIEW, S.NOT_APPROVED): ({PM, FUNDER}, "Do not approve"),
+    (S.PM_APPROVED, S.NOT_APPROVED): ({PM, FUNDER}, "Do not approve"),
+    (S.FUNDER_APPROVED, S.NOT_APPROVED): ({PM, FUNDER}, "Do not approve"),
+}
+
+
+@pytest.fixture
+def users_by_role(db):
+    return {
+        PM: UserFactory(programme_manager=True),
+        FUNDER: UserFactory(funder_officer=True),
+        "relationship_manager": UserFactory(relationship_manager=True),
+        LEAD: UserFactory(),
+        "admin": UserFactory(admin=True),
+        "anonymous": AnonymousUser(),
+    }
+
+
+@pytest.mark.parametrize("order", ["sequential", "parallel"])
+def test_walk_the_table(users_by_role, order):
+    # 9 states x 9 targets x 6 users.
+    assert walk_table(PLAN, users_by_role, sign_off_order=order) == 486
+
+
+@pytest.mark.parametrize("order, allowed", [("sequential", 19), ("parallel", 20)])
+def test_each_move_is_for_exactly_the_roles_it_was_for(users_by_role, order, allowed):
+    assert {k: (set(m.who.roles), m.label) for k, m in PLAN.moves.items()} == EXPECTED
+    made = 0
+    for (source, target), (roles, _label) in EXPECTED.items():
+        for role, user in users_by_role.items():
+            may, _reason = PLAN.allows(source, target, user, sign_off_order=order)
+            guarded = target == S.FUNDER_APPROVED and order != "parallel"
+            assert may is (role in roles and not guarded), (source, target, role)
+            made += may
+    # Every move once per role that may make it, less the funder's first signature when the
+    # round is sequential.
+    assert made == allowed
+
+
+def test_refusals_keep_their_wording(users_by_role):
+    admin, lead = users_by_role["admin"], users_by_role[LEAD]
+    with pytest.raises(MoveRefused) as refused:
+        PLAN.check(S.UNDER_REVIEW, S.RETURNED, admin, sign_off_order="parallel")
+    assert refused.value.reason == "Only a funder officer or a programme manager can do this."
+    assert refused.value.why == "role"
+    assert PLAN.allows(S.DRAFT, S.DRAFT_SUBMITTED, users_by_role[PM]) == (
+        False,
+        "Only the lead organisation can do this.",
+    )
+    assert PLAN.allows(S.SIGNED_OFF, S.RETURNED, lead) == (
+        False,
+        "A plan that is signed off cannot become returned for changes.",
+    )
+    with pytest.raises(MoveRefused) as refused:
+        PLAN.check(S.UNDER_REVIEW, S.FUNDER_APPROVED, users_by_role[FUNDER])
+    assert refused.value.reason == (
+        "In this round the programme manager signs off first, then the funder."
+    )
+    assert refused.value.why == "condition"
+
+
+def test_a_superuser_acts_in_the_role_on_their_account():
+    """As before the core engine: the accounts role checks decide, so a superuser whose role is
+    programme manager may start a review, and one whose role is admin may not."""
+    pm_superuser = UserFactory(programme_manager=True, is_superuser=True)
+    assert PLAN.allows(S.FINAL_SUBMITTED, S.UNDER_REVIEW, pm_superuser) == (True, "")
+    assert not PLAN.allows(S.FINAL_SUBMITTED, S.UNDER_REVIEW, UserFactory(admin=True))[0]
+
+
+def test_buttons_and_labels(users_by_role):
+    lead, funder = users_by_role[LEAD], users_by_role[FUNDER]
+    assert [(m.name, m.label) for m in PLAN.moves_for(S.RETURNED, lead)] == [
+        ("submit_final", "Resubmit final plan")
+    ]
+    sequential = PLAN.moves_for(S.UNDER_REVIEW, funder, sign_off_order="sequential")
+    parallel = PLAN.moves_for(S.UNDER_REVIEW, funder, sign_off_order="parallel")
+    assert [m.name for m in sequential] == ["return", "not_approve"]
+    assert [m.name for m in parallel] == ["sign_off", "return", "not_approve"]
+    assert PLAN.label(S.DRAFT) == "Draft"
+    assert PLAN.label(S.DRAFT, for_applicant=True) == "Draft: not yet sent"
+    assert PLAN.tone(S.SIGNED_OFF) == "success" and PLAN.tone(S.NOT_APPROVED) == "danger"
+    assert OperationalPlan.workflow is PLAN

@@ -1,0 +1,31 @@
+"""The plan pages, split by concept: the workspace, the lead organisation's editors and
+documents, submission, versions, staff review and peer review. ``plans/urls.py`` names them all
+from here."""
+
+from .attachments import attachment_delete, attachment_download, attachment_upload
+from .editors import cba_edit, logic_model_edit, plan_edit, strategy_edit
+from .peer_review import peer_review_assign, peer_review_detail, peer_review_list
+from .review import review, review_queue
+from .submission import submit_draft, submit_final
+from .versions import version_compare, version_detail
+from .workspace import workspace
+
+__all__ = [
+    "attachment_delete",
+    "attachment_download",
+    "attachment_upload",
+    "cba_edit",
+    "logic_model_edit",
+    "peer_review_assign",
+    "peer_review_detail",
+    "peer_review_list",
+    "plan_edit",
+    "review",
+    "review_queue",
+    "strategy_edit",
+    "submit_draft",
+    "submit_final",
+    "version_compare",
+    "version_detail",
+    "workspace",
+]

@@ -1,0 +1,197 @@
+"""The lead organisation's editors: development strategy, logic model, CBA and plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import services
+from ..forms import (
+    AttachmentForm,
+    BenefitFormSet,
+    BudgetFormSet,
+    CbaNotesForm,
+    CostFormSet,
+    LogicModelFormSet,
+    PlanSectionsForm,
+    ResourcingFormSet,
+    StrategyForm,
+)
+from ..models import (
+    LOGIC_MODEL_COLUMNS,
+    BenefitLine,
+    BudgetArrangement,
+    CostBenefitAnalysis,
+    CostLine,
+    DevelopmentStrategy,
+    LogicModelRow,
+    PlanAttachment,
+    ResourcingLine,
+)
+from .common import area_for, editable_or_leave, plan_of, refusal_messages
+
+
+@login_required
+def strategy_edit(request, reference):
+    area = area_for(request.user, reference)
+    leave = editable_or_leave(request, area, None)
+    if leave:
+        return leave
+    strategy = DevelopmentStrategy.objects.filter(area=area).first()
+    form = StrategyForm(request.POST or None, instance=strategy)
+    if request.method == "POST" and form.is_valid():
+        services.strategy_save(area=area, user=request.user, **form.cleaned_data)
+        messages.success(request, "Development strategy saved.")
+        return redirect(reverse("plans:workspace", args=[area.reference]) + "#strategy")
+    return render(
+        request,
+        "plans/strategy_form.html",
+        {
+            "area": area,
+            "form": form,
+            "attachments": PlanAttachment.objects.filter(area=area, document="strategy"),
+            "attachment_form": AttachmentForm(initial={"document": "strategy"}),
+        },
+    )
+
+
+@login_required
+def logic_model_edit(request, reference):
+    area = area_for(request.user, reference)
+    plan = plan_of(area)
+    leave = editable_or_leave(request, area, plan)
+    if leave:
+        return leave
+    qs = LogicModelRow.objects.filter(logic_model__area=area).order_by("order", "id")
+    formset = LogicModelFormSet(request.POST or None, queryset=qs, prefix="rows")
+    if request.method == "POST" and formset.is_valid():
+        kept = [
+            (f.cleaned_data.get("order") or 0, i, f.cleaned_data)
+            for i, f in enumerate(formset.forms)
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        kept.sort(key=lambda t: (t[0], t[1]))
+        try:
+            services.logic_model_save(area=area, rows=[t[2] for t in kept], user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            refusal_messages(request, exc)
+        else:
+            messages.success(request, "Logic model saved.")
+            return redirect(reverse("plans:workspace", args=[area.reference]) + "#logic-model")
+    return render(
+        request,
+        "plans/logic_model_form.html",
+        {"area": area, "formset": formset, "columns": LOGIC_MODEL_COLUMNS},
+    )
+
+
+def _lines(formset):
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k not in ("id", "DELETE")}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+@login_required
+def cba_edit(request, reference):
+    area = area_for(request.user, reference)
+    plan = plan_of(area)
+    leave = editable_or_leave(request, area, plan)
+    if leave:
+        return leave
+    cba = (
+        CostBenefitAnalysis.objects.filter(area=area).prefetch_related("costs", "benefits").first()
+    )
+    data = request.POST or None
+    notes_form = CbaNotesForm(data, initial={"notes": cba.notes if cba else ""})
+    costs = CostFormSet(
+        data,
+        queryset=CostLine.objects.filter(cba__area=area).order_by("year", "id"),
+        prefix="costs",
+    )
+    benefits = BenefitFormSet(
+        data,
+        queryset=BenefitLine.objects.filter(cba__area=area).order_by("year", "id"),
+        prefix="benefits",
+    )
+    if request.method == "POST" and all(f.is_valid() for f in (notes_form, costs, benefits)):
+        try:
+            services.cba_save(
+                area=area,
+                user=request.user,
+                costs=_lines(costs),
+                benefits=_lines(benefits),
+                notes=notes_form.cleaned_data["notes"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            refusal_messages(request, exc)
+        else:
+            messages.success(request, "Cost benefit analysis saved; the working is below.")
+            return redirect("plans:cba_edit", area.reference)
+    return render(
+        request,
+        "plans/cba_form.html",
+        {
+            "area": area,
+            "cba": cba,
+            "discount_rate_pct": cba.discount_rate_pct if cba else area.round.discount_rate_pct,
+            "result": services.cba_calculate(cba) if cba else None,
+            "notes_form": notes_form,
+            "costs": costs,
+            "benefits": benefits,
+        },
+    )
+
+
+@login_required
+def plan_edit(request, reference):
+    area = area_for(request.user, reference)
+    plan = plan_of(area)
+    leave = editable_or_leave(request, area, plan)
+    if leave:
+        return leave
+    data = request.POST or None
+    form = PlanSectionsForm(data, instance=plan)
+    budget = BudgetFormSet(
+        data,
+        queryset=BudgetArrangement.objects.filter(plan__area=area)
+        if plan
+        else BudgetArrangement.objects.none(),
+        prefix="budget",
+    )
+    resourcing = ResourcingFormSet(
+        data,
+        queryset=ResourcingLine.objects.filter(plan__area=area)
+        if plan
+        else ResourcingLine.objects.none(),
+        prefix="resourcing",
+    )
+    if request.method == "POST" and all(f.is_valid() for f in (form, budget, resourcing)):
+        try:
+            services.plan_save(
+                area=area,
+                user=request.user,
+                sections=form.cleaned_data,
+                budget_arrangements=_lines(budget),
+                resourcing_lines=_lines(resourcing),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            refusal_messages(request, exc)
+        else:
+            messages.success(request, "Operational plan saved.")
+            return redirect(reverse("plans:workspace", args=[area.reference]) + "#plan")
+    return render(
+        request,
+        "plans/plan_form.html",
+        {
+            "area": area,
+            "plan": plan,
+            "form": form,
+            "budget": budget,
+            "resourcing": resourcing,
+            "attachments": PlanAttachment.objects.filter(area=area, document="plan"),
+            "attachment_form": AttachmentForm(initial={"document": "plan"}),
+        },
+    )
