@@ -64,13 +64,13 @@ def test_concurrent_release_happens_exactly_once(area, programme_manager, lead_u
     _getting_going(area, programme_manager)
     # Widen the window between reading the held rows and writing them, so that without the row
     # lock both threads would read the payment as held and both release it.
-    checked = services.move_check
+    checked = services.PAYMENT.check
 
-    def slow_move_check(**kwargs):
+    def slow_check(*args, **kwargs):
         time.sleep(0.5)
-        return checked(**kwargs)
+        return checked(*args, **kwargs)
 
-    monkeypatch.setattr(services, "move_check", slow_move_check)
+    monkeypatch.setattr(services.PAYMENT, "check", slow_check)
     start = threading.Barrier(2)
     results, errors = [], []
 
