@@ -1,3 +1,7 @@
+"""What every page needs: the menu for the user's role and the unread notification count."""
+
+from activity.selectors import unread_notification_count
+
 from .navigation import nav_for
 
 
@@ -12,7 +16,4 @@ def navigation(request):
             link["active"] = current == link["name"] or request.path.startswith(link["url"])
         if "children" in item:
             item["active"] = any(link["active"] for link in item["children"])
-    from activity.models import Notification
-
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    return {"nav_items": items, "unread_notifications": unread}
+    return {"nav_items": items, "unread_notifications": unread_notification_count(user=user)}

@@ -8,44 +8,34 @@ organisation user cannot even learn that another area exists.
 from django.db.models import Q, QuerySet
 
 from core.errors import Decision, require  # noqa: F401  (callers move to core.errors)
+from core.workflow import user_role
 
-from .models import Role
-
-
-def _role(user) -> str | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.role
+from .models import STAFF_ROLES, Role
 
 
 def is_programme_manager(user) -> bool:
-    return _role(user) == Role.PROGRAMME_MANAGER
+    return user_role(user) == Role.PROGRAMME_MANAGER
 
 
 def is_funder_officer(user) -> bool:
-    return _role(user) == Role.FUNDER_OFFICER
+    return user_role(user) == Role.FUNDER_OFFICER
 
 
 def is_relationship_manager(user) -> bool:
-    return _role(user) == Role.RELATIONSHIP_MANAGER
+    return user_role(user) == Role.RELATIONSHIP_MANAGER
 
 
 def is_lead_organisation_user(user) -> bool:
-    return _role(user) == Role.LEAD_ORGANISATION
+    return user_role(user) == Role.LEAD_ORGANISATION
 
 
 def is_admin(user) -> bool:
-    return _role(user) == Role.ADMIN or bool(getattr(user, "is_superuser", False))
+    return user_role(user) == Role.ADMIN
 
 
 def is_programme_staff(user) -> bool:
     """The charity's and the department's people: they see every area."""
-    return _role(user) in (
-        Role.PROGRAMME_MANAGER,
-        Role.FUNDER_OFFICER,
-        Role.RELATIONSHIP_MANAGER,
-        Role.ADMIN,
-    ) or is_admin(user)
+    return user_role(user) in STAFF_ROLES
 
 
 def is_manager_or_admin(user) -> bool:
@@ -90,6 +80,16 @@ def can_edit_area_partners(user, area) -> Decision:
     if is_lead_organisation_user(user) and user_belongs_to(user, area.lead_organisation_id):
         return True, ""
     return False, "Only the area's lead organisation or a programme manager can change partners."
+
+
+def can_create_organisation(user, *, partner_of=None) -> Decision:
+    """Programme managers and admins add organisations; a lead organisation user may add one only
+    as a new partner of an area they may change the partners of (`partner_of`)."""
+    if is_manager_or_admin(user):
+        return True, ""
+    if partner_of is not None and can_edit_area_partners(user, partner_of)[0]:
+        return True, ""
+    return False, "Only programme managers and admins can add organisations."
 
 
 def can_edit_organisation(user, organisation) -> Decision:

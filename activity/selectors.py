@@ -16,3 +16,8 @@ def area_timeline(*, area, user) -> QuerySet[ActivityEntry]:
 
 def notifications_for(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("entry", "entry__area")
+
+
+def unread_notification_count(*, user) -> int:
+    """How many of the user's notifications are unread, for the menu's badge."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.errors import require
+
 from .models import ActivityEntry, Notification, Visibility
 
 
@@ -53,9 +55,10 @@ def activity_record(
     return entry
 
 
+@transaction.atomic
 def notification_mark_read(*, notification: Notification, user) -> Notification:
-    if notification.recipient_id != user.pk:
-        raise PermissionError("This notification is not yours.")
+    """Mark one of the user's own notifications read (once: the first reading time is kept)."""
+    require((notification.recipient_id == user.pk, "This notification is not yours."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -149,8 +149,8 @@ class PartnerForm(forms.ModelForm):
         return data
 
     def _get_validation_exclusions(self):
-        # The organisation may be new (created by the view before saving), so the model's own
-        # "required" check on it is replaced by the checks in clean() above.
+        # The organisation may be new (the partner service creates it before saving), so the
+        # model's own "required" check on it is replaced by the checks in clean() above.
         exclude = super()._get_validation_exclusions()
         exclude.add("organisation")
         return exclude
@@ -160,5 +160,3 @@ class SubmitHelper(FormHelper):
     def __init__(self, label="Save"):
         super().__init__()
         self.add_input(Submit("submit", label, css_class="btn-op"))
-
-

@@ -327,6 +327,9 @@ class Organisation(models.Model):
         return reverse("programmes:organisation_detail", args=[self.pk])
 
     def clean(self):
+        # Postcodes are stored in capitals, however they were typed.
+        if self.postcode:
+            self.postcode = self.postcode.upper()
         # The identifier made from a charity or company number must be unique too; without this
         # check a second organisation with the same number fails only at save, as a server error.
         if not self.org_identifier:
@@ -352,8 +355,9 @@ class Organisation(models.Model):
         return None
 
     def save(self, *args, **kwargs):
-        if self.postcode:
-            self.postcode = self.postcode.upper()
+        # The identifier is a derived column that must always hold, however the row is written
+        # (services, admin, imports, bulk data): 360Giving exports name every organisation by it,
+        # and the programme form needs the primary key, which exists only after the insert.
         if not self.org_identifier:
             self.org_identifier = self.suggested_identifier()
         super().save(*args, **kwargs)

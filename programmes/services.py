@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import permissions as perms
-from accounts.permissions import require
 from activity.models import Visibility
 from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back, lock
 
 from .models import (
     Area,
@@ -93,30 +94,107 @@ def milestone_add(*, round: Round, name: str, kind: str, stage: str, due_on: dat
     return Milestone.objects.create(round=round, name=name, kind=kind, stage=stage, due_on=due_on)
 
 
-def organisation_save(*, organisation: Organisation, user, changed_fields=()) -> Organisation:
-    """Create or update an organisation after checking the user may edit it. Changes to an
-    organisation that leads areas appear on those areas' timelines."""
-    is_new = organisation.pk is None
-    if is_new:
-        if not perms.is_manager_or_admin(user):
-            raise PermissionDenied("Only programme managers and admins can add organisations.")
-    else:
-        require(perms.can_edit_organisation(user, organisation))
+# What a person may change on an organisation: everything but the bookkeeping columns.
+ORGANISATION_FIELDS = frozenset(
+    f.name
+    for f in Organisation._meta.concrete_fields
+    if f.editable and f.name not in {"id", "created_at", "updated_at"}
+)
+
+
+def _organisation_fields(fields: dict) -> dict:
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"Not organisation fields: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def _field_labels(names) -> str:
+    return ", ".join(str(Organisation._meta.get_field(n).verbose_name) for n in names)
+
+
+@transaction.atomic
+def organisation_create(*, actor, partner_of: Area | None = None, **fields) -> Organisation:
+    """Add an organisation to the programme. Programme managers and admins add any; a lead
+    organisation user adds one only as a new partner of an area whose partners they change
+    (`partner_of`). The activity entry names the organisation and where it came from."""
+    require(perms.can_create_organisation(actor, partner_of=partner_of))
+    organisation = Organisation(**_organisation_fields(fields))
+    organisation.name = (organisation.name or "").strip()
     organisation.full_clean()
-    with transaction.atomic():
-        organisation.save()
-        if not is_new and changed_fields:
-            for area in organisation.led_areas.all():
-                activity_record(
-                    verb="organisation.updated",
-                    summary=f"{organisation.name} updated its details",
-                    actor=user,
-                    area=area,
-                    visibility=Visibility.AREA,
-                    target=organisation,
-                    data={"fields": list(changed_fields)},
-                )
+    organisation.save()
+    summary = f"{organisation.name} added to the programme"
+    if partner_of is not None:
+        summary += f" as a partner of {partner_of.reference}"
+    activity_record(
+        verb="organisation.created",
+        summary=summary,
+        actor=actor,
+        target=organisation,
+        data={
+            "fields": sorted(n for n, v in fields.items() if v not in (None, "")),
+            "partner_of": partner_of.reference if partner_of is not None else None,
+        },
+    )
     return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, actor, **changes) -> Organisation:
+    """Change an organisation's details. Members of the organisation and programme managers may;
+    only programme managers and admins change its type (it drives eligibility and reports).
+    The activity entry names the fields that changed and appears on the timeline of every area
+    the organisation leads; nothing is written when nothing changed."""
+    locked = lock(organisation)
+    require(perms.can_edit_organisation(actor, locked))
+    changes = _organisation_fields(changes)
+    changes_type = "org_type" in changes and changes["org_type"] != locked.org_type
+    if changes_type and not perms.is_manager_or_admin(actor):
+        # The type drives eligibility and reports: a lead organisation cannot reclassify itself.
+        raise PermissionDenied("Only programme managers and admins can change the type.")
+    before = {name: getattr(locked, name) for name in changes}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    # Compare after cleaning and saving: a postcode typed in small letters, or an identifier
+    # cleared only to be made again from the same number, is no change.
+    if all(getattr(locked, n) == before[n] for n in changes):
+        return copy_back(organisation, locked)
+    locked.save()
+    changed = [n for n in changes if getattr(locked, n) != before[n]]
+    if changed:
+        summary = f"{locked.name} updated its details ({_field_labels(changed)})"
+        # On the timeline of every area it leads; an organisation that leads none is still audited.
+        for area in list(locked.led_areas.all()) or [None]:
+            activity_record(
+                verb="organisation.updated",
+                summary=summary,
+                actor=actor,
+                area=area,
+                visibility=Visibility.AREA,
+                target=locked,
+                data={"fields": changed},
+            )
+    return copy_back(organisation, locked)
+
+
+def organisation_save(*, organisation: Organisation, user, changed_fields=()) -> Organisation:
+    """An unsaved organisation goes through `organisation_create`, a saved one through
+    `organisation_update` with the fields named in `changed_fields`. Kept for callers that build
+    an Organisation first (the CRM import); new code calls those two directly."""
+    if organisation.pk is None:
+        values = {
+            name: getattr(organisation, name)
+            for name in ORGANISATION_FIELDS
+            if getattr(organisation, name) not in (None, "")
+        }
+        created = organisation_create(actor=user, **values)
+        return copy_back(organisation, created)
+    return organisation_update(
+        organisation=organisation,
+        actor=user,
+        **{name: getattr(organisation, name) for name in changed_fields},
+    )
 
 
 def area_themes_set(*, area: Area, themes: list[Theme]) -> None:
@@ -186,7 +264,7 @@ def area_move(
     (admission, stage gates, sign-off), never by forms or views, so the stage is always derived
     from decisions."""
     with transaction.atomic():
-        locked = Area.objects.select_for_update().get(pk=area.pk)
+        locked = lock(area)
         fields = []
         if stage is not None and stage != locked.stage:
             locked.stage = stage
@@ -208,38 +286,44 @@ def area_move(
                 imported=imported,
                 notify=notify,
             )
-        area.stage, area.status = locked.stage, locked.status
-    return area
+    return copy_back(area, locked)
 
 
-def partner_save(*, partner: Partner, user) -> Partner:
-    """Add or update one of an area's partners."""
+@transaction.atomic
+def partner_save(*, partner: Partner, user, new_organisation: dict | None = None) -> Partner:
+    """Add or update one of an area's partners. `new_organisation` (name, org_type, ...) adds the
+    partner as an organisation the programme does not know yet, through `organisation_create`."""
     require(perms.can_edit_area_partners(user, partner.area))
+    if new_organisation:
+        partner.organisation = organisation_create(
+            actor=user, partner_of=partner.area, **new_organisation
+        )
     if partner.organisation_id == partner.area.lead_organisation_id:
         raise ValidationError({"organisation": "The lead organisation cannot also be a partner."})
     is_new = partner.pk is None
     partner.full_clean()
-    with transaction.atomic():
-        partner.save()
-        activity_record(
-            verb="partner.added" if is_new else "partner.updated",
-            summary=f"{'Added' if is_new else 'Updated'} partner {partner.organisation.name}",
-            actor=user,
-            area=partner.area,
-            visibility=Visibility.AREA,
-            target=partner,
-        )
+    partner.save()
+    activity_record(
+        verb="partner.added" if is_new else "partner.updated",
+        summary=f"{'Added' if is_new else 'Updated'} partner {partner.organisation.name}",
+        actor=user,
+        area=partner.area,
+        visibility=Visibility.AREA,
+        target=partner,
+    )
     return partner
 
 
+@transaction.atomic
 def partner_remove(*, partner: Partner, user) -> None:
+    """Stop listing an organisation as one of the area's partners; the organisation stays known
+    to the programme."""
     require(perms.can_edit_area_partners(user, partner.area))
-    with transaction.atomic():
-        activity_record(
-            verb="partner.removed",
-            summary=f"Removed partner {partner.organisation.name}",
-            actor=user,
-            area=partner.area,
-            visibility=Visibility.AREA,
-        )
-        partner.delete()
+    activity_record(
+        verb="partner.removed",
+        summary=f"Removed partner {partner.organisation.name}",
+        actor=user,
+        area=partner.area,
+        visibility=Visibility.AREA,
+    )
+    partner.delete()

@@ -2,18 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
 from activity.selectors import area_timeline
+from core.errors import errors_to_form, require
+from support.selectors import area_support_summary
 
 from . import selectors, services
 from .filters import AreaFilter, OrganisationFilter
 from .forms import OrganisationForm, PartnerForm
-from .forms import errors_to_form as _errors_to_form
 from .models import Organisation, Partner
 
 PAGE_SIZE = 25
@@ -71,6 +71,8 @@ def area_detail(request, reference):
             "can_edit_partners": can_edit_partners,
             "current_assignment": next((a for a in area.assignments.all() if a.is_current), None),
             "milestones": area.round.milestones.all(),
+            # The support panels' figures, read once for both of them.
+            "support_summary": area_support_summary(area=area, user=request.user),
         },
     )
 
@@ -78,23 +80,25 @@ def area_detail(request, reference):
 @login_required
 def partner_add(request, reference):
     area = _visible_area(request.user, reference)
-    allowed, reason = perms.can_edit_area_partners(request.user, area)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(perms.can_edit_area_partners(request.user, area))
     form = PartnerForm(request.POST or None, area=area)
     if request.method == "POST" and form.is_valid():
+        partner = form.save(commit=False)
+        partner.area = area
+        new_organisation = None
+        if not partner.organisation_id:
+            new_organisation = {
+                "name": form.cleaned_data["new_organisation_name"],
+                "org_type": form.cleaned_data["new_organisation_type"],
+            }
         try:
-            with transaction.atomic():
-                partner = form.save(commit=False)
-                partner.area = area
-                if not partner.organisation_id:
-                    partner.organisation = Organisation.objects.create(
-                        name=form.cleaned_data["new_organisation_name"].strip(),
-                        org_type=form.cleaned_data["new_organisation_type"],
-                    )
-                services.partner_save(partner=partner, user=request.user)
+            services.partner_save(
+                partner=partner, user=request.user, new_organisation=new_organisation
+            )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(
+                form, exc, {"name": "new_organisation_name", "org_type": "new_organisation_type"}
+            )
         else:
             messages.success(request, f"{partner.organisation.name} added as a partner.")
             return redirect(area.get_absolute_url() + "#partners")
@@ -105,15 +109,13 @@ def partner_add(request, reference):
 def partner_edit(request, reference, pk):
     area = _visible_area(request.user, reference)
     partner = get_object_or_404(Partner.objects.select_related("organisation"), pk=pk, area=area)
-    allowed, reason = perms.can_edit_area_partners(request.user, area)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(perms.can_edit_area_partners(request.user, area))
     form = PartnerForm(request.POST or None, instance=partner, area=area)
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_save(partner=form.save(commit=False), user=request.user)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"{partner.organisation.name} updated.")
             return redirect(area.get_absolute_url() + "#partners")
@@ -177,27 +179,25 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_edit(request, pk=None):
+    """Add an organisation (pk None) or change one's details, through the organisation services."""
     if pk is None:
-        if not perms.is_manager_or_admin(request.user):
-            raise PermissionDenied("Only programme managers and admins can add organisations.")
+        require(perms.can_create_organisation(request.user))
         org = Organisation()
     else:
         org = _visible_organisation(request.user, pk)
-        allowed, reason = perms.can_edit_organisation(request.user, org)
-        if not allowed:
-            raise PermissionDenied(reason)
+        require(perms.can_edit_organisation(request.user, org))
     form = OrganisationForm(
         request.POST or None, instance=org, can_change_type=perms.is_manager_or_admin(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_save(
-                organisation=form.save(commit=False),
-                user=request.user,
-                changed_fields=form.changed_data,
-            )
+            if pk is None:
+                org = services.organisation_create(actor=request.user, **form.cleaned_data)
+            else:
+                changes = {name: form.cleaned_data[name] for name in form.changed_data}
+                org = services.organisation_update(organisation=org, actor=request.user, **changes)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"{org.name} saved.")
             return redirect(org.get_absolute_url())
@@ -208,9 +208,7 @@ def organisation_edit(request, pk=None):
 def partner_options(request, reference):
     """The partner form's organisation options for a search (htmx): `<option>` elements."""
     area = _visible_area(request.user, reference)
-    allowed, reason = perms.can_edit_area_partners(request.user, area)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(perms.can_edit_area_partners(request.user, area))
     query = request.GET.get("q", "").strip()
     organisations = selectors.partner_candidates(area, query=query)
     return render(

@@ -95,6 +95,15 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
+# Badge colours for a flagged risk, in the shared badge vocabulary (core_tags' {% badge %}).
+RISK_TONES = {
+    RiskLevel.HIGH: "danger",
+    RiskLevel.MEDIUM: "warning",
+    RiskLevel.LOW: "secondary",
+    RiskLevel.NONE: "light",
+}
+
+
 class SupportContact(models.Model):
     """One contact between the programme and an area, logged by a relationship manager."""
 
@@ -151,6 +160,10 @@ class SupportContact(models.Model):
     @property
     def has_risk(self):
         return self.risk_level != RiskLevel.NONE
+
+    @property
+    def risk_tone(self) -> str:
+        return RISK_TONES.get(self.risk_level, "secondary")
 
     @property
     def risk_is_open(self):

@@ -9,8 +9,7 @@ adviser days and events, never contact notes or risks.
 
 from accounts import permissions as perms
 from accounts.models import AreaAssignment
-
-Decision = tuple[bool, str]
+from core.errors import Decision
 
 
 def current_area_ids(user) -> set[int]:

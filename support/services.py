@@ -11,9 +11,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import AreaAssignment, Role
-from accounts.permissions import require
 from activity.models import Visibility
 from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back, lock
 
 from . import permissions as perms
 from .models import (
@@ -78,13 +79,6 @@ def entitlement_add(
     return entitlement
 
 
-def _locked_area(area):
-    """Lock the area row: bookings and reassignments for one area queue behind each other."""
-    from programmes.models import Area
-
-    return Area.objects.select_for_update().get(pk=area.pk)
-
-
 def adviser_days_totals(*, area) -> tuple[Decimal, Decimal]:
     """(entitlement, used) in days for the area."""
     entitled = AdviserEntitlement.objects.filter(area=area).aggregate(t=Sum("days"))["t"]
@@ -96,7 +90,8 @@ def adviser_days_totals(*, area) -> tuple[Decimal, Decimal]:
 def entitlement_raise(*, area, days: Decimal, reason: str, actor) -> AdviserEntitlement:
     """A programme manager adds adviser days to an area (for example extra consultancy days)."""
     require(perms.can_raise_entitlement(actor, area))
-    _locked_area(area)
+    # Lock the area row: raises, bookings and reassignments for one area queue behind each other.
+    lock(area)
     return entitlement_add(area=area, days=days, reason=reason, actor=actor)
 
 
@@ -124,7 +119,7 @@ def adviser_days_book(
         booked_by=actor,
     )
     booking.full_clean()
-    _locked_area(area)
+    lock(area)
     entitled, used = adviser_days_totals(area=area)
     if used + days > entitled:
         raise ValidationError(
@@ -155,7 +150,7 @@ def assignment_change(*, area, user, actor, started_on=None) -> AreaAssignment:
     if getattr(user, "role", None) != Role.RELATIONSHIP_MANAGER or not user.is_active:
         raise ValidationError({"user": "Choose an active relationship manager."})
     started_on = started_on or timezone.localdate()
-    _locked_area(area)
+    lock(area)
     current = (
         AreaAssignment.objects.select_for_update()
         .filter(area=area, ended_on__isnull=True)
@@ -256,44 +251,44 @@ def contact_log(
 @transaction.atomic
 def followup_complete(*, followup: FollowUp, actor) -> FollowUp:
     """Mark a follow-up action done."""
-    followup = FollowUp.objects.select_for_update().select_related("area").get(pk=followup.pk)
-    require(perms.can_complete_followup(actor, followup))
-    if followup.done_at is not None:
+    locked = lock(followup, related=("area",))
+    require(perms.can_complete_followup(actor, locked))
+    if locked.done_at is not None:
         raise ValidationError("This action is already done.")
-    followup.done_at = timezone.now()
-    followup.done_by = actor
-    followup.save(update_fields=["done_at", "done_by"])
+    locked.done_at = timezone.now()
+    locked.done_by = actor
+    locked.save(update_fields=["done_at", "done_by"])
     activity_record(
         verb="support.followup_done",
-        summary=f"Follow-up done: {followup.action}",
+        summary=f"Follow-up done: {locked.action}",
         actor=actor,
-        area=followup.area,
-        target=followup,
+        area=locked.area,
+        target=locked,
     )
-    return followup
+    return copy_back(followup, locked, relations=("area",))
 
 
 @transaction.atomic
 def risk_resolve(*, contact: SupportContact, actor, note: str = "") -> SupportContact:
     """Close a risk flagged at a contact."""
-    contact = SupportContact.objects.select_for_update().select_related("area").get(pk=contact.pk)
-    require(perms.can_resolve_risk(actor, contact))
-    if not contact.has_risk:
+    locked = lock(contact, related=("area",))
+    require(perms.can_resolve_risk(actor, locked))
+    if not locked.has_risk:
         raise ValidationError("No risk was flagged at this contact.")
-    if contact.risk_resolved_at is not None:
+    if locked.risk_resolved_at is not None:
         raise ValidationError("This risk is already resolved.")
-    contact.risk_resolved_at = timezone.now()
-    contact.risk_resolved_by = actor
-    contact.save(update_fields=["risk_resolved_at", "risk_resolved_by"])
+    locked.risk_resolved_at = timezone.now()
+    locked.risk_resolved_by = actor
+    locked.save(update_fields=["risk_resolved_at", "risk_resolved_by"])
     activity_record(
         verb="support.risk_resolved",
-        summary=f"{contact.get_risk_level_display()} risk resolved for {contact.area.reference}",
+        summary=f"{locked.get_risk_level_display()} risk resolved for {locked.area.reference}",
         actor=actor,
-        area=contact.area,
+        area=locked.area,
         reason=note,
-        target=contact,
+        target=locked,
     )
-    return contact
+    return copy_back(contact, locked, relations=("area",))
 
 
 @transaction.atomic
@@ -334,7 +329,7 @@ def event_invite(*, event: Event, areas: Iterable, actor) -> list[EventInvitatio
     """Invite areas to an event. Areas already invited are left as they are; returns the new
     invitations."""
     require(perms.can_manage_events(actor))
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = lock(event)
     areas = list(areas)
     already = set(
         EventInvitation.objects.filter(event=event, area__in=areas).values_list(
@@ -366,11 +361,7 @@ def attendance_record(
 ) -> EventInvitation:
     """Record whether an invited area came, and who from the area."""
     require(perms.can_manage_events(actor))
-    invitation = (
-        EventInvitation.objects.select_for_update()
-        .select_related("event", "area")
-        .get(pk=invitation.pk)
-    )
+    invitation = lock(invitation, related=("event", "area"))
     if attended is False and (attendee_names or "").strip():
         raise ValidationError(
             {"attendee_names": "Leave the names blank for an area that did not attend."}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as account_perms
-from programmes.forms import errors_to_form as _errors_to_form
+from core.errors import errors_to_form, message_for, require
 from programmes.models import Area, AreaStatus, Round
 
 from . import permissions as perms
@@ -29,12 +29,6 @@ from .forms import (
 from .models import Event, FollowUp, SupportContact
 
 PAGE_SIZE = 50
-
-
-def _require(decision):
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _area_for_record(user, reference) -> Area:
@@ -132,7 +126,7 @@ def followup_done(request, pk):
     try:
         services.followup_complete(followup=followup, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"Marked done: {followup.action}")
     next_url = request.POST.get("next")
@@ -164,7 +158,7 @@ def area_support(request, reference):
 @login_required
 def contact_log(request, reference):
     area = _area_for_record(request.user, reference)
-    _require(perms.can_log_contact(request.user, area))
+    require(perms.can_log_contact(request.user, area))
     form = ContactForm(_posted(request))
     formset = FollowUpFormSet(_posted(request), prefix="followups")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -182,7 +176,7 @@ def contact_log(request, reference):
                 area=area, actor=request.user, followups=followups, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"Contact with {area.name} logged.")
             return redirect("support:area_support", reference=area.reference)
@@ -203,7 +197,7 @@ def risk_resolve(request, reference, pk):
             contact=contact, actor=request.user, note=request.POST.get("note", "")
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, "Risk marked as resolved.")
     return redirect("support:area_support", reference=area.reference)
@@ -220,7 +214,7 @@ def adviser_days(request, reference):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "book":
-            _require(perms.can_book_adviser_days(request.user, area))
+            require(perms.can_book_adviser_days(request.user, area))
             booking_form = BookingForm(request.POST, prefix="book")
             if booking_form.is_valid():
                 try:
@@ -228,7 +222,7 @@ def adviser_days(request, reference):
                         area=area, actor=request.user, **booking_form.cleaned_data
                     )
                 except ValidationError as exc:
-                    _errors_to_form(booking_form, exc)
+                    errors_to_form(booking_form, exc)
                 else:
                     messages.success(
                         request,
@@ -236,7 +230,7 @@ def adviser_days(request, reference):
                     )
                     return redirect("support:adviser_days", reference=area.reference)
         elif action == "raise":
-            _require(perms.can_raise_entitlement(request.user, area))
+            require(perms.can_raise_entitlement(request.user, area))
             raise_form = RaiseForm(request.POST, prefix="raise")
             if raise_form.is_valid():
                 try:
@@ -247,7 +241,7 @@ def adviser_days(request, reference):
                         actor=request.user,
                     )
                 except ValidationError as exc:
-                    _errors_to_form(raise_form, exc, {"days": "raise_days"})
+                    errors_to_form(raise_form, exc, {"days": "raise_days"})
                 else:
                     messages.success(
                         request,
@@ -278,12 +272,12 @@ def assignment(request, reference):
     can_change = perms.can_change_assignment(request.user, area)[0]
     form = AssignmentForm(_posted(request))
     if request.method == "POST":
-        _require(perms.can_change_assignment(request.user, area))
+        require(perms.can_change_assignment(request.user, area))
         if form.is_valid():
             try:
                 new = services.assignment_change(area=area, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, f"{new.user} now looks after {area.name}.")
                 return redirect("support:assignment", reference=area.reference)
@@ -301,7 +295,7 @@ def assignment(request, reference):
 
 @login_required
 def event_list(request):
-    _require(perms.can_view_events(request.user))
+    require(perms.can_view_events(request.user))
     events = selectors.event_list(user=request.user)
     now = timezone.now()
     return render(
@@ -317,13 +311,13 @@ def event_list(request):
 
 @login_required
 def event_create(request):
-    _require(perms.can_manage_events(request.user))
+    require(perms.can_manage_events(request.user))
     form = EventForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"{event.title} created. Now invite areas.")
             return redirect("support:event_invite", pk=event.pk)
@@ -332,7 +326,7 @@ def event_create(request):
 
 @login_required
 def event_detail(request, pk):
-    _require(perms.can_view_events(request.user))
+    require(perms.can_view_events(request.user))
     event = get_object_or_404(Event.objects.select_related("round", "created_by"), pk=pk)
     return render(
         request,
@@ -347,7 +341,7 @@ def event_detail(request, pk):
 
 @login_required
 def event_invite(request, pk):
-    _require(perms.can_manage_events(request.user))
+    require(perms.can_manage_events(request.user))
     event = get_object_or_404(Event.objects.select_related("round"), pk=pk)
     slug = request.GET.get("round") or (event.round.slug if event.round_id else "")
     chosen_round = Round.objects.filter(slug=slug).first() if slug else None
@@ -381,7 +375,7 @@ def event_invite(request, pk):
 
 @login_required
 def attendance(request, pk):
-    _require(perms.can_manage_events(request.user))
+    require(perms.can_manage_events(request.user))
     event = get_object_or_404(Event, pk=pk)
     invitations = list(selectors.event_invitations(event=event))
     by_id = {i.pk: i for i in invitations}
@@ -408,7 +402,7 @@ def attendance(request, pk):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
                 errors = True
         if not errors:
             messages.success(request, "Attendance saved.")

@@ -3,6 +3,7 @@ for their recipient only, and marked read."""
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -188,7 +189,7 @@ class TestNotificationPages:
 def test_service_refuses_to_mark_someone_elses_notification(lead_user):
     note = NotificationFactory()
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         notification_mark_read(notification=note, user=lead_user)
 
 

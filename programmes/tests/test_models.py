@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
+from accounts.tests.factories import UserFactory
 from programmes import services
 from programmes.models import Area, AreaTheme, GeoCodeType, Organisation, OrganisationType, Theme
 from programmes.tests.factories import AreaFactory, OrganisationFactory, RoundFactory, theme
@@ -223,7 +224,12 @@ class TestOrganisationIdentifier:
         assert field in exc.value.message_dict
 
     def test_postcode_is_stored_in_capitals(self):
-        org = OrganisationFactory(postcode="ls6 1ab")
+        org = services.organisation_create(
+            actor=UserFactory(programme_manager=True),
+            name="Leeds Trust",
+            org_type=OrganisationType.VCS,
+            postcode="ls6 1ab",
+        )
 
         assert Organisation.objects.get(pk=org.pk).postcode == "LS6 1AB"
 

@@ -56,6 +56,9 @@ class TestAdd:
         assert org.org_identifier.startswith("360G-")
         assert Partner.objects.get(area=area).organisation == org
         assert "Beeston Food Bank added as a partner." in response.content.decode()
+        # The new organisation went through the organisation service, so it is audited.
+        created = ActivityEntry.objects.get(verb="organisation.created")
+        assert (created.target_id, created.actor) == (str(org.pk), lead_user)
 
     def test_both_existing_and_new_is_an_error_next_to_the_new_name(
         self, client_for, lead_user, area

@@ -1,8 +1,8 @@
-"""Support panels for the area page and small formatting helpers."""
+"""Support panels for the area page and the way days are written. The panels receive the
+figures the page's view read with `support.selectors.area_support_summary`; they run no query."""
 
 from django import template
 
-from support import selectors
 from support.services import days_label
 
 register = template.Library()
@@ -16,24 +16,18 @@ def days(value):
     return days_label(value)
 
 
-def _summary(context, area):
-    # Both panels render on the same page: work the figures out once.
-    cache = context.render_context.setdefault("support_summaries", {})
-    if area.pk not in cache:
-        cache[area.pk] = selectors.area_support_summary(area=area, user=context["request"].user)
-    return cache[area.pk]
-
-
 @register.inclusion_tag("support/includes/area_sidebar.html", takes_context=True)
-def support_sidebar(context, area):
-    return {"area": area, "s": _summary(context, area), "request": context["request"]}
+def support_sidebar(context, area, summary):
+    """The area page's support card: adviser days, risks, follow-ups, events and actions."""
+    return {"area": area, "s": summary, "request": context.get("request")}
 
 
 @register.inclusion_tag("support/includes/area_sections.html", takes_context=True)
-def support_sections(context, area):
+def support_sections(context, area, summary):
+    """The area page's recent contacts and open risks, for those who may see the record."""
     return {
         "area": area,
-        "s": _summary(context, area),
-        "request": context["request"],
+        "s": summary,
+        "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
