@@ -11,37 +11,14 @@ parallel round. Services pass the round's setting as ``sign_off_order``::
     PLAN.check(locked, PlanStatus.RETURNED, user, sign_off_order=round.sign_off_order)
 """
 
-from dataclasses import dataclass
-
-from accounts import permissions as perms
 from core.workflow import Move, State, Workflow
 
 LEAD = "lead_organisation"
 PM = "programme_manager"
 FUNDER = "funder_officer"
 
-# The accounts role checks, not the engine's role helper: a superuser keeps the role on their
-# account here (an admin who is also a programme manager may sign as one), as plans always has.
-_ROLE_CHECKS = {
-    LEAD: perms.is_lead_organisation_user,
-    PM: perms.is_programme_manager,
-    FUNDER: perms.is_funder_officer,
-}
+# How a refusal names the people who may ("Only a funder officer or a programme manager can...").
 _ROLE_NAMES = {LEAD: "the lead organisation", PM: "a programme manager", FUNDER: "a funder officer"}
-
-
-@dataclass(frozen=True)
-class RoleHolders:
-    """Who may make a move: anyone the accounts role checks say holds one of `roles`."""
-
-    roles: frozenset
-
-    def __call__(self, user, context) -> bool:
-        return any(_ROLE_CHECKS[r](user) for r in self.roles)
-
-    @property
-    def text(self) -> str:
-        return " or ".join(_ROLE_NAMES[r] for r in sorted(self.roles))
 
 
 def parallel_round_only(context) -> str | None:
@@ -52,8 +29,7 @@ def parallel_round_only(context) -> str | None:
 
 
 def _move(source, target, roles, label, name, *, guard=None) -> Move:
-    who = RoleHolders(frozenset(roles))
-    return Move(source, target, who=who, who_text=who.text, label=label, name=name, guard=guard)
+    return Move(source, target, who=frozenset(roles), label=label, name=name, guard=guard)
 
 
 PLAN = Workflow(
@@ -122,6 +98,8 @@ PLAN = Workflow(
         ),
     ],
     refuse_state="{noun} that is {here} cannot become {there}.",
+    role_labels=_ROLE_NAMES,
+    role_phrase=str,
     refuse_role="Only {who} can do this.",
     who_joiner=" or ",
 )

@@ -55,7 +55,7 @@ def test_walk_the_table(users_by_role, order):
 
 @pytest.mark.parametrize("order, allowed", [("sequential", 19), ("parallel", 20)])
 def test_each_move_is_for_exactly_the_roles_it_was_for(users_by_role, order, allowed):
-    assert {k: (set(m.who.roles), m.label) for k, m in PLAN.moves.items()} == EXPECTED
+    assert {k: (set(m.who), m.label) for k, m in PLAN.moves.items()} == EXPECTED
     made = 0
     for (source, target), (roles, _label) in EXPECTED.items():
         for role, user in users_by_role.items():
@@ -90,12 +90,15 @@ def test_refusals_keep_their_wording(users_by_role):
     assert refused.value.why == "condition"
 
 
-def test_a_superuser_acts_in_the_role_on_their_account():
-    """As before the core engine: the accounts role checks decide, so a superuser whose role is
-    programme manager may start a review, and one whose role is admin may not."""
+def test_a_superuser_is_an_admin_whatever_the_role_on_their_account():
+    """One rule everywhere (core.workflow.user_role): a superuser counts as an admin, and admins
+    make no plan moves, so sign-off stays with the people who hold the roles."""
     pm_superuser = UserFactory(programme_manager=True, is_superuser=True)
-    assert PLAN.allows(S.FINAL_SUBMITTED, S.UNDER_REVIEW, pm_superuser) == (True, "")
-    assert not PLAN.allows(S.FINAL_SUBMITTED, S.UNDER_REVIEW, UserFactory(admin=True))[0]
+    assert PLAN.allows(S.FINAL_SUBMITTED, S.UNDER_REVIEW, pm_superuser) == (
+        False,
+        "Only a programme manager can do this.",
+    )
+    assert PLAN.allows(S.FINAL_SUBMITTED, S.UNDER_REVIEW, UserFactory(programme_manager=True))[0]
 
 
 def test_buttons_and_labels(users_by_role):
