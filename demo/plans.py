@@ -3,8 +3,8 @@ peer review assignments and sign-offs.
 
 Document contents are written directly (they are data, not workflow); every move of a plan
 (submitting, reviewing, returning, signing off) and every peer review goes through the services,
-as the area's own lead organisation member (the demo "lead" user, or the contact the applications
-demo created for each organisation) or the demo programme manager and funder officer. An area
+as the area's own lead organisation member (the demo "lead" user, or the contact demo.areas
+created for each organisation) or the demo programme manager and funder officer. An area
 whose Getting Going decision asked for a CBA always gets one, so its final plan can be submitted.
 Safe to run again: nothing is done if any demo area already has a plan.
 """
@@ -15,10 +15,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import GateApplication, GateStage, GateStatus
-from programmes.models import AreaStage, AreaStatus
-
-from . import services
-from .models import (
+from plans import services
+from plans.models import (
     BenefitLine,
     CostBenefitAnalysis,
     CostLine,
@@ -30,7 +28,8 @@ from .models import (
     PlanVersion,
     ResourcingLine,
 )
-from .selectors import area_requires_cba
+from plans.selectors import area_requires_cba
+from programmes.models import AreaStage, AreaStatus
 
 LOGIC_ROWS = [
     (
@@ -101,71 +100,76 @@ def _documents(area, index, author=None, with_cba=False):
             **dict(zip(services.LOGIC_MODEL_FIELDS, row, strict=True)),
         )
     if with_cba:
-        cba = CostBenefitAnalysis.objects.create(
-            area=area,
-            discount_rate_pct=area.round.discount_rate_pct,
-            notes="Unit costs from the national unit cost database; benefits over three years.",
-            updated_by=author,
-        )
-        CostLine.objects.bulk_create(
-            [
-                CostLine(
-                    cba=cba,
-                    year=0,
-                    description="Link worker (part-time)",
-                    amount=Decimal("18000"),
-                    borne_by="Lottery grant",
-                ),
-                CostLine(
-                    cba=cba,
-                    year=1,
-                    description="Link worker (part-time)",
-                    amount=Decimal("18500"),
-                    borne_by="Council",
-                ),
-                CostLine(
-                    cba=cba,
-                    year=0,
-                    description="Set-up and training",
-                    amount=Decimal("4000"),
-                    borne_by="Programme grant",
-                ),
-            ]
-        )
-        BenefitLine.objects.bulk_create(
-            [
-                BenefitLine(
-                    cba=cba,
-                    year=1,
-                    description="Avoided emergency readmissions",
-                    amount=Decimal("26000"),
-                    benefit_type="fiscal",
-                    agency="NHS",
-                    evidence_source="Unit cost database 2024: non-elective admission",
-                    optimism_bias_pct=Decimal("25"),
-                ),
-                BenefitLine(
-                    cba=cba,
-                    year=2,
-                    description="Avoided emergency readmissions",
-                    amount=Decimal("28000"),
-                    benefit_type="fiscal",
-                    agency="NHS",
-                    evidence_source="Unit cost database 2024",
-                    optimism_bias_pct=Decimal("25"),
-                ),
-                BenefitLine(
-                    cba=cba,
-                    year=2,
-                    description="Improved wellbeing (WELLBY)",
-                    amount=Decimal("9000"),
-                    benefit_type="social",
-                    agency="Residents",
-                    evidence_source="HM Treasury wellbeing guidance",
-                    optimism_bias_pct=Decimal("40"),
-                ),
-            ]
-        )
+        _cba(area, author)
+
+
+def _cba(area, author):
+    """A three-year cost benefit analysis with costs and fiscal and social benefits."""
+    cba = CostBenefitAnalysis.objects.create(
+        area=area,
+        discount_rate_pct=area.round.discount_rate_pct,
+        notes="Unit costs from the national unit cost database; benefits over three years.",
+        updated_by=author,
+    )
+    CostLine.objects.bulk_create(
+        [
+            CostLine(
+                cba=cba,
+                year=0,
+                description="Link worker (part-time)",
+                amount=Decimal("18000"),
+                borne_by="Lottery grant",
+            ),
+            CostLine(
+                cba=cba,
+                year=1,
+                description="Link worker (part-time)",
+                amount=Decimal("18500"),
+                borne_by="Council",
+            ),
+            CostLine(
+                cba=cba,
+                year=0,
+                description="Set-up and training",
+                amount=Decimal("4000"),
+                borne_by="Programme grant",
+            ),
+        ]
+    )
+    BenefitLine.objects.bulk_create(
+        [
+            BenefitLine(
+                cba=cba,
+                year=1,
+                description="Avoided emergency readmissions",
+                amount=Decimal("26000"),
+                benefit_type="fiscal",
+                agency="NHS",
+                evidence_source="Unit cost database 2024: non-elective admission",
+                optimism_bias_pct=Decimal("25"),
+            ),
+            BenefitLine(
+                cba=cba,
+                year=2,
+                description="Avoided emergency readmissions",
+                amount=Decimal("28000"),
+                benefit_type="fiscal",
+                agency="NHS",
+                evidence_source="Unit cost database 2024",
+                optimism_bias_pct=Decimal("25"),
+            ),
+            BenefitLine(
+                cba=cba,
+                year=2,
+                description="Improved wellbeing (WELLBY)",
+                amount=Decimal("9000"),
+                benefit_type="social",
+                agency="Residents",
+                evidence_source="HM Treasury wellbeing guidance",
+                optimism_bias_pct=Decimal("40"),
+            ),
+        ]
+    )
 
 
 def _plan(area, index, author=None):
@@ -234,11 +238,22 @@ LIVE_STATES = [
 
 
 def load(ctx=None):
+    """Plans for the live round's Getting Going areas in every state, and signed-off plans for
+    the areas headed for implementation (the second signature moves them there)."""
     if ctx is None or not ctx.areas:
         return ctx
     if OperationalPlan.objects.filter(area__in=ctx.areas).exists():
         return ctx
-    pm, funder, lead = ctx.users["pm"], ctx.users["funder"], ctx.users["lead"]
+    _live_plans(ctx)
+    _signed_plans(ctx)
+    for area in ctx.areas:
+        area.refresh_from_db(fields=["stage", "status", "updated_at"])
+    return ctx
+
+
+def _live_plans(ctx):
+    """Each live Getting Going area's plan goes as far as LIVE_STATES says."""
+    pm, lead = ctx.users["pm"], ctx.users["lead"]
     lead_org_ids = set(lead.memberships.values_list("organisation_id", flat=True))
     live_gg = [
         a
@@ -259,25 +274,7 @@ def load(ctx=None):
             continue
         _submit(plan, PlanVersion.Kind.DRAFT, 60, author, pm)
         if state.startswith("draft_submitted"):
-            others = [o for o in reviewers if o.pk != area.lead_organisation_id]
-            # The demo lead user's organisation reviews others' drafts, so "Peer reviews" has work.
-            mine = [] if author else [o for o in others if o.pk in lead_org_ids][:1]
-            chosen = mine + [o for o in others[index:] if o.pk not in lead_org_ids][:2]
-            assignments = services.peer_review_assign(
-                plan=plan,
-                reviewer_organisations=chosen[:2],
-                user=pm,
-                due_on=timezone.localdate() + datetime.timedelta(days=14),
-            )
-            if state.endswith("reviewed"):
-                services.peer_review_submit(
-                    assignment=assignments[-1],
-                    user=_member(assignments[-1].reviewer_organisation),
-                    strengths="A clear case for change, backed by the survey.",
-                    suggestions="Say who will pay for the link worker after the first year.",
-                    questions="Has the NHS agreed to share readmission data every quarter?",
-                    overall_rating=PeerReview.Rating.GOOD,
-                )
+            _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids)
             continue
         days = {"final_overdue": 130, "final_recent": 12}.get(state, 40)
         _submit(plan, PlanVersion.Kind.FINAL, days, author, pm)
@@ -296,8 +293,36 @@ def load(ctx=None):
         elif state == "signed_by_pm":
             services.plan_sign_off(plan=plan, user=pm, comment="Strong plan; ready for the funder.")
 
-    # Areas headed for implementation (or beyond) have their plans signed off by both parties,
-    # on dates after they joined; the second signature moves them to implementation.
+
+def _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids):
+    """Two other lead organisations are asked to review the submitted draft; one has replied
+    when the state ends in "reviewed"."""
+    area = plan.area
+    others = [o for o in reviewers if o.pk != area.lead_organisation_id]
+    # The demo lead user's organisation reviews others' drafts, so "Peer reviews" has work.
+    mine = [] if author else [o for o in others if o.pk in lead_org_ids][:1]
+    chosen = mine + [o for o in others[index:] if o.pk not in lead_org_ids][:2]
+    assignments = services.peer_review_assign(
+        plan=plan,
+        reviewer_organisations=chosen[:2],
+        user=pm,
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    if state.endswith("reviewed"):
+        services.peer_review_submit(
+            assignment=assignments[-1],
+            user=_member(assignments[-1].reviewer_organisation),
+            strengths="A clear case for change, backed by the survey.",
+            suggestions="Say who will pay for the link worker after the first year.",
+            questions="Has the NHS agreed to share readmission data every quarter?",
+            overall_rating=PeerReview.Rating.GOOD,
+        )
+
+
+def _signed_plans(ctx):
+    """Areas headed for implementation (or beyond) have their plans signed off by both parties,
+    on dates after they joined; the second signature moves them to implementation."""
+    pm, funder = ctx.users["pm"], ctx.users["funder"]
     signed = [
         a
         for a in ctx.areas
@@ -331,6 +356,3 @@ def load(ctx=None):
         )
         services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(65)))
         services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(70)))
-    for area in ctx.areas:
-        area.refresh_from_db(fields=["stage", "status", "updated_at"])
-    return ctx
