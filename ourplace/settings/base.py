@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "support",
     "delivery",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from programmes.demo import DEMO_PASSWORD, DEMO_USERS
+from demo.people import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

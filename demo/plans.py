@@ -3,8 +3,8 @@ peer review assignments and sign-offs.
 
 Document contents are written directly (they are data, not workflow); every move of a plan
 (submitting, reviewing, returning, signing off) and every peer review goes through the services,
-as the area's own lead organisation member (the demo "lead" user, or the contact the applications
-demo created for each organisation) or the demo programme manager and funder officer. An area
+as the area's own lead organisation member (the demo "lead" user, or the contact demo.areas
+created for each organisation) or the demo programme manager and funder officer. An area
 whose Getting Going decision asked for a CBA always gets one, so its final plan can be submitted.
 Safe to run again: nothing is done if any demo area already has a plan.
 """
@@ -15,10 +15,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import GateApplication, GateStage, GateStatus
-from programmes.models import AreaStage, AreaStatus
-
-from . import services
-from .models import (
+from plans import services
+from plans.models import (
     BenefitLine,
     CostBenefitAnalysis,
     CostLine,
@@ -30,7 +28,8 @@ from .models import (
     PlanVersion,
     ResourcingLine,
 )
-from .selectors import area_requires_cba
+from plans.selectors import area_requires_cba
+from programmes.models import AreaStage, AreaStatus
 
 LOGIC_ROWS = [
     (
@@ -104,8 +103,8 @@ def _documents(area, index, author=None, with_cba=False):
         _cba(area, author)
 
 
-def _cba(area, author=None):
-    """A three-year CBA: a link worker's costs against avoided readmissions and wellbeing."""
+def _cba(area, author):
+    """A three-year cost benefit analysis with costs and fiscal and social benefits."""
     cba = CostBenefitAnalysis.objects.create(
         area=area,
         discount_rate_pct=area.round.discount_rate_pct,
@@ -238,8 +237,67 @@ LIVE_STATES = [
 ]
 
 
-def _peer_review(plan, area, index, state, author, pm, reviewers, lead_org_ids):
-    """Assign two reviewers to a submitted draft and, for a "reviewed" one, send a review."""
+def load(ctx=None):
+    """Plans for the live round's Getting Going areas in every state, and signed-off plans for
+    the areas headed for implementation (the second signature moves them there)."""
+    if ctx is None or not ctx.areas:
+        return ctx
+    if OperationalPlan.objects.filter(area__in=ctx.areas).exists():
+        return ctx
+    _live_plans(ctx)
+    _signed_plans(ctx)
+    for area in ctx.areas:
+        area.refresh_from_db(fields=["stage", "status", "updated_at"])
+    return ctx
+
+
+def _live_plans(ctx):
+    """Each live Getting Going area's plan goes as far as LIVE_STATES says."""
+    pm, lead = ctx.users["pm"], ctx.users["lead"]
+    lead_org_ids = set(lead.memberships.values_list("organisation_id", flat=True))
+    live_gg = [
+        a
+        for a in ctx.areas
+        if a.round_id == ctx.live_round.pk
+        and ctx.target_stage(a) == AreaStage.GETTING_GOING
+        and a.status == AreaStatus.ACTIVE
+    ]
+    reviewers = [a.lead_organisation for a in ctx.areas if a.round_id == ctx.live_round.pk]
+    for index, area in enumerate(live_gg):
+        state = LIVE_STATES[index % len(LIVE_STATES)]
+        if state == "none":
+            continue
+        author = lead if area.lead_organisation_id in lead_org_ids else None
+        _documents(area, index, author, with_cba=index % 3 == 1 or area_requires_cba(area))
+        plan = _plan(area, index, author)
+        if state == "draft":
+            continue
+        _submit(plan, PlanVersion.Kind.DRAFT, 60, author, pm)
+        if state.startswith("draft_submitted"):
+            _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids)
+            continue
+        days = {"final_overdue": 130, "final_recent": 12}.get(state, 40)
+        _submit(plan, PlanVersion.Kind.FINAL, days, author, pm)
+        if state in ("final_overdue", "final_recent"):
+            continue
+        services.plan_start_review(plan=plan, user=pm)
+        if state == "returned":
+            services.plan_return(
+                plan=plan,
+                user=pm,
+                comments={
+                    "risks": "Say what happens if the council's early help budget is cut.",
+                    "resourcing_lines": "Add the NHS contribution you mention in the text.",
+                },
+            )
+        elif state == "signed_by_pm":
+            services.plan_sign_off(plan=plan, user=pm, comment="Strong plan; ready for the funder.")
+
+
+def _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids):
+    """Two other lead organisations are asked to review the submitted draft; one has replied
+    when the state ends in "reviewed"."""
+    area = plan.area
     others = [o for o in reviewers if o.pk != area.lead_organisation_id]
     # The demo lead user's organisation reviews others' drafts, so "Peer reviews" has work.
     mine = [] if author else [o for o in others if o.pk in lead_org_ids][:1]
@@ -261,51 +319,10 @@ def _peer_review(plan, area, index, state, author, pm, reviewers, lead_org_ids):
         )
 
 
-def _live_plans(ctx, pm, lead):
-    """Each live Getting Going area's plan taken to its state in LIVE_STATES."""
-    lead_org_ids = set(lead.memberships.values_list("organisation_id", flat=True))
-    live_gg = [
-        a
-        for a in ctx.areas
-        if a.round_id == ctx.live_round.pk
-        and ctx.target_stage(a) == AreaStage.GETTING_GOING
-        and a.status == AreaStatus.ACTIVE
-    ]
-    reviewers = [a.lead_organisation for a in ctx.areas if a.round_id == ctx.live_round.pk]
-    for index, area in enumerate(live_gg):
-        state = LIVE_STATES[index % len(LIVE_STATES)]
-        if state == "none":
-            continue
-        author = lead if area.lead_organisation_id in lead_org_ids else None
-        _documents(area, index, author, with_cba=index % 3 == 1 or area_requires_cba(area))
-        plan = _plan(area, index, author)
-        if state == "draft":
-            continue
-        _submit(plan, PlanVersion.Kind.DRAFT, 60, author, pm)
-        if state.startswith("draft_submitted"):
-            _peer_review(plan, area, index, state, author, pm, reviewers, lead_org_ids)
-            continue
-        days = {"final_overdue": 130, "final_recent": 12}.get(state, 40)
-        _submit(plan, PlanVersion.Kind.FINAL, days, author, pm)
-        if state in ("final_overdue", "final_recent"):
-            continue
-        services.plan_start_review(plan=plan, user=pm)
-        if state == "returned":
-            services.plan_return(
-                plan=plan,
-                user=pm,
-                comments={
-                    "risks": "Say what happens if the council's early help budget is cut.",
-                    "resourcing_lines": "Add the NHS contribution you mention in the text.",
-                },
-            )
-        elif state == "signed_by_pm":
-            services.plan_sign_off(plan=plan, user=pm, comment="Strong plan; ready for the funder.")
-
-
-def _signed_plans(ctx, pm, funder):
+def _signed_plans(ctx):
     """Areas headed for implementation (or beyond) have their plans signed off by both parties,
     on dates after they joined; the second signature moves them to implementation."""
+    pm, funder = ctx.users["pm"], ctx.users["funder"]
     signed = [
         a
         for a in ctx.areas
@@ -339,16 +356,3 @@ def _signed_plans(ctx, pm, funder):
         )
         services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(65)))
         services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(70)))
-
-
-def load(ctx=None):
-    if ctx is None or not ctx.areas:
-        return ctx
-    if OperationalPlan.objects.filter(area__in=ctx.areas).exists():
-        return ctx
-    pm, funder, lead = ctx.users["pm"], ctx.users["funder"], ctx.users["lead"]
-    _live_plans(ctx, pm, lead)
-    _signed_plans(ctx, pm, funder)
-    for area in ctx.areas:
-        area.refresh_from_db(fields=["stage", "status", "updated_at"])
-    return ctx

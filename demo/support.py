@@ -2,7 +2,7 @@
 a few months of relationship managers' contacts (some with risks and open or overdue follow-ups
 for the user "rm"), and four events with invitations and attendance.
 
-Builds on programmes.demo's context; deterministic (seeded random); skipped when contacts exist.
+Builds on demo.areas' context; deterministic (seeded random); skipped when contacts exist.
 Creation goes through the services, with dates set afterwards where the demo needs history.
 """
 
@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from accounts.models import AreaAssignment
 from programmes.models import AreaStatus
-
-from . import services
-from .models import (
+from support import services
+from support.models import (
     AdviserDay,
     AdviserEntitlement,
     ContactKind,

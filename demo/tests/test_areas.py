@@ -9,8 +9,8 @@ from applications.models import (
     GateApplication,
     GateStatus,
 )
+from demo import areas as demo_areas
 from grants.models import Award
-from programmes import demo
 from programmes.models import Area, AreaStage, AreaStatus
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,9 @@ def _counts():
 
 
 def test_demo_areas_are_admitted_applications_and_a_second_load_adds_nothing():
-    ctx = demo.load()
+    ctx = demo_areas.load()
     first = _counts()
-    demo.load()
+    demo_areas.load()
     assert _counts() == first
 
     areas = Area.objects.all()

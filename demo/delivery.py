@@ -15,12 +15,9 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import GateStage
-from plans.models import CostBenefitAnalysis, ResourcingLine
-from programmes.models import AreaStage, AreaStatus, Milestone
-
-from . import services
-from .comparisons import add_months
-from .models import (
+from delivery import services
+from delivery.comparisons import add_months
+from delivery.models import (
     Arrangement,
     BodyType,
     Factor,
@@ -30,6 +27,10 @@ from .models import (
     ProgressStatus,
     ReturnStatus,
 )
+from plans.models import CostBenefitAnalysis, ResourcingLine
+from programmes.models import AreaStage, AreaStatus, Milestone
+
+from .context import at
 
 STATUSES = [
     ProgressStatus.ON_SCHEDULE,
@@ -213,21 +214,17 @@ def _apply_for_making_it_happen(area, pm, today):
         target_stage=GateStage.MAKING_IT_HAPPEN,
         milestone=milestone,
         summary="A year of delivery behind us and the partners' money lined up for the next two.",
-        occurred_at=_at(submitted_on),
+        occurred_at=at(submitted_on),
     )
-    app_services.gate_submit(gate=gate, user=applicant, occurred_at=_at(submitted_on))
+    app_services.gate_submit(gate=gate, user=applicant, occurred_at=at(submitted_on))
     app_services.gate_decide(
         gate=gate,
         decision="approve",
         reasons="Statutory partners have committed match funding in writing.",
         actor=pm,
-        occurred_at=_at(submitted_on + datetime.timedelta(days=14)),
+        occurred_at=at(submitted_on + datetime.timedelta(days=14)),
     )
     area.refresh_from_db()
-
-
-def _at(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 def _making_it_happen(area, actor, pm, today):

@@ -1,4 +1,4 @@
-"""Demo payments. Awards come from the applications demo (admission and stage-gate decisions call
+"""Demo payments. Awards come from demo.areas (admission and stage-gate decisions call
 ``grants.services.award_grant``); here some of those payments are approved or paid so the finance
 pages show every state. Deterministic and safe to run again: a payment already in the target state
 is left alone, and the choice of payments depends only on the area's position in the demo."""
@@ -11,6 +11,8 @@ from grants import services
 from grants.models import MANAGER_RELEASE, Award, Payment
 from programmes.models import Round, Stage
 
+from .context import at
+
 
 def _target(area_index: int, award: Award, finished: bool) -> str | None:
     """What to do with this award's payable payments: 'paid', 'approved' or nothing."""
@@ -21,10 +23,6 @@ def _target(area_index: int, award: Award, finished: bool) -> str | None:
     if award.stage == Stage.GETTING_GOING:
         return "paid" if area_index % 2 == 0 else ("approved" if area_index % 4 == 1 else None)
     return None
-
-
-def _at(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def load(ctx=None):
@@ -50,7 +48,7 @@ def load(ctx=None):
                         payment=held,
                         actor=actor,
                         reason="First year's progress reviewed.",
-                        occurred_at=_at(min(year_on, today), 11),
+                        occurred_at=at(min(year_on, today), 11),
                     )
             # In the finished round everything payable was paid; in the live round only
             # advances, so released retentions show as due on the finance page.
@@ -66,7 +64,7 @@ def load(ctx=None):
                     services.payment_approve(
                         payment=payment,
                         actor=actor,
-                        occurred_at=_at(min(due + datetime.timedelta(days=7), today), 9),
+                        occurred_at=at(min(due + datetime.timedelta(days=7), today), 9),
                     )
                 if target == "paid":
                     services.payment_pay(
@@ -74,6 +72,6 @@ def load(ctx=None):
                         actor=actor,
                         paid_on=paid_on,
                         reference=f"BACS-{award.awarded_on:%y%m}-{payment.pk:05d}",
-                        occurred_at=_at(paid_on, 15),
+                        occurred_at=at(paid_on, 15),
                     )
     return ctx

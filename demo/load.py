@@ -1,0 +1,21 @@
+"""The one entry point: load every demo step in order, in one transaction."""
+
+from django.db import transaction
+
+from . import areas, delivery, grants, plans, support
+from .context import DemoContext
+
+# Each step builds on the context of the ones before it. Grants comes after the steps whose
+# decisions award or release money (gates, final plans, Making it Happen), so it can show the
+# payments in every state.
+STEPS = [areas.load, plans.load, support.load, delivery.load, grants.load]
+
+
+@transaction.atomic
+def load_demo() -> DemoContext:
+    """Load (or, when it is already there, leave alone) all the demo data; `created` on the
+    returned context says whether anything was added."""
+    ctx = None
+    for step in STEPS:
+        ctx = step(ctx)
+    return ctx
