@@ -46,7 +46,7 @@ def report_upload_to(job: "ReportJob", filename: str) -> str:
 
 class BackgroundJob(models.Model):
     """What every job a Celery worker does for a person has: its state, progress, error, attempts
-    and times. ``services`` moves these fields; the pages show them."""
+    and times. ``reports.jobs.lifecycle`` moves these fields; the pages show them."""
 
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
