@@ -21,3 +21,33 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 def unread_notification_count(*, user) -> int:
     """How many of the user's notifications are unread, for the menu's badge."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- Read by reports ------------------------------------------------------------------------------
+# What the reports app's area report reads from the audit trail. A report is made for an edition
+# (staff, or staff and the lead organisation), not for the user who asked, hence `for_staff`.
+
+
+def _report_entries(*, area, for_staff: bool) -> QuerySet[ActivityEntry]:
+    qs = ActivityEntry.objects.filter(area=area).select_related("actor")
+    if not for_staff:
+        qs = qs.filter(visibility=Visibility.AREA)
+    return qs
+
+
+def area_stage_moves(*, area, for_staff: bool) -> list[ActivityEntry]:
+    """The area's moves between stages, oldest first."""
+    return list(
+        _report_entries(area=area, for_staff=for_staff)
+        .filter(verb="area.moved")
+        .order_by("occurred_at", "id")
+    )
+
+
+def area_recent_entries(*, area, for_staff: bool, limit: int = 30) -> list[ActivityEntry]:
+    """The area's latest activity other than stage moves, newest first."""
+    return list(
+        _report_entries(area=area, for_staff=for_staff)
+        .exclude(verb="area.moved")
+        .order_by("-occurred_at", "-id")[:limit]
+    )

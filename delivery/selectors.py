@@ -197,3 +197,41 @@ def match_funding_totals(commitments) -> MatchFundingTotals:
         count=len(live),
         received_committed=sum((c.amount for c in received), ZERO),
     )
+
+
+# --- Read by reports ------------------------------------------------------------------------------
+# What the reports app (dashboard, programme report) reads from delivery.
+
+
+def overdue_return_count(*, round, today: datetime.date) -> int:
+    """How many of the round's progress returns are overdue on `today` (see `state_q`)."""
+    return (
+        ProgressReturn.objects.filter(area__round=round).filter(state_q("overdue", today)).count()
+    )
+
+
+def latest_progress_statuses(*, round) -> dict[int, str]:
+    """Each area's progress status from its latest submitted return, by area id (areas with no
+    submitted return are absent). One query."""
+    latest: dict[int, str] = {}
+    for area_id, status in (
+        ProgressReturn.objects.filter(area__round=round, status=ReturnStatus.SUBMITTED)
+        .order_by("area_id", "-period_start")
+        .values_list("area_id", "progress_status")
+    ):
+        latest.setdefault(area_id, status)
+    return latest
+
+
+def round_funding_planned_vs_secured(round) -> FundingComparison:
+    """`funding_planned_vs_secured` across every area of the round. Two queries."""
+    # Imported here as funding_planned_vs_secured does: plans' models are read only by these two.
+    from plans.models import ResourcingLine
+
+    planned = ResourcingLine.objects.filter(plan__area__round=round).values_list(
+        "source", "year", "planned_amount"
+    )
+    secured = FundingRecord.objects.filter(area__round=round).values_list(
+        "source", "year", "amount"
+    )
+    return compare_funding(planned=list(planned), secured=list(secured))

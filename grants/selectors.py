@@ -143,3 +143,45 @@ def round_totals() -> QuerySet[Round]:
         )
         .order_by("-starts_on")
     )
+
+
+# --- Read by reports ------------------------------------------------------------------------------
+# What the reports app (area report, 360Giving export, payments export) reads from grants.
+
+
+def area_awards_with_payments(*, area) -> list[Award]:
+    """Every award of the area, oldest first, with its payments. No user check: the report's own
+    permission decided who may see it."""
+    return list(
+        Award.objects.filter(area=area)
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("id")))
+        .order_by("awarded_on", "id")
+    )
+
+
+def live_awards_with_disbursed(*, round: Round | None = None) -> QuerySet[Award]:
+    """Live awards (cancelled ones left out) with their area, lead organisation, round and
+    programme, and ``disbursed``: the amount paid so far. One query."""
+    qs = (
+        Award.objects.filter(status=Award.Status.LIVE)
+        .select_related("area", "area__lead_organisation", "area__round", "area__round__programme")
+        .annotate(
+            disbursed=Coalesce(
+                Sum("payments__amount", filter=Q(payments__status=Payment.Status.PAID)),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .order_by("awarded_on", "pk")
+    )
+    if round is not None:
+        qs = qs.filter(area__round=round)
+    return qs
+
+
+def payments_visible_to(*, user) -> QuerySet[Payment]:
+    """Every payment of the areas the user may see, with its award, area, round and lead
+    organisation joined (unordered)."""
+    return Payment.objects.filter(award__area__in=areas_visible_to(user)).select_related(
+        "award", "award__area", "award__area__round", "award__area__lead_organisation"
+    )

@@ -151,3 +151,47 @@ def latest_version(plan, kind: str | None = None) -> PlanVersion | None:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.first()
+
+
+# --- Read by reports ------------------------------------------------------------------------------
+# What the reports app (funnel, dashboard, programme report, records import) reads from plans.
+
+
+def final_submitted_plans() -> QuerySet[OperationalPlan]:
+    """Plans whose final version was ever submitted."""
+    return OperationalPlan.objects.filter(final_submitted_at__isnull=False)
+
+
+def signed_off_plans() -> QuerySet[OperationalPlan]:
+    """Plans signed off by both parties (imported "approved" outcomes included)."""
+    return OperationalPlan.objects.filter(status=PlanStatus.SIGNED_OFF)
+
+
+def signed_off_plans_in_round(*, round) -> list[OperationalPlan]:
+    """The round's signed-off plans with both their final submission and decision dates, with
+    their areas, by area reference."""
+    return list(
+        signed_off_plans()
+        .filter(area__round=round, final_submitted_at__isnull=False, decided_at__isnull=False)
+        .select_related("area")
+        .order_by("area__reference")
+    )
+
+
+def plans_awaiting_sign_off(*, round, today=None) -> list[OperationalPlan]:
+    """The round's plans awaiting review or sign-off, oldest final submission first, each with
+    its days waiting and the round's target (`annotate_waiting`). One query."""
+    plans = list(
+        OperationalPlan.objects.filter(area__round=round, status__in=AWAITING_REVIEW)
+        .select_related("area", "area__round", "area__lead_organisation")
+        .order_by("final_submitted_at", "pk")
+    )
+    for plan in plans:
+        annotate_waiting(plan, today)
+    return plans
+
+
+def area_plan(*, area) -> OperationalPlan | None:
+    """The area's plan with nothing related loaded, for writers that only read its status and
+    dates (the records import)."""
+    return OperationalPlan.objects.filter(area=area).first()

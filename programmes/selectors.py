@@ -109,3 +109,79 @@ def partner_candidates(area, *, query: str = "", selected=None) -> list:
         wanted |= Q(pk=selected)
     ids = qs.filter(wanted).values("pk").distinct()
     return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk").only("name")[:limit])
+
+
+# --- Read by reports ------------------------------------------------------------------------------
+# What the reports app (funnel, dashboard, PDF sections, areas export) reads from programmes.
+# Appended as one block by the reports refactor; its import sits here so the file's head is left
+# to its owners.
+
+from django.db.models import Count  # noqa: E402
+
+
+def area_for_report(*, pk: int) -> Area:
+    """The area with its lead organisation, round, programme, themes (in order) and partners (by
+    name): everything an area report reads, loaded once."""
+    return (
+        Area.objects.select_related("lead_organisation", "round", "round__programme")
+        .prefetch_related(
+            Prefetch(
+                "area_themes",
+                queryset=AreaTheme.objects.select_related("theme").order_by("position"),
+            ),
+            Prefetch(
+                "partners",
+                queryset=Partner.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def round_areas(*, round: Round) -> QuerySet[Area]:
+    """Every area of the round, for callers that annotate and shape it themselves."""
+    return Area.objects.filter(round=round)
+
+
+def round_area_counts(*, round: Round) -> list[dict]:
+    """How many of the round's areas there are by stage, status and lead organisation type:
+    dicts with ``stage``, ``status``, ``lead_organisation__org_type`` and ``n``. One query."""
+    return list(
+        round_areas(round=round)
+        .values("stage", "status", "lead_organisation__org_type")
+        .annotate(n=Count("id"))
+    )
+
+
+def round_stage_counts(*, round: Round) -> dict[str, int]:
+    """How many of the round's areas are at each stage (stages with none are absent)."""
+    return {
+        row["stage"]: row["n"]
+        for row in round_areas(round=round).order_by().values("stage").annotate(n=Count("id"))
+    }
+
+
+def area_ids_in_stages(*, round: Round, stages) -> list[int]:
+    """Ids of the round's areas at any of `stages`."""
+    return list(round_areas(round=round).filter(stage__in=stages).values_list("pk", flat=True))
+
+
+def _theme_names(area_themes) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for area_id, name in area_themes.order_by("area_id", "position").values_list(
+        "area_id", "theme__name"
+    ):
+        names.setdefault(area_id, []).append(name)
+    return names
+
+
+def theme_names_in_round(*, round: Round) -> dict[int, list[str]]:
+    """Each of the round's areas' theme names in order, by area id. One query."""
+    return _theme_names(AreaTheme.objects.filter(area__round=round))
+
+
+def theme_names_of_areas(*, area_ids) -> dict[int, list[str]]:
+    """The theme names of the given areas in order, by area id. One query."""
+    return _theme_names(AreaTheme.objects.filter(area_id__in=area_ids))

@@ -7,6 +7,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from core.money import pounds
+
 PALETTE = ["#1d5c4f", "#f2a541", "#145a8a", "#8c4b8c", "#6b8e23", "#b02a37"]
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"
 TEXT = "#212529"
@@ -16,10 +18,6 @@ GRID = "#dee2e6"
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def _money(value: float) -> str:
-    return f"£{value:,.2f}"
 
 
 def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
@@ -59,7 +57,7 @@ def hbar_chart(
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" '
             f'fill="{colour}" rx="2"/>'
             f'<text x="{label_width + w + 6:.1f}" y="{mid:.1f}" fill="{TEXT}" '
-            f'font-weight="bold">{_money(value) if money else _fmt(value)}</text>'
+            f'font-weight="bold">{pounds(value) if money else _fmt(value)}</text>'
         )
     body.append(
         f'<line x1="{label_width}" y1="{top - 3}" x2="{label_width}" y2="{height - 2}" '

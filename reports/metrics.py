@@ -25,7 +25,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef
 
-from programmes.models import Area, AreaTheme, OrganisationType, Round
+from applications import selectors as application_selectors
+from applications.models import GateStatus
+from plans import selectors as plan_selectors
+from programmes import selectors as programme_selectors
+from programmes.models import OrganisationType, Round
 
 FUNNEL_STAGES = [
     ("applications", "Applications"),
@@ -134,32 +138,25 @@ def _progression_row(label_key, label, areas, total_admitted) -> dict:
 
 def round_metrics(round: Round) -> RoundMetrics:
     """Read the round's numbers in three queries."""
-    from applications.models import Application, GateApplication, GateStage, GateStatus
-    from plans.models import OperationalPlan
-    from plans.workflows import PlanStatus
-
-    applications = Application.objects.filter(round=round, submitted_at__isnull=False).count()
-    gg = GateApplication.objects.filter(area=OuterRef("pk"), target_stage=GateStage.GETTING_GOING)
-    plans = OperationalPlan.objects.filter(area=OuterRef("pk"))
+    applications = application_selectors.submitted_application_count(round=round)
+    gg = application_selectors.getting_going_gates().filter(area=OuterRef("pk"))
+    applied = Exists(gg.filter(submitted_at__isnull=False))
+    approved = gg.filter(status=GateStatus.APPROVED)
     rows = list(
-        Area.objects.filter(round=round)
+        programme_selectors.round_areas(round=round)
         .annotate(
-            applied_getting_going=Exists(gg.filter(submitted_at__isnull=False)),
-            approved_getting_going=Exists(gg.filter(status=GateStatus.APPROVED)),
-            cba_required=Exists(gg.filter(status=GateStatus.APPROVED, cba_required=True)),
-            plan_submitted=Exists(plans.filter(final_submitted_at__isnull=False)),
-            plan_signed_off=Exists(plans.filter(status=PlanStatus.SIGNED_OFF)),
+            applied_getting_going=applied,
+            approved_getting_going=Exists(approved),
+            cba_required=Exists(approved.filter(cba_required=True)),
+            plan_submitted=Exists(
+                plan_selectors.final_submitted_plans().filter(area=OuterRef("pk"))
+            ),
+            plan_signed_off=Exists(plan_selectors.signed_off_plans().filter(area=OuterRef("pk"))),
         )
         .order_by("pk")
         .values("pk", "lead_organisation__org_type", *AREA_FLAGS)
     )
-    themes: dict[int, list[str]] = {}
-    for area_id, name in (
-        AreaTheme.objects.filter(area__round=round)
-        .order_by("area_id", "position")
-        .values_list("area_id", "theme__name")
-    ):
-        themes.setdefault(area_id, []).append(name)
+    themes = programme_selectors.theme_names_in_round(round=round)
     areas = [
         {
             "id": r["pk"],

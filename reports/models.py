@@ -31,6 +31,14 @@ class JobStatus(models.TextChoices):
 
 LIVE_STATUSES = [JobStatus.QUEUED, JobStatus.RUNNING]
 
+# Each status's badge colour, in the shared badge vocabulary (core_tags' `badge`).
+STATUS_TONES = {
+    JobStatus.QUEUED: "secondary",
+    JobStatus.RUNNING: "info",
+    JobStatus.SUCCEEDED: "success",
+    JobStatus.FAILED: "danger",
+}
+
 
 def report_upload_to(job: "ReportJob", filename: str) -> str:
     return f"reports/{(job.created_at or timezone.now()):%Y/%m}/{filename}"
@@ -38,7 +46,7 @@ def report_upload_to(job: "ReportJob", filename: str) -> str:
 
 class BackgroundJob(models.Model):
     """What every job a Celery worker does for a person has: its state, progress, error, attempts
-    and times. ``services`` moves these fields; the pages show them."""
+    and times. ``reports.jobs.lifecycle`` moves these fields; the pages show them."""
 
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -60,6 +68,23 @@ class BackgroundJob(models.Model):
     @property
     def is_done(self) -> bool:
         return not self.is_live
+
+    @property
+    def badge_label(self) -> str:
+        """The status as its badge shows it: a tick or cross besides the colour, and how far a
+        running job has got."""
+        label = self.get_status_display()
+        if self.status == JobStatus.SUCCEEDED:
+            return f"✓ {label}"
+        if self.status == JobStatus.FAILED:
+            return f"✗ {label}"
+        if self.status == JobStatus.RUNNING:
+            return f"{label} ({self.progress}%)"
+        return label
+
+    @property
+    def badge_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "light")
 
 
 class ReportJob(BackgroundJob):

@@ -2,10 +2,9 @@
 ``(allowed, reason)``, used by views, services and templates alike."""
 
 from accounts import permissions as perms
+from core.errors import Decision
 
-from .models import Audience, ReportJob, ReportKind
-
-Decision = tuple[bool, str]
+from .models import Audience, JobStatus, ReportJob, ReportKind
 
 
 def can_use_reports_page(user) -> bool:
@@ -55,7 +54,7 @@ def can_retry_job(user, job: ReportJob) -> Decision:
     allowed, reason = can_view_job(user, job)
     if not allowed:
         return allowed, reason
-    if job.status != "failed":
+    if job.status != JobStatus.FAILED:
         return False, "Only a failed report can be tried again."
     return True, ""
 
@@ -84,7 +83,7 @@ def can_retry_import(user, job) -> Decision:
     allowed, reason = can_import(user)
     if not allowed:
         return allowed, reason
-    if job.status != "failed":
+    if job.status != JobStatus.FAILED:
         return False, "Only a failed import can be tried again."
     if job.problems:
         return False, "The file has problems: correct it and upload it again."

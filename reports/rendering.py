@@ -62,6 +62,9 @@ def report_html(ctx: ReportContext, *, on_progress: ProgressCallback = _noop) ->
 
 def report_pdf(ctx: ReportContext, *, on_progress: ProgressCallback = _noop) -> bytes:
     """The finished PDF as bytes."""
+    # Not a cycle: WeasyPrint takes well over a second to import (it loads Pango through cffi),
+    # so only the worker and the `report` command, which render, pay for it; web processes,
+    # which import this module through the services, do not.
     from weasyprint import HTML
 
     html = report_html(ctx, on_progress=on_progress)

@@ -6,10 +6,14 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import permissions as perms
+from delivery import selectors as delivery_selectors
+from grants import selectors as grant_selectors
+from plans import selectors as plan_selectors
+from programmes import selectors as programme_selectors
 from programmes.models import Area, AreaStage, Round
 
 from . import metrics
-from .models import Audience, ReportJob, ReportKind
+from .models import Audience, ImportJob, ReportJob, ReportKind
 
 
 def _jobs() -> QuerySet[ReportJob]:
@@ -49,6 +53,34 @@ def job_for(*, user, pk: int) -> ReportJob | None:
     return jobs_visible_to(user=user).filter(pk=pk).first()
 
 
+# --- Imports ------------------------------------------------------------------------------------
+
+
+def recent_imports(limit: int = 20) -> list[ImportJob]:
+    """The latest uploads, newest first, with who uploaded them and the round they went into."""
+    return list(ImportJob.objects.select_related("requested_by", "round")[:limit])
+
+
+def import_job(pk: int) -> ImportJob | None:
+    return ImportJob.objects.select_related("requested_by", "round").filter(pk=pk).first()
+
+
+# --- Rounds and areas by their names --------------------------------------------------------------
+
+
+def round_by_slug(slug: str) -> Round | None:
+    return Round.objects.filter(slug=slug).first()
+
+
+def area_by_reference(reference: str) -> Area | None:
+    return Area.objects.filter(reference=reference).first()
+
+
+def round_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every round, latest first, for the imports page's suggestions."""
+    return list(Round.objects.order_by("-starts_on").values_list("slug", "name"))
+
+
 # --- Programme dashboard ------------------------------------------------------------------------
 
 
@@ -69,38 +101,17 @@ def dashboard(*, round: Round, today=None) -> dict:
     """Everything the dashboard shows for one round, in a fixed number of queries whatever the
     number of areas: three for the funnel and progression (`reports.metrics`), one for stage
     counts, one for plans awaiting sign-off, one for payments due, one for overdue returns."""
-    from delivery.models import ProgressReturn
-    from delivery.selectors import state_q
-    from grants.selectors import payable_now
-    from plans.models import OperationalPlan
-    from plans.selectors import annotate_waiting
-    from plans.workflows import AWAITING_REVIEW
-
     today = today or timezone.localdate()
     data = metrics.round_metrics(round)
-    by_stage = {
-        row["stage"]: row["n"]
-        for row in Area.objects.filter(round=round)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("id"))
-    }
-    awaiting = list(
-        OperationalPlan.objects.filter(area__round=round, status__in=AWAITING_REVIEW)
-        .select_related("area", "area__round", "area__lead_organisation")
-        .order_by("final_submitted_at", "pk")
-    )
-    for plan in awaiting:
-        annotate_waiting(plan, today)
+    by_stage = programme_selectors.round_stage_counts(round=round)
+    awaiting = plan_selectors.plans_awaiting_sign_off(round=round, today=today)
     payments = (
-        payable_now()
+        grant_selectors.payable_now()
         .filter(award__area__round=round)
         .order_by()
         .aggregate(total=Sum("amount"), count=Count("id"))
     )
-    overdue_returns = (
-        ProgressReturn.objects.filter(area__round=round).filter(state_q("overdue", today)).count()
-    )
+    overdue_returns = delivery_selectors.overdue_return_count(round=round, today=today)
     funnel = data.funnel()
     return {
         "round": round,

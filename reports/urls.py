@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .exports import views as export_views
+from .imports import views as import_views
 
 app_name = "reports"
 urlpatterns = [
@@ -12,15 +14,15 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
-    path("imports/", views.import_index, name="import_index"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
-    path("imports/<int:pk>/retry/", views.import_retry, name="import_retry"),
-    path("export/areas.csv", views.export_areas_csv, name="export_areas_csv"),
-    path("export/areas.xlsx", views.export_areas_xlsx, name="export_areas_xlsx"),
-    path("export/360giving.csv", views.export_360giving_csv, name="export_360giving_csv"),
-    path("export/360giving.json", views.export_360giving_json, name="export_360giving_json"),
+    path("imports/", import_views.import_index, name="import_index"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
+    path("export/areas.csv", export_views.export_areas_csv, name="export_areas_csv"),
+    path("export/areas.xlsx", export_views.export_areas_xlsx, name="export_areas_xlsx"),
+    path("export/360giving.csv", export_views.export_360giving_csv, name="export_360giving_csv"),
+    path("export/360giving.json", export_views.export_360giving_json, name="export_360giving_json"),
     # After the fixed names above, which these patterns would otherwise also match.
-    path("export/<slug:dataset>.csv", views.export_dataset_csv, name="export_csv"),
-    path("export/<slug:dataset>.xlsx", views.export_dataset_xlsx, name="export_xlsx"),
+    path("export/<slug:dataset>.csv", export_views.export_dataset_csv, name="export_csv"),
+    path("export/<slug:dataset>.xlsx", export_views.export_dataset_xlsx, name="export_xlsx"),
 ]

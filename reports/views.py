@@ -1,23 +1,26 @@
+"""The reports pages: ask for a report and follow it to its PDF, and the programme dashboard.
+Exports and imports have their own views (`reports.exports.views`, `reports.imports.views`)."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
 from accounts.permissions import areas_visible_to
-from programmes.models import Area, Round
+from core.errors import require
+from programmes.models import Area
 
-from . import datasets, exports, selectors, services, threesixtygiving
-from .forms import AreaReportForm, ImportForm, ProgrammeReportForm
-from .imports import COLUMNS as IMPORT_COLUMNS
-from .models import ImportJob, JobStatus, ReportKind
+from . import selectors, services
+from .exports.datasets import DATASETS
+from .forms import AreaReportForm, ProgrammeReportForm
+from .models import JobStatus, ReportKind
 from .permissions import (
     can_export,
     can_import,
-    can_retry_import,
     can_retry_job,
     can_use_reports_page,
     can_view_dashboard,
@@ -77,7 +80,7 @@ def index(request):
             "scheduled": selectors.scheduled_reports(user=user),
             "can_export": can_export(user)[0],
             "can_import": can_import(user)[0],
-            "export_datasets": [(d.slug, d.title) for d in datasets.DATASETS.values()],
+            "export_datasets": [(d.slug, d.title) for d in DATASETS.values()],
             "dashboard_round": selectors.dashboard_round() if may_request_programme else None,
         },
     )
@@ -156,83 +159,10 @@ def job_download(request, pk):
     )
 
 
-def _export_allowed(user):
-    allowed, reason = can_export(user)
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def _export_name(ext):
-    return f"ourplace-areas-{timezone.localdate():%Y-%m-%d}.{ext}"
-
-
-@login_required
-def export_areas_csv(request):
-    _export_allowed(request.user)
-    areas = exports.filtered_areas(user=request.user, params=request.GET)
-    response = StreamingHttpResponse(
-        exports.csv_lines(exports.area_rows(areas)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
-    return response
-
-
-@login_required
-def export_areas_xlsx(request):
-    _export_allowed(request.user)
-    areas = exports.filtered_areas(user=request.user, params=request.GET)
-    return FileResponse(
-        exports.xlsx_file(exports.area_rows(areas)),
-        as_attachment=True,
-        filename=_export_name("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-def _round_from(request):
-    slug = request.GET.get("round")
-    if not slug:
-        return None
-    round_ = Round.objects.filter(slug=slug).first()
-    if round_ is None:
-        raise Http404("No such round.")
-    return round_
-
-
-@login_required
-def export_360giving_csv(request):
-    """Awards in the 360Giving standard's spreadsheet columns, streamed."""
-    _export_allowed(request.user)
-    rows = threesixtygiving.csv_rows(round=_round_from(request))
-    response = StreamingHttpResponse(
-        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
-    )
-    name = f"ourplace-360giving-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@login_required
-def export_360giving_json(request):
-    """Awards as a 360Giving JSON package ({"grants": [...]})."""
-    _export_allowed(request.user)
-    data = threesixtygiving.package(round=_round_from(request))
-    response = JsonResponse(data, json_dumps_params={"indent": 1})
-    name = f"ourplace-360giving-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _dashboard_allowed(user):
-    allowed, reason = can_view_dashboard(user)
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 @login_required
 def dashboard_current(request):
     """The dashboard of the live round (or the latest one)."""
-    _dashboard_allowed(request.user)
+    require(can_view_dashboard(request.user))
     round_ = selectors.dashboard_round()
     if round_ is None:
         return render(request, "reports/dashboard.html", {"rounds": [], "d": None})
@@ -242,7 +172,7 @@ def dashboard_current(request):
 @login_required
 def dashboard(request, slug):
     """A round's pipeline at a glance: stages, funnel, progression, and what needs doing."""
-    _dashboard_allowed(request.user)
+    require(can_view_dashboard(request.user))
     round_ = selectors.dashboard_round(slug)
     if round_ is None:
         raise Http404("No such round.")
@@ -255,116 +185,3 @@ def dashboard(request, slug):
             "can_export": can_export(request.user)[0],
         },
     )
-
-
-def _dataset(name):
-    dataset = datasets.DATASETS.get(name)
-    if dataset is None:
-        raise Http404("No such export.")
-    return dataset
-
-
-def _dataset_filename(dataset, ext):
-    return f"ourplace-{dataset.slug}-{timezone.localdate():%Y-%m-%d}.{ext}"
-
-
-@login_required
-def export_dataset_csv(request, dataset):
-    """Applications, payments, the support log or progress returns as CSV, streamed row by row.
-    The list page's query string filters it the same way."""
-    _export_allowed(request.user)
-    data = _dataset(dataset)
-    response = StreamingHttpResponse(
-        exports.csv_lines(data.rows(user=request.user, params=request.GET)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_dataset_filename(data, "csv")}"'
-    return response
-
-
-@login_required
-def export_dataset_xlsx(request, dataset):
-    _export_allowed(request.user)
-    data = _dataset(dataset)
-    return FileResponse(
-        exports.xlsx_file(data.rows(user=request.user, params=request.GET), title=data.title),
-        as_attachment=True,
-        filename=_dataset_filename(data, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-# --- Importing a CRM export ------------------------------------------------------------------
-
-
-def _import_allowed(user):
-    allowed, reason = can_import(user)
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-@login_required
-def import_index(request):
-    """Upload a CRM export; see recent imports."""
-    _import_allowed(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = services.import_request(
-            user=request.user,
-            upload=form.cleaned_data["file"],
-            round_slug=form.cleaned_data["round_slug"],
-        )
-        messages.success(request, f"{job.original_name} is being imported.")
-        return redirect("reports:import_detail", pk=job.pk)
-    return render(
-        request,
-        "reports/import_index.html",
-        {
-            "form": form,
-            "jobs": ImportJob.objects.select_related("requested_by", "round")[:20],
-            "round_slugs": Round.objects.order_by("-starts_on").values_list("slug", "name"),
-            "columns": ",".join(IMPORT_COLUMNS),
-        },
-    )
-
-
-def _visible_import(user, pk) -> ImportJob:
-    _import_allowed(user)
-    job = ImportJob.objects.select_related("requested_by", "round").filter(pk=pk).first()
-    if job is None:
-        raise Http404("No such import.")
-    return job
-
-
-@login_required
-def import_detail(request, pk):
-    job = _visible_import(request.user, pk)
-    return render(
-        request,
-        "reports/import_detail.html",
-        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
-    )
-
-
-@login_required
-def import_progress(request, pk):
-    """The htmx partial polled by the import page while the job is queued or running."""
-    job = _visible_import(request.user, pk)
-    return render(
-        request,
-        "reports/_import_progress.html",
-        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
-    )
-
-
-@login_required
-@require_POST
-def import_retry(request, pk):
-    job = _visible_import(request.user, pk)
-    allowed, reason = can_retry_import(request.user, job)
-    if not allowed:
-        messages.error(request, reason)
-        return redirect("reports:import_detail", pk=job.pk)
-    services.import_retry(job=job, user=request.user)
-    messages.success(request, "The import has been sent to a worker again.")
-    return redirect("reports:import_detail", pk=job.pk)

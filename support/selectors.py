@@ -188,3 +188,24 @@ def event_list(*, user) -> QuerySet[Event]:
 
 def event_invitations(*, event) -> QuerySet[EventInvitation]:
     return event.invitations.select_related("area", "area__round").order_by("area__reference")
+
+
+# --- Read by reports ------------------------------------------------------------------------------
+# What the reports app (area report, support log export) reads from support.
+
+
+def area_open_followups(*, area) -> list[FollowUp]:
+    """The area's follow-up actions not done yet, soonest due first, with their owners."""
+    return list(
+        FollowUp.objects.filter(area=area, done_at__isnull=True)
+        .select_related("owner")
+        .order_by("due_on")
+    )
+
+
+def support_log(*, user) -> QuerySet[SupportContact]:
+    """Contacts logged with the areas the user may see, with the area, its round and who logged
+    them (unordered)."""
+    return SupportContact.objects.filter(
+        area__in=account_perms.areas_visible_to(user)
+    ).select_related("area", "area__round", "logged_by")

@@ -10,6 +10,7 @@ from activity.models import ActivityEntry
 from programmes.models import Round
 from programmes.tests.factories import AreaFactory, RoundFactory
 from reports import rendering, services
+from reports.jobs import report_jobs
 from reports.models import Audience, JobStatus, ReportJob, ReportKind
 from reports.tasks import programme_reports_monthly, report_generate
 from reports.tests.factories import ReportJobFactory
@@ -102,7 +103,7 @@ def test_run_renders_saves_the_file_and_finishes(area):
 def test_run_does_not_render_a_job_twice(area, monkeypatch):
     job = ReportJobFactory(area=area, succeeded=True)
     calls = []
-    monkeypatch.setattr(services, "report_pdf", lambda *a, **k: calls.append(1) or b"%PDF")
+    monkeypatch.setattr(report_jobs, "report_pdf", lambda *a, **k: calls.append(1) or b"%PDF")
     assert report_generate.run(job.pk) == JobStatus.SUCCEEDED
     assert calls == []
 
@@ -114,14 +115,14 @@ def test_failure_is_recorded_and_a_retry_succeeds(area, programme_manager, monke
     def broken(ctx, **kwargs):
         raise ValueError("the logo image is corrupt")
 
-    monkeypatch.setattr(services, "report_pdf", broken)
+    monkeypatch.setattr(report_jobs, "report_pdf", broken)
     with pytest.raises(ValueError):
         services.report_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "could not be produced" in job.error and "the logo image is corrupt" in job.error
 
-    monkeypatch.setattr(services, "report_pdf", real)
+    monkeypatch.setattr(report_jobs, "report_pdf", real)
     services.report_retry(job=job, user=programme_manager)
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == "" and job.progress == 0
@@ -144,7 +145,7 @@ def test_transient_errors_are_retried_by_celery(area, monkeypatch):
     def disk_full(ctx, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(services, "report_pdf", disk_full)
+    monkeypatch.setattr(report_jobs, "report_pdf", disk_full)
     with pytest.raises(Exception) as excinfo:
         report_generate.apply(args=[job.pk], throw=True)
     # Eagerly applied, autoretry raises Retry (or the error once retries are used up).

@@ -15,7 +15,7 @@ from referencing.jsonschema import DRAFT202012
 
 from grants.tests.factories import AwardFactory, PaymentFactory
 from programmes.tests.factories import AreaFactory, ProgrammeFactory, RoundFactory
-from reports import threesixtygiving
+from reports.exports import threesixtygiving
 
 pytestmark = pytest.mark.django_db
 

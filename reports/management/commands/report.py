@@ -20,8 +20,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from programmes.models import Area, Round
-from reports import metrics
+from reports import metrics, selectors
 from reports.models import Audience, ReportKind
 from reports.rendering import report_pdf
 from reports.sections import ReportContext
@@ -79,20 +78,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Wrote {output} ({len(pdf):,} bytes)."))
 
     def handle_area(self, options) -> ReportContext:
-        area = Area.objects.filter(reference=options["area"]).first()
+        area = selectors.area_by_reference(options["area"])
         if area is None:
             raise CommandError(f"No area with reference {options['area']}.")
         audience = Audience.AREA if options["for_lead_organisation"] else Audience.STAFF
         return ReportContext(kind=ReportKind.AREA_PROGRESS, area=area, audience=audience)
 
     def handle_programme(self, options) -> ReportContext:
-        round_ = Round.objects.filter(slug=options["round"]).first()
+        round_ = selectors.round_by_slug(options["round"])
         if round_ is None:
             raise CommandError(f"No round with slug {options['round']}.")
         return ReportContext(kind=ReportKind.PROGRAMME, round=round_)
 
     def handle_table(self, options):
-        round_ = Round.objects.filter(slug=options["round"]).first()
+        round_ = selectors.round_by_slug(options["round"])
         if round_ is None:
             raise CommandError(f"No round with slug {options['round']}.")
         data = metrics.round_metrics(round_)

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.urls import reverse
+
+from grants import selectors as grant_selectors
 
 CSV_COLUMNS = [
     "Identifier",
@@ -50,23 +51,7 @@ def grant_identifier(award_id: int) -> str:
 def awards(*, round=None) -> QuerySet:
     """Live awards with everything a grant record needs, and the amount paid so far, in one
     query."""
-    from grants.models import Award, Payment
-
-    qs = (
-        Award.objects.filter(status=Award.Status.LIVE)
-        .select_related("area", "area__lead_organisation", "area__round", "area__round__programme")
-        .annotate(
-            disbursed=Coalesce(
-                Sum("payments__amount", filter=Q(payments__status=Payment.Status.PAID)),
-                Value(Decimal("0")),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
-        .order_by("awarded_on", "pk")
-    )
-    if round is not None:
-        qs = qs.filter(area__round=round)
-    return qs
+    return grant_selectors.live_awards_with_disbursed(round=round)
 
 
 def data_source() -> str:

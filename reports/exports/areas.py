@@ -1,25 +1,18 @@
 """Exports of the areas list: the same filter and selector as the list page, written as CSV (streamed
-row by row) or XLSX (openpyxl's write-only mode into a temporary file)."""
+row by row) or XLSX (see `writers`)."""
 
-import csv
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from programmes import selectors
+from programmes import selectors as programme_selectors
 from programmes.filters import AreaFilter
-from programmes.models import (
-    Approach,
-    AreaStage,
-    AreaStatus,
-    AreaTheme,
-    AreaType,
-    OrganisationType,
-)
+from programmes.models import Approach, AreaStage, AreaStatus, AreaType, OrganisationType
+
+from .writers import chunks
 
 CHUNK_SIZE = 500
 
-# (header, value from the row dict). Rows are plain values, not model instances: building 5,000
-# Area objects with their prefetches cost several seconds more (see bench/README.md).
+# Rows are plain values, not model instances: building 5,000 Area objects with their prefetches
+# cost several seconds more (see bench/README.md).
 AREA_FIELDS = [
     "pk",
     "reference",
@@ -42,6 +35,7 @@ _APPROACHES = dict(Approach.choices)
 _STAGES = dict(AreaStage.choices)
 _STATUSES = dict(AreaStatus.choices)
 
+# (header, value from the row dict).
 AREA_COLUMNS = [
     ("Reference", lambda r: r["reference"]),
     ("Area", lambda r: r["name"]),
@@ -62,7 +56,7 @@ AREA_COLUMNS = [
 
 def filtered_areas(*, user, params):
     """The areas the list page would show for these query parameters, in the same order."""
-    qs = selectors.area_list(user=user)
+    qs = programme_selectors.area_list(user=user)
     area_filter = AreaFilter(params or None, queryset=qs)
     results = area_filter.qs if area_filter.is_bound else qs
     if not params.get("sort"):
@@ -70,71 +64,13 @@ def filtered_areas(*, user, params):
     return results
 
 
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def area_rows(areas) -> Iterator[list]:
     """The header, then one row per area. The areas are read in chunks from a database cursor,
     with one query per chunk for their themes, so memory and queries stay flat as the list grows."""
     yield [name for name, _ in AREA_COLUMNS]
     rows = areas.prefetch_related(None).values(*AREA_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in _chunks(rows, CHUNK_SIZE):
-        themes = {}
-        for area_id, theme in (
-            AreaTheme.objects.filter(area_id__in=[r["pk"] for r in chunk])
-            .order_by("area_id", "position")
-            .values_list("area_id", "theme__name")
-        ):
-            themes.setdefault(area_id, []).append(theme)
+    for chunk in chunks(rows, CHUNK_SIZE):
+        themes = programme_selectors.theme_names_of_areas(area_ids=[r["pk"] for r in chunk])
         for row in chunk:
             row["themes"] = themes.get(row["pk"], [])
             yield [value(row) for _, value in AREA_COLUMNS]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so Excel opens the file as UTF-8
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def xlsx_file(rows: Iterable[list], *, title: str = "Areas"):
-    """Write the rows to a temporary XLSX file and return it, rewound. The file deletes itself when
-    closed (FileResponse closes it after sending)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title)
-    rows = iter(rows)
-    header = next(rows, [])
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        cells.append(cell)
-    ws.freeze_panes = "A2"
-    ws.append(cells)
-    for row in rows:
-        ws.append(row)
-    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by FileResponse)
-    wb.save(tmp)
-    tmp.seek(0)
-    return tmp

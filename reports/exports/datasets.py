@@ -3,7 +3,7 @@ progress returns. Each reads the same selector (and filter, where the list page 
 list page, so an export link carries the list's query string and gives the same rows.
 
 Rows are read with ``.iterator(chunk_size=...)`` (prefetches run once per chunk) and written as CSV
-by a StreamingHttpResponse or as XLSX by openpyxl's write-only mode (see `reports.exports`).
+by a StreamingHttpResponse or as XLSX by openpyxl's write-only mode (see `writers`).
 """
 
 from collections.abc import Callable, Iterator
@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from accounts.permissions import areas_visible_to
+from applications import selectors as application_selectors
+from applications.filters import ApplicationFilter
+from applications.models import ApplicationStatus
+from delivery import selectors as delivery_selectors
+from delivery.filters import ReturnsFilter
+from grants import selectors as grant_selectors
+from grants.filters import PayableFilter
+from support import selectors as support_selectors
 
 CHUNK_SIZE = 500
 
@@ -42,11 +49,7 @@ class Dataset:
 
 
 def _applications(user, params, today):
-    from applications.filters import ApplicationFilter
-    from applications.models import ApplicationStatus
-    from applications.selectors import application_list
-
-    qs = application_list(user=user).exclude(status=ApplicationStatus.DRAFT)
+    qs = application_selectors.application_list(user=user).exclude(status=ApplicationStatus.DRAFT)
     return ApplicationFilter(params or None, queryset=qs).qs.order_by("round__name", "pk")
 
 
@@ -75,12 +78,7 @@ APPLICATIONS = Dataset(
 
 
 def _payments(user, params, today):
-    from grants.filters import PayableFilter
-    from grants.models import Payment
-
-    qs = Payment.objects.filter(award__area__in=areas_visible_to(user)).select_related(
-        "award", "award__area", "award__area__round", "award__area__lead_organisation"
-    )
+    qs = grant_selectors.payments_visible_to(user=user)
     return PayableFilter(params or None, queryset=qs).qs.order_by(
         "award__area__reference", "award__awarded_on", "award_id", "pk"
     )
@@ -113,11 +111,7 @@ PAYMENTS = Dataset(
 
 
 def _support(user, params, today):
-    from support.models import SupportContact
-
-    qs = SupportContact.objects.filter(area__in=areas_visible_to(user)).select_related(
-        "area", "area__round", "logged_by"
-    )
+    qs = support_selectors.support_log(user=user)
     if params.get("round"):
         qs = qs.filter(area__round__slug=params["round"])
     if params.get("area"):
@@ -150,10 +144,7 @@ SUPPORT = Dataset(
 
 
 def _returns(user, params, today):
-    from delivery.filters import ReturnsFilter
-    from delivery.selectors import returns_list
-
-    qs = returns_list(user=user, today=today).prefetch_related(None)
+    qs = delivery_selectors.returns_list(user=user, today=today).prefetch_related(None)
     return ReturnsFilter(params or None, queryset=qs, today=today).qs
 
 

@@ -1,0 +1,120 @@
+"""A records import from start to end: read and check the whole file (`reading`), then write every
+record through its steps (`steps`) inside one transaction. A problem any record meets aborts the
+whole import, so a file is imported entirely or not at all; every problem is reported as
+``line N, column C: message``.
+
+Records are matched on ``reference``: an admitted record's reference is its area's reference; a
+record that was never admitted has no area, so it is matched on its round, lead organisation and
+neighbourhood name. Importing the same file again changes nothing. A record whose later outcome
+is now known (a Getting Going decision, a final plan, a plan decision) is brought up to date; a
+value the services cannot change (an outcome already recorded differently) is an error.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import Role, User
+from core.errors import message_for
+from programmes.models import Milestone, Round
+
+from . import steps
+from .reading import ImportFailed, Record, read_records
+
+COUNTED = [
+    "organisations",
+    "applications",
+    "areas",
+    "getting_going_decisions",
+    "final_plans",
+    "plan_outcomes",
+]
+
+
+@dataclass
+class ImportResult:
+    """What the import did: rows created, updated and left unchanged, and what it created."""
+
+    round: Round
+    round_created: bool = False
+    rows_created: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
+
+    def summary_lines(self) -> list[str]:
+        c = self.counts
+        return [
+            f"Rows: {self.rows_created} created, {self.rows_updated} updated, "
+            f"{self.rows_unchanged} unchanged.",
+            f"Created {c['organisations']} organisations, {c['applications']} applications, "
+            f"{c['areas']} areas, {c['getting_going_decisions']} Getting Going decisions, "
+            f"{c['final_plans']} final plans and {c['plan_outcomes']} plan outcomes.",
+        ]
+
+    def count_row(self, outcome: str) -> None:
+        """Count one record as "created", "updated" or "unchanged"."""
+        setattr(self, f"rows_{outcome}", getattr(self, f"rows_{outcome}") + 1)
+
+
+@dataclass
+class ImportContext:
+    """What every step of one import reads: the round, the users decisions are made as, the
+    round's Getting Going milestone, and the result the steps count into."""
+
+    round: Round
+    pm: User
+    funder: User
+    milestone: Milestone | None
+    result: ImportResult
+
+
+class Importer:
+    """Writes checked records into a round in one transaction, all or nothing."""
+
+    def __init__(self, *, records: list[Record], round_slug: str):
+        self.records = records
+        self.round_slug = round_slug
+
+    def run(self) -> ImportResult:
+        """Write every record; raise ImportFailed listing every record's problem (nothing is
+        written then)."""
+        with transaction.atomic():
+            ctx = self._context()
+            errors = [e for record in self.records if (e := self._write(ctx, record))]
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            raise ImportFailed(errors)
+        return ctx.result
+
+    def _context(self) -> ImportContext:
+        rnd, created = steps.find_or_create_round(self.records, self.round_slug)
+        return ImportContext(
+            round=rnd,
+            pm=steps.system_user(steps.IMPORT_PM, Role.PROGRAMME_MANAGER, "Records import"),
+            funder=steps.system_user(steps.IMPORT_FUNDER, Role.FUNDER_OFFICER, "Records import"),
+            milestone=steps.gate_milestone(rnd, self.records),
+            result=ImportResult(round=rnd, round_created=created),
+        )
+
+    def _write(self, ctx: ImportContext, record: Record) -> str | None:
+        """Write one record in a savepoint, so the others are still checked when it fails;
+        return its problem as ``line N, column C: message``, or None."""
+        try:
+            with transaction.atomic():
+                outcome = steps.import_record(ctx, record)
+        except steps.RowError as exc:
+            return f"line {record.line}, column {exc.column}: {exc}"
+        except (ValidationError, PermissionDenied) as exc:
+            return f"line {record.line}, column reference: {message_for(exc)}"
+        ctx.result.count_row(outcome)
+        return None
+
+
+def records_import(*, path, round_slug: str) -> ImportResult:
+    """Check the whole file, then import it in one transaction. Raises ImportFailed with every
+    problem (nothing written) when anything is wrong."""
+    records = read_records(path, round_slug=round_slug)
+    return Importer(records=records, round_slug=round_slug).run()

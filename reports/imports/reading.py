@@ -1,0 +1,303 @@
+"""The first pass of a records import: read the whole file and check every cell and the rules
+between cells, writing nothing. Every problem is reported as ``line N, column C: message`` (N is
+the physical line in the file, the header being line 1), all of them at once."""
+
+import csv
+import datetime
+from dataclasses import dataclass
+
+from programmes.models import Organisation, OrganisationType, Theme
+
+COLUMNS = [
+    "reference",
+    "round",
+    "area_name",
+    "local_authority",
+    "lead_organisation",
+    "organisation_type",
+    "themes",
+    "approach",
+    "applied_on",
+    "application_outcome",
+    "getting_going_outcome",
+    "cba_required",
+    "plan_submitted_on",
+    "plan_outcome",
+    "plan_decided_on",
+]
+ORG_TYPES = {t.label.lower(): t.value for t in OrganisationType}
+APPROACHES = {"specific", "general"}
+APPLICATION_OUTCOMES = {"admitted", "rejected", "withdrawn"}
+GATE_OUTCOMES = {"", "approved", "rejected", "withdrawn"}
+YES_NO = {"yes": True, "no": False}
+PLAN_OUTCOMES = {"", "approved", "not approved", "returned"}
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Record:
+    """One checked row of the file, with its cells as the import uses them."""
+
+    line: int
+    reference: str
+    round: str
+    area_name: str
+    local_authority: str
+    lead_organisation: str
+    org_type: str
+    themes: list
+    approach: str
+    applied_on: datetime.date
+    application_outcome: str
+    getting_going_outcome: str
+    cba_required: bool
+    plan_submitted_on: datetime.date | None
+    plan_outcome: str
+    plan_decided_on: datetime.date | None
+
+
+def read_records(path, *, round_slug: str) -> list[Record]:
+    """Read and check the whole file; raise ImportFailed listing every problem."""
+    errors: list[str] = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = read_rows(handle, errors)
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([f"line 1, column reference: the file is not UTF-8 ({exc.reason})."])
+    except FileNotFoundError:
+        raise ImportFailed([f"{path}: no such file."])
+    if errors:
+        raise ImportFailed(errors)
+    known = KnownNames.load()
+    seen_refs: dict[str, int] = {}
+    records = []
+    for line, row in rows:
+        record = RowCheck(line, row, errors).record(round_slug, known, seen_refs)
+        if record is not None:
+            records.append(record)
+    if errors:
+        raise ImportFailed(errors)
+    return records
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    """Why the header row is not exactly COLUMNS, column by column."""
+    missing = [c for c in COLUMNS if c not in header]
+    extra = [h for h in header if h not in COLUMNS]
+    problems = [f"line 1, column {c}: this column is missing from the header." for c in missing]
+    problems += [f"line 1, column {h}: this column is not expected." for h in extra]
+    if not missing and not extra:
+        problems.append(
+            "line 1, column reference: the columns must be in this order: " + ",".join(COLUMNS)
+        )
+    return problems
+
+
+def read_rows(handle, errors: list[str]) -> list[tuple[int, dict]]:
+    """The file's non-empty rows as (line where the row starts, {column: stripped cell}); a bad
+    header or a row with the wrong number of cells is added to `errors` instead."""
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None:
+        errors.append("line 1, column reference: the file is empty.")
+        return []
+    header = [h.strip() for h in header]
+    if header != COLUMNS:
+        errors.extend(_header_problems(header))
+        return []
+    rows = []
+    last = reader.line_num
+    for values in reader:
+        line = last + 1  # a quoted cell may span lines: report where the record starts
+        last = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(COLUMNS):
+            errors.append(
+                f"line {line}, column reference: expected {len(COLUMNS)} cells, "
+                f"found {len(values)}."
+            )
+            continue
+        rows.append((line, {c: v.strip() for c, v in zip(COLUMNS, values, strict=True)}))
+    return rows
+
+
+@dataclass
+class KnownNames:
+    """Themes and organisations already in the database, by lower-case name, read once per file."""
+
+    themes: dict
+    organisations: dict
+
+    @classmethod
+    def load(cls) -> "KnownNames":
+        organisations = {}
+        for org in Organisation.objects.order_by("pk"):
+            organisations.setdefault(org.name.lower(), org)
+        return cls(
+            themes={t.name.lower(): t for t in Theme.objects.all()}, organisations=organisations
+        )
+
+
+class RowCheck:
+    """Checks one row, cell by cell and then the rules between cells, adding each problem to the
+    file's list of errors in the column order of the file."""
+
+    def __init__(self, line: int, row: dict, errors: list[str]):
+        self.line = line
+        self.row = row
+        self.errors = errors
+
+    def err(self, column: str, message: str) -> None:
+        self.errors.append(f"line {self.line}, column {column}: {message}")
+
+    def date(self, column: str, *, required: bool) -> datetime.date | None:
+        """The cell as a date (YYYY-MM-DD), or None (with a problem unless it may be empty)."""
+        value = self.row[column]
+        if not value:
+            if required:
+                self.err(column, "a date is required (YYYY-MM-DD).")
+            return None
+        try:
+            if len(value) != 10:
+                raise ValueError
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.err(column, f"“{value}” is not a date in the form YYYY-MM-DD.")
+            return None
+
+    def record(self, round_slug: str, known: KnownNames, seen_refs: dict) -> Record | None:
+        """The row as a Record, or None when any cell has a problem."""
+        before = len(self.errors)
+        row = self.row
+        self.reference(seen_refs)
+        if row["round"] != round_slug:
+            self.err("round", f"“{row['round']}” is not the round being imported ({round_slug}).")
+        for column in ("area_name", "local_authority", "lead_organisation"):
+            if not row[column]:
+                self.err(column, "this cell must not be empty.")
+        org_type = self.organisation_type(known.organisations)
+        themes = self.themes(known.themes)
+        if row["approach"] not in APPROACHES:
+            self.err("approach", f"“{row['approach']}” is not specific or general.")
+        applied_on = self.date("applied_on", required=True)
+        outcome, gate, cba = self.outcomes()
+        submitted_on, plan_outcome, decided_on = self.plan(applied_on, gate)
+        if len(self.errors) > before:
+            return None
+        return Record(
+            line=self.line,
+            reference=row["reference"],
+            round=row["round"],
+            area_name=row["area_name"],
+            local_authority=row["local_authority"],
+            lead_organisation=row["lead_organisation"],
+            org_type=org_type,
+            themes=themes,
+            approach=row["approach"],
+            applied_on=applied_on,
+            application_outcome=outcome,
+            getting_going_outcome=gate,
+            cba_required=cba,
+            plan_submitted_on=submitted_on,
+            plan_outcome=plan_outcome,
+            plan_decided_on=decided_on,
+        )
+
+    def reference(self, seen_refs: dict) -> None:
+        """Present, well formed, and not already on an earlier line of the file."""
+        ref = self.row["reference"]
+        if not ref:
+            self.err("reference", "a reference is required.")
+        elif len(ref) > 20 or not all(ch.isupper() or ch.isdigit() or ch == "-" for ch in ref):
+            self.err("reference", f"“{ref}” must be up to 20 capital letters, digits and hyphens.")
+        elif ref in seen_refs:
+            self.err("reference", f"{ref} already appears on line {seen_refs[ref]}.")
+        else:
+            seen_refs[ref] = self.line
+
+    def organisation_type(self, organisations: dict) -> str | None:
+        """The type's value; it must agree with an organisation already recorded by that name."""
+        cell = self.row["organisation_type"]
+        org_type = ORG_TYPES.get(cell.lower())
+        if org_type is None:
+            labels = ", ".join(t.label for t in OrganisationType)
+            self.err("organisation_type", f"“{cell}” is not one of: {labels}.")
+            return None
+        known = organisations.get(self.row["lead_organisation"].lower())
+        if known is not None and known.org_type != org_type:
+            self.err(
+                "organisation_type",
+                f"{known.name} is already recorded as {known.get_org_type_display()}.",
+            )
+        return org_type
+
+    def themes(self, themes: dict) -> list:
+        """One to three known themes, separated by ";", none given twice."""
+        names = [t.strip() for t in self.row["themes"].split(";") if t.strip()]
+        chosen = []
+        if not 1 <= len(names) <= 3:
+            self.err("themes", f"give one to three themes separated by “;” (found {len(names)}).")
+        for name in names:
+            theme = themes.get(name.lower())
+            if theme is None:
+                self.err("themes", f"“{name}” is not a theme.")
+            elif theme in chosen:
+                self.err("themes", f"“{name}” is given twice.")
+            else:
+                chosen.append(theme)
+        return chosen
+
+    def outcomes(self) -> tuple[str, str, bool | None]:
+        """The application's outcome, the Getting Going outcome (only for an admitted area) and
+        whether a CBA was required (only after an approved gate)."""
+        outcome = self.row["application_outcome"]
+        if outcome not in APPLICATION_OUTCOMES:
+            self.err("application_outcome", f"“{outcome}” is not admitted, rejected or withdrawn.")
+        gate = self.row["getting_going_outcome"]
+        if gate not in GATE_OUTCOMES:
+            self.err(
+                "getting_going_outcome",
+                f"“{gate}” is not approved, rejected or withdrawn (or empty: did not apply).",
+            )
+        elif gate and outcome in APPLICATION_OUTCOMES and outcome != "admitted":
+            self.err("getting_going_outcome", f"must be empty: the application was {outcome}.")
+        cba = YES_NO.get(self.row["cba_required"])
+        if cba is None:
+            self.err("cba_required", f"“{self.row['cba_required']}” is not yes or no.")
+        elif cba and gate in GATE_OUTCOMES and gate != "approved":
+            self.err(
+                "cba_required", "must be no: only an approved Getting Going gate can require a CBA."
+            )
+        return outcome, gate, cba
+
+    def plan(self, applied_on, gate: str) -> tuple:
+        """The final plan's submission date, its outcome and the outcome's date, in order."""
+        row = self.row
+        submitted_on = self.date("plan_submitted_on", required=False)
+        if row["plan_submitted_on"] and gate in GATE_OUTCOMES and gate != "approved":
+            self.err("plan_submitted_on", "must be empty: there is no approved Getting Going gate.")
+        if submitted_on and applied_on and submitted_on < applied_on:
+            self.err("plan_submitted_on", "is before applied_on.")
+        outcome = row["plan_outcome"]
+        if outcome not in PLAN_OUTCOMES:
+            self.err("plan_outcome", f"“{outcome}” is not approved, not approved or returned.")
+        elif outcome and not row["plan_submitted_on"]:
+            self.err("plan_outcome", "needs plan_submitted_on: no final plan was submitted.")
+        decided_on = self.date("plan_decided_on", required=False)
+        if row["plan_decided_on"] and not outcome:
+            self.err("plan_decided_on", "must be empty when there is no plan_outcome.")
+        elif outcome in PLAN_OUTCOMES and outcome and not row["plan_decided_on"]:
+            self.err(
+                "plan_decided_on", "a date is required when there is a plan_outcome (YYYY-MM-DD)."
+            )
+        if decided_on and submitted_on and decided_on < submitted_on:
+            self.err("plan_decided_on", "is before plan_submitted_on.")
+        return submitted_on, outcome, decided_on

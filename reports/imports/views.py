@@ -1,0 +1,84 @@
+"""The imports page: upload a CRM export, follow its import, try a failed one again. For
+programme managers and admins."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.errors import require
+
+from .. import selectors
+from ..models import ImportJob
+from ..permissions import can_import, can_retry_import
+from . import jobs
+from .forms import ImportForm
+from .reading import COLUMNS
+
+
+@login_required
+def import_index(request):
+    """Upload a CRM export; see recent imports."""
+    require(can_import(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.import_request(
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            round_slug=form.cleaned_data["round_slug"],
+        )
+        messages.success(request, f"{job.original_name} is being imported.")
+        return redirect("reports:import_detail", pk=job.pk)
+    return render(
+        request,
+        "reports/import_index.html",
+        {
+            "form": form,
+            "jobs": selectors.recent_imports(),
+            "round_slugs": selectors.round_choices(),
+            "columns": ",".join(COLUMNS),
+        },
+    )
+
+
+def _visible_import(user, pk) -> ImportJob:
+    require(can_import(user))
+    job = selectors.import_job(pk)
+    if job is None:
+        raise Http404("No such import.")
+    return job
+
+
+@login_required
+def import_detail(request, pk):
+    job = _visible_import(request.user, pk)
+    return render(
+        request,
+        "reports/import_detail.html",
+        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
+    )
+
+
+@login_required
+def import_progress(request, pk):
+    """The htmx partial polled by the import page while the job is queued or running."""
+    job = _visible_import(request.user, pk)
+    return render(
+        request,
+        "reports/_import_progress.html",
+        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
+    )
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    job = _visible_import(request.user, pk)
+    allowed, reason = can_retry_import(request.user, job)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("reports:import_detail", pk=job.pk)
+    jobs.import_retry(job=job, user=request.user)
+    messages.success(request, "The import has been sent to a worker again.")
+    return redirect("reports:import_detail", pk=job.pk)
