@@ -1,6 +1,6 @@
 """Writes for applications to join, their assessment, stage gates, decisions and extensions.
 
-Every status change here: locks the row, asks workflows.check_move, checks the user's scope,
+Every status change here: locks the row, asks the workflow's check, checks the user's scope,
 writes one activity entry, and leaves the area's stage to programmes.services.area_move.
 """
 
@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from accounts.models import OrganisationMembership, Role, User
-from accounts.permissions import require
 from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
+from core.errors import message_for, require
+from core.locking import copy_back, lock
 from programmes import services as programme_services
 from programmes.models import (
     AREA_STAGE_ORDER,
@@ -35,9 +36,9 @@ from programmes.models import (
     Stage,
     Theme,
 )
+from programmes.workflows import AREA
 
 from . import permissions as app_perms
-from . import workflows
 from .models import (
     Application,
     ApplicationPartner,
@@ -52,6 +53,7 @@ from .models import (
     Recommendation,
 )
 from .selectors import assessment_settings_for
+from .workflows import APPLICATION, GATE
 
 APPLICATION_FIELDS = [
     "area_name",
@@ -81,32 +83,12 @@ PARTNER_ORG_TYPES = {
 }
 
 
-def _moving(workflow, obj, to_state, user):
-    allowed, reason = workflows.check_move(workflow, obj.status, to_state, user)
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _when(occurred_at):
     return occurred_at or timezone.now()
 
 
 def _day(occurred_at) -> datetime.date:
     return timezone.localdate(occurred_at) if occurred_at else timezone.localdate()
-
-
-def _lock_application(application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def _lock_gate(gate) -> GateApplication:
-    return GateApplication.objects.select_for_update().get(pk=gate.pk)
-
-
-def _refresh(target, source):
-    for f in source._meta.concrete_fields:
-        setattr(target, f.attname, getattr(source, f.attname))
-    return target
 
 
 # --- Applications to join ---------------------------------------------------------------------
@@ -228,7 +210,7 @@ def application_update(
 ) -> Application:
     """Change a draft. Only the applying organisation, only while it is a draft."""
     with transaction.atomic():
-        locked = _lock_application(application)
+        locked = lock(application)
         require(app_perms.can_edit_application(user, locked))
         _apply_details(locked, details)
         locked.full_clean()
@@ -237,7 +219,7 @@ def application_update(
             _set_themes(locked, themes)
         if partners is not None:
             _set_partners(locked, partners)
-    return _refresh(application, locked)
+    return copy_back(application, locked)
 
 
 def application_missing(application: Application) -> dict[str, str]:
@@ -260,8 +242,8 @@ def application_submit(
     required is missing. `imported` history keeps its own date: the round's dates, which would
     refuse a live submission, do not apply to it."""
     with transaction.atomic():
-        locked = _lock_application(application)
-        _moving(workflows.APPLICATION, locked, ApplicationStatus.SUBMITTED, user)
+        locked = lock(application)
+        APPLICATION.check(locked, ApplicationStatus.SUBMITTED, user)
         if not app_perms.acts_for_application(user, locked):
             raise PermissionDenied("Only the applying organisation can submit this application.")
         rnd = locked.round
@@ -287,15 +269,15 @@ def application_submit(
             occurred_at=occurred_at,
             imported=imported,
         )
-    return _refresh(application, locked)
+    return copy_back(application, locked)
 
 
 def application_start_assessment(
     *, application: Application, user, occurred_at=None, imported: bool = False
 ) -> Application:
     with transaction.atomic():
-        locked = _lock_application(application)
-        _moving(workflows.APPLICATION, locked, ApplicationStatus.UNDER_ASSESSMENT, user)
+        locked = lock(application)
+        APPLICATION.check(locked, ApplicationStatus.UNDER_ASSESSMENT, user)
         locked.status = ApplicationStatus.UNDER_ASSESSMENT
         locked.save(update_fields=["status", "updated_at"])
         activity_record(
@@ -306,7 +288,7 @@ def application_start_assessment(
             occurred_at=occurred_at,
             imported=imported,
         )
-    return _refresh(application, locked)
+    return copy_back(application, locked)
 
 
 def application_score(
@@ -345,7 +327,7 @@ def application_recommend(
     if recommendation not in Recommendation.values:
         raise ValidationError({"recommendation": "Choose admit or reject."})
     with transaction.atomic():
-        locked = _lock_application(application)
+        locked = lock(application)
         if locked.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT):
             raise ValidationError("A recommendation can only be made before the decision.")
         locked.recommendation = recommendation
@@ -358,7 +340,7 @@ def application_recommend(
             reason=notes,
             target=locked,
         )
-    return _refresh(application, locked)
+    return copy_back(application, locked)
 
 
 def _reference_for(rnd: Round) -> str:
@@ -442,8 +424,8 @@ def application_decide(
     target = ApplicationStatus.ADMITTED if decision == "admit" else ApplicationStatus.REJECTED
     reasons = (reasons or "").strip()
     with transaction.atomic():
-        locked = _lock_application(application)
-        _moving(workflows.APPLICATION, locked, target, actor)
+        locked = lock(application)
+        APPLICATION.check(locked, target, actor)
         if decision == "reject" and not reasons:
             raise ValidationError(
                 {"reasons": "Give the reasons for not admitting this application."}
@@ -518,15 +500,15 @@ def application_decide(
                 imported=imported,
                 notify=[locked.applicant],
             )
-    return _refresh(application, locked)
+    return copy_back(application, locked)
 
 
 def application_withdraw(
     *, application: Application, user, reason: str = "", occurred_at=None, imported: bool = False
 ) -> Application:
     with transaction.atomic():
-        locked = _lock_application(application)
-        _moving(workflows.APPLICATION, locked, ApplicationStatus.WITHDRAWN, user)
+        locked = lock(application)
+        APPLICATION.check(locked, ApplicationStatus.WITHDRAWN, user)
         if perms.is_lead_organisation_user(user) and not app_perms.acts_for_application(
             user, locked
         ):
@@ -543,7 +525,7 @@ def application_withdraw(
             occurred_at=occurred_at,
             imported=imported,
         )
-    return _refresh(application, locked)
+    return copy_back(application, locked)
 
 
 @dataclass
@@ -553,9 +535,7 @@ class BulkResult:
 
 
 def _reason_text(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or exc.__class__.__name__
+    return message_for(exc) or exc.__class__.__name__
 
 
 def applications_decide_bulk(*, applications, decision: str, reasons: str, actor) -> BulkResult:
@@ -703,7 +683,7 @@ def gate_create(
 def gate_update(*, gate: GateApplication, user, **changes) -> GateApplication:
     """Change a draft gate application (any of GATE_FIELDS); files left out stay as they are."""
     with transaction.atomic():
-        locked = _lock_gate(gate)
+        locked = lock(gate)
         require(app_perms.can_act_for_area(user, locked.area))
         if locked.status != GateStatus.DRAFT:
             raise ValidationError("This application has been sent, so it can no longer be changed.")
@@ -718,7 +698,7 @@ def gate_update(*, gate: GateApplication, user, **changes) -> GateApplication:
         _check_gate_fields(locked)
         locked.full_clean()
         locked.save()
-    return _refresh(gate, locked)
+    return copy_back(gate, locked)
 
 
 def gate_deadline(gate_or_area, milestone) -> tuple[datetime.date, DeadlineExtension | None]:
@@ -736,8 +716,8 @@ def gate_submit(
     extension that has not yet run out; refused when the stage's evidence is missing. Neither
     applies to `imported` history, whose evidence lives in the old records."""
     with transaction.atomic():
-        locked = _lock_gate(gate)
-        _moving(workflows.GATE, locked, GateStatus.SUBMITTED, user)
+        locked = lock(gate)
+        GATE.check(locked, GateStatus.SUBMITTED, user)
         require(app_perms.can_act_for_area(user, locked.area))
         area = locked.area
         if area.status != AreaStatus.ACTIVE:
@@ -788,7 +768,7 @@ def gate_submit(
             occurred_at=occurred_at,
             imported=imported,
         )
-    return _refresh(gate, locked)
+    return copy_back(gate, locked)
 
 
 def extension_grant(
@@ -870,8 +850,8 @@ def gate_decide(
     reasons = (reasons or "").strip()
     extra = Decimal(extra_adviser_days or 0)
     with transaction.atomic():
-        locked = _lock_gate(gate)
-        _moving(workflows.GATE, locked, target, actor)
+        locked = lock(gate)
+        GATE.check(locked, target, actor)
         area = Area.objects.select_for_update().get(pk=locked.area_id)
         stage_label = locked.get_target_stage_display()
         locked.status = target
@@ -904,7 +884,7 @@ def gate_decide(
                     occurred_at=occurred_at,
                     imported=imported,
                 )
-            return _refresh(gate, locked)
+            return copy_back(gate, locked)
 
         if amount is None:
             amount = locked.amount_requested
@@ -976,15 +956,15 @@ def gate_decide(
                 occurred_at=occurred_at,
                 imported=imported,
             )
-    return _refresh(gate, locked)
+    return copy_back(gate, locked)
 
 
 def gate_withdraw(
     *, gate: GateApplication, user, reason: str = "", occurred_at=None, imported: bool = False
 ) -> GateApplication:
     with transaction.atomic():
-        locked = _lock_gate(gate)
-        _moving(workflows.GATE, locked, GateStatus.WITHDRAWN, user)
+        locked = lock(gate)
+        GATE.check(locked, GateStatus.WITHDRAWN, user)
         if perms.is_lead_organisation_user(user):
             require(app_perms.can_act_for_area(user, locked.area))
         locked.status = GateStatus.WITHDRAWN
@@ -1001,7 +981,7 @@ def gate_withdraw(
             occurred_at=occurred_at,
             imported=imported,
         )
-    return _refresh(gate, locked)
+    return copy_back(gate, locked)
 
 
 # --- An area leaving the programme (and coming back) ------------------------------------------
@@ -1014,10 +994,6 @@ LEAVING_OUTCOMES = {
 
 def _area_people(area) -> list:
     return [p for p in [*lead_members(area), relationship_manager(area)] if p is not None]
-
-
-def _lock_area(area) -> Area:
-    return Area.objects.select_for_update().select_related("round").get(pk=area.pk)
 
 
 def area_leaving_effects(area) -> dict:
@@ -1073,8 +1049,8 @@ def area_leave(
             .filter(area=area, status__in=[GateStatus.DRAFT, GateStatus.SUBMITTED])
             .order_by("id")
         )
-        locked = _lock_area(area)
-        _moving(workflows.AREA, locked, outcome, actor)
+        locked = lock(area, related=("round",))
+        AREA.check(locked, outcome, actor)
         result = LeaveResult(area=locked)
         effects = area_leaving_effects(locked)
         for gate in effects["gates"]:
@@ -1120,8 +1096,8 @@ def area_reinstate(*, area, reasons: str, actor, occurred_at=None) -> Area:
     if not reasons:
         raise ValidationError({"reasons": "Say why the area is being reinstated."})
     with transaction.atomic():
-        locked = _lock_area(area)
-        _moving(workflows.AREA, locked, AreaStatus.ACTIVE, actor)
+        locked = lock(area, related=("round",))
+        AREA.check(locked, AreaStatus.ACTIVE, actor)
         programme_services.area_move(
             area=locked,
             status=AreaStatus.ACTIVE,

@@ -13,12 +13,14 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
+from core.errors import errors_to_form as _errors_to_form
+from core.errors import message_for as _message_for
+from core.errors import require as _require
 from programmes import selectors as programme_selectors
-from programmes.forms import errors_to_form as _errors_to_form
 from programmes.models import AreaStatus, Round
 
 from . import permissions as app_perms
-from . import selectors, services, workflows
+from . import selectors, services
 from .filters import ApplicationFilter, GateFilter
 from .forms import (
     ApplicationForm,
@@ -36,20 +38,9 @@ from .forms import (
     partner_rows,
 )
 from .models import Application, ApplicationStatus, GateApplication, GateStatus
+from .workflows import APPLICATION, GATE
 
 PAGE_SIZE = 25
-
-
-def _message_for(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
-def _require(decision):
-    allowed, reason = decision
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _visible_application(user, pk) -> Application:
@@ -291,7 +282,7 @@ def application_detail(request, pk):
                 _errors_to_form(target, exc)
             messages.error(request, _message_for(exc))
 
-    moves = {m.target for m in workflows.next_moves("application", application.status, user)}
+    moves = {m.target for m in APPLICATION.moves_for(application, user)}
     is_applicant = app_perms.acts_for_application(user, application)
     return render(
         request,
@@ -389,7 +380,7 @@ def assessment_queue(request):
             "page_obj": page,
             "total": page.paginator.count,
             "counts": [
-                (s, workflows.label("application", s.value), counts[s.value])
+                (s, APPLICATION.label(s), counts[s.value])
                 for s in ApplicationStatus
                 if s != ApplicationStatus.DRAFT
             ],
@@ -505,7 +496,7 @@ def gate_detail(request, pk):
             if target is not None and target.is_bound:
                 _errors_to_form(target, exc)
             messages.error(request, _message_for(exc))
-    moves = {m.target for m in workflows.next_moves("gate", gate.status, user)}
+    moves = {m.target for m in GATE.moves_for(gate, user)}
     acts_for_area = app_perms.can_act_for_area(user, gate.area)[0]
     due, extension = services.gate_deadline(gate.area, gate.milestone)
     return render(
@@ -564,9 +555,7 @@ def gate_queue(request):
             "page_obj": page,
             "total": page.paginator.count,
             "counts": [
-                (s, workflows.label("gate", s.value), counts[s.value])
-                for s in GateStatus
-                if s != GateStatus.DRAFT
+                (s, GATE.label(s), counts[s.value]) for s in GateStatus if s != GateStatus.DRAFT
             ],
         },
     )
