@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
+from accounts.services import applicant_register
 from core.errors import errors_to_form as _errors_to_form
 from core.errors import message_for as _message_for
 from core.errors import require as _require
@@ -75,7 +76,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.applicant_register(
+            user = applicant_register(
                 username=data["username"],
                 email=data["email"],
                 first_name=data["first_name"],
