@@ -21,13 +21,13 @@ from .scope import visible_application
 REFUSED = (ValidationError, PermissionDenied)
 
 
-def _score_form(application, user, data=None) -> ScoreForm:
+def _score_form(application, user, data=None, *, scale=None) -> ScoreForm:
     """The assessor's own scores for the round's criteria (none for people who cannot assess)."""
     can_assess = app_perms.can_assess(user)[0]
     return ScoreForm(
         data,
         criteria=selectors.criteria_for(application.round) if can_assess else [],
-        scale=selectors.assessment_settings_for(application.round),
+        scale=scale or selectors.assessment_settings_for(application.round),
         existing={s.criterion_id: s for s in application.scores.all() if s.assessor_id == user.pk},
         initial={
             "recommendation": application.recommendation,
@@ -41,7 +41,8 @@ def _page(request, application, *, score_form=None, decision_form=None, withdraw
     and what was typed."""
     user = request.user
     can_assess = app_perms.can_assess(user)[0]
-    score_form = score_form or _score_form(application, user)
+    scale = selectors.assessment_settings_for(application.round)
+    score_form = score_form or _score_form(application, user, scale=scale)
     criteria = score_form.criteria
     moves = {m.target for m in APPLICATION.moves_for(application, user)}
     is_applicant = app_perms.acts_for_application(user, application)
@@ -53,7 +54,7 @@ def _page(request, application, *, score_form=None, decision_form=None, withdraw
             "is_applicant": is_applicant,
             "can_assess": can_assess,
             "criteria": criteria,
-            "scale": selectors.assessment_settings_for(application.round),
+            "scale": scale,
             "score_form": score_form,
             "decision_form": decision_form or DecisionForm(),
             "withdraw_form": withdraw_form or WithdrawForm(),
