@@ -13,7 +13,7 @@ from .models import (
     GateStage,
     Recommendation,
 )
-from .services import GATE_MILESTONE_KIND
+from .services.gates import GATE_MILESTONE_KIND
 
 
 def _helper(*layout):

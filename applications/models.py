@@ -1,6 +1,7 @@
 """Applications to join a round, their assessment, and stage-gate applications with their
 decisions and deadline extensions. Status fields are written only by applications.services,
-after applications.workflows.check_move allows the move."""
+after the workflow (applications/workflows.py) allows the move; their choices are the workflow's
+states, declared there once."""
 
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from programmes.models import (
     Stage,
 )
 
-from . import workflows
+from .workflows import APPLICATION, GATE, ApplicationStatus, GateStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
@@ -92,15 +93,6 @@ class AssessmentCriterion(models.Model):
         return self.name
 
 
-class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_ASSESSMENT = "under_assessment", "Under assessment"
-    ADMITTED = "admitted", "Admitted"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
 class Recommendation(models.TextChoices):
     ADMIT = "admit", "Admit"
     REJECT = "reject", "Reject"
@@ -109,6 +101,8 @@ class Recommendation(models.TextChoices):
 
 class Application(models.Model):
     """A lead organisation's application for its neighbourhood to join a round."""
+
+    workflow = APPLICATION  # for {% status_badge application %}
 
     round = models.ForeignKey(
         "programmes.Round", on_delete=models.PROTECT, related_name="applications"
@@ -193,15 +187,11 @@ class Application(models.Model):
 
     @property
     def status_label(self):
-        return workflows.label(workflows.APPLICATION, self.status)
+        return self.workflow.label(self.status)
 
     @property
     def applicant_status_label(self):
-        return workflows.label(workflows.APPLICATION, self.status, for_applicant=True)
-
-    @property
-    def status_badge(self):
-        return workflows.badge(workflows.APPLICATION, self.status)
+        return self.workflow.label(self.status, for_applicant=True)
 
     def clean(self):
         if self.geo_code and not self.geo_code_type:
@@ -282,16 +272,10 @@ class GateStage(models.TextChoices):
     MAKING_IT_HAPPEN = Stage.MAKING_IT_HAPPEN.value, Stage.MAKING_IT_HAPPEN.label
 
 
-class GateStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
 class GateApplication(models.Model):
     """An area's application to move to (or top up at) a stage, with its evidence and decision."""
+
+    workflow = GATE  # for {% status_badge gate %}
 
     area = models.ForeignKey(
         "programmes.Area", on_delete=models.CASCADE, related_name="gate_applications"
@@ -379,15 +363,11 @@ class GateApplication(models.Model):
 
     @property
     def status_label(self):
-        return workflows.label(workflows.GATE, self.status)
+        return self.workflow.label(self.status)
 
     @property
     def applicant_status_label(self):
-        return workflows.label(workflows.GATE, self.status, for_applicant=True)
-
-    @property
-    def status_badge(self):
-        return workflows.badge(workflows.GATE, self.status)
+        return self.workflow.label(self.status, for_applicant=True)
 
 
 class DeadlineExtension(models.Model):

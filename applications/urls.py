@@ -1,23 +1,35 @@
 from django.urls import path
 
-from . import views
+from .views import admission, areas, assessment, gates
 
 app_name = "applications"
 urlpatterns = [
-    path("register/", views.register, name="register"),
-    path("apply/", views.apply, name="apply"),
-    path("apply/<slug:round_slug>/", views.application_new, name="application_new"),
-    path("applications/mine/", views.my_applications, name="my_applications"),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
-    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
-    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
-    path("assessment/", views.assessment_queue, name="assessment_queue"),
-    path("stage-gates/", views.gate_queue, name="gate_queue"),
-    path("stage-gates/<int:pk>/", views.gate_detail, name="gate_detail"),
-    path("stage-gates/<int:pk>/edit/", views.gate_edit, name="gate_edit"),
-    path("stage-gates/<int:pk>/evidence/<str:which>/", views.gate_evidence, name="gate_evidence"),
-    path("areas/<str:reference>/stage-gates/new/", views.gate_new, name="gate_new"),
-    path("areas/<str:reference>/extensions/new/", views.extension_new, name="extension_new"),
-    path("areas/<str:reference>/leave/", views.area_leave, name="area_leave"),
-    path("areas/<str:reference>/reinstate/", views.area_reinstate, name="area_reinstate"),
+    path("register/", admission.register, name="register"),
+    path("apply/", admission.apply, name="apply"),
+    path("apply/<slug:round_slug>/", admission.application_new, name="application_new"),
+    path("applications/mine/", admission.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", assessment.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", admission.application_edit, name="application_edit"),
+    path("applications/<int:pk>/submit/", admission.application_submit, name="application_submit"),
+    # One URL per action on an application: each is a POST with its own view.
+    path("applications/<int:pk>/start/", assessment.application_start, name="application_start"),
+    path("applications/<int:pk>/score/", assessment.application_score, name="application_score"),
+    path("applications/<int:pk>/decide/", assessment.application_decide, name="application_decide"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        assessment.application_withdraw,
+        name="application_withdraw",
+    ),
+    path("assessment/", admission.assessment_queue, name="assessment_queue"),
+    path("stage-gates/", gates.gate_queue, name="gate_queue"),
+    path("stage-gates/<int:pk>/", gates.gate_detail, name="gate_detail"),
+    path("stage-gates/<int:pk>/edit/", gates.gate_edit, name="gate_edit"),
+    path("stage-gates/<int:pk>/submit/", gates.gate_submit, name="gate_submit"),
+    path("stage-gates/<int:pk>/decide/", gates.gate_decide, name="gate_decide"),
+    path("stage-gates/<int:pk>/withdraw/", gates.gate_withdraw, name="gate_withdraw"),
+    path("stage-gates/<int:pk>/evidence/<str:which>/", gates.gate_evidence, name="gate_evidence"),
+    path("areas/<str:reference>/stage-gates/new/", gates.gate_new, name="gate_new"),
+    path("areas/<str:reference>/extensions/new/", areas.extension_new, name="extension_new"),
+    path("areas/<str:reference>/leave/", areas.area_leave, name="area_leave"),
+    path("areas/<str:reference>/reinstate/", areas.area_reinstate, name="area_reinstate"),
 ]

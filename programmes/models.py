@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .workflows import AREA
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -37,11 +39,8 @@ class AreaStage(models.TextChoices):
 AREA_STAGE_ORDER = [s.value for s in AreaStage]
 
 
-class AreaStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    NOT_PROGRESSED = "not_progressed", "Did not progress"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    COMPLETED = "completed", "Completed"
+# Declared once, as the states of the area's workflow (programmes/workflows.py).
+AreaStatus = AREA.text_choices("AreaStatus")
 
 
 class Programme(models.Model):

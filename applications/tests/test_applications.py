@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from accounts.tests.factories import MembershipFactory, UserFactory
 from activity.models import ActivityEntry
 from applications import services
@@ -249,7 +250,7 @@ def test_bulk_decision_reports_partial_failure_and_keeps_the_successes(programme
     assert Award.objects.filter(area__round=rnd).count() == 2
 
 
-def test_bulk_failure_in_one_award_rolls_back_only_that_application(programme_manager):
+def test_bulk_failure_in_one_award_rolls_back_only_that_application(programme_manager, monkeypatch):
     rnd = OpenRoundFactory()
     first, second = ApplicationFactory.create_batch(2, round=rnd, under_assessment=True)
     # The second one's reference is taken, so creating its area fails after the status change:
@@ -257,14 +258,10 @@ def test_bulk_failure_in_one_award_rolls_back_only_that_application(programme_ma
     services.application_decide(
         application=first, decision="admit", reasons="", actor=programme_manager, reference="X-1"
     )
-    original = services._reference_for
-    services._reference_for = lambda rnd: "X-1"
-    try:
-        result = services.applications_decide_bulk(
-            applications=[second], decision="admit", reasons="", actor=programme_manager
-        )
-    finally:
-        services._reference_for = original
+    monkeypatch.setattr(services.admission, "_reference_for", lambda rnd: "X-1")
+    result = services.applications_decide_bulk(
+        applications=[second], decision="admit", reasons="", actor=programme_manager
+    )
     assert result.succeeded == []
     second.refresh_from_db()
     assert second.status == ApplicationStatus.UNDER_ASSESSMENT
@@ -272,7 +269,7 @@ def test_bulk_failure_in_one_award_rolls_back_only_that_application(programme_ma
 
 
 def test_applicant_register_creates_user_organisation_and_membership():
-    user = services.applicant_register(
+    user = accounts_services.applicant_register(
         username="newbie",
         email="newbie@example.org",
         first_name="Nia",

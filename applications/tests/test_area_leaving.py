@@ -9,12 +9,13 @@ from django.urls import reverse
 
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.models import ActivityEntry, Notification
-from applications import services, workflows
+from applications import services
 from applications.models import GateStatus
 from applications.tests.factories import GateFactory
 from grants.models import Payment
 from grants.services import award_grant, payment_approve, payment_pay
 from programmes.models import AreaStatus, Stage
+from programmes.workflows import AREA
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def funded_area(area, programme_manager, lead_user):
 )
 def test_area_moves_per_role(role, status, target, allowed):
     user = UserFactory(**({role: True} if role != "lead" else {}))
-    assert workflows.check_move(workflows.AREA, status, target, user)[0] is allowed
+    assert AREA.allows(status, target, user)[0] is allowed
 
 
 def test_withdrawing_withdraws_open_gates_and_cancels_only_unpaid_money(

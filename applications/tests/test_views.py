@@ -171,12 +171,13 @@ def test_manager_scores_and_admits_from_the_detail_page(client_for, programme_ma
     page = client.get(application.get_absolute_url())
     assert b"Partnership strength" in page.content
     client.post(
-        application.get_absolute_url(),
-        {"action": "score", f"score_{criterion.pk}": "4", "recommendation": "admit"},
+        reverse("applications:application_score", args=[application.pk]),
+        {f"score_{criterion.pk}": "4", "recommendation": "admit"},
     )
     assert application.scores.get().score == 4
     response = client.post(
-        application.get_absolute_url(), {"action": "decide", "decision": "admit", "reasons": ""}
+        reverse("applications:application_decide", args=[application.pk]),
+        {"decision": "admit", "reasons": ""},
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -187,8 +188,8 @@ def test_manager_scores_and_admits_from_the_detail_page(client_for, programme_ma
 def test_refused_decision_shows_the_reason_and_keeps_the_text(client_for, programme_manager):
     application = ApplicationFactory(submitted=True)
     response = client_for(programme_manager).post(
-        application.get_absolute_url(),
-        {"action": "decide", "decision": "reject", "reasons": "Typed reasons"},
+        reverse("applications:application_decide", args=[application.pk]),
+        {"decision": "reject", "reasons": "Typed reasons"},
     )
     assert response.status_code == 200
     assert b"cannot become rejected" in response.content
@@ -328,7 +329,7 @@ def test_late_gate_refused_with_a_message(client_for, area):
         area=area, milestone=GettingGoingMilestoneFactory(round=area.round, past=True)
     )
     response = client_for(_lead_for(gate.area)).post(
-        gate.get_absolute_url(), {"action": "submit"}, follow=True
+        reverse("applications:gate_submit", args=[gate.pk]), follow=True
     )
     assert b"Ask your programme manager for an extension" in response.content
 
@@ -338,9 +339,8 @@ def test_manager_approves_a_gate_with_cba(client_for, programme_manager):
     client = client_for(programme_manager)
     assert client.get(reverse("applications:gate_queue")).status_code == 200
     response = client.post(
-        gate.get_absolute_url(),
+        reverse("applications:gate_decide", args=[gate.pk]),
         {
-            "action": "decide",
             "decision": "approve",
             "amount": "10000",
             "cba_required": "on",

@@ -1,7 +1,9 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
-from applications import workflows
+from applications.workflows import APPLICATION, GATE
+
+WORKFLOWS = {"application": APPLICATION, "gate": GATE}
 
 ROLES = {
     "programme_manager": {"programme_manager": True},
@@ -33,7 +35,7 @@ EXPECTED = [
 @pytest.mark.parametrize(("workflow", "source", "target", "allowed_roles"), EXPECTED)
 def test_every_move_allowed_only_for_its_roles(workflow, source, target, allowed_roles, role):
     user = UserFactory(**ROLES[role])
-    allowed, reason = workflows.check_move(workflow, source, target, user)
+    allowed, reason = WORKFLOWS[workflow].allows(source, target, user)
     assert allowed is (role in allowed_roles)
     assert (reason == "") is allowed
 
@@ -53,7 +55,7 @@ def test_every_move_allowed_only_for_its_roles(workflow, source, target, allowed
     ],
 )
 def test_moves_missing_from_the_table_are_refused_even_for_admins(workflow, source, target):
-    allowed, reason = workflows.check_move(workflow, source, target, UserFactory(admin=True))
+    allowed, reason = WORKFLOWS[workflow].allows(source, target, UserFactory(admin=True))
     assert not allowed
     assert "cannot become" in reason
 
@@ -63,10 +65,37 @@ def test_inactive_and_anonymous_users_cannot_move_anything():
     from django.contrib.auth.models import AnonymousUser
 
     inactive = UserFactory(programme_manager=True, is_active=False)
-    assert not workflows.check_move("gate", "submitted", "approved", inactive)[0]
-    assert not workflows.check_move("gate", "draft", "submitted", AnonymousUser())[0]
+    assert not GATE.allows("submitted", "approved", inactive)[0]
+    assert not GATE.allows("draft", "submitted", AnonymousUser())[0]
 
 
 def test_applicants_and_staff_see_different_labels():
-    assert workflows.label("application", "rejected") == "Rejected"
-    assert workflows.label("application", "rejected", for_applicant=True) == "Not admitted"
+    assert APPLICATION.label("rejected") == "Rejected"
+    assert APPLICATION.label("rejected", for_applicant=True) == "Not admitted"
+
+
+@pytest.mark.django_db
+def test_refusals_keep_their_wording():
+    lead = UserFactory()
+    refused = GATE.refusal("submitted", "approved", lead)
+    assert refused.reason == "Only admins, programme managers can approve at this point."
+    assert APPLICATION.refusal("submitted", "admitted", lead).reason == (
+        "An application that is submitted cannot become admitted."
+    )
+    pm = UserFactory(programme_manager=True)
+    assert APPLICATION.refusal("draft", "submitted", pm).reason == (
+        "Only lead organisation users can submit at this point."
+    )
+    assert APPLICATION.refusal(
+        "submitted", "withdrawn", UserFactory(funder_officer=True)
+    ).reason == (
+        "Only admins, lead organisation users, programme managers can withdraw at this point."
+    )
+
+
+def test_statuses_are_declared_once_by_the_workflows():
+    from applications.models import ApplicationStatus, GateStatus
+
+    assert ApplicationStatus.choices == APPLICATION.choices
+    assert GateStatus.choices == GATE.choices
+    assert ApplicationStatus.UNDER_ASSESSMENT == "under_assessment"

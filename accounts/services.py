@@ -1,0 +1,46 @@
+"""Writes for accounts: signing up a new applicant."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from programmes.models import Organisation
+
+from .models import OrganisationMembership, Role, User
+
+
+@transaction.atomic
+def applicant_register(
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    organisation_name: str,
+    org_type: str,
+    job_title: str = "",
+) -> User:
+    """A new applicant signs up: a lead organisation user, their organisation and their
+    membership of it (as its primary contact), all or nothing."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is taken; choose another."})
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        job_title=job_title,
+        role=Role.LEAD_ORGANISATION,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    organisation = Organisation(name=organisation_name.strip(), org_type=org_type, email=email)
+    organisation.full_clean()
+    organisation.save()
+    OrganisationMembership.objects.create(
+        user=user, organisation=organisation, is_primary_contact=True
+    )
+    return user

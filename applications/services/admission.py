@@ -1,0 +1,525 @@
+"""Applications to join a round: drafting, submitting, assessing, scoring, recommending, deciding
+(admit or reject) and withdrawing, one at a time or in bulk.
+
+Every status change: locks the row, asks the APPLICATION workflow, checks the user's scope, and
+writes one activity entry. Admission creates the area through programmes.services and awards its
+Getting Ready grant and adviser days.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts import permissions as perms
+from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import message_for, require
+from core.locking import copy_back, lock
+from programmes import services as programme_services
+from programmes.models import (
+    Area,
+    Organisation,
+    OrganisationType,
+    Partner,
+    PartnerType,
+    Round,
+    Stage,
+    Theme,
+)
+
+from .. import permissions as app_perms
+from ..models import (
+    Application,
+    ApplicationPartner,
+    ApplicationStatus,
+    ApplicationTheme,
+    AssessmentCriterion,
+    AssessmentScore,
+    Recommendation,
+)
+from ..selectors import assessment_settings_for
+from ..workflows import APPLICATION
+from .awards import add_adviser_days, award_stage
+from .dates import happened_at, happened_on
+
+APPLICATION_FIELDS = [
+    "area_name",
+    "local_authority",
+    "area_type",
+    "geo_code",
+    "geo_code_type",
+    "approach",
+    "issues",
+    "services_involved",
+    "expected_outcomes",
+]
+REQUIRED_TO_SUBMIT = {
+    "area_name": "Name the neighbourhood.",
+    "local_authority": "Say which local authority district the neighbourhood is in.",
+    "approach": "Say whether this is a specific service proposition or a general approach.",
+    "issues": "Describe the issues you want to tackle and why.",
+    "services_involved": "Say which public services are involved.",
+    "expected_outcomes": "Say what you expect to change.",
+}
+
+PARTNER_ORG_TYPES = {
+    PartnerType.LOCAL_AUTHORITY: OrganisationType.LOCAL_AUTHORITY,
+    PartnerType.VCS: OrganisationType.VCS,
+    PartnerType.BUSINESS: OrganisationType.VCS,
+    PartnerType.OTHER: OrganisationType.VCS,
+}
+
+
+# --- Drafting and sending ---------------------------------------------------------------------
+
+
+def _set_themes(application, themes):
+    themes = list(dict.fromkeys(themes))
+    if len(themes) > 3:
+        raise ValidationError({"themes": "Choose no more than three themes."})
+    ApplicationTheme.objects.filter(application=application).delete()
+    ApplicationTheme.objects.bulk_create(
+        [
+            ApplicationTheme(application=application, theme=t, position=i)
+            for i, t in enumerate(themes, 1)
+        ]
+    )
+
+
+def _set_partners(application, partners):
+    ApplicationPartner.objects.filter(application=application).delete()
+    rows = []
+    for p in partners:
+        row = ApplicationPartner(
+            application=application,
+            name=p["name"].strip(),
+            partner_type=p["partner_type"],
+            involvement=p.get("involvement") or "supporting",
+        )
+        row.full_clean(exclude=["application"])
+        rows.append(row)
+    ApplicationPartner.objects.bulk_create(rows)
+
+
+def _apply_details(application, details):
+    for name in APPLICATION_FIELDS:
+        if name in details:
+            setattr(application, name, details[name] or "")
+
+
+@transaction.atomic
+def application_create(
+    *,
+    round: Round,
+    applicant,
+    organisation: Organisation,
+    details: dict,
+    themes: list[Theme] = (),
+    partners: list[dict] = (),
+    occurred_at=None,
+    imported: bool = False,
+) -> Application:
+    """Start a draft application for `organisation`, by one of its lead organisation users.
+    `imported` history may belong to a round that has since closed."""
+    require(app_perms.can_apply(applicant))
+    if not perms.user_belongs_to(applicant, organisation.pk):
+        raise PermissionDenied("You can only apply for an organisation you belong to.")
+    if not imported and round.status != Round.Status.OPEN:
+        raise ValidationError("This round is not open for applications.")
+    application = Application(round=round, applicant=applicant, organisation=organisation)
+    _apply_details(application, details)
+    application.full_clean()
+    application.save()
+    _set_themes(application, themes)
+    _set_partners(application, partners)
+    activity_record(
+        verb="application.created",
+        summary=f"Application started for {application.area_name}",
+        actor=applicant,
+        target=application,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    user,
+    details: dict,
+    themes: list[Theme] | None = None,
+    partners: list[dict] | None = None,
+) -> Application:
+    """Change a draft. Only the applying organisation, only while it is a draft."""
+    locked = lock(application)
+    require(app_perms.can_edit_application(user, locked))
+    _apply_details(locked, details)
+    locked.full_clean()
+    locked.save()
+    if themes is not None:
+        _set_themes(locked, themes)
+    if partners is not None:
+        _set_partners(locked, partners)
+    return copy_back(application, locked)
+
+
+def application_missing(application: Application) -> dict[str, str]:
+    """What must still be filled in before the application can be submitted."""
+    missing = {
+        name: message
+        for name, message in REQUIRED_TO_SUBMIT.items()
+        if not (getattr(application, name) or "").strip()
+    }
+    count = application.application_themes.count()
+    if not 1 <= count <= 3:
+        missing["themes"] = "Choose between one and three themes."
+    return missing
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, user, occurred_at=None, imported: bool = False
+) -> Application:
+    """Send a draft for assessment. Refused after the round's closing date, and while anything
+    required is missing. `imported` history keeps its own date: the round's dates, which would
+    refuse a live submission, do not apply to it."""
+    locked = lock(application)
+    APPLICATION.check(locked, ApplicationStatus.SUBMITTED, user)
+    if not app_perms.acts_for_application(user, locked):
+        raise PermissionDenied("Only the applying organisation can submit this application.")
+    rnd = locked.round
+    day = happened_on(occurred_at)
+    if not imported and day > rnd.closes_on:
+        raise ValidationError(
+            f"{rnd.name} closed for applications on {rnd.closes_on:%-d %B %Y}, so this "
+            "application can no longer be submitted."
+        )
+    if not imported and day < rnd.opens_on:
+        raise ValidationError(f"{rnd.name} opens for applications on {rnd.opens_on:%-d %B %Y}.")
+    missing = application_missing(locked)
+    if missing:
+        raise ValidationError(missing)
+    locked.status = ApplicationStatus.SUBMITTED
+    locked.submitted_at = happened_at(occurred_at)
+    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    activity_record(
+        verb="application.submitted",
+        summary=f"Application for {locked.area_name} submitted to {rnd.name}",
+        actor=user,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return copy_back(application, locked)
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: Application, user, reason: str = "", occurred_at=None, imported: bool = False
+) -> Application:
+    """Withdraw an application before it is assessed: by the applying organisation, or by a
+    programme manager on its behalf."""
+    locked = lock(application)
+    APPLICATION.check(locked, ApplicationStatus.WITHDRAWN, user)
+    if perms.is_lead_organisation_user(user) and not app_perms.acts_for_application(user, locked):
+        raise PermissionDenied("Only the applying organisation can withdraw this application.")
+    locked.status = ApplicationStatus.WITHDRAWN
+    locked.decision_reasons = reason
+    locked.save(update_fields=["status", "decision_reasons", "updated_at"])
+    activity_record(
+        verb="application.withdrawn",
+        summary=f"Application for {locked.area_name} withdrawn",
+        actor=user,
+        reason=reason,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return copy_back(application, locked)
+
+
+# --- Assessment -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start_assessment(
+    *, application: Application, user, occurred_at=None, imported: bool = False
+) -> Application:
+    """Take a submitted application into assessment, so it can be scored and decided."""
+    locked = lock(application)
+    APPLICATION.check(locked, ApplicationStatus.UNDER_ASSESSMENT, user)
+    locked.status = ApplicationStatus.UNDER_ASSESSMENT
+    locked.save(update_fields=["status", "updated_at"])
+    activity_record(
+        verb="application.assessment_started",
+        summary=f"Assessment started for {locked.area_name}",
+        actor=user,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return copy_back(application, locked)
+
+
+@transaction.atomic
+def application_score(
+    *,
+    application: Application,
+    criterion: AssessmentCriterion,
+    assessor,
+    score: int,
+    comment: str = "",
+) -> AssessmentScore:
+    """Record (or change) one assessor's score for one criterion, on the round's scale."""
+    require(app_perms.can_assess(assessor))
+    if criterion.round_id != application.round_id:
+        raise ValidationError({"criterion": "This criterion belongs to another round."})
+    if application.status != ApplicationStatus.UNDER_ASSESSMENT:
+        raise ValidationError("Scores can only be given while the application is under assessment.")
+    scale = assessment_settings_for(application.round)
+    if score is None or not scale.score_min <= int(score) <= scale.score_max:
+        raise ValidationError(
+            {"score": f"Give a score from {scale.score_min} to {scale.score_max}."}
+        )
+    row, _ = AssessmentScore.objects.update_or_create(
+        application=application,
+        criterion=criterion,
+        assessor=assessor,
+        defaults={"score": int(score), "comment": comment},
+    )
+    return row
+
+
+@transaction.atomic
+def application_recommend(
+    *, application: Application, recommendation: str, notes: str, user
+) -> Application:
+    """Record the assessors' recommendation (admit or reject) with notes, before the decision."""
+    require(app_perms.can_assess(user))
+    if recommendation not in Recommendation.values:
+        raise ValidationError({"recommendation": "Choose admit or reject."})
+    locked = lock(application)
+    if locked.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT):
+        raise ValidationError("A recommendation can only be made before the decision.")
+    locked.recommendation = recommendation
+    locked.recommendation_notes = notes
+    locked.save(update_fields=["recommendation", "recommendation_notes", "updated_at"])
+    activity_record(
+        verb="application.recommended",
+        summary=f"Recommendation for {locked.area_name}: {locked.get_recommendation_display()}",
+        actor=user,
+        reason=notes,
+        target=locked,
+    )
+    return copy_back(application, locked)
+
+
+# --- The decision -----------------------------------------------------------------------------
+
+
+def _reference_for(rnd: Round) -> str:
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", rnd.slug) if p]
+    prefix = "".join(p if p.isdigit() else p[0] for p in parts).upper()[:6] or "AREA"
+    n = Area.objects.filter(reference__startswith=f"{prefix}-").count() + 1
+    while Area.objects.filter(reference=f"{prefix}-{n:03d}").exists():
+        n += 1
+    return f"{prefix}-{n:03d}"
+
+
+def _copy_partners(application, area) -> list[str]:
+    """The partners named in the application become the area's partners. Recorded in the
+    admission's own activity entry rather than one entry each."""
+    names = []
+    for p in application.partners.all():
+        org = Organisation.objects.filter(name__iexact=p.name).order_by("pk").first()
+        if org is None:
+            org = Organisation(
+                name=p.name,
+                org_type=PARTNER_ORG_TYPES.get(p.partner_type, OrganisationType.OTHER_PUBLIC),
+            )
+            org.full_clean()
+            org.save()
+        if org.pk == area.lead_organisation_id or area.partners.filter(organisation=org).exists():
+            continue
+        partner = Partner(
+            area=area, organisation=org, partner_type=p.partner_type, involvement=p.involvement
+        )
+        partner.full_clean()
+        partner.save()
+        names.append(org.name)
+    return names
+
+
+def _record_decision(locked, status, reasons, actor, occurred_at):
+    locked.status = status
+    locked.decided_at = happened_at(occurred_at)
+    locked.decided_by = actor
+    locked.decision_reasons = reasons
+
+
+def _area_for(application, *, reference, occurred_at) -> Area:
+    """The new area, at Getting Ready, described by the application's answers."""
+    return programme_services.area_create(
+        reference=reference or _reference_for(application.round),
+        name=application.area_name,
+        local_authority=application.local_authority,
+        lead_organisation=application.organisation,
+        round=application.round,
+        approach=application.approach,
+        themes=[at.theme for at in application.application_themes.select_related("theme")],
+        joined_on=happened_on(occurred_at),
+        area_type=application.area_type,
+        geo_code=application.geo_code,
+        geo_code_type=application.geo_code_type if application.geo_code else "",
+        description=application.issues,
+    )
+
+
+def _start_getting_ready(area, *, actor, occurred_at, imported):
+    """An admitted area's Getting Ready grant and adviser days, from the round's definition."""
+    definition = area.round.stage_definitions.get(stage=Stage.GETTING_READY)
+    history = {"actor": actor, "occurred_at": occurred_at, "imported": imported}
+    award_stage(
+        area=area,
+        stage=Stage.GETTING_READY,
+        amount=definition.grant_max,
+        reason="Getting Ready grant on admission",
+        **history,
+    )
+    add_adviser_days(
+        area=area, days=definition.adviser_days, reason="Getting Ready adviser days", **history
+    )
+
+
+@transaction.atomic
+def application_admit(
+    *,
+    application: Application,
+    actor,
+    reasons: str = "",
+    occurred_at=None,
+    imported: bool = False,
+    reference: str | None = None,
+) -> Application:
+    """Admit an application under assessment. Admission is rolling: the area is created at once
+    at Getting Ready, with the application's partners, its Getting Ready grant awarded and its
+    adviser days added. `reference` is for imports that keep their own."""
+    reasons = (reasons or "").strip()
+    locked = lock(application)
+    APPLICATION.check(locked, ApplicationStatus.ADMITTED, actor)
+    _record_decision(locked, ApplicationStatus.ADMITTED, reasons, actor, occurred_at)
+    missing = application_missing(locked)
+    if missing:
+        raise ValidationError(missing)
+    area = _area_for(locked, reference=reference, occurred_at=occurred_at)
+    locked.area = area
+    locked.save()
+    partners = _copy_partners(locked, area)
+    activity_record(
+        verb="application.admitted",
+        summary=f"Admitted to {area.round.name}: {area.name} starts at Getting Ready",
+        actor=actor,
+        area=area,
+        reason=reasons,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+        notify=[locked.applicant],
+        data={"partners": partners},
+    )
+    _start_getting_ready(area, actor=actor, occurred_at=occurred_at, imported=imported)
+    return copy_back(application, locked)
+
+
+@transaction.atomic
+def application_reject(
+    *, application: Application, reasons: str, actor, occurred_at=None, imported: bool = False
+) -> Application:
+    """Reject an application under assessment, with the reasons the applicant is told."""
+    reasons = (reasons or "").strip()
+    locked = lock(application)
+    APPLICATION.check(locked, ApplicationStatus.REJECTED, actor)
+    if not reasons:
+        raise ValidationError({"reasons": "Give the reasons for not admitting this application."})
+    _record_decision(locked, ApplicationStatus.REJECTED, reasons, actor, occurred_at)
+    locked.save()
+    activity_record(
+        verb="application.rejected",
+        summary=f"Application for {locked.area_name} not admitted",
+        actor=actor,
+        reason=reasons,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+        notify=[locked.applicant],
+    )
+    return copy_back(application, locked)
+
+
+def application_decide(
+    *,
+    application: Application,
+    decision: str,
+    reasons: str,
+    actor,
+    occurred_at=None,
+    imported: bool = False,
+    reference: str | None = None,
+) -> Application:
+    """Admit or reject (`decision` is "admit" or "reject"): `application_admit` or
+    `application_reject`, for callers that hold the decision as data (forms, imports, bulk)."""
+    history = {"occurred_at": occurred_at, "imported": imported}
+    if decision == "admit":
+        return application_admit(
+            application=application, reasons=reasons, actor=actor, reference=reference, **history
+        )
+    if decision == "reject":
+        return application_reject(application=application, reasons=reasons, actor=actor, **history)
+    raise ValidationError({"decision": "Choose admit or reject."})
+
+
+# --- Many at once -----------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    succeeded: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (application, reason)
+
+
+def _reason_text(exc) -> str:
+    return message_for(exc) or exc.__class__.__name__
+
+
+def applications_decide_bulk(*, applications, decision: str, reasons: str, actor) -> BulkResult:
+    """Decide each application through `application_decide`, in its own transaction: one refusal
+    does not undo the others."""
+    result = BulkResult()
+    for application in applications:
+        try:
+            application_decide(
+                application=application, decision=decision, reasons=reasons, actor=actor
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            result.failed.append((application, _reason_text(exc)))
+        else:
+            result.succeeded.append(application)
+    return result
+
+
+def applications_start_assessment_bulk(*, applications, user) -> BulkResult:
+    """Start assessing each application, one transaction each, reporting any refused."""
+    result = BulkResult()
+    for application in applications:
+        try:
+            application_start_assessment(application=application, user=user)
+        except (ValidationError, PermissionDenied) as exc:
+            result.failed.append((application, _reason_text(exc)))
+        else:
+            result.succeeded.append(application)
+    return result

@@ -1,0 +1,460 @@
+"""Stage-gate applications: an area's lead organisation drafts and sends one for the next stage
+(or a top-up), and a programme manager approves it (awarding the stage grant, adding adviser
+days, moving the area on) or rejects it (a refused Getting Going gate means the area did not
+progress).
+
+Every status change: locks the gate (then the area, always in that order, as area_leave does),
+asks the GATE workflow, checks the user's scope, and writes one activity entry.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts import permissions as perms
+from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back, lock
+from programmes import services as programme_services
+from programmes.models import AREA_STAGE_ORDER, Area, AreaStage, AreaStatus, Milestone
+
+from .. import permissions as app_perms
+from ..models import GateApplication, GateStage, GateStatus
+from ..workflows import GATE
+from .awards import add_adviser_days, award_stage
+from .dates import happened_at, happened_on
+from .extensions import gate_deadline
+
+GATE_FROM_STAGES = {
+    GateStage.GETTING_GOING: {AreaStage.GETTING_READY},
+    GateStage.GOING_FURTHER: {AreaStage.GETTING_READY, AreaStage.GETTING_GOING},
+    GateStage.BREAKING_NEW_GROUND: {AreaStage.GETTING_READY, AreaStage.GETTING_GOING},
+    GateStage.MAKING_IT_HAPPEN: {AreaStage.IMPLEMENTATION},
+}
+# The stage an approved gate puts the area at; top-ups leave it where it is.
+GATE_MOVES_AREA_TO = {
+    GateStage.GETTING_GOING: AreaStage.GETTING_GOING,
+    GateStage.MAKING_IT_HAPPEN: AreaStage.MAKING_IT_HAPPEN,
+}
+GATE_MILESTONE_KIND = {
+    GateStage.GETTING_GOING: Milestone.Kind.GETTING_GOING_APPLICATION,
+    GateStage.GOING_FURTHER: Milestone.Kind.GETTING_GOING_APPLICATION,
+    GateStage.BREAKING_NEW_GROUND: Milestone.Kind.GETTING_GOING_APPLICATION,
+    GateStage.MAKING_IT_HAPPEN: Milestone.Kind.MAKING_IT_HAPPEN_APPLICATION,
+}
+GATE_FIELDS = [
+    "target_stage",
+    "amount_requested",
+    "milestone",
+    "summary",
+    "development_strategy",
+    "logic_model",
+]
+
+
+def _stage_range(area, stage):
+    d = area.round.stage_definitions.filter(stage=stage).first()
+    if d is None:
+        raise ValidationError({"target_stage": "This round does not offer that stage."})
+    return d
+
+
+def _check_amount(area, stage, amount, field_name):
+    d = _stage_range(area, stage)
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError):
+        raise ValidationError({field_name: "Enter an amount in pounds."})
+    if not d.grant_min <= amount <= d.grant_max:
+        if d.grant_min == d.grant_max:
+            msg = f"The {d.get_stage_display()} grant is £{d.grant_max:,.2f}."
+        else:
+            msg = (
+                f"The {d.get_stage_display()} grant is between £{d.grant_min:,.2f} and "
+                f"£{d.grant_max:,.2f}."
+            )
+        raise ValidationError({field_name: msg})
+    return amount
+
+
+def _check_gate_fields(gate):
+    if gate.milestone.round_id != gate.area.round_id:
+        raise ValidationError({"milestone": "Choose a milestone from the area's own round."})
+
+
+def _lock_area_of(gate) -> Area:
+    return Area.objects.select_for_update().get(pk=gate.area_id)
+
+
+# --- Drafting and sending ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def gate_create(
+    *,
+    area: Area,
+    user,
+    target_stage: str,
+    milestone: Milestone,
+    amount_requested=None,
+    summary: str = "",
+    development_strategy=None,
+    logic_model=None,
+    occurred_at=None,
+    imported: bool = False,
+) -> GateApplication:
+    """Start a draft gate application for the area, by its lead organisation."""
+    require(app_perms.can_act_for_area(user, area))
+    if area.status != AreaStatus.ACTIVE:
+        raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
+    if area.stage not in GATE_FROM_STAGES.get(target_stage, set()):
+        raise ValidationError(
+            {"target_stage": f"An area at {area.get_stage_display()} cannot apply for this stage."}
+        )
+    if amount_requested is None:
+        amount_requested = _stage_range(area, target_stage).grant_max
+    gate = GateApplication(
+        area=area,
+        target_stage=target_stage,
+        milestone=milestone,
+        amount_requested=amount_requested,
+        summary=summary,
+        created_by=user,
+    )
+    if development_strategy:
+        gate.development_strategy = development_strategy
+    if logic_model:
+        gate.logic_model = logic_model
+    _check_gate_fields(gate)
+    gate.full_clean()
+    gate.save()
+    activity_record(
+        verb="gate.created",
+        summary=f"{gate.get_target_stage_display()} application started",
+        actor=user,
+        area=area,
+        target=gate,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return gate
+
+
+@transaction.atomic
+def gate_update(*, gate: GateApplication, user, **changes) -> GateApplication:
+    """Change a draft gate application (any of GATE_FIELDS); files left out stay as they are."""
+    locked = lock(gate)
+    require(app_perms.can_act_for_area(user, locked.area))
+    if locked.status != GateStatus.DRAFT:
+        raise ValidationError("This application has been sent, so it can no longer be changed.")
+    for name, value in changes.items():
+        if name not in GATE_FIELDS:
+            raise TypeError(f"gate_update does not change {name}")
+        if name in ("development_strategy", "logic_model") and not value:
+            continue
+        setattr(locked, name, value)
+    if locked.area.stage not in GATE_FROM_STAGES.get(locked.target_stage, set()):
+        raise ValidationError({"target_stage": "The area cannot apply for this stage now."})
+    _check_gate_fields(locked)
+    locked.full_clean()
+    locked.save()
+    return copy_back(gate, locked)
+
+
+def _check_in_time(gate, *, occurred_at, imported):
+    """Refuse a gate sent after its milestone's date (or the area's extended date)."""
+    due, ext = gate_deadline(gate.area, gate.milestone)
+    if imported or happened_on(occurred_at) <= due:
+        return
+    if ext is not None:
+        raise ValidationError(
+            f"The extended deadline for {gate.milestone.name} passed on {due:%-d %B %Y}."
+        )
+    raise ValidationError(
+        f"The deadline for {gate.milestone.name} was {due:%-d %B %Y}. Ask your "
+        "programme manager for an extension if you need more time."
+    )
+
+
+def _sending_errors(gate, *, imported) -> dict:
+    """What is missing or wrong in a gate application about to be sent, by field."""
+    errors = {}
+    if gate.target_stage == GateStage.GETTING_GOING and not imported:
+        if not gate.development_strategy:
+            errors["development_strategy"] = "Attach your development strategy."
+        if not gate.logic_model:
+            errors["logic_model"] = "Attach your logic model."
+    if not gate.summary.strip():
+        errors["summary"] = "Summarise your evidence."
+    try:
+        _check_amount(gate.area, gate.target_stage, gate.amount_requested, "amount_requested")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if GateApplication.objects.filter(
+        area=gate.area,
+        target_stage=gate.target_stage,
+        status__in=[GateStatus.SUBMITTED, GateStatus.APPROVED],
+    ).exists():
+        errors["target_stage"] = "The area already has an application for this stage."
+    return errors
+
+
+@transaction.atomic
+def gate_submit(
+    *, gate: GateApplication, user, occurred_at=None, imported: bool = False
+) -> GateApplication:
+    """Send a gate application. Refused after the milestone's date unless the area has an
+    extension that has not yet run out; refused when the stage's evidence is missing. Neither
+    applies to `imported` history, whose evidence lives in the old records."""
+    locked = lock(gate)
+    GATE.check(locked, GateStatus.SUBMITTED, user)
+    require(app_perms.can_act_for_area(user, locked.area))
+    area = locked.area
+    if area.status != AreaStatus.ACTIVE:
+        raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
+    _check_in_time(locked, occurred_at=occurred_at, imported=imported)
+    errors = _sending_errors(locked, imported=imported)
+    if errors:
+        raise ValidationError(errors)
+    locked.status = GateStatus.SUBMITTED
+    locked.submitted_at = happened_at(occurred_at)
+    locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    activity_record(
+        verb="gate.submitted",
+        summary=f"{locked.get_target_stage_display()} application submitted "
+        f"(£{locked.amount_requested:,.2f} requested)",
+        actor=user,
+        area=area,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return copy_back(gate, locked)
+
+
+@transaction.atomic
+def gate_withdraw(
+    *, gate: GateApplication, user, reason: str = "", occurred_at=None, imported: bool = False
+) -> GateApplication:
+    """Withdraw a gate application before it is decided: by the area's lead organisation, or by a
+    programme manager (area_leave withdraws every open one)."""
+    locked = lock(gate)
+    GATE.check(locked, GateStatus.WITHDRAWN, user)
+    if perms.is_lead_organisation_user(user):
+        require(app_perms.can_act_for_area(user, locked.area))
+    locked.status = GateStatus.WITHDRAWN
+    locked.decision_reasons = reason
+    locked.save(update_fields=["status", "decision_reasons", "updated_at"])
+    activity_record(
+        verb="gate.withdrawn",
+        summary=f"{locked.get_target_stage_display()} application withdrawn",
+        actor=user,
+        area=locked.area,
+        reason=reason,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+    )
+    return copy_back(gate, locked)
+
+
+# --- The decision -----------------------------------------------------------------------------
+
+
+def area_stage_derive(area: Area) -> str:
+    """The stage the area's own decisions put it at: admitted -> Getting Ready; each approved
+    gate that moves an area -> that stage. Plan sign-off (another service) moves areas to
+    Implementation, so a derived stage never takes an area backwards from where it is."""
+    derived = AreaStage.GETTING_READY
+    approved = GateApplication.objects.filter(area=area, status=GateStatus.APPROVED).values_list(
+        "target_stage", flat=True
+    )
+    for stage in approved:
+        moved = GATE_MOVES_AREA_TO.get(stage)
+        if moved and AREA_STAGE_ORDER.index(moved) > AREA_STAGE_ORDER.index(derived):
+            derived = moved
+    current = Area.objects.values_list("stage", flat=True).get(pk=area.pk)
+    if AREA_STAGE_ORDER.index(current) > AREA_STAGE_ORDER.index(derived):
+        return current
+    return derived
+
+
+def _record_decision(locked, status, reasons, actor, occurred_at):
+    locked.status = status
+    locked.decided_at = happened_at(occurred_at)
+    locked.decided_by = actor
+    locked.decision_reasons = reasons
+
+
+def _approvable_amount(area, gate, amount, extra) -> Decimal:
+    """The amount to award, after refusing what cannot be approved: an amount outside the
+    stage's range, extra days outside 0 to 5, an area that has left, a second award."""
+    if amount is None:
+        amount = gate.amount_requested
+    amount = _check_amount(area, gate.target_stage, amount, "amount")
+    if not Decimal("0") <= extra <= Decimal("5"):
+        raise ValidationError({"extra_adviser_days": "Extra adviser days are 0 to 5."})
+    if area.status != AreaStatus.ACTIVE:
+        raise ValidationError("This area is no longer active.")
+    if (
+        GateApplication.objects.filter(
+            area=area, target_stage=gate.target_stage, status=GateStatus.APPROVED
+        )
+        .exclude(pk=gate.pk)
+        .exists()
+    ):
+        stage_label = gate.get_target_stage_display()
+        raise ValidationError(f"{area.reference} already has an approved {stage_label} gate.")
+    return amount
+
+
+def _approval_effects(area, gate, *, reasons, actor, occurred_at, imported):
+    """An approved gate's grant, its stage's adviser days and any extra days, and the area's
+    move to the stage the gate leads to."""
+    stage_label = gate.get_target_stage_display()
+    history = {"actor": actor, "occurred_at": occurred_at, "imported": imported}
+    award_stage(
+        area=area,
+        stage=gate.target_stage,
+        amount=gate.amount_approved,
+        reason=f"{stage_label} gate approved",
+        **history,
+    )
+    definition = _stage_range(area, gate.target_stage)
+    add_adviser_days(
+        area=area, days=definition.adviser_days, reason=f"{stage_label} adviser days", **history
+    )
+    add_adviser_days(
+        area=area,
+        days=gate.extra_adviser_days,
+        reason=f"Extra consultancy days granted at the {stage_label} gate",
+        **history,
+    )
+    derived = area_stage_derive(area)
+    if derived != area.stage:
+        programme_services.area_move(
+            area=area,
+            stage=derived,
+            summary=f"Moved to {AreaStage(derived).label}: {stage_label} approved",
+            reason=reasons,
+            **history,
+        )
+
+
+@transaction.atomic
+def gate_approve(
+    *,
+    gate: GateApplication,
+    actor,
+    reasons: str = "",
+    amount=None,
+    cba_required: bool = False,
+    extra_adviser_days=0,
+    occurred_at=None,
+    imported: bool = False,
+) -> GateApplication:
+    """Approve a submitted gate: award the stage grant through grants (the amount requested
+    unless `amount` says otherwise), record whether a cost benefit analysis is required, add the
+    stage's adviser days and up to five extra, and move the area to the gate's stage."""
+    reasons = (reasons or "").strip()
+    extra = Decimal(extra_adviser_days or 0)
+    locked = lock(gate)
+    GATE.check(locked, GateStatus.APPROVED, actor)
+    area = _lock_area_of(locked)
+    _record_decision(locked, GateStatus.APPROVED, reasons, actor, occurred_at)
+    amount = _approvable_amount(area, locked, amount, extra)
+    locked.amount_approved = amount
+    locked.cba_required = bool(cba_required)
+    locked.extra_adviser_days = extra
+    locked.save()
+    activity_record(
+        verb="gate.approved",
+        summary=f"{locked.get_target_stage_display()} approved: £{amount:,.2f}"
+        + ("; cost benefit analysis required" if cba_required else ""),
+        actor=actor,
+        area=area,
+        reason=reasons,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+        data={"cba_required": bool(cba_required), "extra_adviser_days": str(extra)},
+        notify=[locked.created_by],
+    )
+    _approval_effects(
+        area, locked, reasons=reasons, actor=actor, occurred_at=occurred_at, imported=imported
+    )
+    return copy_back(gate, locked)
+
+
+@transaction.atomic
+def gate_reject(
+    *, gate: GateApplication, reasons: str, actor, occurred_at=None, imported: bool = False
+) -> GateApplication:
+    """Reject a submitted gate, with reasons. A refused Getting Going gate means the area did not
+    progress."""
+    reasons = (reasons or "").strip()
+    locked = lock(gate)
+    GATE.check(locked, GateStatus.REJECTED, actor)
+    area = _lock_area_of(locked)
+    _record_decision(locked, GateStatus.REJECTED, reasons, actor, occurred_at)
+    if not reasons:
+        raise ValidationError({"reasons": "Give the reasons for not approving."})
+    locked.save()
+    activity_record(
+        verb="gate.rejected",
+        summary=f"{locked.get_target_stage_display()} application not approved",
+        actor=actor,
+        area=area,
+        reason=reasons,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=occurred_at,
+        imported=imported,
+        notify=[locked.created_by],
+    )
+    if locked.target_stage == GateStage.GETTING_GOING:
+        programme_services.area_move(
+            area=area,
+            status=AreaStatus.NOT_PROGRESSED,
+            actor=actor,
+            summary="Did not progress: Getting Going application not approved",
+            reason=reasons,
+            occurred_at=occurred_at,
+            imported=imported,
+        )
+    return copy_back(gate, locked)
+
+
+def gate_decide(
+    *,
+    gate: GateApplication,
+    decision: str,
+    reasons: str,
+    actor,
+    amount=None,
+    cba_required: bool = False,
+    extra_adviser_days=0,
+    occurred_at=None,
+    imported: bool = False,
+) -> GateApplication:
+    """Approve or reject (`decision` is "approve" or "reject"): `gate_approve` or `gate_reject`,
+    for callers that hold the decision as data (the decision form, the CRM import, the demo)."""
+    history = {"occurred_at": occurred_at, "imported": imported}
+    if decision == "approve":
+        return gate_approve(
+            gate=gate,
+            reasons=reasons,
+            actor=actor,
+            amount=amount,
+            cba_required=cba_required,
+            extra_adviser_days=extra_adviser_days,
+            **history,
+        )
+    if decision == "reject":
+        return gate_reject(gate=gate, reasons=reasons, actor=actor, **history)
+    raise ValidationError({"decision": "Choose approve or reject."})

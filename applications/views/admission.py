@@ -1,0 +1,239 @@
+"""Signing up, choosing a round, drafting and sending an application, and the programme
+managers' assessment queue with its bulk decisions."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import permissions as perms
+from accounts.services import applicant_register
+from core.errors import errors_to_form, message_for, require
+from programmes.models import Round
+
+from .. import permissions as app_perms
+from .. import selectors, services
+from ..filters import ApplicationFilter
+from ..forms import ApplicationForm, BulkDecisionForm, PartnerFormSet, RegisterForm, partner_rows
+from ..models import ApplicationStatus
+from ..workflows import APPLICATION
+from .scope import PAGE_SIZE, visible_application
+
+
+def register(request):
+    """A new applicant creates their account and organisation, then starts an application."""
+    if request.user.is_authenticated:
+        return redirect("applications:apply")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = applicant_register(
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password1"],
+                organisation_name=data["organisation_name"],
+                org_type=data["org_type"],
+                job_title=data["job_title"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                errors_to_form(form, exc)
+            else:
+                form.add_error("password1", exc.messages)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account is ready. Choose a round to apply to.")
+            return redirect("applications:apply")
+    return render(request, "applications/register.html", {"form": form})
+
+
+@login_required
+def apply(request):
+    """Choose an open round to apply to."""
+    require(app_perms.can_apply(request.user))
+    rounds = [r for r in selectors.open_rounds() if r.is_open_for_applications()]
+    return render(request, "applications/apply.html", {"rounds": rounds})
+
+
+def _organisations_for(user):
+    return perms.organisations_editable_by(user).order_by("name")
+
+
+def _application_form_page(request, *, round, application=None):
+    organisations = _organisations_for(request.user)
+    if not organisations.exists():
+        messages.error(request, "Your account is not linked to an organisation yet.")
+        return redirect("applications:my_applications")
+    form = ApplicationForm(request.POST or None, instance=application, organisations=organisations)
+    initial = (
+        [
+            {"name": p.name, "partner_type": p.partner_type, "involvement": p.involvement}
+            for p in application.partners.all()
+        ]
+        if application
+        else []
+    )
+    formset = PartnerFormSet(request.POST or None, initial=initial, prefix="partners")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        submitting = "submit" in request.POST
+        try:
+            with transaction.atomic():
+                if application is None:
+                    application = services.application_create(
+                        round=round,
+                        applicant=request.user,
+                        organisation=form.cleaned_data["organisation"],
+                        details=form.details(),
+                        themes=list(form.cleaned_data["themes"]),
+                        partners=partner_rows(formset),
+                    )
+                else:
+                    application = services.application_update(
+                        application=application,
+                        user=request.user,
+                        details=form.details(),
+                        themes=list(form.cleaned_data["themes"]),
+                        partners=partner_rows(formset),
+                    )
+        except (ValidationError, PermissionDenied) as exc:
+            errors_to_form(form, exc)
+        else:
+            if not submitting:
+                messages.success(request, "Your application is saved as a draft.")
+                return redirect("applications:application_edit", application.pk)
+            try:
+                services.application_submit(application=application, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                # The draft is saved; show why it could not be sent, on the fields concerned.
+                form = ApplicationForm(
+                    request.POST, instance=application, organisations=organisations
+                )
+                form.is_valid()
+                errors_to_form(form, exc)
+                messages.error(request, "Your draft is saved, but it could not be submitted yet.")
+            else:
+                messages.success(
+                    request,
+                    f"Your application for {application.area_name} has been submitted.",
+                )
+                return redirect(application.get_absolute_url())
+    return render(
+        request,
+        "applications/application_form.html",
+        {"form": form, "formset": formset, "round": round, "application": application},
+    )
+
+
+@login_required
+def application_new(request, round_slug):
+    require(app_perms.can_apply(request.user))
+    rnd = get_object_or_404(Round, slug=round_slug, status=Round.Status.OPEN)
+    return _application_form_page(request, round=rnd)
+
+
+@login_required
+def application_edit(request, pk):
+    application = visible_application(request.user, pk)
+    allowed, reason = app_perms.can_edit_application(request.user, application)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect(application.get_absolute_url())
+    return _application_form_page(request, round=application.round, application=application)
+
+
+@login_required
+def my_applications(request):
+    require(app_perms.can_apply(request.user))
+    applications = selectors.application_list(user=request.user).order_by("-created_at")
+    return render(request, "applications/my_applications.html", {"applications": applications})
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = visible_application(request.user, pk)
+    try:
+        services.application_submit(application=application, user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, f"Not submitted: {message_for(exc)}")
+        if app_perms.can_edit_application(request.user, application)[0]:
+            return redirect("applications:application_edit", application.pk)
+    else:
+        messages.success(request, "Your application has been submitted.")
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+def assessment_queue(request):
+    """Programme managers' queue: filters, counts by status, and bulk decisions."""
+    require(app_perms.can_assess(request.user))
+    base = selectors.application_list(user=request.user).exclude(status=ApplicationStatus.DRAFT)
+    params = request.GET.copy()
+    if "status" not in params:
+        # The queue opens on the work still to do; "Any status" shows everything.
+        params["status"] = "open"
+    app_filter = ApplicationFilter(params, queryset=base)
+    results = app_filter.qs if app_filter.is_valid() else base
+    # The badges count every status under the other filters, so they say where the work is.
+    without_status = params.copy()
+    without_status["status"] = ""
+    others = ApplicationFilter(without_status, queryset=base)
+    counts = selectors.status_counts(others.qs if others.is_valid() else base)
+    if not request.GET.get("sort"):
+        results = results.order_by("-submitted_at", "-pk")
+    bulk_form = BulkDecisionForm(request.POST or None)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+        if not ids:
+            messages.error(request, "Tick at least one application first.")
+        elif bulk_form.is_valid():
+            chosen = list(base.filter(pk__in=ids).order_by("area_name"))
+            decision = bulk_form.cleaned_data["decision"]
+            if decision == "start":
+                result = services.applications_start_assessment_bulk(
+                    applications=chosen, user=request.user
+                )
+            else:
+                result = services.applications_decide_bulk(
+                    applications=chosen,
+                    decision=decision,
+                    reasons=bulk_form.cleaned_data["reasons"],
+                    actor=request.user,
+                )
+            verb = {"start": "now under assessment", "admit": "admitted", "reject": "rejected"}[
+                decision
+            ]
+            if result.succeeded:
+                messages.success(
+                    request,
+                    f"{len(result.succeeded)} {verb}: "
+                    + ", ".join(a.area_name for a in result.succeeded),
+                )
+            for application, reason in result.failed:
+                messages.error(request, f"{application.area_name}: not done. {reason}")
+            return redirect(request.get_full_path())
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/assessment_queue.html",
+        {
+            "filter": app_filter,
+            "page_obj": page,
+            "total": page.paginator.count,
+            "counts": [
+                (s, APPLICATION.label(s), counts[s.value])
+                for s in ApplicationStatus
+                if s != ApplicationStatus.DRAFT
+            ],
+            "bulk_form": bulk_form,
+            "open_count": counts[ApplicationStatus.SUBMITTED]
+            + counts[ApplicationStatus.UNDER_ASSESSMENT],
+        },
+    )
