@@ -1,6 +1,5 @@
-"""What every page needs: the menu for the user's role and the unread notification count."""
-
-from activity.selectors import unread_notification_count
+"""What every page needs: the menu for the user's role. (The unread notification count comes
+from activity's `unread_notifications` tag in base.html, so accounts need not import activity.)"""
 
 from .navigation import nav_for
 
@@ -16,4 +15,4 @@ def navigation(request):
             link["active"] = current == link["name"] or request.path.startswith(link["url"])
         if "children" in item:
             item["active"] = any(link["active"] for link in item["children"])
-    return {"nav_items": items, "unread_notifications": unread_notification_count(user=user)}
+    return {"nav_items": items}

@@ -7,7 +7,7 @@ organisation user cannot even learn that another area exists.
 
 from django.db.models import Q, QuerySet
 
-from core.errors import Decision, require  # noqa: F401  (callers move to core.errors)
+from core.errors import Decision
 from core.workflow import user_role
 
 from .models import STAFF_ROLES, Role

@@ -4,8 +4,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programmes.models import Organisation
-
 from .models import OrganisationMembership, Role, User
 
 
@@ -37,9 +35,13 @@ def applicant_register(
     user.set_password(password)
     user.full_clean()
     user.save()
-    organisation = Organisation(name=organisation_name.strip(), org_type=org_type, email=email)
-    organisation.full_clean()
-    organisation.save()
+    # accounts is the layer every app imports; sign-up is its one write that reaches up to the
+    # programme's organisations, so it imports programmes here rather than at module level.
+    from programmes.services import organisation_sign_up
+
+    organisation = organisation_sign_up(
+        name=organisation_name, org_type=org_type, email=email, user=user
+    )
     OrganisationMembership.objects.create(
         user=user, organisation=organisation, is_primary_contact=True
     )

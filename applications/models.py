@@ -186,10 +186,6 @@ class Application(models.Model):
         return reverse("applications:application_detail", args=[self.pk])
 
     @property
-    def status_label(self):
-        return self.workflow.label(self.status)
-
-    @property
     def applicant_status_label(self):
         return self.workflow.label(self.status, for_applicant=True)
 
@@ -360,10 +356,6 @@ class GateApplication(models.Model):
 
     def get_absolute_url(self):
         return reverse("applications:gate_detail", args=[self.pk])
-
-    @property
-    def status_label(self):
-        return self.workflow.label(self.status)
 
     @property
     def applicant_status_label(self):

@@ -3,8 +3,6 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 
-from core.errors import errors_to_form  # noqa: F401  (callers move to core.errors)
-
 from .models import Organisation, Partner
 
 

@@ -389,6 +389,8 @@ class AreaType(models.TextChoices):
 class Area(models.Model):
     """A participating neighbourhood, led by one lead organisation."""
 
+    workflow = AREA  # its status: active, or left the programme (programmes/workflows.py)
+
     reference = models.CharField(
         max_length=20,
         unique=True,

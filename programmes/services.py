@@ -140,6 +140,24 @@ def organisation_create(*, actor, partner_of: Area | None = None, **fields) -> O
 
 
 @transaction.atomic
+def organisation_sign_up(*, name: str, org_type: str, email: str, user) -> Organisation:
+    """An applicant signing up brings their organisation with them. Anyone may sign up (the
+    assessment decides who joins), so there is no permission to check; the activity entry
+    credits the new user."""
+    organisation = Organisation(name=(name or "").strip(), org_type=org_type, email=email)
+    organisation.full_clean()
+    organisation.save()
+    activity_record(
+        verb="organisation.created",
+        summary=f"{organisation.name} signed up to apply",
+        actor=user,
+        target=organisation,
+        data={"signed_up_by": user.username},
+    )
+    return organisation
+
+
+@transaction.atomic
 def organisation_update(*, organisation: Organisation, actor, **changes) -> Organisation:
     """Change an organisation's details. Members of the organisation and programme managers may;
     only programme managers and admins change its type (it drives eligibility and reports).

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as perms
 from activity.selectors import area_timeline
 from core.errors import errors_to_form, require
-from support.selectors import area_support_summary
 
 from . import selectors, services
 from .filters import AreaFilter, OrganisationFilter
@@ -71,8 +70,6 @@ def area_detail(request, reference):
             "can_edit_partners": can_edit_partners,
             "current_assignment": next((a for a in area.assignments.all() if a.is_current), None),
             "milestones": area.round.milestones.all(),
-            # The support panels' figures, read once for both of them.
-            "support_summary": area_support_summary(area=area, user=request.user),
         },
     )
 

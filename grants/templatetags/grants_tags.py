@@ -3,17 +3,9 @@ is core's ``pounds`` filter (``{% load core_tags %}``)."""
 
 from django import template
 
-from core import money
 from grants import selectors
 
 register = template.Library()
-
-
-@register.filter
-def pounds(value) -> str:
-    """Kept for templates of other apps that load grants_tags for money; the one formatter is
-    ``core.money.pounds`` (``{% load core_tags %}``)."""
-    return money.pounds(value)
 
 
 @register.inclusion_tag("grants/_area_panel.html", takes_context=True)

@@ -1,8 +1,12 @@
-"""Support panels for the area page and the way days are written. The panels receive the
-figures the page's view read with `support.selectors.area_support_summary`; they run no query."""
+"""Support panels for the area page and the way days are written.
+
+The area page (programmes) is composed of panels that each app renders with its own tags and
+selectors, so programmes never imports the apps that add to its page. The two support panels
+share one read of `area_support_summary` per page."""
 
 from django import template
 
+from support.selectors import area_support_summary
 from support.services import days_label
 
 register = template.Library()
@@ -16,18 +20,27 @@ def days(value):
     return days_label(value)
 
 
+def _summary(context, area):
+    """Read once per page render, whichever panel asks first."""
+    key = ("support_summary", area.pk)
+    cache = context.render_context
+    if key not in cache:
+        cache[key] = area_support_summary(area=area, user=context.get("user"))
+    return cache[key]
+
+
 @register.inclusion_tag("support/includes/area_sidebar.html", takes_context=True)
-def support_sidebar(context, area, summary):
+def support_sidebar(context, area):
     """The area page's support card: adviser days, risks, follow-ups, events and actions."""
-    return {"area": area, "s": summary, "request": context.get("request")}
+    return {"area": area, "s": _summary(context, area), "request": context.get("request")}
 
 
 @register.inclusion_tag("support/includes/area_sections.html", takes_context=True)
-def support_sections(context, area, summary):
+def support_sections(context, area):
     """The area page's recent contacts and open risks, for those who may see the record."""
     return {
         "area": area,
-        "s": summary,
+        "s": _summary(context, area),
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
