@@ -11,6 +11,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if request.path.startswith("/admin/"):
+            policy = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", policy)
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         permissions = getattr(settings, "PERMISSIONS_POLICY", "")

@@ -67,8 +67,18 @@ def page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    # The Content-Security-Policy is on in every journey: a page that breaks it (an inline script
+    # or style) fails the journey that visited it.
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"{tab.url}: {message.text}")
+
+    tab.on("console", on_console)
     yield tab
     context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
