@@ -3,6 +3,7 @@
 
 from accounts import permissions as perms
 from core.errors import Decision
+from support.permissions import looks_after
 
 from .models import Audience, JobStatus, ReportJob, ReportKind
 
@@ -13,8 +14,18 @@ def can_use_reports_page(user) -> bool:
     return perms.is_programme_manager(user) or perms.is_funder_officer(user) or perms.is_admin(user)
 
 
-def audience_for(user) -> str:
-    return Audience.STAFF if perms.is_programme_staff(user) else Audience.AREA
+def sees_staff_edition(user, area=None) -> bool:
+    """The staff edition of an area's report carries its support record (risks, contact notes,
+    follow-ups): programme managers, funder officers, admins, and the relationship manager who
+    looks after the area now. Every other relationship manager sees the area's public record."""
+    if perms.is_manager_or_admin(user) or perms.is_funder_officer(user):
+        return True
+    return area is not None and looks_after(user, area)
+
+
+def audience_for(user, area=None) -> str:
+    """The edition a report is made in is fixed by who asks for it."""
+    return Audience.STAFF if sees_staff_edition(user, area) else Audience.AREA
 
 
 def can_request_report(user, *, kind: str, area=None, round=None) -> Decision:
@@ -35,25 +46,46 @@ def can_request_report(user, *, kind: str, area=None, round=None) -> Decision:
 
 
 def can_view_job(user, job: ReportJob) -> Decision:
-    """Staff see every job. A lead organisation user sees only their own areas' reports, in the
-    edition made for lead organisations."""
+    """Only people entitled to a report's edition see, follow or download it: the staff edition
+    of an area's report as `sees_staff_edition` says; the lead organisations' edition to any
+    programme staff and to the area's own lead organisation users; programme reports to the
+    people who may ask for them."""
+    refused = (False, "You can only see reports about areas your organisation leads.")
+    if job.kind == ReportKind.PROGRAMME:
+        if can_use_reports_page(user):
+            return True, ""
+        return False, "Programme reports are for programme managers, funder officers and admins."
+    if job.audience == Audience.STAFF:
+        if sees_staff_edition(user, job.area):
+            return True, ""
+        if perms.is_programme_staff(user):
+            return (
+                False,
+                "This edition includes the support record of an area you do not look after.",
+            )
+        return refused
     if perms.is_programme_staff(user):
         return True, ""
     if (
         perms.is_lead_organisation_user(user)
-        and job.kind == ReportKind.AREA_PROGRESS
-        and job.audience == Audience.AREA
         and job.area_id
         and perms.user_belongs_to(user, job.area.lead_organisation_id)
     ):
         return True, ""
-    return False, "You can only see reports about areas your organisation leads."
+    return refused
 
 
 def can_retry_job(user, job: ReportJob) -> Decision:
+    """The person who asked for a report, or a programme manager or admin, may try a failed one
+    again: never someone who could not ask for that edition."""
     allowed, reason = can_view_job(user, job)
     if not allowed:
         return allowed, reason
+    if job.requested_by_id != getattr(user, "pk", None) and not perms.is_manager_or_admin(user):
+        return (
+            False,
+            "Only the person who asked for this report or a programme manager can retry it.",
+        )
     if job.status != JobStatus.FAILED:
         return False, "Only a failed report can be tried again."
     return True, ""

@@ -54,7 +54,7 @@ def report_request(
         round = None
     else:
         area = None
-    audience = permissions.audience_for(user)
+    audience = permissions.audience_for(user, area)
     if kind == ReportKind.PROGRAMME:
         # Programme reports have one edition (staff only).
         audience = Audience.STAFF
