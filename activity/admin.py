@@ -1,22 +1,53 @@
 from django.contrib import admin
 
-from .models import ActivityEntry, Notification
+from .models import ActivityChain, ActivityEntry, Notification
 
 
-@admin.register(ActivityEntry)
-class ActivityEntryAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "verb", "summary", "area", "actor", "visibility", "imported")
-    list_filter = ("visibility", "imported", "verb")
-    search_fields = ("summary", "reason", "area__reference", "area__name")
-    raw_id_fields = ("area", "actor")
-    date_hierarchy = "occurred_at"
+class AuditRecordAdmin(admin.ModelAdmin):
+    """The admin of an audit record (activity entries, sign-offs, decisions, scores): view only,
+    for everyone, superusers included. No add, no change, no delete and so no bulk delete
+    action; a wrong record is corrected by a new one, never edited. Other apps' admins use it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        # The audit trail is append-only.
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditRecordInline(admin.TabularInline):
+    """An audit record shown on its parent's page: read-only, none added or removed."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActivityEntry)
+class ActivityEntryAdmin(AuditRecordAdmin):
+    list_display = ("occurred_at", "verb", "summary", "area", "actor", "visibility", "imported")
+    list_filter = ("visibility", "imported", "verb")
+    search_fields = ("summary", "reason", "area__reference", "area__name")
+    list_select_related = ("area", "actor")
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("chain_position", "previous_hash", "content_hash")
+
+
+@admin.register(ActivityChain)
+class ActivityChainAdmin(AuditRecordAdmin):
+    list_display = ("key", "area", "length", "head_hash")
+    list_select_related = ("area",)
 
 
 @admin.register(Notification)

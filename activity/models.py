@@ -3,6 +3,11 @@ area timeline and the notifications are read from it."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or delete an audit record: correct it with a new entry."""
 
 
 class Visibility(models.TextChoices):
@@ -13,14 +18,15 @@ class Visibility(models.TextChoices):
 class ActivityEntry(models.Model):
     area = models.ForeignKey(
         "programmes.Area",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="activity",
         null=True,
         blank=True,
     )
+    # PROTECT, not CASCADE or SET_NULL: deleting an area or a user must not rewrite its history.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -39,14 +45,73 @@ class ActivityEntry(models.Model):
     imported = models.BooleanField(default=False)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A correction is a new entry pointing at the one it corrects: entries are never edited.
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    # The hash chain (see activity/chain.py): the entry's place in its area's chain (or the
+    # programme chain when it has no area), the previous entry's hash and its own.
+    chain_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name_plural = "activity entries"
         indexes = [models.Index(fields=["area", "-occurred_at"])]
+        constraints = [
+            # A chain cannot fork: one entry per place in it.
+            models.UniqueConstraint(
+                fields=["area", "chain_position"],
+                condition=Q(area__isnull=False),
+                name="activity_one_entry_per_area_chain_position",
+            ),
+            models.UniqueConstraint(
+                fields=["chain_position"],
+                condition=Q(area__isnull=True),
+                name="activity_one_entry_per_programme_chain_position",
+            ),
+        ]
 
     def __str__(self):
         return self.summary
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                "Activity entries cannot be changed; record a correction instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Activity entries cannot be deleted; record a correction instead.")
+
+
+class ActivityChain(models.Model):
+    """The head of one hash chain: one row per area that has activity, and one ("programme") for
+    entries with no area. `activity_record` locks this row (SELECT ... FOR UPDATE) before it
+    reads the head and appends, so two concurrent writers to the same area queue up instead of
+    both linking to the same previous entry and forking the chain. A separate small row is locked
+    rather than the area itself so that the lock is always the last one a service takes and never
+    blocks readers or writers of the area row. The head also lets `audit_verify` notice entries
+    deleted from the end of a chain."""
+
+    key = models.CharField(max_length=40, unique=True)
+    area = models.OneToOneField(
+        "programmes.Area",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    length = models.PositiveIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"Chain {self.key} ({self.length} entries)"
 
 
 class Notification(models.Model):

@@ -1,5 +1,6 @@
 """Writing the audit trail. Every state-changing service in the project calls `activity_record`."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import models, transaction
@@ -7,7 +8,45 @@ from django.utils import timezone
 
 from core.errors import require
 
-from .models import ActivityEntry, Notification, Visibility
+from .chain import canonical_data, chain_key, content_hash
+from .models import ActivityChain, ActivityEntry, Notification, Visibility
+
+
+def _chain_head(area) -> ActivityChain:
+    """The head of the entry's chain, locked until the transaction ends (see ActivityChain)."""
+    key = chain_key(area.pk if area is not None else None)
+    head = ActivityChain.objects.select_for_update().filter(key=key).first()
+    if head is None:
+        # The first entry of a chain: a concurrent first writer makes get_or_create wait on the
+        # unique key and then read the row the other one committed.
+        ActivityChain.objects.get_or_create(key=key, defaults={"area": area})
+        head = ActivityChain.objects.select_for_update().get(key=key)
+    return head
+
+
+def _chain_append(entry: ActivityEntry) -> ActivityEntry:
+    """Save `entry` as the new head of its chain, linked to the previous head by its hash."""
+    with transaction.atomic():
+        head = _chain_head(entry.area)
+        entry.chain_position = head.length + 1
+        entry.previous_hash = head.head_hash
+        entry.content_hash = content_hash(entry)
+        entry.save(force_insert=True)
+        head.length = entry.chain_position
+        head.head_hash = entry.content_hash
+        head.save(update_fields=["length", "head_hash"])
+    return entry
+
+
+def _instant(occurred_at) -> datetime.datetime:
+    """`occurred_at` as the aware datetime the database will give back (a date is noon that day)."""
+    if occurred_at is None:
+        return timezone.now()
+    if not isinstance(occurred_at, datetime.datetime):
+        occurred_at = datetime.datetime.combine(occurred_at, datetime.time(12))
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    return occurred_at
 
 
 def activity_record(
@@ -23,13 +62,16 @@ def activity_record(
     imported: bool = False,
     data: dict | None = None,
     notify: Iterable = (),
+    corrects: ActivityEntry | None = None,
 ) -> ActivityEntry:
     """Record one thing that happened, and notify the given users.
 
-    Emails for the notifications are sent by a Celery task after the surrounding transaction
-    commits, so a rolled-back change never emails anyone.
+    The entry is appended to its area's hash chain (see activity/chain.py) while the chain's head
+    is locked, so concurrent writers never fork it. `corrects` points at an earlier entry this
+    one corrects: entries are never edited. Emails for the notifications are sent by a Celery
+    task after the surrounding transaction commits, so a rolled-back change never emails anyone.
     """
-    entry = ActivityEntry.objects.create(
+    entry = ActivityEntry(
         verb=verb,
         summary=summary[:300],
         actor=actor if getattr(actor, "pk", None) else None,
@@ -38,10 +80,12 @@ def activity_record(
         visibility=visibility,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=_instant(occurred_at),
         imported=imported,
-        data=data or {},
+        data=canonical_data(data),
+        corrects=corrects,
     )
+    _chain_append(entry)
     recipients = {u.pk: u for u in notify if u is not None and u.is_active}
     if actor is not None:
         recipients.pop(getattr(actor, "pk", None), None)
@@ -53,6 +97,25 @@ def activity_record(
 
         transaction.on_commit(lambda: notifications_email.delay(entry.pk))
     return entry
+
+
+def activity_correct(
+    *, entry: ActivityEntry, summary: str, reason: str, actor, data: dict | None = None
+) -> ActivityEntry:
+    """Correct an entry of the audit trail by recording a new one that points at it. The
+    original stays as it was (the trail is append-only); the timeline shows both."""
+    require((bool((reason or "").strip()), "Say why the entry is being corrected."))
+    return activity_record(
+        verb=f"{entry.verb}.corrected"[:60],
+        summary=summary,
+        actor=actor,
+        area=entry.area,
+        reason=reason,
+        visibility=entry.visibility,
+        target=None,
+        data={"target_type": entry.target_type, "target_id": entry.target_id, **(data or {})},
+        corrects=entry,
+    )
 
 
 @transaction.atomic

@@ -1,4 +1,10 @@
+"""Applications, gate applications, their decisions, assessment scores and deadline extensions
+are audit records: view only here, for everyone. They change only through the services, which
+check the workflow and write the activity trail."""
+
 from django.contrib import admin
+
+from activity.admin import AuditRecordAdmin, AuditRecordInline
 
 from .models import (
     Application,
@@ -12,25 +18,20 @@ from .models import (
 )
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(AuditRecordInline):
     model = ApplicationPartner
-    extra = 0
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(AuditRecordInline):
     model = ApplicationTheme
-    extra = 0
-    max_num = 3
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(AuditRecordInline):
     model = AssessmentScore
-    extra = 0
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
-    # Read-mostly: statuses change only through the services (the fields are not editable).
+class ApplicationAdmin(AuditRecordAdmin):
     list_display = ["area_name", "organisation", "round", "status", "submitted_at"]
     list_filter = ["round", "status"]
     search_fields = ["area_name", "organisation__name"]
@@ -48,14 +49,21 @@ class RoundAssessmentSettingsAdmin(admin.ModelAdmin):
     list_display = ["round", "score_min", "score_max"]
 
 
+@admin.register(AssessmentScore)
+class AssessmentScoreAdmin(AuditRecordAdmin):
+    list_display = ["application", "criterion", "assessor", "score", "scored_at"]
+    list_select_related = ["application__organisation", "criterion", "assessor"]
+    list_filter = ["criterion__round"]
+
+
 @admin.register(GateApplication)
-class GateApplicationAdmin(admin.ModelAdmin):
+class GateApplicationAdmin(AuditRecordAdmin):
     list_display = ["area", "target_stage", "status", "amount_requested", "amount_approved"]
     list_filter = ["target_stage", "status"]
     readonly_fields = ["cba_required", "decision_reasons"]
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
+class DeadlineExtensionAdmin(AuditRecordAdmin):
     list_display = ["area", "milestone", "new_due_on", "granted_by"]
     readonly_fields = ["area", "milestone", "new_due_on", "granted_by", "reason"]

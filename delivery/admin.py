@@ -25,6 +25,10 @@ class ProgressReturnAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "submitted_by", "submitted_at"]
     inlines = [ReturnFactorInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # A submitted return is part of the record; returns are never deleted.
+        return False
+
 
 @admin.register(FundingRecord)
 class FundingRecordAdmin(admin.ModelAdmin):

@@ -1,9 +1,15 @@
 """Read-mostly admin: awards and payments are created and moved only by the services, so status
-and money fields are read-only here and the state changes are admin actions calling the services."""
+and money fields are read-only here and the state changes are admin actions calling the services.
+
+Awards are decisions: view only (the cancel action goes through the service). A payment's row
+changes status as it moves, so it is not itself append-only: the record of each move is its
+payment.* activity entry. Here only its due date can be edited; amount, status, approver and payer
+are read-only for everyone, superusers included, and no payment can be added or deleted."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from activity.admin import AuditRecordAdmin
 from core.errors import message_for
 
 from . import services
@@ -36,7 +42,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(AuditRecordAdmin):
     list_display = ("area", "stage", "amount", "total_scheduled", "status", "awarded_on")
     list_filter = ("status", "stage", "area__round")
     search_fields = ("area__reference", "area__name")
@@ -56,14 +62,8 @@ class AwardAdmin(admin.ModelAdmin):
     )
     fields = (*readonly_fields[:8], "reason", *readonly_fields[8:])
     inlines = [PaymentInline]
+    # Awards come from decisions (admission, stage gates) through grants.services.award_grant.
     actions = ["cancel_awards"]
-
-    def has_add_permission(self, request):
-        # Awards come from decisions (admission, stage gates) through grants.services.award_grant.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Cancel the selected awards and their unpaid payments")
     def cancel_awards(self, request, queryset):
@@ -109,6 +109,10 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every column but the due date, including any a later change adds to the model.
+        return [f.name for f in Payment._meta.fields if f.name not in ("id", "due_on")]
 
     @admin.action(description="Approve the selected payments")
     def approve_payments(self, request, queryset):

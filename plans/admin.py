@@ -1,6 +1,9 @@
-"""Read-mostly admin: statuses are changed only through the services, so they are read-only here."""
+"""Read-mostly admin: statuses are changed only through the services, so they are read-only here.
+Sign-offs and frozen plan versions are audit records: view only, for everyone."""
 
 from django.contrib import admin
+
+from activity.admin import AuditRecordAdmin
 
 from .models import (
     BenefitLine,
@@ -68,7 +71,7 @@ class OperationalPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(AuditRecordAdmin):
     list_display = ["plan", "number", "kind", "submitted_at"]
     readonly_fields = ["plan", "number", "kind", "content", "submitted_by", "submitted_at"]
 
@@ -93,5 +96,14 @@ class PeerReviewAssignmentAdmin(admin.ModelAdmin):
 
 
 admin.site.register(PlanAttachment)
-admin.site.register(SignOff)
+
+
+@admin.register(SignOff)
+class SignOffAdmin(AuditRecordAdmin):
+    list_display = ["plan", "party", "user", "signed_at"]
+    list_filter = ["party"]
+    list_select_related = ["plan__area", "user"]
+    search_fields = ["plan__area__reference", "plan__area__name"]
+
+
 admin.site.register(ReminderSent)

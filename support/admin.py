@@ -3,6 +3,8 @@ which check entitlements and write the audit trail; the admin is for looking thi
 
 from django.contrib import admin
 
+from activity.admin import AuditRecordAdmin
+
 from .models import (
     AdviserDay,
     AdviserEntitlement,
@@ -13,12 +15,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(AuditRecordAdmin):
+    """View only: these rows are the record of what support was given."""
 
 
 @admin.register(AdviserEntitlement)

@@ -17,6 +17,7 @@ from core.errors import require
 from core.locking import copy_back, lock
 
 from . import permissions as perms
+from .dates import check_in_round
 from .models import (
     AdviserDay,
     AdviserEntitlement,
@@ -119,6 +120,7 @@ def adviser_days_book(
         booked_by=actor,
     )
     booking.full_clean()
+    check_in_round(date, round=area.round, field="date", what="The booking date")
     lock(area)
     entitled, used = adviser_days_totals(area=area)
     if used + days > entitled:
@@ -150,6 +152,7 @@ def assignment_change(*, area, user, actor, started_on=None) -> AreaAssignment:
     if getattr(user, "role", None) != Role.RELATIONSHIP_MANAGER or not user.is_active:
         raise ValidationError({"user": "Choose an active relationship manager."})
     started_on = started_on or timezone.localdate()
+    check_in_round(started_on, round=area.round, field="started_on", what="The assignment's start")
     lock(area)
     current = (
         AreaAssignment.objects.select_for_update()
@@ -314,6 +317,7 @@ def event_create(
         created_by=actor,
     )
     event.full_clean()
+    check_in_round(starts_at, round=round, field="starts_at", what="The event's date")
     event.save()
     activity_record(
         verb="support.event_created",

@@ -285,12 +285,38 @@ def application_score(
         raise ValidationError(
             {"score": f"Give a score from {scale.score_min} to {scale.score_max}."}
         )
+    before = (
+        AssessmentScore.objects.select_for_update()
+        .filter(application=application, criterion=criterion, assessor=assessor)
+        .values("score", "comment")
+        .first()
+    )
     row, _ = AssessmentScore.objects.update_or_create(
         application=application,
         criterion=criterion,
         assessor=assessor,
         defaults={"score": int(score), "comment": comment},
     )
+    if before != {"score": row.score, "comment": row.comment}:
+        # Scores are audit records: each score given or changed is on the trail (staff only).
+        was = f" (was {before['score']})" if before and before["score"] != row.score else ""
+        activity_record(
+            verb="application.scored",
+            summary=(
+                f"{assessor.get_full_name() or assessor} scored {application.area_name} "
+                f"{row.score}{was} for {criterion.name}"
+            ),
+            actor=assessor,
+            reason=comment,
+            visibility=Visibility.STAFF,
+            target=row,
+            data={
+                "application": application.pk,
+                "criterion": criterion.pk,
+                "score": row.score,
+                "previous_score": before["score"] if before else None,
+            },
+        )
     return row
 
 
