@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     DecimalField,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -171,7 +172,13 @@ def finance_list(*, user, show: str = "", today: date | None = None) -> QuerySet
         qs = qs.filter(awaiting_approval_by(user))
     return qs.annotate(
         my_work=Case(When(mine, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("my_work", "due_on", "award__area__reference", "id")
+    ).order_by(
+        # A payment with no due date is due now.
+        "my_work",
+        F("due_on").asc(nulls_first=True),
+        "award__area__reference",
+        "id",
+    )
 
 
 def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
