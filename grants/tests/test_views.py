@@ -240,11 +240,11 @@ def test_area_panel_totals_for_staff(client_for, area, programme_manager, financ
 
 
 def test_finance_nav_item_by_role(
-    programme_manager, funder_officer, admin_user, relationship_manager, lead_user
+    programme_manager, funder_officer, finance_officer, admin_user, relationship_manager, lead_user
 ):
     from accounts.navigation import nav_url_names
 
-    for user in (programme_manager, funder_officer, admin_user):
+    for user in (programme_manager, funder_officer, finance_officer, admin_user):
         assert "grants:finance" in nav_url_names(user)
     for user in (relationship_manager, lead_user):
         assert "grants:finance" not in nav_url_names(user)
