@@ -214,24 +214,31 @@ def payment_approve(request, pk):
 @login_required
 @require_POST
 def payment_pay(request, pk):
+    """Mark one payment as paid. A refused date (in the future, before the award or before the
+    approval) comes back on a page with the message by the field; other refusals as a message."""
     payment = _payment_in_scope(request.user, pk)
     form = PaymentPayForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"Not marked as paid: {errors}")
-        return _back(request, reverse("grants:finance"))
-    try:
-        services.payment_pay(
-            payment=payment,
-            actor=request.user,
-            paid_on=form.cleaned_data["paid_on"],
-            reference=form.cleaned_data["reference"],
-        )
-    except ValidationError as exc:
-        messages.error(request, message_for(exc))
-    else:
-        messages.success(request, f"{_payment_label(payment)} marked as paid.")
-    return _back(request, reverse("grants:finance"))
+    if form.is_valid():
+        try:
+            services.payment_pay(
+                payment=payment,
+                actor=request.user,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            if not getattr(exc, "error_dict", None):
+                messages.error(request, message_for(exc))
+                return _back(request, reverse("grants:finance"))
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{_payment_label(payment)} marked as paid.")
+            return _back(request, reverse("grants:finance"))
+    return render(
+        request,
+        "grants/payment_pay.html",
+        {"payment": payment, "form": form, "next": _safe_next(request)},
+    )
 
 
 @login_required

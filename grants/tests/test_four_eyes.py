@@ -209,18 +209,30 @@ class TestPaymentDates:
         payment.refresh_from_db()
         assert payment.status == S.APPROVED and payment.paid_on is None
 
-    def test_the_pay_page_shows_the_date_refusal(
+    def test_the_pay_page_shows_the_date_refusal_by_the_field(
         self, client_for, area, programme_manager, finance_officer
     ):
         payment = self._approved(area, programme_manager, days_ago=1)
-        response = client_for(finance_officer).post(
-            reverse("grants:payment_pay", args=[payment.pk]),
-            {"paid_on": "1900-01-01"},
-            follow=True,
+        url = reverse("grants:payment_pay", args=[payment.pk])
+        client = client_for(finance_officer)
+        response = client.post(url, {"paid_on": "1900-01-01"})
+        assert response.status_code == 200
+        errors = response.context["form"].errors["paid_on"]
+        assert errors[0].startswith("The payment date cannot be before the award")
+        assert 'id="error_1_id_paid_on"' in response.content.decode()
+        two_days_ago = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+        response = client.post(url, {"paid_on": two_days_ago})
+        assert (
+            response.context["form"]
+            .errors["paid_on"][0]
+            .startswith("The payment date cannot be before the payment was approved")
         )
-        assert "The payment date cannot be before the award" in response.content.decode()
         payment.refresh_from_db()
         assert payment.status == S.APPROVED
+        response = client.post(url, {"paid_on": timezone.localdate().isoformat()})
+        assert response.status_code == 302
+        payment.refresh_from_db()
+        assert payment.status == S.PAID
 
 
 @pytest.mark.django_db
