@@ -31,6 +31,26 @@ def test_every_move_of_the_table(users_by_role):
     assert walk_table(PAYMENT, users_by_role) == 252
 
 
+@pytest.mark.parametrize("amount", ["500.00", "12000.00"])
+def test_every_move_of_the_table_with_a_payment_under_and_over_the_threshold(users_by_role, amount):
+    """With a payment in the context the threshold guards answer: under £10,000 approving
+    goes straight to approved, over it to awaiting second approval ("condition" refusals for the
+    other branch)."""
+    from decimal import Decimal
+
+    from grants.tests.factories import AwardFactory, PaymentFactory
+    from grants.workflows import payment_context
+
+    payment = PaymentFactory(award=AwardFactory(amount=Decimal("20000")), amount=Decimal(amount))
+    context = payment_context(payment, None)
+    assert walk_table(PAYMENT, users_by_role, **context) == 252
+    manager = users_by_role["programme_manager"]
+    over = amount == "12000.00"
+    with pytest.raises(MoveRefused) as refused:
+        PAYMENT.check(S.SCHEDULED, S.APPROVED if over else S.APPROVED_ONCE, manager, **context)
+    assert refused.value.why == "condition"
+
+
 def test_the_model_choices_are_the_workflow_states():
     assert Payment.Status.choices == PAYMENT.choices
     assert Payment.workflow is PAYMENT
