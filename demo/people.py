@@ -23,7 +23,7 @@ DEMO_USERS = [
     ("lead2", "Gareth", "Lloyd", Role.LEAD_ORGANISATION, "Parish clerk"),
     ("admin", "Alex", "Morgan", Role.ADMIN, "Systems administrator"),
     # Four eyes on money: approves payments and records them as paid, never both for one payment.
-    ("finance", "Nadia", "Rahman", Role.FINANCE_OFFICER, "Finance officer"),
+    ("finance", "Marcus", "Bell", Role.FINANCE_OFFICER, "Finance officer"),
 ]
 
 # A second programme manager, without a login, who gives the demo's payments over the programme's
