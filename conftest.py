@@ -35,6 +35,11 @@ def funder_officer(db):
 
 
 @pytest.fixture
+def finance_officer(db):
+    return UserFactory(username="finance", finance_officer=True)
+
+
+@pytest.fixture
 def relationship_manager(db):
     return UserFactory(username="rm", relationship_manager=True)
 

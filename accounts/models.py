@@ -11,6 +11,8 @@ from core.workflow import user_role
 class Role(models.TextChoices):
     PROGRAMME_MANAGER = "programme_manager", "Programme manager"
     FUNDER_OFFICER = "funder_officer", "Funder officer"
+    # Approves and records payments; the second pair of eyes on money (grants/workflows.py).
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
     RELATIONSHIP_MANAGER = "relationship_manager", "Relationship manager"
     LEAD_ORGANISATION = "lead_organisation", "Lead organisation user"
     ADMIN = "admin", "Admin"
@@ -19,6 +21,7 @@ class Role(models.TextChoices):
 STAFF_ROLES = {
     Role.PROGRAMME_MANAGER,
     Role.FUNDER_OFFICER,
+    Role.FINANCE_OFFICER,
     Role.RELATIONSHIP_MANAGER,
     Role.ADMIN,
 }

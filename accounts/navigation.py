@@ -36,7 +36,11 @@ NAV_ITEMS = [
     (
         "Finance",
         "grants:finance",
-        lambda u: perms.is_manager_or_admin(u) or perms.is_funder_officer(u),
+        lambda u: (
+            perms.is_manager_or_admin(u)
+            or perms.is_funder_officer(u)
+            or perms.is_finance_officer(u)
+        ),
     ),
     (
         "Reports",

@@ -21,6 +21,10 @@ def is_funder_officer(user) -> bool:
     return user_role(user) == Role.FUNDER_OFFICER
 
 
+def is_finance_officer(user) -> bool:
+    return user_role(user) == Role.FINANCE_OFFICER
+
+
 def is_relationship_manager(user) -> bool:
     return user_role(user) == Role.RELATIONSHIP_MANAGER
 

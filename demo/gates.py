@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import GateStage
-from grants import services as grant_services
 from grants.models import Award, Payment
 from programmes.models import AreaStage, AreaStatus, Milestone, Round
 
 from .context import DEMO_PDF, at
+from .grants import settle
 
 
 def place(rng, area, applicant, pm, stage, status, i):
@@ -159,16 +159,12 @@ def _leave(area, pm, outcome, reasons, when):
     ).select_related("award")
     for payment in payable.order_by("id"):
         paid_on = min(payment.award.awarded_on + datetime.timedelta(days=14), when.date())
-        if payment.status == Payment.Status.SCHEDULED:
-            grant_services.payment_approve(
-                payment=payment, actor=pm, occurred_at=at(paid_on, hour=9)
-            )
-        grant_services.payment_pay(
-            payment=payment,
-            actor=pm,
+        # Four eyes: pm approves, finance pays (demo.grants.settle).
+        settle(
+            payment,
+            approve_on=paid_on,
             paid_on=paid_on,
             reference=f"BACS-{payment.award.awarded_on:%y%m}-{payment.pk:05d}",
-            occurred_at=at(paid_on, hour=15),
         )
     app_services.area_leave(area=area, outcome=outcome, reasons=reasons, actor=pm, occurred_at=when)
 

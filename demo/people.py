@@ -22,7 +22,13 @@ DEMO_USERS = [
     # returns, funding secured and CBA outturn can be tried from the lead organisation's side.
     ("lead2", "Gareth", "Lloyd", Role.LEAD_ORGANISATION, "Parish clerk"),
     ("admin", "Alex", "Morgan", Role.ADMIN, "Systems administrator"),
+    # Four eyes on money: approves payments and records them as paid, never both for one payment.
+    ("finance", "Marcus", "Bell", Role.FINANCE_OFFICER, "Finance officer"),
 ]
+
+# A second programme manager, without a login, who gives the demo's payments over the programme's
+# threshold their second approval (the first is pm's, and finance pays them).
+SECOND_APPROVER = ("jprice", "Joanna", "Price", Role.PROGRAMME_MANAGER, "Head of grants")
 
 
 def demo_users() -> dict[str, User]:
@@ -30,7 +36,12 @@ def demo_users() -> dict[str, User]:
     return {row[0]: _user(*row) for row in DEMO_USERS}
 
 
-def _user(username, first, last, role, title):
+def second_approver() -> User:
+    """The demo's second approver (no login: an unusable password)."""
+    return _user(*SECOND_APPROVER, password=None)
+
+
+def _user(username, first, last, role, title, password=DEMO_PASSWORD):
     user, made = User.objects.get_or_create(
         username=username,
         defaults={
@@ -44,7 +55,10 @@ def _user(username, first, last, role, title):
         },
     )
     if made:
-        user.set_password(DEMO_PASSWORD)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
 

@@ -4,6 +4,12 @@ from programmes.models import Round
 
 from .models import Payment
 
+SHOW_CHOICES = [
+    ("mine", "Awaiting my approval"),
+    ("due_week", "Due this week"),
+    ("overdue", "Overdue"),
+]
+
 
 class PayableFilter(django_filters.FilterSet):
     round = django_filters.ModelChoiceFilter(
@@ -13,9 +19,17 @@ class PayableFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="All rounds",
     )
+    show = django_filters.ChoiceFilter(
+        label="Show",
+        choices=SHOW_CHOICES,
+        empty_label="Everything payable now",
+        # finance_list (grants/selectors.py) narrows the queryset before the filter runs.
+        method=lambda queryset, name, value: queryset,
+    )
     status = django_filters.ChoiceFilter(
         choices=[
             (Payment.Status.SCHEDULED, "Scheduled (to approve)"),
+            (Payment.Status.APPROVED_ONCE, "Awaiting second approval"),
             (Payment.Status.APPROVED, "Approved (to pay)"),
         ],
         empty_label="Scheduled or approved",
@@ -23,4 +37,4 @@ class PayableFilter(django_filters.FilterSet):
 
     class Meta:
         model = Payment
-        fields = ["round", "status"]
+        fields = ["show", "round", "status"]

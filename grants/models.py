@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.money import pounds
 from programmes.models import MONEY, Stage
 
-from .workflows import PAYMENT, PaymentStatus
+from .workflows import PAYABLE_STATUSES, PAYMENT, PaymentStatus
 
 FINAL_PLAN_SUBMITTED = "final_plan_submitted"
 MANAGER_RELEASE = "manager_release"
@@ -104,6 +104,16 @@ class Payment(models.Model):
     )
     due_on = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # Who put the payment on the schedule; empty when the workflow did (an award decision's
+    # schedule, a released retention). Four eyes: this person never approves it.
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The (first) approver; over the programme's threshold a second, different approver too.
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -112,6 +122,14 @@ class Payment(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    second_approved_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -138,18 +156,53 @@ class Payment(models.Model):
                 name="payment_paid_on_iff_paid",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["scheduled", "held", "approved", "paid", "cancelled"]),
+                condition=Q(
+                    status__in=[
+                        "scheduled",
+                        "held",
+                        "approved",
+                        "paid",
+                        "cancelled",
+                        "approved_once",
+                    ]
+                ),
                 name="payment_status_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(status="held") | ~Q(release_condition=""),
                 name="held_payment_has_release_condition",
             ),
+            # Four eyes, in the database too: the second approver is never the first.
+            models.CheckConstraint(
+                condition=Q(second_approved_by__isnull=True)
+                | ~Q(second_approved_by=F("approved_by")),
+                name="payment_second_approver_differs",
+            ),
         ]
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} {pounds(self.amount)} ({self.get_status_display()})"
+
+    @property
+    def second_approval_over(self) -> Decimal | None:
+        """The programme's threshold above which this payment needs two approvers."""
+        return self.award.area.round.programme.payments_second_approval_over
+
+    @property
+    def approved_on(self):
+        """The day the payment was (finally) approved, or None."""
+        when = self.second_approved_at or self.approved_at
+        return timezone.localdate(when) if when else None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still to pay and its due date has passed."""
+        return (
+            self.status in PAYABLE_STATUSES
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
 
     @property
     def release_note(self) -> str:

@@ -27,6 +27,28 @@ def can_manage_payments(user) -> Decision:
     return False, "Only programme managers and admins can change payments."
 
 
+def can_approve_payments(user) -> Decision:
+    """Approve payments at all (grants/workflows.py then decides which: four eyes)."""
+    if perms.is_manager_or_admin(user) or perms.is_finance_officer(user):
+        return True, ""
+    return False, "Only programme managers, finance officers and admins can approve payments."
+
+
+def can_pay_payments(user) -> Decision:
+    """Record payments as paid at all: finance officers (and then only ones they did not
+    approve)."""
+    if perms.is_finance_officer(user):
+        return True, ""
+    return False, "Only finance officers can mark payments as paid."
+
+
+def can_act_on_payments(user) -> Decision:
+    """Any payment work at all: the finance list's checkboxes and bulk actions."""
+    if can_approve_payments(user)[0] or can_pay_payments(user)[0]:
+        return True, ""
+    return False, "Only programme managers, finance officers and admins can work on payments."
+
+
 def can_view_finance(user) -> Decision:
     """The programme-wide finance pages: programme staff only (funder officers and relationship
     managers may look but not change anything)."""

@@ -1,18 +1,35 @@
 """Reads for the grants pages, shaped so each page runs a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.permissions import areas_visible_to
+from core.workflow import user_role
 from programmes.models import Round
 
 from .models import Award, Payment
+from .workflows import APPROVERS, PAYABLE_STATUSES, PAYERS
 
 ZERO = Decimal("0.00")
-PAYABLE = [Payment.Status.SCHEDULED, Payment.Status.APPROVED]
+PAYABLE = list(PAYABLE_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -79,11 +96,13 @@ def area_totals(*, area) -> MoneyTotals:
 def award_detail(*, user, pk: int) -> Award | None:
     return (
         Award.objects.filter(area__in=areas_visible_to(user))
-        .select_related("area", "area__round", "area__lead_organisation", "awarded_by")
+        .select_related("area", "area__round__programme", "area__lead_organisation", "awarded_by")
         .prefetch_related(
             Prefetch(
                 "payments",
-                queryset=Payment.objects.select_related("approved_by", "paid_by").order_by("id"),
+                queryset=Payment.objects.select_related(
+                    "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                ).order_by("id"),
             )
         )
         .filter(pk=pk)
@@ -92,8 +111,9 @@ def award_detail(*, user, pk: int) -> Award | None:
 
 
 def payable_now(*, user=None) -> QuerySet[Payment]:
-    """Payments that can be paid now: scheduled or approved, of live awards, with the area, its
-    round and lead organisation joined, oldest due first."""
+    """Payments that can be paid now: scheduled, being approved or approved, of live awards, with
+    the area, its round, programme (for the four-eyes threshold), lead organisation and the
+    people who scheduled and approved them joined, oldest due first."""
     qs = Payment.objects.filter(status__in=PAYABLE, award__status=Award.Status.LIVE)
     if user is not None:
         qs = qs.filter(award__area__in=areas_visible_to(user))
@@ -101,18 +121,81 @@ def payable_now(*, user=None) -> QuerySet[Payment]:
         "award",
         "award__area",
         "award__area__round",
+        "award__area__round__programme",
         "award__area__lead_organisation",
+        "scheduled_by",
         "approved_by",
+        "second_approved_by",
     ).order_by("due_on", "award__area__reference", "id")
+
+
+def awaiting_approval_by(user) -> Q:
+    """Payments `user` may approve now under four eyes: waiting for a (first or second)
+    approval, not scheduled by them and not already approved by them."""
+    if user_role(user) not in APPROVERS:
+        return Q(pk__in=[])
+    mine = Q(status=Payment.Status.SCHEDULED) | (
+        Q(status=Payment.Status.APPROVED_ONCE) & ~Q(approved_by=user)
+    )
+    return mine & (Q(scheduled_by__isnull=True) | ~Q(scheduled_by=user))
+
+
+def awaiting_payment_by(user) -> Q:
+    """Approved payments `user` may mark as paid: a finance officer who approved neither time."""
+    if user_role(user) not in PAYERS:
+        return Q(pk__in=[])
+    return (
+        Q(status=Payment.Status.APPROVED)
+        & (Q(approved_by__isnull=True) | ~Q(approved_by=user))
+        & (Q(second_approved_by__isnull=True) | ~Q(second_approved_by=user))
+    )
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday to Sunday of the week containing `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def finance_list(*, user, show: str = "", today: date | None = None) -> QuerySet[Payment]:
+    """The finance list for `user`: what is payable now, narrowed by `show` ("due_week",
+    "overdue", "mine": awaiting my approval), the user's own open work (to approve or to pay)
+    first, then oldest due first."""
+    today = today or timezone.localdate()
+    mine = awaiting_approval_by(user) | awaiting_payment_by(user)
+    qs = payable_now(user=user)
+    if show == "due_week":
+        qs = qs.filter(due_on__range=week_of(today))
+    elif show == "overdue":
+        qs = qs.filter(due_on__lt=today)
+    elif show == "mine":
+        qs = qs.filter(awaiting_approval_by(user))
+    return qs.annotate(
+        my_work=Case(When(mine, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by(
+        # A payment with no due date is due now.
+        "my_work",
+        F("due_on").asc(nulls_first=True),
+        "award__area__reference",
+        "id",
+    )
 
 
 def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
     """Totals of a payments queryset by status, in one query."""
     return qs.order_by().aggregate(
         total=_sum("amount"),
-        scheduled=_sum("amount", status=Payment.Status.SCHEDULED),
+        scheduled=_sum(
+            "amount", status__in=[Payment.Status.SCHEDULED, Payment.Status.APPROVED_ONCE]
+        ),
         approved=_sum("amount", status=Payment.Status.APPROVED),
     )
+
+
+def payments_for_bulk(*, user, ids) -> list[Payment]:
+    """The payable payments among `ids` that `user` may see, joined for the confirmation page
+    and the four-eyes checks, in the finance list's order."""
+    return list(payable_now(user=user).filter(pk__in=ids))
 
 
 def _round_sum(model_qs, round_path: str):

@@ -22,11 +22,11 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
-from programmes.models import Stage, StageDefinition
+from programmes.models import Round, Stage, StageDefinition
 
 from . import permissions as grant_perms
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
-from .workflows import PAYMENT
+from .workflows import PAYMENT, approval_target, payment_context
 
 PENNY = Decimal("0.01")
 # Imported records are history: the money they describe went out under the old system, so their
@@ -346,36 +346,87 @@ def retention_release_by_manager(
 
 def _lock(payment: Payment) -> tuple[Award, Payment]:
     """Lock the payment's award, then the payment: always in that order, so two services never
-    deadlock."""
+    deadlock. The award's round and programme come too (unlocked), for the four-eyes threshold."""
     award = lock(payment.award, related=("area",))
+    award.area.round = Round.objects.select_related("programme").get(pk=award.area.round_id)
     locked = lock(payment)
     locked.award = award
     return award, locked
 
 
+def _check_move(locked: Payment, to: str, actor) -> None:
+    """The payment workflow's decision for this person and this payment (four eyes included)."""
+    PAYMENT.check(locked, to, actor, **payment_context(locked, actor))
+
+
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
-    """Approve a scheduled payment for the next payment run; records who and when
-    (``occurred_at`` backdates it, for the demo's history)."""
-    require(grant_perms.can_manage_payments(actor))
+    """Approve a payment for the next payment run, under four eyes (grants/workflows.py): the
+    approver did not schedule it; over the programme's threshold the first approval leaves it
+    awaiting a second, different approver. Records who and when (``occurred_at`` backdates it,
+    for the demo's history). Two approvers at once: the row lock makes the second see the first's
+    approval, so a payment gets exactly one first and one second approval."""
+    require(grant_perms.can_approve_payments(actor))
     award, locked = _lock(payment)
-    PAYMENT.check(locked, Payment.Status.APPROVED, actor)
+    target = approval_target(locked)
+    _check_move(locked, target, actor)
     if award.status != Award.Status.LIVE:
         raise ValidationError("The award has been cancelled, so its payments cannot be approved.")
-    locked.status = Payment.Status.APPROVED
-    locked.approved_by = actor
-    locked.approved_at = occurred_at or timezone.now()
-    locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    when = occurred_at or timezone.now()
+    second = locked.status == Payment.Status.APPROVED_ONCE
+    if second:
+        locked.second_approved_by, locked.second_approved_at = actor, when
+    else:
+        locked.approved_by, locked.approved_at = actor, when
+    locked.status = target
+    locked.save(
+        update_fields=[
+            "status",
+            "approved_by",
+            "approved_at",
+            "second_approved_by",
+            "second_approved_at",
+            "updated_at",
+        ]
+    )
+    what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
+    if second:
+        verb, summary = "payment.second_approved", f"{what} approved (second approval)"
+    elif target == Payment.Status.APPROVED_ONCE:
+        verb, summary = "payment.approved", f"{what} approved once: a second approver is needed"
+    else:
+        verb, summary = "payment.approved", f"{what} approved"
     activity_record(
-        verb="payment.approved",
-        summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} approved",
+        verb=verb,
+        summary=summary,
         actor=actor,
         area=award.area,
         visibility=Visibility.AREA,
         target=locked,
-        occurred_at=locked.approved_at,
+        occurred_at=when,
     )
     return copy_back(payment, locked, relations=("award",))
+
+
+def _check_paid_on(locked: Payment, award: Award, paid_on: date) -> None:
+    """Payment date rules: not in the future, not before the award, not before the approval."""
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    if paid_on < award.awarded_on:
+        raise ValidationError(
+            {
+                "paid_on": "The payment date cannot be before the award "
+                f"({award.awarded_on.day} {award.awarded_on:%B %Y})."
+            }
+        )
+    approved_on = locked.approved_on
+    if approved_on and paid_on < approved_on:
+        raise ValidationError(
+            {
+                "paid_on": "The payment date cannot be before the payment was approved "
+                f"({approved_on.day} {approved_on:%B %Y})."
+            }
+        )
 
 
 @transaction.atomic
@@ -387,13 +438,14 @@ def payment_pay(
     reference: str = "",
     occurred_at=None,
 ) -> Payment:
-    """Record that an approved payment has been made; records who, when and the reference."""
-    require(grant_perms.can_manage_payments(actor))
+    """Record that an approved payment has been made, by a finance officer who did not approve
+    it; the date is on or after the approval and the award, and not in the future. Records who,
+    when and the reference."""
+    require(grant_perms.can_pay_payments(actor))
     award, locked = _lock(payment)
-    PAYMENT.check(locked, Payment.Status.PAID, actor)
+    _check_move(locked, Payment.Status.PAID, actor)
     paid_on = paid_on or timezone.localdate()
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    _check_paid_on(locked, award, paid_on)
     locked.status = Payment.Status.PAID
     locked.paid_by = actor
     locked.paid_at = occurred_at or timezone.now()
@@ -433,7 +485,7 @@ def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) ->
     if not reason:
         raise ValidationError({"reason": "Say why the payment is being cancelled."})
     award, locked = _lock(payment)
-    PAYMENT.check(locked, Payment.Status.CANCELLED, actor)
+    _check_move(locked, Payment.Status.CANCELLED, actor)
     _cancel_locked(award=award, locked=locked, actor=actor, reason=reason)
     activity_record(
         verb="payment.cancelled",
@@ -466,6 +518,9 @@ def payment_add(
     payment = _payment_create(
         award=locked, kind=kind, amount=amount, status=Payment.Status.SCHEDULED, due_on=due_on
     )
+    # Four eyes: whoever schedules a payment by hand does not approve it.
+    payment.scheduled_by = actor
+    payment.save(update_fields=["scheduled_by"])
     copy_back(award, locked)
     activity_record(
         verb="payment.scheduled",

@@ -5,6 +5,7 @@ from . import views
 app_name = "grants"
 urlpatterns = [
     path("finance/", views.finance, name="finance"),
+    path("finance/bulk/", views.finance_bulk, name="finance_bulk"),
     path("rounds/", views.round_summary, name="round_summary"),
     path("awards/<int:pk>/", views.award_detail, name="award_detail"),
     path("awards/<int:pk>/cancel/", views.award_cancel, name="award_cancel"),

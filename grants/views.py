@@ -15,12 +15,12 @@ from accounts.permissions import areas_visible_to
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
 
+from . import bulk, selectors, services
 from . import permissions as grant_perms
-from . import selectors, services
 from .filters import PayableFilter
 from .forms import CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
-from .workflows import PAYMENT
+from .workflows import PAYMENT, approval_target, payment_context
 
 PAGE_SIZE = 50
 
@@ -29,29 +29,40 @@ def _finance_staff(user):
     require(grant_perms.can_view_finance(user))
 
 
-def _back(request, default: str):
+def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return ""
+
+
+def _back(request, default: str):
+    return redirect(_safe_next(request) or default)
 
 
 def _moves(payment: Payment, user) -> list[str]:
-    """The states `user` may move `payment` to, for its buttons."""
-    return [m.target for m in PAYMENT.moves_for(payment, user)]
+    """The states `user` may move `payment` to, for its buttons ("approved" stands for either
+    approval, first or second: the service decides which under the lock)."""
+    targets = [m.target for m in PAYMENT.moves_for(payment, user, **payment_context(payment, user))]
+    if Payment.Status.APPROVED_ONCE in targets:
+        targets.append(Payment.Status.APPROVED)
+    return targets
 
 
 @login_required
 def finance(request):
+    """What is payable now: the user's own open work first, filters for due this week, overdue
+    and awaiting my approval, and checkboxes for bulk approve and mark-paid."""
     _finance_staff(request.user)
-    qs = selectors.payable_now(user=request.user)
+    qs = selectors.finance_list(user=request.user, show=request.GET.get("show", ""))
     payable_filter = PayableFilter(request.GET or None, queryset=qs)
     results = payable_filter.qs if payable_filter.is_bound else qs
     totals = selectors.payments_totals(results)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage, _ = grant_perms.can_manage_payments(request.user)
+    can_act, _ = grant_perms.can_act_on_payments(request.user)
     rows = [{"payment": p, "moves": _moves(p, request.user)} for p in page.object_list]
     return render(
         request,
@@ -61,10 +72,62 @@ def finance(request):
             "page_obj": page,
             "rows": rows,
             "totals": totals,
-            "can_manage": can_manage,
+            "can_manage": can_manage or can_act,
+            "can_act": can_act,
             "pay_form": PaymentPayForm(),
         },
     )
+
+
+def _bulk_preview(payments, action: str, user) -> list[dict]:
+    """Each selected payment with the refusal it would meet now, if any, for the confirmation
+    page (the services decide again when it is confirmed)."""
+    rows = []
+    for p in payments:
+        target = approval_target(p) if action == bulk.APPROVE else Payment.Status.PAID
+        refused = PAYMENT.refusal(p, target, user, **payment_context(p, user))
+        rows.append({"payment": p, "refused": refused.reason if refused else ""})
+    return rows
+
+
+@login_required
+@require_POST
+def finance_bulk(request):
+    """Bulk approve or mark paid: the selected payments and their total on a confirmation page,
+    then one result line per payment (each in its own transaction)."""
+    _finance_staff(request.user)
+    require(grant_perms.can_act_on_payments(request.user))
+    action = request.POST.get("action", "")
+    if action not in bulk.ACTIONS:
+        messages.error(request, "Choose what to do with the selected payments.")
+        return _back(request, reverse("grants:finance"))
+    ids = [int(x) for x in request.POST.getlist("payment") if x.isdigit()]
+    payments = selectors.payments_for_bulk(user=request.user, ids=ids)
+    if not payments:
+        messages.error(request, "Select at least one payment that is payable now.")
+        return _back(request, reverse("grants:finance"))
+    confirmed = "confirm" in request.POST
+    form = PaymentPayForm(request.POST if confirmed else None) if action == bulk.PAY else None
+    context = {
+        "action": action,
+        "action_label": bulk.ACTIONS[action],
+        "total": sum((p.amount for p in payments), selectors.ZERO),
+        "form": form,
+        "next": _safe_next(request),
+    }
+    if confirmed and (form is None or form.is_valid()):
+        results = bulk.payments_bulk(
+            payments=payments,
+            action=action,
+            actor=request.user,
+            paid_on=form.cleaned_data["paid_on"] if form else None,
+            reference=form.cleaned_data["reference"] if form else "",
+        )
+        context["results"] = results
+        context["done"] = sum(1 for r in results if r.done)
+        return render(request, "grants/finance_bulk_results.html", context)
+    context["rows"] = _bulk_preview(payments, action, request.user)
+    return render(request, "grants/finance_bulk_confirm.html", context)
 
 
 @login_required
@@ -84,6 +147,7 @@ def award_detail(request, pk):
     if award is None:
         raise Http404("No such award.")
     can_manage = grant_perms.can_manage_payments(request.user)[0] and award.is_live
+    can_act = grant_perms.can_act_on_payments(request.user)[0] and award.is_live
     payments = [
         {
             "payment": p,
@@ -107,6 +171,7 @@ def award_detail(request, pk):
             "payments": payments,
             "totals": selectors.totals_for_awards([award]),
             "can_cancel": can_cancel and award.is_live,
+            "can_act": can_act or can_manage,
             "can_schedule": can_manage and award.amount > award.total_scheduled,
             "unscheduled": award.amount - award.total_scheduled,
             "pay_form": PaymentPayForm(),
@@ -149,24 +214,31 @@ def payment_approve(request, pk):
 @login_required
 @require_POST
 def payment_pay(request, pk):
+    """Mark one payment as paid. A refused date (in the future, before the award or before the
+    approval) comes back on a page with the message by the field; other refusals as a message."""
     payment = _payment_in_scope(request.user, pk)
     form = PaymentPayForm(request.POST)
-    if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, f"Not marked as paid: {errors}")
-        return _back(request, reverse("grants:finance"))
-    try:
-        services.payment_pay(
-            payment=payment,
-            actor=request.user,
-            paid_on=form.cleaned_data["paid_on"],
-            reference=form.cleaned_data["reference"],
-        )
-    except ValidationError as exc:
-        messages.error(request, message_for(exc))
-    else:
-        messages.success(request, f"{_payment_label(payment)} marked as paid.")
-    return _back(request, reverse("grants:finance"))
+    if form.is_valid():
+        try:
+            services.payment_pay(
+                payment=payment,
+                actor=request.user,
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            if not getattr(exc, "error_dict", None):
+                messages.error(request, message_for(exc))
+                return _back(request, reverse("grants:finance"))
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{_payment_label(payment)} marked as paid.")
+            return _back(request, reverse("grants:finance"))
+    return render(
+        request,
+        "grants/payment_pay.html",
+        {"payment": payment, "form": form, "next": _safe_next(request)},
+    )
 
 
 @login_required

@@ -8,16 +8,120 @@ held -> scheduled   the system releases a held share when its condition is met (
                     is submitted) or a programme manager releases Making it Happen's balance;
                     either way it is a consequence of another decision, never a button here
 scheduled -> approved -> paid
-held / scheduled / approved -> cancelled
+scheduled -> approved_once -> approved   over the programme's threshold: two approvers
+held / scheduled / approved_once / approved -> cancelled
+
+Four eyes on money. The roles in the table say who may make a move at all; the guards say which
+person may, reading the payment from the context (``payment_context``):
+- whoever scheduled a payment does not approve it;
+- over the programme's ``payments_second_approval_over`` a second approver, different from the
+  scheduler and the first approver, approves it too;
+- a finance officer who approved it does not mark it as paid.
+A guard without a payment in its context has nothing to judge and allows the move, so the table
+can be walked by role alone.
 """
 
+from decimal import Decimal
+
 from accounts.models import Role
+from core.money import pounds
 from core.workflow import SYSTEM, Move, State, Workflow
 
 MANAGERS = frozenset({Role.PROGRAMME_MANAGER.value, Role.ADMIN.value})
+APPROVERS = frozenset({Role.PROGRAMME_MANAGER.value, Role.FINANCE_OFFICER.value, Role.ADMIN.value})
+PAYERS = frozenset({Role.FINANCE_OFFICER.value})
+MANAGERS_TEXT = "programme managers and admins"
+APPROVERS_TEXT = "programme managers, finance officers and admins"
 
-# States in the order the model field has always listed its choices, so the derived choices match
-# the migrations exactly.
+SCHEDULER_MAY_NOT_APPROVE = (
+    "You scheduled this payment; another programme manager or a finance officer must approve it."
+)
+FIRST_APPROVER_MAY_NOT_SECOND = (
+    "You gave this payment its first approval; a second approver (another programme manager or "
+    "a finance officer, who did not schedule it) must approve it."
+)
+APPROVER_MAY_NOT_PAY = (
+    "You approved this payment; a finance officer who did not approve it must mark it as paid."
+)
+
+
+def payment_context(payment, actor) -> dict:
+    """The context the payment moves' guards read: the payment (its scheduler, approvers and
+    programme threshold) and the person asking."""
+    return {"payment": payment, "actor": actor}
+
+
+def second_approval_over(payment) -> Decimal | None:
+    """The amount above which this payment needs two approvers (None: never), from its
+    programme (selectors join it, so pages ask no extra query)."""
+    return payment.second_approval_over
+
+
+def needs_second_approval(payment) -> bool:
+    limit = second_approval_over(payment)
+    return limit is not None and payment.amount > limit
+
+
+def approval_target(payment) -> str:
+    """Where approving takes the payment now: a scheduled payment over the threshold waits for a
+    second approver (approved_once); anything else becomes approved."""
+    if payment.status == "scheduled" and needs_second_approval(payment):
+        return "approved_once"
+    return "approved"
+
+
+def _same(user, user_id) -> bool:
+    return user is not None and user_id is not None and getattr(user, "pk", None) == user_id
+
+
+def _context(context):
+    return context.get("payment"), context.get("actor")
+
+
+def _not_the_scheduler(context) -> str | None:
+    payment, actor = _context(context)
+    if payment is not None and _same(actor, payment.scheduled_by_id):
+        return SCHEDULER_MAY_NOT_APPROVE
+    return None
+
+
+def _approve_alone(context) -> str | None:
+    """scheduled -> approved: one approval is enough only up to the threshold."""
+    payment, _ = _context(context)
+    if payment is not None and needs_second_approval(payment):
+        return (
+            f"Payments over {pounds(second_approval_over(payment))} need two approvers; this "
+            "approval is the first of two."
+        )
+    return _not_the_scheduler(context)
+
+
+def _approve_first_of_two(context) -> str | None:
+    """scheduled -> approved_once: only over the threshold."""
+    payment, _ = _context(context)
+    if payment is not None and not needs_second_approval(payment):
+        return "This payment needs one approval only."
+    return _not_the_scheduler(context)
+
+
+def _approve_second(context) -> str | None:
+    payment, actor = _context(context)
+    if payment is not None and _same(actor, payment.approved_by_id):
+        return FIRST_APPROVER_MAY_NOT_SECOND
+    return _not_the_scheduler(context)
+
+
+def _pay(context) -> str | None:
+    payment, actor = _context(context)
+    if payment is not None and (
+        _same(actor, payment.approved_by_id) or _same(actor, payment.second_approved_by_id)
+    ):
+        return APPROVER_MAY_NOT_PAY
+    return None
+
+
+# States in the order the model field has always listed its choices (new ones at the end), so
+# the derived choices match the migrations exactly.
 PAYMENT = Workflow(
     name="payment",
     noun="A payment",
@@ -27,18 +131,56 @@ PAYMENT = Workflow(
         State("approved", "Approved", "Approved for payment", tone="primary"),
         State("paid", "Paid", "Paid", tone="success"),
         State("cancelled", "Cancelled", "Cancelled", tone="light"),
+        State("approved_once", "Awaiting second approval", "Being approved", tone="warning"),
     ],
     moves=[
         Move("held", "scheduled", who=frozenset({SYSTEM}), label="Release"),
-        Move("held", "cancelled", who=MANAGERS, label="Cancel"),
-        Move("scheduled", "approved", who=MANAGERS, label="Approve"),
-        Move("scheduled", "cancelled", who=MANAGERS, label="Cancel"),
-        Move("approved", "paid", who=MANAGERS, label="Mark as paid"),
-        Move("approved", "cancelled", who=MANAGERS, label="Cancel"),
+        Move("held", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "scheduled",
+            "approved",
+            who=APPROVERS,
+            who_text=APPROVERS_TEXT,
+            label="Approve",
+            name="approve",
+            guard=_approve_alone,
+        ),
+        Move(
+            "scheduled",
+            "approved_once",
+            who=APPROVERS,
+            who_text=APPROVERS_TEXT,
+            label="Approve",
+            name="approve",
+            guard=_approve_first_of_two,
+        ),
+        Move("scheduled", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "approved_once",
+            "approved",
+            who=APPROVERS,
+            who_text=APPROVERS_TEXT,
+            label="Approve",
+            name="approve",
+            guard=_approve_second,
+        ),
+        Move("approved_once", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "approved",
+            "paid",
+            who=PAYERS,
+            who_text="finance officers",
+            label="Mark as paid",
+            name="pay",
+            guard=_pay,
+        ),
+        Move("approved", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
     ],
     role_labels={r.value: r.label for r in Role},
     refuse_state="A payment that is {here} cannot be moved to {there}.",
-    refuse_role="Only programme managers and admins can {verb} payments.",
+    refuse_role="Only {who} can {verb} payments.",
 )
 
 PaymentStatus = PAYMENT.text_choices("PaymentStatus")
+# Statuses of money still to go out (approved or on its way to approval).
+PAYABLE_STATUSES = ("scheduled", "approved_once", "approved")

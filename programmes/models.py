@@ -56,6 +56,18 @@ class Programme(models.Model):
         max_length=100, blank=True, help_text="Org identifier of the funder, e.g. GB-GOR-D1234."
     )
     description = models.TextField(blank=True)
+    # Four eyes on money (grants/workflows.py): every payment needs an approver who did not
+    # schedule it and a finance officer who did not approve it to record it as paid; a payment
+    # over this amount needs a second, different approver too. Blank: one approver always.
+    payments_second_approval_over = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        default=Decimal("10000.00"),
+        verbose_name="Second approval for payments over (£)",
+        help_text="A payment over this amount needs two different approvers. "
+        "Leave blank for one approver whatever the amount.",
+    )
 
     class Meta:
         ordering = ["name"]

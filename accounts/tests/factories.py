@@ -18,6 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Params:
         programme_manager = factory.Trait(role=Role.PROGRAMME_MANAGER)
         funder_officer = factory.Trait(role=Role.FUNDER_OFFICER)
+        finance_officer = factory.Trait(role=Role.FINANCE_OFFICER)
         relationship_manager = factory.Trait(role=Role.RELATIONSHIP_MANAGER)
         admin = factory.Trait(role=Role.ADMIN, is_staff=True, is_superuser=True)
 

@@ -8,7 +8,13 @@ from programmes.tests.factories import AreaFactory, OrganisationFactory, Partner
 
 pytestmark = pytest.mark.django_db
 
-STAFF = ["programme_manager", "funder_officer", "relationship_manager", "admin_user"]
+STAFF = [
+    "programme_manager",
+    "funder_officer",
+    "finance_officer",
+    "relationship_manager",
+    "admin_user",
+]
 
 
 @pytest.fixture
@@ -104,3 +110,10 @@ def test_superuser_without_admin_role_counts_as_admin():
 
     assert perms.is_admin(user)
     assert perms.is_programme_staff(user)
+
+
+def test_the_finance_officer_role(finance_officer, programme_manager):
+    assert perms.is_finance_officer(finance_officer)
+    assert not perms.is_finance_officer(programme_manager)
+    assert finance_officer.is_programme_staff
+    assert not perms.is_manager_or_admin(finance_officer)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def funded_area(area, programme_manager, lead_user):
+def funded_area(area, programme_manager, finance_officer, lead_user):
     """An area with a Getting Going award: the 90% advance paid, the 10% held; its Getting
     Ready award's advance approved but not paid; and a Going Further application open."""
     ready = award_grant(
@@ -33,7 +33,7 @@ def funded_area(area, programme_manager, lead_user):
     )
     advance = going.payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
-    payment_pay(payment=advance, actor=programme_manager)
+    payment_pay(payment=advance, actor=finance_officer)
     GateFactory(area=area, submitted=True, target_stage="going_further")
     AreaAssignmentFactory(area=area)
     return area

@@ -23,7 +23,7 @@ def _award(area, actor, stage=Stage.GETTING_GOING, amount="10000"):
     return award_grant(area=area, stage=stage, amount=Decimal(amount), actor=actor)
 
 
-def test_area_totals_follow_the_payments(area, programme_manager):
+def test_area_totals_follow_the_payments(area, programme_manager, finance_officer):
     assert selectors.area_totals(area=area) == selectors.MoneyTotals()
     award = _award(area, programme_manager)
     _award(area, programme_manager, stage=Stage.GETTING_READY, amount="3000")
@@ -33,18 +33,18 @@ def test_area_totals_follow_the_payments(area, programme_manager):
     )
     advance = award.payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
-    payment_pay(payment=advance, actor=programme_manager)
+    payment_pay(payment=advance, actor=finance_officer)
     retention_release(area=area, actor=programme_manager)
     assert selectors.area_totals(area=area) == selectors.MoneyTotals(
         awarded=Decimal("13000"), paid=Decimal("9000"), held=Decimal("0"), to_pay=Decimal("4000")
     )
 
 
-def test_cancelled_awards_count_only_what_was_paid(area, programme_manager):
+def test_cancelled_awards_count_only_what_was_paid(area, programme_manager, finance_officer):
     award = _award(area, programme_manager)
     advance = award.payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
-    payment_pay(payment=advance, actor=programme_manager)
+    payment_pay(payment=advance, actor=finance_officer)
     award_cancel(award=award, actor=programme_manager, reason="Withdrew")
     expected = selectors.MoneyTotals(
         awarded=Decimal("0"), paid=Decimal("9000"), held=Decimal("0"), to_pay=Decimal("0")

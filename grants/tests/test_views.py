@@ -100,13 +100,13 @@ def test_round_summary_queries_do_not_grow_with_rounds(
     assert len(response.context["rounds"]) == n
 
 
-def test_round_summary_totals(client_for, area, programme_manager):
+def test_round_summary_totals(client_for, area, programme_manager, finance_officer):
     from grants.services import payment_approve, payment_pay, retention_release
 
     award = _awarded(area, programme_manager)
     advance = award.payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
-    payment_pay(payment=advance, actor=programme_manager)
+    payment_pay(payment=advance, actor=finance_officer)
     response = client_for(programme_manager).get(ROUNDS)
     row = next(r for r in response.context["rounds"] if r.pk == area.round_id)
     assert (row.awarded, row.paid, row.held, row.to_pay) == (
@@ -122,8 +122,8 @@ def test_round_summary_totals(client_for, area, programme_manager):
     assert "£10,000.00" in response.content.decode()
 
 
-def test_manager_approves_pays_and_cancels_from_the_finance_page(
-    client_for, area, programme_manager
+def test_manager_approves_finance_pays_and_cancels_from_the_finance_page(
+    client_for, area, programme_manager, finance_officer
 ):
     award = _awarded(area, programme_manager)
     advance = award.payments.get(kind=Payment.Kind.ADVANCE)
@@ -132,6 +132,7 @@ def test_manager_approves_pays_and_cancels_from_the_finance_page(
         reverse("grants:payment_approve", args=[advance.pk]), {"next": FINANCE}, follow=True
     )
     assert "approved" in response.content.decode()
+    client = client_for(finance_officer)
     response = client.post(
         reverse("grants:payment_pay", args=[advance.pk]), {"reference": "BACS-7"}, follow=True
     )
@@ -139,6 +140,7 @@ def test_manager_approves_pays_and_cancels_from_the_finance_page(
     advance.refresh_from_db()
     assert advance.status == Payment.Status.PAID and advance.reference == "BACS-7"
     # Refused moves come back as a message, not an error page.
+    client = client_for(programme_manager)
     response = client.post(
         reverse("grants:payment_cancel", args=[advance.pk]), {"reason": "Oops"}, follow=True
     )
@@ -224,13 +226,13 @@ def test_area_panel_hides_other_areas_even_when_asked_directly(rf, area, other_a
     assert area_grants_panel({}, other_area, lead_user)["awards"] == []
 
 
-def test_area_panel_totals_for_staff(client_for, area, programme_manager):
+def test_area_panel_totals_for_staff(client_for, area, programme_manager, finance_officer):
     from grants.services import payment_approve, payment_pay
 
     award = _awarded(area, programme_manager)
     advance = award.payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
-    payment_pay(payment=advance, actor=programme_manager)
+    payment_pay(payment=advance, actor=finance_officer)
     response = client_for(programme_manager).get(area.get_absolute_url())
     body = response.content.decode()
     assert "Paid" in body and "£9,000.00" in body
@@ -238,11 +240,11 @@ def test_area_panel_totals_for_staff(client_for, area, programme_manager):
 
 
 def test_finance_nav_item_by_role(
-    programme_manager, funder_officer, admin_user, relationship_manager, lead_user
+    programme_manager, funder_officer, finance_officer, admin_user, relationship_manager, lead_user
 ):
     from accounts.navigation import nav_url_names
 
-    for user in (programme_manager, funder_officer, admin_user):
+    for user in (programme_manager, funder_officer, finance_officer, admin_user):
         assert "grants:finance" in nav_url_names(user)
     for user in (relationship_manager, lead_user):
         assert "grants:finance" not in nav_url_names(user)

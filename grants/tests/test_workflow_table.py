@@ -18,6 +18,7 @@ def users_by_role(db):
     return {
         "programme_manager": UserFactory(programme_manager=True),
         "funder_officer": UserFactory(funder_officer=True),
+        "finance_officer": UserFactory(finance_officer=True),
         "relationship_manager": UserFactory(relationship_manager=True),
         "lead_organisation": UserFactory(),
         "admin": UserFactory(admin=True),
@@ -26,8 +27,28 @@ def users_by_role(db):
 
 
 def test_every_move_of_the_table(users_by_role):
-    # 5 states x 5 states x 6 people.
-    assert walk_table(PAYMENT, users_by_role) == 150
+    # 6 states x 6 states x 7 people, by role alone (no payment in the context).
+    assert walk_table(PAYMENT, users_by_role) == 252
+
+
+@pytest.mark.parametrize("amount", ["500.00", "12000.00"])
+def test_every_move_of_the_table_with_a_payment_under_and_over_the_threshold(users_by_role, amount):
+    """With a payment in the context the threshold guards answer: under £10,000 approving
+    goes straight to approved, over it to awaiting second approval ("condition" refusals for the
+    other branch)."""
+    from decimal import Decimal
+
+    from grants.tests.factories import AwardFactory, PaymentFactory
+    from grants.workflows import payment_context
+
+    payment = PaymentFactory(award=AwardFactory(amount=Decimal("20000")), amount=Decimal(amount))
+    context = payment_context(payment, None)
+    assert walk_table(PAYMENT, users_by_role, **context) == 252
+    manager = users_by_role["programme_manager"]
+    over = amount == "12000.00"
+    with pytest.raises(MoveRefused) as refused:
+        PAYMENT.check(S.SCHEDULED, S.APPROVED if over else S.APPROVED_ONCE, manager, **context)
+    assert refused.value.why == "condition"
 
 
 def test_the_model_choices_are_the_workflow_states():
@@ -48,4 +69,7 @@ def test_refusals_keep_their_wording(users_by_role):
     assert str(refused.value) == "A payment that is paid cannot be moved to cancelled."
     with pytest.raises(MoveRefused) as refused:
         PAYMENT.check(S.APPROVED, S.PAID, users_by_role["funder_officer"])
-    assert str(refused.value) == "Only programme managers and admins can mark as paid payments."
+    assert str(refused.value) == "Only finance officers can mark as paid payments."
+    with pytest.raises(MoveRefused) as refused:
+        PAYMENT.check(S.SCHEDULED, S.CANCELLED, users_by_role["finance_officer"])
+    assert str(refused.value) == "Only programme managers and admins can cancel payments."
