@@ -5,6 +5,7 @@ override. The embedded defaults run on a laptop with no servers: SQLite and Cele
 broker under ``var/``. Setting ``DATABASE_URL`` and ``REDIS_URL`` switches to PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_results",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "programmes",
@@ -54,8 +59,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes turns a lockout signalled during sign-in into the lockout page; it goes last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Pages carry no inline script or style (behaviour comes from static/js/ourplace.js through data
@@ -118,12 +128,47 @@ DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Staff hold money decisions and other people's data: 12 characters at least; lead organisation
+# users 10 (above Django's 8, still easy to type on a phone). CommonPasswordValidator refuses the
+# 20,000 commonest passwords; GuessablePasswordValidator also refuses those dressed up with digits,
+# symbols or look-alike letters ("Password2024!", "p@ssw0rd123") and long runs of one character.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.validators.RoleMinimumLengthValidator",
+        "OPTIONS": {"staff_length": 12, "other_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.GuessablePasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks every sign-in first: 5 failures for one username from one address lock that
+# pair out for 30 minutes (an admin can unlock sooner at /accounts/locked/). A lockout at the
+# login page is shown as the login page with a message (accounts.views.locked_out).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Behind a proxy set AXES_IPWARE_PROXY_COUNT / AXES_IPWARE_META_PRECEDENCE_ORDER in production so
+# the client's address (not the proxy's) is counted.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP with static recovery codes). Anyone may turn it on; with
+# OTP_REQUIRED_FOR_STAFF programme managers, finance officers and admins must set it up before
+# they reach any page. Production turns it on; laptops and tests leave it off.
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+OTP_REQUIRED_ROLES = ["programme_manager", "finance_officer", "admin"]
+OTP_TOTP_ISSUER = "Our Place"
+# Staff are signed out after this many minutes without a request; lead organisation users keep
+# Django's two-week session.
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,0 +1,108 @@
+"""The second factor: TOTP devices from an authenticator app and single-use recovery codes
+(django-otp's TOTP and static plugins)."""
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.db import transaction
+from django_otp import devices_for_user, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.workflow import user_role
+
+RECOVERY_CODE_COUNT = 10
+# Whether the signed-in user has a confirmed device, decided once at sign-in (and again after
+# set-up), so ordinary pages do not query the device tables on every request.
+SESSION_HAS_DEVICE = "accounts_has_otp_device"
+SESSION_NEW_CODES = "accounts_new_recovery_codes"
+
+
+def second_factor_required(user) -> bool:
+    """Programme managers, finance officers and admins must use a second factor when the
+    settings say so (production)."""
+    if not settings.OTP_REQUIRED_FOR_STAFF:
+        return False
+    return user_role(user) in set(settings.OTP_REQUIRED_ROLES)
+
+
+def remember_device_state(request, user) -> bool:
+    has_device = user_has_device(user, confirmed=True)
+    request.session[SESSION_HAS_DEVICE] = has_device
+    return has_device
+
+
+def has_confirmed_device(request) -> bool:
+    if SESSION_HAS_DEVICE not in request.session:
+        return remember_device_state(request, request.user)
+    return request.session[SESSION_HAS_DEVICE]
+
+
+def pending_totp_device(user) -> TOTPDevice:
+    """The unconfirmed authenticator device being set up (one per user, kept until confirmed so
+    reloading the page shows the same secret)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def secret_text(device: TOTPDevice) -> str:
+    """The key as base32 in groups of four, for typing into an app by hand."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The otpauth:// set-up link as an SVG QR code in a data: URI (no inline markup or script)."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@transaction.atomic
+def totp_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device being set up with a code from the app. Returns the new recovery codes
+    (shown once), or None when the code is wrong. Earlier devices and codes are replaced."""
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_renew(user=user)
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user) -> list[str]:
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new single-use ones."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+@transaction.atomic
+def second_factor_check(user, token: str):
+    """The device that accepts `token` (an app code or an unused recovery code), or None.
+    Returns (device, throttled): throttled is True when every device refused to check because
+    of recent wrong codes."""
+    token = token.strip().replace(" ", "").lower()
+    throttled = True
+    for device in devices_for_user(user, confirmed=True, for_verify=True):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            continue
+        throttled = False
+        if device.verify_token(token):
+            return device, False
+    return None, throttled
+
+
+@transaction.atomic
+def second_factor_remove(*, user) -> None:
+    """Turn the second factor off: every device and recovery code goes."""
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
