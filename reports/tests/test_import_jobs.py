@@ -26,7 +26,7 @@ def eager():
 
 @pytest.fixture
 def programme(db):
-    return Programme.objects.create(slug="our-place", name="Our Place")
+    return Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})[0]
 
 
 def _csv(rows, name="crm.csv"):
