@@ -6,6 +6,8 @@ import csv
 import datetime
 from dataclasses import dataclass
 
+from django.utils.text import slugify
+
 from programmes.models import Approach, Organisation, OrganisationType, Theme
 
 COLUMNS = [
@@ -124,7 +126,7 @@ def read_records(path, *, round_slug: str) -> list[Record]:
 def _header_problems(header: list[str]) -> list[str]:
     """Why the header row is not exactly COLUMNS, column by column."""
     missing = [c for c in COLUMNS if c not in header]
-    extra = [h for h in header if h not in COLUMNS]
+    extra = [h or f"{i} (no name)" for i, h in enumerate(header, 1) if h not in COLUMNS]
     problems = [f"line 1, column {c}: this column is missing from the header." for c in missing]
     problems += [f"line 1, column {h}: this column is not expected." for h in extra]
     if not missing and not extra:
@@ -216,7 +218,7 @@ class RowCheck:
         before = len(self.errors)
         row = self.row
         self.reference(seen_refs)
-        if row["round"] != round_slug:
+        if row["round"] != round_slug and slugify(row["round"]) != round_slug:
             self.err("round", f"“{row['round']}” is not the round being imported ({round_slug}).")
         for column in ("area_name", "local_authority", "lead_organisation"):
             if not row[column]:
