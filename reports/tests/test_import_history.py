@@ -155,3 +155,13 @@ def test_cba_required_is_still_needed_after_an_approved_gate(tmp_path):
     RoundFactory(slug="r1")
     err = run_failing(write(tmp_path, [ROWS[0].replace(",approved,yes,", ",approved,,")]))
     assert "line 2, column cba_required: “” is not yes or no." in err
+
+
+def test_progress_moves_while_records_are_written(tmp_path):
+    from reports.imports import Importer, read_records
+
+    RoundFactory(slug="r1")
+    seen = []
+    records = read_records(write(tmp_path, ROWS), round_slug="r1")
+    Importer(records=records, round_slug="r1", progress=lambda d, t: seen.append((d, t))).run()
+    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
