@@ -22,6 +22,8 @@ applications to join are dated on the day of the application.
 import datetime
 from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import OrganisationMembership, Role, User
@@ -129,7 +131,13 @@ def settle_history(ctx: "ImportContext", *, source: str) -> None:
     Application.objects.filter(decided_by_id__in=users).update(decided_by=None)
     GateApplication.objects.filter(decided_by_id__in=users).update(decided_by=None)
     GateApplication.objects.filter(created_by_id__in=users).update(created_by=None)
-    User.objects.filter(pk__in=users).delete()
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk__in=users).delete()
+    except ProtectedError:
+        # Something else still names them (work from before imports were history): keep the
+        # accounts, but with no role and unable to sign in.
+        User.objects.filter(pk__in=users).update(role=Role.LEAD_ORGANISATION, is_active=False)
 
 
 # --- The round -------------------------------------------------------------------------------------

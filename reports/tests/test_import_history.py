@@ -165,3 +165,33 @@ def test_progress_moves_while_records_are_written(tmp_path):
     records = read_records(write(tmp_path, ROWS), round_slug="r1")
     Importer(records=records, round_slug="r1", progress=lambda d, t: seen.append((d, t))).run()
     assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+
+
+def test_sign_offs_of_earlier_imports_become_imported_history():
+    from plans.tests.factories import PlanFactory
+
+    old_import_user = UserFactory(username="records-import", programme_manager=True)
+    person = UserFactory(username="pm", programme_manager=True)
+    by_import = SignOff.objects.create(
+        plan=PlanFactory(), party="programme_manager", user=old_import_user, signed_at=_now()
+    )
+    by_person = SignOff.objects.create(
+        plan=PlanFactory(), party="programme_manager", user=person, signed_at=_now()
+    )
+    migration = importlib.import_module(
+        "plans.migrations.0003_imported_sign_offs_without_system_users"
+    )
+    state = MigrationExecutor(connection).loader.project_state(
+        ("plans", "0003_imported_sign_offs_without_system_users")
+    )
+    migration.mark_imported(state.apps, None)
+    by_import.refresh_from_db()
+    by_person.refresh_from_db()
+    assert by_import.imported and by_import.user is None
+    assert not by_person.imported and by_person.user == person
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
