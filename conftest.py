@@ -3,19 +3,21 @@
 import pytest
 
 from accounts.tests.factories import MembershipFactory, UserFactory
-from programmes.reference import themes_seed
+from programmes.reference import standard_programme_seed, themes_seed
 from programmes.tests.factories import AreaFactory
 
 
 @pytest.fixture(autouse=True)
 def _standard_themes(request):
-    """Themes are reference data seeded by a migration. A transactional test empties every table
-    when it ends, so put them back for any later test that uses the database."""
+    """Themes and the standard programme are reference data seeded by migrations. A transactional
+    test empties every table when it ends, so put them back for any later test that uses the
+    database."""
     marker = request.node.get_closest_marker("django_db")
     uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
     if uses_db:
         request.getfixturevalue("transactional_db" if _wants_transaction(request, marker) else "db")
         themes_seed()
+        standard_programme_seed()
 
 
 def _wants_transaction(request, marker) -> bool:

@@ -485,18 +485,35 @@ class SignOffParty(models.TextChoices):
 class SignOff(models.Model):
     plan = models.ForeignKey(OperationalPlan, on_delete=models.CASCADE, related_name="sign_offs")
     party = models.CharField(max_length=20, choices=SignOffParty.choices)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Who signed. Imported history has no signer in this system: it is marked `imported`, with
+    # the file it came from as its `source`, and never credited to a user holding a role.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     signed_at = models.DateTimeField()
     comment = models.TextField(blank=True)
+    imported = models.BooleanField(default=False)
+    source = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["plan", "signed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "party"], name="sign_off_once_per_party")
+            models.UniqueConstraint(fields=["plan", "party"], name="sign_off_once_per_party"),
+            models.CheckConstraint(
+                condition=Q(imported=True) | Q(user__isnull=False),
+                name="sign_off_by_a_user_unless_imported",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_party_display()} signed {self.plan.area.reference}"
+
+    @property
+    def signer(self) -> str:
+        """Who signed, as pages show it."""
+        if self.imported:
+            return f"imported record ({self.source})" if self.source else "imported record"
+        return str(self.user)
 
 
 class ReminderSent(models.Model):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -321,6 +322,14 @@ class Organisation(models.Model):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The name in lower case, kept by the database itself (however the row is written) and
+    # indexed: how the records import finds an organisation by name without scanning the table.
+    name_key = models.GeneratedField(
+        expression=Lower("name"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+        db_index=True,
+    )
 
     class Meta:
         ordering = ["name"]

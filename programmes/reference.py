@@ -29,3 +29,26 @@ def themes_seed(theme_model=None) -> int:
         )
         created += made
     return created
+
+
+STANDARD_PROGRAMME = {
+    "slug": "our-place",
+    "name": "Our Place",
+    "funder_name": "Department for Communities",
+    "manager_name": "Locality",
+    "funder_identifier": "GB-GOR-D1234",
+    "description": "Neighbourhood grants to redesign local public services with the statutory "
+    "bodies that run them.",
+}
+
+
+def standard_programme_seed(programme_model=None):
+    """The standard programme (a new round copies its stage definitions from the programme's
+    latest round, or takes the standard set); created when missing, never changed."""
+    if programme_model is None:
+        from .models import Programme as programme_model
+    defaults = {k: v for k, v in STANDARD_PROGRAMME.items() if k != "slug"}
+    programme, _ = programme_model.objects.get_or_create(
+        slug=STANDARD_PROGRAMME["slug"], defaults=defaults
+    )
+    return programme

@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("imports/", import_views.import_index, name="import_index"),
+    path("imports/template.csv", import_views.import_template, name="import_template"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
     path("imports/<int:pk>/retry/", import_views.import_retry, name="import_retry"),

@@ -97,7 +97,7 @@ def test_imported_round_dashboard_programme_report_and_360giving(
     page.get_by_role("link", name="Import CRM records").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import CRM records")
     page.get_by_label("CRM export (CSV)").set_input_files(str(bad))
-    page.get_by_label("Round").fill("round-crm")
+    page.get_by_label("New round's name").fill("round-crm")
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("status")).to_contain_text("crm-export-draft.csv is being imported.")
     problems = page.get_by_role("list", name="Problems in the file")
@@ -108,7 +108,7 @@ def test_imported_round_dashboard_programme_report_and_360giving(
 
     page.get_by_role("link", name="Upload a corrected file").click()
     page.get_by_label("CRM export (CSV)").set_input_files(str(good))
-    page.get_by_label("Round").fill("round-crm")
+    page.get_by_label("New round's name").fill("round-crm")
     page.get_by_role("button", name="Import").click()
     dashboard_link = page.get_by_role("link", name="Open the dashboard for Round crm")
     expect(dashboard_link).to_be_visible(timeout=WAIT_SECONDS * 1000)

@@ -4,9 +4,11 @@
     reading.py   first pass: read the whole file and check every cell, writing nothing
     steps.py     the steps one record goes through (round, organisation, application and
                  decision, gate, plan), each through the web app's own services
+    live.py      imports write history, never over live work: areas people work on are refused
     pipeline.py  `Importer`: every record through its steps in one transaction, all or nothing
     jobs.py      import jobs: upload, retry, and the worker's run
     views.py, forms.py   the imports page (``reports:import_*`` URLs)
+    template.py  the page's guide to the columns and the template CSV
 """
 
 from .pipeline import ImportContext, Importer, ImportResult, records_import

@@ -1,25 +1,36 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.text import slugify
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+NEW_ROUND = ""
 
 
 class ImportForm(forms.Form):
+    """A CRM export and the round it goes into: a round from the list, or a new one named in
+    words (its short name, the slug, is made from the name)."""
+
     file = forms.FileField(
         label="CRM export (CSV)",
-        help_text="UTF-8 CSV with a header row and the columns listed below; at most 10 MB.",
+        help_text="UTF-8 CSV with a header row and the columns listed on this page; at most 10 MB.",
     )
-    round_slug = forms.SlugField(
-        label="Round",
-        max_length=50,
-        help_text="The round's short name (e.g. pilot). A round that does not exist yet is "
-        "created with the programme's standard stages.",
+    round = forms.ChoiceField(label="Round", required=False)
+    new_round = forms.CharField(
+        label="New round's name",
+        max_length=100,
+        required=False,
+        help_text="Only for a round not in the list, e.g. “Round 3”: it is created with the "
+        "programme's standard stages, and its short name (round-3) is made for you.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round_slug"].widget.attrs["list"] = "round-slugs"
+        self.rounds = dict(rounds)
+        self.fields["round"].choices = [
+            (NEW_ROUND, "A new round (name it below)"),
+            *[(slug, f"{name} ({slug})") for slug, name in rounds],
+        ]
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -36,3 +47,34 @@ class ImportForm(forms.Form):
                 f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 10 MB."
             )
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("round") or NEW_ROUND
+        name = (cleaned.get("new_round") or "").strip()
+        if chosen != NEW_ROUND:
+            if name:
+                self.add_error(
+                    "new_round",
+                    "Leave this empty when you choose a round from the list (or choose "
+                    "“A new round”).",
+                )
+            cleaned["round_slug"] = chosen
+            return cleaned
+        slug = slugify(name)[:50].strip("-")
+        if not name:
+            self.add_error("new_round", "Choose a round from the list, or name a new round here.")
+        elif not slug:
+            self.add_error(
+                "new_round",
+                f"“{name}” has no letters or digits to make the round's short name from; "
+                "use a name such as Round 3.",
+            )
+        elif slug in self.rounds:
+            self.add_error(
+                "new_round",
+                f"There is already a round with the short name {slug} "
+                f"({self.rounds[slug]}): choose it from the list.",
+            )
+        cleaned["round_slug"] = slug
+        return cleaned

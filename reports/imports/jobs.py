@@ -11,7 +11,7 @@ from core.errors import require
 from .. import permissions
 from ..jobs import lifecycle
 from ..models import ImportJob, JobStatus
-from .pipeline import Importer, ImportResult
+from .pipeline import Importer, ImportResult, progress_reporter
 from .reading import ImportFailed, read_records
 
 logger = logging.getLogger("reports.services")
@@ -115,7 +115,16 @@ def import_run(*, job_id: int) -> ImportJob:
             lifecycle.set_progress(
                 ImportJob, job.pk, 30, f"Importing {len(records)} records in one transaction"
             )
-            result = Importer(records=records, round_slug=job.round_slug).run()
+            result = Importer(
+                records=records,
+                round_slug=job.round_slug,
+                source=job.original_name,
+                progress=progress_reporter(
+                    lambda percent, message: lifecycle.set_progress(
+                        ImportJob, job.pk, percent, message
+                    )
+                ),
+            ).run()
         except ImportFailed as failed:
             lifecycle.fail(
                 ImportJob, job.pk, message="Nothing was imported", problems=failed.errors

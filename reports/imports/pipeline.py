@@ -8,18 +8,25 @@ record that was never admitted has no area, so it is matched on its round, lead 
 neighbourhood name. Importing the same file again changes nothing. A record whose later outcome
 is now known (a Getting Going decision, a final plan, a plan decision) is brought up to date; a
 value the services cannot change (an outcome already recorded differently) is an error.
+
+Imports write history, never over live work: a record for an area that a person has worked on in
+the app is refused (`live`). Decisions and sign-offs the import records are imported history,
+marked as such with the file as their source, never credited to a user holding a role.
 """
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from accounts.models import Role, User
 from core.errors import message_for
 from programmes.models import Milestone, Round
 
-from . import steps
+from . import live, steps
 from .reading import ImportFailed, Record, read_records
 
 COUNTED = [
@@ -68,26 +75,59 @@ class ImportContext:
     funder: User
     milestone: Milestone | None
     result: ImportResult
+    # Organisations by name_key (found for the file's names once, added to as they are made) and
+    # the lead organisation users the imported applications are made by, by organisation id.
+    organisations: dict = field(default_factory=dict)
+    contacts: dict = field(default_factory=dict)
 
 
 class Importer:
-    """Writes checked records into a round in one transaction, all or nothing."""
+    """Writes checked records into a round in one transaction, all or nothing.
 
-    def __init__(self, *, records: list[Record], round_slug: str):
+    `source` (the file's name) is kept on the imported history; `progress(done, total)` is
+    called as records are written."""
+
+    def __init__(
+        self,
+        *,
+        records: list[Record],
+        round_slug: str,
+        source: str = "",
+        progress: Callable[[int, int], None] | None = None,
+    ):
         self.records = records
         self.round_slug = round_slug
+        self.source = source[:200]
+        self.progress = progress
 
     def run(self) -> ImportResult:
         """Write every record; raise ImportFailed listing every record's problem (nothing is
         written then)."""
+        if not self.records:
+            raise ImportFailed(["line 2, column reference: the file has no records."])
         with transaction.atomic():
             ctx = self._context()
-            errors = [e for record in self.records if (e := self._write(ctx, record))]
+            errors = live.live_area_problems(self.records, steps.known_areas(self.records))
+            if not errors:
+                errors = self._write_all(ctx)
             if errors:
                 transaction.set_rollback(True)
+            else:
+                steps.settle_history(ctx, source=self.source)
         if errors:
             raise ImportFailed(errors)
         return ctx.result
+
+    def _write_all(self, ctx: ImportContext) -> list[str]:
+        errors = []
+        total = len(self.records)
+        step = max(1, total // 20)
+        for done, record in enumerate(self.records, 1):
+            if error := self._write(ctx, record):
+                errors.append(error)
+            if self.progress is not None and (done % step == 0 or done == total):
+                self.progress(done, total)
+        return errors
 
     def _context(self) -> ImportContext:
         rnd, created = steps.find_or_create_round(self.records, self.round_slug)
@@ -97,6 +137,7 @@ class Importer:
             funder=steps.system_user(steps.IMPORT_FUNDER, Role.FUNDER_OFFICER, "Records import"),
             milestone=steps.gate_milestone(rnd, self.records),
             result=ImportResult(round=rnd, round_created=created),
+            organisations=steps.organisations_named(self.records),
         )
 
     def _write(self, ctx: ImportContext, record: Record) -> str | None:
@@ -113,8 +154,36 @@ class Importer:
         return None
 
 
-def records_import(*, path, round_slug: str) -> ImportResult:
+def records_import(*, path, round_slug: str, source: str = "", progress=None) -> ImportResult:
     """Check the whole file, then import it in one transaction. Raises ImportFailed with every
     problem (nothing written) when anything is wrong."""
     records = read_records(path, round_slug=round_slug)
-    return Importer(records=records, round_slug=round_slug).run()
+    return Importer(
+        records=records,
+        round_slug=round_slug,
+        source=source or Path(str(path)).name,
+        progress=progress,
+    ).run()
+
+
+def progress_reporter(report: Callable[[int, str], None]) -> Callable[[int, int], None]:
+    """A `progress(done, total)` for `Importer` that calls ``report(percent, message)`` on its
+    own database connection (a short-lived thread), so the job's page sees it while the import's
+    transaction is still open. SQLite has one writer at a time, so there it reports nothing."""
+
+    def progress(done: int, total: int) -> None:
+        if connection.vendor != "postgresql":
+            return
+        percent = 30 + int(65 * done / max(total, 1))
+
+        def send():
+            try:
+                report(percent, f"Imported {done:,} of {total:,} records")
+            finally:
+                connections.close_all()
+
+        worker = threading.Thread(target=send, daemon=True)
+        worker.start()
+        worker.join(timeout=10)
+
+    return progress

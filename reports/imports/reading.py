@@ -6,7 +6,9 @@ import csv
 import datetime
 from dataclasses import dataclass
 
-from programmes.models import Organisation, OrganisationType, Theme
+from django.utils.text import slugify
+
+from programmes.models import Approach, Organisation, OrganisationType, Theme
 
 COLUMNS = [
     "reference",
@@ -25,12 +27,44 @@ COLUMNS = [
     "plan_outcome",
     "plan_decided_on",
 ]
-ORG_TYPES = {t.label.lower(): t.value for t in OrganisationType}
-APPROACHES = {"specific", "general"}
-APPLICATION_OUTCOMES = {"admitted", "rejected", "withdrawn"}
-GATE_OUTCOMES = {"", "approved", "rejected", "withdrawn"}
-YES_NO = {"yes": True, "no": False}
-PLAN_OUTCOMES = {"", "approved", "not approved", "returned"}
+# Coded columns: each value the file may give, in any case, as the code the import uses. Codes
+# and the labels the site shows are both accepted (the first spelling is the one listed in
+# messages and in the template file).
+ORG_TYPES = {
+    **{t.label.lower(): t.value for t in OrganisationType},
+    **{t.value: t.value for t in OrganisationType},
+}
+APPROACH_CODES = {
+    "specific": "specific",
+    "general": "general",
+    Approach.SPECIFIC.label.lower(): "specific",
+    Approach.GENERAL.label.lower(): "general",
+}
+APPLICATION_OUTCOME_CODES = {
+    "admitted": "admitted",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+}
+GATE_OUTCOME_CODES = {
+    "": "",
+    "approved": "approved",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+}
+YES_NO = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False}
+PLAN_OUTCOME_CODES = {
+    "": "",
+    "approved": "approved",
+    "signed off": "approved",
+    "not approved": "not approved",
+    "not_approved": "not approved",
+    "returned": "returned",
+    "returned for changes": "returned",
+}
+APPROACHES = set(APPROACH_CODES.values())
+APPLICATION_OUTCOMES = set(APPLICATION_OUTCOME_CODES.values())
+GATE_OUTCOMES = set(GATE_OUTCOME_CODES.values())
+PLAN_OUTCOMES = set(PLAN_OUTCOME_CODES.values())
 
 
 class ImportFailed(Exception):
@@ -75,7 +109,9 @@ def read_records(path, *, round_slug: str) -> list[Record]:
         raise ImportFailed([f"{path}: no such file."])
     if errors:
         raise ImportFailed(errors)
-    known = KnownNames.load()
+    if not rows:
+        raise ImportFailed(["line 2, column reference: the file has no records."])
+    known = KnownNames.load({row["lead_organisation"].lower() for _, row in rows})
     seen_refs: dict[str, int] = {}
     records = []
     for line, row in rows:
@@ -90,7 +126,7 @@ def read_records(path, *, round_slug: str) -> list[Record]:
 def _header_problems(header: list[str]) -> list[str]:
     """Why the header row is not exactly COLUMNS, column by column."""
     missing = [c for c in COLUMNS if c not in header]
-    extra = [h for h in header if h not in COLUMNS]
+    extra = [h or f"{i} (no name)" for i, h in enumerate(header, 1) if h not in COLUMNS]
     problems = [f"line 1, column {c}: this column is missing from the header." for c in missing]
     problems += [f"line 1, column {h}: this column is not expected." for h in extra]
     if not missing and not extra:
@@ -131,16 +167,20 @@ def read_rows(handle, errors: list[str]) -> list[tuple[int, dict]]:
 
 @dataclass
 class KnownNames:
-    """Themes and organisations already in the database, by lower-case name, read once per file."""
+    """Themes, and the organisations the file names that are already in the database, by
+    lower-case name (the indexed name_key), read once per file."""
 
     themes: dict
     organisations: dict
 
     @classmethod
-    def load(cls) -> "KnownNames":
+    def load(cls, names: set) -> "KnownNames":
         organisations = {}
-        for org in Organisation.objects.order_by("pk"):
-            organisations.setdefault(org.name.lower(), org)
+        keys = sorted(names)
+        for start in range(0, len(keys), 1000):
+            chunk = keys[start : start + 1000]
+            for org in Organisation.objects.filter(name_key__in=chunk).order_by("pk"):
+                organisations.setdefault(org.name_key, org)
         return cls(
             themes={t.name.lower(): t for t in Theme.objects.all()}, organisations=organisations
         )
@@ -178,14 +218,15 @@ class RowCheck:
         before = len(self.errors)
         row = self.row
         self.reference(seen_refs)
-        if row["round"] != round_slug:
+        if row["round"] != round_slug and slugify(row["round"]) != round_slug:
             self.err("round", f"“{row['round']}” is not the round being imported ({round_slug}).")
         for column in ("area_name", "local_authority", "lead_organisation"):
             if not row[column]:
                 self.err(column, "this cell must not be empty.")
         org_type = self.organisation_type(known.organisations)
         themes = self.themes(known.themes)
-        if row["approach"] not in APPROACHES:
+        approach = APPROACH_CODES.get(row["approach"].lower())
+        if approach is None:
             self.err("approach", f"“{row['approach']}” is not specific or general.")
         applied_on = self.date("applied_on", required=True)
         outcome, gate, cba = self.outcomes()
@@ -201,7 +242,7 @@ class RowCheck:
             lead_organisation=row["lead_organisation"],
             org_type=org_type,
             themes=themes,
-            approach=row["approach"],
+            approach=approach,
             applied_on=applied_on,
             application_outcome=outcome,
             getting_going_outcome=gate,
@@ -258,10 +299,12 @@ class RowCheck:
     def outcomes(self) -> tuple[str, str, bool | None]:
         """The application's outcome, the Getting Going outcome (only for an admitted area) and
         whether a CBA was required (only after an approved gate)."""
-        outcome = self.row["application_outcome"]
+        cell = self.row["application_outcome"]
+        outcome = APPLICATION_OUTCOME_CODES.get(cell.lower(), cell)
         if outcome not in APPLICATION_OUTCOMES:
             self.err("application_outcome", f"“{outcome}” is not admitted, rejected or withdrawn.")
-        gate = self.row["getting_going_outcome"]
+        cell = self.row["getting_going_outcome"]
+        gate = GATE_OUTCOME_CODES.get(cell.lower(), cell)
         if gate not in GATE_OUTCOMES:
             self.err(
                 "getting_going_outcome",
@@ -269,7 +312,9 @@ class RowCheck:
             )
         elif gate and outcome in APPLICATION_OUTCOMES and outcome != "admitted":
             self.err("getting_going_outcome", f"must be empty: the application was {outcome}.")
-        cba = YES_NO.get(self.row["cba_required"])
+        cba = YES_NO.get(self.row["cba_required"].lower())
+        if cba is None and not self.row["cba_required"] and gate != "approved":
+            cba = False  # meaningless without an approved gate: it may be left empty
         if cba is None:
             self.err("cba_required", f"“{self.row['cba_required']}” is not yes or no.")
         elif cba and gate in GATE_OUTCOMES and gate != "approved":
@@ -286,7 +331,7 @@ class RowCheck:
             self.err("plan_submitted_on", "must be empty: there is no approved Getting Going gate.")
         if submitted_on and applied_on and submitted_on < applied_on:
             self.err("plan_submitted_on", "is before applied_on.")
-        outcome = row["plan_outcome"]
+        outcome = PLAN_OUTCOME_CODES.get(row["plan_outcome"].lower(), row["plan_outcome"])
         if outcome not in PLAN_OUTCOMES:
             self.err("plan_outcome", f"“{outcome}” is not approved, not approved or returned.")
         elif outcome and not row["plan_submitted_on"]:

@@ -22,18 +22,23 @@ applications to join are dated on the day of the application.
 import datetime
 from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import OrganisationMembership, Role, User
+from activity.models import ActivityEntry
 from applications import selectors as application_selectors
 from applications import services as application_services
-from applications.models import GateStage
+from applications.models import Application, GateApplication, GateStage
 from plans import selectors as plan_selectors
 from plans import services as plan_services
+from plans.models import SignOff
 from plans.workflows import PlanStatus
 from programmes import services as programme_services
 from programmes.models import Area, AreaStatus, Milestone, Organisation, Programme, Round, Stage
 
+from . import live
 from .reading import ImportFailed, Record
 
 if TYPE_CHECKING:
@@ -77,15 +82,62 @@ def system_user(username: str, role: str, first_name: str) -> User:
     return user
 
 
-def contact_for(organisation: Organisation) -> User:
+def contact_for(ctx: "ImportContext", organisation: Organisation) -> User:
     """The lead organisation user the imported applications are made by: one per organisation,
     with no password, so nobody can sign in as it."""
-    user = system_user(
-        f"records-import-org-{organisation.pk}", Role.LEAD_ORGANISATION, organisation.name[:150]
-    )
-    OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
-    user.__dict__.pop("_organisation_ids", None)
+    user = ctx.contacts.get(organisation.pk)
+    if user is None:
+        user = system_user(
+            f"records-import-org-{organisation.pk}",
+            Role.LEAD_ORGANISATION,
+            organisation.name[:150],
+        )
+        OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
+        user.__dict__.pop("_organisation_ids", None)
+        ctx.contacts[organisation.pk] = user
     return user
+
+
+def known_areas(records: list[Record]) -> dict[str, int]:
+    """The areas already recorded under the file's references: reference → area id."""
+    refs = [r.reference for r in records]
+    found = {}
+    for start in range(0, len(refs), 1000):
+        chunk = refs[start : start + 1000]
+        found.update(Area.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+    return found
+
+
+def organisations_named(records: list[Record]) -> dict[str, Organisation]:
+    """The organisations already recorded under the file's lead organisation names, by name_key
+    (the first recorded, when two share a name): one indexed query per thousand names."""
+    keys = sorted({r.lead_organisation.lower() for r in records})
+    found: dict[str, Organisation] = {}
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        for org in Organisation.objects.filter(name_key__in=chunk).order_by("-pk"):
+            found[org.name_key] = org
+    return found
+
+
+def settle_history(ctx: "ImportContext", *, source: str) -> None:
+    """Make what the import's own decision makers did imported history: sign-offs are marked
+    imported with the file as their source, decisions and entries name no user, and the import's
+    programme manager and funder users (needed only while the services ran) are removed, so no
+    account holding a role stands behind imported history."""
+    users = [ctx.pm.pk, ctx.funder.pk]
+    SignOff.objects.filter(user_id__in=users).update(user=None, imported=True, source=source)
+    ActivityEntry.objects.filter(actor_id__in=users).update(actor=None)
+    Application.objects.filter(decided_by_id__in=users).update(decided_by=None)
+    GateApplication.objects.filter(decided_by_id__in=users).update(decided_by=None)
+    GateApplication.objects.filter(created_by_id__in=users).update(created_by=None)
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk__in=users).delete()
+    except ProtectedError:
+        # Something else still names them (work from before imports were history): keep the
+        # accounts, but with no role and unable to sign in.
+        User.objects.filter(pk__in=users).update(role=Role.LEAD_ORGANISATION, is_active=False)
 
 
 # --- The round -------------------------------------------------------------------------------------
@@ -196,6 +248,12 @@ def application_imported_before(ctx: "ImportContext", record: Record) -> bool:
     )
     if existing is None:
         return False
+    if live.application_is_live(existing):
+        raise RowError(
+            "reference",
+            "this application was made in the app; an import writes history and never "
+            "changes live work.",
+        )
     if existing.status != record.application_outcome:
         raise RowError(
             "application_outcome",
@@ -206,13 +264,16 @@ def application_imported_before(ctx: "ImportContext", record: Record) -> bool:
 
 
 def find_or_create_organisation(ctx: "ImportContext", record: Record) -> Organisation:
-    """The lead organisation, matched on its name in any case; created when it is new."""
-    org = Organisation.objects.filter(name__iexact=record.lead_organisation).order_by("pk").first()
+    """The lead organisation, matched on its name in any case (its indexed name_key); created
+    when it is new."""
+    key = record.lead_organisation.lower()
+    org = ctx.organisations.get(key)
     if org is None:
         org = programme_services.organisation_save(
             organisation=Organisation(name=record.lead_organisation, org_type=record.org_type),
             user=ctx.pm,
         )
+        ctx.organisations[key] = org
         ctx.result.counts["organisations"] += 1
     return org
 
@@ -221,7 +282,7 @@ def apply_application(ctx: "ImportContext", record: Record) -> Area | None:
     """Make and send the application to join, then record its outcome: the new area when it was
     admitted, None when it was withdrawn or rejected."""
     org = find_or_create_organisation(ctx, record)
-    contact = contact_for(org)
+    contact = contact_for(ctx, org)
     when = at(record.applied_on)
     application = application_services.application_create(
         round=ctx.round,
@@ -321,7 +382,7 @@ def apply_gate(ctx: "ImportContext", record: Record, area: Area) -> bool:
         return False
     if not wanted:
         return False
-    contact = contact_for(area.lead_organisation)
+    contact = contact_for(ctx, area.lead_organisation)
     when = at(gate_day(ctx, record))
     gate = application_services.gate_create(
         area=area,
@@ -382,7 +443,7 @@ def submit_final_plan(ctx: "ImportContext", record: Record, area: Area):
     """Save a placeholder plan and submit it as final (through draft) on the record's day."""
     if area.status != AreaStatus.ACTIVE:
         raise RowError("plan_submitted_on", "the area is no longer active.")
-    contact = contact_for(area.lead_organisation)
+    contact = contact_for(ctx, area.lead_organisation)
     when = at(record.plan_submitted_on)
     plan = plan_services.plan_save(
         area=area,

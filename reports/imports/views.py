@@ -3,7 +3,7 @@ programme managers and admins."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,7 @@ from core.errors import require
 from .. import selectors
 from ..models import ImportJob
 from ..permissions import can_import, can_retry_import
-from . import jobs
+from . import jobs, template
 from .forms import ImportForm
 from .reading import COLUMNS
 
@@ -21,7 +21,7 @@ from .reading import COLUMNS
 def import_index(request):
     """Upload a CRM export; see recent imports."""
     require(can_import(request.user))
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, rounds=selectors.round_choices())
     if request.method == "POST" and form.is_valid():
         job = jobs.import_request(
             user=request.user,
@@ -36,10 +36,20 @@ def import_index(request):
         {
             "form": form,
             "jobs": selectors.recent_imports(),
-            "round_slugs": selectors.round_choices(),
             "columns": ",".join(COLUMNS),
+            "guide": template.column_guide(),
         },
     )
+
+
+@login_required
+def import_template(request):
+    """A CSV to start from: the header and example records (the page lists every column's
+    allowed values)."""
+    require(can_import(request.user))
+    response = HttpResponse(template.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="crm-import-template.csv"'
+    return response
 
 
 def _visible_import(user, pk) -> ImportJob:

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import Application
-from programmes.models import Area, Programme
+from programmes.models import Area, Programme, Round
+from programmes.tests.factories import RoundFactory
 from reports import services
 from reports.models import ImportJob, JobStatus
 from reports.tests.test_import import HEADER, ROWS
@@ -26,7 +27,7 @@ def eager():
 
 @pytest.fixture
 def programme(db):
-    return Programme.objects.create(slug="our-place", name="Our Place")
+    return Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})[0]
 
 
 def _csv(rows, name="crm.csv"):
@@ -35,11 +36,18 @@ def _csv(rows, name="crm.csv"):
     )
 
 
+def _round_fields(round_slug):
+    """The form's round fields: the round from the list, or a new round named by its slug."""
+    if Round.objects.filter(slug=round_slug).exists():
+        return {"round": round_slug, "new_round": ""}
+    return {"round": "", "new_round": round_slug}
+
+
 def _upload(client, rows, round_slug="r1", name="crm.csv", capture=None):
     with capture(execute=True):
         return client.post(
             reverse("reports:import_index"),
-            {"file": _csv(rows, name), "round_slug": round_slug},
+            {"file": _csv(rows, name), **_round_fields(round_slug)},
             follow=True,
         )
 
@@ -139,18 +147,62 @@ def test_the_form_refuses_files_that_are_not_csv(
 ):
     response = client_for(programme_manager).post(
         reverse("reports:import_index"),
-        {"file": SimpleUploadedFile(name, content), "round_slug": "r1"},
+        {"file": SimpleUploadedFile(name, content), "new_round": "r1"},
     )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
-def test_the_round_must_be_a_slug(client_for, programme_manager):
+def test_a_new_round_is_named_in_words_and_its_slug_made(
+    client_for, programme, programme_manager, eager, django_capture_on_commit_callbacks
+):
+    rows = [r.replace(",r1,", ",Round 2,") for r in ROWS]
+    client = client_for(programme_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:import_index"), {"file": _csv(rows), "new_round": "Round 2"})
+    job = ImportJob.objects.get()
+    assert job.round_slug == "round-2" and job.status == JobStatus.SUCCEEDED, job.problems
+    assert Round.objects.get(slug="round-2").name == "Round 2"
+
+
+def test_a_new_round_name_without_letters_gets_a_clear_error(client_for, programme_manager):
     response = client_for(programme_manager).post(
-        reverse("reports:import_index"), {"file": _csv(ROWS), "round_slug": "Round 1!"}
+        reverse("reports:import_index"), {"file": _csv(ROWS), "new_round": "!!!"}
     )
-    assert "Enter a valid “slug”" in response.content.decode()
+    page = response.content.decode()
+    assert "has no letters or digits to make the round&#x27;s short name from" in page
+    assert "Enter a valid “slug”" not in page
+    assert not ImportJob.objects.exists()
+
+
+def test_an_existing_round_is_chosen_from_the_list(client_for, programme, programme_manager):
+    RoundFactory(slug="pilot", name="Pilot round")
+    page = client_for(programme_manager).get(reverse("reports:import_index")).content.decode()
+    assert '<option value="pilot">Pilot round (pilot)</option>' in page
+    response = client_for(programme_manager).post(
+        reverse("reports:import_index"), {"file": _csv(ROWS), "new_round": "Pilot"}
+    )
+    assert "There is already a round with the short name pilot" in response.content.decode()
+
+
+def test_the_template_csv_lists_the_columns_and_imports_as_it_is(
+    client_for, programme, programme_manager, tmp_path
+):
+    from reports.imports import COLUMNS, records_import
+
+    client = client_for(programme_manager)
+    response = client.get(reverse("reports:import_template"))
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    assert text.splitlines()[0] == ",".join(COLUMNS)
+    page = client.get(reverse("reports:import_index")).content.decode()
+    assert "General neighbourhood approach (general)" in page
+    assert reverse("reports:import_template") in page
+    path = tmp_path / "template.csv"
+    path.write_text(text, encoding="utf-8")
+    result = records_import(path=path, round_slug="round-3")
+    assert result.rows_created == 3
 
 
 @pytest.mark.parametrize("who", ["funder_officer", "relationship_manager", "lead_user"])

@@ -156,7 +156,7 @@ def test_worker_imports_an_uploaded_crm_export(worker_queue):
     from reports.tests.test_import import HEADER, ROWS
 
     worker, log = worker_queue
-    Programme.objects.create(slug="our-place", name="Our Place")
+    Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})
     manager = UserFactory(username="worker-importer", programme_manager=True)
     upload = SimpleUploadedFile(
         "crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode(), content_type="text/csv"
