@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0002_seed_themes'),
+        ('programmes', '0004_standard_programme'),
     ]
 
     operations = [
