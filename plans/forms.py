@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from core.uploads import accept_attribute, check_upload
 from programmes.models import Area, Organisation
 
 from .models import (
+    MAX_ATTACHMENT_BYTES,
     BenefitLine,
     BudgetArrangement,
     CostLine,
@@ -15,6 +17,7 @@ from .models import (
     ResourcingLine,
 )
 from .services import COMMENTABLE_SECTIONS
+from .services.attachments import ATTACHMENT_EXTENSIONS
 
 
 def _no_form_tag(form):
@@ -170,7 +173,10 @@ ResourcingFormSet = forms.modelformset_factory(
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, help_text="Left blank: the file name.")
-    file = forms.FileField(help_text="PDF, DOCX, XLSX or ODT, up to 10 MB.")
+    file = forms.FileField(
+        help_text="PDF, DOCX, XLSX or ODT, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(ATTACHMENT_EXTENSIONS)}),
+    )
     document = forms.ChoiceField(
         choices=PlanAttachment.Document.choices, widget=forms.HiddenInput, initial="plan"
     )
@@ -178,6 +184,12 @@ class AttachmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _no_form_tag(self)
+
+    def clean_file(self):
+        # The same check the service makes, so the message appears before anything is stored.
+        file = self.cleaned_data["file"]
+        check_upload(file, allowed=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES)
+        return file
 
 
 class ReturnForm(forms.Form):

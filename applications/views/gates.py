@@ -199,7 +199,9 @@ def gate_evidence(request, pk, which):
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.")
-    return FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    # The user's own file name, kept as display text; the stored name is generated.
+    filename = getattr(gate, f"{which}_name") or file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 @login_required
