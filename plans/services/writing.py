@@ -2,6 +2,8 @@
 analysis and the operational plan's sections and lines. The lead organisation writes them while
 the plan is open to changes (see ``plans.permissions.can_edit_documents``)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -173,6 +175,7 @@ def _cba_lines(model, cba, lines: list[dict], label: str) -> list:
             raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
         obj = model(cba=cba, **values)
         try:
+            _check_numbers(model, values)
             obj.full_clean(exclude=["cba"])
             if obj.year > bounds.MAX_CBA_YEAR:
                 raise ValidationError({"year": f"Use a year from 0 to {bounds.MAX_CBA_YEAR}."})
@@ -188,6 +191,23 @@ def _cba_lines(model, cba, lines: list[dict], label: str) -> list:
             ) from exc
         objs.append(obj)
     return objs
+
+
+def _check_numbers(model, values: dict) -> None:
+    """Numbers Django's own cleaning would crash on (infinity, NaN, values of the wrong type) are
+    refused with a field message instead."""
+    errors = {}
+    for name in ("year", "amount", "optimism_bias_pct"):
+        if name not in values or values[name] in (None, ""):
+            continue
+        try:
+            value = model._meta.get_field(name).to_python(values[name])
+            if not Decimal(value).is_finite():
+                raise ValueError
+        except (ValidationError, TypeError, ValueError, OverflowError, ArithmeticError):
+            errors[name] = "Enter a number."
+    if errors:
+        raise ValidationError(errors)
 
 
 def cba_calculate(cba: CostBenefitAnalysis) -> CbaResult:
