@@ -347,6 +347,8 @@ def test_evidence_served_to_the_area_and_404_for_another_area(client_for):
     url = reverse("applications:gate_evidence", args=[gate.pk, "development_strategy"])
     response = client_for(_lead_for(gate.area)).get(url)
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"%PDF-1.4"
     outsider = client_for(_lead_for(GateFactory().area))
     assert outsider.get(url).status_code == 404

@@ -201,7 +201,9 @@ def gate_evidence(request, pk, which):
         raise Http404("The file is missing.")
     # The user's own file name, kept as display text; the stored name is generated.
     filename = getattr(gate, f"{which}_name") or file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"  # never rendered as anything but a download
+    return response
 
 
 @login_required

@@ -20,7 +20,7 @@ from plans.models import BenefitLine, BenefitType, CostBenefitAnalysis, CostLine
 pytestmark = pytest.mark.django_db
 
 PROPERTY = settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -127,7 +127,7 @@ def test_cba_save_computes_or_refuses_whole(gg_area, author, costs, benefits, no
 
 
 @settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
