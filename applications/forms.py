@@ -2,11 +2,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.files.uploadedfile import UploadedFile
 
+from core.uploads import accept_attribute, check_upload
 from programmes.models import Milestone, Organisation, OrganisationType, Theme
 
 from .models import (
     EVIDENCE_EXTENSIONS,
+    EVIDENCE_MAX_BYTES,
     Application,
     ApplicationPartner,
     GateApplication,
@@ -258,7 +261,7 @@ class GateForm(forms.ModelForm):
                     else f"{label}: £{d.grant_min:,.0f} to £{d.grant_max:,.0f}"
                 )
         self.fields["amount_requested"].help_text = "; ".join(ranges)
-        accept = ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)
+        accept = accept_attribute(EVIDENCE_EXTENSIONS)
         for name in ("development_strategy", "logic_model"):
             self.fields[name].widget.attrs["accept"] = accept
             self.fields[
@@ -270,6 +273,19 @@ class GateForm(forms.ModelForm):
             "summary",
             Fieldset("Evidence", "development_strategy", "logic_model"),
         )
+
+    def _checked_evidence(self, name):
+        # The content check the service makes, so the message shows by the field.
+        file = self.cleaned_data.get(name)
+        if isinstance(file, UploadedFile):
+            check_upload(file, allowed=EVIDENCE_EXTENSIONS, max_bytes=EVIDENCE_MAX_BYTES)
+        return file
+
+    def clean_development_strategy(self):
+        return self._checked_evidence("development_strategy")
+
+    def clean_logic_model(self):
+        return self._checked_evidence("logic_model")
 
 
 class GateDecisionForm(forms.Form):

@@ -4,15 +4,16 @@ after the workflow (applications/workflows.py) allows the move; their choices ar
 states, declared there once."""
 
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.uploads import stored_name
 from programmes.models import (
     Approach,
     AreaType,
@@ -35,20 +36,15 @@ def private_storage():
 
 
 def validate_evidence_size(file):
+    # Kept for migration 0001; uploads are checked by core.uploads.check_upload.
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError("The file is too large: the limit is 10 MB.")
 
 
-evidence_validators = [
-    FileExtensionValidator(
-        EVIDENCE_EXTENSIONS, message="Upload a PDF, Word (.docx), Excel (.xlsx) or .odt file."
-    ),
-    validate_evidence_size,
-]
-
-
 def evidence_path(instance, filename):
-    return f"gates/{instance.area_id}/{filename}"
+    # A generated name: the user's file name is kept only as display text (`<field>_name`).
+    suffix = PurePath(filename).suffix.lower().lstrip(".") or "bin"
+    return stored_name(f"gates/{instance.area_id}", suffix)
 
 
 class RoundAssessmentSettings(models.Model):
@@ -288,19 +284,13 @@ class GateApplication(models.Model):
         "summary of the evidence", blank=True, help_text="What you have done and what comes next."
     )
     development_strategy = models.FileField(
-        upload_to=evidence_path,
-        storage=private_storage,
-        blank=True,
-        validators=evidence_validators,
-        max_length=300,
+        upload_to=evidence_path, storage=private_storage, blank=True, max_length=300
     )
+    development_strategy_name = models.CharField(max_length=255, blank=True, editable=False)
     logic_model = models.FileField(
-        upload_to=evidence_path,
-        storage=private_storage,
-        blank=True,
-        validators=evidence_validators,
-        max_length=300,
+        upload_to=evidence_path, storage=private_storage, blank=True, max_length=300
     )
+    logic_model_name = models.CharField(max_length=255, blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=GateStatus.choices, default=GateStatus.DRAFT, editable=False
     )

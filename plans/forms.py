@@ -1,9 +1,13 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 
+from core.uploads import accept_attribute, check_upload
 from programmes.models import Area, Organisation
 
+from . import bounds
 from .models import (
+    MAX_ATTACHMENT_BYTES,
     BenefitLine,
     BudgetArrangement,
     CostLine,
@@ -15,6 +19,7 @@ from .models import (
     ResourcingLine,
 )
 from .services import COMMENTABLE_SECTIONS
+from .services.attachments import ATTACHMENT_EXTENSIONS
 
 
 def _no_form_tag(form):
@@ -22,6 +27,44 @@ def _no_form_tag(form):
     form.helper.form_tag = False
     form.helper.disable_csrf = True
     return form
+
+
+def _bound_texts(form, names, limit):
+    """Show the character limit by each text field (and let the browser count it)."""
+    for name in names:
+        field = form.fields[name]
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+        field.widget.attrs["maxlength"] = str(limit)
+        hint = f"Up to {limit:,} characters."
+        field.help_text = f"{field.help_text} {hint}".strip()
+
+
+class BoundedFormSet(forms.BaseModelFormSet):
+    """A formset with a most-rows bound, said in the site's words above the table."""
+
+    what = "lines"
+    hint = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "too_many_forms": f"A plan can have at most {self.max_num} {self.what}: remove some.",
+        }
+
+
+def _bounded_formset(model, form, limit, what, hint=""):
+    hint = hint or f"Up to {limit} {what}."
+    return forms.modelformset_factory(
+        model,
+        form=form,
+        formset=type(f"{model.__name__}FormSet", (BoundedFormSet,), {"what": what, "hint": hint}),
+        extra=1,
+        can_delete=True,
+        max_num=limit,
+        validate_max=True,
+    )
 
 
 class StrategyForm(forms.ModelForm):
@@ -37,6 +80,7 @@ class StrategyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _bound_texts(self, self.Meta.fields, bounds.MAX_SECTION_CHARS)
         _no_form_tag(self)
 
 
@@ -60,9 +104,22 @@ class LogicModelRowForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields[1:]:
+            field = self.fields[name]
+            field.max_length = bounds.MAX_CELL_CHARS
+            field.validators.append(MaxLengthValidator(bounds.MAX_CELL_CHARS))
+            field.widget.attrs["maxlength"] = str(bounds.MAX_CELL_CHARS)
 
-LogicModelFormSet = forms.modelformset_factory(
-    LogicModelRow, form=LogicModelRowForm, extra=1, can_delete=True
+
+LogicModelFormSet = _bounded_formset(
+    LogicModelRow,
+    LogicModelRowForm,
+    bounds.MAX_LOGIC_MODEL_ROWS,
+    "logic model rows",
+    hint=f"Up to {bounds.MAX_LOGIC_MODEL_ROWS} rows; each cell up to "
+    f"{bounds.MAX_CELL_CHARS:,} characters, and {bounds.MAX_LOGIC_MODEL_CHARS:,} characters in all.",
 )
 
 
@@ -92,16 +149,26 @@ class CbaNotesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _bound_texts(self, ["notes"], bounds.MAX_SECTION_CHARS)
         _no_form_tag(self)
 
 
-class CostLineForm(TableRowForm):
+class CbaLineForm(TableRowForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.fields["year"]
+        year.max_value = bounds.MAX_CBA_YEAR
+        year.validators.append(MaxValueValidator(bounds.MAX_CBA_YEAR))
+        year.widget.attrs["max"] = str(bounds.MAX_CBA_YEAR)
+
+
+class CostLineForm(CbaLineForm):
     class Meta:
         model = CostLine
         fields = ["year", "description", "amount", "borne_by"]
 
 
-class BenefitLineForm(TableRowForm):
+class BenefitLineForm(CbaLineForm):
     class Meta:
         model = BenefitLine
         fields = [
@@ -115,10 +182,8 @@ class BenefitLineForm(TableRowForm):
         ]
 
 
-CostFormSet = forms.modelformset_factory(CostLine, form=CostLineForm, extra=1, can_delete=True)
-BenefitFormSet = forms.modelformset_factory(
-    BenefitLine, form=BenefitLineForm, extra=1, can_delete=True
-)
+CostFormSet = _bounded_formset(CostLine, CostLineForm, bounds.MAX_CBA_LINES, "cost lines")
+BenefitFormSet = _bounded_formset(BenefitLine, BenefitLineForm, bounds.MAX_CBA_LINES, "benefits")
 
 
 class PlanSectionsForm(forms.ModelForm):
@@ -145,6 +210,7 @@ class PlanSectionsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _bound_texts(self, self.Meta.fields, bounds.MAX_SECTION_CHARS)
         _no_form_tag(self)
 
 
@@ -160,17 +226,20 @@ class ResourcingLineForm(TableRowForm):
         fields = ["source", "year", "planned_amount", "notes"]
 
 
-BudgetFormSet = forms.modelformset_factory(
-    BudgetArrangement, form=BudgetArrangementForm, extra=1, can_delete=True
+BudgetFormSet = _bounded_formset(
+    BudgetArrangement, BudgetArrangementForm, bounds.MAX_BUDGET_LINES, "budget arrangements"
 )
-ResourcingFormSet = forms.modelformset_factory(
-    ResourcingLine, form=ResourcingLineForm, extra=1, can_delete=True
+ResourcingFormSet = _bounded_formset(
+    ResourcingLine, ResourcingLineForm, bounds.MAX_RESOURCING_LINES, "planned funding lines"
 )
 
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, help_text="Left blank: the file name.")
-    file = forms.FileField(help_text="PDF, DOCX, XLSX or ODT, up to 10 MB.")
+    file = forms.FileField(
+        help_text="PDF, DOCX, XLSX or ODT, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(ATTACHMENT_EXTENSIONS)}),
+    )
     document = forms.ChoiceField(
         choices=PlanAttachment.Document.choices, widget=forms.HiddenInput, initial="plan"
     )
@@ -178,6 +247,12 @@ class AttachmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _no_form_tag(self)
+
+    def clean_file(self):
+        # The same check the service makes, so the message appears before anything is stored.
+        file = self.cleaned_data["file"]
+        check_upload(file, allowed=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES)
+        return file
 
 
 class ReturnForm(forms.Form):

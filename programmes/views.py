@@ -14,6 +14,7 @@ from . import selectors, services
 from .filters import AreaFilter, OrganisationFilter
 from .forms import OrganisationForm, PartnerForm
 from .models import Organisation, Partner
+from .permissions import can_see_contact_details
 
 PAGE_SIZE = 25
 
@@ -167,10 +168,18 @@ def organisation_detail(request, pk):
         area__in=perms.areas_visible_to(request.user)
     )
     can_edit, _ = perms.can_edit_organisation(request.user, org)
+    show_contact, contact_reason = can_see_contact_details(request.user, org)
     return render(
         request,
         "programmes/organisation_detail.html",
-        {"organisation": org, "led_areas": led, "partnerships": partnerships, "can_edit": can_edit},
+        {
+            "organisation": org,
+            "led_areas": led,
+            "partnerships": partnerships,
+            "can_edit": can_edit,
+            "show_contact": show_contact,
+            "contact_reason": contact_reason,
+        },
     )
 
 

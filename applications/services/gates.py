@@ -25,6 +25,7 @@ from ..models import GateApplication, GateStage, GateStatus
 from ..workflows import GATE
 from .awards import add_adviser_days, award_stage
 from .dates import happened_at, happened_on
+from .evidence import EVIDENCE_FIELDS, evidence_apply, evidence_stored
 from .extensions import gate_deadline
 
 GATE_FROM_STAGES = {
@@ -91,7 +92,6 @@ def _lock_area_of(gate) -> Area:
 # --- Drafting and sending ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def gate_create(
     *,
     area: Area,
@@ -105,8 +105,29 @@ def gate_create(
     occurred_at=None,
     imported: bool = False,
 ) -> GateApplication:
-    """Start a draft gate application for the area, by its lead organisation."""
+    """Start a draft gate application for the area, by its lead organisation. Evidence files are
+    checked by content and stored under generated names; if the draft is refused they are deleted
+    again."""
     require(app_perms.can_act_for_area(user, area))
+    files = {"development_strategy": development_strategy, "logic_model": logic_model}
+    with evidence_stored(area=area, files=files) as stored:
+        return _gate_create(
+            area=area,
+            user=user,
+            target_stage=target_stage,
+            milestone=milestone,
+            amount_requested=amount_requested,
+            summary=summary,
+            stored=stored,
+            occurred_at=occurred_at,
+            imported=imported,
+        )
+
+
+@transaction.atomic
+def _gate_create(
+    *, area, user, target_stage, milestone, amount_requested, summary, stored, occurred_at, imported
+) -> GateApplication:
     if area.status != AreaStatus.ACTIVE:
         raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
     if area.stage not in GATE_FROM_STAGES.get(target_stage, set()):
@@ -123,10 +144,7 @@ def gate_create(
         summary=summary,
         created_by=user,
     )
-    if development_strategy:
-        gate.development_strategy = development_strategy
-    if logic_model:
-        gate.logic_model = logic_model
+    evidence_apply(gate, stored)
     _check_gate_fields(gate)
     gate.full_clean()
     gate.save()
@@ -142,19 +160,27 @@ def gate_create(
     return gate
 
 
-@transaction.atomic
 def gate_update(*, gate: GateApplication, user, **changes) -> GateApplication:
-    """Change a draft gate application (any of GATE_FIELDS); files left out stay as they are."""
+    """Change a draft gate application (any of GATE_FIELDS); files left out stay as they are, new
+    ones are checked by content and replace the old (deleted once the change commits)."""
+    require(app_perms.can_act_for_area(user, gate.area))
+    unknown = set(changes) - set(GATE_FIELDS)
+    if unknown:
+        raise TypeError(f"gate_update does not change {', '.join(sorted(unknown))}")
+    files = {name: changes.pop(name) for name in EVIDENCE_FIELDS if name in changes}
+    with evidence_stored(area=gate.area, files=files) as stored:
+        return _gate_update(gate=gate, user=user, stored=stored, changes=changes)
+
+
+@transaction.atomic
+def _gate_update(*, gate, user, stored, changes) -> GateApplication:
     locked = lock(gate)
     require(app_perms.can_act_for_area(user, locked.area))
     if locked.status != GateStatus.DRAFT:
         raise ValidationError("This application has been sent, so it can no longer be changed.")
     for name, value in changes.items():
-        if name not in GATE_FIELDS:
-            raise TypeError(f"gate_update does not change {name}")
-        if name in ("development_strategy", "logic_model") and not value:
-            continue
         setattr(locked, name, value)
+    evidence_apply(locked, stored)
     if locked.area.stage not in GATE_FROM_STAGES.get(locked.target_stage, set()):
         raise ValidationError({"target_stage": "The area cannot apply for this stage now."})
     _check_gate_fields(locked)

@@ -230,3 +230,30 @@ def test_area_at_getting_going_cannot_apply_for_getting_going_again(programme_ma
             target_stage="getting_going",
             milestone=gate.milestone,
         )
+
+
+def test_evidence_stored_for_a_failed_draft_is_deleted_again(settings, monkeypatch):
+    """The file is stored before the gate row; when the database write then fails, nothing is
+    left under the private storage (it used to be left behind)."""
+    from pathlib import Path
+
+    from applications.services import gates
+    from core.tests.sample_files import PDF
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(gates, "activity_record", broken)
+    area = AreaFactory()
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    before = sorted(p for p in root.rglob("*") if p.is_file())
+    with pytest.raises(RuntimeError):
+        services.gate_create(
+            area=area,
+            user=_lead_for(area),
+            target_stage="getting_going",
+            milestone=GettingGoingMilestoneFactory(round=area.round),
+            development_strategy=SimpleUploadedFile("strategy.pdf", PDF),
+        )
+    assert not GateApplication.objects.exists()
+    assert sorted(p for p in root.rglob("*") if p.is_file()) == before

@@ -3,8 +3,10 @@
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,6 +19,7 @@ from applications.tests.factories import (
     GettingGoingMilestoneFactory,
     OpenRoundFactory,
 )
+from core.tests import sample_files
 from programmes.tests.factories import theme
 
 pytestmark = pytest.mark.django_db
@@ -277,13 +280,17 @@ def test_lead_user_applies_for_getting_going_with_evidence(client_for, area):
             "milestone": milestone.pk,
             "amount_requested": "10000",
             "summary": "Ready to go",
-            "development_strategy": SimpleUploadedFile("strategy.pdf", b"%PDF"),
-            "logic_model": SimpleUploadedFile("logic.xlsx", b"PK"),
+            "development_strategy": SimpleUploadedFile("strategy.pdf", sample_files.PDF),
+            "logic_model": SimpleUploadedFile("logic.xlsx", sample_files.xlsx()),
             "submit": "1",
         },
     )
     assert response.status_code == 302
-    assert GateApplication.objects.get().status == GateStatus.SUBMITTED
+    gate = GateApplication.objects.get()
+    assert gate.status == GateStatus.SUBMITTED
+    assert gate.development_strategy_name == "strategy.pdf"
+    assert gate.logic_model_name == "logic.xlsx"
+    assert "strategy" not in gate.development_strategy.name  # stored under a generated name
 
 
 def test_area_page_says_why_a_lead_user_cannot_apply_after_the_milestone(client_for, area):
@@ -313,11 +320,35 @@ def test_wrong_evidence_type_is_a_form_error(client_for, area):
     assert not GateApplication.objects.exists()
 
 
+def test_html_named_pdf_is_refused_as_gate_evidence_and_nothing_is_stored(client_for, area):
+    """Issue 11: gate evidence was checked by its extension only."""
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    before = sorted(p for p in root.rglob("*") if p.is_file())
+    milestone = GettingGoingMilestoneFactory(round=area.round)
+    response = client_for(_lead_for(area)).post(
+        reverse("applications:gate_new", args=[area.reference]),
+        {
+            "target_stage": "getting_going",
+            "milestone": milestone.pk,
+            "amount_requested": "10000",
+            "summary": "Typed summary",
+            "development_strategy": SimpleUploadedFile("strategy.pdf", sample_files.HTML),
+            "save": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "not a real PDF" in response.content.decode()
+    assert not GateApplication.objects.exists()
+    assert sorted(p for p in root.rglob("*") if p.is_file()) == before
+
+
 def test_evidence_served_to_the_area_and_404_for_another_area(client_for):
     gate = GateFactory()
     url = reverse("applications:gate_evidence", args=[gate.pk, "development_strategy"])
     response = client_for(_lead_for(gate.area)).get(url)
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"%PDF-1.4"
     outsider = client_for(_lead_for(GateFactory().area))
     assert outsider.get(url).status_code == 404

@@ -199,7 +199,11 @@ def gate_evidence(request, pk, which):
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.")
-    return FileResponse(handle, as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    # The user's own file name, kept as display text; the stored name is generated.
+    filename = getattr(gate, f"{which}_name") or file.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"  # never rendered as anything but a download
+    return response
 
 
 @login_required

@@ -1,55 +1,52 @@
 """Supporting documents for the strategy and the plan: stored privately, checked by content as
 well as by name."""
 
-from pathlib import PurePath
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from activity.models import Visibility
 from activity.services import activity_record
+from core import uploads
 from core.errors import require
 from programmes.models import Area
 
 from .. import permissions as plan_perms
-from ..models import (
-    ALLOWED_ATTACHMENT_TYPES,
-    MAX_ATTACHMENT_BYTES,
-    OperationalPlan,
-    PlanAttachment,
-)
+from ..models import MAX_ATTACHMENT_BYTES, OperationalPlan, PlanAttachment
+
+ATTACHMENT_EXTENSIONS = ("pdf", "docx", "xlsx", "odt")
+TITLE_MAX = PlanAttachment._meta.get_field("title").max_length
+FILENAME_MAX = PlanAttachment._meta.get_field("filename").max_length
 
 
 def attachment_add(
     *, area: Area, user, uploaded_file, title: str = "", document: str = "plan"
 ) -> PlanAttachment:
-    """Store a supporting document privately. PDF, DOCX, XLSX or ODT only, 10 MB at most; the
-    content is checked as well as the name, so a renamed file is refused."""
+    """Store a supporting document privately. PDF, DOCX, XLSX or ODT only, 10 MB at most, checked
+    by content (core.uploads), so a renamed or disguised file is refused. The file is stored under
+    a generated name; the original name (cut to the column) is kept for display. If the database
+    write fails the stored file is deleted again."""
     plan = OperationalPlan.objects.filter(area=area).first() if document == "plan" else None
     require(plan_perms.can_edit_documents(user, area, plan))
-    name = PurePath(uploaded_file.name).name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError({"file": "Upload a PDF, Word (DOCX), Excel (XLSX) or ODT document."})
-    if uploaded_file.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"file": f"The file is {uploaded_file.size / 1048576:.1f} MB; the limit is 10 MB."}
+    try:
+        checked = uploads.check_upload(
+            uploaded_file, allowed=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES
         )
-    head = uploaded_file.read(4)
-    uploaded_file.seek(0)
-    expected = b"%PDF" if suffix == ".pdf" else b"PK\x03\x04"
-    if head != expected:
-        raise ValidationError({"file": f"This file's content is not a real {suffix[1:].upper()}."})
-    with transaction.atomic():
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    name = uploads.display_name(checked.original_name, FILENAME_MAX)
+    title = uploads.display_name(title.strip() or name, TITLE_MAX)
+    field = PlanAttachment._meta.get_field("file")
+
+    def write(saved: str) -> PlanAttachment:
         attachment = PlanAttachment(
             area=area,
             document=document,
-            title=title or name,
+            title=title,
             filename=name,
-            size=uploaded_file.size,
+            size=checked.size,
             uploaded_by=user,
         )
-        attachment.file.save(name, uploaded_file, save=False)
+        attachment.file.name = saved
         attachment.save()
         activity_record(
             verb="plan.attachment_added",
@@ -59,7 +56,10 @@ def attachment_add(
             visibility=Visibility.AREA,
             target=attachment,
         )
-    return attachment
+        return attachment
+
+    path = uploads.stored_name(f"plans/{area.pk}", checked.kind.extension)
+    return uploads.store_then(field.storage, path, uploaded_file, write)
 
 
 def attachment_remove(*, attachment: PlanAttachment, user) -> None:

@@ -2,6 +2,8 @@
 analysis and the operational plan's sections and lines. The lead organisation writes them while
 the plan is open to changes (see ``plans.permissions.can_edit_documents``)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -10,9 +12,11 @@ from activity.services import activity_record
 from core.errors import require
 from programmes.models import Area
 
+from .. import bounds
 from .. import cba as cba_maths
 from .. import permissions as plan_perms
 from ..models import (
+    LOGIC_MODEL_COLUMNS,
     PLAN_SECTIONS,
     BenefitLine,
     CostBenefitAnalysis,
@@ -45,8 +49,12 @@ def _plan_for_edit(area: Area, user) -> OperationalPlan | None:
 def strategy_save(
     *, area: Area, user, issues: str, evidence_of_need: str, who_engaged: str
 ) -> DevelopmentStrategy:
-    """Create or update the area's development strategy."""
+    """Create or update the area's development strategy (each answer up to
+    bounds.MAX_SECTION_CHARS characters)."""
     require(plan_perms.can_edit_documents(user, area))
+    bounds.check_texts(
+        {"issues": issues, "evidence_of_need": evidence_of_need, "who_engaged": who_engaged}
+    )
     with transaction.atomic():
         strategy, created = DevelopmentStrategy.objects.select_for_update().get_or_create(area=area)
         strategy.issues = issues
@@ -66,15 +74,18 @@ def strategy_save(
 
 
 def logic_model_save(*, area: Area, rows: list[dict], user) -> LogicModel:
-    """Replace the area's logic model rows with `rows`, in the order given (blank rows dropped)."""
+    """Replace the area's logic model rows with `rows`, in the order given (blank rows dropped).
+    At most bounds.MAX_LOGIC_MODEL_ROWS rows of cells up to bounds.MAX_CELL_CHARS characters;
+    a logic model over the bounds is refused whole."""
+    kept = [
+        {f: str(row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS}
+        for row in rows
+        if any(str(row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS)
+    ]
+    _check_logic_model(kept)
     with transaction.atomic():
         _plan_for_edit(area, user)
         logic_model, created = LogicModel.objects.select_for_update().get_or_create(area=area)
-        kept = [
-            {f: (row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS}
-            for row in rows
-            if any((row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS)
-        ]
         logic_model.rows.all().delete()
         LogicModelRow.objects.bulk_create(
             [
@@ -95,11 +106,40 @@ def logic_model_save(*, area: Area, rows: list[dict], user) -> LogicModel:
     return logic_model
 
 
+def _check_logic_model(rows: list[dict]) -> None:
+    messages = []
+    if message := bounds.too_many(len(rows), bounds.MAX_LOGIC_MODEL_ROWS, "logic model rows"):
+        messages.append(message)
+    total = sum(len(row[field]) for row in rows for field in LOGIC_MODEL_FIELDS)
+    if total > bounds.MAX_LOGIC_MODEL_CHARS:
+        messages.append(
+            f"A logic model can hold at most {bounds.MAX_LOGIC_MODEL_CHARS:,} characters in all "
+            f"(this has {total:,}): shorten some cells."
+        )
+    labels = dict(LOGIC_MODEL_COLUMNS)
+    for number, row in enumerate(rows, 1):
+        for field in LOGIC_MODEL_FIELDS:
+            if message := bounds.too_long(row[field], bounds.MAX_CELL_CHARS):
+                messages.append(f"Row {number}, {labels[field].lower()}: {message}")
+    if messages:
+        raise ValidationError({"rows": messages})
+
+
 def cba_save(
     *, area: Area, user, costs: list[dict], benefits: list[dict], notes: str = ""
 ) -> CostBenefitAnalysis:
     """Replace the area's CBA lines. The discount rate is copied from the round when the CBA is
-    started, so a later change to the round does not silently rewrite a submitted analysis."""
+    started, so a later change to the round does not silently rewrite a submitted analysis.
+    Every line is checked before anything is written (at most bounds.MAX_CBA_LINES costs and as
+    many benefits, years 0 to bounds.MAX_CBA_YEAR); a refusal names the line and the field."""
+    errors = {}
+    for key, lines, what in (("costs", costs, "cost lines"), ("benefits", benefits, "benefits")):
+        if message := bounds.too_many(len(lines), bounds.MAX_CBA_LINES, what):
+            errors[key] = message
+    if message := bounds.too_long(notes or "", bounds.MAX_SECTION_CHARS):
+        errors["notes"] = message
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         _plan_for_edit(area, user)
         cba, created = CostBenefitAnalysis.objects.select_for_update().get_or_create(
@@ -108,10 +148,8 @@ def cba_save(
         cba.notes = notes
         cba.updated_by = user
         cba.full_clean()
-        cost_objs = [CostLine(cba=cba, **c) for c in costs]
-        benefit_objs = [BenefitLine(cba=cba, **b) for b in benefits]
-        for obj in [*cost_objs, *benefit_objs]:
-            obj.full_clean(exclude=["cba"])
+        cost_objs = _cba_lines(CostLine, cba, costs, "Cost line")
+        benefit_objs = _cba_lines(BenefitLine, cba, benefits, "Benefit line")
         cba.save()
         cba.costs.all().delete()
         cba.benefits.all().delete()
@@ -128,6 +166,50 @@ def cba_save(
     return cba
 
 
+def _cba_lines(model, cba, lines: list[dict], label: str) -> list:
+    """Model objects for the lines, each cleaned; a bad line raises with its number and field."""
+    objs = []
+    for number, values in enumerate(lines, 1):
+        unknown = set(values) - {f.name for f in model._meta.fields}
+        if unknown:
+            raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+        obj = model(cba=cba, **values)
+        try:
+            _check_numbers(model, values)
+            obj.full_clean(exclude=["cba"])
+            if obj.year > bounds.MAX_CBA_YEAR:
+                raise ValidationError({"year": f"Use a year from 0 to {bounds.MAX_CBA_YEAR}."})
+        except ValidationError as exc:
+            raise ValidationError(
+                [
+                    f"{label} {number}, {model._meta.get_field(field).verbose_name}: {message}"
+                    if field != "__all__"
+                    else f"{label} {number}: {message}"
+                    for field, messages in exc.message_dict.items()
+                    for message in messages
+                ]
+            ) from exc
+        objs.append(obj)
+    return objs
+
+
+def _check_numbers(model, values: dict) -> None:
+    """Numbers Django's own cleaning would crash on (infinity, NaN, values of the wrong type) are
+    refused with a field message instead."""
+    errors = {}
+    for name in ("year", "amount", "optimism_bias_pct"):
+        if name not in values or values[name] in (None, ""):
+            continue
+        try:
+            value = model._meta.get_field(name).to_python(values[name])
+            if not Decimal(value).is_finite():
+                raise ValueError
+        except (ValidationError, TypeError, ValueError, OverflowError, ArithmeticError):
+            errors[name] = "Enter a number."
+    if errors:
+        raise ValidationError(errors)
+
+
 def cba_calculate(cba: CostBenefitAnalysis) -> CbaResult:
     """Totals, present values, NPV, benefit-cost ratio and payback year, with the working by year.
     A pure function of the CBA's lines and its discount rate (see plans/cba.py)."""
@@ -136,6 +218,22 @@ def cba_calculate(cba: CostBenefitAnalysis) -> CbaResult:
         costs=cba.costs.all(),
         benefits=cba.benefits.all(),
     )
+
+
+def _check_plan_bounds(sections, budget_arrangements, resourcing_lines) -> None:
+    errors = {
+        key: message
+        for key, _label in PLAN_SECTIONS
+        if (message := bounds.too_long(sections.get(key) or "", bounds.MAX_SECTION_CHARS))
+    }
+    for key, lines, limit, what in (
+        ("budget", budget_arrangements, bounds.MAX_BUDGET_LINES, "budget arrangements"),
+        ("resourcing", resourcing_lines, bounds.MAX_RESOURCING_LINES, "planned funding lines"),
+    ):
+        if lines is not None and (message := bounds.too_many(len(lines), limit, what)):
+            errors[key] = message
+    if errors:
+        raise ValidationError(errors)
 
 
 def plan_save(
@@ -149,7 +247,10 @@ def plan_save(
     imported: bool = False,
 ) -> OperationalPlan:
     """Create or update the plan's sections and, when given, replace its budget arrangements and
-    planned funding lines."""
+    planned funding lines. Sections up to bounds.MAX_SECTION_CHARS characters, at most
+    bounds.MAX_BUDGET_LINES arrangements and bounds.MAX_RESOURCING_LINES funding lines; a plan
+    over the bounds is refused whole."""
+    _check_plan_bounds(sections, budget_arrangements, resourcing_lines)
     with transaction.atomic():
         plan, created = OperationalPlan.objects.get_or_create(area=area)
         plan = lock_plan(plan)

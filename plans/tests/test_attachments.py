@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.tests import sample_files
+from core.tests.sample_files import PDF
 from plans import services
 from plans.models import MAX_ATTACHMENT_BYTES, PlanAttachment
 from programmes.tests.factories import AreaFactory
@@ -15,8 +17,7 @@ from .factories import lead_member_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%test\n"
-DOCX = b"PK\x03\x04" + b"\x00" * 20
+DOCX = sample_files.docx()
 
 
 def _upload(area, user, name, content):
@@ -26,7 +27,13 @@ def _upload(area, user, name, content):
 
 
 @pytest.mark.parametrize(
-    "name,content", [("plan.pdf", PDF), ("budget.xlsx", DOCX), ("a.docx", DOCX), ("b.odt", DOCX)]
+    "name,content",
+    [
+        ("plan.pdf", PDF),
+        ("budget.xlsx", sample_files.xlsx()),
+        ("a.docx", DOCX),
+        ("b.odt", sample_files.odt()),
+    ],
 )
 def test_allowed_types_are_stored_privately(gg_area, author, name, content, settings):
     attachment = _upload(gg_area, author, name, content)
@@ -52,14 +59,14 @@ def test_renamed_file_refused(gg_area, author):
 
 
 def test_too_large_refused(gg_area, author):
-    big = PDF + b"0" * MAX_ATTACHMENT_BYTES
+    big = b"%PDF-1.4\n" + b"0" * MAX_ATTACHMENT_BYTES + PDF
     with pytest.raises(ValidationError) as exc:
         _upload(gg_area, author, "big.pdf", big)
     assert "the limit is 10 MB" in str(exc.value)
 
 
 def test_exactly_the_limit_is_accepted(gg_area, author):
-    content = PDF + b"0" * (MAX_ATTACHMENT_BYTES - len(PDF))
+    content = b"%PDF-1.4\n" + b"0" * (MAX_ATTACHMENT_BYTES - len(PDF)) + PDF[9:]
     assert _upload(gg_area, author, "limit.pdf", content).size == MAX_ATTACHMENT_BYTES
 
 
@@ -100,7 +107,77 @@ class TestDownload:
             {"document": "plan", "file": SimpleUploadedFile("x.txt", b"hello")},
             follow=True,
         )
-        assert (
-            "Upload a PDF, Word (DOCX), Excel (XLSX) or ODT document." in response.content.decode()
-        )
+        assert "Upload a PDF, Word (DOCX), Excel (XLSX) or ODT file." in response.content.decode()
         assert not PlanAttachment.objects.exists()
+
+
+# Issue 11: uploads are checked by content; a refused or failed upload leaves no file behind.
+
+
+def _stored_files(settings):
+    root = Path(settings.PRIVATE_STORAGE_ROOT) / "plans"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_html_starting_with_pdf_magic_is_refused(gg_area, author, settings):
+    before = _stored_files(settings)
+    with pytest.raises(ValidationError) as exc:
+        _upload(gg_area, author, "plan.pdf", sample_files.HTML_AS_PDF)
+    assert "not a real PDF" in str(exc.value)
+    assert not PlanAttachment.objects.exists()
+    assert _stored_files(settings) == before
+
+
+def test_zip_bomb_renamed_docx_is_refused(gg_area, author, settings):
+    before = _stored_files(settings)
+    bomb = sample_files.zip_bomb_docx(200)
+    assert len(bomb) < MAX_ATTACHMENT_BYTES  # small on the wire, 200 MB unpacked
+    with pytest.raises(ValidationError) as exc:
+        _upload(gg_area, author, "plan.docx", bomb)
+    assert "unpacks to 200 MB; the limit is 100 MB" in str(exc.value)
+    assert not PlanAttachment.objects.exists()
+    assert _stored_files(settings) == before
+
+
+def test_pdf_named_docx_is_refused(gg_area, author):
+    with pytest.raises(ValidationError) as exc:
+        _upload(gg_area, author, "plan.docx", PDF)
+    assert "not a real Word (DOCX)" in str(exc.value)
+
+
+def test_a_208_character_unicode_name_is_kept_for_display_and_cut_safely(
+    gg_area, author, client_for, settings
+):
+    name = ("Plan d’action – ÉTÉ 2026 " * 10)[:204] + ".pdf"
+    assert len(name) == 208
+    before = _stored_files(settings)
+    url = reverse("plans:attachment_upload", args=[gg_area.reference])
+    response = client_for(author).post(
+        url, {"document": "plan", "file": SimpleUploadedFile(name, PDF)}, follow=True
+    )
+    assert response.status_code == 200
+    attachment = PlanAttachment.objects.get()
+    assert len(attachment.title) <= 200 and attachment.title.endswith("….pdf")
+    assert attachment.title.startswith("Plan d’action – ÉTÉ 2026")
+    assert attachment.filename == name  # fits the 255-character column whole
+    stored = _stored_files(settings)
+    assert len(stored) == len(before) + 1
+    assert Path(attachment.file.path) in stored and len(Path(attachment.file.path).stem) == 32
+    download = client_for(author).get(
+        reverse("plans:attachment_download", args=[gg_area.reference, attachment.pk])
+    )
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_a_failed_database_write_deletes_the_stored_file(gg_area, author, settings, monkeypatch):
+    from plans.services import attachments
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(attachments, "activity_record", broken)
+    before = _stored_files(settings)
+    with pytest.raises(RuntimeError):
+        _upload(gg_area, author, "plan.pdf", PDF)
+    assert not PlanAttachment.objects.exists()
+    assert _stored_files(settings) == before

@@ -60,12 +60,14 @@ def attachment_download(request, reference, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.")
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=attachment.filename,
         content_type=attachment.content_type or "application/octet-stream",
     )
+    response["X-Content-Type-Options"] = "nosniff"  # never rendered as anything but a download
+    return response
 
 
 @login_required

@@ -8,6 +8,7 @@ by a StreamingHttpResponse or as XLSX by openpyxl's write-only mode (see `writer
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -28,7 +29,8 @@ def _date(value):
 
 
 def _money(value):
-    return f"{value:.2f}" if value is not None else ""
+    # A number, not text: CSV writes it with its two places, XLSX as a numeric cell in pounds.
+    return Decimal(value).quantize(Decimal("0.01")) if value is not None else ""
 
 
 @dataclass(frozen=True)
