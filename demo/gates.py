@@ -13,6 +13,7 @@ from grants import services as grant_services
 from grants.models import Award, Payment
 from programmes.models import AreaStage, AreaStatus, Milestone, Round
 
+from . import offers
 from .context import DEMO_PDF, at
 
 
@@ -160,6 +161,7 @@ def _leave(area, pm, outcome, reasons, when):
     for payment in payable.order_by("id"):
         paid_on = min(payment.award.awarded_on + datetime.timedelta(days=14), when.date())
         if payment.status == Payment.Status.SCHEDULED:
+            offers.accept(payment.award)
             grant_services.payment_approve(
                 payment=payment, actor=pm, occurred_at=at(paid_on, hour=9)
             )
