@@ -59,9 +59,7 @@ def _budgets(ctx) -> None:
         awards = Award.objects.filter(area__round=round_, status=Award.Status.LIVE)
         committed = awards.aggregate(s=Sum("amount"))["s"] or Decimal("0")
         live = round_.status != Round.Status.FINISHED
-        budget_set(
-            round_=round_, total=_round_up(committed + (HEADROOM if live else 0)), actor=pm
-        )
+        budget_set(round_=round_, total=_round_up(committed + (HEADROOM if live else 0)), actor=pm)
         if not live:
             continue
         by_year: dict[int, Decimal] = {}

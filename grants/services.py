@@ -199,10 +199,8 @@ def award_grant(
     An imported award is history: its advance is recorded as paid on the award date (see
     ``IMPORTED_PAYMENT_REFERENCE``) so old rounds never show as money payable now.
 
-    Offers and budgets (grants/offers, grants/budgets): an award beyond the round's budget is
-    refused unless a programme manager overrides it (``budget_override_reason``, or an override
-    granted on the budget page); every award is issued a grant offer, which the lead
-    organisation must accept before its payments can be approved.
+    An award beyond the round's budget is refused unless a programme manager overrides it
+    (grants/budgets); every award is issued a grant offer to accept (grants/offers).
     """
     require(grant_perms.can_award(actor, imported=imported))
     amount = Decimal(amount).quantize(PENNY)

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import grants.offers.models
-import reports.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -72,7 +71,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('letter_html', models.TextField(blank=True)),
                 ('terms_sha256', models.CharField(blank=True, max_length=64)),
-                ('pdf', models.FileField(blank=True, storage=reports.storage.private_storage, upload_to=grants.offers.models.offer_upload_to)),
+                ('pdf', models.FileField(blank=True, storage=grants.offers.models.private_storage, upload_to=grants.offers.models.offer_upload_to)),
                 ('imported', models.BooleanField(default=False, help_text='Accepted before Our Place: recorded from imported history.')),
                 ('issued_at', models.DateTimeField()),
                 ('issue_reason', models.TextField(blank=True)),

@@ -3,14 +3,20 @@
 import hashlib
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from programmes.models import MONEY
-from reports.storage import private_storage
 
 from .workflows import OFFER, OfferStatus
+
+
+def private_storage() -> FileSystemStorage:
+    """Offer letters are private: served only by ``offer_pdf``, which checks the user may see
+    the area (the same root as reports' private storage; a callable so tests use their own)."""
+    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
 
 
 def offer_upload_to(instance, filename):
@@ -77,7 +83,7 @@ class GrantOffer(models.Model):
         return f"Grant offer v{self.version} for {self.award}"
 
     def get_absolute_url(self):
-        return reverse("grants:award_detail", args=[self.award_id]) + "#offer"
+        return reverse("grants:offer_detail", args=[self.pk])
 
     @property
     def download_url(self):

@@ -265,3 +265,11 @@ def offer_pdf(offer: GrantOffer) -> bytes:
 def can_manage_offers(user):
     """Withdraw and reissue: the people who manage payments."""
     return grant_perms.can_manage_payments(user)
+
+
+def current_offers(award_ids) -> dict[int, GrantOffer]:
+    """Each award's current offer (its newest version), in one query: for panels and lists."""
+    current: dict[int, GrantOffer] = {}
+    for offer in GrantOffer.objects.filter(award_id__in=list(award_ids)).order_by("version"):
+        current[offer.award_id] = offer
+    return current
