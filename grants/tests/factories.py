@@ -16,6 +16,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Award
+        skip_postgeneration_save = True
 
     area = factory.SubFactory(AreaFactory)
     stage = Stage.GETTING_GOING

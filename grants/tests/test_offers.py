@@ -123,9 +123,7 @@ def test_reissue_makes_a_new_version_and_the_old_one_cannot_be_accepted(
     with pytest.raises(MoveRefused, match="superseded"):
         _accept(old, lead_user)
     _accept(new, lead_user)
-    payment_approve(
-        payment=award.payments.get(kind=Payment.Kind.ADVANCE), actor=programme_manager
-    )
+    payment_approve(payment=award.payments.get(kind=Payment.Kind.ADVANCE), actor=programme_manager)
     assert ActivityEntry.objects.filter(verb="offer.reissued", reason="Schedule corrected.")
     assert ActivityEntry.objects.filter(verb="offer.accepted", area=award.area).count() == 1
 
