@@ -56,6 +56,8 @@ def _round_up(amount: Decimal) -> Decimal:
 def _budgets(ctx) -> None:
     pm = ctx.users["pm"]
     for round_ in (ctx.finished_round, ctx.live_round):
+        if round_.budget_total is not None:
+            continue  # set by an earlier run
         awards = Award.objects.filter(area__round=round_, status=Award.Status.LIVE)
         committed = awards.aggregate(s=Sum("amount"))["s"] or Decimal("0")
         live = round_.status != Round.Status.FINISHED
