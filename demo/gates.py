@@ -12,6 +12,7 @@ from applications.models import GateStage
 from grants.models import Award, Payment
 from programmes.models import AreaStage, AreaStatus, Milestone, Round
 
+from . import offers
 from .context import DEMO_PDF, at
 from .grants import settle
 
@@ -159,6 +160,7 @@ def _leave(area, pm, outcome, reasons, when):
     ).select_related("award")
     for payment in payable.order_by("id"):
         paid_on = min(payment.award.awarded_on + datetime.timedelta(days=14), when.date())
+        offers.accept(payment.award)  # the lead accepts the offer before any approval
         # Four eyes: pm approves, finance pays (demo.grants.settle).
         settle(
             payment,

@@ -16,6 +16,7 @@ from grants.models import MANAGER_RELEASE, Award, Payment
 from grants.workflows import approval_target
 from programmes.models import Round, Stage
 
+from . import offers
 from .context import at
 from .people import second_approver
 
@@ -70,7 +71,7 @@ def load(ctx=None):
         awards = Award.objects.filter(area=area, status=Award.Status.LIVE).order_by("id")
         for award in awards:
             target = _target(index, award, finished)
-            if target is None:
+            if target is None or offers.waiting(award):
                 continue
             if finished:
                 # The finished round's Making it Happen balances were released after the first

@@ -211,3 +211,9 @@ class Payment(models.Model):
         if self.status == self.Status.HELD and self.release_condition:
             return f"until {self.get_release_condition_display().lower()}"
         return ""
+
+
+# Offers and budgets live in their own modules; imported here so Django registers their models
+# with the grants app.
+from .budgets.models import BudgetLine, BudgetOverride  # noqa: E402, F401
+from .offers.models import GrantOffer  # noqa: E402, F401

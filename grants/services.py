@@ -25,7 +25,9 @@ from core.money import pounds
 from programmes.models import Round, Stage, StageDefinition
 
 from . import permissions as grant_perms
+from .budgets.services import budget_check, budget_override_use
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
+from .offers.services import offer_issue, offer_require_accepted
 from .workflows import PAYMENT, approval_target, payment_context
 
 PENNY = Decimal("0.01")
@@ -185,6 +187,7 @@ def award_grant(
     occurred_at=None,
     imported: bool = False,
     reason: str = "",
+    budget_override_reason: str = "",
 ) -> Award:
     """Award an area a grant for a stage and build its payment schedule.
 
@@ -195,12 +198,25 @@ def award_grant(
 
     An imported award is history: its advance is recorded as paid on the award date (see
     ``IMPORTED_PAYMENT_REFERENCE``) so old rounds never show as money payable now.
+
+    An award beyond the round's budget is refused unless a programme manager overrides it
+    (grants/budgets); every award is issued a grant offer to accept (grants/offers).
     """
     require(grant_perms.can_award(actor, imported=imported))
     amount = Decimal(amount).quantize(PENNY)
     definition = _stage_definition(area=area, stage=stage, amount=amount)
     when = occurred_at or timezone.now()
     awarded_on = timezone.localdate(when) if timezone.is_aware(when) else when.date()
+    # -- budgets (grants/budgets) --
+    override = budget_check(
+        area=area,
+        stage=stage,
+        amount=amount,
+        awarded_on=awarded_on,
+        actor=actor,
+        override_reason=budget_override_reason,
+        imported=imported,
+    )
     award = _award_create(
         area=area,
         stage=stage,
@@ -210,6 +226,7 @@ def award_grant(
         reason=reason,
         imported=imported,
     )
+    budget_override_use(override=override, award=award, actor=actor)
     advance, retention = split_schedule(
         amount=amount, advance_share_pct=definition.advance_share_pct
     )
@@ -237,6 +254,8 @@ def award_grant(
         imported=imported,
         data={"stage": stage, "amount": str(amount), "advance": str(advance)},
     )
+    # -- offers (grants/offers): issued once the schedule exists, so the letter shows it --
+    offer_issue(award=award, actor=actor, occurred_at=occurred_at, imported=imported)
     return award
 
 
@@ -370,6 +389,7 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     award, locked = _lock(payment)
     target = approval_target(locked)
     _check_move(locked, target, actor)
+    offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance --
     if award.status != Award.Status.LIVE:
         raise ValidationError("The award has been cancelled, so its payments cannot be approved.")
     when = occurred_at or timezone.now()

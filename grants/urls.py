@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .budgets import views as budget_views
+from .offers import views as offer_views
 
 app_name = "grants"
 urlpatterns = [
@@ -14,4 +16,10 @@ urlpatterns = [
     path("payments/<int:pk>/pay/", views.payment_pay, name="payment_pay"),
     path("payments/<int:pk>/cancel/", views.payment_cancel, name="payment_cancel"),
     path("payments/<int:pk>/release/", views.payment_release, name="payment_release"),
+    # Grant offers (grants/offers) and round budgets (grants/budgets).
+    path("offers/<int:pk>/", offer_views.offer_detail, name="offer_detail"),
+    path("offers/<int:pk>/letter.pdf", offer_views.offer_pdf, name="offer_pdf"),
+    path("offers/<int:pk>/withdraw/", offer_views.offer_withdraw, name="offer_withdraw"),
+    path("offers/<int:pk>/reissue/", offer_views.offer_reissue, name="offer_reissue"),
+    path("rounds/<slug:slug>/budget/", budget_views.round_budget_page, name="round_budget"),
 ]

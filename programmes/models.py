@@ -112,6 +112,14 @@ class Round(models.Model):
     return_interval_months = models.PositiveSmallIntegerField(
         default=3, help_text="How often signed-off areas submit progress returns."
     )
+    # The round's grant budget. Empty means no envelope has been set, so nothing is refused;
+    # per-stage and per-financial-year lines are grants.BudgetLine rows.
+    budget_total = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text="The money available for this round's grants, in pounds.",
+    )
 
     class Meta:
         ordering = ["-starts_on"]

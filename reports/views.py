@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as perms
 from accounts.permissions import areas_visible_to
 from core.errors import require
+from grants.budgets.selectors import round_budget
 from programmes.models import Area
 
 from . import selectors, services
@@ -183,5 +184,7 @@ def dashboard(request, slug):
             "d": selectors.dashboard(round=round_),
             "rounds": selectors.dashboard_rounds(),
             "can_export": can_export(request.user)[0],
+            # The round's budget by financial year (grants.budgets): three queries.
+            "budget": round_budget(round_),
         },
     )

@@ -14,6 +14,7 @@ from applications.models import GateStatus
 from applications.tests.factories import GateFactory
 from grants.models import Payment
 from grants.services import award_grant, payment_approve, payment_pay
+from grants.tests.factories import accept_offer
 from programmes.models import AreaStatus, Stage
 from programmes.workflows import AREA
 
@@ -27,11 +28,12 @@ def funded_area(area, programme_manager, finance_officer, lead_user):
     ready = award_grant(
         area=area, stage=Stage.GETTING_READY, amount=Decimal("3000"), actor=programme_manager
     )
+    accept_offer(ready)
     payment_approve(payment=ready.payments.get(), actor=programme_manager)
     going = award_grant(
         area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=programme_manager
     )
-    advance = going.payments.get(kind=Payment.Kind.ADVANCE)
+    advance = accept_offer(going).payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
     payment_pay(payment=advance, actor=finance_officer)
     GateFactory(area=area, submitted=True, target_stage="going_further")

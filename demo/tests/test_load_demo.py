@@ -62,3 +62,21 @@ def test_load_demo_builds_the_programme_and_a_second_run_changes_nothing():
     # The finished round has paid what it owed: nothing held back, nothing still to pay.
     pilot = next(r for r in round_totals() if r.slug == "pilot")
     assert (pilot.held, pilot.to_pay) == (0, 0) and pilot.paid > 0
+
+    # Grant offers: every award has one; every approved or paid payment follows an accepted
+    # offer, accepted before the payment was approved; one offer waits for the demo lead user.
+    from grants.models import Award, GrantOffer, Payment
+
+    assert not Award.objects.filter(offers__isnull=True).exists()
+    moved = Payment.objects.filter(status__in=["approved", "paid"]).select_related("award")
+    for payment in moved:
+        offer = payment.award.offers.get(status="accepted")
+        assert offer.accepted_at <= payment.approved_at, payment
+    waiting = GrantOffer.objects.get(status="issued")
+    assert waiting.award.area.lead_organisation.memberships.filter(user=lead).exists()
+    # Every round has a budget that its live awards fit within.
+    from grants.budgets.selectors import round_budget
+    from programmes.models import Round
+
+    for rnd in Round.objects.all():
+        assert rnd.budget_total and round_budget(rnd).total.remaining >= 0

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import factory
 from django.db.models import F
+from django.utils import timezone
 
-from grants.models import FINAL_PLAN_SUBMITTED, Award, Payment
+from grants.models import FINAL_PLAN_SUBMITTED, Award, GrantOffer, Payment
 from programmes.models import Stage
 from programmes.tests.factories import AreaFactory
 
@@ -15,6 +16,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Award
+        skip_postgeneration_save = True
 
     area = factory.SubFactory(AreaFactory)
     stage = Stage.GETTING_GOING
@@ -24,6 +26,21 @@ class AwardFactory(factory.django.DjangoModelFactory):
     class Params:
         cancelled = factory.Trait(status=Award.Status.CANCELLED, cancelled_reason="Withdrew")
         getting_ready = factory.Trait(stage=Stage.GETTING_READY, amount=Decimal("3000.00"))
+
+    @factory.post_generation
+    def offer(obj, create, extracted, **kwargs):
+        """An accepted grant offer, as the lead organisation would have given before any payment
+        is approved; ``AwardFactory(offer=False)`` for an award whose offer is not accepted."""
+        if create and extracted is not False:
+            GrantOffer.objects.create(
+                award=obj,
+                amount=obj.amount,
+                status=GrantOffer.Status.ACCEPTED,
+                issued_at=timezone.now(),
+                accepted_at=timezone.now(),
+                accepted_name="Test Lead",
+                accepted_role="Director",
+            )
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
@@ -59,3 +76,15 @@ class PaymentFactory(factory.django.DjangoModelFactory):
                 total_scheduled=F("total_scheduled") + obj.amount
             )
             obj.award.refresh_from_db(fields=["total_scheduled"])
+
+
+def accept_offer(award: Award) -> Award:
+    """Record the award's current offer as accepted, as the lead organisation would before any
+    payment is approved (tests of payments that are not about offers)."""
+    GrantOffer.objects.filter(award=award, status=GrantOffer.Status.ISSUED).update(
+        status=GrantOffer.Status.ACCEPTED,
+        accepted_at=timezone.now(),
+        accepted_name="Test Lead",
+        accepted_role="Director",
+    )
+    return award

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from grants.models import Payment
 from grants.services import award_grant
+from grants.tests.factories import accept_offer
 from programmes.models import Stage
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def award(area, programme_manager):
-    return award_grant(
-        area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=programme_manager
+    return accept_offer(
+        award_grant(
+            area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=programme_manager
+        )
     )
 
 

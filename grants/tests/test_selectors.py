@@ -13,6 +13,7 @@ from grants.services import (
     payment_pay,
     retention_release,
 )
+from grants.tests.factories import accept_offer
 from programmes.models import Stage
 from programmes.tests.factories import AreaFactory
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _award(area, actor, stage=Stage.GETTING_GOING, amount="10000"):
-    return award_grant(area=area, stage=stage, amount=Decimal(amount), actor=actor)
+    return accept_offer(award_grant(area=area, stage=stage, amount=Decimal(amount), actor=actor))
 
 
 def test_area_totals_follow_the_payments(area, programme_manager, finance_officer):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from grants.models import Award, Payment
 from grants.services import award_grant
-from grants.tests.factories import AwardFactory, PaymentFactory
+from grants.tests.factories import AwardFactory, PaymentFactory, accept_offer
 from programmes.models import Stage
 from programmes.tests.factories import AreaFactory
 
@@ -20,7 +20,7 @@ ROUNDS = reverse("grants:round_summary")
 
 
 def _awarded(area, actor, stage=Stage.GETTING_GOING, amount="10000"):
-    return award_grant(area=area, stage=stage, amount=Decimal(amount), actor=actor)
+    return accept_offer(award_grant(area=area, stage=stage, amount=Decimal(amount), actor=actor))
 
 
 @pytest.mark.parametrize("url", [FINANCE, ROUNDS])

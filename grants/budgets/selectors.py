@@ -1,0 +1,106 @@
+"""Reads for round budgets: the figures by financial year (April to March) and by stage.
+
+Committed is the amount of live awards, counted in the financial year of the award date. Paid,
+forecast (scheduled or approved) and held back come from the payments: a paid payment counts in
+the year it was paid, any other in the year it is due (a held-back payment, which has no due
+date yet, in the year of its award). Cancelled payments count nowhere. Three queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from grants.models import Award, Payment
+from programmes.models import Stage
+
+from .models import BudgetLine, fy_label
+
+ZERO = Decimal("0")
+
+
+def financial_year(d) -> int:
+    """The year an April-to-March financial year starts: 15 March 2027 is in 2026 (2026–27)."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+@dataclass
+class BudgetRow:
+    label: str
+    key: object = None
+    budget: Decimal | None = None
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    approved: Decimal = ZERO
+    scheduled: Decimal = ZERO
+    held: Decimal = ZERO
+
+    @property
+    def forecast(self) -> Decimal:
+        return self.approved + self.scheduled
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.committed
+
+    @property
+    def over(self) -> bool:
+        return self.remaining is not None and self.remaining < 0
+
+
+@dataclass
+class RoundBudget:
+    round: object
+    years: list[BudgetRow] = field(default_factory=list)
+    stages: list[BudgetRow] = field(default_factory=list)
+    total: BudgetRow | None = None
+    lines: list = field(default_factory=list)
+
+
+def _payment_year(p: dict) -> int:
+    when = p["paid_on"] if p["status"] == Payment.Status.PAID else p["due_on"]
+    return financial_year(when or p["award__awarded_on"])
+
+
+def round_budget(round_) -> RoundBudget:
+    """Budget, committed, paid, forecast, held and remaining for a round: one row per financial
+    year that has a budget line or any money, one per stage with money or a line, and a total."""
+    lines = list(BudgetLine.objects.filter(round=round_).order_by("financial_year", "stage"))
+    awards = Award.objects.filter(area__round=round_, status=Award.Status.LIVE).values(
+        "stage", "amount", "awarded_on"
+    )
+    payments = (
+        Payment.objects.filter(award__area__round=round_)
+        .exclude(status=Payment.Status.CANCELLED)
+        .values("status", "amount", "paid_on", "due_on", "award__awarded_on", "award__stage")
+    )
+    years: dict[int, BudgetRow] = defaultdict(lambda: BudgetRow(label=""))
+    stages: dict[str, BudgetRow] = defaultdict(lambda: BudgetRow(label=""))
+    total = BudgetRow(label="All years", budget=round_.budget_total)
+    for line in lines:
+        if line.stage and line.financial_year is None:
+            stages[line.stage].budget = line.amount
+        elif not line.stage:
+            years[line.financial_year].budget = line.amount
+    for a in awards:
+        for row in (years[financial_year(a["awarded_on"])], stages[a["stage"]], total):
+            row.committed += a["amount"]
+    for p in payments:
+        field_name = {
+            Payment.Status.PAID: "paid",
+            Payment.Status.APPROVED: "approved",
+            Payment.Status.SCHEDULED: "scheduled",
+            Payment.Status.HELD: "held",
+        }[p["status"]]
+        for row in (years[_payment_year(p)], stages[p["award__stage"]], total):
+            setattr(row, field_name, getattr(row, field_name) + p["amount"])
+    for year, row in years.items():
+        row.label, row.key = fy_label(year), year
+    order = {s: i for i, s in enumerate(Stage.values)}
+    for stage, row in stages.items():
+        row.label, row.key = Stage(stage).label, stage
+    return RoundBudget(
+        round=round_,
+        years=[years[y] for y in sorted(years)],
+        stages=[stages[s] for s in sorted(stages, key=order.get)],
+        total=total,
+        lines=lines,
+    )

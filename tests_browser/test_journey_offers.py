@@ -1,0 +1,93 @@
+"""Issue 10 in a real browser: the programme manager cannot approve the advance of an award whose
+grant offer is still waiting; the lead organisation reads the offer, downloads the PDF letter and
+accepts it (name, role, this version); the manager then approves the advance; the funder officer
+reads the round's budget page and the dashboard's budget table."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from grants.models import GrantOffer, Payment
+
+from .conftest import login, logout, screenshot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_lead_accepts_the_offer_before_money_moves_and_funder_reads_the_budget(page, demo_data):
+    offer = GrantOffer.objects.select_related("award__area").get(status="issued")
+    award, area = offer.award, offer.award.area
+    advance = award.payments.get(kind=Payment.Kind.ADVANCE)
+    assert advance.status == Payment.Status.SCHEDULED
+
+    # --- The programme manager cannot approve the advance yet. ----------------------------------
+    login(page, "pm")
+    page.goto(award.get_absolute_url())
+    offer_card = page.get_by_role("region", name="Grant offer")
+    expect(offer_card).to_contain_text("Issued")
+    page.get_by_role("button", name=re.compile(r"^Approve advance payment")).click()
+    expect(page.locator(".messages [role=alert]")).to_contain_text(
+        "The grant offer has not been accepted yet"
+    )
+    advance.refresh_from_db()
+    assert advance.status == Payment.Status.SCHEDULED
+    logout(page)
+
+    # --- The lead organisation finds the offer on its area page, downloads it and accepts. ------
+    login(page, "lead")
+    page.goto(area.get_absolute_url())
+    grants = page.get_by_role("region", name="Grants and payments")
+    grants.get_by_role("link", name="Read and accept the offer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Getting Going grant offer")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the offer letter (PDF)").click()
+    download = info.value
+    assert download.suggested_filename.endswith("-v1.pdf")
+    assert Path(download.path()).read_bytes()[:4] == b"%PDF"
+    page.get_by_label("Your full name").fill("Priya Shah")
+    page.get_by_label("Your role or job title").fill("Chief executive")
+    page.get_by_role("button", name="Accept the offer").click()
+    # Without the confirmation the acceptance is refused next to the box.
+    expect(page.locator("#div_id_confirm, #id_confirm").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("This field is required")
+    page.get_by_label(re.compile("I have read this version of the offer letter")).check()
+    page.get_by_role("button", name="Accept the offer").click()
+    expect(page.get_by_role("status")).to_contain_text("Grant offer accepted: version 1")
+    expect(page.locator("main")).to_contain_text("Priya Shah, Chief executive")
+    screenshot(page, "j10_offer_accepted")
+    offer.refresh_from_db()
+    assert (offer.status, offer.accepted_name, offer.accepted_role) == (
+        "accepted",
+        "Priya Shah",
+        "Chief executive",
+    )
+    assert offer.accepted_terms_sha256 == offer.terms_sha256
+    logout(page)
+
+    # --- Now the manager can approve it. --------------------------------------------------------
+    login(page, "pm")
+    page.goto(award.get_absolute_url())
+    page.get_by_role("button", name=re.compile(r"^Approve advance payment")).click()
+    expect(page.get_by_role("status")).to_contain_text("approved")
+    advance.refresh_from_db()
+    assert advance.status == Payment.Status.APPROVED
+    logout(page)
+
+    # --- The funder officer reads the budget from the finance pages and the dashboard. ----------
+    login(page, "funder")
+    page.goto("/grants/rounds/")
+    row = page.get_by_role("row").filter(has_text=area.round.name)
+    row.get_by_role("link", name="Budget").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Budget: {area.round.name}")
+    years = page.get_by_role("region", name="By financial year (April to March)")
+    expect(years.get_by_role("columnheader", name="Committed (awarded)")).to_be_visible()
+    expect(years).to_contain_text("All years")
+    expect(page.get_by_role("heading", name="Set the round's budget")).to_have_count(0)
+    screenshot(page, "j10_budget_page")
+    page.goto(f"/reports/dashboard/{area.round.slug}/")
+    expect(page.get_by_role("region", name="Budget by financial year")).to_contain_text("Remaining")
