@@ -17,6 +17,7 @@ from programmes.models import Area
 from . import selectors, services
 from .exports.datasets import DATASETS
 from .forms import AreaReportForm, ProgrammeReportForm
+from .jobs.lifecycle import WAITING_MESSAGE, waiting_for_broker
 from .models import JobStatus, ReportKind
 from .permissions import (
     can_export,
@@ -87,7 +88,13 @@ def index(request):
 
 
 def _announce(request, job, asked_at):
-    if job.created_at >= asked_at:
+    if waiting_for_broker(job):
+        messages.warning(
+            request,
+            f"Your {job.get_kind_display().lower()} is queued: it will start when the background "
+            "service is available.",
+        )
+    elif job.created_at >= asked_at:
         messages.success(request, f"Your {job.get_kind_display().lower()} is being prepared.")
     else:
         messages.info(
@@ -110,13 +117,22 @@ def area_request(request, reference):
     return redirect("reports:job_detail", pk=job.pk)
 
 
+def _job_context(user, job) -> dict:
+    return {
+        "job": job,
+        "can_retry": can_retry_job(user, job)[0],
+        "waiting_for_broker": waiting_for_broker(job),
+        "waiting_message": WAITING_MESSAGE,
+    }
+
+
 @login_required
 def job_detail(request, pk):
     job = _visible_job(request.user, pk)
     return render(
         request,
         "reports/job_detail.html",
-        {"job": job, "can_retry": can_retry_job(request.user, job)[0]},
+        _job_context(request.user, job),
     )
 
 
@@ -128,7 +144,7 @@ def job_progress(request, pk):
     return render(
         request,
         "reports/_job_progress.html",
-        {"job": job, "can_retry": can_retry_job(request.user, job)[0]},
+        _job_context(request.user, job),
     )
 
 
