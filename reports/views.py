@@ -88,11 +88,11 @@ def index(request):
 
 
 def _announce(request, job, asked_at):
+    kind = job.get_kind_display().lower()
     if waiting_for_broker(job):
+        who = f"Your {kind} is" if job.created_at >= asked_at else f"This {kind} is already"
         messages.warning(
-            request,
-            f"Your {job.get_kind_display().lower()} is queued: it will start when the background "
-            "service is available.",
+            request, f"{who} queued: it will start when the background service is available."
         )
     elif job.created_at >= asked_at:
         messages.success(request, f"Your {job.get_kind_display().lower()} is being prepared.")
