@@ -24,6 +24,9 @@ TRANSIENT_ERRORS = (OperationalError, SMTPException, ConnectionError, OSError)
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=10,
+    # Nobody reads these results, and storing each one is one more write competing for the
+    # laptop's SQLite lock (a failed store was logged as the task failing).
+    ignore_result=True,
 )
 def notifications_email(self, entry_id: int) -> int:
     """Email each recipient of an activity entry once. Idempotent: a notification already emailed

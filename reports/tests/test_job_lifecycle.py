@@ -150,9 +150,7 @@ def test_broker_down_the_report_waits_and_is_sent_when_it_is_back(
     sent_tasks = sent_unless_broker_down
     client = client_for(programme_manager)
     with broker(DEAD_BROKER):
-        response = client.post(
-            reverse("reports:area_request", args=[area.reference]), follow=True
-        )
+        response = client.post(reverse("reports:area_request", args=[area.reference]), follow=True)
         assert response.status_code == 200
         page = response.content.decode()
         assert "is queued: it will start when the background service is available" in page
