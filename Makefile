@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate demo worker lint check bench clean
+.PHONY: run test venv migrate demo worker lint check bench clean backup restore
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ check: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+# A copy of the whole database in var/backups/ (pg_dump on PostgreSQL, SQLite's backup API on the
+# default); `make restore` puts back the newest (or FILE=var/backups/...). Stop the site first.
+backup: venv
+	$(PY) manage.py database_backup $(if $(FILE),--output $(FILE))
+
+restore: venv
+	$(PY) manage.py database_restore $(FILE)
 
 clean:
 	rm -rf var/broker var/private staticfiles

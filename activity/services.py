@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.errors import require
+from core.outbox import outbox_add
 
 from .chain import canonical_data, chain_key, content_hash
 from .models import ActivityChain, ActivityEntry, Notification, Visibility
@@ -93,9 +94,15 @@ def activity_record(
         Notification.objects.bulk_create(
             [Notification(recipient=u, entry=entry) for u in recipients.values()]
         )
-        from .tasks import notifications_email
+        # Through the outbox: sent after commit, or later if the broker is down (core.outbox).
+        # Importing the task registers it, so eager test runs execute it in place.
+        from . import tasks  # noqa: F401
 
-        transaction.on_commit(lambda: notifications_email.delay(entry.pk))
+        outbox_add(
+            task="activity.tasks.notifications_email",
+            args=[entry.pk],
+            description=f"Emails for {verb}",
+        )
     return entry
 
 

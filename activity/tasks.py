@@ -1,24 +1,38 @@
 """Emails for notifications, sent by a worker after the change that caused them committed."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from .models import Notification
 
+# Worth trying again: the database was busy or unreachable ("database is locked" on the laptop's
+# SQLite is an OperationalError), or the mail server refused for now.
+TRANSIENT_ERRORS = (OperationalError, SMTPException, ConnectionError, OSError)
+
 
 @shared_task(
     bind=True,
+    name="activity.tasks.notifications_email",
     acks_late=True,
-    autoretry_for=(ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=10,
+    # Nobody reads these results, and storing each one is one more write competing for the
+    # laptop's SQLite lock (a failed store was logged as the task failing).
+    ignore_result=True,
 )
 def notifications_email(self, entry_id: int) -> int:
     """Email each recipient of an activity entry once. Idempotent: a notification already emailed
-    (emailed_at set) is skipped, so a retried or duplicated task sends nothing twice."""
+    (emailed_at set) is skipped, so a retried or duplicated task sends nothing twice. Transient
+    database and mail-server errors are retried with back-off (ten times, up to five minutes
+    apart), so a busy database or mail server loses no email."""
     sent = 0
     pending = Notification.objects.filter(entry_id=entry_id, emailed_at__isnull=True).values_list(
         "pk", flat=True

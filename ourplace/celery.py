@@ -36,3 +36,10 @@ app.conf.beat_schedule["core-outbox-dispatch"] = {
     "task": "core.tasks.outbox_dispatch_pending",
     "schedule": 60.0,
 }
+
+# Reports: send again the jobs whose worker stopped (no heartbeat for JOB_STALL_MINUTES).
+app.conf.beat_schedule["reports-jobs-requeue-stalled"] = {
+    "task": "reports.tasks.jobs_requeue_stalled",
+    # The environment, not Django settings: this module is imported before settings are ready.
+    "schedule": float(os.environ.get("JOB_STALL_SWEEP_SECONDS", 60)),
+}

@@ -54,6 +54,13 @@ class BackgroundJob(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
+    # The run that holds the job: set when a worker claims it (queued -> running in one UPDATE),
+    # checked when it writes progress or its result, so a redelivered or stalled-and-replaced run
+    # can never write over the current one.
+    claim_token = models.CharField(max_length=32, blank=True)
+    # Moved by the running worker (progress and a heartbeat thread); a running job whose
+    # heartbeat is older than JOB_STALL_MINUTES has lost its worker and is sent again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,7 @@ from programmes.models import Area
 from . import selectors, services
 from .exports.datasets import DATASETS
 from .forms import AreaReportForm, ProgrammeReportForm
+from .jobs.lifecycle import WAITING_MESSAGE, waiting_for_broker
 from .models import JobStatus, ReportKind
 from .permissions import (
     can_export,
@@ -88,7 +89,13 @@ def index(request):
 
 
 def _announce(request, job, asked_at):
-    if job.created_at >= asked_at:
+    kind = job.get_kind_display().lower()
+    if waiting_for_broker(job):
+        who = f"Your {kind} is" if job.created_at >= asked_at else f"This {kind} is already"
+        messages.warning(
+            request, f"{who} queued: it will start when the background service is available."
+        )
+    elif job.created_at >= asked_at:
         messages.success(request, f"Your {job.get_kind_display().lower()} is being prepared.")
     else:
         messages.info(
@@ -111,13 +118,22 @@ def area_request(request, reference):
     return redirect("reports:job_detail", pk=job.pk)
 
 
+def _job_context(user, job) -> dict:
+    return {
+        "job": job,
+        "can_retry": can_retry_job(user, job)[0],
+        "waiting_for_broker": waiting_for_broker(job),
+        "waiting_message": WAITING_MESSAGE,
+    }
+
+
 @login_required
 def job_detail(request, pk):
     job = _visible_job(request.user, pk)
     return render(
         request,
         "reports/job_detail.html",
-        {"job": job, "can_retry": can_retry_job(request.user, job)[0]},
+        _job_context(request.user, job),
     )
 
 
@@ -129,7 +145,7 @@ def job_progress(request, pk):
     return render(
         request,
         "reports/_job_progress.html",
-        {"job": job, "can_retry": can_retry_job(request.user, job)[0]},
+        _job_context(request.user, job),
     )
 
 

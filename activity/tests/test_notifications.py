@@ -60,7 +60,12 @@ class TestActivityRecord:
         self, area, lead_user, django_capture_on_commit_callbacks, monkeypatch
     ):
         queued = []
-        monkeypatch.setattr(notifications_email, "delay", lambda entry_id: queued.append(entry_id))
+        # The outbox hands the message to Celery with apply_async after commit.
+        monkeypatch.setattr(
+            notifications_email,
+            "apply_async",
+            lambda args=(), kwargs=None, **options: queued.append(args[0]),
+        )
 
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             entry = activity_record(verb="x", summary="Grant paid", area=area, notify=[lead_user])

@@ -217,10 +217,37 @@ def filesystem_broker_options(folder: Path) -> dict:
 # so `make run` needs no servers. Results are stored in the database (django-celery-results).
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+
+# Background jobs (reports, imports): a running job whose worker has shown no sign of life for
+# JOB_STALL_MINUTES is sent again by a beat task (every JOB_STALL_SWEEP_SECONDS), at most
+# JOB_MAX_ATTEMPTS times in all; then it fails with the reason and a person can retry it.
+JOB_STALL_MINUTES = env.float("JOB_STALL_MINUTES", default=5)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_STALL_SWEEP_SECONDS = env.float("JOB_STALL_SWEEP_SECONDS", default=60)
+# The longest each task may run: a soft limit (the task is told and fails the job with a reason),
+# then a hard one (its process is killed and the stall sweep takes over). Seconds.
+JOB_TIME_LIMITS = {
+    "reports.tasks.report_generate": (env.int("REPORT_SOFT_TIME_LIMIT", default=900), 1200),
+    "reports.tasks.records_import_job": (env.int("IMPORT_SOFT_TIME_LIMIT", default=3000), 3600),
+    "activity.tasks.notifications_email": (120, 180),
+    "core.tasks.outbox_dispatch_pending": (120, 180),
+    "reports.tasks.jobs_requeue_stalled": (120, 180),
+}
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": soft, "time_limit": max(hard, soft + 60)}
+    for name, (soft, hard) in JOB_TIME_LIMITS.items()
+}
+# An unacknowledged message is given to another worker after this long, so it must be longer than
+# the longest job allowed (the import's hard limit), or a long job would run twice.
+BROKER_VISIBILITY_TIMEOUT = max(limits["time_limit"] for limits in CELERY_TASK_ANNOTATIONS.values())
+BROKER_VISIBILITY_TIMEOUT += 1800
+# Which queue tasks go to (the worker tests give each worker a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
         # Publishing gives up after one quick retry when Redis is unreachable (the default tries
         # for about 6 s): requests hand work to the outbox (core/outbox.py), which sends it later.
         "max_retries": 1,
@@ -233,8 +260,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True
+# Acknowledged when done, so a task whose worker dies is delivered again. Every task is safe to
+# run twice: jobs are claimed with a compare-and-set on their row, emails skip what was sent.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Put back in the queue when the worker process dies mid-task only where the claim makes that
+# safe (the job tasks set it themselves): a task that crashes its worker would otherwise loop.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE

@@ -31,3 +31,7 @@ if not REDIS_URL:  # noqa: F405
 # STATIC_ROOT is missing.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Worker fault tests only: a report that kills its worker process (reports.jobs.report_jobs), to
+# show the attempts cap ending it.
+REPORTS_TEST_CRASH_WORKER = env.bool("REPORTS_TEST_CRASH_WORKER", default=False)

@@ -10,7 +10,7 @@ from core.errors import require
 
 from .. import permissions
 from ..jobs import lifecycle
-from ..models import ImportJob, JobStatus
+from ..models import ImportJob
 from .pipeline import Importer, ImportResult, progress_reporter
 from .reading import ImportFailed, read_records
 
@@ -42,11 +42,11 @@ def import_request(*, user, upload, round_slug: str) -> ImportJob:
 
 def import_retry(*, job: ImportJob, user) -> ImportJob:
     """Send a failed import (one that failed for a reason other than the file's contents) to a
-    worker again."""
+    worker again, with a fresh set of attempts."""
     with transaction.atomic():
         locked = lifecycle.locked(ImportJob, job.pk)
         require(permissions.can_retry_import(user, locked))
-        lifecycle.requeue(locked)
+        lifecycle.retry_by_person(locked)
         activity_record(
             verb="import.retried",
             summary=f"Import of {locked.original_name} into {locked.round_slug} tried again",
@@ -55,16 +55,6 @@ def import_retry(*, job: ImportJob, user) -> ImportJob:
         )
     job.refresh_from_db()
     return job
-
-
-def _start(job_id: int) -> tuple[ImportJob, bool]:
-    """Lock the job and mark it running; (job, False) when it has already succeeded."""
-    with transaction.atomic():
-        job = lifecycle.locked(ImportJob, job_id)
-        if job.status == JobStatus.SUCCEEDED:
-            return job, False
-        lifecycle.start(job, progress=10, message="Checking every row of the file", problems=[])
-    return job, True
 
 
 def summary_lines(result: ImportResult) -> list[str]:
@@ -79,66 +69,86 @@ def summary_lines(result: ImportResult) -> list[str]:
     return summary
 
 
-def _finish(job: ImportJob, result: ImportResult) -> ImportJob:
-    """Mark the job done with what was imported, and say so in the activity log."""
+def _finish(job: ImportJob, result: ImportResult, token: str) -> None:
+    """Mark the job done with what was imported, and say so in the activity log, in one
+    transaction with the check that this run still holds the claim."""
     summary = summary_lines(result)
     with transaction.atomic():
         locked = lifecycle.locked(ImportJob, job.pk)
-        lifecycle.finish(
+        done = lifecycle.finish(
             locked,
+            token=token,
             message=f"Imported into {result.round.name}",
             round=result.round,
             round_created=result.round_created,
             summary=summary,
         )
-        activity_record(
-            verb="import.finished",
-            summary=f"{locked.original_name} imported into {result.round.name}: " + summary[-2],
-            actor=locked.requested_by,
-            target=locked,
-        )
-    return locked
+        if done:
+            activity_record(
+                verb="import.finished",
+                summary=f"{locked.original_name} imported into {result.round.name}: " + summary[-2],
+                actor=locked.requested_by,
+                target=locked,
+            )
 
 
-def import_run(*, job_id: int) -> ImportJob:
-    """Import a job's file (called by the worker). The file is checked whole, then imported in
-    one transaction: problems with the file leave the job failed with every problem listed and
-    nothing written; other errors leave it failed (retryable) and are raised again for Celery.
-    Idempotent: a job that has succeeded is returned as it is (and re-importing changes nothing
-    anyway)."""
-    job, to_do = _start(job_id)
-    if not to_do:
-        return job
+def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
+    """Import a job's file (called by the worker). The job is claimed first: a message for a job
+    that is running elsewhere, done or failed does nothing and returns None. Problems with the
+    file leave the job failed with every problem listed and nothing written; other errors leave
+    it failed (retryable) and are raised again for Celery."""
+    token = lifecycle.claim(
+        ImportJob,
+        job_id,
+        task_id=task_id,
+        progress=10,
+        message="Checking every row of the file",
+        problems=[],
+    )
+    if token is None:
+        logger.info("Import job %s is not queued; this message has nothing to do.", job_id)
+        return None
+    job = ImportJob.objects.get(pk=job_id)
     try:
-        try:
-            records = read_records(job.file.path, round_slug=job.round_slug)
-            lifecycle.set_progress(
-                ImportJob, job.pk, 30, f"Importing {len(records)} records in one transaction"
-            )
-            result = Importer(
-                records=records,
-                round_slug=job.round_slug,
-                source=job.original_name,
-                progress=progress_reporter(
-                    lambda percent, message: lifecycle.set_progress(
-                        ImportJob, job.pk, percent, message
-                    )
-                ),
-            ).run()
-        except ImportFailed as failed:
-            lifecycle.fail(
-                ImportJob, job.pk, message="Nothing was imported", problems=failed.errors
-            )
-            job.refresh_from_db()
-            return job
-        return _finish(job, result)
+        with lifecycle.heartbeat(ImportJob, job.pk, token):
+            try:
+                records = read_records(job.file.path, round_slug=job.round_slug)
+                lifecycle.set_progress(
+                    ImportJob,
+                    job.pk,
+                    30,
+                    f"Importing {len(records)} records in one transaction",
+                    token,
+                )
+                result = Importer(
+                    records=records,
+                    round_slug=job.round_slug,
+                    source=job.original_name,
+                    progress=progress_reporter(
+                        lambda percent, message: lifecycle.set_progress(
+                            ImportJob, job.pk, percent, message, token
+                        )
+                    ),
+                ).run()
+            except ImportFailed as failed:
+                lifecycle.fail(
+                    ImportJob,
+                    job.pk,
+                    token=token,
+                    message="Nothing was imported",
+                    problems=failed.errors,
+                )
+            else:
+                _finish(job, result, token)
     except Exception as exc:
         logger.exception("Import job %s failed", job.pk)
-        lifecycle.fail(
-            ImportJob,
-            job.pk,
-            error=lifecycle.readable_error(
-                exc, "The import could not be finished; nothing was imported"
-            ),
+        error = lifecycle.readable_error(
+            exc, "The import could not be finished; nothing was imported"
         )
+        if isinstance(exc, lifecycle.TRANSIENT_ERRORS):
+            lifecycle.give_back(ImportJob, job.pk, token=token, error=error)
+        else:
+            lifecycle.fail(ImportJob, job.pk, token=token, error=error)
         raise
+    job.refresh_from_db()
+    return job

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.errors import require
 
 from .. import selectors
+from ..jobs.lifecycle import WAITING_MESSAGE, waiting_for_broker
 from ..models import ImportJob
 from ..permissions import can_import, can_retry_import
 from . import jobs, template
@@ -28,7 +29,14 @@ def import_index(request):
             upload=form.cleaned_data["file"],
             round_slug=form.cleaned_data["round_slug"],
         )
-        messages.success(request, f"{job.original_name} is being imported.")
+        if waiting_for_broker(job):
+            messages.warning(
+                request,
+                f"{job.original_name} is queued: it will start when the background service is "
+                "available.",
+            )
+        else:
+            messages.success(request, f"{job.original_name} is being imported.")
         return redirect("reports:import_detail", pk=job.pk)
     return render(
         request,
@@ -60,13 +68,22 @@ def _visible_import(user, pk) -> ImportJob:
     return job
 
 
+def _job_context(user, job) -> dict:
+    return {
+        "job": job,
+        "can_retry": can_retry_import(user, job)[0],
+        "waiting_for_broker": waiting_for_broker(job),
+        "waiting_message": WAITING_MESSAGE,
+    }
+
+
 @login_required
 def import_detail(request, pk):
     job = _visible_import(request.user, pk)
     return render(
         request,
         "reports/import_detail.html",
-        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
+        _job_context(request.user, job),
     )
 
 
@@ -77,7 +94,7 @@ def import_progress(request, pk):
     return render(
         request,
         "reports/_import_progress.html",
-        {"job": job, "can_retry": can_retry_import(request.user, job)[0]},
+        _job_context(request.user, job),
     )
 
 

@@ -4,7 +4,9 @@ task and the worker all go through these."""
 
 import datetime
 import logging
+import os
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,24 +25,15 @@ logger = logging.getLogger("reports.services")
 
 
 def _live_job(*, kind, area, round, audience) -> ReportJob | None:
-    """The queued or running job for this report (row locked), failing any that went stale."""
+    """The queued or running job for this report (row locked). A job whose worker stopped is not
+    failed here: the stall sweep (`lifecycle.requeue_stalled`) sends it again or fails it, so
+    asking again while a job waits for the broker returns that job."""
     qs = ReportJob.objects.select_for_update().filter(kind=kind, status__in=LIVE_STATUSES)
     if kind == ReportKind.AREA_PROGRESS:
         qs = qs.filter(area=area, audience=audience)
     else:
         qs = qs.filter(round=round)
-    job = qs.order_by("created_at").first()
-    if job is not None and lifecycle.is_stale(job):
-        job.status = JobStatus.FAILED
-        job.error = (
-            "The report was not finished within 30 minutes; the worker may have stopped. Try again."
-        )
-        job.progress_message = "Failed"
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "progress_message", "finished_at"])
-        # Another live job (say, the monthly one beside a user's) may still be current.
-        return _live_job(kind=kind, area=area, round=round, audience=audience)
-    return job
+    return qs.order_by("created_at").first()
 
 
 def report_request(
@@ -101,11 +94,12 @@ def report_schedule(*, round: Round, report_date: datetime.date) -> ReportJob | 
 
 
 def report_retry(*, job: ReportJob, user) -> ReportJob:
-    """Put a failed job back in the queue and send a new task."""
+    """Put a failed job back in the queue (with a fresh set of attempts) and ask a worker for
+    it again."""
     with transaction.atomic():
         locked = lifecycle.locked(ReportJob, job.pk)
         require(permissions.can_retry_job(user, locked))
-        lifecycle.requeue(locked)
+        lifecycle.retry_by_person(locked)
         activity_record(
             verb="report.retried",
             summary=f"{locked.get_kind_display()} tried again: {locked.subject_label}",
@@ -117,34 +111,39 @@ def report_retry(*, job: ReportJob, user) -> ReportJob:
     return job
 
 
-def _start(job_id: int) -> tuple[ReportJob, bool]:
-    """Lock the job and mark it running; (job, False) when it has already succeeded."""
-    with transaction.atomic():
-        job = lifecycle.locked(ReportJob, job_id, related=("area", "round"), of=("self",))
-        if job.status == JobStatus.SUCCEEDED and job.file:
-            return job, False
-        lifecycle.start(job, progress=1, message="Starting")
-    return job, True
-
-
-def _save_pdf(job: ReportJob, pdf: bytes) -> ReportJob:
-    """Keep the PDF (replacing any earlier file) and mark the job ready."""
+def _save_pdf(job: ReportJob, pdf: bytes, token: str) -> bool:
+    """Keep the PDF (replacing any earlier file) and mark the job ready, in one transaction with
+    the check that this run still holds the claim; a run that lost it writes no file."""
     with transaction.atomic():
         locked = lifecycle.locked(ReportJob, job.pk)
-        if locked.file:
-            locked.file.delete(save=False)
+        if locked.status != JobStatus.RUNNING or locked.claim_token != token:
+            return False
+        old = locked.file.name if locked.file else ""
         locked.file.save(job.download_name, ContentFile(pdf), save=False)
-        lifecycle.finish(locked, message="Ready", file=locked.file)
-    return locked
+        lifecycle.finish(locked, token=token, message="Ready", file=locked.file)
+        if old and old != locked.file.name:
+            name = old
+            transaction.on_commit(lambda: locked.file.storage.delete(name))
+    return True
 
 
-def report_run(*, job_id: int) -> ReportJob:
-    """Render a job's PDF. Called by the worker; idempotent: a job that has already succeeded is
-    returned as it is. On failure the job is marked failed with a readable error and the exception
-    is raised again, so Celery can retry transient errors."""
-    job, to_do = _start(job_id)
-    if not to_do:
-        return job
+def _crash_for_test() -> None:
+    # Test settings only: play a report that always kills its worker process (tests of the
+    # attempts cap). Never set outside ourplace.settings.test.
+    if getattr(settings, "REPORTS_TEST_CRASH_WORKER", False):
+        os._exit(1)
+
+
+def report_run(*, job_id: int, task_id: str = "") -> ReportJob | None:
+    """Render a job's PDF (the worker's side). The job is claimed first: a message for a job that
+    is running elsewhere, done or failed does nothing and returns None. On failure the job is
+    marked failed with a readable error and the exception is raised again."""
+    token = lifecycle.claim(ReportJob, job_id, task_id=task_id, progress=1, message="Starting")
+    if token is None:
+        logger.info("Report job %s is not queued; this message has nothing to do.", job_id)
+        return None
+    job = ReportJob.objects.select_related("area", "round").get(pk=job_id)
+    _crash_for_test()
     ctx = ReportContext(
         kind=job.kind,
         area=job.area,
@@ -153,16 +152,20 @@ def report_run(*, job_id: int) -> ReportJob:
         report_date=job.report_date or timezone.localdate(),
     )
     try:
-        pdf = report_pdf(
-            ctx, on_progress=lambda p, m: lifecycle.set_progress(ReportJob, job.pk, p, m)
-        )
-        lifecycle.set_progress(ReportJob, job.pk, 95, "Saving the file")
-        return _save_pdf(job, pdf)
+        with lifecycle.heartbeat(ReportJob, job.pk, token):
+            pdf = report_pdf(
+                ctx,
+                on_progress=lambda p, m: lifecycle.set_progress(ReportJob, job.pk, p, m, token),
+            )
+            lifecycle.set_progress(ReportJob, job.pk, 95, "Saving the file", token)
+            _save_pdf(job, pdf, token)
     except Exception as exc:
         logger.exception("Report job %s failed", job.pk)
-        lifecycle.fail(
-            ReportJob,
-            job.pk,
-            error=lifecycle.readable_error(exc, "The report could not be produced"),
-        )
+        error = lifecycle.readable_error(exc, "The report could not be produced")
+        if isinstance(exc, lifecycle.TRANSIENT_ERRORS):
+            lifecycle.give_back(ReportJob, job.pk, token=token, error=error)
+        else:
+            lifecycle.fail(ReportJob, job.pk, token=token, error=error)
         raise
+    job.refresh_from_db()
+    return job

@@ -30,9 +30,10 @@ def sent_tasks(monkeypatch):
     class Result:
         id = "test-task-id"
 
-    def fake_delay(job_id):
-        sent.append(job_id)
+    def fake_apply_async(args=(), kwargs=None, **options):
+        sent.append(args[0])
         return Result()
 
-    monkeypatch.setattr(tasks.report_generate, "delay", fake_delay)
+    # The outbox (core.outbox) hands messages to Celery with apply_async after commit.
+    monkeypatch.setattr(tasks.report_generate, "apply_async", fake_apply_async)
     return sent

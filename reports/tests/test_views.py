@@ -48,6 +48,9 @@ def test_lead_user_sees_only_own_areas_and_no_programme_form(
     assert list(options) == [area]
 
 
+# Transactional: the request's transaction really commits, so the outbox sends the task before
+# the page announces it (inside a test transaction it would still be waiting).
+@pytest.mark.django_db(transaction=True)
 def test_requesting_from_the_page_creates_a_job_and_redirects(
     client_for, programme_manager, sent_tasks
 ):

@@ -21,7 +21,7 @@ from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from programmes.tests.factories import AreaFactory
-from reports import services, tasks
+from reports import services
 from reports.models import JobStatus, ReportKind
 from reports.tests.conftest import pdf_text
 
@@ -72,6 +72,7 @@ def worker_queue(monkeypatch):
         "DATABASE_URL": url,
         "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_QUEUE": queue,
     }
     log = Path(settings.PRIVATE_STORAGE_ROOT) / f"{queue}.log"
     with log.open("w") as log_file:
@@ -96,14 +97,16 @@ def worker_queue(monkeypatch):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    # The service sends the task as usual; only the queue differs, so no other worker (a
-    # developer's, another test run's) can take it.
-    for task in (tasks.report_generate, tasks.records_import_job):
-        monkeypatch.setattr(
-            task,
-            "delay",
-            lambda job_id, send=task.apply_async: send(args=[job_id], queue=queue),
-        )
+    # The service sends the task through the outbox as usual; only the queue differs, so no
+    # other worker (a developer's, another test run's) can take it.
+    from core import outbox
+    from ourplace.celery import app
+
+    def send(message):
+        sent = app.send_task(message.task, args=message.args, queue=queue, retry=False)
+        return sent.id or ""
+
+    monkeypatch.setattr(outbox, "_send", send)
     try:
         yield worker, log
     finally:
