@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import permissions as perms
@@ -11,8 +11,9 @@ from grants import selectors as grant_selectors
 from plans import selectors as plan_selectors
 from programmes import selectors as programme_selectors
 from programmes.models import Area, AreaStage, Round
+from support.permissions import current_area_ids
 
-from . import metrics
+from . import metrics, permissions
 from .models import Audience, ImportJob, ReportJob, ReportKind
 
 
@@ -23,10 +24,18 @@ def _jobs() -> QuerySet[ReportJob]:
 
 
 def jobs_visible_to(*, user) -> QuerySet[ReportJob]:
-    """Every job for staff; a lead organisation user's own areas' lead-organisation edition."""
+    """The jobs `permissions.can_view_job` lets the user see, as one query: everything for
+    programme managers, funder officers and admins; for other staff, the lead organisations'
+    edition of any area's report and the staff edition of the areas they look after; for a lead
+    organisation user, their own areas' lead-organisation edition."""
     qs = _jobs()
-    if perms.is_programme_staff(user):
+    if permissions.can_use_reports_page(user):
         return qs
+    if perms.is_programme_staff(user):
+        area_reports = qs.filter(kind=ReportKind.AREA_PROGRESS)
+        return area_reports.filter(
+            Q(audience=Audience.AREA) | Q(area_id__in=current_area_ids(user))
+        )
     if perms.is_lead_organisation_user(user):
         return qs.filter(
             kind=ReportKind.AREA_PROGRESS,
