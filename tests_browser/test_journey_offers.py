@@ -1,6 +1,7 @@
-"""Issue 10 in a real browser: the programme manager cannot approve the advance of an award whose
-grant offer is still waiting; the lead organisation reads the offer, downloads the PDF letter and
-accepts it (name, role, this version); the manager then approves the advance; the funder officer
+"""Issue 10 in a real browser, end to end: the programme manager cannot approve the advance of an
+award whose grant offer is still waiting; the lead organisation reads the offer, downloads the
+PDF letter and accepts it (name, role, this version); two people then move the money in bulk from
+the finance list (the programme manager approves, the finance officer pays); the funder officer
 reads the round's budget page and the dashboard's budget table."""
 
 import re
@@ -69,13 +70,27 @@ def test_lead_accepts_the_offer_before_money_moves_and_funder_reads_the_budget(p
     assert offer.accepted_terms_sha256 == offer.terms_sha256
     logout(page)
 
-    # --- Now the manager can approve it. --------------------------------------------------------
+    # --- Now two people move the money in bulk: pm approves, finance pays. ---------------------
     login(page, "pm")
-    page.goto(award.get_absolute_url())
-    page.get_by_role("button", name=re.compile(r"^Approve advance payment")).click()
-    expect(page.get_by_role("status")).to_contain_text("approved")
+    page.goto("/grants/finance/?status=scheduled")
+    _find_on_list(page, advance.pk).check()
+    page.get_by_role("button", name="Approve selected").click()
+    expect(page.locator("#bulk-total")).to_contain_text(f"£{advance.amount:,.2f}")
+    page.get_by_role("button", name=re.compile(r"^Approve 1 payment")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1 of 1 done")
     advance.refresh_from_db()
-    assert advance.status == Payment.Status.APPROVED
+    assert advance.status == Payment.Status.APPROVED and advance.approved_by.username == "pm"
+    logout(page)
+
+    login(page, "finance")
+    page.goto("/grants/finance/?status=approved")
+    _find_on_list(page, advance.pk).check()
+    page.get_by_role("button", name="Mark selected as paid").click()
+    page.get_by_label("Payment reference").fill("BACS-J10")
+    page.get_by_role("button", name=re.compile(r"^Mark as paid 1 payment")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1 of 1 done")
+    advance.refresh_from_db()
+    assert advance.status == Payment.Status.PAID and advance.paid_by.username == "finance"
     logout(page)
 
     # --- The funder officer reads the budget from the finance pages and the dashboard. ----------
@@ -91,3 +106,13 @@ def test_lead_accepts_the_offer_before_money_moves_and_funder_reads_the_budget(p
     screenshot(page, "j10_budget_page")
     page.goto(f"/reports/dashboard/{area.round.slug}/")
     expect(page.get_by_role("region", name="Budget by financial year")).to_contain_text("Remaining")
+
+
+def _find_on_list(page, payment_pk):
+    """The payment's checkbox on the (paged) finance list, following "Next" until it shows."""
+    box = page.locator(f"#select-{payment_pk}")
+    for _ in range(20):
+        if box.count():
+            return box
+        page.get_by_role("link", name=re.compile("Next")).first.click()
+    raise AssertionError(f"payment {payment_pk} is not on the finance list")
