@@ -1,0 +1,283 @@
+"""The objects the access matrix requests pages about: the demo programme, plus a report job and
+an import job of each edition. Each URL name maps to the area it concerns and its URL arguments."""
+
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from activity.models import Notification
+from applications.models import Application, GateApplication
+from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
+from demo.load import load_demo
+from grants.models import Award, Payment
+from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion
+from programmes.models import Area, Partner, Round
+from reports.models import Audience, ImportJob, ReportJob, ReportKind
+from support.models import Event, FollowUp, SupportContact
+
+# The roles of the matrix, each a person in the demo relative to the area a URL concerns.
+ROLES = (
+    "anonymous",
+    "programme_manager",
+    "funder_officer",
+    "finance_officer",
+    "rm_of_area",
+    "other_rm",
+    "lead_of_area",
+    "other_lead",
+    "admin",
+)
+
+
+@dataclass
+class World:
+    areas: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def user_for(self, role: str, area) -> User | None:
+        """The demo person who plays `role` for `area` (None for anonymous)."""
+        if role == "anonymous":
+            return None
+        staff = {
+            "programme_manager": "pm",
+            "funder_officer": "funder",
+            "finance_officer": "finance",
+        }
+        if role in staff or role == "admin":
+            return self.users[staff.get(role, role)]
+        if role in ("rm_of_area", "other_rm"):
+            mine = area.assignments.filter(ended_on__isnull=True).first()
+            own = mine.user if mine else self.users["rm"]
+            if role == "rm_of_area":
+                return own
+            return self.users["rm2"] if own.username == "rm" else self.users["rm"]
+        lead_areas = {"lead": {"R2-041", "R2-045"}, "lead2": {"R2-057"}}
+        own_lead = next((u for u, refs in lead_areas.items() if area.reference in refs), "lead")
+        if role == "lead_of_area":
+            return self.users[own_lead]
+        return self.users["lead2" if own_lead == "lead" else "lead"]
+
+
+def build_world() -> World:
+    load_demo()
+    w = World()
+    w.users = {u.username: u for u in User.objects.all()}
+    w.areas = {a.reference: a for a in Area.objects.filter(reference__in=["R2-041", "R2-057"])}
+    a041, a057 = w.areas["R2-041"], w.areas["R2-057"]
+    o = w.objects
+    o["application"] = Application.objects.filter(area=a041).first()
+    o["gate"] = GateApplication.objects.filter(area=a041).order_by("-pk").first()
+    o["award"] = Award.objects.filter(area=a041).first()
+    o["offer"] = o["award"].offers.order_by("-version").first()
+    o["payment"] = Payment.objects.filter(award__area=a041).order_by("pk").first()
+    o["plan"] = OperationalPlan.objects.get(area=a041)
+    o["attachment"] = PlanAttachment.objects.filter(area=a041).first()
+    # A review the lead organisation of R2-041 was asked to write (of another area's plan).
+    o["peer_review"] = PeerReviewAssignment.objects.filter(
+        reviewer_organisation=a041.lead_organisation
+    ).first()
+    o["return"] = ProgressReturn.objects.filter(area=a057).order_by("pk").first()
+    o["funding"] = FundingRecord.objects.filter(area=a057).first()
+    o["outturn"] = CbaOutturnLine.objects.filter(area=a057).first()
+    o["commitment"] = (
+        MatchFundingCommitment.objects.select_related("application__area").order_by("pk").first()
+    )
+    o["event"] = Event.objects.order_by("pk").first()
+    o["contact"] = SupportContact.objects.filter(area=a041).first()
+    o["followup"] = FollowUp.objects.filter(area=a041).first()
+    o["partner"] = Partner.objects.filter(area=a041).first()
+    o["notification"] = Notification.objects.filter(recipient=w.users["lead"]).first()
+    o["round"] = Round.objects.get(slug="round-2")
+    # Finished reports of each edition, with their files, so downloads can be tried.
+    for key, extra in {
+        "staff_report": {"area": a041, "audience": Audience.STAFF, "requested_by": w.users["pm"]},
+        "lead_report": {"area": a041, "audience": Audience.AREA, "requested_by": w.users["lead"]},
+        "programme_report": {
+            "kind": ReportKind.PROGRAMME,
+            "round": o["round"],
+            "audience": Audience.STAFF,
+            "requested_by": w.users["pm"],
+        },
+    }.items():
+        job = ReportJob(kind=ReportKind.AREA_PROGRESS, status="succeeded", progress=100)
+        for name, value in extra.items():
+            setattr(job, name, value)
+        job.finished_at = timezone.now()
+        job.save()
+        job.file.save(f"{key}.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+        o[key] = job
+    if o["attachment"] is None:
+        attachment = PlanAttachment(
+            area=a041,
+            title="Budget notes",
+            filename="budget.pdf",
+            size=15,
+            uploaded_by=w.users["lead"],
+        )
+        attachment.file.save("budget.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+        o["attachment"] = attachment
+    o["version"] = PlanVersion.objects.filter(plan__area=a057).order_by("number").first()
+    gate = o["gate"]
+    if not gate.development_strategy:
+        gate.development_strategy.save("strategy.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    o["import_job"] = ImportJob.objects.create(
+        round_slug="round-2", requested_by=w.users["pm"], original_name="crm.csv"
+    )
+    return w
+
+
+def targets(w: World) -> dict:
+    """URL name -> (the area it concerns, or None, and its URL arguments)."""
+    o, a041, a057 = w.objects, w.areas["R2-041"], w.areas["R2-057"]
+    ref41, ref57 = {"reference": "R2-041"}, {"reference": "R2-057"}
+
+    def pk(name, area=a041):
+        return area, {"pk": o[name].pk}
+
+    def ref(area):
+        return area, {"reference": area.reference}
+
+    t = {
+        name: (None, {})
+        for name in (
+            "home",
+            "login",
+            "logout",
+            "password_change",
+            "password_change_done",
+            "programmes:area_list",
+            "programmes:my_areas",
+            "programmes:organisation_list",
+            "programmes:organisation_create",
+            "activity:notifications",
+            "applications:register",
+            "applications:apply",
+            "applications:my_applications",
+            "applications:assessment_queue",
+            "applications:gate_queue",
+            "plans:review_queue",
+            "plans:peer_review_list",
+            "grants:finance",
+            "grants:round_summary",
+            "support:my_areas",
+            "support:followup_list",
+            "support:event_list",
+            "support:event_create",
+            "delivery:returns_list",
+            "reports:index",
+            "reports:dashboard_current",
+            "reports:import_index",
+            "reports:export_areas_csv",
+            "reports:export_areas_xlsx",
+            "reports:export_360giving_csv",
+            "reports:export_360giving_json",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_complete",
+            "two_factor_setup",
+            "two_factor_verify",
+            "two_factor_recovery_codes",
+            "two_factor_remove",
+            "lockout_list",
+            "grants:finance_bulk",
+            "reports:import_template",
+        )
+    }
+    t["password_reset_confirm"] = (None, {"uidb64": "MQ", "token": "set-password"})
+    for name in ("offer_detail", "offer_pdf", "offer_withdraw", "offer_reissue"):
+        t[f"grants:{name}"] = pk("offer")
+    t["grants:round_budget"] = (None, {"slug": "round-2"})
+    for name in (
+        "programmes:area_detail",
+        "programmes:partner_add",
+        "programmes:partner_options",
+        "applications:gate_new",
+        "applications:extension_new",
+        "applications:area_leave",
+        "applications:area_reinstate",
+        "plans:workspace",
+        "plans:strategy_edit",
+        "plans:logic_model_edit",
+        "plans:cba_edit",
+        "plans:plan_edit",
+        "plans:attachment_upload",
+        "plans:submit_draft",
+        "plans:submit_final",
+        "plans:review",
+        "plans:peer_review_assign",
+        "plans:version_compare",
+        "support:area_support",
+        "support:contact_log",
+        "support:adviser_days",
+        "support:assignment",
+        "reports:area_request",
+    ):
+        t[name] = ref(a041)
+    for name in (
+        "delivery:area_returns",
+        "delivery:area_funding",
+        "delivery:area_outturn",
+        "delivery:area_making_it_happen",
+        "delivery:commitment_add",
+    ):
+        t[name] = ref(a057)
+    t["programmes:partner_edit"] = (a041, {**ref41, "pk": o["partner"].pk})
+    t["programmes:partner_remove"] = (a041, {**ref41, "pk": o["partner"].pk})
+    org = a041.lead_organisation
+    t["programmes:organisation_detail"] = (a041, {"pk": org.pk})
+    t["programmes:organisation_edit"] = (a041, {"pk": org.pk})
+    t["activity:notification_read"] = (a041, {"pk": o["notification"].pk})
+    t["applications:application_new"] = (None, {"round_slug": "round-2"})
+    for name in (
+        "application_detail",
+        "application_edit",
+        "application_submit",
+        "application_start",
+        "application_score",
+        "application_decide",
+        "application_withdraw",
+    ):
+        t[f"applications:{name}"] = pk("application")
+    for name in ("gate_detail", "gate_edit", "gate_submit", "gate_decide", "gate_withdraw"):
+        t[f"applications:{name}"] = pk("gate")
+    t["applications:gate_evidence"] = (a041, {"pk": o["gate"].pk, "which": "development_strategy"})
+    t["plans:peer_review_detail"] = pk("peer_review")
+    att = {**ref41, "pk": o["attachment"].pk}
+    t["plans:attachment_download"] = (a041, att)
+    t["plans:attachment_delete"] = (a041, att)
+    t["plans:version_detail"] = (a057, {**ref57, "number": o["version"].number})
+    for name in ("award_detail", "award_cancel", "payment_add"):
+        t[f"grants:{name}"] = pk("award")
+    for name in ("payment_approve", "payment_pay", "payment_cancel", "payment_release"):
+        t[f"grants:{name}"] = pk("payment")
+    t["support:followup_done"] = pk("followup")
+    t["support:risk_resolve"] = (a041, {**ref41, "pk": o["contact"].pk})
+    for name in ("event_detail", "event_invite", "attendance"):
+        t[f"support:{name}"] = (None, {"pk": o["event"].pk})
+    t["delivery:return_detail"] = pk("return", a057)
+    t["delivery:funding_edit"] = pk("funding", a057)
+    t["delivery:funding_delete"] = pk("funding", a057)
+    t["delivery:outturn_edit"] = pk("outturn", a057)
+    t["delivery:outturn_delete"] = pk("outturn", a057)
+    c = o["commitment"]
+    t["delivery:commitment_move"] = (c.application.area, {"pk": c.pk, "move": "confirm"})
+    t["reports:dashboard"] = (None, {"slug": "round-2"})
+    # Each edition of a report has its own readers: one row per edition.
+    for name in ("job_detail", "job_progress", "job_retry", "job_download"):
+        t[f"reports:{name}"] = pk("staff_report")
+        t[f"reports:{name}#lead edition"] = pk("lead_report")
+        t[f"reports:{name}#programme"] = pk("programme_report")
+    for name in ("import_detail", "import_progress", "import_retry"):
+        t[f"reports:{name}"] = (None, {"pk": o["import_job"].pk})
+    t["reports:export_csv"] = (None, {"dataset": "payments"})
+    t["reports:export_xlsx"] = (None, {"dataset": "payments"})
+    return t
+
+
+def url_for(name: str, kwargs: dict) -> str:
+    """`name` may carry a "#variant" after the URL name, for a second object of the same URL."""
+    return reverse(name.split("#", 1)[0], kwargs=kwargs or None)
