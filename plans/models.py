@@ -494,11 +494,18 @@ class SignOff(models.Model):
     comment = models.TextField(blank=True)
     imported = models.BooleanField(default=False)
     source = models.CharField(max_length=200, blank=True)
+    # Sign-offs are never deleted: when the plan is returned for changes they stop counting (the
+    # plan must be signed again) but stay as the record of who signed what, and when.
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "signed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "party"], name="sign_off_once_per_party"),
+            models.UniqueConstraint(
+                fields=["plan", "party"],
+                condition=Q(superseded_at__isnull=True),
+                name="sign_off_once_per_party",
+            ),
             models.CheckConstraint(
                 condition=Q(imported=True) | Q(user__isnull=False),
                 name="sign_off_by_a_user_unless_imported",

@@ -17,6 +17,11 @@ from .models import (
 from .workflows import AWAITING_REVIEW, PlanStatus
 
 
+def _current_sign_off(party) -> Q:
+    """A signature that still counts: not superseded by the plan being returned for changes."""
+    return Q(sign_offs__party=party, sign_offs__superseded_at__isnull=True)
+
+
 def area_requires_cba(area) -> bool:
     """Whether the Getting Going decision said this area must produce a CBA.
 
@@ -56,7 +61,10 @@ def plan_for_area(area) -> OperationalPlan | None:
         .prefetch_related(
             "budget_arrangements",
             "resourcing_lines",
-            Prefetch("sign_offs", queryset=SignOff.objects.select_related("user")),
+            Prefetch(
+                "sign_offs",
+                queryset=SignOff.objects.filter(superseded_at__isnull=True).select_related("user"),
+            ),
             Prefetch("versions", queryset=PlanVersion.objects.select_related("submitted_by")),
             "comments__author",
             Prefetch(
@@ -76,7 +84,7 @@ def logic_model_rows(area) -> list[LogicModelRow]:
 
 def sign_off_state(plan) -> list[dict]:
     """Each party, who signed and when, or that they are awaited."""
-    signed = {s.party: s for s in plan.sign_offs.all()}
+    signed = {s.party: s for s in plan.sign_offs.all() if s.superseded_at is None}
     return [
         {"party": party, "label": party.label, "sign_off": signed.get(party.value)}
         for party in SignOffParty
@@ -95,8 +103,8 @@ def review_queue(*, user, today=None) -> list[OperationalPlan]:
         OperationalPlan.objects.filter(status__in=AWAITING_REVIEW)
         .select_related("area", "area__round", "area__lead_organisation")
         .annotate(
-            pm_signed=Count("sign_offs", filter=Q(sign_offs__party=SignOffParty.PROGRAMME_MANAGER)),
-            funder_signed=Count("sign_offs", filter=Q(sign_offs__party=SignOffParty.FUNDER)),
+            pm_signed=Count("sign_offs", filter=_current_sign_off(SignOffParty.PROGRAMME_MANAGER)),
+            funder_signed=Count("sign_offs", filter=_current_sign_off(SignOffParty.FUNDER)),
         )
         .order_by("final_submitted_at", "id")
     )

@@ -84,8 +84,9 @@ def plan_return(
                 for k, v in comments.items()
             ]
         )
-        locked.sign_offs.all().delete()
         now = occurred_at or timezone.now()
+        # The signatures stop counting (the plan must be signed again) but are kept.
+        locked.sign_offs.filter(superseded_at__isnull=True).update(superseded_at=now)
         locked.status = PlanStatus.RETURNED
         locked.decided_by, locked.decided_at = user, now
         locked.save()

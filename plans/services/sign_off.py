@@ -32,7 +32,9 @@ def plan_sign_off(
     party = _party_for(user)
     with transaction.atomic():
         locked = lock_plan(plan)
-        signed = set(locked.sign_offs.values_list("party", flat=True))
+        signed = set(
+            locked.sign_offs.filter(superseded_at__isnull=True).values_list("party", flat=True)
+        )
         if party in signed:
             raise ValidationError(
                 f"The {SignOffParty(party).label.lower()} has already signed this plan."

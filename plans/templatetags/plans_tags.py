@@ -4,10 +4,11 @@ the area breadcrumb come from ``core_tags``."""
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.db.models import Prefetch
 
 from .. import permissions as plan_perms
 from .. import selectors
-from ..models import OperationalPlan
+from ..models import OperationalPlan, SignOff
 
 register = template.Library()
 
@@ -34,7 +35,12 @@ def plan_panel(context, area):
     user = context["request"].user
     plan = (
         OperationalPlan.objects.filter(area=area)
-        .prefetch_related("sign_offs__user")
+        .prefetch_related(
+            Prefetch(
+                "sign_offs",
+                queryset=SignOff.objects.filter(superseded_at__isnull=True).select_related("user"),
+            )
+        )
         .select_related("area")
         .first()
     )

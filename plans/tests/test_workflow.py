@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.tests.factories import UserFactory
 from grants.models import Payment
 from grants.services import award_grant
-from plans import services
+from plans import selectors, services
 from plans.models import PlanVersion, SectionComment, SignOff
 from plans.workflows import PLAN, PlanStatus
 from programmes.models import AreaStage, Stage
@@ -183,11 +183,22 @@ class TestReturnAndNotApprove:
         with pytest.raises(ValidationError):
             services.plan_return(plan=ready_plan, user=pm, comments={"risks": "  "})
 
-    def test_return_withdraws_signatures(self, ready_plan, author, pm):
+    def test_return_withdraws_signatures_but_keeps_the_record(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
         services.plan_sign_off(plan=ready_plan, user=pm)
         services.plan_return(plan=ready_plan, user=pm, comments={"general": "One more thing."})
-        assert not SignOff.objects.filter(plan=ready_plan).exists()
+        # The signature no longer counts, but the audit record of it stays (issue 10).
+        kept = SignOff.objects.get(plan=ready_plan)
+        assert kept.user == pm and kept.superseded_at is not None
+        state = {row["party"]: row["sign_off"] for row in selectors.sign_off_state(ready_plan)}
+        assert all(signed is None for signed in state.values())
+        # Resubmitted and reviewed again, the same party signs afresh.
+        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_start_review(plan=ready_plan, user=pm)
+        services.plan_sign_off(plan=ready_plan, user=pm)
+        assert ready_plan.status == PlanStatus.PM_APPROVED
+        assert SignOff.objects.filter(plan=ready_plan).count() == 2
+        assert SignOff.objects.filter(plan=ready_plan, superseded_at__isnull=True).count() == 1
 
     def test_not_approve_needs_reasons_and_is_final(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
