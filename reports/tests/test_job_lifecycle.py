@@ -97,7 +97,7 @@ def test_progress_is_a_heartbeat(area):
 
 @pytest.fixture
 def programme(db):
-    return Programme.objects.create(slug="our-place", name="Our Place")
+    return Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})[0]
 
 
 def test_a_redelivered_import_message_does_nothing(programme, programme_manager):

@@ -190,14 +190,23 @@ def test_retry_of_a_running_job_is_refused(client_for, programme_manager, sent_t
     assert job.status == JobStatus.RUNNING and sent_tasks == []
 
 
-def test_staff_can_download_any_finished_report(client_for, relationship_manager):
+def test_staff_can_download_any_finished_report_in_the_edition_theirs_to_read(
+    client_for, programme_manager, relationship_manager
+):
     job = ReportJobFactory(succeeded=True)
-    response = client_for(relationship_manager).get(reverse("reports:job_download", args=[job.pk]))
+    response = client_for(programme_manager).get(reverse("reports:job_download", args=[job.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert job.area.reference in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+    # A relationship manager who does not look after the area reads only the lead organisations'
+    # edition of its report: the staff edition carries its risks and contact notes (issue 11).
+    staff_url = reverse("reports:job_download", args=[job.pk])
+    assert client_for(relationship_manager).get(staff_url).status_code == 404
+    public = ReportJobFactory(area=job.area, for_lead_organisation=True, succeeded=True)
+    public_url = reverse("reports:job_download", args=[public.pk])
+    assert client_for(relationship_manager).get(public_url).status_code == 200
 
 
 def test_lead_user_downloads_own_areas_lead_edition(client_for, lead_user, area):
