@@ -1,6 +1,6 @@
 """Reads for the plan pages, shaped so each page runs a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from accounts import permissions as perms
@@ -189,6 +189,21 @@ def plans_awaiting_sign_off(*, round, today=None) -> list[OperationalPlan]:
     for plan in plans:
         annotate_waiting(plan, today)
     return plans
+
+
+def plans_awaiting_sign_off_first(*, round, today=None, limit: int) -> tuple[list, int]:
+    """The round's `limit` longest-waiting plans awaiting review or sign-off (as
+    `plans_awaiting_sign_off`) and how many there are in all, in one query (a window count)."""
+    qs = (
+        OperationalPlan.objects.filter(area__round=round, status__in=AWAITING_REVIEW)
+        .select_related("area", "area__round", "area__lead_organisation")
+        .annotate(total_awaiting=Window(Count("pk")))
+        .order_by("final_submitted_at", "pk")
+    )
+    plans = list(qs[:limit])
+    for plan in plans:
+        annotate_waiting(plan, today)
+    return plans, (plans[0].total_awaiting if plans else 0)
 
 
 def area_plan(*, area) -> OperationalPlan | None:
