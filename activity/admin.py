@@ -40,6 +40,8 @@ class ActivityEntryAdmin(AuditRecordAdmin):
     list_filter = ("visibility", "imported", "verb")
     search_fields = ("summary", "reason", "area__reference", "area__name")
     list_select_related = ("area", "actor")
+    # A filtered page would count the whole (large, ever-growing) table a second time.
+    show_full_result_count = False
     date_hierarchy = "occurred_at"
     readonly_fields = ("chain_position", "previous_hash", "content_hash")
 

@@ -1,6 +1,8 @@
 """Reads for the plan pages, shaped so each page runs a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from accounts import permissions as perms
@@ -15,11 +17,6 @@ from .models import (
     SignOffParty,
 )
 from .workflows import AWAITING_REVIEW, PlanStatus
-
-
-def _current_sign_off(party) -> Q:
-    """A signature that still counts: not superseded by the plan being returned for changes."""
-    return Q(sign_offs__party=party, sign_offs__superseded_at__isnull=True)
 
 
 def area_requires_cba(area) -> bool:
@@ -91,23 +88,73 @@ def sign_off_state(plan) -> list[dict]:
     ]
 
 
-def review_queue(*, user, today=None) -> list[OperationalPlan]:
-    """Plans awaiting review, oldest final submission first, with days waiting and the round's
-    target. The list is computed in Python after one query, so its length never adds queries."""
+def _signed(party) -> Exists:
+    """The party's signature still counts (not superseded by the plan being returned)."""
+    return Exists(
+        SignOff.objects.filter(plan=OuterRef("pk"), party=party, superseded_at__isnull=True)
+    )
+
+
+def _overdue(rounds, today) -> Q:
+    """Plans waiting longer than their round's target: final submission (local date) more than
+    `review_target_days` before today, one condition per round."""
+    q = Q(pk__in=[])
+    for rnd in rounds:
+        since = today - datetime.timedelta(days=rnd.review_target_days)
+        q |= Q(area__round_id=rnd.pk, final_submitted_at__date__lt=since)
+    return q
+
+
+def _awaiting_user(user) -> Q:
+    """What `_awaiting` names the user for: the programme manager while the review has not
+    started or they have not signed; the funder once it has started and they have not signed."""
+    q = Q(pk__in=[])
+    if perms.is_programme_manager(user):
+        q |= Q(status=PlanStatus.FINAL_SUBMITTED) | Q(pm_signed=False)
+    if perms.is_funder_officer(user):
+        q |= ~Q(status=PlanStatus.FINAL_SUBMITTED) & Q(funder_signed=False)
+    return q
+
+
+def review_queue(*, user, rounds=(), status="", round_slug="", show="", today=None) -> QuerySet:
+    """Plans awaiting review, oldest final submission first, filtered in the database: by
+    status, by round slug, and `show` "overdue" (against each of `rounds`' targets: pass every
+    round) or "mine" (awaiting this user). Page it, then call `annotate_queue_page`."""
     today = today or timezone.localdate()
     if not (
         perms.is_programme_manager(user) or perms.is_funder_officer(user) or perms.is_admin(user)
     ):
-        return []
-    plans = list(
+        return OperationalPlan.objects.none()
+    plans = (
         OperationalPlan.objects.filter(status__in=AWAITING_REVIEW)
         .select_related("area", "area__round", "area__lead_organisation")
         .annotate(
-            pm_signed=Count("sign_offs", filter=_current_sign_off(SignOffParty.PROGRAMME_MANAGER)),
-            funder_signed=Count("sign_offs", filter=_current_sign_off(SignOffParty.FUNDER)),
+            pm_signed=_signed(SignOffParty.PROGRAMME_MANAGER),
+            funder_signed=_signed(SignOffParty.FUNDER),
         )
         .order_by("final_submitted_at", "id")
     )
+    if status:
+        plans = plans.filter(status=status)
+    if round_slug:
+        plans = plans.filter(area__round__slug=round_slug)
+    if show == "overdue":
+        plans = plans.filter(_overdue(rounds, today))
+    elif show == "mine":
+        plans = plans.filter(_awaiting_user(user))
+    return plans
+
+
+def review_queue_overdue_count(plans: QuerySet, *, rounds, today=None) -> int:
+    """How many of the (filtered) queue are overdue. One query."""
+    return plans.filter(_overdue(rounds, today or timezone.localdate())).count()
+
+
+def annotate_queue_page(plans, *, user, today=None) -> list[OperationalPlan]:
+    """One page of `review_queue` with days waiting, the round's target, who it awaits and
+    whether that is this user."""
+    today = today or timezone.localdate()
+    plans = list(plans)
     for plan in plans:
         annotate_waiting(plan, today)
         plan.awaiting = _awaiting(plan)
@@ -197,6 +244,21 @@ def plans_awaiting_sign_off(*, round, today=None) -> list[OperationalPlan]:
     for plan in plans:
         annotate_waiting(plan, today)
     return plans
+
+
+def plans_awaiting_sign_off_first(*, round, today=None, limit: int) -> tuple[list, int]:
+    """The round's `limit` longest-waiting plans awaiting review or sign-off (as
+    `plans_awaiting_sign_off`) and how many there are in all, in one query (a window count)."""
+    qs = (
+        OperationalPlan.objects.filter(area__round=round, status__in=AWAITING_REVIEW)
+        .select_related("area", "area__round", "area__lead_organisation")
+        .annotate(total_awaiting=Window(Count("pk")))
+        .order_by("final_submitted_at", "pk")
+    )
+    plans = list(qs[:limit])
+    for plan in plans:
+        annotate_waiting(plan, today)
+    return plans, (plans[0].total_awaiting if plans else 0)
 
 
 def area_plan(*, area) -> OperationalPlan | None:

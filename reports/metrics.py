@@ -16,20 +16,21 @@ Definitions (per round):
 - ``plan_signed_off``: plans signed off by both parties (imported "approved" outcomes are signed
   off through the same service, so they count here too).
 
-Everything is read in a fixed number of queries (one for applications, one for the areas with
-their flags, one for themes), whatever the number of areas.
+Everything is counted by the database in three queries (one for applications, one grouped by
+organisation type, whose sums are the round's totals, one grouped by theme) returning a few
+rows whatever the number of areas: no per-area rows reach Python.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 
 from applications import selectors as application_selectors
 from applications.models import GateStatus
 from plans import selectors as plan_selectors
 from programmes import selectors as programme_selectors
-from programmes.models import OrganisationType, Round
+from programmes.models import AreaTheme, OrganisationType, Round
 
 FUNNEL_STAGES = [
     ("applications", "Applications"),
@@ -67,14 +68,18 @@ def percent(part: int, whole: int) -> int:
 
 @dataclass
 class RoundMetrics:
+    """The round's counts, already grouped by the database: ``totals`` (admitted and each of
+    AREA_FLAGS for the whole round), ``by_org_type`` (the same counts keyed by the lead
+    organisation's type) and ``by_theme`` (keyed by theme name)."""
+
     round: Round
     applications: int
-    areas: list[dict]  # one dict per area: id, org_type, themes, and the AREA_FLAGS booleans
+    totals: dict
+    by_org_type: dict = field(default_factory=dict)
+    by_theme: dict = field(default_factory=dict)
 
     def funnel(self) -> list[dict]:
-        counts = {"applications": self.applications, "admitted": len(self.areas)}
-        for flag in AREA_FLAGS:
-            counts[flag] = sum(1 for a in self.areas if a[flag])
+        counts = {"applications": self.applications, **self.totals}
         return [
             {"stage": key, "label": label, "count": counts[key]} for key, label in FUNNEL_STAGES
         ]
@@ -98,17 +103,15 @@ class RoundMetrics:
             )
         return rows
 
-    def _progression(self, groups: list[tuple[str, list[dict]]], label_key: str) -> list[dict]:
-        total_admitted = len(self.areas)
-        rows = []
-        for label, areas in groups:
-            rows.append(_progression_row(label_key, label, areas, total_admitted))
-        rows.append(_progression_row(label_key, "Total", self.areas, total_admitted))
+    def _progression(self, groups: list[tuple[str, dict]], label_key: str) -> list[dict]:
+        total_admitted = self.totals["admitted"]
+        rows = [_progression_row(label_key, label, c, total_admitted) for label, c in groups]
+        rows.append(_progression_row(label_key, "Total", self.totals, total_admitted))
         return rows
 
     def progression_by_org_type(self) -> list[dict]:
         groups = [
-            (org_type.label, [a for a in self.areas if a["org_type"] == org_type.value])
+            (org_type.label, self.by_org_type.get(org_type.value, _EMPTY))
             for org_type in OrganisationType
         ]
         return self._progression(groups, "organisation_type")
@@ -116,15 +119,17 @@ class RoundMetrics:
     def progression_by_theme(self) -> list[dict]:
         """One row per theme used in the round; an area with three themes counts under each, so
         the theme rows add up to more than the total."""
-        names = sorted({t for a in self.areas for t in a["themes"]})
-        groups = [(name, [a for a in self.areas if name in a["themes"]]) for name in names]
+        groups = [(name, self.by_theme[name]) for name in sorted(self.by_theme)]
         return self._progression(groups, "theme")
 
 
-def _progression_row(label_key, label, areas, total_admitted) -> dict:
-    admitted = len(areas)
-    submitted = sum(1 for a in areas if a["plan_submitted"])
-    signed = sum(1 for a in areas if a["plan_signed_off"])
+_EMPTY = {"admitted": 0, **dict.fromkeys(AREA_FLAGS, 0)}
+
+
+def _progression_row(label_key, label, counts, total_admitted) -> dict:
+    admitted = counts["admitted"]
+    submitted = counts["plan_submitted"]
+    signed = counts["plan_signed_off"]
     return {
         label_key: label,
         "admitted": admitted,
@@ -136,34 +141,43 @@ def _progression_row(label_key, label, areas, total_admitted) -> dict:
     }
 
 
-def round_metrics(round: Round) -> RoundMetrics:
-    """Read the round's numbers in three queries."""
-    applications = application_selectors.submitted_application_count(round=round)
-    gg = application_selectors.getting_going_gates().filter(area=OuterRef("pk"))
-    applied = Exists(gg.filter(submitted_at__isnull=False))
+def _counts(area: str) -> dict:
+    """Aggregates counting distinct areas (``area`` is the path to the area's id) overall and
+    with each of AREA_FLAGS, for `.aggregate()` or `.values(...).annotate()`."""
+    gg = application_selectors.getting_going_gates().filter(area=OuterRef(area))
     approved = gg.filter(status=GateStatus.APPROVED)
-    rows = list(
-        programme_selectors.round_areas(round=round)
-        .annotate(
-            applied_getting_going=applied,
-            approved_getting_going=Exists(approved),
-            cba_required=Exists(approved.filter(cba_required=True)),
-            plan_submitted=Exists(
-                plan_selectors.final_submitted_plans().filter(area=OuterRef("pk"))
-            ),
-            plan_signed_off=Exists(plan_selectors.signed_off_plans().filter(area=OuterRef("pk"))),
-        )
-        .order_by("pk")
-        .values("pk", "lead_organisation__org_type", *AREA_FLAGS)
+    flags = {
+        "applied_getting_going": Exists(gg.filter(submitted_at__isnull=False)),
+        "approved_getting_going": Exists(approved),
+        "cba_required": Exists(approved.filter(cba_required=True)),
+        "plan_submitted": Exists(
+            plan_selectors.final_submitted_plans().filter(area=OuterRef(area))
+        ),
+        "plan_signed_off": Exists(plan_selectors.signed_off_plans().filter(area=OuterRef(area))),
+    }
+    return {
+        "admitted": Count(area, distinct=True),
+        **{name: Count(area, distinct=True, filter=cond) for name, cond in flags.items()},
+    }
+
+
+def _grouped(qs, key: str, area: str) -> dict:
+    return {row.pop(key): row for row in qs.order_by().values(key).annotate(**_counts(area))}
+
+
+def round_metrics(round: Round) -> RoundMetrics:
+    """Read the round's numbers in three queries whose result sizes do not depend on the number
+    of areas: the database counts, grouped by organisation type and by theme."""
+    applications = application_selectors.submitted_application_count(round=round)
+    areas = programme_selectors.round_areas(round=round)
+    by_org_type = _grouped(areas, "lead_organisation__org_type", "pk")
+    # Every area has exactly one organisation type, so the round's totals are the groups' sums.
+    totals = {key: sum(g[key] for g in by_org_type.values()) for key in _EMPTY}
+    by_theme = _grouped(AreaTheme.objects.filter(area__round=round), "theme__name", "area_id")
+    return RoundMetrics(
+        round=round,
+        applications=applications,
+        totals=totals,
+        by_org_type=by_org_type,
+        by_theme=by_theme,
     )
-    themes = programme_selectors.theme_names_in_round(round=round)
-    areas = [
-        {
-            "id": r["pk"],
-            "org_type": r["lead_organisation__org_type"],
-            "themes": themes.get(r["pk"], []),
-            **{flag: bool(r[flag]) for flag in AREA_FLAGS},
-        }
-        for r in rows
-    ]
-    return RoundMetrics(round=round, applications=applications, areas=areas)

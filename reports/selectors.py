@@ -106,14 +106,21 @@ def dashboard_rounds() -> list[Round]:
     return list(Round.objects.select_related("programme").order_by("-starts_on", "name"))
 
 
+# The dashboard lists the longest-waiting plans only; the review queue pages through them all.
+DASHBOARD_AWAITING_LIMIT = 10
+
+
 def dashboard(*, round: Round, today=None) -> dict:
     """Everything the dashboard shows for one round, in a fixed number of queries whatever the
     number of areas: three for the funnel and progression (`reports.metrics`), one for stage
-    counts, one for plans awaiting sign-off, one for payments due, one for overdue returns."""
+    counts, one for plans awaiting sign-off (the
+    longest-waiting few and, by a window, their count), one for payments due, one for overdue returns."""
     today = today or timezone.localdate()
     data = metrics.round_metrics(round)
     by_stage = programme_selectors.round_stage_counts(round=round)
-    awaiting = plan_selectors.plans_awaiting_sign_off(round=round, today=today)
+    awaiting, awaiting_count = plan_selectors.plans_awaiting_sign_off_first(
+        round=round, today=today, limit=DASHBOARD_AWAITING_LIMIT
+    )
     payments = (
         grant_selectors.payable_now()
         .filter(award__area__round=round)
@@ -138,6 +145,7 @@ def dashboard(*, round: Round, today=None) -> dict:
         "by_org_type": data.progression_by_org_type(),
         "by_theme": data.progression_by_theme(),
         "awaiting": awaiting,
+        "awaiting_count": awaiting_count,
         "payments_due_total": payments["total"] or Decimal("0"),
         "payments_due_count": payments["count"],
         "overdue_returns": overdue_returns,

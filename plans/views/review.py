@@ -4,6 +4,7 @@ reviewer starts the review, returns the plan, does not approve it or signs it of
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -92,29 +93,34 @@ def review(request, reference):
     return render(request, "plans/review.html", {**_review_context(request, area, plan), **forms})
 
 
+QUEUE_PAGE_SIZE = 25
+
+
 @login_required
 def review_queue(request):
     allowed, reason = plan_perms.can_review_plans(request.user)
     if not allowed and not perms.is_admin(request.user):
         raise PermissionDenied(reason)
-    plans = selectors.review_queue(user=request.user)
+    rounds = list(Round.objects.order_by("-starts_on"))
     form = QueueFilterForm(
         request.GET or None,
         statuses=[(s.value, s.label) for s in PlanStatus if s in AWAITING_REVIEW],
-        rounds=[(r.slug, r.name) for r in Round.objects.order_by("-starts_on")],
+        rounds=[(r.slug, r.name) for r in rounds],
     )
+    filters = {}
     if form.is_valid():
         data = form.cleaned_data
-        if data["status"]:
-            plans = [p for p in plans if p.status == data["status"]]
-        if data["round"]:
-            plans = [p for p in plans if p.area.round.slug == data["round"]]
-        if data["show"] == "overdue":
-            plans = [p for p in plans if p.is_overdue]
-        elif data["show"] == "mine":
-            plans = [p for p in plans if p.awaiting_me]
+        filters = {"status": data["status"], "round_slug": data["round"], "show": data["show"]}
+    plans = selectors.review_queue(user=request.user, rounds=rounds, **filters)
+    page = Paginator(plans, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = selectors.review_queue_overdue_count(plans, rounds=rounds) if page.object_list else 0
     return render(
         request,
         "plans/review_queue.html",
-        {"plans": plans, "form": form, "overdue": sum(p.is_overdue for p in plans)},
+        {
+            "plans": selectors.annotate_queue_page(page.object_list, user=request.user),
+            "page_obj": page,
+            "form": form,
+            "overdue": overdue,
+        },
     )

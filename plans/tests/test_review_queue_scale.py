@@ -1,0 +1,78 @@
+"""The review queue filters in the database and pages 25 at a time, so its queries and its page
+size stay the same however many plans wait."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import SignOff, SignOffParty
+from plans.workflows import PlanStatus
+from programmes.tests.factories import AreaFactory, RoundFactory
+
+from .factories import PlanFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("plans:review_queue")
+
+
+def _plans(rnd, n, *, days=5, **kwargs):
+    plans = []
+    for _ in range(n):
+        submitted = timezone.now() - datetime.timedelta(days=days)
+        plans.append(
+            PlanFactory(
+                area=AreaFactory(round=rnd),
+                under_review=True,
+                final_submitted_at=submitted,
+                **kwargs,
+            )
+        )
+    return plans
+
+
+def _sign(plan, party):
+    SignOff.objects.create(plan=plan, party=party, signed_at=timezone.now(), imported=True)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_queue_pages_in_flat_queries(client_for, pm, django_assert_max_num_queries, n):
+    rnd = RoundFactory(review_target_days=30)
+    _plans(rnd, n)
+    _plans(rnd, 2, days=40)  # overdue, and the oldest: first in the queue
+    client = client_for(pm)
+    client.get(URL)
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    total = n + 2
+    assert len(response.context["plans"]) == min(total, 25)
+    html = response.content.decode()
+    assert f"{total} plans waiting" in html and "2 overdue" in html
+    assert ("Page 1 of 2" in html) == (total > 25)
+    if total > 25:
+        with django_assert_max_num_queries(12):
+            page2 = client.get(URL + "?page=2")
+        assert len(page2.context["plans"]) == total - 25
+
+
+def test_filters_run_in_the_database(client_for, pm, funder):
+    rnd = RoundFactory(review_target_days=30, sign_off_order="parallel")
+    other = RoundFactory(review_target_days=30)
+    started = PlanFactory(area=AreaFactory(round=rnd), final_submitted=True)
+    pm_signed, funder_signed = _plans(rnd, 2)
+    _sign(pm_signed, SignOffParty.PROGRAMME_MANAGER)
+    _sign(funder_signed, SignOffParty.FUNDER)
+    (late,) = _plans(other, 1, days=45)
+
+    def refs(client, query):
+        plans = client.get(URL + query).context["plans"]
+        return {p.pk for p in plans}
+
+    as_pm = client_for(pm)
+    assert refs(as_pm, "?show=overdue") == {late.pk}
+    assert refs(as_pm, f"?round={other.slug}") == {late.pk}
+    assert refs(as_pm, f"?status={PlanStatus.FINAL_SUBMITTED}") == {started.pk}
+    assert refs(as_pm, "?show=mine") == {started.pk, funder_signed.pk, late.pk}
+    assert refs(as_pm, f"?show=mine&round={rnd.slug}&page=1") == {started.pk, funder_signed.pk}
+    assert refs(client_for(funder), "?show=mine") == {pm_signed.pk, late.pk}

@@ -1,0 +1,32 @@
+"""The area page reads its follow-ups once, and runs the same number of queries however many
+contacts, risks and follow-ups the area has."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programmes.tests.factories import AreaFactory
+
+from .factories import FollowUpFactory, SupportContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_area_page_reads_follow_ups_once_in_flat_queries(
+    client_for, programme_manager, django_assert_max_num_queries, n
+):
+    area = AreaFactory()
+    for _ in range(n):
+        contact = SupportContactFactory(area=area, high_risk=True)
+        FollowUpFactory(contact=contact)
+    client = client_for(programme_manager)
+    client.get(area.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(30):
+        response = client.get(area.get_absolute_url())
+    assert response.status_code == 200
+    followups = [q for q in ctx.captured_queries if 'FROM "support_followup"' in q["sql"]]
+    assert len(followups) == 1
+    html = response.content.decode()
+    assert f"<strong>Open follow-ups:</strong> {n}</p>" in html
+    assert f"{n} open risk" in html
