@@ -90,6 +90,8 @@ def pages_table(small, big, n_small, n_big) -> list[str]:
             else f"{s['queries']} → {b['queries']}"
         )
         errors = f" ({b.get('errors')} errors: {b.get('first_error')})" if b.get("errors") else ""
+        if b.get("status") != 200:
+            errors += f" (HTTP {b.get('status')} in-process)"
         rows.append([
             LABELS[key], fmt(s.get("p50_ms"), " ms"), fmt(s.get("p95_ms"), " ms"),
             fmt(b.get("p50_ms"), " ms"), fmt(b.get("p95_ms"), " ms"),

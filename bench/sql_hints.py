@@ -63,6 +63,8 @@ class Recorder(CaptureQueriesContext):
 
 def plan_of(connection, sql: str) -> dict:
     """EXPLAIN ANALYZE of one captured query: execution and JIT time, large sequential scans."""
+    if sql.lstrip().upper().startswith("DECLARE") and " FOR SELECT " in sql:
+        sql = sql[sql.index(" FOR SELECT ") + len(" FOR ") :]  # a server-side cursor's query
     if not sql.lstrip().upper().startswith("SELECT"):
         return {}
     try:
