@@ -111,20 +111,6 @@ def template(name: str, env: dict) -> tuple[str, bool]:
         cwd=ROOT,
         env={**env, "DATABASE_URL": url(name)},
         check=True,
+        timeout=1800,
     )
     return name, True
-
-
-def setting(name: str, setting_name: str) -> str:
-    """One server setting as the app's connections would see it (e.g. jit)."""
-    parts = urlparse(SERVER)
-    conn = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname=name,
-    )  # fmt: skip
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT current_setting(%s)", [setting_name])
-            return cur.fetchone()[0]
-    finally:
-        conn.close()

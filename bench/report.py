@@ -181,6 +181,11 @@ def summary(results) -> str:
     lines += [
         f"  missed: {k} (value {found[k]['value']}, limit {found[k]['limit']})" for k in missed
     ]
+    for n, size in sorted(results.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        failed = {k: p.get("status") for k, p in size.get("pages", {}).items()
+                  if p.get("status") != 200 or p.get("errors")}  # fmt: skip
+        if failed:
+            lines.append(f"  pages that failed at {int(n):,} areas: {failed}")
     return "\n".join(lines)
 
 
