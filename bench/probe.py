@@ -263,7 +263,6 @@ def main():
         run(args)  # writes its own progress and result to --out as it goes
         return
     result = run(args)
-    result["rss_peak_mb"] = result.get("rss_peak_mb", rss_mb())
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
 
 

@@ -108,29 +108,12 @@ class Processes:
         raise SystemExit("gunicorn did not answer /healthz within 90 seconds.")
 
     def celery_workers(self, env: dict, count: int) -> list[subprocess.Popen]:
-        """`count` separate `celery worker` processes, one task at a time each."""
-        return [
-            self.start(
-                f"celery-{k}",
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "ourplace",
-                    "worker",
-                    "--pool",
-                    "prefork",
-                    "--concurrency",
-                    "1",
-                    "-n",
-                    f"bench{k}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel",
-                    "WARNING",
-                ],  # fmt: skip
-                env,
-            )
-            for k in range(count)
-        ]
+        """`count` separate `celery worker` processes, one task at a time each, on the default
+        queue and a queue of their own (for the warm-up job)."""
+        procs = []
+        for k in range(count):
+            argv = [sys.executable, "-m", "celery", "-A", "ourplace", "worker"]
+            argv += ["--pool", "prefork", "--concurrency", "1", "-n", f"bench{k}@%h"]
+            argv += ["-Q", f"celery,bench{k}", "--without-gossip", "--without-mingle"]
+            procs.append(self.start(f"celery-{k}", argv + ["--loglevel", "WARNING"], env))
+        return procs
