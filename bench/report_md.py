@@ -51,8 +51,10 @@ def intro(meta, big) -> list[str]:
         "app's connections see it.",
         f"Server: {meta.get('server')}, `{meta.get('settings')}`. Per page and size: up to "
         f"{config.get('requests')} requests at concurrency {config.get('concurrency')}, in "
-        f"{config.get('repeats')} interleaved rounds, at most {config.get('page_seconds')} s per "
-        "page (the `n` column says how many were made); p50 and p95 are nearest-rank. Queries, "
+        f"{config.get('repeats')} interleaved rounds (exports: one), at most "
+        f"{config.get('page_seconds')} s per page; a page too slow for one wave of requests to "
+        "fit its round gets one wave per round (`n` says how many were made); p50 and p95 are "
+        "nearest-rank. Queries, "
         "rows read into Python and page size come from one request through the test Client "
         "in-process against the same database.",
         "",

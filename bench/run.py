@@ -42,11 +42,11 @@ class Config:
     requests: int = 200
     concurrency: int = 4
     repeats: int = 3
-    page_seconds: float = 45.0
+    page_seconds: float = 30.0
     gunicorn_workers: int = 2
     jobs: int = 16
     import_sizes: list = field(default_factory=lambda: [1000, 10000])
-    import_seconds: float = 300.0
+    import_seconds: float = 240.0
     skip: list = field(default_factory=list)
     keep: bool = False
     redis_url: str = "redis://127.0.0.1:6379/9"
