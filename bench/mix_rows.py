@@ -52,19 +52,24 @@ class Mix(mix_work.Work):
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
     def samples(self) -> dict:
-        """Areas the pages and reports are measured on: one signed off with returns and payments
-        (the richest detail page), one with a plan awaiting review, one at Getting Ready."""
-        found = {}
-        for i, p in enumerate(self.profiles):
-            key = {"implementation": "rich", "getting_going": "reviewing"}.get(p["stage"])
-            if p["stage"] == "getting_going" and p["plan"] != "under_review":
-                key = None
-            if p["stage"] == "getting_ready":
-                key = "getting_ready"
-            if key and key not in found and p["status"] == "active" and i >= self.n // 3:
-                found[key] = self.areas[i].reference
-        found["report_areas"] = [a.reference for a in self.areas[: min(self.n, 64)]]
-        return found
+        """The area whose detail page and PDF are measured, and the areas report jobs are asked
+        for. The detail page's queries depend on what the area has (a CBA adds some, a top-up
+        award others), so the sample has the same shape at every size: signed off, with returns,
+        payments and a CBA, no top-up and no Making it Happen gate."""
+        rich = next(
+            (
+                self.areas[i].reference
+                for i, p in enumerate(self.profiles)
+                if i >= self.n // 3
+                and p["stage"] == "implementation"
+                and p["status"] == "active"
+                and p["cba"]
+                and not p["top_up"]
+                and not p["mih_gate"]
+            ),
+            self.areas[self.n // 2].reference,
+        )
+        return {"rich": rich, "report_areas": [a.reference for a in self.areas[:64]]}
 
     # People -------------------------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ def page_targets(small, big) -> dict:
     admin = big.get("pages", {}).get("admin_areas", {}).get("p50_ms")
     return {
         "pages_queries_same_at_both_sizes": _worst(
-            _per_page(small, big, KEY_PAGES, lambda s, b: b["queries"] - s["queries"]), 0
+            _per_page(small, big, KEY_PAGES, lambda s, b: abs(b["queries"] - s["queries"])), 0
         ),
         "pages_queries_at_most_15": _worst(
             _per_page(small, big, KEY_PAGES, lambda s, b: max(s["queries"], b["queries"])), 15
