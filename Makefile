@@ -50,6 +50,9 @@ check: venv
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Issue 13's benchmark on PostgreSQL (ourplace_bench* databases) under gunicorn: writes
+# bench/results/latest.json and latest.md. Settings are BENCH_* variables (bench/README.md), e.g.
+# `BENCH_SIZES=200,1000 make bench` for a quick run.
 bench: venv
 	$(PY) bench/run.py
 

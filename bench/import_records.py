@@ -7,7 +7,8 @@ import_records` and the web import job) for files of N records.
 
 Each size goes into its own new round (slug bench-import-bi<time>) in a throwaway database: a
 first run that creates everything, then the same file again (which must change nothing). Prints a
-Markdown table. Never point it at a database you care about.
+Markdown table. Never point it at a database you care about. `bench/run.py` calls `measure()` for
+1,000 and 10,000 records (BENCH_IMPORT_SIZES) in a database of its own.
 """
 
 import argparse
@@ -58,6 +59,73 @@ def rows(n: int, slug: str, tag: str) -> list[str]:
     return out
 
 
+class Progress:
+    """Counts records as the importer writes them (by wrapping `Importer._import`, when the
+    importer still has it) and reports the count every second, so a run stopped at its time
+    limit still gives a rate."""
+
+    def __init__(self, report):
+        self.done = 0
+        self.report = report
+        self.last = 0.0
+
+    def __enter__(self):
+        from reports import imports
+
+        self.importer = getattr(imports, "Importer", None)
+        self.original = getattr(self.importer, "_import", None)
+        if self.original is not None:
+            progress, original = self, self.original
+
+            def counted(importer, *args, **kwargs):
+                result = original(importer, *args, **kwargs)
+                progress.tick()
+                return result
+
+            self.importer._import = counted
+        return self
+
+    def tick(self):
+        self.done += 1
+        now = time.perf_counter()
+        if now - self.last >= 1:
+            self.last = now
+            self.report(self.done)
+
+    def __exit__(self, *exc):
+        if self.original is not None:
+            self.importer._import = self.original
+
+
+def measure(n: int, *, report=lambda done, seconds: None) -> dict:
+    """Import a new file of n records into a new round, then the same file again; return the
+    seconds and records a second. `report(done, seconds)` hears about progress."""
+    from reports.imports import records_import
+
+    tag = f"BI{int(time.time() * 10) % 10**7:07d}"  # references are up to 20 characters
+    slug = f"bench-import-{tag.lower()}"
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
+        handle.write("\n".join(rows(n, slug, tag)) + "\n")
+    try:
+        started = time.perf_counter()
+        with Progress(lambda done: report(done, time.perf_counter() - started)):
+            first = records_import(path=handle.name, round_slug=slug)
+        took = time.perf_counter() - started
+        assert first.rows_created == n, first.summary_lines()
+        started = time.perf_counter()
+        again = records_import(path=handle.name, round_slug=slug)
+        again_took = time.perf_counter() - started
+        assert again.rows_unchanged == n, again.summary_lines()
+    finally:
+        os.unlink(handle.name)
+    return {
+        "records": n,
+        "seconds": round(took, 1),
+        "records_per_second": round(n / took, 1),
+        "again_seconds": round(again_took, 1),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,500")
@@ -70,26 +138,16 @@ def main():
 
     call_command("migrate", verbosity=0, interactive=False)
     from programmes.models import Programme
-    from reports.imports import records_import
 
     Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})
     print("| Records | First import | Records a second | Same file again |")
     print("|---|---|---|---|")
     for n in [int(s) for s in args.sizes.split(",")]:
-        tag = f"BI{int(time.time() * 10) % 10**7:07d}"  # references are up to 20 characters
-        slug = f"bench-import-{tag.lower()}"
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
-            handle.write("\n".join(rows(n, slug, tag)) + "\n")
-        started = time.perf_counter()
-        first = records_import(path=handle.name, round_slug=slug)
-        took = time.perf_counter() - started
-        assert first.rows_created == n, first.summary_lines()
-        started = time.perf_counter()
-        again = records_import(path=handle.name, round_slug=slug)
-        again_took = time.perf_counter() - started
-        assert again.rows_unchanged == n, again.summary_lines()
-        os.unlink(handle.name)
-        print(f"| {n:,} | {took:,.1f} s | {n / took:,.0f} | {again_took:,.1f} s |")
+        r = measure(n)
+        print(
+            f"| {n:,} | {r['seconds']:,.1f} s | {r['records_per_second']:,.0f} "
+            f"| {r['again_seconds']:,.1f} s |"
+        )
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from core import views as core_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("programmes.urls")),
     path("", include("activity.urls")),
