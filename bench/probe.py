@@ -167,7 +167,7 @@ def export(args) -> dict:
     import openpyxl  # noqa: F401  (loaded before the baseline: a worker has it loaded already)
 
     import reports.exports  # noqa: F401
-    import reports.threesixtygiving  # noqa: F401
+    import reports.exports.threesixtygiving  # noqa: F401
 
     page = page_defs.by_key()[args.key]
     client = client_for(page.role)
