@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
 
 from accounts.models import Role, User
+from activity.services import activity_batch
 from core.errors import message_for
 from programmes.models import Milestone, Round
 
@@ -109,11 +110,14 @@ class Importer:
             ctx = self._context()
             errors = live.live_area_problems(self.records, steps.known_areas(self.records))
             if not errors:
-                errors = self._write_all(ctx)
+                # The entries the services record are appended to their chains in one go at the
+                # end (activity_record_many), with the import's own users already taken off them.
+                with activity_batch() as entries:
+                    errors = self._write_all(ctx)
             if errors:
                 transaction.set_rollback(True)
             else:
-                steps.settle_history(ctx, source=self.source)
+                steps.settle_history(ctx, source=self.source, entries=entries)
         if errors:
             raise ImportFailed(errors)
         return ctx.result

@@ -27,7 +27,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import OrganisationMembership, Role, User
-from activity.models import ActivityEntry
+from activity.services import activity_record_many
 from applications import selectors as application_selectors
 from applications import services as application_services
 from applications.models import Application, GateApplication, GateStage
@@ -120,14 +120,19 @@ def organisations_named(records: list[Record]) -> dict[str, Organisation]:
     return found
 
 
-def settle_history(ctx: "ImportContext", *, source: str) -> None:
+def settle_history(ctx: "ImportContext", *, source: str, entries=()) -> None:
     """Make what the import's own decision makers did imported history: sign-offs are marked
     imported with the file as their source, decisions and entries name no user, and the import's
     programme manager and funder users (needed only while the services ran) are removed, so no
-    account holding a role stands behind imported history."""
+    account holding a role stands behind imported history. `entries` are the import's activity
+    entries, not yet written: they are appended to their chains here, naming no import user
+    (their hashes cover the actor, so it is taken off before they are hashed)."""
     users = [ctx.pm.pk, ctx.funder.pk]
     SignOff.objects.filter(user_id__in=users).update(user=None, imported=True, source=source)
-    ActivityEntry.objects.filter(actor_id__in=users).update(actor=None)
+    for entry in entries:
+        if entry.actor_id in users:
+            entry.actor = None
+    activity_record_many(list(entries))
     Application.objects.filter(decided_by_id__in=users).update(decided_by=None)
     GateApplication.objects.filter(decided_by_id__in=users).update(decided_by=None)
     GateApplication.objects.filter(created_by_id__in=users).update(created_by=None)
