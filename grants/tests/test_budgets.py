@@ -119,7 +119,7 @@ def test_imported_history_is_never_refused(area):
 
 
 @pytest.fixture
-def money(area, programme_manager, lead_user):
+def money(area, programme_manager, finance_officer, lead_user):
     """Payments in every state across two financial years, and a cancelled one."""
     rnd = area.round
     _budget(rnd, "100000")
@@ -128,7 +128,7 @@ def money(area, programme_manager, lead_user):
     going = accept_offer(_award(area, programme_manager))  # 9,000 scheduled + 1,000 held
     advance = going.payments.get(kind=Payment.Kind.ADVANCE)
     payment_approve(payment=advance, actor=programme_manager)
-    payment_pay(payment=advance, actor=programme_manager)
+    payment_pay(payment=advance, actor=finance_officer)  # four eyes: finance pays
     ready = accept_offer(_award(area, programme_manager, Stage.GETTING_READY, "3000"))
     payment_approve(payment=ready.payments.get(), actor=programme_manager)
     last_year = datetime.date(this_year - 1, 6, 1)
