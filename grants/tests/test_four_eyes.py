@@ -20,7 +20,7 @@ from core.workflow import MoveRefused
 from grants import services
 from grants.models import Payment
 from grants.services import payment_add, payment_approve, payment_pay
-from grants.tests.factories import AwardFactory, PaymentFactory
+from grants.tests.factories import AwardFactory, PaymentFactory, accept_offer
 from grants.workflows import (
     APPROVER_MAY_NOT_PAY,
     FIRST_APPROVER_MAY_NOT_SECOND,
@@ -161,6 +161,7 @@ class TestServices:
         award = award_grant(
             area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=programme_manager
         )
+        accept_offer(award)  # no approval before the lead organisation accepts the offer
         advance = award.payments.get(kind=Payment.Kind.ADVANCE)
         assert advance.scheduled_by is None  # the award decision scheduled it
         payment_approve(payment=advance, actor=programme_manager)
