@@ -3,6 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.text import slugify
 
+from core.uploads import check_upload
+
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 NEW_ROUND = ""
 
@@ -46,6 +48,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 10 MB."
             )
+        # The one upload check every file field uses: by content, not by name (UTF-8 text, not
+        # HTML or a binary renamed .csv).
+        check_upload(upload, allowed=("csv",), max_bytes=MAX_IMPORT_BYTES)
         return upload
 
     def clean(self):

@@ -142,6 +142,9 @@ def test_run_leaves_a_finished_import_alone(programme, programme_manager):
     [
         ("crm.xlsx", b"x", "Choose a .csv file"),
         ("crm.csv", b"", "The submitted file is empty."),
+        # Checked by content, like every upload: a web page or a binary renamed .csv.
+        ("crm.csv", b"<html><script>alert(1)</script></html>", "cannot be accepted"),
+        ("crm.csv", b"\x00\x01\xff\xfe binary", "not UTF-8 text"),
     ],
 )
 def test_the_form_refuses_files_that_are_not_csv(
