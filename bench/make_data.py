@@ -56,7 +56,8 @@ class Loader:
         started = time.perf_counter()
         rows = list(rows)
         table = model._meta.db_table
-        fields = list(model._meta.concrete_fields)
+        # A generated column (organisations' name_key) is computed by the database itself.
+        fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
         if table not in self.next_id:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
