@@ -185,6 +185,7 @@ def targets(w: World) -> dict:
             "lockout_list",
             "grants:finance_bulk",
             "reports:import_template",
+            "healthz",
         )
     }
     t["password_reset_confirm"] = (None, {"uidb64": "MQ", "token": "set-password"})

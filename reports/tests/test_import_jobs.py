@@ -216,7 +216,7 @@ def test_only_managers_and_admins_import(request, client_for, who):
     assert client.get(reverse("reports:import_index")).status_code == 403
     assert (
         client.post(
-            reverse("reports:import_index"), {"file": _csv(ROWS), "round_slug": "r1"}
+            reverse("reports:import_index"), {"file": _csv(ROWS), "new_round": "r1"}
         ).status_code
         == 403
     )

@@ -44,7 +44,7 @@ def _import_upload():
 
 def test_broker_down_during_report_import_and_plan_submission(client, monkeypatch, tmp_path):
     queue = route_outbox_to(monkeypatch)
-    Programme.objects.create(slug="our-place", name="Our Place")
+    Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})
     manager = UserFactory(username="fault-pm", programme_manager=True, email="pm@example.org")
     area = AreaFactory(round=RoundFactory(sign_off_order="parallel"), stage=AreaStage.GETTING_GOING)
     LogicModelFactory(area=area, rows=1)
@@ -64,7 +64,7 @@ def test_broker_down_during_report_import_and_plan_submission(client, monkeypatc
 
         uploaded = client.post(
             reverse("reports:import_index"),
-            {"file": _import_upload(), "round_slug": "r1"},
+            {"file": _import_upload(), "new_round": "r1"},
             follow=True,
         )
         assert uploaded.status_code == 200
