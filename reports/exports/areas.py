@@ -7,8 +7,6 @@ from programmes import selectors as programme_selectors
 from programmes.filters import AreaFilter
 from programmes.models import Approach, AreaStage, AreaStatus, AreaType, OrganisationType
 
-from .writers import chunks
-
 CHUNK_SIZE = 500
 
 # Rows are plain values, not model instances: building 5,000 Area objects with their prefetches
@@ -65,12 +63,12 @@ def filtered_areas(*, user, params):
 
 
 def area_rows(areas) -> Iterator[list]:
-    """The header, then one row per area. The areas are read in chunks from a database cursor,
-    with one query per chunk for their themes, so memory and queries stay flat as the list grows."""
+    """The header, then one row per area. The areas are read in chunks from a database cursor and
+    their themes in one query for the whole list beforehand, so the number of queries is the same
+    for 100 areas or 20,000 and memory grows only by a pair of ids per theme link."""
     yield [name for name, _ in AREA_COLUMNS]
+    themes = programme_selectors.theme_names_of_queryset(areas)
     rows = areas.prefetch_related(None).values(*AREA_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in chunks(rows, CHUNK_SIZE):
-        themes = programme_selectors.theme_names_of_areas(area_ids=[r["pk"] for r in chunk])
-        for row in chunk:
-            row["themes"] = themes.get(row["pk"], [])
-            yield [value(row) for _, value in AREA_COLUMNS]
+    for row in rows:
+        row["themes"] = themes.get(row["pk"], [])
+        yield [value(row) for _, value in AREA_COLUMNS]

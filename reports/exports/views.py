@@ -2,7 +2,7 @@
 people who may export (programme managers and admins)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from core.errors import require
@@ -67,10 +67,10 @@ def export_360giving_csv(request):
 
 @login_required
 def export_360giving_json(request):
-    """Awards as a 360Giving JSON package ({"grants": [...]})."""
+    """Awards as a 360Giving JSON package ({"grants": [...]}), streamed grant by grant."""
     require(can_export(request.user))
-    data = threesixtygiving.package(round=_round_from(request))
-    response = JsonResponse(data, json_dumps_params={"indent": 1})
+    chunks = threesixtygiving.json_chunks(round=_round_from(request))
+    response = StreamingHttpResponse(chunks, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{_dated("360giving", "json")}"'
     return response
 

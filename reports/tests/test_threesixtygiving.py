@@ -160,7 +160,11 @@ def test_json_download_for_programme_manager(award, client_for, programme_manage
     )
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    assert len(response.json()["grants"]) == 1
+    assert response.streaming, "the package is streamed grant by grant, not built in memory"
+    assert response["Content-Type"] == "application/json"
+    package = json.loads(b"".join(response.streaming_content))
+    assert len(package["grants"]) == 1 and package["version"] == "1.4"
+    assert package == threesixtygiving.package(round=award.area.round)
 
 
 def test_exports_need_login(client):
