@@ -170,7 +170,31 @@ def targets(results) -> dict:
         found.update(export_targets(small, big))
     found.update(document_targets(big))
     found.update(slow_work_targets(results, big))
+    _fail_on_errors(found, small, big)
     return {key: found.get(key, entry(None, None, False)) for key in TARGETS}
+
+
+def failed_pages(*sizes) -> list[str]:
+    """Pages that answered anything but 200 (a redirect to sign-in or two-factor, an error) at
+    any size: their timings and query counts are of the wrong page."""
+    return sorted(
+        {
+            key
+            for size in sizes
+            for key, page in size.get("pages", {}).items()
+            if page.get("status", 200) != 200 or page.get("errors")
+        }
+    )
+
+
+def _fail_on_errors(found: dict, small: dict, big: dict) -> None:
+    """A target judged over pages is missed if any of those pages failed: a 302 to the sign-in
+    page is fast and runs two queries, and must not read as a met target."""
+    failed = failed_pages(small, big)
+    for key, verdict in found.items():
+        if failed and key.startswith(("pages_", "exports_", "long_lists", "metrics_")):
+            verdict["met"] = False
+            verdict["note"] = "pages failed: " + ", ".join(failed)
 
 
 def summary(results) -> str:
