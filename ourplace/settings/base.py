@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "plans",
     "grants",
     "support",
+    "messaging",
     "delivery",
     "reports",
     "demo",
