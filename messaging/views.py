@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions as account_perms
 from core.errors import errors_to_form
@@ -71,6 +71,9 @@ def note_add(request, reference):
     area = _area(request.user, reference)
     if not perms.can_read_notes(request.user, area)[0]:
         raise Http404("No such page.")  # a lead organisation user must not learn notes exist
+    allowed, reason = perms.can_add_note(request.user, area)
+    if not allowed:
+        raise PermissionDenied(reason)
     form = NoteForm(request.POST, request.FILES or None, prefix="note")
     if _post(request, area, form, note=True):
         messages.success(request, "Staff note added.")
@@ -99,6 +102,7 @@ def _render(request, area, form=None, note_form=None):
 
 
 @login_required
+@require_GET
 def attachment_download(request, reference, pk):
     area = _area(request.user, reference)
     message = get_object_or_404(Message, pk=pk, area=area)
