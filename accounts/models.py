@@ -99,3 +99,48 @@ class AreaAssignment(models.Model):
     @property
     def is_current(self):
         return self.ended_on is None
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation's team, sent by email as a signed link
+    (accounts.invitations). The link expires after `INVITATION_VALID_DAYS` and works once; a
+    member of the organisation or a programme manager can revoke it before then."""
+
+    organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.organisation_id}"
+
+    @property
+    def state(self) -> str:
+        """pending, accepted, revoked or expired (in that order of precedence)."""
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

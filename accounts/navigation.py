@@ -33,6 +33,7 @@ NAV_ITEMS = [
     ("Progress returns", "delivery:returns_list", perms.is_programme_staff, "Support"),
     ("Events", "support:event_list", perms.is_programme_staff, "Support"),
     ("Peer reviews", "plans:peer_review_list", perms.is_lead_organisation_user),
+    ("Team", "team_mine", perms.is_lead_organisation_user),
     (
         "Finance",
         "grants:finance",

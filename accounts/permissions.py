@@ -118,6 +118,16 @@ def can_view_organisation(user, organisation) -> Decision:
     return False, "You can only see your own organisation and your areas' partners."
 
 
+def can_manage_team(user, organisation) -> Decision:
+    """Invite colleagues to an organisation, and remove its members: its own members (lead
+    organisation users) and programme managers and admins."""
+    if is_manager_or_admin(user):
+        return True, ""
+    if is_lead_organisation_user(user) and user_belongs_to(user, organisation.pk):
+        return True, ""
+    return False, "Only the organisation's members or a programme manager can change its team."
+
+
 def user_belongs_to(user, organisation_id) -> bool:
     cache = getattr(user, "_organisation_ids", None)
     if cache is None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("grants/", include("grants.urls")),
     path("support/", include("support.urls")),
+    path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -177,6 +177,7 @@ def organisation_detail(request, pk):
             "led_areas": led,
             "partnerships": partnerships,
             "can_edit": can_edit,
+            "can_manage_team": perms.can_manage_team(request.user, org)[0],
             "show_contact": show_contact,
             "contact_reason": contact_reason,
         },

@@ -1,18 +1,21 @@
 """The objects the access matrix requests pages about: the demo programme, plus a report job and
 an import job of each edition. Each URL name maps to the area it concerns and its URL arguments."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.invitations import invitation_token
+from accounts.models import Invitation, OrganisationMembership, User
 from activity.models import Notification
 from applications.models import Application, GateApplication
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
 from demo.load import load_demo
 from grants.models import Award, Payment
+from messaging.models import Kind, Message
 from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion
 from programmes.models import Area, Partner, Round
 from reports.models import Audience, ImportJob, ReportJob, ReportKind
@@ -124,10 +127,38 @@ def build_world() -> World:
     gate = o["gate"]
     if not gate.development_strategy:
         gate.development_strategy.save("strategy.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    _messaging_objects(w, a041)
     o["import_job"] = ImportJob.objects.create(
         round_slug="round-2", requested_by=w.users["pm"], original_name="crm.csv"
     )
     return w
+
+
+def _messaging_objects(w: World, a041) -> None:
+    """A message and a staff note with documents on R2-041, and an invitation to its lead
+    organisation's team."""
+    o = w.objects
+    for key, kind, author in (("message", Kind.MESSAGE, "lead"), ("note", Kind.NOTE, "pm")):
+        message = Message(
+            area=a041,
+            kind=kind,
+            from_lead=author == "lead",
+            author=w.users[author],
+            body=f"Matrix {key}",
+            attachment_name=f"{key}.pdf",
+            attachment_size=15,
+        )
+        message.attachment.save(f"{key}.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+        o[key] = message
+    o["membership"] = OrganisationMembership.objects.filter(
+        organisation=a041.lead_organisation, user=w.users["lead"]
+    ).first()
+    o["invitation"] = Invitation.objects.create(
+        organisation=a041.lead_organisation,
+        email="matrix-invitee@example.org",
+        invited_by=w.users["lead"],
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
 
 
 def targets(w: World) -> dict:
@@ -274,6 +305,16 @@ def targets(w: World) -> dict:
         t[f"reports:{name}#programme"] = pk("programme_report")
     for name in ("import_detail", "import_progress", "import_retry"):
         t[f"reports:{name}"] = (None, {"pk": o["import_job"].pk})
+    t["messaging:thread"] = ref(a041)
+    t["messaging:note_add"] = ref(a041)
+    t["messaging:attachment_download"] = (a041, {**ref41, "pk": o["message"].pk})
+    t["messaging:attachment_download#note"] = (a041, {**ref41, "pk": o["note"].pk})
+    t["team_mine"] = (None, {})
+    t["team"] = (a041, {"pk": org.pk})
+    member = {"pk": org.pk, "membership_pk": o["membership"].pk}
+    t["team_member_remove"] = (a041, member)
+    t["team_invitation_revoke"] = (a041, {"pk": org.pk, "invitation_pk": o["invitation"].pk})
+    t["invitation_accept"] = (None, {"token": invitation_token(o["invitation"])})
     t["reports:export_csv"] = (None, {"dataset": "payments"})
     t["reports:export_xlsx"] = (None, {"dataset": "payments"})
     return t

@@ -25,6 +25,7 @@ APPS = (
     "delivery",
     "demo",
     "grants",
+    "messaging",
     "plans",
     "programmes",
     "reports",

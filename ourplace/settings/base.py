@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "plans",
     "grants",
     "support",
+    "messaging",
     "delivery",
     "reports",
     "demo",
@@ -277,6 +278,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="ourplace")
 # Site address used in emails and exports.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How long the emailed link of an invitation to join an organisation's team works.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

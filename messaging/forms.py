@@ -1,0 +1,30 @@
+from django import forms
+
+from core.uploads import accept_attribute, check_upload
+from plans.models import MAX_ATTACHMENT_BYTES
+from plans.services.attachments import ATTACHMENT_EXTENSIONS
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(
+        label="Attach a document",
+        required=False,
+        help_text="Optional: PDF, DOCX, XLSX or ODT, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(ATTACHMENT_EXTENSIONS)}),
+    )
+
+    def clean_attachment(self):
+        # The check the service makes again, so the message shows before anything is stored.
+        file = self.cleaned_data.get("attachment")
+        if file:
+            check_upload(file, allowed=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES)
+        return file
+
+
+class NoteForm(MessageForm):
+    body = forms.CharField(
+        label="Staff note",
+        help_text="Seen by programme staff only, never by the lead organisation.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

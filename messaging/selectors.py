@@ -1,0 +1,76 @@
+"""Reading an area's messages: the thread, the staff notes, what is unread, and which threads
+wait for the person's reply (for the "My work" page)."""
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from accounts import permissions as account_perms
+from accounts.models import AreaAssignment
+
+from . import permissions as perms
+from .models import Kind, Message, ThreadRead
+
+
+def thread_messages(*, area) -> QuerySet[Message]:
+    """What the lead organisation and staff both see, oldest first."""
+    return Message.objects.filter(area=area, kind=Kind.MESSAGE).select_related("author")
+
+
+def staff_notes(*, area, user) -> QuerySet[Message]:
+    """The staff notes, oldest first; nothing at all for anyone who may not read them."""
+    if not perms.can_read_notes(user, area)[0]:
+        return Message.objects.none()
+    return Message.objects.filter(area=area, kind=Kind.NOTE).select_related("author")
+
+
+def last_read_at(*, area, user):
+    row = ThreadRead.objects.filter(area=area, user=user).first()
+    return row.read_at if row else None
+
+
+def unread_count(*, area, user) -> int:
+    """Messages (and, for staff, notes) by other people since the person last opened the thread.
+    A lead organisation user's count never includes staff notes."""
+    qs = Message.objects.filter(area=area).exclude(author=user)
+    if not perms.can_read_notes(user, area)[0]:
+        qs = qs.filter(kind=Kind.MESSAGE)
+    read_at = last_read_at(area=area, user=user)
+    if read_at is not None:
+        qs = qs.filter(created_at__gt=read_at)
+    return qs.count()
+
+
+def _last_message(field: str):
+    return Subquery(
+        Message.objects.filter(area=OuterRef("pk"), kind=Kind.MESSAGE)
+        .order_by("-created_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def threads_awaiting_reply_for(user) -> QuerySet:
+    """Areas whose latest message came from the other side and has not been answered: for a lead
+    organisation user, their areas where staff wrote last; for the area's relationship manager,
+    programme managers and admins, areas where the lead organisation wrote last. Each area is
+    annotated with `last_message_at` and `last_message_by_id`, longest waiting first. Funder
+    and finance officers answer nothing here (an empty queryset)."""
+    from programmes.models import Area
+
+    if account_perms.is_lead_organisation_user(user):
+        areas, waiting_on_lead = account_perms.areas_visible_to(user), False
+    elif account_perms.is_manager_or_admin(user):
+        areas, waiting_on_lead = Area.objects.all(), True
+    elif account_perms.is_relationship_manager(user):
+        mine = AreaAssignment.objects.filter(user=user, ended_on__isnull=True).values("area_id")
+        areas, waiting_on_lead = Area.objects.filter(pk__in=mine), True
+    else:
+        return Area.objects.none()
+    return (
+        areas.annotate(
+            last_message_from_lead=_last_message("from_lead"),
+            last_message_at=_last_message("created_at"),
+            last_message_by_id=_last_message("author_id"),
+        )
+        .filter(last_message_from_lead=waiting_on_lead)
+        .select_related("lead_organisation")
+        .order_by("last_message_at")
+    )
