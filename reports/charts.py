@@ -160,7 +160,7 @@ def grouped_bars(
     ticks = [_fmt(peak * q / 4) for q in range(5)]
     # The left margin fits the widest tick label ("700,000"), so no label is cut off.
     left = max(36, math.ceil(max(_text_width(t, 9) for t in ticks)) + 10)
-    right, top, bottom = 10, 28, 44
+    right, top, bottom = 10, 36, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     body = []
     for q in range(5):

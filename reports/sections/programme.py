@@ -189,6 +189,11 @@ def _days_between(start, end) -> int:
 
 
 def programme_sign_off_time(ctx: ReportContext) -> dict | None:
+    """The sign-off times (`_sign_off_time`), once per report: the summary reads them too."""
+    return ctx.cached("sign_off", lambda: _sign_off_time(ctx))
+
+
+def _sign_off_time(ctx: ReportContext) -> dict | None:
     """Days from final submission to sign-off, counting the plans still waiting: signed-off plans
     are events, open plans are censored at their days so far (Kaplan-Meier median, or "not yet
     reached"), and the open ones are reported with the longest wait."""
