@@ -2,14 +2,23 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, offers, plans, support
+from . import areas, delivery, grants, identifiers, offers, plans, support
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
 # decisions award or release money (gates, final plans, Making it Happen), so it can show the
 # payments in every state; offers comes just before it, since no payment is approved before its
 # offer is accepted.
-STEPS = [areas.load, plans.load, support.load, delivery.load, offers.load, grants.load]
+# Identifiers come last: they name organisations that the areas' admissions created.
+STEPS = [
+    areas.load,
+    plans.load,
+    support.load,
+    delivery.load,
+    offers.load,
+    grants.load,
+    identifiers.load,
+]
 
 
 @transaction.atomic
