@@ -1,5 +1,7 @@
 """Drop-out tells apart moved on, still in progress and left, on a hand-made round."""
 
+import re
+
 import pytest
 
 from reports import drop_out
@@ -39,3 +41,18 @@ def test_drop_out_is_one_query(django_assert_num_queries):
     rnd, _ = build_waiting_round()
     with django_assert_num_queries(1):
         drop_out.drop_out(rnd, as_at=TODAY)
+
+
+def test_dashboard_shows_the_three_outcomes_as_at_today(client_for, programme_manager):
+    from django.urls import reverse
+
+    rnd, _ = build_waiting_round()
+    html = client_for(programme_manager).get(reverse("reports:dashboard", args=[rnd.slug]))
+    html = re.sub(r"\s+", " ", html.content.decode())
+    table = html[html.index('id="drop-out-table"') :]
+    table = table[: table.index("</table>")]
+    assert f"Figures as at {TODAY:%-d %B %Y}" in table
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
+    last = [re.sub(r"<div.*", "", c).strip() for c in cells[-5:]]
+    assert last == ["4", "1 (25%)", "2 (50%)", "85, 130", "1 (25%)"]
+    assert "Lost" not in table
