@@ -13,9 +13,15 @@ class IdentifierWidget(forms.MultiWidget):
         super().__init__(
             [
                 forms.Select(
-                    choices=[("", "None: use the charity or company number"), *ORG_ID_SCHEMES]
+                    choices=[("", "None: use the charity or company number"), *ORG_ID_SCHEMES],
+                    attrs={"class": "form-select mb-1", "aria-label": "Register"},
                 ),
-                forms.TextInput(attrs={"placeholder": "the code in that register, e.g. MAN"}),
+                forms.TextInput(
+                    attrs={
+                        "placeholder": "the code in that register, e.g. MAN",
+                        "aria-label": "Code in that register",
+                    }
+                ),
             ],
             attrs,
         )
