@@ -127,3 +127,13 @@ def test_pdf_opens_with_the_summary_and_has_the_spend_chapter(money_round, read_
     assert text.index("In three sentences") < text.rindex("2. Where the areas are")
     assert "2026–27 — £13,000.00 £12,000.00 £1,000.00 £0.00 —" in text
     assert "All years £50,000.00 £23,000.00 £12,000.00 £2,000.00 £9,000.00 £27,000.00" in text
+
+
+def test_the_summary_is_one_page_of_its_own(money_round, read_pdf):
+    pages = read_pdf(report_pdf(_ctx(money_round))).split("\f")
+    page = next(p for p in pages if "In three sentences" in p)
+    flat = re.sub(r"\s+", " ", page)
+    # The heading, the figures and all three sentences on that one page, and nothing else.
+    assert "1. Summary" in flat and "Applications 14" in flat
+    assert "Waiting Round has 9 areas" in flat and "is held back until" in flat
+    assert "2. Where the areas are" not in flat and "Contents" not in flat
