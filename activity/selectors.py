@@ -44,10 +44,15 @@ def area_stage_moves(*, area, for_staff: bool) -> list[ActivityEntry]:
     )
 
 
-def area_recent_entries(*, area, for_staff: bool, limit: int = 30) -> list[ActivityEntry]:
-    """The area's latest activity other than stage moves, newest first."""
-    return list(
-        _report_entries(area=area, for_staff=for_staff)
-        .exclude(verb="area.moved")
-        .order_by("-occurred_at", "-id")[:limit]
-    )
+# The system's own housekeeping (a report or export being asked for, an import job) says nothing
+# about the area's progress; a report that lists its own request is padding.
+HOUSEKEEPING_VERB_PREFIXES = ("report.", "export.", "import.", "job.")
+
+
+def area_recent_entries(*, area, for_staff: bool, limit: int = 10) -> list[ActivityEntry]:
+    """The area's latest activity other than stage moves (the stage history has them) and the
+    system's housekeeping, newest first."""
+    qs = _report_entries(area=area, for_staff=for_staff).exclude(verb="area.moved")
+    for prefix in HOUSEKEEPING_VERB_PREFIXES:
+        qs = qs.exclude(verb__startswith=prefix)
+    return list(qs.order_by("-occurred_at", "-id")[:limit])

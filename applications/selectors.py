@@ -121,6 +121,12 @@ def submitted_application_count(*, round: Round) -> int:
     return Application.objects.filter(round=round, submitted_at__isnull=False).count()
 
 
+def submitted_applications(*, round: Round) -> QuerySet[Application]:
+    """Applications to join the round that were sent (drafts never sent left out), for the
+    reports to group by outcome."""
+    return Application.objects.filter(round=round, submitted_at__isnull=False)
+
+
 def getting_going_gates() -> QuerySet[GateApplication]:
     """Every Getting Going gate application, in any status (the funnel filters further)."""
     return GateApplication.objects.filter(target_stage=GateStage.GETTING_GOING)

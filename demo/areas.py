@@ -27,6 +27,7 @@ from programmes.models import (
     Theme,
 )
 
+from . import identifiers
 from . import programme as programme_demo
 from .applications import apply, partner_rows, queue_applications, score
 from .context import DemoContext, at
@@ -239,7 +240,7 @@ def _lead_organisation(rng, i, name, la, org_type, code_type):
             "org_type": org_type,
             "charity_number": f"{1100000 + i * 137}" if org_type == OrganisationType.VCS else "",
             "company_number": f"{9000000 + i * 71:08d}" if "CIC" in org_name else "",
-            "org_identifier": f"GB-LAE-{slugify(la)[:3].upper()}{i}"
+            "org_identifier": identifiers.council_identifier(la)
             if org_type == OrganisationType.LOCAL_AUTHORITY
             else None,
             "address_line1": f"{rng.randint(1, 120)} {rng.choice(['High Street', 'Church Road', 'Station Road', 'Victoria Street', 'Mill Lane'])}",

@@ -2,13 +2,14 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, messages, offers, plans, support
+from . import areas, delivery, grants, identifiers, messages, offers, plans, support
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
 # decisions award or release money (gates, final plans, Making it Happen), so it can show the
 # payments in every state; offers comes just before it, since no payment is approved before its
 # offer is accepted.
+# Identifiers come late: they name organisations that the areas' admissions created.
 STEPS = [
     areas.load,
     plans.load,
@@ -17,6 +18,7 @@ STEPS = [
     offers.load,
     grants.load,
     messages.load,
+    identifiers.load,
 ]
 
 

@@ -233,6 +233,18 @@ def signed_off_plans_in_round(*, round) -> list[OperationalPlan]:
     )
 
 
+def open_final_plans_in_round(*, round) -> list[OperationalPlan]:
+    """The round's final plans still open: submitted, neither signed off nor refused (in review,
+    part-approved or returned for changes), longest-waiting first, with their areas."""
+    return list(
+        final_submitted_plans()
+        .filter(area__round=round)
+        .exclude(status__in=[PlanStatus.SIGNED_OFF, PlanStatus.NOT_APPROVED])
+        .select_related("area")
+        .order_by("final_submitted_at", "area__reference")
+    )
+
+
 def plans_awaiting_sign_off(*, round, today=None) -> list[OperationalPlan]:
     """The round's plans awaiting review or sign-off, oldest final submission first, each with
     its days waiting and the round's target (`annotate_waiting`). One query."""

@@ -3,11 +3,82 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 
-from .models import Organisation, Partner
+from .models import ORG_ID_SCHEMES, ORG_ID_VALIDATOR, Organisation, Partner, is_internal_identifier
+
+
+class IdentifierWidget(forms.MultiWidget):
+    """The register (a list) and the code in it, side by side."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            [
+                forms.Select(
+                    choices=[("", "None: use the charity or company number"), *ORG_ID_SCHEMES],
+                    attrs={"class": "form-select mb-1", "aria-label": "Register"},
+                ),
+                forms.TextInput(
+                    attrs={
+                        "placeholder": "the code in that register, e.g. MAN",
+                        "aria-label": "Code in that register",
+                    }
+                ),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        # The programme's own 360G- identifier is a fallback, not something staff typed.
+        if is_internal_identifier(value):
+            return ["", ""]
+        for code, _ in sorted(ORG_ID_SCHEMES, key=lambda s: -len(s[0])):
+            if value.startswith(code + "-"):
+                return [code, value[len(code) + 1 :]]
+        return ["", value]
+
+
+class IdentifierField(forms.MultiValueField):
+    """An official identifier as org-id.guide writes it (GB-LAE-MAN): staff choose the register
+    and type the code. Left empty, the model makes one from the charity or company number, or
+    the programme's own 360G- identifier when there is neither."""
+
+    widget = IdentifierWidget
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)
+        super().__init__(
+            fields=[
+                forms.ChoiceField(choices=ORG_ID_SCHEMES, required=False),
+                forms.CharField(required=False, max_length=50),
+            ],
+            require_all_fields=False,
+            required=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        scheme, code = (data_list + ["", ""])[:2]
+        code = (code or "").strip().replace(" ", "")
+        if not scheme and not code:
+            return None
+        if not scheme:
+            raise forms.ValidationError("Choose the register the code comes from.")
+        if not code:
+            raise forms.ValidationError("Type the organisation's code in that register.")
+        if code.upper().startswith(scheme + "-"):
+            code = code[len(scheme) + 1 :]
+        identifier = f"{scheme}-{code}"
+        ORG_ID_VALIDATOR(identifier)
+        return identifier
 
 
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
+    org_identifier = IdentifierField(
+        label="Official identifier",
+        help_text="The register and the organisation's code in it: a local authority's register "
+        "code (GB-LAE), a parish's ONS code (GB-PLA), an NHS body's ODS code (GB-NHS). Used in "
+        "360Giving exports. Left empty, it comes from the charity or company number.",
+    )
 
     class Meta:
         model = Organisation
@@ -33,6 +104,8 @@ class OrganisationForm(forms.ModelForm):
         if not can_change_type:
             # A lead organisation cannot reclassify itself: the type drives eligibility and reports.
             self.fields["org_type"].disabled = True
+            # Its official identifier is checked by staff against the register it names.
+            self.fields["org_identifier"].disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -270,11 +270,34 @@ class Theme(models.Model):
         return self.name
 
 
+# The registers an organisation's official identifier can come from, as org-id.guide (the list
+# 360Giving uses) names them: the identifier is the prefix, a hyphen and the register's own code.
+ORG_ID_SCHEMES = [
+    ("GB-CHC", "Charity Commission for England and Wales (charity number)"),
+    ("GB-SC", "Scottish Charity Regulator (SC number)"),
+    ("GB-NIC", "Charity Commission for Northern Ireland"),
+    ("GB-COH", "Companies House (company number)"),
+    ("GB-MPR", "Mutuals Public Register (co-operative or community benefit society)"),
+    ("GB-LAE", "Local authority in England (register code, e.g. MAN)"),
+    ("GB-LAW", "Local authority in Wales"),
+    ("GB-LAS", "Local authority in Scotland"),
+    ("GB-LANI", "Local authority in Northern Ireland"),
+    ("GB-PLA", "Parish or town council in England (ONS parish code, e.g. E04000001)"),
+    ("GB-NHS", "NHS organisation (ODS code, e.g. RR8)"),
+    ("GB-EDU", "School (Department for Education URN)"),
+    ("GB-GOR", "Government organisation register"),
+]
+# Every prefix of ORG_ID_SCHEMES (a test holds them together).
 ORG_ID_VALIDATOR = RegexValidator(
     r"^(GB-(CHC|SC|NIC|COH|LAE|LAS|LAW|LANI|MPR|EDU|GOR|NHS|PLA)-[A-Za-z0-9]+|360G-[A-Za-z0-9-]+)$",
     "Use an org-id.guide identifier such as GB-CHC-1234567, GB-COH-01234567 or GB-LAE-MAN, "
     "or a 360G- programme identifier.",
 )
+
+
+def is_internal_identifier(identifier: str | None) -> bool:
+    """Whether `identifier` is the programme's own (360G-) rather than from an official register."""
+    return not identifier or identifier.startswith("360G-")
 
 
 class OrganisationType(models.TextChoices):
@@ -360,7 +383,7 @@ class Organisation(models.Model):
             self.postcode = self.postcode.upper()
         # The identifier made from a charity or company number must be unique too; without this
         # check a second organisation with the same number fails only at save, as a server error.
-        if not self.org_identifier:
+        if self._identifier_to_derive():
             suggested = self.suggested_identifier()
             if suggested and not suggested.startswith("360G-"):
                 clash = type(self).objects.exclude(pk=self.pk).filter(org_identifier=suggested)
@@ -369,6 +392,14 @@ class Organisation(models.Model):
                     raise ValidationError(
                         {field: f"{clash.first().name} already exists with this number."}
                     )
+
+    def _identifier_to_derive(self) -> bool:
+        """No identifier yet, or only the programme's own while a charity or company number now
+        gives an official one: the internal identifier is a fallback, never kept over a real one."""
+        return not self.org_identifier or (
+            is_internal_identifier(self.org_identifier)
+            and bool(self.charity_number or self.company_number)
+        )
 
     def suggested_identifier(self):
         if self.charity_number:
@@ -386,7 +417,7 @@ class Organisation(models.Model):
         # The identifier is a derived column that must always hold, however the row is written
         # (services, admin, imports, bulk data): 360Giving exports name every organisation by it,
         # and the programme form needs the primary key, which exists only after the insert.
-        if not self.org_identifier:
+        if self._identifier_to_derive():
             self.org_identifier = self.suggested_identifier()
         super().save(*args, **kwargs)
         if not self.org_identifier:

@@ -170,6 +170,12 @@ def organisation_update(*, organisation: Organisation, actor, **changes) -> Orga
     if changes_type and not perms.is_manager_or_admin(actor):
         # The type drives eligibility and reports: a lead organisation cannot reclassify itself.
         raise PermissionDenied("Only programme managers and admins can change the type.")
+    changes_identifier = (
+        "org_identifier" in changes and changes["org_identifier"] != locked.org_identifier
+    )
+    if changes_identifier and changes["org_identifier"] and not perms.is_manager_or_admin(actor):
+        # Staff check an official identifier against the register it names.
+        raise PermissionDenied("Only programme managers and admins can set the identifier.")
     before = {name: getattr(locked, name) for name in changes}
     for name, value in changes.items():
         setattr(locked, name, value)

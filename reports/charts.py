@@ -20,6 +20,40 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+# DejaVu Sans, the PDF's font, is wide: an average character is about 0.62 of the font size.
+CHAR_EM = 0.62
+
+
+def _text_width(text: str, font_size: float) -> float:
+    return len(text) * font_size * CHAR_EM
+
+
+def _wrap(text: str, width: float, font_size: float) -> list[str]:
+    """Split `text` at spaces into lines that fit `width` pixels (a single long word keeps its
+    own line), so a label is wrapped rather than cut off at the chart's edge."""
+    limit = max(int(width / (font_size * CHAR_EM)), 4)
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines or [""]
+
+
+def _label(x: float, mid: float, text: str, width: float, font_size: float = 11) -> str:
+    """A right-aligned label ending at `x`, centred on `mid`, wrapped to `width` pixels."""
+    lines = _wrap(str(text), width, font_size)
+    step = font_size + 1
+    first = mid - step * (len(lines) - 1) / 2
+    spans = "".join(
+        f'<tspan x="{x}" y="{first + i * step:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="end" fill="{TEXT}" font-size="{font_size}">{spans}</text>'
+
+
 def _svg(width: int, height: int, body: list[str], title: str) -> SafeString:
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -43,18 +77,20 @@ def hbar_chart(
     """A horizontal bar chart: one labelled bar per (label, value), the value written after it."""
     items = list(items)
     top = 6
-    height = top + len(items) * (bar_height + gap) + 4
+    # A label wrapped onto several lines gets the room it needs.
+    lines = max((len(_wrap(str(label), label_width - 12, 11)) for label, _ in items), default=1)
+    pitch = max(bar_height + gap, 12 * lines + 6)
+    height = top + len(items) * pitch + 4
     peak = max((v for _, v in items), default=0) or 1
     plot = width - label_width - (100 if money else 60)
     body = []
     for i, (label, value) in enumerate(items):
-        y = top + i * (bar_height + gap)
+        y = top + i * pitch
         w = max(plot * value / peak, 0 if value == 0 else 2)
         mid = y + bar_height / 2 + 4
         body.append(
-            f'<text x="{label_width - 8}" y="{mid:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(str(label))}</text>"
-            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" '
+            _label(label_width - 8, mid, label, label_width - 12)
+            + f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" '
             f'fill="{colour}" rx="2"/>'
             f'<text x="{label_width + w + 6:.1f}" y="{mid:.1f}" fill="{TEXT}" '
             f'font-weight="bold">{pounds(value) if money else _fmt(value)}</text>'
@@ -92,9 +128,8 @@ def funnel(
         text = f"{_fmt(value)} ({share:.0f}%)"
         inside = w > 90
         body.append(
-            f'<text x="{label_width - 8}" y="{mid:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(str(label))}</text>"
-            f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{step_height}" fill="{colour}"/>'
+            _label(label_width - 8, mid, label, label_width - 12)
+            + f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{step_height}" fill="{colour}"/>'
             + (
                 f'<text x="{label_width + plot / 2:.1f}" y="{mid:.1f}" text-anchor="middle" '
                 f'fill="#fff" font-weight="bold">{text}</text>'
@@ -118,12 +153,15 @@ def grouped_bars(
     each bar's value written above it."""
     categories = list(categories)
     series = list(series)
-    left, right, top, bottom = 36, 10, 28, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
     highest = max((v for _, values in series for v in values), default=0) or 1
     # Gridlines at round numbers: four steps of a whole-number size that covers the highest bar.
     step = math.ceil(highest / 4)
     peak = step * 4
+    ticks = [_fmt(peak * q / 4) for q in range(5)]
+    # The left margin fits the widest tick label ("700,000"), so no label is cut off.
+    left = max(36, math.ceil(max(_text_width(t, 9) for t in ticks)) + 10)
+    right, top, bottom = 10, 36, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
     body = []
     for q in range(5):
         y = top + plot_h - plot_h * q / 4
@@ -131,7 +169,7 @@ def grouped_bars(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" '
-            f'font-size="9">{_fmt(peak * q / 4)}</text>'
+            f'font-size="9">{ticks[q]}</text>'
         )
     group_w = plot_w / max(len(categories), 1)
     bar_w = min(28, (group_w - 10) / max(len(series), 1))
@@ -151,10 +189,12 @@ def grouped_bars(
                     f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
                     f'font-size="9" fill="{TEXT}">{_fmt(value)}</text>'
                 )
-        body.append(
-            f'<text x="{left + ci * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
-            f'text-anchor="middle" fill="{TEXT}" font-size="10">{escape(str(category))}</text>'
+        cx = left + ci * group_w + group_w / 2
+        spans = "".join(
+            f'<tspan x="{cx:.1f}" y="{top + plot_h + 14 + 11 * i}">{escape(line)}</tspan>'
+            for i, line in enumerate(_wrap(str(category), group_w - 4, 10)[:2])
         )
+        body.append(f'<text text-anchor="middle" fill="{TEXT}" font-size="10">{spans}</text>')
     # Legend along the top.
     lx = left
     for si, (name, _) in enumerate(series):
@@ -189,8 +229,13 @@ def grouped_hbars(
     for ci, category in enumerate(categories):
         gy = top + ci * group
         body.append(
-            f'<text x="{label_width - 8}" y="{gy + bar_height * len(series) / 2 + 4:.1f}" '
-            f'text-anchor="end" fill="{TEXT}" font-size="10">{escape(str(category))}</text>'
+            _label(
+                label_width - 8,
+                gy + bar_height * len(series) / 2 + 4,
+                category,
+                label_width - 12,
+                font_size=10,
+            )
         )
         for si, (_, values) in enumerate(series):
             value = values[ci] if ci < len(values) else 0
@@ -214,3 +259,51 @@ def grouped_hbars(
         )
         lx += 24 + 6.2 * len(str(name))
     return _svg(width, height, body, title or "Grouped bar chart")
+
+
+def stacked_hbars(
+    items: Sequence[tuple[str, Sequence[float]]],
+    series: Sequence[str],
+    *,
+    title: str = "",
+    width: int = 620,
+    bar_height: int = 20,
+    gap: int = 10,
+    label_width: int = 250,
+    colours: Sequence[str] = (PALETTE[0], PALETTE[1], PALETTE[5]),
+) -> SafeString:
+    """One horizontal bar per item, split into its series' parts (each part's number written in
+    it when it fits), all bars on one scale, with a legend along the top."""
+    items = list(items)
+    top = 24
+    height = top + len(items) * (bar_height + gap) + 4
+    peak = max((sum(values) for _, values in items), default=0) or 1
+    plot = width - label_width - 10
+    body = []
+    for i, (label, values) in enumerate(items):
+        y = top + i * (bar_height + gap)
+        mid = y + bar_height / 2 + 4
+        body.append(_label(label_width - 8, mid, label, label_width - 12, font_size=10))
+        x = float(label_width)
+        for si, value in enumerate(values):
+            w = plot * value / peak
+            if w <= 0:
+                continue
+            body.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_height}" '
+                f'fill="{colours[si % len(colours)]}"/>'
+            )
+            if w >= 7 * len(_fmt(value)) + 4:
+                body.append(
+                    f'<text x="{x + w / 2:.1f}" y="{mid:.1f}" text-anchor="middle" fill="#fff" '
+                    f'font-weight="bold" font-size="10">{_fmt(value)}</text>'
+                )
+            x += w
+    lx = label_width
+    for si, name in enumerate(series):
+        body.append(
+            f'<rect x="{lx}" y="6" width="10" height="10" fill="{colours[si % len(colours)]}"/>'
+            f'<text x="{lx + 14}" y="15" fill="{TEXT}" font-size="10">{escape(str(name))}</text>'
+        )
+        lx += 24 + 6.2 * len(str(name))
+    return _svg(width, height, body, title or "Stacked bar chart")

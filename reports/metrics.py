@@ -84,25 +84,6 @@ class RoundMetrics:
             {"stage": key, "label": label, "count": counts[key]} for key, label in FUNNEL_STAGES
         ]
 
-    def drop_out(self) -> list[dict]:
-        """How many are lost between consecutive funnel steps. CBA required is a subset of the
-        approved gates rather than a step every area must pass, so it is left out here."""
-        steps = [s for s in self.funnel() if s["stage"] != "cba_required"]
-        rows = []
-        for before, after in zip(steps, steps[1:], strict=False):
-            lost = max(before["count"] - after["count"], 0)
-            rows.append(
-                {
-                    "from": before["label"],
-                    "to": after["label"],
-                    "from_count": before["count"],
-                    "to_count": after["count"],
-                    "lost": lost,
-                    "lost_pct": percent(lost, before["count"]),
-                }
-            )
-        return rows
-
     def _progression(self, groups: list[tuple[str, dict]], label_key: str) -> list[dict]:
         total_admitted = self.totals["admitted"]
         rows = [_progression_row(label_key, label, c, total_admitted) for label, c in groups]

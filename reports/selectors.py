@@ -13,7 +13,7 @@ from programmes import selectors as programme_selectors
 from programmes.models import Area, AreaStage, Round
 from support.permissions import current_area_ids
 
-from . import metrics, permissions
+from . import drop_out, metrics, permissions
 from .models import Audience, ImportJob, ReportJob, ReportKind
 
 
@@ -112,7 +112,8 @@ DASHBOARD_AWAITING_LIMIT = 10
 
 def dashboard(*, round: Round, today=None) -> dict:
     """Everything the dashboard shows for one round, in a fixed number of queries whatever the
-    number of areas: three for the funnel and progression (`reports.metrics`), one for stage
+    number of areas: three for the funnel and progression (`reports.metrics`), one for drop-out
+    (`reports.drop_out`), one for stage
     counts, one for plans awaiting sign-off (the
     longest-waiting few and, by a window, their count), one for payments due, one for overdue returns."""
     today = today or timezone.localdate()
@@ -141,7 +142,7 @@ def dashboard(*, round: Round, today=None) -> dict:
             "labels": [s["label"] for s in funnel],
             "counts": [s["count"] for s in funnel],
         },
-        "drop_out": data.drop_out(),
+        "drop_out": drop_out.drop_out(round, as_at=today),
         "by_org_type": data.progression_by_org_type(),
         "by_theme": data.progression_by_theme(),
         "awaiting": awaiting,

@@ -80,3 +80,14 @@ def test_load_demo_builds_the_programme_and_a_second_run_changes_nothing():
 
     for rnd in Round.objects.all():
         assert rnd.budget_total and round_budget(rnd).total.remaining >= 0
+
+    # Organisations carry official identifiers: every council its register code, parish and
+    # town councils and NHS bodies theirs; the programme's own 360G- one is left to the rest.
+    from programmes.models import Organisation
+
+    councils = Organisation.objects.filter(org_type=OrganisationType.LOCAL_AUTHORITY)
+    assert councils.exists()
+    assert not councils.exclude(org_identifier__startswith="GB-LAE-").exists()
+    parishes = Organisation.objects.filter(org_type=OrganisationType.PARISH_COUNCIL)
+    assert not parishes.exclude(org_identifier__startswith="GB-PLA-").exists()
+    assert Organisation.objects.filter(org_identifier__startswith="GB-NHS-").exists()

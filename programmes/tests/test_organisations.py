@@ -19,6 +19,14 @@ def _names(response):
     return re.findall(r'<td><a href="/organisations/\d+/">([^<]+)</a></td>', body)
 
 
+def _identifier(value):
+    """The identifier field's two inputs (register, code) for a stored identifier."""
+    from programmes.forms import IdentifierWidget
+
+    scheme, code = IdentifierWidget().decompress(value)
+    return {"org_identifier_0": scheme, "org_identifier_1": code}
+
+
 def _details(org, **changes):
     """The organisation form's POST data for `org`, with changes."""
     data = {
@@ -26,7 +34,7 @@ def _details(org, **changes):
         "org_type": org.org_type,
         "charity_number": org.charity_number,
         "company_number": org.company_number,
-        "org_identifier": org.org_identifier or "",
+        **_identifier(org.org_identifier),
         "address_line1": org.address_line1,
         "address_line2": org.address_line2,
         "town": org.town,

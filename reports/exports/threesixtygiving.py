@@ -63,15 +63,39 @@ def _title(award) -> str:
     return f"{award.get_stage_display()} grant: {award.area.name}"
 
 
+# What each stage's grant pays for, so a description says what the money is for even when the
+# area's own description is missing.
+STAGE_PURPOSE = {
+    "getting_ready": "to write a development strategy and logic model with local partners",
+    "getting_going": "to write an operational plan for redesigning local public services",
+    "going_further": "for extra work alongside the operational plan",
+    "breaking_new_ground": "for extra work alongside the operational plan",
+    "making_it_happen": "to carry out the signed-off operational plan and secure lasting funding",
+}
+
+
 def _description(award) -> str:
+    """What the grant is for, in words: the stage's purpose, the neighbourhood, and the area's own
+    description when one was written (an imported record's placeholder is not a description)."""
+    from reports.imports.steps import PLACEHOLDER
+
     area = award.area
+    purpose = STAGE_PURPOSE.get(award.stage, "")
     text = (
-        f"{award.get_stage_display()} grant to {area.lead_organisation.name} for {area.name} "
-        f"({area.local_authority}) in {area.round.name} of {area.round.programme.name}."
+        f"{award.get_stage_display()} grant to {area.lead_organisation.name}"
+        f"{' ' + purpose if purpose else ''}, for the {area.name} neighbourhood "
+        f"({area.local_authority}), in {area.round.name} of {area.round.programme.name}."
     )
-    if area.description:
-        text += " " + area.description.strip()
+    own = (area.description or "").replace(PLACEHOLDER, "").strip()
+    if own:
+        text += " " + own
     return text
+
+
+def _recipient_id(org) -> str:
+    """The organisation's official identifier; the programme's own 360G- one only when it has
+    none (as the model keeps it)."""
+    return org.org_identifier or f"360G-{settings.THREESIXTYGIVING_PREFIX}-org-{org.pk}"
 
 
 def _money(value) -> float:
@@ -85,7 +109,7 @@ def grant(award, *, source: str) -> dict:
     area = award.area
     org = area.lead_organisation
     programme = area.round.programme
-    recipient = {"id": org.org_identifier or "", "name": org.name}
+    recipient = {"id": _recipient_id(org), "name": org.name}
     if org.charity_number:
         recipient["charityNumber"] = org.charity_number
     if org.company_number:

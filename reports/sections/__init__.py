@@ -10,7 +10,7 @@ page.
 """
 
 from ..models import ReportKind
-from . import area, programme
+from . import area, programme, summary
 from .base import FUNDING_SHORT, ReportContext, ReportDefinition, Section
 
 __all__ = ["FUNDING_SHORT", "REPORTS", "ReportContext", "ReportDefinition", "Section"]
@@ -35,6 +35,7 @@ REPORTS: dict[str, ReportDefinition] = {
     ReportKind.PROGRAMME: ReportDefinition(
         title="Programme report",
         sections=[
+            Section("programme_executive_summary", "Summary", summary.programme_executive_summary),
             Section("programme_summary", "Where the areas are", programme.programme_summary),
             Section("programme_funnel", "Funnel", programme.programme_funnel),
             Section("programme_drop_out", "Drop-out between stages", programme.programme_drop_out),
@@ -60,6 +61,7 @@ REPORTS: dict[str, ReportDefinition] = {
                 "Implementation status",
                 programme.programme_implementation,
             ),
+            Section("programme_spend", "Spend against budget", summary.programme_spend),
             Section("programme_timetable", "Timetable and grants", programme.programme_timetable),
         ],
     ),

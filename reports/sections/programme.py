@@ -14,7 +14,7 @@ from plans import selectors as plan_selectors
 from programmes import selectors as programme_selectors
 from programmes.models import AREA_STAGE_ORDER, AreaStage, AreaStatus, OrganisationType
 
-from .. import charts, metrics
+from .. import charts, drop_out, metrics, survival
 from .base import FUNDING_SHORT, ReportContext
 
 ORG_TYPE_SHORT = {
@@ -114,16 +114,19 @@ def programme_funnel(ctx: ReportContext) -> dict:
 
 
 def programme_drop_out(ctx: ReportContext) -> dict:
-    rows = _metrics(ctx).drop_out()
+    """Of those who reached each step: moved on, still in progress (how long so far), left."""
+    result = ctx.cached("drop_out", lambda: drop_out.drop_out(ctx.round, as_at=ctx.report_date))
     return {
-        "rows": rows,
-        "chart": charts.hbar_chart(
-            [(f"{r['from']} → {r['to']}", r["lost"]) for r in rows],
-            title="Lost between steps",
-            label_width=300,
-            colour=charts.PALETTE[5],
+        "drop_out": result,
+        "chart": charts.stacked_hbars(
+            [
+                (f"{s.from_label} → {s.to_label}", [s.moved_on, s.in_progress, s.left])
+                for s in result.steps
+            ],
+            ["Moved on", "Still in progress", "Left"],
+            title="Outcome of each step",
         )
-        if any(r["lost"] for r in rows)
+        if any(s.total for s in result.steps)
         else None,
     }
 
@@ -181,29 +184,56 @@ def _sign_off_band(days: int) -> str:
     return next(label for limit, label in SIGN_OFF_BANDS if limit is None or days <= limit)
 
 
+def _days_between(start, end) -> int:
+    return (timezone.localdate(end) - timezone.localdate(start)).days
+
+
 def programme_sign_off_time(ctx: ReportContext) -> dict | None:
-    """Days from final submission to sign-off, for plans signed off in the round."""
-    plans = plan_selectors.signed_off_plans_in_round(round=ctx.round)
-    if not plans:
+    """The sign-off times (`_sign_off_time`), once per report: the summary reads them too."""
+    return ctx.cached("sign_off", lambda: _sign_off_time(ctx))
+
+
+def _sign_off_time(ctx: ReportContext) -> dict | None:
+    """Days from final submission to sign-off, counting the plans still waiting: signed-off plans
+    are events, open plans are censored at their days so far (Kaplan-Meier median, or "not yet
+    reached"), and the open ones are reported with the longest wait."""
+    signed = plan_selectors.signed_off_plans_in_round(round=ctx.round)
+    open_plans = plan_selectors.open_final_plans_in_round(round=ctx.round)
+    if not signed and not open_plans:
         return None
-    days = [
-        (timezone.localdate(p.decided_at) - timezone.localdate(p.final_submitted_at)).days
-        for p in plans
-    ]
-    # The first plan with the most days (plans are in area reference order).
-    longest = max(range(len(days)), key=lambda i: (days[i], -i))
-    bands = Counter(_sign_off_band(d) for d in days)
+    as_at = ctx.report_date
+    days = [_days_between(p.final_submitted_at, p.decided_at) for p in signed]
+    waiting = [max((as_at - timezone.localdate(p.final_submitted_at)).days, 0) for p in open_plans]
     target = ctx.round.review_target_days
+    durations = [survival.Duration(n, True) for n in days]
+    durations += [survival.Duration(n, False) for n in waiting]
+    bands = Counter(_sign_off_band(n) for n in days)
+    waiting_bands = Counter(_sign_off_band(n) for n in waiting)
+    longest = max(range(len(days)), key=lambda i: (days[i], -i)) if days else None
     return {
+        "as_at": as_at,
         "count": len(days),
-        "median": median(days),
-        "longest": days[longest],
-        "longest_area": plans[longest].area,
+        "signed_median": median(days) if days else None,
+        "km_median": survival.km_median(durations),
+        "longest": days[longest] if days else None,
+        "longest_area": signed[longest].area if days else None,
         "target": target,
-        "within_target": sum(1 for d in days if d <= target),
-        "chart": charts.hbar_chart(
-            [(label, bands.get(label, 0)) for _, label in SIGN_OFF_BANDS],
-            title="Plans by time from final submission to sign-off",
+        "within_target": sum(1 for n in days if n <= target),
+        "open_count": len(waiting),
+        "open_longest": max(waiting, default=None),
+        "open_over_target": sum(1 for n in waiting if n > target),
+        # The longest-waiting first (plans come oldest submission first).
+        "open_plans": list(zip(open_plans, waiting, strict=True))[:10],
+        "chart": charts.grouped_hbars(
+            [label for _, label in SIGN_OFF_BANDS],
+            [
+                ("Signed off: days taken", [bands.get(label, 0) for _, label in SIGN_OFF_BANDS]),
+                (
+                    "Still waiting: days so far",
+                    [waiting_bands.get(label, 0) for _, label in SIGN_OFF_BANDS],
+                ),
+            ],
+            title="Plans by time from final submission to sign-off, or waited so far",
         ),
     }
 

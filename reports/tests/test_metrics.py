@@ -72,18 +72,6 @@ def test_progression_by_theme_counts_each_theme():
     assert rows["Total"]["admitted"] == 8
 
 
-def test_drop_out_between_steps():
-    rnd, _ = build_known_round()
-    steps = metrics.round_metrics(rnd).drop_out()
-    assert [(s["lost"], s["lost_pct"]) for s in steps] == [
-        (3, 27),  # 11 -> 8
-        (2, 25),  # 8 -> 6
-        (2, 33),  # 6 -> 4
-        (1, 25),  # 4 -> 3
-        (2, 67),  # 3 -> 1
-    ]
-
-
 def test_metrics_read_in_a_fixed_number_of_queries(django_assert_num_queries):
     rnd, _ = build_known_round()
     with django_assert_num_queries(3):

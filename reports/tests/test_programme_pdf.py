@@ -41,8 +41,8 @@ def test_programme_pdf_has_the_funnel_and_progression_numbers(read_pdf):
     # Progression by type with the half-up share (1 of 8 -> 13%) and the total row.
     assert re.search(r"Other public service 1 13% 0 0% 0 0%", text)
     assert re.search(r"Total 8 100% 3 38% 1 13%", text)
-    # Drop-out: 11 applications -> 8 admitted loses 3 (27%).
-    assert re.search(r"Applications Admitted 11 8 3 27%", text)
+    # Drop-out: of 11 applications, 8 admitted, none waiting, 3 left (27%).
+    assert "Applications → Admitted 11 8 (73%) 0 (0%) — 3 (27%)" in text
     assert "Progression by theme" in text and "Housing" in text
     assert "Time from final plan to sign-off" in text and "30 days" in text
 

@@ -183,3 +183,36 @@ def test_reports_page_links_to_the_360giving_downloads(client_for, programme_man
     html = client_for(programme_manager).get(reverse("reports:index")).content.decode()
     assert reverse("reports:export_360giving_csv") in html
     assert reverse("reports:export_360giving_json") in html
+
+
+def test_a_local_authority_is_named_by_its_official_code_in_both_exports(award):
+    org = award.area.lead_organisation
+    org.org_type = "local_authority"
+    org.org_identifier = "GB-LAE-MAN"
+    org.save()
+    grant = threesixtygiving.package()["grants"][0]
+    assert grant["recipientOrganization"][0]["id"] == "GB-LAE-MAN"
+    header, row = list(threesixtygiving.csv_rows())[:2]
+    assert row[header.index("Recipient Org:Identifier")] == "GB-LAE-MAN"
+
+
+def test_without_an_official_identifier_the_programme_one_is_the_fallback(award):
+    org = award.area.lead_organisation
+    org.charity_number = org.company_number = ""
+    org.org_identifier = None
+    org.save()
+    grant = threesixtygiving.package()["grants"][0]
+    assert grant["recipientOrganization"][0]["id"] == f"360G-ourplace-org-{org.pk}"
+
+
+def test_an_imported_placeholder_never_reaches_the_description(award):
+    from reports.imports.steps import PLACEHOLDER
+
+    area = award.area
+    area.description = PLACEHOLDER
+    area.save()
+    description = threesixtygiving.package()["grants"][0]["description"]
+    assert "Not recorded" not in description
+    assert f"for the {area.name} neighbourhood" in description
+    # The stage's purpose says what the money is for.
+    assert threesixtygiving.STAGE_PURPOSE[award.stage] in description
