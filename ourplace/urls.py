@@ -16,6 +16,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("delivery/", include("delivery.urls")),
     path("reports/", include("reports.urls")),
+    path("surveys/", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "support",
     "delivery",
     "reports",
+    "surveys",
     "demo",
 ]
 
