@@ -2,14 +2,22 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, offers, plans, support
+from . import areas, delivery, grants, offers, plans, support, surveys
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
 # decisions award or release money (gates, final plans, Making it Happen), so it can show the
 # payments in every state; offers comes just before it, since no payment is approved before its
-# offer is accepted.
-STEPS = [areas.load, plans.load, support.load, delivery.load, offers.load, grants.load]
+# offer is accepted. Surveys come last: they ask about areas already in implementation.
+STEPS = [
+    areas.load,
+    plans.load,
+    support.load,
+    delivery.load,
+    offers.load,
+    grants.load,
+    surveys.load,
+]
 
 
 @transaction.atomic

@@ -210,3 +210,12 @@ def tracking_by_round() -> list[dict]:
     return [
         {"survey": s, "rate": Rate(s.answered, s.invited, "people invited")} for s in survey_list()
     ]
+
+
+def round_surveys_with_answers(*, round) -> list[Survey]:
+    """The round's surveys that have at least one sent response, for the programme report."""
+    return list(
+        Survey.objects.filter(round=round, invitations__answered_at__isnull=False)
+        .distinct()
+        .order_by("audience", "pk")
+    )

@@ -10,7 +10,7 @@ page.
 """
 
 from ..models import ReportKind
-from . import area, programme
+from . import area, programme, surveys
 from .base import FUNDING_SHORT, ReportContext, ReportDefinition, Section
 
 __all__ = ["FUNDING_SHORT", "REPORTS", "ReportContext", "ReportDefinition", "Section"]
@@ -61,6 +61,7 @@ REPORTS: dict[str, ReportDefinition] = {
                 programme.programme_implementation,
             ),
             Section("programme_timetable", "Timetable and grants", programme.programme_timetable),
+            Section("programme_surveys", "What the surveys said", surveys.programme_surveys),
         ],
     ),
 }
