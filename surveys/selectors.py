@@ -196,7 +196,7 @@ def tracking(*, survey: Survey) -> dict:
         "by_type": [
             {
                 "label": t.label,
-                **by_type[t.value],
+                **{key: by_type[t.value][key] for key in ("invited", "opened", "answered")},
                 "rate": Rate(by_type[t.value]["answered"], by_type[t.value]["invited"], "invited"),
             }
             for t in OrganisationType
