@@ -140,9 +140,11 @@ def _surveys(w: World) -> None:
     o = w.objects
     o["survey"] = Survey.objects.get(round__slug="pilot", standard="lead")
     o["partner_survey"] = Survey.objects.get(round__slug="pilot", standard="partner")
-    o["survey_link"] = o["partner_survey"].invitations.filter(
-        answered_at__isnull=True, revoked_at__isnull=True
-    ).first()
+    o["survey_link"] = (
+        o["partner_survey"]
+        .invitations.filter(answered_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
     o["survey_link_token"] = invitation_token(o["survey_link"])
     live = survey_services.standard_survey_create(
         round=o["round"], which="lead", user=w.users["pm"]
