@@ -37,8 +37,8 @@ def _radio(page, survey, code, item_code, choice_code):
 
 def _create_and_open(page, which_label):
     page.goto("/surveys/")
-    page.get_by_label("Round").select_option(label="Round 2")
-    page.get_by_label("Questionnaire").select_option(label=which_label)
+    page.get_by_label("Round", exact=True).select_option(label="Round 2")
+    page.get_by_label("Questionnaire", exact=True).select_option(label=which_label)
     page.get_by_role("button", name="Create the standard survey for this round").click()
     expect(page.get_by_role("status").or_(page.locator(".alert-success")).first).to_contain_text(
         "is ready as a draft"
@@ -77,7 +77,7 @@ def test_manager_opens_the_lead_survey_a_lead_and_a_partner_answer_and_the_figur
     _create_and_open(page, "Partner survey")
     partner_survey = Survey.objects.get(round__slug="round-2", standard="partner")
     invite = page.get_by_role("region", name="Invite a partner")
-    invite.get_by_label("Partner").select_option(index=1)
+    invite.locator('select[name="partner"]').select_option(index=1)
     invite.get_by_label("Contact's name").fill("Priya Shah")
     invite.get_by_label("Contact's email").fill("priya.shah@partner.example")
     invite.get_by_role("button", name="Send the invitation").click()
