@@ -18,6 +18,8 @@
         indexAxis: "y",
         responsive: true,
         maintainAspectRatio: false,
+        // Drawn at once: a figure is read (and printed or captured) as it is, not watched.
+        animation: false,
         plugins: {
           title: { display: true, text: data.title },
           tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + c.raw + "%"; } } }
