@@ -122,8 +122,12 @@ class SurveySettingsForm(forms.ModelForm):
             "link_valid_days",
         ]
         widgets = {
-            "opens_on": forms.DateInput(attrs={"type": "date"}),
-            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {
+            "months_after_sign_off": "Months after sign-off",
+            "link_valid_days": "Days a personal link works",
         }
 
     def __init__(self, *args, **kwargs):
