@@ -28,12 +28,13 @@ def can_read_free_text(user) -> bool:
 
 
 def is_invitation_contact(user, invitation) -> bool:
-    """The signed-in person the invitation is for: its own user, or a member of the lead
-    organisation it was sent to."""
+    """The signed-in person the invitation is for: its own user, or, for an invitation sent to
+    the organisation's address, a member of that organisation."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if invitation.user_id == user.pk:
-        return True
+    if invitation.user_id is not None:
+        return invitation.user_id == user.pk
+    # Sent to the organisation's address: any of its members may answer it.
     return perms.is_lead_organisation_user(user) and perms.user_belongs_to(
         user, invitation.organisation_id
     )

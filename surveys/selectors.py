@@ -129,7 +129,12 @@ def my_invitations(*, user) -> QuerySet[Invitation]:
     """A lead contact's invitations: their own, or their organisations' (signed in)."""
     return (
         Invitation.objects.filter(
-            Q(user=user) | Q(organisation__memberships__user=user, survey__audience="lead")
+            Q(user=user)
+            | Q(
+                user__isnull=True,
+                organisation__memberships__user=user,
+                survey__audience=Audience.LEAD,
+            )
         )
         .select_related("survey", "area", "response")
         .distinct()
