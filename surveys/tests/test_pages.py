@@ -80,6 +80,18 @@ def test_a_lead_answers_signed_in_and_nobody_else_can(client_for, open_survey):
     assert invitation.area.reference in mine.text
     assert client.get(reverse("surveys:answer", args=[invitation.pk])).status_code == 200
 
+    # A colleague with an invitation of their own cannot answer this one.
+    colleague = (
+        open_survey.invitations.filter(organisation=invitation.organisation)
+        .exclude(user=invitation.user)
+        .first()
+        .user
+    )
+    assert (
+        client_for(colleague).get(reverse("surveys:answer", args=[invitation.pk])).status_code
+        == 404
+    )
+
     stranger = UserFactory()
     other = open_survey.invitations.exclude(organisation=invitation.organisation).first()
     MembershipFactory(user=stranger, organisation=other.organisation)
