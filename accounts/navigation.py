@@ -34,6 +34,7 @@ NAV_ITEMS = [
     ("Events", "support:event_list", perms.is_programme_staff, "Support"),
     ("Peer reviews", "plans:peer_review_list", perms.is_lead_organisation_user),
     ("Team", "team_mine", perms.is_lead_organisation_user),
+    ("Surveys", "surveys:my_surveys", perms.is_lead_organisation_user),
     (
         "Finance",
         "grants:finance",
@@ -46,6 +47,11 @@ NAV_ITEMS = [
     (
         "Reports",
         "reports:index",
+        lambda u: perms.is_manager_or_admin(u) or perms.is_funder_officer(u),
+    ),
+    (
+        "Surveys",
+        "surveys:survey_list",
         lambda u: perms.is_manager_or_admin(u) or perms.is_funder_officer(u),
     ),
 ]

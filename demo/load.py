@@ -2,14 +2,15 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, identifiers, messages, offers, plans, support
+from . import areas, delivery, grants, identifiers, messages, offers, plans, support, surveys
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
 # decisions award or release money (gates, final plans, Making it Happen), so it can show the
 # payments in every state; offers comes just before it, since no payment is approved before its
 # offer is accepted.
-# Identifiers come late: they name organisations that the areas' admissions created.
+# Identifiers come late: they name organisations that the areas' admissions created. Surveys come
+# last: they ask about areas already in implementation.
 STEPS = [
     areas.load,
     plans.load,
@@ -19,6 +20,7 @@ STEPS = [
     grants.load,
     messages.load,
     identifiers.load,
+    surveys.load,
 ]
 
 

@@ -43,3 +43,9 @@ app.conf.beat_schedule["reports-jobs-requeue-stalled"] = {
     # The environment, not Django settings: this module is imported before settings are ready.
     "schedule": float(os.environ.get("JOB_STALL_SWEEP_SECONDS", 60)),
 }
+
+# Surveys: invite who has become eligible, remind who has not answered, close past surveys.
+app.conf.beat_schedule["surveys-daily"] = {
+    "task": "surveys.tasks.surveys_daily",
+    "schedule": crontab(hour=8, minute=0),
+}

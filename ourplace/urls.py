@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),
     path("reports/", include("reports.urls")),
+    path("surveys/", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 

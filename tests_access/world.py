@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitations import invitation_token
+from accounts.invitations import invitation_token as team_invitation_token
 from accounts.models import Invitation, OrganisationMembership, User
 from activity.models import Notification
 from applications.models import Application, GateApplication
@@ -20,6 +20,9 @@ from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, 
 from programmes.models import Area, Partner, Round
 from reports.models import Audience, ImportJob, ReportJob, ReportKind
 from support.models import Event, FollowUp, SupportContact
+from surveys import services as survey_services
+from surveys.links import invitation_token
+from surveys.models import Survey
 
 # The roles of the matrix, each a person in the demo relative to the area a URL concerns.
 ROLES = (
@@ -131,6 +134,7 @@ def build_world() -> World:
     o["import_job"] = ImportJob.objects.create(
         round_slug="round-2", requested_by=w.users["pm"], original_name="crm.csv"
     )
+    _surveys(w)
     return w
 
 
@@ -159,6 +163,25 @@ def _messaging_objects(w: World, a041) -> None:
         invited_by=w.users["lead"],
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+
+
+def _surveys(w: World) -> None:
+    """The demo's pilot surveys, and a round 2 lead survey opened so that the lead of R2-057 has
+    an invitation to answer signed in."""
+    o = w.objects
+    o["survey"] = Survey.objects.get(round__slug="pilot", standard="lead")
+    o["partner_survey"] = Survey.objects.get(round__slug="pilot", standard="partner")
+    o["survey_link"] = (
+        o["partner_survey"]
+        .invitations.filter(answered_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    o["survey_link_token"] = invitation_token(o["survey_link"])
+    live = survey_services.standard_survey_create(
+        round=o["round"], which="lead", user=w.users["pm"]
+    )
+    survey_services.survey_open(survey=live, user=w.users["pm"])
+    o["lead_invitation"] = live.invitations.get(user=w.users["lead2"])
 
 
 def targets(w: World) -> dict:
@@ -314,7 +337,17 @@ def targets(w: World) -> dict:
     member = {"pk": org.pk, "membership_pk": o["membership"].pk}
     t["team_member_remove"] = (a041, member)
     t["team_invitation_revoke"] = (a041, {"pk": org.pk, "invitation_pk": o["invitation"].pk})
-    t["invitation_accept"] = (None, {"token": invitation_token(o["invitation"])})
+    t["invitation_accept"] = (None, {"token": team_invitation_token(o["invitation"])})
+    for name in ("survey_list", "standard_create", "my_surveys"):
+        t[f"surveys:{name}"] = (None, {})
+    for name in ("survey_detail", "survey_settings", "survey_results", "survey_compare"):
+        t[f"surveys:{name}"] = (None, {"pk": o["survey"].pk})
+    t["surveys:survey_export_csv"] = (None, {"pk": o["survey"].pk})
+    t["surveys:survey_move"] = (None, {"pk": o["survey"].pk, "move": "close"})
+    t["surveys:partner_invite"] = (None, {"pk": o["partner_survey"].pk})
+    t["surveys:invitation_revoke"] = (None, {"pk": o["survey_link"].pk})
+    t["surveys:answer"] = (a057, {"pk": o["lead_invitation"].pk})
+    t["surveys:answer_link"] = (None, {"token": o["survey_link_token"]})
     t["reports:export_csv"] = (None, {"dataset": "payments"})
     t["reports:export_xlsx"] = (None, {"dataset": "payments"})
     return t

@@ -30,6 +30,7 @@ APPS = (
     "programmes",
     "reports",
     "support",
+    "surveys",
 )
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 80

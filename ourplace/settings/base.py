@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "messaging",
     "delivery",
     "reports",
+    "surveys",
     "demo",
 ]
 

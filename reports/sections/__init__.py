@@ -10,7 +10,7 @@ page.
 """
 
 from ..models import ReportKind
-from . import area, programme, summary
+from . import area, programme, summary, surveys
 from .base import FUNDING_SHORT, ReportContext, ReportDefinition, Section
 
 __all__ = ["FUNDING_SHORT", "REPORTS", "ReportContext", "ReportDefinition", "Section"]
@@ -63,6 +63,7 @@ REPORTS: dict[str, ReportDefinition] = {
             ),
             Section("programme_spend", "Spend against budget", summary.programme_spend),
             Section("programme_timetable", "Timetable and grants", programme.programme_timetable),
+            Section("programme_surveys", "What the surveys said", surveys.programme_surveys),
         ],
     ),
 }

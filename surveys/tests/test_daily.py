@@ -1,0 +1,54 @@
+"""The daily round: people are invited when the opening rule reaches their area (nine months
+after its plan was signed off), and a survey past its closing date closes."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from plans.tests.factories import PlanFactory
+from surveys import services
+
+from .conftest import implementing_area
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_off(area, days_ago):
+    decided = timezone.now() - datetime.timedelta(days=days_ago)
+    PlanFactory(
+        area=area,
+        status="signed_off",
+        version_number=1,
+        final_submitted_at=decided,
+        decided_at=decided,
+    )
+
+
+def test_areas_are_invited_nine_months_after_sign_off(lead_survey, programme_manager):
+    early = implementing_area(lead_survey.round)
+    late = implementing_area(lead_survey.round)
+    _signed_off(early, days_ago=300)
+    _signed_off(late, days_ago=200)
+    services.survey_settings_update(
+        survey=lead_survey,
+        fields={"opening_rule": "after_sign_off", "opens_on": None, "months_after_sign_off": 9},
+        reminder_days=[7],
+        user=programme_manager,
+    )
+    assert services.survey_open(survey=lead_survey, user=programme_manager) == 1
+    assert list(lead_survey.invitations.values_list("area", flat=True)) == [early.pk]
+
+    in_90_days = timezone.localdate() + datetime.timedelta(days=90)
+    lead_survey.closes_on = in_90_days + datetime.timedelta(days=30)
+    lead_survey.save()
+    assert services.surveys_daily(today=in_90_days)["invited"] == 1
+    assert services.surveys_daily(today=in_90_days)["invited"] == 0  # once only
+    assert lead_survey.invitations.count() == 2
+
+
+def test_a_survey_past_its_closing_date_closes(open_survey):
+    after = open_survey.closes_on + datetime.timedelta(days=1)
+    assert services.surveys_daily(today=after)["closed"] == 1
+    open_survey.refresh_from_db()
+    assert open_survey.status == "closed"
