@@ -103,3 +103,16 @@ def test_filter_panel_collapses_behind_a_button_that_counts_the_filters_on(
     assert 'name="stage"' in panel
     # The sort order is a column header, not a field in the panel.
     assert '<select name="sort"' not in panel
+
+
+def test_every_table_has_a_caption_and_header_cells():
+    """Screen readers announce a table by its caption (it may be visually hidden) and read cells
+    against their headers."""
+    offenders = []
+    for rel, text in _templates():
+        for table in re.findall(r"<table\b.*?</table>", text, re.S):
+            if "<caption" not in table:
+                offenders.append(f"{rel}: a table without a caption")
+            if "<th" not in table:
+                offenders.append(f"{rel}: a table without header cells")
+    assert not offenders, "\n".join(offenders)
