@@ -32,11 +32,6 @@
       box.classList.toggle("is-scrolling", scrolls);
       if (scrolls) {
         box.setAttribute("tabindex", "0");
-        if (!box.hasAttribute("aria-label")) {
-          var caption = box.querySelector("caption");
-          box.setAttribute("role", "region");
-          box.setAttribute("aria-label", (caption ? caption.textContent.trim() + ", " : "") + "scrolls sideways");
-        }
       } else if (box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
       }
