@@ -66,6 +66,15 @@
       });
       if (list.children.length > 1) {
         nav.replaceChildren(list);
+        // The section last jumped to is marked in the bar.
+        nav.addEventListener("click", function (event) {
+          var link = event.target.closest("a");
+          if (!link) {
+            return;
+          }
+          nav.querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+          link.setAttribute("aria-current", "true");
+        });
       }
     });
   }
