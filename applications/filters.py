@@ -72,7 +72,14 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class GateFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=GateStatus.choices, empty_label="Any status")
+    # Like the assessment queue, the gate queue opens on the work still to do ("open"), and
+    # "Any status" shows everything.
+    status = django_filters.ChoiceFilter(
+        choices=[("open", "Waiting for a decision")]
+        + [c for c in GateStatus.choices if c[0] != GateStatus.DRAFT],
+        empty_label="Any status",
+        method="by_status",
+    )
     target_stage = django_filters.ChoiceFilter(
         label="Stage", choices=GateStage.choices, empty_label="All stages"
     )
@@ -86,3 +93,8 @@ class GateFilter(django_filters.FilterSet):
     class Meta:
         model = GateApplication
         fields = []
+
+    def by_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status=GateStatus.SUBMITTED)
+        return queryset.filter(status=value) if value else queryset

@@ -432,3 +432,20 @@ def test_a_refused_first_submit_keeps_one_draft_and_posts_to_it_next(client_for,
     assert b"Choose between one and three themes" in response.content
     edit_url = reverse("applications:application_edit", args=[application.pk])
     assert f'action="{edit_url}"'.encode() in response.content
+
+
+def test_gate_queue_opens_on_open_work_and_shows_all_on_request(client_for, programme_manager):
+    """One default-filter rule (issue 14): like the assessment queue, the stage-gate queue opens
+    on gates waiting for a decision; "Any status" shows the decided ones too."""
+    waiting = GateFactory(submitted=True)
+    decided = GateFactory(submitted=True)
+    decided.status = "approved"
+    decided.save()
+    client = client_for(programme_manager)
+
+    default = client.get(reverse("applications:gate_queue")).content.decode()
+    everything = client.get(reverse("applications:gate_queue"), {"status": ""}).content.decode()
+
+    assert waiting.area.name in default and decided.area.name not in default
+    assert waiting.area.name in everything and decided.area.name in everything
+    assert "Show all, including closed" in default

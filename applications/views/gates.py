@@ -210,9 +210,17 @@ def gate_evidence(request, pk, which):
 def gate_queue(request):
     require(app_perms.can_decide_gate(request.user))
     base = selectors.gate_list(user=request.user).exclude(status=GateStatus.DRAFT)
-    gate_filter = GateFilter(request.GET or None, queryset=base)
-    results = gate_filter.qs if gate_filter.is_bound and gate_filter.is_valid() else base
-    counts = selectors.gate_counts(results)
+    params = request.GET.copy()
+    if "status" not in params:
+        # One default for every work queue: open work first; "Any status" shows everything.
+        params["status"] = "open"
+    gate_filter = GateFilter(params, queryset=base)
+    results = gate_filter.qs if gate_filter.is_valid() else base
+    # The badges count every status under the other filters, so they say where the work is.
+    without_status = params.copy()
+    without_status["status"] = ""
+    others = GateFilter(without_status, queryset=base)
+    counts = selectors.gate_counts(others.qs if others.is_valid() else base)
     results = results.order_by("-submitted_at", "-pk")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

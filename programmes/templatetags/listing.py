@@ -22,12 +22,17 @@ def sort_header(context, key, label, param="sort"):
     else:
         params[param] = key
         arrow, state = "", "none"
+    # aria-sort belongs on the column header, not the link (axe: aria-allowed-attr); the link
+    # carries the state as data-sort, which js/ourplace.js copies to its <th>, and as hidden text.
+    spoken = "" if state == "none" else f", sorted {state}"
     return format_html(
-        '<a href="?{}" aria-sort="{}">{}<span aria-hidden="true">{}</span></a>',
+        '<a href="?{}" data-sort="{}">{}<span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></a>',
         params.urlencode(),
         state,
         label,
         arrow,
+        spoken,
     )
 
 
@@ -36,3 +41,11 @@ def querystring_without_page(context):
     params = context["request"].GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, form) -> int:
+    """How many of the form's filters the request sets (the sort order is not a filter): the
+    count on the phone's "Filters" button, so a collapsed panel still says the list is narrowed."""
+    params = context["request"].GET
+    return sum(1 for field in form if field.name != "sort" and params.get(field.name, "") != "")

@@ -15,6 +15,70 @@
     });
   }
 
+  // A table that scrolls inside its box (.table-responsive) must be reachable by keyboard to be
+  // scrolled (axe: scrollable-region-focusable); .is-scrolling draws the fixed key column's edge.
+  function markScrollers() {
+    // Every data table scrolls in its own box, even one whose template forgot the wrapper.
+    document.querySelectorAll("main table.table").forEach(function (table) {
+      if (!table.parentElement.classList.contains("table-responsive")) {
+        var box = document.createElement("div");
+        box.className = "table-responsive";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+    });
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("is-scrolling", scrolls);
+      if (scrolls) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
+  // Sortable headers: the link says how the column is sorted (data-sort); its <th> says it to
+  // assistive technology, where aria-sort belongs.
+  function markSorted(root) {
+    root.querySelectorAll("th a[data-sort]").forEach(function (link) {
+      var state = link.dataset.sort;
+      if (state && state !== "none") {
+        link.closest("th").setAttribute("aria-sort", state);
+      }
+    });
+  }
+
+  // In-page contents for long pages: <nav data-page-contents> lists the sections' headings.
+  function buildContents() {
+    document.querySelectorAll("nav[data-page-contents]").forEach(function (nav) {
+      var list = document.createElement("ul");
+      document.querySelectorAll("main h2[id]").forEach(function (heading) {
+        if (heading.closest("nav, .modal") || !heading.offsetParent) {
+          return;
+        }
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = "#" + heading.id;
+        link.textContent = heading.textContent.trim();
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      if (list.children.length > 1) {
+        nav.replaceChildren(list);
+        // The section last jumped to is marked in the bar.
+        nav.addEventListener("click", function (event) {
+          var link = event.target.closest("a");
+          if (!link) {
+            return;
+          }
+          nav.querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+          link.setAttribute("aria-current", "true");
+        });
+      }
+    });
+  }
+
   // A form that needs a second thought: <form data-confirm="Remove this record?">.
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-confirm]");
@@ -30,6 +94,13 @@
       window.location = select.value;
     }
   });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    buildContents();
+    markSorted(document);
+    markScrollers();
+  });
+  window.addEventListener("resize", markScrollers);
 
   if (window.htmx) {
     window.htmx.onLoad(apply);
