@@ -50,13 +50,10 @@ def gates_to_decide(user, today):
         WorkItem(
             title=f"{g.area.reference} {g.area.name}: {g.get_target_stage_display()}",
             url=g.get_absolute_url(),
-            due=g.milestone.due_on if g.milestone else None,
-            detail="Sent "
-            + (f"{g.submitted_at:%-d %b %Y}" if g.submitted_at else "")
-            + " · decide by the milestone",
+            detail="Sent " + (f"{g.submitted_at:%-d %b %Y}" if g.submitted_at else ""),
             today=today,
         )
-        for g in qs.order_by("milestone__due_on", "submitted_at", "pk")[:GROUP_LIMIT]
+        for g in qs.order_by("submitted_at", "pk")[:GROUP_LIMIT]
     ]
     return WorkGroup(
         heading="Stage gates to decide",

@@ -7,9 +7,6 @@ Staff review of returns: when returns can be accepted or sent back, add a provid
 "Returns awaiting review" (a queryset of submitted returns not yet reviewed, counted and listed
 like `returns_overdue` below, linking to the review page); nothing else needs to change."""
 
-import datetime
-
-from django.db.models import Q
 from django.urls import reverse
 
 from accounts import permissions as perms
@@ -17,9 +14,6 @@ from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
 
 from . import selectors
 from .models import ReturnStatus
-
-# A lead organisation sees a return coming this many days before it is due.
-UPCOMING_DAYS = 45
 
 
 def _items(qs, today, title):
@@ -54,18 +48,20 @@ def returns_overdue(user, today):
 
 @provider(order=35)
 def lead_returns(user, today):
+    """Returns due or overdue, and each area's next one (so an area in implementation always
+    sees the date of its next return)."""
     if not perms.is_lead_organisation_user(user):
         return None
-    soon = today + datetime.timedelta(days=UPCOMING_DAYS)
-    qs = (
-        selectors.returns_list(user=user, today=today)
-        .filter(status=ReturnStatus.DRAFT)
-        .filter(
-            selectors.state_q("", today) | Q(selectors.state_q("upcoming", today), due_on__lte=soon)
-        )
-    )
+    qs = selectors.returns_list(user=user, today=today).filter(status=ReturnStatus.DRAFT)
+    due = list(qs.filter(selectors.state_q("", today))[:GROUP_LIMIT])
+    upcoming = qs.filter(selectors.state_q("upcoming", today))
+    # Each area's next one: few per area (a few years of quarters), and few areas per lead.
+    seen = {r.area_id for r in due}
+    for r in upcoming:
+        if r.area_id not in seen:
+            seen.add(r.area_id)
+            due.append(r)
     return WorkGroup(
         heading="Progress returns to send",
-        items=_items(qs, today, lambda r: f"Send your progress return: {r.area.name}"),
-        total=qs.count(),
+        items=_items(due, today, lambda r: f"Send your progress return: {r.area.name}"),
     )

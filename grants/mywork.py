@@ -70,3 +70,24 @@ def offers_to_accept(user, today):
         for o in offers[:GROUP_LIMIT]
     ]
     return WorkGroup(heading="Grant offers to accept", items=items)
+
+
+@provider(order=70)
+def payments_on_their_way(user, today):
+    """What a lead organisation is waiting for from the programme: its scheduled and approved
+    payments, with the date each is due."""
+    if not perms.is_lead_organisation_user(user):
+        return None
+    qs = selectors.payable_now(user=user)
+    items = [
+        WorkItem(
+            title=f"{p.get_kind_display()} of {pounds(p.amount)}",
+            url=p.award.get_absolute_url(),
+            due=p.due_on,
+            detail=f"{p.award.area.reference} {p.award.area.name} · {p.get_status_display()}",
+            waiting=True,
+            today=today,
+        )
+        for p in qs[:GROUP_LIMIT]
+    ]
+    return WorkGroup(heading="Payments on their way", items=items, waiting=True)
