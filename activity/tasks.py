@@ -111,7 +111,7 @@ def notifications_digest_daily() -> int:
     """Every morning (Celery beat): one digest email per person who has something waiting for
     it, each handed to the outbox (so a broker outage delays it, never loses it). Returns how
     many were queued."""
-    users = list(digest_pending().values_list("recipient_id", flat=True).distinct())
+    users = list(digest_pending().order_by().values_list("recipient_id", flat=True).distinct())
     with transaction.atomic():
         for user_id in users:
             outbox_add(

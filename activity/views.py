@@ -51,7 +51,14 @@ def notification_list(request):
     return render(
         request,
         "activity/notification_list.html",
-        {"page_obj": page, "form": form, "show": show, "kind": kind, "query": query.urlencode()},
+        {
+            "page_obj": page,
+            "form": form,
+            "show": show,
+            "kind": kind,
+            "filtered": bool(kind or request.GET.get("show")),
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -33,6 +33,7 @@ def healthz(request):
 
 
 @login_required
+@require_GET
 def my_work(request):
     """Everyone's start page: what is waiting for them, grouped, overdue first, each item
     linking to where it is done (see core/mywork.py for how apps contribute)."""
