@@ -38,7 +38,7 @@ from django.apps import apps
 from django.utils import timezone
 
 # How many items of a group the page lists; the group's total and "see all" link say the rest.
-GROUP_LIMIT = 10
+GROUP_LIMIT = 5
 
 Provider = Callable[..., "WorkGroup | Iterable[WorkGroup] | None"]
 

@@ -2,14 +2,23 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, offers, plans, support
+from . import areas, delivery, grants, inbox, offers, plans, support
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
 # decisions award or release money (gates, final plans, Making it Happen), so it can show the
 # payments in every state; offers comes just before it, since no payment is approved before its
 # offer is accepted.
-STEPS = [areas.load, plans.load, support.load, delivery.load, offers.load, grants.load]
+# The inbox comes last: it marks old notifications read, whichever step made them.
+STEPS = [
+    areas.load,
+    plans.load,
+    support.load,
+    delivery.load,
+    offers.load,
+    grants.load,
+    inbox.load,
+]
 
 
 @transaction.atomic
