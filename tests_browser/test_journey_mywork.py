@@ -155,3 +155,15 @@ def test_each_role_starts_on_my_work_and_clears_an_item(page, demo_data, eager_t
         str(to_pay.total - 1)
     )
     screenshot(page, "j14_finance_my_work")
+
+    # --- On a phone neither page scrolls sideways. ------------------------------------------
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (
+        reverse("mywork"),
+        reverse("activity:notifications"),
+        reverse("activity:preferences"),
+    ):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    page.goto(reverse("mywork"))
+    screenshot(page, "j14_finance_my_work_phone")

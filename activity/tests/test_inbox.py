@@ -3,6 +3,8 @@ read when that item is opened, is resolved when what it asks for is done (a fund
 co-sign disappears once they have signed), can be filtered by kind and all marked read, and is
 emailed straight away, in a daily digest or not at all, as each person chose for its kind."""
 
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -286,3 +288,27 @@ class TestPreferences:
 
         entry = app.conf.beat_schedule["activity-notifications-digest"]
         assert entry["task"] == "activity.tasks.notifications_digest_daily"
+
+
+def test_a_reissued_offers_notification_is_resolved_once_the_lead_accepts(
+    area, lead_user, programme_manager, client_for
+):
+    from grants.offers.services import offer_accept, offer_reissue
+    from grants.services import award_grant
+    from programmes.models import Stage
+
+    award = award_grant(
+        area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=programme_manager
+    )
+    new = offer_reissue(
+        offer=award.offers.get(), actor=programme_manager, reason="Schedule corrected."
+    )
+    note = Notification.objects.get(recipient=lead_user, entry__verb="offer.reissued")
+    assert note.url == new.get_absolute_url()
+
+    offer_accept(
+        offer=new, user=lead_user, name="Priya Shah", role="Chair", terms_sha256=new.terms_sha256
+    )
+
+    note.refresh_from_db()
+    assert note.resolved_at is not None
