@@ -83,7 +83,8 @@ class WorkGroup:
     def __post_init__(self):
         if self.total is None:
             self.total = len(self.items)
-        self.items = sorted(self.items, key=item_sort_key)
+        # The page lists the first few; `total` and `more_url` say the rest.
+        self.items = sorted(self.items, key=item_sort_key)[:GROUP_LIMIT]
 
     @property
     def overdue_count(self) -> int:

@@ -285,3 +285,32 @@ def test_fixed_number_of_queries_at_two_sizes(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("mywork"))
     assert "See all" in response.content.decode()
+
+
+def _lead_work(n, organisation):
+    for _ in range(n):
+        ProgressReturnFactory(
+            area=AreaFactory(stage=AreaStage.IMPLEMENTATION, lead_organisation=organisation),
+            overdue=True,
+        )
+        going = AreaFactory(stage=AreaStage.GETTING_GOING, lead_organisation=organisation)
+        MilestoneFactory(round=going.round, kind=Milestone.Kind.DRAFT_PLAN)
+        PlanFactory(area=going)
+        GateFactory(area=AreaFactory(lead_organisation=organisation))
+        PeerReviewAssignmentFactory(
+            plan=PlanFactory(draft_submitted=True), reviewer_organisation=organisation
+        )
+
+
+def test_a_leads_page_has_a_fixed_number_of_queries(client_for, django_assert_max_num_queries):
+    home = AreaFactory()
+    lead = lead_member_of(home, username="leaduser")
+    client = client_for(lead)
+    _lead_work(2, home.lead_organisation)
+    with django_assert_max_num_queries(40) as small:
+        client.get(reverse("mywork"))
+    _lead_work(8, home.lead_organisation)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(reverse("mywork")).content.decode()
+    assert "Submit your draft operational plan" in page
+    assert "Send your progress return" in page
