@@ -10,6 +10,8 @@ from django.urls import reverse
 from . import permissions as perms
 
 NAV_ITEMS = [
+    # Everyone's start page (core/mywork.py); its count is fetched after the page loads.
+    ("My work", "mywork", lambda u: True),
     ("My areas", "programmes:my_areas", perms.is_lead_organisation_user),
     ("My applications", "applications:my_applications", perms.is_lead_organisation_user),
     ("Apply", "applications:apply", perms.is_lead_organisation_user),
@@ -56,6 +58,10 @@ NAV_ITEMS = [
     ),
 ]
 
+# Menu links whose count is loaded by the page after it is shown (so every page does not run
+# every app's queue queries): url name -> the url name of a fragment with the count.
+COUNT_URLS = {"mywork": "mywork_count"}
+
 
 def nav_for(user) -> list[dict]:
     """The menu for this user: links, and dropdowns ({"label", "children"}) for groups."""
@@ -67,6 +73,8 @@ def nav_for(user) -> list[dict]:
         if not allowed(user):
             continue
         link = {"label": label, "url": reverse(url_name), "name": url_name}
+        if url_name in COUNT_URLS:
+            link["count_url"] = reverse(COUNT_URLS[url_name])
         if not group:
             menu.append(link)
         elif group[0] in groups:

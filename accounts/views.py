@@ -21,23 +21,11 @@ from . import permissions as perms
 from . import two_factor
 from .forms import CodeForm, SetupCodeForm, UnlockForm
 
-# Each role's start page. Apps that own a role's main page change the entry here.
-START_PAGES = {
-    "programme_manager": "programmes:area_list",
-    "funder_officer": "programmes:area_list",
-    "relationship_manager": "support:my_areas",
-    "admin": "programmes:area_list",
-    "lead_organisation": "programmes:my_areas",
-}
-
 
 @login_required
 def home(request):
-    """Send each role to its own start page."""
-    user = request.user
-    if perms.is_admin(user):
-        return redirect(START_PAGES["admin"])
-    return redirect(START_PAGES.get(user.role, "programmes:my_areas"))
+    """Everyone starts on My work (core/mywork.py): what is waiting for them, from every app."""
+    return redirect("mywork")
 
 
 def _cool_off_minutes() -> int:

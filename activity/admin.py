@@ -54,6 +54,6 @@ class ActivityChainAdmin(AuditRecordAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "entry", "read_at", "emailed_at")
+    list_display = ("recipient", "entry", "kind", "read_at", "resolved_at", "emailed_at")
     raw_id_fields = ("recipient", "entry")
     list_select_related = ("recipient", "entry")

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .kinds import KINDS, Delivery
+
 
 class AppendOnlyError(Exception):
     """Raised on an attempt to change or delete an audit record: correct it with a new entry."""
@@ -115,13 +117,23 @@ class ActivityChain(models.Model):
 
 
 class Notification(models.Model):
-    """An entry addressed to one user: shown in the app and, once committed, emailed."""
+    """An entry addressed to one user, in their inbox: emailed once it is committed (straight
+    away, in a daily digest or not at all, as they chose for its kind), read when they open the
+    page it links to, resolved when what it asks for has been done."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     entry = models.ForeignKey(ActivityEntry, on_delete=models.CASCADE, related_name="notifications")
+    # The page where the recipient sees the item (the entry's target, else its area): the email
+    # links here, and opening it marks the notification read.
+    url = models.CharField(max_length=300, blank=True)
+    # The entry's kind (activity/kinds.py), for the inbox's filter and the person's preferences.
+    kind = models.CharField(max_length=20, default="other")
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the thing it asks for is done (the plan the funder was asked to co-sign is
+    # signed): it leaves the inbox's open list and is not emailed any more.
+    resolved_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -129,6 +141,35 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "entry"], name="notify_once_per_entry")
         ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "resolved_at"], name="notify_unread"),
+            models.Index(fields=["recipient", "url"], name="notify_by_url"),
+        ]
 
     def __str__(self):
         return f"To {self.recipient}: {self.entry}"
+
+    @property
+    def link(self) -> str:
+        if self.url:
+            return self.url
+        return self.entry.area.get_absolute_url() if self.entry.area_id else ""
+
+
+class NotificationPreference(models.Model):
+    """How one person hears about one kind of notification by email (no row: straight away)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=[(k, v) for k, v in KINDS.items()])
+    delivery = models.CharField(max_length=10, choices=Delivery.CHOICES, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} {self.delivery}"

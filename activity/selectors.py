@@ -14,13 +14,26 @@ def area_timeline(*, area, user) -> QuerySet[ActivityEntry]:
     return qs
 
 
-def notifications_for(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("entry", "entry__area")
+def notifications_for(*, user, show: str = "all", kind: str = "") -> QuerySet[Notification]:
+    """The user's notifications, newest first: `show` "open" (not resolved), "unread" (neither
+    read nor resolved) or "all"; of one `kind` when given."""
+    qs = Notification.objects.filter(recipient=user).select_related(
+        "entry", "entry__area", "entry__actor"
+    )
+    if show in ("open", "unread"):
+        qs = qs.filter(resolved_at__isnull=True)
+    if show == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
 
 
 def unread_notification_count(*, user) -> int:
-    """How many of the user's notifications are unread, for the menu's badge."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """How many of the user's notifications are unread and not resolved, for the menu's badge."""
+    return Notification.objects.filter(
+        recipient=user, read_at__isnull=True, resolved_at__isnull=True
+    ).count()
 
 
 # --- Read by reports ------------------------------------------------------------------------------

@@ -6,13 +6,21 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models, transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from core.errors import require
 from core.outbox import outbox_add
 
 from .chain import canonical_data, chain_key, content_hash
-from .models import ActivityChain, ActivityEntry, Notification, Visibility
+from .kinds import KINDS, Delivery, kind_of
+from .models import (
+    ActivityChain,
+    ActivityEntry,
+    Notification,
+    NotificationPreference,
+    Visibility,
+)
 
 # Entries collected by `activity_batch` instead of being written one at a time (None: not batching).
 _BATCH: ContextVar[list | None] = ContextVar("activity_batch", default=None)
@@ -129,6 +137,24 @@ def activity_record_many(entries: list[ActivityEntry]) -> list[ActivityEntry]:
     return entries
 
 
+def notification_url(entry: ActivityEntry, target, user) -> str:
+    """Where `user` sees what the entry is about: the target's page for them (a model may define
+    ``get_absolute_url_for(user)`` when staff and lead organisations see it on different pages),
+    else its ``get_absolute_url``, else the area's page."""
+    for make in (
+        lambda: target.get_absolute_url_for(user),
+        lambda: target.get_absolute_url(),
+        lambda: entry.area.get_absolute_url(),
+    ):
+        try:
+            url = make()
+        except (AttributeError, NoReverseMatch):
+            continue
+        if url:
+            return url[:300]
+    return ""
+
+
 def activity_record(
     *,
     verb: str,
@@ -173,8 +199,14 @@ def activity_record(
         return entry
     _chain_append(entry)
     if recipients and not imported:
+        kind = kind_of(verb)
         Notification.objects.bulk_create(
-            [Notification(recipient=u, entry=entry) for u in recipients.values()]
+            [
+                Notification(
+                    recipient=u, entry=entry, kind=kind, url=notification_url(entry, target, u)
+                )
+                for u in recipients.values()
+            ]
         )
         # Through the outbox: sent after commit, or later if the broker is down (core.outbox).
         # Importing the task registers it, so eager test runs execute it in place.
@@ -215,3 +247,60 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def _open(user):
+    return Notification.objects.filter(
+        recipient=user, read_at__isnull=True, resolved_at__isnull=True
+    )
+
+
+def notifications_open_page(*, user, path: str) -> int:
+    """The user is looking at `path`: their unread notifications that link to it are read now.
+    Returns how many unread notifications they still have (for the menu's badge). One query when
+    nothing is unread, two otherwise."""
+    unread = _open(user).count()
+    if unread and path:
+        unread -= _open(user).filter(url=path).update(read_at=timezone.now())
+    return unread
+
+
+def notifications_mark_all_read(*, user, kind: str = "") -> int:
+    """Mark all the user's unread notifications read (of one kind, when given); how many."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.update(read_at=timezone.now())
+
+
+def notifications_resolve(*, target: models.Model, recipients=None, verbs=()) -> int:
+    """What the notifications about `target` asked for has been done: they leave the recipients'
+    open inbox (all recipients, or those given; entries with one of `verbs`, or any) and are no
+    longer emailed. Called by the service that does the thing, inside its transaction."""
+    qs = Notification.objects.filter(
+        resolved_at__isnull=True,
+        entry__target_type=target._meta.label_lower,
+        entry__target_id=str(target.pk),
+    )
+    if recipients is not None:
+        qs = qs.filter(recipient__in=[u.pk for u in recipients if u is not None])
+    if verbs:
+        qs = qs.filter(entry__verb__in=list(verbs))
+    return qs.update(resolved_at=timezone.now())
+
+
+def notification_preferences(*, user) -> dict[str, str]:
+    """How the user hears about each kind: every kind, straight away unless they chose."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind: chosen.get(kind, Delivery.IMMEDIATE) for kind in KINDS}
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, choices: dict[str, str]) -> None:
+    """Record how the user wants to hear about each kind (immediately, daily digest or off)."""
+    valid = {value for value, _ in Delivery.CHOICES}
+    for kind, delivery in choices.items():
+        require((kind in KINDS and delivery in valid, "Choose one of the offered options."))
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )

@@ -1,14 +1,20 @@
 """Emails for notifications, sent by a worker after the change that caused them committed."""
 
+from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import OperationalError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Notification
+from core.outbox import outbox_add
+
+from .kinds import Delivery
+from .models import Notification, NotificationPreference
 
 # Worth trying again: the database was busy or unreachable ("database is locked" on the laptop's
 # SQLite is an OperationalError), or the mail server refused for now.
@@ -29,13 +35,25 @@ TRANSIENT_ERRORS = (OperationalError, SMTPException, ConnectionError, OSError)
     ignore_result=True,
 )
 def notifications_email(self, entry_id: int) -> int:
-    """Email each recipient of an activity entry once. Idempotent: a notification already emailed
-    (emailed_at set) is skipped, so a retried or duplicated task sends nothing twice. Transient
-    database and mail-server errors are retried with back-off (ten times, up to five minutes
-    apart), so a busy database or mail server loses no email."""
+    """Email each recipient of an activity entry once, if they hear about its kind straight away
+    (see `NotificationPreference`: digest kinds wait for the daily digest, "off" kinds are never
+    emailed) and it is not already resolved. The email links to the item itself. Idempotent: a
+    notification already emailed (emailed_at set) is skipped, so a retried or duplicated task
+    sends nothing twice. Transient database and mail-server errors are retried with back-off
+    (ten times, up to five minutes apart), so a busy database or mail server loses no email."""
     sent = 0
-    pending = Notification.objects.filter(entry_id=entry_id, emailed_at__isnull=True).values_list(
-        "pk", flat=True
+    pending = (
+        Notification.objects.filter(
+            entry_id=entry_id, emailed_at__isnull=True, resolved_at__isnull=True
+        )
+        .exclude(
+            Exists(
+                NotificationPreference.objects.filter(
+                    user=OuterRef("recipient"), kind=OuterRef("kind")
+                ).exclude(delivery=Delivery.IMMEDIATE)
+            )
+        )
+        .values_list("pk", flat=True)
     )
     for pk in pending:
         with transaction.atomic():
@@ -51,9 +69,95 @@ def notifications_email(self, entry_id: int) -> int:
             body = f"{entry.summary}{area}\n"
             if entry.reason:
                 body += f"\n{entry.reason}\n"
-            body += f"\nSee it in Our Place: {settings.SITE_URL}/notifications/\n"
+            body += f"\nSee it in Our Place: {_absolute(notification.link)}\n"
+            body += f"\n{PREFERENCES_LINE}{_absolute(reverse('activity:preferences'))}\n"
             send_mail(f"Our Place: {entry.summary}", body, None, [notification.recipient.email])
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
             sent += 1
     return sent
+
+
+PREFERENCES_LINE = "Choose which emails you get, and how often: "
+# A digest collects what arrived over this many days at most (older unsent notifications, e.g.
+# of a kind just switched from "off", are left in the app).
+DIGEST_DAYS = 7
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + (path or reverse("activity:notifications"))
+
+
+def digest_pending():
+    """Notifications waiting for a daily digest: not emailed, read or resolved, of a kind their
+    recipient chose the digest for, from the last DIGEST_DAYS days."""
+    since = timezone.now() - timedelta(days=DIGEST_DAYS)
+    return Notification.objects.filter(
+        emailed_at__isnull=True,
+        read_at__isnull=True,
+        resolved_at__isnull=True,
+        entry__created_at__gte=since,
+    ).filter(
+        Exists(
+            NotificationPreference.objects.filter(
+                user=OuterRef("recipient"), kind=OuterRef("kind"), delivery=Delivery.DIGEST
+            )
+        )
+    )
+
+
+@shared_task(name="activity.tasks.notifications_digest_daily", acks_late=True, ignore_result=True)
+def notifications_digest_daily() -> int:
+    """Every morning (Celery beat): one digest email per person who has something waiting for
+    it, each handed to the outbox (so a broker outage delays it, never loses it). Returns how
+    many were queued."""
+    users = list(digest_pending().order_by().values_list("recipient_id", flat=True).distinct())
+    with transaction.atomic():
+        for user_id in users:
+            outbox_add(
+                task="activity.tasks.notifications_digest_send",
+                args=[user_id],
+                description=f"Daily notification digest for user {user_id}",
+            )
+    return len(users)
+
+
+@shared_task(
+    bind=True,
+    name="activity.tasks.notifications_digest_send",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=10,
+    ignore_result=True,
+)
+def notifications_digest_send(self, user_id: int) -> int:
+    """Send one person's daily digest: every notification waiting for it, one line and link
+    each, in one email; they are then marked emailed (under their row locks, so a duplicated
+    task finds nothing left and sends nothing). Returns how many it listed."""
+    with transaction.atomic():
+        rows = list(
+            digest_pending()
+            .filter(recipient_id=user_id)
+            .select_for_update(of=("self",))
+            .select_related("recipient", "entry", "entry__area")
+            .order_by("entry__occurred_at", "pk")
+        )
+        if not rows or not rows[0].recipient.email:
+            return 0
+        lines = []
+        for n in rows:
+            area = f" ({n.entry.area.reference} {n.entry.area.name})" if n.entry.area else ""
+            lines.append(f"- {n.entry.summary}{area}\n  {_absolute(n.link)}")
+        body = (
+            f"What happened in Our Place since your last digest ({len(rows)}):\n\n"
+            + "\n".join(lines)
+            + f"\n\nAll your notifications: {_absolute(reverse('activity:notifications'))}\n"
+            + f"{PREFERENCES_LINE}{_absolute(reverse('activity:preferences'))}\n"
+        )
+        subject = f"Our Place: your daily digest ({len(rows)} notification{'s' if len(rows) != 1 else ''})"
+        send_mail(subject, body, None, [rows[0].recipient.email])
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
+    return len(rows)

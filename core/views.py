@@ -2,10 +2,15 @@
 
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .mywork import work_count, work_for
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +30,32 @@ def healthz(request):
             "database unavailable", status=503, content_type="text/plain; charset=utf-8"
         )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def my_work(request):
+    """Everyone's start page: what is waiting for them, grouped, overdue first, each item
+    linking to where it is done (see core/mywork.py for how apps contribute)."""
+    today = timezone.localdate()
+    groups = work_for(request.user, today=today)
+    return render(
+        request,
+        "core/my_work.html",
+        {
+            "groups": [g for g in groups if not g.waiting],
+            "waiting_groups": [g for g in groups if g.waiting],
+            "count": work_count(groups),
+            "overdue": sum(g.overdue_count for g in groups if not g.waiting),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_work_count(request):
+    """The menu's count, fetched by the menu after the page has loaded (htmx), so that no page
+    pays for every app's queue queries but My work itself."""
+    count = work_count(work_for(request.user))
+    return render(request, "core/my_work_count.html", {"count": count})

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core.money import pounds
 from plans.models import FundingSource
@@ -127,6 +128,9 @@ class ProgressReturn(models.Model):
 
     def __str__(self):
         return f"{self.area.reference} return {self.period_label}"
+
+    def get_absolute_url(self):
+        return reverse("delivery:return_detail", args=[self.pk])
 
     @property
     def period_label(self):

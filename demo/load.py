@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, identifiers, messages, offers, plans, support, surveys
+from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -10,7 +10,8 @@ from .context import DemoContext
 # payments in every state; offers comes just before it, since no payment is approved before its
 # offer is accepted.
 # Identifiers come late: they name organisations that the areas' admissions created. Surveys come
-# last: they ask about areas already in implementation.
+# after them: they ask about areas already in implementation. The inbox comes last: it marks old
+# notifications read, whichever step made them.
 STEPS = [
     areas.load,
     plans.load,
@@ -21,6 +22,7 @@ STEPS = [
     messages.load,
     identifiers.load,
     surveys.load,
+    inbox.load,
 ]
 
 

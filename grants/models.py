@@ -184,6 +184,10 @@ class Payment(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {pounds(self.amount)} ({self.get_status_display()})"
 
+    def get_absolute_url(self):
+        # A payment is shown, and acted on, on its award's page.
+        return reverse("grants:award_detail", args=[self.award_id])
+
     @property
     def second_approval_over(self) -> Decimal | None:
         """The programme's threshold above which this payment needs two approvers."""

@@ -31,6 +31,12 @@ app.conf.beat_schedule["delivery-returns-daily"] = {
     "schedule": crontab(hour=6, minute=30),
 }
 
+# Activity: the daily digest of notifications, for people who chose it for some kinds.
+app.conf.beat_schedule["activity-notifications-digest"] = {
+    "task": "activity.tasks.notifications_digest_daily",
+    "schedule": crontab(hour=7, minute=30),
+}
+
 # Core: hand to the broker whatever the outbox holds (work asked for while the broker was down).
 app.conf.beat_schedule["core-outbox-dispatch"] = {
     "task": "core.tasks.outbox_dispatch_pending",

@@ -7,6 +7,8 @@ from core import views as core_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("my-work/", core_views.my_work, name="mywork"),
+    path("my-work/count/", core_views.my_work_count, name="mywork_count"),
     path("accounts/", include("accounts.urls")),
     path("", include("programmes.urls")),
     path("", include("activity.urls")),

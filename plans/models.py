@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from programmes.models import MONEY
 
@@ -235,6 +236,18 @@ class OperationalPlan(models.Model):
 
     def __str__(self):
         return f"Operational plan for {self.area.reference}"
+
+    def get_absolute_url(self):
+        return reverse("plans:workspace", args=[self.area.reference])
+
+    def get_absolute_url_for(self, user):
+        """Reviewers (programme managers, funder officers) act on the review page; everyone
+        else reads the plan in the area's workspace. Notifications link here."""
+        from .permissions import can_review_plans
+
+        if can_review_plans(user)[0]:
+            return reverse("plans:review", args=[self.area.reference])
+        return self.get_absolute_url()
 
     @property
     def is_editable(self):

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.navigation import nav_for
-from accounts.views import START_PAGES
 from activity.models import ActivityEntry
 from programmes.models import Area, AreaStage, Organisation
 
@@ -31,7 +30,9 @@ def test_each_demo_user_lands_on_their_start_page_with_their_menu(page, demo_dat
         user = User.objects.get(username=username)
         login(page, username)
 
-        assert _path(page).split("?", 1)[0] == reverse(START_PAGES[user.role])
+        # Everyone starts on My work.
+        assert _path(page).split("?", 1)[0] == reverse("mywork")
+        expect(page.get_by_role("heading", level=1)).to_have_text("My work")
         menu = page.get_by_role("navigation", name="Main navigation")
         expect(menu).to_contain_text(user.get_full_name())
         expected = nav_for(user)
@@ -44,6 +45,11 @@ def test_each_demo_user_lands_on_their_start_page_with_their_menu(page, demo_dat
                     expect(menu.locator(f'a.dropdown-item[href="{link["url"]}"]')).to_have_text(
                         link["label"]
                     )
+            elif item.get("count_url"):
+                # The label, then the count the menu loads after the page.
+                expect(menu.locator(f'a.nav-link[href="{item["url"]}"]')).to_have_text(
+                    re.compile(rf"^{item['label']}\b")
+                )
             else:
                 expect(menu.locator(f'a.nav-link[href="{item["url"]}"]')).to_have_text(
                     item["label"]
@@ -109,6 +115,10 @@ def test_lead_user_manages_their_area_and_cannot_reach_others(page, demo_data):
     elsewhere = Area.objects.exclude(pk__in=mine).order_by("reference").first()
 
     login(page, "lead")
+    assert _path(page) == reverse("mywork")
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="My areas"
+    ).click()
     assert _path(page) == reverse("programmes:my_areas")
     expect(page.get_by_role("heading", name="My areas")).to_be_visible()
     for own in mine:

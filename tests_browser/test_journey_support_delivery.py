@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -48,7 +49,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
 
     # --- The relationship manager logs a visit with a medium risk and a follow-up. -----------
     login(page, "rm")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("My areas")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     page.goto(area.get_absolute_url())
     page.get_by_role("link", name="Log contact").first.click()
     page.get_by_label("Date").fill(today.isoformat())
@@ -85,8 +86,8 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     expect(page.get_by_label("Days")).to_have_class(re.compile("is-invalid"))
     screenshot(page, "j5_adviser_days_refused")
 
-    # --- The start page shows the contact, the risk and the follow-up. -----------------------
-    page.goto("/")
+    # --- "My areas" shows the contact, the risk and the follow-up. ---------------------------
+    page.goto(reverse("support:my_areas"))
     row = page.get_by_role("row").filter(has_text=area.reference)
     if not row.count():
         page.get_by_label(re.compile("open risks", re.I)).first.check()

@@ -1,10 +1,9 @@
-"""Signing in and out, changing a password, and the home page sending each role to its start."""
+"""Signing in and out, changing a password, and the home page sending everyone to My work."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import MembershipFactory, UserFactory
-from accounts.views import START_PAGES
 from programmes.tests.factories import AreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,24 +19,27 @@ def test_home_sends_anonymous_visitors_to_sign_in(client):
 
 
 @pytest.mark.parametrize(
-    "fixture", ["programme_manager", "funder_officer", "relationship_manager", "admin_user"]
+    "fixture",
+    [
+        "programme_manager",
+        "funder_officer",
+        "finance_officer",
+        "relationship_manager",
+        "admin_user",
+        "lead_user",
+    ],
 )
-def test_home_sends_staff_to_their_roles_start_page(request, client_for, fixture):
+def test_home_sends_everyone_to_my_work(request, client_for, fixture):
     user = request.getfixturevalue(fixture)
 
     response = client_for(user).get(reverse("home"))
 
     assert response.status_code == 302
-    assert response.url == reverse(START_PAGES["admin" if fixture == "admin_user" else user.role])
+    assert response.url == reverse("mywork")
     # The start page itself opens for that role (no redirect loop, no 403).
-    assert client_for(user).get(response.url).status_code == 200
-
-
-def test_home_sends_a_lead_user_to_my_areas(client_for, lead_user):
-    response = client_for(lead_user).get(reverse("home"))
-
-    assert response.status_code == 302
-    assert response.url == reverse("programmes:my_areas")
+    page = client_for(user).get(response.url)
+    assert page.status_code == 200
+    assert "My work" in page.content.decode()
 
 
 def test_sign_in_form_logs_in_and_lands_on_the_start_page(client, lead_user, area):
@@ -48,9 +50,10 @@ def test_sign_in_form_logs_in_and_lands_on_the_start_page(client, lead_user, are
     )
 
     assert response.redirect_chain[0] == (reverse("home"), 302)
-    assert response.request["PATH_INFO"] == reverse("programmes:my_areas")
-    assert area.name in response.content.decode()
-    assert second.name in response.content.decode()
+    assert response.request["PATH_INFO"] == reverse("mywork")
+    areas = client.get(reverse("programmes:my_areas")).content.decode()
+    assert area.name in areas
+    assert second.name in areas
 
 
 def test_sign_in_with_a_wrong_password_shows_an_error(client, lead_user):

@@ -103,7 +103,10 @@ class TestEmailTask:
         assert message.subject == "Our Place: Plan returned for changes"
         assert area.reference in message.body
         assert "aligned" in message.body
-        assert "/notifications/" in message.body
+        # The email links to the item (here the area: the entry has no target of its own).
+        assert (
+            f"See it in Our Place: http://127.0.0.1:8000{area.get_absolute_url()}\n" in message.body
+        )
         assert not Notification.objects.filter(entry=entry, emailed_at__isnull=True).exists()
 
     def test_recipient_without_email_is_skipped(self, area):

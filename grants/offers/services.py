@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.selectors import lead_members
 from activity.models import Visibility
-from activity.services import activity_record
+from activity.services import activity_record, notifications_resolve
 from core.locking import copy_back, lock
 from core.money import pounds
 from grants import permissions as grant_perms
@@ -148,6 +148,8 @@ def offer_accept(
     locked.accepted_role = role[:200]
     locked.accepted_terms_sha256 = terms_sha256
     locked.save()
+    # What the offer's notifications asked for (accept it) is done.
+    notifications_resolve(target=locked)
     activity_record(
         verb="offer.accepted",
         summary=f"{award.get_stage_display()} grant offer (version {locked.version}) accepted "

@@ -232,6 +232,8 @@ JOB_TIME_LIMITS = {
     "reports.tasks.report_generate": (env.int("REPORT_SOFT_TIME_LIMIT", default=900), 1200),
     "reports.tasks.records_import_job": (env.int("IMPORT_SOFT_TIME_LIMIT", default=3000), 3600),
     "activity.tasks.notifications_email": (120, 180),
+    "activity.tasks.notifications_digest_daily": (120, 180),
+    "activity.tasks.notifications_digest_send": (120, 180),
     "core.tasks.outbox_dispatch_pending": (120, 180),
     "reports.tasks.jobs_requeue_stalled": (120, 180),
 }

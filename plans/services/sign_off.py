@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from activity.models import Visibility
-from activity.services import activity_record
+from activity.services import activity_record, notifications_resolve
 from core.locking import copy_back
 from programmes.models import AREA_STAGE_ORDER, AreaStage
 from programmes.services import area_move
 
+from .. import selectors
 from ..models import OperationalPlan, SignOff, SignOffParty
 from ..workflows import PLAN, PlanStatus
 from .common import lock_plan, people, require_in_programme
@@ -22,6 +23,12 @@ def _party_for(user) -> str:
     if perms.is_funder_officer(user):
         return SignOffParty.FUNDER
     raise PermissionDenied("Only a programme manager or a funder officer can sign off a plan.")
+
+
+def _party_members(party) -> list:
+    if party == SignOffParty.PROGRAMME_MANAGER:
+        return selectors.programme_managers()
+    return selectors.funder_officers()
 
 
 def plan_sign_off(
@@ -73,6 +80,9 @@ def plan_sign_off(
             imported=imported,
             notify=people(area, pms=True, funders=True),
         )
+        # The signer's party has done what it was asked: its members' notifications about
+        # this plan (the request to co-sign) are resolved, and leave their inboxes.
+        notifications_resolve(target=locked, recipients=_party_members(party))
         # Only an area not yet in implementation moves; one already there (or beyond, in Making
         # it Happen) keeps its stage.
         before = AREA_STAGE_ORDER.index(area.stage) < AREA_STAGE_ORDER.index(

@@ -81,9 +81,17 @@ def test_rm_start_page_lists_only_current_areas(client_for, relationship_manager
     assert other.name not in html and former.name not in html
 
 
-def test_home_sends_rm_to_support_start_page(client_for, relationship_manager):
-    response = client_for(relationship_manager).get(reverse("home"))
-    assert response["Location"] == reverse("support:my_areas")
+def test_home_sends_rm_to_my_work_with_their_follow_ups(client_for, relationship_manager, rm_area):
+    contact = SupportContactFactory(area=rm_area, logged_by=relationship_manager)
+    FollowUpFactory(contact=contact, action="Ring the council's early help lead")
+    client = client_for(relationship_manager)
+
+    response = client.get(reverse("home"))
+
+    assert response["Location"] == reverse("mywork")
+    page = client.get(response["Location"]).content.decode()
+    assert "Ring the council&#x27;s early help lead" in page
+    assert reverse("support:followup_list") in page
 
 
 def test_rm_area_pages_404_for_other_areas(client_for, relationship_manager, other_area):

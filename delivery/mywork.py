@@ -1,0 +1,67 @@
+"""What delivery puts on people's My work (see core/mywork.py): overdue progress returns for
+programme managers (every area) and relationship managers (the areas they look after), the same
+rows as the returns list filtered to "Overdue" (and to the relationship manager); and a lead
+organisation's returns to send, with their due dates.
+
+Staff review of returns: when returns can be accepted or sent back, add a provider here for
+"Returns awaiting review" (a queryset of submitted returns not yet reviewed, counted and listed
+like `returns_overdue` below, linking to the review page); nothing else needs to change."""
+
+from django.urls import reverse
+
+from accounts import permissions as perms
+from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+
+from . import selectors
+from .models import ReturnStatus
+
+
+def _items(qs, today, title):
+    return [
+        WorkItem(
+            title=title(r),
+            url=reverse("delivery:return_detail", args=[r.pk]),
+            due=r.due_on,
+            detail=f"{r.period_start:%-d %b %Y} to {r.period_end:%-d %b %Y}",
+            today=today,
+        )
+        for r in qs[:GROUP_LIMIT]
+    ]
+
+
+@provider(order=45)
+def returns_overdue(user, today):
+    if not (perms.is_programme_manager(user) or perms.is_relationship_manager(user)):
+        return None
+    qs = selectors.returns_list(user=user, today=today).filter(selectors.state_q("overdue", today))
+    more = reverse("delivery:returns_list") + "?state=overdue"
+    if perms.is_relationship_manager(user):
+        qs = qs.filter(area__assignments__user=user, area__assignments__ended_on__isnull=True)
+        more += f"&relationship_manager={user.pk}"
+    return WorkGroup(
+        heading="Progress returns overdue",
+        items=_items(qs, today, lambda r: f"{r.area.reference} {r.area.name}"),
+        total=qs.count(),
+        more_url=more,
+    )
+
+
+@provider(order=35)
+def lead_returns(user, today):
+    """Returns due or overdue, and each area's next one (so an area in implementation always
+    sees the date of its next return)."""
+    if not perms.is_lead_organisation_user(user):
+        return None
+    qs = selectors.returns_list(user=user, today=today).filter(status=ReturnStatus.DRAFT)
+    due = list(qs.filter(selectors.state_q("", today))[:GROUP_LIMIT])
+    upcoming = qs.filter(selectors.state_q("upcoming", today))
+    # Each area's next one: few per area (a few years of quarters), and few areas per lead.
+    seen = {r.area_id for r in due}
+    for r in upcoming:
+        if r.area_id not in seen:
+            seen.add(r.area_id)
+            due.append(r)
+    return WorkGroup(
+        heading="Progress returns to send",
+        items=_items(due, today, lambda r: f"Send your progress return: {r.area.name}"),
+    )

@@ -1,0 +1,38 @@
+"""Every demo login opens on a My work that has something in it, and the demo's notifications
+look like a person's inbox (old ones read, some preferences chosen)."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from activity.models import Notification, NotificationPreference
+from core.mywork import work_count, work_for
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "pm": {"Applications to assess", "Plans to review or sign", "Payments to approve"},
+    "funder": {"Plans to co-sign"},
+    "finance": {"Payments to approve", "Payments to mark paid"},
+    "rm": {"Follow-ups", "Areas at risk", "Progress returns overdue"},
+    "rm2": {"Areas at risk"},
+    "lead": {"Your operational plan", "Peer reviews to send", "Grant offers to accept"},
+    "lead2": {"Progress returns to send", "Payments on their way"},
+    "admin": {"Applications to assess"},
+}
+
+
+def test_each_demo_login_has_realistic_work():
+    call_command("load_demo", verbosity=0)
+
+    for username, headings in EXPECTED.items():
+        groups = work_for(User.objects.get(username=username))
+        assert headings <= {g.heading for g in groups}, username
+        assert work_count(groups) > 0, username
+        for group in groups:
+            assert all(item.url.startswith("/") for item in group.items), username
+
+    assert NotificationPreference.objects.filter(user__username="rm", delivery="digest").exists()
+    # Nobody has a backlog of unread news from years ago.
+    funder_unread = Notification.objects.filter(recipient__username="funder", read_at__isnull=True)
+    assert funder_unread.count() < 21

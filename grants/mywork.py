@@ -1,0 +1,93 @@
+"""What grants put on people's My work (see core/mywork.py): payments this person may approve, or
+mark paid, under four eyes (the finance list's own conditions, so the counts agree with it), and
+a lead organisation's grant offers to accept."""
+
+from django.urls import reverse
+
+from accounts import permissions as perms
+from core.money import pounds
+from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+
+from . import selectors
+from .offers.models import GrantOffer
+
+
+def _payment_items(qs, today, verb):
+    return [
+        WorkItem(
+            title=f"{verb} {pounds(p.amount)}: {p.award.area.reference} {p.award.area.name}",
+            url=p.award.get_absolute_url(),
+            due=p.due_on,
+            detail=f"{p.get_kind_display()} · {p.award}",
+            today=today,
+        )
+        for p in qs[:GROUP_LIMIT]
+    ]
+
+
+@provider(order=40)
+def payments_to_approve_or_pay(user, today):
+    if not (perms.is_manager_or_admin(user) or perms.is_finance_officer(user)):
+        return None
+    payable = selectors.payable_now(user=user)
+    to_approve = payable.filter(selectors.awaiting_approval_by(user))
+    to_pay = payable.filter(selectors.awaiting_payment_by(user))
+    finance = reverse("grants:finance")
+    return [
+        WorkGroup(
+            heading="Payments to approve",
+            items=_payment_items(to_approve, today, "Approve"),
+            total=to_approve.count(),
+            more_url=finance + "?show=mine",
+        ),
+        WorkGroup(
+            heading="Payments to mark paid",
+            items=_payment_items(to_pay, today, "Pay"),
+            total=to_pay.count(),
+            more_url=finance,
+        ),
+    ]
+
+
+@provider(order=12)
+def offers_to_accept(user, today):
+    if not perms.is_lead_organisation_user(user):
+        return None
+    offers = (
+        GrantOffer.objects.filter(
+            status=GrantOffer.Status.ISSUED, award__area__in=perms.areas_visible_to(user)
+        )
+        .select_related("award", "award__area")
+        .order_by("issued_at", "pk")
+    )
+    items = [
+        WorkItem(
+            title=f"Accept your grant offer of {pounds(o.amount)}",
+            url=reverse("grants:offer_detail", args=[o.pk]),
+            detail=f"{o.award.area.reference} {o.award.area.name} · issued {o.issued_at:%-d %b %Y}",
+            today=today,
+        )
+        for o in offers[:GROUP_LIMIT]
+    ]
+    return WorkGroup(heading="Grant offers to accept", items=items)
+
+
+@provider(order=70)
+def payments_on_their_way(user, today):
+    """What a lead organisation is waiting for from the programme: its scheduled and approved
+    payments, with the date each is due."""
+    if not perms.is_lead_organisation_user(user):
+        return None
+    qs = selectors.payable_now(user=user)
+    items = [
+        WorkItem(
+            title=f"{p.get_kind_display()} of {pounds(p.amount)}",
+            url=p.award.get_absolute_url(),
+            due=p.due_on,
+            detail=f"{p.award.area.reference} {p.award.area.name} · {p.get_status_display()}",
+            waiting=True,
+            today=today,
+        )
+        for p in qs[:GROUP_LIMIT]
+    ]
+    return WorkGroup(heading="Payments on their way", items=items, waiting=True)
