@@ -235,3 +235,18 @@ def test_thread_page_queries_do_not_grow(
         services.message_post(area=area, user=lead_user, body=f"n{i}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(_thread(area))
+
+
+def test_my_work_lists_threads_awaiting_a_reply_until_answered(client_for, area, lead_user, rm):
+    """The thread where the lead wrote last is on the relationship manager's My work; once the
+    relationship manager replies it leaves theirs and appears on the lead's."""
+    from core.mywork import work_for
+
+    heading = "Messages awaiting your reply"
+    services.message_post(area=area, user=lead_user, body="Can we move the visit?")
+    assert heading in [g.heading for g in work_for(rm)]
+    page = client_for(rm).get(reverse("mywork")).content.decode()
+    assert heading in page and _thread(area) in page
+    services.message_post(area=area, user=rm, body="Yes, Thursday.")
+    assert heading not in [g.heading for g in work_for(rm)]
+    assert heading in [g.heading for g in work_for(lead_user)]
