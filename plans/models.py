@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from programmes.models import MONEY
 
+from .cba import adjusted_benefit
 from .workflows import EDITABLE, PLAN, PlanStatus
 
 User = settings.AUTH_USER_MODEL
@@ -172,6 +173,12 @@ class BenefitLine(models.Model):
 
     def __str__(self):
         return f"Year {self.year}: {self.description}"
+
+    @property
+    def forecast(self):
+        """The benefit the analysis counts: the amount after its optimism bias. Every page that
+        shows a benefit line's forecast shows this one figure (plans.cba does the arithmetic)."""
+        return adjusted_benefit(self.amount, self.optimism_bias_pct or 0)
 
 
 PLAN_SECTIONS = [
