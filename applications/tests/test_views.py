@@ -180,7 +180,7 @@ def test_manager_scores_and_admits_from_the_detail_page(client_for, programme_ma
     assert application.scores.get().score == 4
     response = client.post(
         reverse("applications:application_decide", args=[application.pk]),
-        {"decision": "admit", "reasons": ""},
+        {"decision": "admit", "reasons": "", "confirm": "1"},
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -377,6 +377,7 @@ def test_manager_approves_a_gate_with_cba(client_for, programme_manager):
             "cba_required": "on",
             "extra_adviser_days": "2",
             "reasons": "",
+            "confirm": "1",
         },
     )
     assert response.status_code == 302
