@@ -72,7 +72,8 @@ def gate_effects(gate, data: dict) -> list[Effect]:
     )
     extra = data.get("extra_adviser_days") or 0
     if extra:
-        effects.append(Effect.record(f"Adds {extra:g} extra consultancy days."))
+        days = format(Decimal(extra).normalize(), "f")
+        effects.append(Effect.record(f"Adds {days} extra consultancy days."))
     if data.get("cba_required"):
         effects.append(Effect.record("Requires a cost benefit analysis with the plan."))
     if gate.target_stage in AreaStage.values and area.stage != gate.target_stage:

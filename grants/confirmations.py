@@ -15,6 +15,11 @@ from .services import RELEASE_CONDITION_FOR_STAGE, split_schedule
 from .workflows import approval_target
 
 
+def _number(value) -> str:
+    """10.00 -> "10", 1.50 -> "1.5"."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def award_effects(*, area_name: str, rnd, stage: str, amount: Decimal) -> list[Effect]:
     """Awarding `amount` for `stage`: the offer, the advance and what is held back until when."""
     definition = rnd.stage_definitions.filter(stage=stage).first()
@@ -32,11 +37,13 @@ def award_effects(*, area_name: str, rnd, stage: str, amount: Decimal) -> list[E
             if condition == MANAGER_RELEASE
             else "the final operational plan is submitted"
         )
-        text += f"; {pounds(retention)} ({100 - share:g}%) is held back until {when}"
+        text += f"; {pounds(retention)} ({_number(100 - share)}%) is held back until {when}"
     effects = [Effect.money(text + ".")]
     if definition and definition.adviser_days:
         effects.append(
-            Effect.record(f"Adds {definition.adviser_days:g} adviser days to the area's allowance.")
+            Effect.record(
+                f"Adds {_number(definition.adviser_days)} adviser days to the area's allowance."
+            )
         )
     return effects
 
