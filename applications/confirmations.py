@@ -109,7 +109,13 @@ def leave_effects(area, effects: dict, *, outcome_label: str = "") -> list[Effec
         result.append(
             Effect.money(
                 f"Cancels {len(payments)} payment{'s' if len(payments) != 1 else ''} not yet "
-                f"made, {pounds(total)} in all. Payments already made stay on record."
+                f"made, {pounds(total)} in all: "
+                + "; ".join(
+                    f"{p.award.get_stage_display()} {p.get_kind_display().lower()}: "
+                    f"{pounds(p.amount)} ({p.get_status_display().lower()})"
+                    for p in payments
+                )
+                + ". Payments already made stay on record."
             )
         )
     else:
@@ -118,3 +124,37 @@ def leave_effects(area, effects: dict, *, outcome_label: str = "") -> list[Effec
         )
     result.append(people_told(area_people(area), what="the area has left, with your reasons"))
     return [e for e in result if e is not None]
+
+
+def bulk_decision_effects(applications, decision: str) -> list[Effect]:
+    """Admitting or rejecting the ticked applications: each is tried on its own, so the page
+    names them all; those that cannot be decided now are reported afterwards."""
+    names = ", ".join(a.area_name for a in applications)
+    count = len(applications)
+    final = Effect.lock("Each decision is final: those applications cannot be decided again.")
+    told = people_told(
+        [a.applicant for a in applications],
+        what="the decision on their application"
+        + (", with your reasons" if decision == "reject" else ""),
+    )
+    if decision == "admit":
+        total = sum((_getting_ready_amount(a.round) for a in applications), Decimal(0))
+        return [
+            Effect.record(
+                f"Creates {count} area{'s' if count != 1 else ''} at Getting Ready: {names}."
+            ),
+            Effect.money(
+                f"Awards {count} Getting Ready grant{'s' if count != 1 else ''} totalling "
+                f"{pounds(total)}, each with a grant offer; the money becomes payable once each "
+                "lead organisation accepts its offer."
+            ),
+            told,
+            final,
+        ]
+    return [
+        Effect.record(
+            f"Closes {count} application{'s' if count != 1 else ''} as not admitted: {names}."
+        ),
+        told,
+        final,
+    ]

@@ -104,7 +104,7 @@ def confirmation_page(
             "button": button,
             "back_url": back_url,
             "danger": danger,
-            "action_url": request.path,
+            "action_url": request.get_full_path(),
             "replay": replay,
         },
     )

@@ -98,12 +98,17 @@ def bulk_effects(*, action: str, payments, total: Decimal) -> list[Effect]:
     ]
 
 
-def retention_to_release(area) -> Decimal:
-    """The money held back until the final plan that submitting it would make payable now."""
-    held = Payment.objects.filter(
-        award__area=area,
-        award__status=Award.Status.LIVE,
-        status=Payment.Status.HELD,
-        release_condition=FINAL_PLAN_SUBMITTED,
+def retention_to_release(area) -> list[tuple[str, Decimal]]:
+    """The money held back until the final plan that submitting it would make payable now, as
+    (grant, amount) per award (Getting Going's 10%, and any top-up's)."""
+    held = (
+        Payment.objects.filter(
+            award__area=area,
+            award__status=Award.Status.LIVE,
+            status=Payment.Status.HELD,
+            release_condition=FINAL_PLAN_SUBMITTED,
+        )
+        .select_related("award")
+        .order_by("award__awarded_on", "id")
     )
-    return sum((p.amount for p in held), Decimal(0))
+    return [(p.award.get_stage_display(), p.amount) for p in held]

@@ -220,6 +220,11 @@ def payment_approve(request, pk):
         if refused:
             messages.error(request, f"Not approved: {refused.reason}")
             return _back(request, reverse("grants:finance"))
+        try:
+            services.offer_require_accepted(payment.award)
+        except ValidationError as exc:
+            messages.error(request, message_for(exc))
+            return _back(request, reverse("grants:finance"))
         return confirmation_page(
             request,
             title=f"approve {_payment_label(payment)}",

@@ -58,12 +58,13 @@ def final_submission_effects(plan, user) -> list[Effect]:
             "nobody can edit it while it is reviewed, unless the review returns it for changes."
         )
     ]
-    held = retention_to_release(area) if plan.retention_released_at is None else 0
+    held = retention_to_release(area) if plan.retention_released_at is None else []
     if held:
+        parts = " and ".join(f"{pounds(amount)} from the {grant} grant" for grant, amount in held)
         effects.append(
             Effect.money(
-                f"Releases the {pounds(held)} held back from the Getting Going grant (the 10% "
-                "retention): it becomes payable to your organisation."
+                f"Releases the money held back until the final plan ({parts}): it becomes "
+                "payable to your organisation."
             )
         )
     effects.append(

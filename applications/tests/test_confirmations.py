@@ -107,3 +107,17 @@ def test_leaving_posted_without_the_pages_button_only_shows_the_effects(
     assert "Withdraws 1 open stage-gate application" in page
     area.refresh_from_db()
     assert area.status == AreaStatus.ACTIVE
+
+
+def test_bulk_admit_without_confirmation_names_them_and_the_total(client_for, programme_manager):
+    first = ApplicationFactory(under_assessment=True, area_name="Keyham")
+    second = ApplicationFactory(under_assessment=True, area_name="Lower Place", round=first.round)
+    response = client_for(programme_manager).post(
+        reverse("applications:assessment_queue"),
+        {"selected": [first.pk, second.pk], "decision": "admit", "reasons": ""},
+    )
+    page = _text(response)
+    assert NOTHING_DONE in page
+    assert "Creates 2 areas at Getting Ready: Keyham, Lower Place" in page
+    assert "Awards 2 Getting Ready grants totalling £6,000.00" in page
+    assert not Area.objects.filter(name__in=["Keyham", "Lower Place"]).exists()

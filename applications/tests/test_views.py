@@ -205,7 +205,12 @@ def test_bulk_decision_lists_successes_and_failures(client_for, programme_manage
     early = ApplicationFactory(round=rnd, submitted=True, area_name="Walker")
     response = client_for(programme_manager).post(
         reverse("applications:assessment_queue"),
-        {"selected": [good.pk, early.pk], "decision": "reject", "reasons": "Budget"},
+        {
+            "selected": [good.pk, early.pk],
+            "decision": "reject",
+            "reasons": "Budget",
+            "confirm": "1",
+        },
         follow=True,
     )
     content = response.content.decode()

@@ -36,7 +36,8 @@ def test_final_submission_without_confirmation_locks_and_releases_nothing(
     page = _text(response)
     assert NOTHING_DONE in page
     assert "the final plan, and locks it" in page
-    assert "Releases the £1,000.00 held back from the Getting Going grant" in page
+    assert "Releases the money held back until the final plan" in page
+    assert "£1,000.00 from the Getting Going grant" in page
     assert "will be told by notification and email: the final plan has been submitted" in page
     ready_plan.refresh_from_db()
     assert ready_plan.status == PlanStatus.DRAFT_SUBMITTED
