@@ -10,7 +10,11 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the static file.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("favicon.ico"), permanent=True),
+        name="favicon",
+    ),
     path("accounts/", include("accounts.urls")),
     path("", include("programmes.urls")),
     path("", include("activity.urls")),
