@@ -5,6 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the site `make run` serves, on whatever port it was given, unless
+# SITE_URL is set (e.g. behind a proxy). Exported to both the site and the Celery worker, which
+# sends the emails.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test venv migrate demo worker lint check bench clean backup restore
 
@@ -24,7 +28,8 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 # Set up everything, then serve the site on http://$(HOST):$(PORT) with a Celery worker (and its
-# beat scheduler) beside it. Ctrl-C stops both.
+# beat scheduler) beside it. Ctrl-C stops both. e.g. `make run PORT=8001`.
+run: export SITE_URL := $(SITE_URL)
 run: demo
 	@$(PY) manage.py demo_logins
 	@$(VENV)/bin/celery -A ourplace worker -B --loglevel=INFO --concurrency=2 \
@@ -33,6 +38,7 @@ run: demo
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "Celery worker started (log: var/celery.log)"; \
 	echo "Our Place is at http://$(HOST):$(PORT)/  (Ctrl-C stops the site and the worker)"; \
+	echo "Links in emails use SITE_URL=$$SITE_URL"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv

@@ -122,6 +122,15 @@ class FundingRecordForm(forms.ModelForm):
             self.initial.setdefault("year", today.year if today.month >= 4 else today.year - 1)
 
 
+def _benefit_forecast(line) -> str:
+    """The same forecast as the comparison table beside the picker: after optimism bias."""
+    if line.optimism_bias_pct:
+        return (
+            f"{pounds(line.forecast)} after {line.optimism_bias_pct.normalize():f}% optimism bias"
+        )
+    return pounds(line.forecast)
+
+
 class OutturnForm(forms.Form):
     forecast_line = forms.ChoiceField(
         label="Forecast line",
@@ -158,7 +167,7 @@ class OutturnForm(forms.Form):
             (
                 "Benefits",
                 [
-                    (f"benefit:{pk}", f"Year {b.year}: {b.description} ({pounds(b.amount)})")
+                    (f"benefit:{pk}", f"Year {b.year}: {b.description} ({_benefit_forecast(b)})")
                     for pk, b in self.benefit_lines.items()
                 ],
             ),

@@ -428,7 +428,7 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     return copy_back(payment, locked, relations=("award",))
 
 
-def _check_paid_on(locked: Payment, award: Award, paid_on: date) -> None:
+def payment_date_check(locked: Payment, award: Award, paid_on: date) -> None:
     """Payment date rules: not in the future, not before the award, not before the approval."""
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": "The payment date cannot be in the future."})
@@ -465,7 +465,7 @@ def payment_pay(
     award, locked = _lock(payment)
     _check_move(locked, Payment.Status.PAID, actor)
     paid_on = paid_on or timezone.localdate()
-    _check_paid_on(locked, award, paid_on)
+    payment_date_check(locked, award, paid_on)
     locked.status = Payment.Status.PAID
     locked.paid_by = actor
     locked.paid_at = occurred_at or timezone.now()

@@ -8,14 +8,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import areas_visible_to
+from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
 
-from . import bulk, selectors, services
+from . import bulk, confirmations, selectors, services
 from . import permissions as grant_perms
 from .filters import PayableFilter
 from .forms import CancelForm, PaymentAddForm, PaymentPayForm
@@ -106,8 +108,8 @@ def finance_bulk(request):
     if not payments:
         messages.error(request, "Select at least one payment that is payable now.")
         return _back(request, reverse("grants:finance"))
-    confirmed = "confirm" in request.POST
-    form = PaymentPayForm(request.POST if confirmed else None) if action == bulk.PAY else None
+    is_confirmed = confirmed(request)
+    form = PaymentPayForm(request.POST if is_confirmed else None) if action == bulk.PAY else None
     context = {
         "action": action,
         "action_label": bulk.ACTIONS[action],
@@ -115,7 +117,7 @@ def finance_bulk(request):
         "form": form,
         "next": _safe_next(request),
     }
-    if confirmed and (form is None or form.is_valid()):
+    if is_confirmed and (form is None or form.is_valid()):
         results = bulk.payments_bulk(
             payments=payments,
             action=action,
@@ -127,6 +129,9 @@ def finance_bulk(request):
         context["done"] = sum(1 for r in results if r.done)
         return render(request, "grants/finance_bulk_results.html", context)
     context["rows"] = _bulk_preview(payments, action, request.user)
+    context["effects"] = confirmations.bulk_effects(
+        action=action, payments=payments, total=context["total"]
+    )
     return render(request, "grants/finance_bulk_confirm.html", context)
 
 
@@ -201,7 +206,32 @@ def _payment_label(payment: Payment) -> str:
 @login_required
 @require_POST
 def payment_approve(request, pk):
+    """Approve one payment, after the confirmation step (core/confirm.py) that says how much,
+    to whom, and whether a second approver is still needed."""
     payment = _payment_in_scope(request.user, pk)
+    if not confirmed(request):
+        require(grant_perms.can_approve_payments(request.user))
+        refused = PAYMENT.refusal(
+            payment,
+            approval_target(payment),
+            request.user,
+            **payment_context(payment, request.user),
+        )
+        if refused:
+            messages.error(request, f"Not approved: {refused.reason}")
+            return _back(request, reverse("grants:finance"))
+        try:
+            services.offer_require_accepted(payment.award)
+        except ValidationError as exc:
+            messages.error(request, message_for(exc))
+            return _back(request, reverse("grants:finance"))
+        return confirmation_page(
+            request,
+            title=f"approve {_payment_label(payment)}",
+            effects=confirmations.approve_effects(payment),
+            button=f"Approve {pounds(payment.amount)}",
+            back_url=_safe_next(request) or reverse("grants:finance"),
+        )
     try:
         services.payment_approve(payment=payment, actor=request.user)
     except ValidationError as exc:
@@ -211,6 +241,33 @@ def payment_approve(request, pk):
     return _back(request, reverse("grants:finance"))
 
 
+def _pay_confirmation(request, payment, form):
+    """The confirmation step before marking paid, once the payer and the date pass the rules
+    (the service checks both again); None when the form shows a date refusal instead."""
+    require(grant_perms.can_pay_payments(request.user))
+    refused = PAYMENT.refusal(
+        payment, Payment.Status.PAID, request.user, **payment_context(payment, request.user)
+    )
+    if refused:
+        messages.error(request, f"Not marked as paid: {refused.reason}")
+        return _back(request, reverse("grants:finance"))
+    paid_on = form.cleaned_data["paid_on"] or timezone.localdate()
+    try:
+        services.payment_date_check(payment, payment.award, paid_on)
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return None
+    return confirmation_page(
+        request,
+        title=f"mark {_payment_label(payment)} as paid",
+        effects=confirmations.pay_effects(
+            payment, paid_on=paid_on, reference=form.cleaned_data["reference"]
+        ),
+        button=f"Mark {pounds(payment.amount)} as paid",
+        back_url=_safe_next(request) or reverse("grants:finance"),
+    )
+
+
 @login_required
 @require_POST
 def payment_pay(request, pk):
@@ -218,7 +275,11 @@ def payment_pay(request, pk):
     approval) comes back on a page with the message by the field; other refusals as a message."""
     payment = _payment_in_scope(request.user, pk)
     form = PaymentPayForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not confirmed(request):
+        answer = _pay_confirmation(request, payment, form)
+        if answer is not None:
+            return answer
+    elif form.is_valid():
         try:
             services.payment_pay(
                 payment=payment,

@@ -244,13 +244,23 @@ class AttachmentForm(forms.Form):
         choices=PlanAttachment.Document.choices, widget=forms.HiddenInput, initial="plan"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editor_form_id: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         _no_form_tag(self)
+        if editor_form_id:
+            # On an editor page the fields belong to the editor's form (HTML form attribute), so
+            # uploading posts the typed text with the file and nothing typed is lost.
+            # The editor knows which document it is.
+            del self.fields["document"]
+            for field in self.fields.values():
+                field.widget.attrs["form"] = editor_form_id
+            self.fields["file"].required = False
 
     def clean_file(self):
         # The same check the service makes, so the message appears before anything is stored.
         file = self.cleaned_data["file"]
+        if not file:
+            return file
         check_upload(file, allowed=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES)
         return file
 

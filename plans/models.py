@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from programmes.models import MONEY
 
+from .cba import adjusted_benefit
 from .workflows import EDITABLE, PLAN, PlanStatus
 
 User = settings.AUTH_USER_MODEL
@@ -173,6 +174,12 @@ class BenefitLine(models.Model):
 
     def __str__(self):
         return f"Year {self.year}: {self.description}"
+
+    @property
+    def forecast(self):
+        """The benefit the analysis counts: the amount after its optimism bias. Every page that
+        shows a benefit line's forecast shows this one figure (plans.cba does the arithmetic)."""
+        return adjusted_benefit(self.amount, self.optimism_bias_pct or 0)
 
 
 PLAN_SECTIONS = [

@@ -89,20 +89,33 @@ def index(request):
 
 
 def _announce(request, job, asked_at):
-    kind = job.get_kind_display().lower()
-    if waiting_for_broker(job):
-        who = f"Your {kind} is" if job.created_at >= asked_at else f"This {kind} is already"
-        messages.warning(
-            request, f"{who} queued: it will start when the background service is available."
-        )
-    elif job.created_at >= asked_at:
-        messages.success(request, f"Your {job.get_kind_display().lower()} is being prepared.")
-    else:
+    """A repeated request finds the job already asked for; the job page's status line (which
+    follows the job, see `job_state_message`) says where it has got to."""
+    if job.created_at < asked_at:
         messages.info(
             request,
-            f"This {job.get_kind_display().lower()} is already being prepared; "
+            f"This {job.get_kind_display().lower()} had already been asked for: "
             "you can follow it here.",
         )
+
+
+def job_state_message(job, user, *, waiting: bool) -> tuple[str, str]:
+    """(tone, sentence) saying where the job has got to now: queued, being prepared, ready or
+    failed. Rendered in the progress panel, so it changes with the job as the page polls."""
+    who = "Your" if job.requested_by_id == user.pk else "This"
+    what = f"{who} {job.get_kind_display().lower()}"
+    if job.status == JobStatus.SUCCEEDED:
+        return "success", f"{what} is ready: download it below."
+    if job.status == JobStatus.FAILED:
+        return "danger", f"{what} could not be made: the reason is below."
+    if waiting:
+        return (
+            "warning",
+            f"{what} is queued: it will start when the background service is available.",
+        )
+    if job.status == JobStatus.QUEUED:
+        return "info", f"{what} is queued: it will start as soon as a worker is free."
+    return "info", f"{what} is being prepared."
 
 
 @login_required
@@ -119,11 +132,15 @@ def area_request(request, reference):
 
 
 def _job_context(user, job) -> dict:
+    waiting = waiting_for_broker(job)
+    tone, state_message = job_state_message(job, user, waiting=waiting)
     return {
         "job": job,
         "can_retry": can_retry_job(user, job)[0],
-        "waiting_for_broker": waiting_for_broker(job),
+        "waiting_for_broker": waiting,
         "waiting_message": WAITING_MESSAGE,
+        "state_tone": tone,
+        "state_message": state_message,
     }
 
 

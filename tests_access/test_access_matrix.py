@@ -201,6 +201,7 @@ EXPECTED = {
         "L 200 200 200 200 200 403 403 200",
         "L 200 200 200 200 200 403 403 200",
     ),
+    "favicon": ("R R R R R R R R R", "R R R R R R R R R"),
     "healthz": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
     "home": ("L R R R R R R R R", "L R R R R R R R R"),
     "invitation_accept": (

@@ -244,6 +244,7 @@ def targets(w: World) -> dict:
             "grants:finance_bulk",
             "reports:import_template",
             "healthz",
+            "favicon",
         )
     }
     t["password_reset_confirm"] = (None, {"uidb64": "MQ", "token": "set-password"})

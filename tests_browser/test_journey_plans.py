@@ -148,6 +148,15 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
     peer = page.locator("main")
     expect(peer).to_contain_text("Name who chairs the partnership board.")
     page.get_by_role("button", name=re.compile("Submit final")).click()
+    # The confirmation step says it locks the plan and releases the 10% before anything happens.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm: submit the final plan")
+    effects = page.get_by_role("region", name="What will happen when you confirm")
+    expect(effects).to_contain_text("locks it")
+    expect(effects).to_contain_text("£1,000.00 from the Getting Going grant")
+    held.refresh_from_db()
+    assert held.status == "held"
+    screenshot(page, "j4_confirm_final")
+    page.get_by_role("button", name="Submit the final plan").click()
     expect(_status(page)).to_contain_text("Final plan submitted as version")
     screenshot(page, "j4_final_submitted")
     held.refresh_from_db()
@@ -179,6 +188,7 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
     expect(_status(page)).to_contain_text("Operational plan saved.")
     page.goto(f"/areas/{area.reference}/plan/")
     page.get_by_role("button", name=re.compile("Submit final|Resubmit")).click()
+    page.get_by_role("button", name="Submit the final plan").click()
     expect(_status(page)).to_contain_text("Final plan submitted as version")
     logout(page)
 
@@ -189,12 +199,16 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
         page.get_by_role("button", name="Start review").click()
         expect(_status(page)).to_contain_text("Review started")
     page.get_by_role("button", name="Approve and sign off").click()
+    expect(page.locator("main")).to_contain_text("waits for the funder's signature")
+    page.get_by_role("button", name="Sign off the plan").click()
     expect(_status(page)).to_contain_text("Your signature is recorded.")
     logout(page)
 
     login(page, "funder")
     page.goto(f"/areas/{area.reference}/plan/review/")
     page.get_by_role("button", name="Sign off for the funder").click()
+    expect(page.locator("main")).to_contain_text("Yours is the second signature")
+    page.get_by_role("button", name="Sign off the plan").click()
     expect(_status(page)).to_contain_text("the area is now in implementation")
     screenshot(page, "j4_signed_off")
 

@@ -150,7 +150,8 @@ def test_imported_round_dashboard_programme_report_and_360giving(
     # The job page: the request is acknowledged, the bar and status follow the worker, and the
     # download link appears once the PDF is ready (the page polls by itself).
     page.wait_for_url(re.compile(r"/reports/jobs/\d+/$"))
-    expect(page.get_by_role("status")).to_contain_text("Your programme report is being prepared.")
+    # The status line follows the job: it never says "being prepared" once the PDF is ready.
+    expect(page.locator("#job-state")).to_contain_text("Your programme report is")
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme report")
     expect(page.locator("main")).to_contain_text("Round crm")
     expect(page.get_by_role("progressbar", name="Report progress")).to_be_visible()
@@ -160,6 +161,9 @@ def test_imported_round_dashboard_programme_report_and_360giving(
     expect(progress).to_have_attribute("aria-valuenow", "100")
     expect(progress).to_contain_text("100%")
     expect(page.locator("#job-progress")).to_contain_text("✓ Ready")
+    expect(page.locator("#job-state")).to_have_text(
+        "Your programme report is ready: download it below."
+    )
     screenshot(page, "j6_job_ready")
 
     job = ReportJob.objects.get(kind=ReportKind.PROGRAMME, round=imported)

@@ -24,7 +24,7 @@ LEAVING_OUTCOMES = {
 OPEN_GATE_STATUSES = [GateStatus.DRAFT, GateStatus.SUBMITTED]
 
 
-def _area_people(area) -> list:
+def area_people(area) -> list:
     return [p for p in [*lead_members(area), relationship_manager(area)] if p is not None]
 
 
@@ -105,7 +105,7 @@ def area_leave(
         actor=actor,
         summary=LEAVING_OUTCOMES[outcome],
         reason=reasons,
-        notify=_area_people(locked),
+        notify=area_people(locked),
         **history,
     )
     area.status = locked.status
@@ -130,7 +130,7 @@ def area_reinstate(*, area, reasons: str, actor, occurred_at=None) -> Area:
         summary=f"Reinstated in the programme at {locked.get_stage_display()}",
         reason=reasons,
         occurred_at=occurred_at,
-        notify=_area_people(locked),
+        notify=area_people(locked),
     )
     area.status = locked.status
     return area

@@ -143,8 +143,8 @@ def test_the_page_shows_what_will_happen_then_records_it(
     url = reverse("applications:area_leave", args=[funded_area.reference])
     client = client_for(programme_manager)
     page = client.get(url).content.decode()
-    assert "Cancel 2 payments not yet made, £4,000.00 in all" in page
-    assert "Withdraw 1 open stage-gate application" in page
+    assert "Cancels 2 payments not yet made, £4,000.00 in all" in page
+    assert "Withdraws 1 open stage-gate application" in page
 
     response = client.post(url, {"outcome": "withdrawn", "reasons": ""})
     assert response.status_code == 200
@@ -152,7 +152,8 @@ def test_the_page_shows_what_will_happen_then_records_it(
     funded_area.refresh_from_db()
     assert funded_area.status == AreaStatus.ACTIVE
 
-    response = client.post(url, {"outcome": "withdrawn", "reasons": "Closed."}, follow=True)
+    data = {"outcome": "withdrawn", "reasons": "Closed.", "confirm": "1"}  # the page's button
+    response = client.post(url, data, follow=True)
     html = response.content.decode()
     assert "is recorded as withdrawn." in html
     assert "2 unpaid payments totalling £4,000.00 cancelled." in html

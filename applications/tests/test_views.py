@@ -180,7 +180,7 @@ def test_manager_scores_and_admits_from_the_detail_page(client_for, programme_ma
     assert application.scores.get().score == 4
     response = client.post(
         reverse("applications:application_decide", args=[application.pk]),
-        {"decision": "admit", "reasons": ""},
+        {"decision": "admit", "reasons": "", "confirm": "1"},
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -205,7 +205,12 @@ def test_bulk_decision_lists_successes_and_failures(client_for, programme_manage
     early = ApplicationFactory(round=rnd, submitted=True, area_name="Walker")
     response = client_for(programme_manager).post(
         reverse("applications:assessment_queue"),
-        {"selected": [good.pk, early.pk], "decision": "reject", "reasons": "Budget"},
+        {
+            "selected": [good.pk, early.pk],
+            "decision": "reject",
+            "reasons": "Budget",
+            "confirm": "1",
+        },
         follow=True,
     )
     content = response.content.decode()
@@ -377,6 +382,7 @@ def test_manager_approves_a_gate_with_cba(client_for, programme_manager):
             "cba_required": "on",
             "extra_adviser_days": "2",
             "reasons": "",
+            "confirm": "1",
         },
     )
     assert response.status_code == 302

@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
 from accounts.services import applicant_register
+from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 from programmes.models import Round
 
+from .. import confirmations, selectors, services
 from .. import permissions as app_perms
-from .. import selectors, services
 from ..filters import ApplicationFilter
 from ..forms import ApplicationForm, BulkDecisionForm, PartnerFormSet, RegisterForm, partner_rows
 from ..models import ApplicationStatus
@@ -170,6 +172,46 @@ def application_submit(request, pk):
     return redirect(application.get_absolute_url())
 
 
+def _bulk_decide(request, base, bulk_form):
+    """The queue's bulk action on the ticked applications. Admitting or rejecting goes through
+    the confirmation step first (core/confirm.py): areas, grants and emails for each one."""
+    ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+    if not ids:
+        messages.error(request, "Tick at least one application first.")
+        return None
+    if not bulk_form.is_valid():
+        return None
+    chosen = list(base.filter(pk__in=ids).order_by("area_name"))
+    decision = bulk_form.cleaned_data["decision"]
+    if decision != "start" and not confirmed(request):
+        return confirmation_page(
+            request,
+            title=f"{decision} {len(chosen)} application{pluralize(len(chosen))}",
+            effects=confirmations.bulk_decision_effects(chosen, decision),
+            button=f"{decision.capitalize()} {len(chosen)} application{pluralize(len(chosen))}",
+            back_url=request.get_full_path(),
+            danger=decision == "reject",
+        )
+    if decision == "start":
+        result = services.applications_start_assessment_bulk(applications=chosen, user=request.user)
+    else:
+        result = services.applications_decide_bulk(
+            applications=chosen,
+            decision=decision,
+            reasons=bulk_form.cleaned_data["reasons"],
+            actor=request.user,
+        )
+    verb = {"start": "now under assessment", "admit": "admitted", "reject": "rejected"}[decision]
+    if result.succeeded:
+        messages.success(
+            request,
+            f"{len(result.succeeded)} {verb}: " + ", ".join(a.area_name for a in result.succeeded),
+        )
+    for application, reason in result.failed:
+        messages.error(request, f"{application.area_name}: not done. {reason}")
+    return redirect(request.get_full_path())
+
+
 @login_required
 def assessment_queue(request):
     """Programme managers' queue: filters, counts by status, and bulk decisions."""
@@ -190,35 +232,9 @@ def assessment_queue(request):
         results = results.order_by("-submitted_at", "-pk")
     bulk_form = BulkDecisionForm(request.POST or None)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
-        if not ids:
-            messages.error(request, "Tick at least one application first.")
-        elif bulk_form.is_valid():
-            chosen = list(base.filter(pk__in=ids).order_by("area_name"))
-            decision = bulk_form.cleaned_data["decision"]
-            if decision == "start":
-                result = services.applications_start_assessment_bulk(
-                    applications=chosen, user=request.user
-                )
-            else:
-                result = services.applications_decide_bulk(
-                    applications=chosen,
-                    decision=decision,
-                    reasons=bulk_form.cleaned_data["reasons"],
-                    actor=request.user,
-                )
-            verb = {"start": "now under assessment", "admit": "admitted", "reject": "rejected"}[
-                decision
-            ]
-            if result.succeeded:
-                messages.success(
-                    request,
-                    f"{len(result.succeeded)} {verb}: "
-                    + ", ".join(a.area_name for a in result.succeeded),
-                )
-            for application, reason in result.failed:
-                messages.error(request, f"{application.area_name}: not done. {reason}")
-            return redirect(request.get_full_path())
+        answer = _bulk_decide(request, base, bulk_form)
+        if answer is not None:
+            return answer
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

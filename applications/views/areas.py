@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 
+from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, require
 from programmes.models import AreaStatus
 
+from .. import confirmations, services
 from .. import permissions as app_perms
-from .. import services
 from ..forms import AreaLeaveForm, AreaReinstateForm, ExtensionForm
 from .scope import visible_area
 
@@ -46,6 +47,20 @@ def area_leave(request, reference):
         )
         return redirect(area.get_absolute_url())
     form = AreaLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        # The form's own button confirms (the page lists the effects); anything else posting
+        # here gets the confirmation step first.
+        outcome = AreaStatus(form.cleaned_data["outcome"]).label
+        return confirmation_page(
+            request,
+            title=f"record that {area.name} has left the programme",
+            effects=confirmations.leave_effects(
+                area, services.area_leaving_effects(area), outcome_label=outcome
+            ),
+            button="Record and apply",
+            back_url=area.get_absolute_url(),
+            danger=True,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             result = services.area_leave(area=area, actor=request.user, **form.cleaned_data)
@@ -70,8 +85,7 @@ def area_leave(request, reference):
         {
             "area": area,
             "form": form,
-            "effects": effects,
-            "unpaid_total": sum(p.amount for p in effects["payments"]),
+            "effects": confirmations.leave_effects(area, effects),
         },
     )
 

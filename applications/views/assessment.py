@@ -9,10 +9,11 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 
+from .. import confirmations, selectors, services
 from .. import permissions as app_perms
-from .. import selectors, services
 from ..forms import DecisionForm, ScoreForm, WithdrawForm
 from ..models import ApplicationStatus
 from ..workflows import APPLICATION
@@ -138,8 +139,30 @@ def application_score(request, pk):
 @login_required
 @require_POST
 def application_decide(request, pk):
+    """Admit or reject, after the confirmation step (core/confirm.py): admitting creates the area
+    and awards its grant, and both tell the applicant, so a POST without confirm=1 only shows
+    what would happen."""
     application = visible_application(request.user, pk)
     form = DecisionForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        decision = form.cleaned_data["decision"]
+        target = ApplicationStatus.ADMITTED if decision == "admit" else ApplicationStatus.REJECTED
+        refused = APPLICATION.refusal(application, target, request.user)
+        if refused:
+            _refused(request, form, ValidationError(refused.reason))
+            return _page(request, application, decision_form=form)
+        if decision == "reject" and not form.cleaned_data["reasons"].strip():
+            form.add_error("reasons", "Give the reasons for not admitting this application.")
+            return _page(request, application, decision_form=form)
+        verb = "admit" if decision == "admit" else "reject"
+        return confirmation_page(
+            request,
+            title=f"{verb} the application for {application.area_name}",
+            effects=confirmations.decision_effects(application, decision),
+            button="Admit and create the area" if decision == "admit" else "Reject the application",
+            back_url=application.get_absolute_url(),
+            danger=decision == "reject",
+        )
     if form.is_valid():
         try:
             decided = services.application_decide(

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import permissions as perms
+from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 
+from .. import confirmations, selectors, services
 from .. import permissions as app_perms
-from .. import selectors, services
 from ..filters import GateFilter
 from ..forms import GateDecisionForm, GateForm, WithdrawForm
 from ..models import GateApplication, GateStatus
@@ -139,11 +140,37 @@ def gate_submit(request, pk):
     return redirect(gate.get_absolute_url())
 
 
+def _confirm_decision(request, gate, form):
+    """The confirmation step before a gate decision (core/confirm.py): the grant and its
+    schedule, days, the area's move or its leaving, and who is told."""
+    data = form.cleaned_data
+    approve = data["decision"] == "approve"
+    target = GateStatus.APPROVED if approve else GateStatus.REJECTED
+    refused = GATE.refusal(gate, target, request.user)
+    if refused:
+        _refused(request, form, ValidationError(refused.reason))
+        return _page(request, gate, decision_form=form)
+    if not approve and not data["reasons"].strip():
+        form.add_error("reasons", "Give the reasons for not approving.")
+        return _page(request, gate, decision_form=form)
+    stage = gate.get_target_stage_display()
+    return confirmation_page(
+        request,
+        title=f"{'approve' if approve else 'reject'} {gate.area.reference}'s {stage} application",
+        effects=confirmations.gate_effects(gate, data),
+        button=f"Approve the {stage} application" if approve else f"Reject the {stage} application",
+        back_url=gate.get_absolute_url(),
+        danger=not approve,
+    )
+
+
 @login_required
 @require_POST
 def gate_decide(request, pk):
     gate = visible_gate(request.user, pk)
     form = GateDecisionForm(request.POST, gate=gate)
+    if form.is_valid() and not confirmed(request):
+        return _confirm_decision(request, gate, form)
     if form.is_valid():
         data = form.cleaned_data
         try:

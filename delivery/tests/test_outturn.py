@@ -181,3 +181,18 @@ def test_like_for_like_totals_while_outturn_is_coming_in(impl_area, impl_lead, c
     assert (r.costs_so_far.forecast, r.costs_so_far.actual) == (M("1000"), M("1200"))
     assert r.costs_so_far.variance_pct == M("20.0")
     assert (r.benefits_so_far.forecast, r.benefits_so_far.actual) == (M("0"), M("0"))
+
+
+def test_the_outturn_picker_shows_the_forecast_the_table_shows(
+    client_for, impl_area, impl_lead, cba
+):
+    """Issue 14: the picker offered the gross £2,200 while the table beside it counted £1,100
+    after optimism bias; both now show the one forecast."""
+    from django.urls import reverse
+
+    page = client_for(impl_lead).get(reverse("delivery:area_outturn", args=[impl_area.reference]))
+    body = page.content.decode()
+    picker = body[body.index('name="forecast_line"') : body.index("</select>")]
+    assert "£1,100.00 after 50% optimism bias" in picker
+    assert "£2,200" not in picker
+    assert "£1,100.00" in body[body.index("<table") :]

@@ -230,7 +230,8 @@ class TestPaymentDates:
         )
         payment.refresh_from_db()
         assert payment.status == S.APPROVED
-        response = client.post(url, {"paid_on": timezone.localdate().isoformat()})
+        today = timezone.localdate().isoformat()
+        response = client.post(url, {"paid_on": today, "confirm": "1"})
         assert response.status_code == 302
         payment.refresh_from_db()
         assert payment.status == S.PAID
@@ -267,7 +268,7 @@ class TestPages:
         assert pay not in client_for(pm2).get(reverse("grants:finance")).content.decode()
         assert client_for(programme_manager).post(pay).status_code == 403
         assert pay in client_for(finance_officer).get(reverse("grants:finance")).content.decode()
-        client_for(finance_officer).post(pay, {"reference": "BACS-9"})
+        client_for(finance_officer).post(pay, {"reference": "BACS-9", "confirm": "1"})
         payment.refresh_from_db()
         assert payment.status == S.PAID and payment.paid_by == finance_officer
 

@@ -129,12 +129,16 @@ def test_manager_approves_finance_pays_and_cancels_from_the_finance_page(
     advance = award.payments.get(kind=Payment.Kind.ADVANCE)
     client = client_for(programme_manager)
     response = client.post(
-        reverse("grants:payment_approve", args=[advance.pk]), {"next": FINANCE}, follow=True
+        reverse("grants:payment_approve", args=[advance.pk]),
+        {"next": FINANCE, "confirm": "1"},
+        follow=True,
     )
     assert "approved" in response.content.decode()
     client = client_for(finance_officer)
     response = client.post(
-        reverse("grants:payment_pay", args=[advance.pk]), {"reference": "BACS-7"}, follow=True
+        reverse("grants:payment_pay", args=[advance.pk]),
+        {"reference": "BACS-7", "confirm": "1"},
+        follow=True,
     )
     assert "marked as paid" in response.content.decode()
     advance.refresh_from_db()

@@ -139,7 +139,10 @@ class TestReview:
     def test_shows_who_signed_and_who_is_awaited(self, client_for, ready_plan, author, pm, funder):
         self._under_review(ready_plan, author, pm)
         client = client_for(pm)
-        client.post(_url("review", ready_plan.area), {"action": "sign_off", "sign-comment": "Yes"})
+        client.post(
+            _url("review", ready_plan.area),
+            {"action": "sign_off", "sign-comment": "Yes", "confirm": "1"},
+        )
         page = client_for(funder).get(_url("review", ready_plan.area)).content.decode()
         assert f"Signed by {escape(str(pm))}" in page
         assert "Awaited" in page

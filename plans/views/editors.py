@@ -31,6 +31,73 @@ from ..models import (
 )
 from .common import area_for, editable_or_leave, plan_of, refusal_messages
 
+EDITOR_FORM_ID = "editor-form"
+
+
+def _editor_attachments(request, area, document: str) -> dict:
+    """The documents panel of an editor page, its fields part of the editor's form."""
+    return {
+        "attachments": PlanAttachment.objects.filter(area=area, document=document),
+        "attachment_form": AttachmentForm(
+            prefix="doc", initial={"document": document}, editor_form_id=EDITOR_FORM_ID
+        ),
+        "editor_form_id": EDITOR_FORM_ID,
+    }
+
+
+def _wants_documents(request) -> bool:
+    return bool(
+        "upload" in request.POST
+        or "remove_attachment" in request.POST
+        or request.FILES.get("doc-file")
+    )
+
+
+def _documents_after_save(request, area, document: str) -> None:
+    """After the editor's text is saved: upload the file chosen in its documents panel, or
+    remove the document whose Remove button was pressed. Refusals come back as messages."""
+    remove = request.POST.get("remove_attachment", "")
+    if remove.isdigit():
+        attachment = PlanAttachment.objects.filter(area=area, pk=int(remove)).first()
+        if attachment is not None:
+            try:
+                services.attachment_remove(attachment=attachment, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                refusal_messages(request, exc)
+            else:
+                messages.success(request, f"“{attachment.title}” removed.")
+        return
+    form = AttachmentForm(request.POST, request.FILES, prefix="doc", editor_form_id=EDITOR_FORM_ID)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Not uploaded: {error}")
+        return
+    if not form.cleaned_data["file"]:
+        messages.error(request, "Not uploaded: choose a file first.")
+        return
+    try:
+        attachment = services.attachment_add(
+            area=area,
+            user=request.user,
+            uploaded_file=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            document=document,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        refusal_messages(request, exc)
+    else:
+        messages.success(request, f"“{attachment.title}” uploaded.")
+
+
+def _not_saved_warning(request) -> None:
+    if _wants_documents(request):
+        messages.warning(
+            request,
+            "Nothing was uploaded or removed: correct the text first (what you typed is kept "
+            "below), then choose the file again.",
+        )
+
 
 @login_required
 def strategy_edit(request, reference):
@@ -43,16 +110,16 @@ def strategy_edit(request, reference):
     if request.method == "POST" and form.is_valid():
         services.strategy_save(area=area, user=request.user, **form.cleaned_data)
         messages.success(request, "Development strategy saved.")
+        if _wants_documents(request):
+            _documents_after_save(request, area, "strategy")
+            return redirect("plans:strategy_edit", area.reference)
         return redirect(reverse("plans:workspace", args=[area.reference]) + "#strategy")
+    if request.method == "POST":
+        _not_saved_warning(request)
     return render(
         request,
         "plans/strategy_form.html",
-        {
-            "area": area,
-            "form": form,
-            "attachments": PlanAttachment.objects.filter(area=area, document="strategy"),
-            "attachment_form": AttachmentForm(initial={"document": "strategy"}),
-        },
+        {"area": area, "form": form, **_editor_attachments(request, area, "strategy")},
     )
 
 
@@ -181,7 +248,12 @@ def plan_edit(request, reference):
             refusal_messages(request, exc)
         else:
             messages.success(request, "Operational plan saved.")
+            if _wants_documents(request):
+                _documents_after_save(request, area, "plan")
+                return redirect("plans:plan_edit", area.reference)
             return redirect(reverse("plans:workspace", args=[area.reference]) + "#plan")
+    if request.method == "POST":
+        _not_saved_warning(request)
     return render(
         request,
         "plans/plan_form.html",
@@ -191,7 +263,6 @@ def plan_edit(request, reference):
             "form": form,
             "budget": budget,
             "resourcing": resourcing,
-            "attachments": PlanAttachment.objects.filter(area=area, document="plan"),
-            "attachment_form": AttachmentForm(initial={"document": "plan"}),
+            **_editor_attachments(request, area, "plan"),
         },
     )

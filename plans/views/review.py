@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts import permissions as perms
+from core.confirm import confirmation_page, confirmed
 from core.errors import require
 from programmes.models import Round
 
+from .. import confirmations, selectors, services
 from .. import permissions as plan_perms
-from .. import selectors, services
 from ..forms import NotApproveForm, QueueFilterForm, ReturnForm, SignOffForm
 from ..models import LOGIC_MODEL_COLUMNS, PLAN_SECTIONS, CostBenefitAnalysis
 from ..workflows import AWAITING_REVIEW, PLAN, PlanStatus
@@ -81,6 +83,17 @@ def review(request, reference):
         "not_form": NotApproveForm(request.POST if action == "not_approve" else None, prefix="no"),
         "sign_form": SignOffForm(request.POST if action == "sign_off" else None, prefix="sign"),
     }
+    if action == "sign_off" and forms["sign_form"].is_valid() and not confirmed(request):
+        moves = PLAN.moves_for(plan, request.user, sign_off_order=area.round.sign_off_order)
+        if any(m.name == "sign_off" for m in moves):
+            # The signature is final (the second one signs the plan off): confirm first.
+            return confirmation_page(
+                request,
+                title=f"sign off {area.reference} {area.name}'s plan",
+                effects=confirmations.sign_off_effects(plan, request.user),
+                button="Sign off the plan",
+                back_url=reverse("plans:review", args=[area.reference]),
+            )
     if action:
         try:
             done = _act(request, plan, action, **forms)

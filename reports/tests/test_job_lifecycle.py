@@ -159,7 +159,9 @@ def test_broker_down_the_report_waits_and_is_sent_when_it_is_back(
         assert job.status == JobStatus.QUEUED
         again = client.post(reverse("reports:area_request", args=[area.reference]), follow=True)
         assert ReportJob.objects.get().pk == job.pk
-        assert "This area progress report is already queued" in again.content.decode()
+        again_page = again.content.decode()
+        assert "had already been asked for" in again_page
+        assert "Your area progress report is queued: it will start when" in again_page
         progress = client.get(reverse("reports:job_progress", args=[job.pk])).content.decode()
         assert lifecycle.WAITING_MESSAGE in progress
     assert sent_tasks == []

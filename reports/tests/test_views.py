@@ -61,7 +61,8 @@ def test_requesting_from_the_page_creates_a_job_and_redirects(
     job = ReportJob.objects.get()
     assert job.kind == ReportKind.PROGRAMME and job.round == rnd
     assert response.redirect_chain[-1][0] == reverse("reports:job_detail", args=[job.pk])
-    assert "is being prepared" in response.content.decode()
+    # The status line follows the job (queued here: the task was recorded, not run).
+    assert "Your programme report is queued" in response.content.decode()
 
 
 def test_an_empty_request_shows_the_error_next_to_the_field(client_for, programme_manager):
@@ -87,7 +88,9 @@ def test_repeated_request_says_the_report_is_already_being_made(
     client = client_for(programme_manager)
     response = client.post(reverse("reports:area_request", args=[area.reference]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("reports:job_detail", args=[existing.pk])
-    assert "already being prepared" in response.content.decode()
+    body = response.content.decode()
+    assert "had already been asked for" in body
+    assert "This area progress report is being prepared." in body  # another manager asked
 
 
 # --- The area page button ----------------------------------------------------------------------
@@ -286,3 +289,24 @@ def test_staff_type_an_area_reference_and_lead_users_choose_from_their_own(
     )
     assert "There is no area with that reference." in response.content.decode()
     assert ReportJob.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "state, says, never",
+    [
+        ({}, "Your area progress report is queued", "being prepared"),
+        ({"running": True}, "Your area progress report is being prepared.", "is ready"),
+        ({"succeeded": True}, "Your area progress report is ready", "being prepared"),
+        ({"failed": True}, "Your area progress report could not be made", "being prepared"),
+    ],
+)
+def test_the_status_line_follows_the_job(client_for, programme_manager, area, state, says, never):
+    """Issue 14: after asking for a report the page said "being prepared" even once it was
+    ready. The line is part of the polled panel, so the page and each poll say the same."""
+    job = ReportJobFactory(area=area, requested_by=programme_manager, **state)
+    client = client_for(programme_manager)
+    for name in ("reports:job_detail", "reports:job_progress"):
+        body = client.get(reverse(name, args=[job.pk])).content.decode()
+        line = body[body.index('id="job-state"') :].split("</p>", 1)[0]
+        assert says in line
+        assert never not in body
