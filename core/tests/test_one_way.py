@@ -15,6 +15,7 @@ FILTER_INCLUDE = "includes/filter_panel.html"
 # Every list page with filters. A new filtered list belongs here too; the scan below fails for a
 # template that builds its own filter form, so one cannot be added without the include.
 FILTERED_LISTS = [
+    "activity/templates/activity/notification_list.html",
     "applications/templates/applications/assessment_queue.html",
     "applications/templates/applications/gate_queue.html",
     "delivery/templates/delivery/returns_list.html",
