@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import Q
 
 from core.money import pounds
-
-from .comparisons import return_opens_on
 from plans.models import FundingSource
 from programmes.models import MONEY, AreaStage
+
+from .comparisons import return_opens_on
 
 # The status choices are the workflows' states (delivery/workflows.py), declared there once.
 from .workflows import (
