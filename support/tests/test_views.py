@@ -14,6 +14,7 @@ from support.models import AdviserDay, EventInvitation, FollowUp, SupportContact
 from support.tests.factories import (
     AdviserDayFactory,
     AdviserEntitlementFactory,
+    AdviserFactory,
     EventFactory,
     EventInvitationFactory,
     FollowUpFactory,
@@ -322,7 +323,7 @@ def test_booking_refused_message_next_to_days(client_for, relationship_manager, 
         url,
         {
             "action": "book",
-            "book-adviser_name": "Sam",
+            "book-adviser": AdviserFactory(name="Sam").pk,
             "book-date": timezone.localdate().isoformat(),
             "book-days": "1.5",
         },
