@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_perms
 from accounts.models import AreaAssignment
-from programmes.models import Area, AreaStatus, Milestone, milestones_ahead_q
+from programmes.models import Area, AreaStatus
 
 from . import permissions as perms
 from .models import (
@@ -62,18 +62,10 @@ def open_risks_filter() -> Q:
 
 def with_support_figures(qs: QuerySet[Area], *, today: datetime.date | None = None):
     """Annotate areas with the figures the relationship manager's list shows and sorts by."""
-    today = today or timezone.localdate()
-    next_milestone = (
-        Milestone.objects.filter(round=OuterRef("round"), due_on__gte=today)
-        .filter(milestones_ahead_q(OuterRef("stage")))
-        .order_by("due_on", "pk")
-    )
     last_contact = (
         SupportContact.objects.filter(area=OuterRef("pk")).order_by("-date").values("date")[:1]
     )
     return qs.annotate(
-        next_milestone_on=Subquery(next_milestone.values("due_on")[:1]),
-        next_milestone_name=Subquery(next_milestone.values("name")[:1]),
         last_contact_on=Subquery(last_contact),
         open_risks=_count(SupportContact.objects.filter(open_risks_filter(), area=OuterRef("pk"))),
         open_followups=_count(FollowUp.objects.filter(area=OuterRef("pk"), done_at__isnull=True)),

@@ -28,6 +28,7 @@ from .forms import (
     RaiseForm,
 )
 from .models import Adviser, AdviserDay, Event, FollowUp, SupportContact
+from .next_step import next_steps
 from .workflows import BOOKING_MOVE_NAMES
 
 PAGE_SIZE = 50
@@ -77,6 +78,7 @@ def my_areas(request):
     results = sort_areas(results, request.GET.get("sort", "reference"))
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     cutoff = today - datetime.timedelta(days=selectors.CONTACT_OVERDUE_DAYS)
+    steps = next_steps(page.object_list, today=today)
     rows = []
     for area in page:
         since = (today - area.last_contact_on).days if area.last_contact_on else None
@@ -86,6 +88,7 @@ def my_areas(request):
                 "days_since_contact": since,
                 "contact_overdue": area.last_contact_on is None or area.last_contact_on < cutoff,
                 "remaining_days": area.entitlement_days - area.used_days,
+                "next_step": steps[area.pk],
             }
         )
     return render(
@@ -98,6 +101,7 @@ def my_areas(request):
             "total": page.paginator.count,
             "is_rm": account_perms.is_relationship_manager(request.user),
             "overdue_days": selectors.CONTACT_OVERDUE_DAYS,
+            "today": today,
         },
     )
 

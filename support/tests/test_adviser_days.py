@@ -188,7 +188,7 @@ def test_an_adviser_off_the_list_cannot_be_booked(client_for, rm_area, relations
     page = client_for(relationship_manager).get(
         reverse("support:adviser_days", args=[rm_area.reference])
     )
-    choices = [a for a in page.context["booking_form"].fields["adviser"].queryset]
+    choices = list(page.context["booking_form"].fields["adviser"].queryset)
     assert sam in choices and gone not in choices
     with pytest.raises(ValidationError) as exc:
         _book(rm_area, relationship_manager, gone)
