@@ -33,12 +33,19 @@ def _status(page):
 
 def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     rm = User.objects.get(username="rm")
+    today = datetime.date.today()
+    # An area with a CBA and a return it can send now (its period over); the next one is not
+    # open yet.
     area = (
         Area.objects.filter(
             stage=AreaStage.IMPLEMENTATION,
             round__slug="round-2",
             assignments__user=rm,
+            progress_returns__status="draft",
+            progress_returns__period_end__lt=today,
+            cba__isnull=False,
         )
+        .distinct()
         .order_by("reference")
         .first()
     )
@@ -46,7 +53,6 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     lead = User.objects.filter(memberships__organisation=area.lead_organisation).first()
     lead.set_password(LEAD_PASSWORD)
     lead.save()
-    today = datetime.date.today()
 
     # --- The relationship manager logs a visit with a medium risk and a follow-up. -----------
     login(page, "rm")
@@ -71,12 +77,12 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     # --- Adviser days: a booking from the advisers' list is planned (not used); one beyond
     # the entitlement is refused; the planned one is changed, then cancelled. -----------------
     page.goto(f"/support/areas/{area.reference}/adviser-days/")
-    page.get_by_label("Adviser", exact=True).select_option(label="Anita Patel")
+    page.get_by_role("combobox", name=re.compile("^Adviser")).select_option(label="Anita Patel")
     page.get_by_label("Date", exact=False).first.fill(
         (today + datetime.timedelta(days=10)).isoformat()
     )
     page.get_by_label("Days").fill("5")
-    page.get_by_role("button", name="Book").click()
+    page.get_by_role("button", name="Book", exact=True).click()
     expect(_status(page)).to_contain_text("days with Anita Patel planned for")
     booking = AdviserDay.objects.get(area=area, status="planned", days=5)
     planned = page.get_by_role("table", name="Planned adviser days, soonest first")
@@ -84,25 +90,26 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     expect(page.locator(".stat-card").filter(has_text="Planned")).to_contain_text("5")
     # In the future: planned, so no "Mark delivered" yet.
     expect(planned.get_by_role("button", name=re.compile("Mark delivered"))).to_have_count(0)
-    page.get_by_label("Adviser", exact=True).select_option(label="Anita Patel")
+    page.get_by_role("combobox", name=re.compile("^Adviser")).select_option(label="Anita Patel")
     page.get_by_label("Date", exact=False).first.fill(
         (today + datetime.timedelta(days=20)).isoformat()
     )
     page.get_by_label("Days").fill("2")
-    page.get_by_role("button", name="Book").click()
+    page.get_by_role("button", name="Book", exact=True).click()
     expect(page.locator("main")).to_contain_text(
         re.compile(r"-day entitlement \(delivered and planned\); ask a programme")
     )
     expect(page.get_by_label("Days")).to_have_class(re.compile("is-invalid"))
     screenshot(page, "j5_adviser_days_refused")
-    page.get_by_role("link", name=re.compile("^Change Anita Patel")).click()
+    when = f"{booking.date:%-d %b %Y}"
+    page.get_by_role("link", name=f"Change Anita Patel {when}").click()
     page.get_by_label("Days").fill("4")
     page.get_by_role("button", name="Save").click()
     expect(_status(page)).to_contain_text("Booking changed.")
     booking.refresh_from_db()
     assert booking.days == 4
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name=re.compile("^Cancel booking Anita Patel")).click()
+    page.get_by_role("button", name=f"Cancel booking Anita Patel {when}").click()
     expect(_status(page)).to_contain_text("cancelled")
     booking.refresh_from_db()
     assert booking.status == "cancelled"
@@ -128,9 +135,15 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     # --- The area's lead organisation submits a progress return and records funding. --------
     login(page, lead.username, LEAD_PASSWORD)
     page.goto(f"/delivery/areas/{area.reference}/returns/")
-    # Soonest first: the oldest return still to fill in is the first one.
+    # Soonest first: the oldest return still to fill in is the first one; later ones say when
+    # they open for submission.
+    expect(page.locator("main")).to_contain_text("opens")
     page.get_by_role("link", name=re.compile(r"^Fill in")).first.click()
     page.get_by_role("radio", name="On schedule").check()
+    # The demo may have started this draft as "behind": on schedule takes enablers instead.
+    for box in page.locator("[name=obstacles]:checked").all():
+        box.uncheck()
+    page.locator("[name=other_obstacle]").fill("")
     page.locator("[name=enablers]").nth(3).check()  # commitment of statutory partners
     page.get_by_label("Main achievements").fill("The board met twice; 40 residents took part.")
     page.get_by_label("A steering group or partnership board meets regularly").check()
