@@ -28,6 +28,7 @@ class NextStep:
     due_on: datetime.date | None = None
     side: str = AREA_SIDE
     url: str = ""
+    detail: str = ""  # e.g. the return's period
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.side == AREA_SIDE and self.due_on is not None and self.due_on < today
@@ -51,18 +52,22 @@ def _plan_url(area):
     return reverse("plans:workspace", args=[area.reference])
 
 
+def _period(r) -> str:
+    return f"{r['period_start']:%-d %b %Y} to {r['period_end']:%-d %b %Y}"
+
+
 def _return_step(r, today) -> NextStep | None:
     url = reverse("delivery:return_detail", args=[r["pk"]])
-    period = f"{r['period_start']:%-d %b %Y} to {r['period_end']:%-d %b %Y}"
     if r["status"] == "changes_requested":
         return NextStep(
-            f"Answer the review of the progress return for {period} and resubmit it",
+            "Answer the review of the progress return and resubmit it",
             r["due_on"],
             url=url,
+            detail=_period(r),
         )
     if r["status"] == "draft" and r["period_end"] < today:
         late = "overdue " if r["due_on"] < today else ""
-        return NextStep(f"Send the {late}progress return for {period}", r["due_on"], url=url)
+        return NextStep(f"Send the {late}progress return", r["due_on"], url=url, detail=_period(r))
     return None
 
 
@@ -77,10 +82,10 @@ def _delivery_step(area, facts: _Facts, today) -> NextStep:
     waiting = next((r for r in live if r["status"] == "submitted"), None)
     if waiting:
         return NextStep(
-            f"Progress return for {waiting['period_start']:%-d %b %Y} to "
-            f"{waiting['period_end']:%-d %b %Y}: waiting for review",
+            "Progress return waiting for review",
             side=PROGRAMME_SIDE,
             url=reverse("delivery:return_detail", args=[waiting["pk"]]),
+            detail=_period(waiting),
         )
     candidates = []
     upcoming = next((r for r in live if r["status"] == "draft"), None)
@@ -92,10 +97,10 @@ def _delivery_step(area, facts: _Facts, today) -> NextStep:
         )
         candidates.append(
             NextStep(
-                f"Next progress return, for {upcoming['period_start']:%-d %b %Y} to "
-                f"{upcoming['period_end']:%-d %b %Y} (opens {opens:%-d %b %Y})",
+                f"Next progress return (opens {opens:%-d %b %Y})",
                 upcoming["due_on"],
                 url=reverse("delivery:return_detail", args=[upcoming["pk"]]),
+                detail=_period(upcoming),
             )
         )
     if area.stage == AreaStage.IMPLEMENTATION:
@@ -114,10 +119,10 @@ def _delivery_step(area, facts: _Facts, today) -> NextStep:
 
 
 _PLAN_WAITS = {
-    "final_submitted": "Final plan sent: waiting for the review to start",
+    "final_submitted": "Final plan sent: review to start",
     "under_review": "Final plan under review",
-    "pm_approved": "Plan approved by the programme manager: waiting for the funder's sign-off",
-    "funder_approved": "Plan approved by the funder: waiting for the programme manager's sign-off",
+    "pm_approved": "Plan waiting for the funder's sign-off",
+    "funder_approved": "Plan waiting for the programme manager's sign-off",
     "signed_off": "Plan signed off: implementation starts",
 }
 
@@ -135,7 +140,7 @@ def _plan_step(area, facts: _Facts) -> NextStep:
         )
     if status == "returned":
         return NextStep(
-            "Plan returned for changes: answer the comments and resubmit it",
+            "Plan returned: answer the comments and resubmit it",
             deadlines.get(Milestone.Kind.FINAL_PLAN),
             url=url,
         )

@@ -74,7 +74,7 @@ def test_an_area_that_sent_its_draft_is_told_the_final_plan_is_next(rnd):
 
 @pytest.mark.parametrize(
     "trait, expected",
-    [("final_submitted", "waiting for the review to start"), ("under_review", "under review")],
+    [("final_submitted", "review to start"), ("under_review", "under review")],
 )
 def test_a_plan_with_the_programme_waits_for_the_programme(rnd, trait, expected):
     area = _area(rnd, AreaStage.GETTING_GOING)
