@@ -301,7 +301,7 @@ class Work:
     # Support ------------------------------------------------------------------------------------
 
     def support(self):
-        from support.models import AdviserDay, AdviserEntitlement, FollowUp, SupportContact
+        from support.models import Adviser, AdviserDay, AdviserEntitlement, FollowUp, SupportContact
 
         rng = self.rng
         self.load(
@@ -315,11 +315,12 @@ class Work:
                    if self.profiles[i]["stage"] != "getting_ready" else [])
             ],
         )  # fmt: skip
+        adviser, _ = Adviser.objects.get_or_create(name="Sam Adviser")
         self.load(
             AdviserDay,
             [
-                Row(area=a, adviser_name="Sam Adviser", date=day_after(a.joined_on, 40),
-                           days=Decimal("1.0"), booked_by=self.rm_of[i])
+                Row(area=a, adviser=adviser, date=day_after(a.joined_on, 40),
+                           days=Decimal("1.0"), status="delivered", booked_by=self.rm_of[i])
                 for i, a in enumerate(self.areas)
                 if rng.random() < 0.7
             ],
@@ -411,7 +412,12 @@ class Work:
             period_start=start,
             period_end=end,
             due_on=due,
-            status="submitted" if submitted else "draft",
+            # Staff have reviewed and accepted the older returns; recent ones await review.
+            status=(
+                ("accepted" if due < day_after(self.today, -60) else "submitted")
+                if submitted
+                else "draft"
+            ),
             submitted_by=self.leads[i] if submitted else None,
             submitted_at=self.at(day_after(due, -5)) if submitted else None,
             progress_status=self.rng.choice(PROGRESS) if submitted else "",

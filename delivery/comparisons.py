@@ -57,6 +57,16 @@ def return_periods(
     return periods
 
 
+def return_opens_on(
+    *, period_start: datetime.date, period_end: datetime.date, open_days: int
+) -> datetime.date:
+    """The first day a return can be submitted: the last `open_days` days of its period count,
+    the period's end included (14 days before a period ending 15 Feb: from 2 Feb); 0 means the
+    day after the period ends. Never before the period starts."""
+    opens = period_end - datetime.timedelta(days=int(open_days or 0) - 1)
+    return max(opens, period_start)
+
+
 # Funding planned against secured ----------------------------------------------------------------
 
 MORE = "more than planned"

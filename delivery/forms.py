@@ -10,6 +10,7 @@ from .models import (
     LineKind,
     MatchFundingCommitment,
     ProgressStatus,
+    ReturnSection,
 )
 
 FACTOR_CHOICES = [(f.value, f.label) for f in Factor if f != Factor.OTHER]
@@ -106,6 +107,40 @@ _RETURN_KEYS = {
     "paid_staff",
     "service_users_reached",
 }
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's comments on a submitted return: one optional comment per section and a
+    general note. The decision is the button pressed (``decision``)."""
+
+    decision = forms.ChoiceField(
+        choices=[("accepted", "Accept"), ("changes_requested", "Ask for changes")]
+    )
+    note = forms.CharField(
+        label="General comment (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in ReturnSection:
+            self.fields[f"comment_{section.value}"] = forms.CharField(
+                label=f"{section.label}: what should change",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+
+    def comment_fields(self):
+        return [self[f"comment_{s.value}"] for s in ReturnSection]
+
+    def comments(self) -> dict[str, str]:
+        return {s.value: self.cleaned_data.get(f"comment_{s.value}", "") for s in ReturnSection}
+
+
+def posted_answers(data, comments) -> dict[int, str]:
+    """The lead organisation's answers to `comments` from the posted ``answer_<id>`` fields."""
+    return {c.pk: data[f"answer_{c.pk}"] for c in comments if f"answer_{c.pk}" in data}
 
 
 class FundingRecordForm(forms.ModelForm):

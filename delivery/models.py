@@ -14,8 +14,17 @@ from core.money import pounds
 from plans.models import FundingSource
 from programmes.models import MONEY, AreaStage
 
+from .comparisons import return_opens_on
+
 # The status choices are the workflows' states (delivery/workflows.py), declared there once.
-from .workflows import COMMITMENT, RETURN, CommitmentStatus, ReturnStatus
+from .workflows import (
+    COMMITMENT,
+    EDITABLE_STATUSES,
+    RETURN,
+    SENT_STATUSES,
+    CommitmentStatus,
+    ReturnStatus,
+)
 
 User = settings.AUTH_USER_MODEL
 
@@ -138,18 +147,110 @@ class ProgressReturn(models.Model):
 
     @property
     def is_submitted(self):
-        return self.status == ReturnStatus.SUBMITTED
+        """Sent by the area, whatever the review made of it since."""
+        return self.status in SENT_STATUSES
+
+    @property
+    def is_editable(self):
+        """A draft, or a return sent back with changes requested."""
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def opens_on(self):
+        """The first day the return can be submitted: the start of the last
+        ``returns_open_days_before_end`` days of its period (never before the period starts)."""
+        return return_opens_on(
+            period_start=self.period_start,
+            period_end=self.period_end,
+            open_days=self.area.round.returns_open_days_before_end,
+        )
+
+    def unanswered_comments(self):
+        """Reviewers' comments the lead organisation has not answered yet."""
+        return list(
+            ReturnComment.objects.filter(review__progress_return=self, response="").order_by("pk")
+        )
 
     def state_on(self, today) -> str:
-        """submitted, overdue (past the due date), due (period over, within the window) or
-        upcoming (the period has not ended yet)."""
-        if self.status == ReturnStatus.SUBMITTED:
-            return "submitted"
+        """Where the return stands on `today`: its review state once sent (submitted, i.e.
+        awaiting review; changes_requested; accepted), otherwise overdue (past the due date), due
+        (period over, within the window) or upcoming (the period has not ended yet)."""
+        if self.status != ReturnStatus.DRAFT:
+            return str(self.status)
         if today > self.due_on:
             return "overdue"
         if today > self.period_end:
             return "due"
         return "upcoming"
+
+
+class ReturnSection(models.TextChoices):
+    """The parts of a return a reviewer can comment on."""
+
+    PROGRESS = "progress", "Progress against the plan"
+    FACTORS = "factors", "Obstacles or enablers"
+    MILESTONES = "milestones", "Milestones met"
+    ACHIEVEMENTS = "achievements", "Main achievements"
+    RESOURCES = "resources", "Resources in place"
+    REACH = "reach", "Service users reached"
+
+
+class ReviewDecision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReturnReview(models.Model):
+    """A reviewer's decision on a submitted return, with an optional note. Written only by
+    ``return_review``; a return may be reviewed several times (changes, then accepted)."""
+
+    progress_return = models.ForeignKey(
+        ProgressReturn, on_delete=models.CASCADE, related_name="reviews"
+    )
+    decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
+    note = models.TextField("general comment", blank=True)
+    reviewer = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["progress_return", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=[c.value for c in ReviewDecision]),
+                name="return_review_decision_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.progress_return}: {self.get_decision_display().lower()}"
+
+
+class ReturnComment(models.Model):
+    """A reviewer's comment on one section of a return, and the lead organisation's answer."""
+
+    review = models.ForeignKey(ReturnReview, on_delete=models.CASCADE, related_name="comments")
+    section = models.CharField(max_length=20, choices=ReturnSection.choices)
+    comment = models.TextField()
+    response = models.TextField("answer", blank=True)
+    responded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "section"], name="return_comment_once"),
+            models.CheckConstraint(
+                condition=Q(section__in=[c.value for c in ReturnSection]),
+                name="return_comment_section_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_section_display()}: {self.comment[:40]}"
 
 
 class ReturnFactor(models.Model):

@@ -5,6 +5,8 @@ with 404 by the views before these are asked."""
 from accounts import permissions as perms
 from core.errors import Decision
 
+from .workflows import REVIEWERS_TEXT, is_return_reviewer
+
 
 def is_area_lead_member(user, area) -> bool:
     return perms.is_lead_organisation_user(user) and perms.user_belongs_to(
@@ -36,10 +38,19 @@ def can_edit_return(user, progress_return) -> Decision:
     allowed, reason = can_edit_delivery(user, progress_return.area)
     if not allowed:
         return allowed, reason
-    if progress_return.is_submitted:
+    if not progress_return.is_editable:
         return False, "This return has been submitted, so it cannot be changed."
     return True, ""
 
 
 def can_submit_return(user, progress_return) -> Decision:
     return can_edit_return(user, progress_return)
+
+
+def can_review_returns(user, area) -> Decision:
+    """Programme managers, admins and the relationship manager who looks after the area now
+    review its returns (accept them or ask for changes). Whether this return is waiting for a
+    review is the workflow table's to say."""
+    if is_return_reviewer(user, {"area": area}):
+        return True, ""
+    return False, f"Returns are reviewed by {REVIEWERS_TEXT}."

@@ -5,9 +5,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import AreaAssignment
-from accounts.permissions import areas_visible_to
+from accounts.permissions import (
+    areas_visible_to,
+    is_lead_organisation_user,
+    is_manager_or_admin,
+    is_relationship_manager,
+)
 from programmes.models import AreaStatus
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
@@ -17,13 +23,18 @@ from .models import (
     FundingRecord,
     MakingItHappenApplication,
     ProgressReturn,
+    ReturnComment,
+    ReturnReview,
     ReturnStatus,
 )
+from .workflows import SENT_STATUSES
 
 RETURN_STATES = [
     ("due", "Due"),
     ("overdue", "Overdue"),
-    ("submitted", "Submitted"),
+    ("submitted", "Awaiting review"),
+    ("changes_requested", "Changes requested"),
+    ("accepted", "Accepted"),
 ]
 
 
@@ -32,8 +43,8 @@ def state_q(state: str, today: datetime.date) -> Q:
     yet sent are only expected from areas still in the programme: once an area has withdrawn or
     not progressed, its unsent returns are no longer due, upcoming or overdue."""
     draft = Q(status=ReturnStatus.DRAFT, area__status=AreaStatus.ACTIVE)
-    if state == "submitted":
-        return Q(status=ReturnStatus.SUBMITTED)
+    if state in (ReturnStatus.SUBMITTED, ReturnStatus.CHANGES_REQUESTED, ReturnStatus.ACCEPTED):
+        return Q(status=state)
     if state == "overdue":
         return draft & Q(due_on__lt=today)
     if state == "due":
@@ -64,10 +75,13 @@ def returns_list(*, user, today: datetime.date) -> QuerySet:
 
 
 def area_returns(*, area) -> list[ProgressReturn]:
+    """The area's returns, soonest first (the period the area is in now before the ones of
+    later years)."""
     return list(
         ProgressReturn.objects.filter(area=area)
+        .select_related("area__round")
         .prefetch_related("factors")
-        .order_by("-period_start")
+        .order_by("period_start")
     )
 
 
@@ -75,14 +89,58 @@ def return_detail(*, user, pk) -> ProgressReturn | None:
     return (
         ProgressReturn.objects.filter(area__in=areas_visible_to(user), pk=pk)
         .select_related("area", "area__round", "area__lead_organisation", "submitted_by")
-        .prefetch_related("factors")
+        .prefetch_related(
+            "factors",
+            Prefetch(
+                "reviews",
+                queryset=ReturnReview.objects.select_related("reviewer").prefetch_related(
+                    Prefetch(
+                        "comments",
+                        queryset=ReturnComment.objects.select_related("responded_by"),
+                    )
+                ),
+            ),
+        )
         .first()
     )
 
 
+def returns_awaiting_review_for(user) -> QuerySet:
+    """Submitted returns this person may review (accept or ask for changes), oldest submission
+    first: every one for programme managers and admins, the areas they look after now for a
+    relationship manager, none for anyone else. For the "My work" page's counts and lists."""
+    qs = ProgressReturn.objects.filter(status=ReturnStatus.SUBMITTED)
+    if is_manager_or_admin(user):
+        pass
+    elif is_relationship_manager(user):
+        qs = qs.filter(area__in=_current_rm_areas(user))
+    else:
+        return qs.none()
+    return qs.select_related("area", "area__round").order_by("submitted_at", "pk")
+
+
+def returns_overdue_for(user, *, today: datetime.date | None = None) -> QuerySet:
+    """Overdue returns (see `state_q`) this person should chase or send, most overdue first:
+    every one for programme managers and admins, their areas' for a relationship manager, their
+    own organisation's areas' for a lead organisation user, none for anyone else."""
+    today = today or timezone.localdate()
+    qs = ProgressReturn.objects.filter(state_q("overdue", today))
+    if is_relationship_manager(user):
+        qs = qs.filter(area__in=_current_rm_areas(user))
+    elif is_lead_organisation_user(user):
+        qs = qs.filter(area__in=areas_visible_to(user))
+    elif not is_manager_or_admin(user):
+        return qs.none()
+    return qs.select_related("area", "area__round").order_by("due_on", "pk")
+
+
+def _current_rm_areas(user):
+    return AreaAssignment.objects.filter(user=user, ended_on__isnull=True).values("area_id")
+
+
 def latest_return(*, area) -> ProgressReturn | None:
     return (
-        ProgressReturn.objects.filter(area=area, status=ReturnStatus.SUBMITTED)
+        ProgressReturn.objects.filter(area=area, status__in=SENT_STATUSES)
         .prefetch_related("factors")
         .order_by("-period_start")
         .first()
@@ -90,10 +148,12 @@ def latest_return(*, area) -> ProgressReturn | None:
 
 
 def next_return(*, area, today: datetime.date) -> ProgressReturn | None:
-    """The oldest return still to send whose period has ended (due or overdue)."""
+    """The oldest return still to send whose period has ended (due or overdue), or one sent back
+    with changes requested."""
     return (
         ProgressReturn.objects.filter(area=area)
-        .filter(state_q("", today))
+        .filter(state_q("", today) | Q(status=ReturnStatus.CHANGES_REQUESTED))
+        .select_related("area__round")
         .order_by("period_start")
         .first()
     )
@@ -215,7 +275,7 @@ def latest_progress_statuses(*, round) -> dict[int, str]:
     submitted return are absent). One query."""
     latest: dict[int, str] = {}
     for area_id, status in (
-        ProgressReturn.objects.filter(area__round=round, status=ReturnStatus.SUBMITTED)
+        ProgressReturn.objects.filter(area__round=round, status__in=SENT_STATUSES)
         .order_by("area_id", "-period_start")
         .values_list("area_id", "progress_status")
     ):

@@ -6,6 +6,7 @@ app_name = "delivery"
 urlpatterns = [
     path("returns/", views.returns_list, name="returns_list"),
     path("returns/<int:pk>/", views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/review/", views.return_review, name="return_review"),
     path("areas/<str:reference>/returns/", views.area_returns, name="area_returns"),
     path("areas/<str:reference>/funding/", views.area_funding, name="area_funding"),
     path("funding/<int:pk>/edit/", views.funding_edit, name="funding_edit"),

@@ -25,11 +25,13 @@ from .forms import (
     OutturnForm,
     ReceiveForm,
     ReturnForm,
+    ReviewForm,
     SustainabilityForm,
     WithdrawForm,
+    posted_answers,
 )
 from .models import DELIVERY_STAGES, CbaOutturnLine, FundingRecord, MatchFundingCommitment
-from .workflows import COMMITMENT, MOVE_NAMES
+from .workflows import COMMITMENT, MOVE_NAMES, RETURN, ReturnStatus
 
 PAGE_SIZE = 50
 
@@ -108,12 +110,37 @@ def area_returns(request, reference):
     )
 
 
+def _comments(progress_return) -> list:
+    return [c for review in progress_return.reviews.all() for c in review.comments.all()]
+
+
+def _save_return(request, progress_return, form) -> bool:
+    """Save the draft (and the answers to reviewers' comments), then submit if asked. False
+    with the form's errors set when a service refused."""
+    try:
+        services.return_save(
+            progress_return=progress_return, user=request.user, **form.service_kwargs()
+        )
+        answers = posted_answers(request.POST, _comments(progress_return))
+        if answers:
+            services.return_comments_answer(
+                progress_return=progress_return, user=request.user, answers=answers
+            )
+        if "submit" in request.POST:
+            services.return_submit(progress_return=progress_return, user=request.user)
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return False
+    return True
+
+
 @login_required
 def return_detail(request, pk):
     progress_return = selectors.return_detail(user=request.user, pk=pk)
     if progress_return is None:
         raise Http404("No such return.")
     area = progress_return.area
+    today = timezone.localdate()
     can_edit, _ = delivery_perms.can_edit_return(request.user, progress_return)
     form = None
     if can_edit:
@@ -121,33 +148,75 @@ def return_detail(request, pk):
     if request.method == "POST":
         if not can_edit:
             require(delivery_perms.can_edit_return(request.user, progress_return))
-        if form.is_valid():
-            try:
-                services.return_save(
-                    progress_return=progress_return, user=request.user, **form.service_kwargs()
-                )
-                if "submit" in request.POST:
-                    services.return_submit(progress_return=progress_return, user=request.user)
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                if "submit" in request.POST:
-                    messages.success(request, "Return submitted. Thank you.")
-                    return redirect("delivery:area_returns", area.reference)
-                messages.success(request, "Draft saved.")
-                return redirect("delivery:return_detail", progress_return.pk)
+        if form.is_valid() and _save_return(request, progress_return, form):
+            if "submit" in request.POST:
+                messages.success(request, "Return submitted. Thank you.")
+                return redirect("delivery:area_returns", area.reference)
+            messages.success(request, "Draft saved.")
+            return redirect("delivery:return_detail", progress_return.pk)
+    posted = posted_answers(request.POST, _comments(progress_return))
+    for comment in _comments(progress_return):
+        # What the answer box shows: what was just typed when the page comes back with errors.
+        comment.draft_answer = posted.get(comment.pk, comment.response)
+    can_review = (
+        progress_return.status == ReturnStatus.SUBMITTED
+        and RETURN.allows(progress_return, ReturnStatus.ACCEPTED, request.user, area=area)[0]
+    )
     return render(
         request,
         "delivery/return_detail.html",
         {
             "area": area,
             "r": progress_return,
-            "state": progress_return.state_on(timezone.localdate()),
+            "state": progress_return.state_on(today),
             "form": form,
+            "submit_refusal": RETURN.refusal(
+                progress_return,
+                ReturnStatus.SUBMITTED,
+                request.user,
+                today=today,
+                progress_return=progress_return,
+            )
+            if can_edit and progress_return.status == ReturnStatus.DRAFT
+            else None,
+            "reviews": list(progress_return.reviews.all()),
+            "review_form": ReviewForm() if can_review else None,
             "obstacles": [f for f in progress_return.factors.all() if f.kind == "obstacle"],
             "enablers": [f for f in progress_return.factors.all() if f.kind == "enabler"],
         },
     )
+
+
+@login_required
+@require_POST
+def return_review(request, pk):
+    """A reviewer accepts a submitted return or asks for changes (the form is on the return's
+    page); refusals come back as messages."""
+    progress_return = selectors.return_detail(user=request.user, pk=pk)
+    if progress_return is None:
+        raise Http404("No such return.")
+    require(delivery_perms.can_review_returns(request.user, progress_return.area))
+    form = ReviewForm(request.POST)
+    back = redirect("delivery:return_detail", progress_return.pk)
+    if not form.is_valid():
+        messages.error(request, "Accept the return or ask for changes.")
+        return back
+    try:
+        review = services.return_review(
+            progress_return=progress_return,
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            comments=form.comments(),
+        )
+    except ValidationError as exc:
+        messages.error(request, message_for(exc))
+        return back
+    if review.decision == "accepted":
+        messages.success(request, "Return accepted. The lead organisation has been told.")
+    else:
+        messages.success(request, "Changes requested. The lead organisation has been told.")
+    return back
 
 
 # Funding ----------------------------------------------------------------------------------------

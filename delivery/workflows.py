@@ -12,14 +12,19 @@ Received and withdrawn are final. The lead organisation records what its partner
 programme manager or admin may do the same on its behalf, and only they confirm.
 
 A progress return: draft -> submitted, by the area's lead organisation or, on its behalf, a
-programme manager or admin (as for every delivery record). The area scope and "not submitted
-yet" are ``delivery/permissions.py``'s to answer, before the table is asked.
+programme manager or admin (as for every delivery record), once the return's window has opened
+(the last ``Round.returns_open_days_before_end`` days of its period). Staff review it: a
+programme manager, an admin or the area's relationship manager accepts it (final) or asks for
+changes with comments per section; the lead answers every comment and resubmits
+(changes_requested -> submitted). The area scope is ``delivery/permissions.py``'s to answer,
+before the table is asked.
 
 The return states pages show ("due", "overdue", "upcoming") are dates read against a draft, not
 workflow states: see ``ProgressReturn.state_on``.
 """
 
-from accounts.models import Role
+from accounts import permissions as perms
+from accounts.models import AreaAssignment, Role
 from core.workflow import Move, State, Workflow
 
 PM = Role.PROGRAMME_MANAGER.value
@@ -69,18 +74,99 @@ CommitmentStatus = COMMITMENT.text_choices("CommitmentStatus")
 # The moves' URL names: /commitments/<pk>/<move name>/.
 MOVE_NAMES = frozenset(m.name for m in COMMITMENT.moves.values())
 
+
+def is_return_reviewer(user, context) -> bool:
+    """Programme managers, admins and the relationship manager who looks after the area now."""
+    if perms.is_manager_or_admin(user):
+        return True
+    area = context.get("area")
+    if area is None or not perms.is_relationship_manager(user):
+        return False
+    return AreaAssignment.objects.filter(area=area, user=user, ended_on__isnull=True).exists()
+
+
+def return_window_open(context) -> str | None:
+    """A return can be sent only from the last days of its period (the round's
+    ``returns_open_days_before_end``): a return for 16 Nov to 15 Feb is not sent on 26 Nov."""
+    progress_return, today = context.get("progress_return"), context.get("today")
+    if progress_return is None or today is None:
+        return None
+    opens_on = progress_return.opens_on
+    if today < opens_on:
+        return (
+            f"This return opens for submission on {opens_on:%-d %B %Y}, "
+            f"{progress_return.area.round.returns_open_days_before_end} days before its period "
+            f"ends on {progress_return.period_end:%-d %B %Y}. You can save a draft until then."
+        )
+    return None
+
+
+def _comments_answered(context) -> str | None:
+    """Every comment of the latest request for changes needs an answer before resubmitting."""
+    progress_return = context.get("progress_return")
+    if progress_return is None:
+        return None
+    if progress_return.unanswered_comments():
+        return "Answer each of the reviewer's comments before you resubmit the return."
+    return None
+
+
+REVIEWERS_TEXT = "programme managers, admins and the area's relationship manager"
+
 RETURN = Workflow(
     name="return",
     noun="A return",
     states=[
         State("draft", "Draft", tone="secondary"),
-        State("submitted", "Submitted", tone="success"),
+        State("submitted", "Awaiting review", "Submitted: waiting for review", tone="info"),
+        State(
+            "changes_requested",
+            "Changes requested",
+            "Changes requested: answer the comments and resubmit",
+            tone="warning",
+        ),
+        State("accepted", "Accepted", tone="success"),
     ],
     moves=[
-        Move("draft", "submitted", who=frozenset({LEAD, PM, ADMIN}), label="Submit"),
+        Move(
+            "draft",
+            "submitted",
+            who=frozenset({LEAD, PM, ADMIN}),
+            label="Submit",
+            name="submit",
+            guard=return_window_open,
+        ),
+        Move(
+            "changes_requested",
+            "submitted",
+            who=frozenset({LEAD, PM, ADMIN}),
+            label="Resubmit",
+            name="submit",
+            guard=_comments_answered,
+        ),
+        Move(
+            "submitted",
+            "accepted",
+            who=is_return_reviewer,
+            who_text=REVIEWERS_TEXT,
+            label="Accept",
+            name="accept",
+        ),
+        Move(
+            "submitted",
+            "changes_requested",
+            who=is_return_reviewer,
+            who_text=REVIEWERS_TEXT,
+            label="Ask for changes",
+            name="request_changes",
+        ),
     ],
     role_labels=ROLE_LABELS,
-    refuse_state="A {here} return cannot become {there}.",
+    refuse_state="A return that is {here} cannot become {there}.",
     refuse_role="Only {who} can {verb} a return.",
 )
 ReturnStatus = RETURN.text_choices("ReturnStatus")
+# A return the area has sent (whatever the review made of it) counts as submitted in reports.
+SENT_STATUSES = ("submitted", "changes_requested", "accepted")
+# A return the area can still change.
+EDITABLE_STATUSES = ("draft", "changes_requested")

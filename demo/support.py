@@ -1,4 +1,5 @@
-"""Demo data for the support package: Getting Ready adviser allowances, some adviser days used,
+"""Demo data for the support package: Getting Ready adviser allowances, the list of advisers
+(one off the list), some adviser days delivered and some planned,
 a few months of relationship managers' contacts (some with risks and open or overdue follow-ups
 for the user "rm"), and four events with invitations and attendance.
 
@@ -16,6 +17,7 @@ from accounts.models import AreaAssignment
 from programmes.models import AreaStatus
 from support import services
 from support.models import (
+    Adviser,
     AdviserDay,
     AdviserEntitlement,
     ContactKind,
@@ -48,6 +50,16 @@ RISKS = [
     (RiskLevel.LOW, "The steering group is small and meets rarely."),
 ]
 ADVISERS = ["Ruth Baker Associates", "Chris Dunn Consulting", "Anita Patel"]
+# Off the list: kept for the record, not offered for new bookings.
+FORMER_ADVISER = "Hollis Community Consulting"
+
+
+def _advisers(pm) -> dict:
+    found = {a.name: a for a in Adviser.objects.all()}
+    for name in [*ADVISERS, FORMER_ADVISER]:
+        if name not in found:
+            found[name] = services.adviser_save(actor=pm, name=name, active=name != FORMER_ADVISER)
+    return found
 
 
 def load(ctx):
@@ -60,6 +72,9 @@ def load(ctx):
         AreaAssignment.objects.filter(ended_on__isnull=True).values_list("area_id", "user_id")
     )
     users = {u.pk: u for u in ctx.users.values()}
+    advisers = _advisers(pm)
+    # Planned (future) bookings use their own generator so the rest of the demo stays the same.
+    plan_rng = random.Random(14)
 
     for i, area in enumerate(ctx.areas):
         if not AdviserEntitlement.objects.filter(area=area).exists():
@@ -75,14 +90,26 @@ def load(ctx):
         rm = users.get(current.get(area.pk)) or ctx.users["rm"]
         if area.status != AreaStatus.ACTIVE or i % 7 == 6:
             continue  # most areas, not all, have a contact history
-        # Adviser days used: some areas have used part or all of the allowance.
+        # Adviser days used: some areas have used part or all of the allowance (delivered), and
+        # some have a day planned in the coming weeks.
         if i % 3 == 0:
             booking = services.adviser_days_book(
                 area=area,
-                adviser_name=rng.choice(ADVISERS),
+                adviser=advisers[rng.choice(ADVISERS)],
                 date=today - datetime.timedelta(days=rng.randint(20, 80)),
                 days=Decimal(rng.choice(["0.5", "1", "1.5"])),
                 description="Facilitated the logic model session.",
+                actor=pm,
+            )
+            services.adviser_day_deliver(booking=booking, actor=pm)
+            AdviserDay.objects.filter(pk=booking.pk).update(booked_by=rm)
+        elif i % 3 == 1:
+            booking = services.adviser_days_book(
+                area=area,
+                adviser=advisers[plan_rng.choice(ADVISERS)],
+                date=today + datetime.timedelta(days=plan_rng.randint(5, 40)),
+                days=Decimal(plan_rng.choice(["0.5", "1"])),
+                description="Workshop on the operational plan's funding section.",
                 actor=pm,
             )
             AdviserDay.objects.filter(pk=booking.pk).update(booked_by=rm)

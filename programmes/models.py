@@ -112,6 +112,12 @@ class Round(models.Model):
     return_interval_months = models.PositiveSmallIntegerField(
         default=3, help_text="How often signed-off areas submit progress returns."
     )
+    returns_open_days_before_end = models.PositiveSmallIntegerField(
+        "returns open (days before the period ends)",
+        default=14,
+        help_text="A progress return can be submitted only in the last this many days of its "
+        "period (and after it). 0: only once the period has ended.",
+    )
     # The round's grant budget. Empty means no envelope has been set, so nothing is refused;
     # per-stage and per-financial-year lines are grants.BudgetLine rows.
     budget_total = models.DecimalField(

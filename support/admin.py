@@ -6,6 +6,7 @@ from django.contrib import admin
 from activity.admin import AuditRecordAdmin
 
 from .models import (
+    Adviser,
     AdviserDay,
     AdviserEntitlement,
     Event,
@@ -28,10 +29,22 @@ class AdviserEntitlementAdmin(ReadOnlyAdmin):
 
 @admin.register(AdviserDay)
 class AdviserDayAdmin(ReadOnlyAdmin):
-    list_display = ["area", "adviser_name", "date", "days", "booked_by"]
-    list_select_related = ["area", "booked_by"]
-    search_fields = ["area__reference", "adviser_name"]
+    list_display = ["area", "adviser", "date", "days", "status", "booked_by"]
+    list_filter = ["status"]
+    list_select_related = ["area", "adviser", "booked_by"]
+    search_fields = ["area__reference", "adviser__name"]
     date_hierarchy = "date"
+
+
+@admin.register(Adviser)
+class AdviserAdmin(admin.ModelAdmin):
+    """The list of advisers is reference data programme managers and admins keep (also on the
+    Advisers page); an adviser with bookings is taken off the list, not deleted."""
+
+    list_display = ["name", "organisation", "email", "active"]
+    list_filter = ["active"]
+    list_editable = ["active"]
+    search_fields = ["name", "organisation"]
 
 
 class FollowUpInline(admin.TabularInline):

@@ -12,7 +12,6 @@ SORTS = {
     "reference": [F("reference").asc()],
     "name": [F("name").asc(), F("reference").asc()],
     "stage": [F("stage").asc(), F("reference").asc()],
-    "milestone": [F("next_milestone_on").asc(nulls_last=True), F("reference").asc()],
     "contact": [F("last_contact_on").desc(nulls_last=True), F("reference").asc()],
     "risks": [F("open_risks").asc(), F("reference").asc()],
     "followups": [F("open_followups").asc(), F("reference").asc()],

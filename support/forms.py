@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from programmes.models import Area, AreaStatus, Round
 
-from .models import ContactKind, EventKind, RiskLevel
+from .models import Adviser, ContactKind, EventKind, RiskLevel
 
 
 def _helper(*fields_or_layout):
@@ -98,7 +98,10 @@ FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10)
 
 
 class BookingForm(forms.Form):
-    adviser_name = forms.CharField(max_length=120)
+    adviser = forms.ModelChoiceField(
+        queryset=Adviser.objects.none(),
+        help_text="From the list programme managers keep.",
+    )
     date = forms.DateField(widget=DateInput())
     days = forms.DecimalField(
         max_digits=3, decimal_places=1, min_value=0.5, max_value=5, help_text="In half days."
@@ -109,8 +112,26 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Active advisers, and the booking's own adviser when changing one who has since left.
+        current = kwargs.get("initial", {}).get("adviser")
+        self.fields["adviser"].queryset = Adviser.objects.filter(
+            Q(active=True) | Q(pk=getattr(current, "pk", current))
+        ).order_by("name")
+        self.helper = _helper(Row(Column("adviser"), Column("date"), Column("days")), "description")
+
+
+class AdviserForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    organisation = forms.CharField(max_length=200, required=False)
+    email = forms.EmailField(required=False)
+    active = forms.BooleanField(
+        required=False, initial=True, help_text="Only active advisers can be booked."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Row(Column("adviser_name"), Column("date"), Column("days")), "description"
+            Row(Column("name"), Column("organisation"), Column("email")), "active"
         )
 
 

@@ -7,7 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+from .workflows import BOOKING, BookingStatus
 
 
 class AdviserEntitlement(models.Model):
@@ -43,16 +46,49 @@ class AdviserEntitlement(models.Model):
             raise ValidationError({"days": "Add more than zero days."})
 
 
+class Adviser(models.Model):
+    """An external adviser areas can be booked with: a list programme managers and admins keep
+    (the advisers page, or the Django admin). Inactive advisers stay on past bookings but cannot
+    be booked again."""
+
+    name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    active = models.BooleanField(
+        default=True, help_text="Only active advisers can be chosen for new bookings."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="adviser_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
 class AdviserDay(models.Model):
-    """A booking of external adviser time for an area, counted against its entitlement."""
+    """A booking of external adviser time for an area. A planned booking counts against what
+    the area can still book; only a delivered one counts as entitlement used; a cancelled one
+    counts for nothing (``BOOKING`` in ``support/workflows.py``)."""
+
+    workflow = BOOKING
 
     area = models.ForeignKey(
         "programmes.Area", on_delete=models.CASCADE, related_name="adviser_days"
     )
-    adviser_name = models.CharField(max_length=120)
+    adviser = models.ForeignKey(Adviser, on_delete=models.PROTECT, related_name="bookings")
     date = models.DateField()
     days = models.DecimalField(max_digits=3, decimal_places=1)
     description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=BookingStatus.choices, default=BookingStatus.PLANNED, editable=False
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_reason = models.CharField(max_length=300, blank=True, editable=False)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -68,10 +104,22 @@ class AdviserDay(models.Model):
             models.CheckConstraint(
                 condition=Q(days__gt=0) & Q(days__lte=5), name="adviser_day_days_in_range"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in BookingStatus]),
+                name="adviser_day_status_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.area.reference}: {self.adviser_name} {self.date:%d %b %Y} ({self.days})"
+
+    @property
+    def adviser_name(self) -> str:
+        return self.adviser.name
+
+    @property
+    def is_planned(self):
+        return self.status == BookingStatus.PLANNED
 
     def clean(self):
         if self.days is not None and not (Decimal("0") < self.days <= Decimal("5")):

@@ -89,6 +89,13 @@ def can_book_adviser_days(user, area) -> Decision:
     )
 
 
+def can_manage_advisers(user) -> Decision:
+    """The list of external advisers is kept by programme managers and admins."""
+    if perms.is_manager_or_admin(user):
+        return True, ""
+    return False, "Only programme managers and admins keep the list of advisers."
+
+
 def can_raise_entitlement(user, area=None) -> Decision:
     if perms.is_manager_or_admin(user):
         return True, ""

@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from accounts import permissions as account_perms
 from accounts.models import AreaAssignment
-from programmes.models import Area, AreaStatus, Milestone, milestones_ahead_q
+from programmes.models import Area, AreaStatus
 
 from . import permissions as perms
 from .models import (
+    Adviser,
     AdviserDay,
     AdviserEntitlement,
     Event,
@@ -32,14 +33,16 @@ from .models import (
     RiskLevel,
     SupportContact,
 )
+from .totals import DayTotals
+from .workflows import BookingStatus
 
 CONTACT_OVERDUE_DAYS = 30
 DAYS = DecimalField(max_digits=6, decimal_places=1)
 
 
-def _sum_days(model, field="days"):
+def _sum_days(model, field="days", **conditions):
     rows = (
-        model.objects.filter(area=OuterRef("pk"))
+        model.objects.filter(area=OuterRef("pk"), **conditions)
         .order_by()
         .values("area")
         .annotate(total=Sum(field))
@@ -59,23 +62,17 @@ def open_risks_filter() -> Q:
 
 def with_support_figures(qs: QuerySet[Area], *, today: datetime.date | None = None):
     """Annotate areas with the figures the relationship manager's list shows and sorts by."""
-    today = today or timezone.localdate()
-    next_milestone = (
-        Milestone.objects.filter(round=OuterRef("round"), due_on__gte=today)
-        .filter(milestones_ahead_q(OuterRef("stage")))
-        .order_by("due_on", "pk")
-    )
     last_contact = (
         SupportContact.objects.filter(area=OuterRef("pk")).order_by("-date").values("date")[:1]
     )
     return qs.annotate(
-        next_milestone_on=Subquery(next_milestone.values("due_on")[:1]),
-        next_milestone_name=Subquery(next_milestone.values("name")[:1]),
         last_contact_on=Subquery(last_contact),
         open_risks=_count(SupportContact.objects.filter(open_risks_filter(), area=OuterRef("pk"))),
         open_followups=_count(FollowUp.objects.filter(area=OuterRef("pk"), done_at__isnull=True)),
         entitlement_days=_sum_days(AdviserEntitlement),
-        used_days=_sum_days(AdviserDay),
+        # Used means delivered; planned bookings are counted apart (issue 14).
+        used_days=_sum_days(AdviserDay, status=BookingStatus.DELIVERED),
+        planned_days=_sum_days(AdviserDay, status=BookingStatus.PLANNED),
     )
 
 
@@ -120,23 +117,60 @@ def area_contacts(*, area) -> QuerySet[SupportContact]:
 
 
 def area_adviser_days(*, area) -> dict:
+    """Entitlement rows, bookings (soonest first: planned ones, then the record) and the totals:
+    entitled, used (delivered), planned, remaining (entitled less used) and available (what can
+    still be booked)."""
     entitlements = list(
         AdviserEntitlement.objects.filter(area=area)
         .select_related("granted_by")
         .order_by("granted_at", "pk")
     )
     bookings = list(
-        AdviserDay.objects.filter(area=area).select_related("booked_by").order_by("-date", "-pk")
+        AdviserDay.objects.filter(area=area)
+        .select_related("booked_by", "adviser")
+        .order_by("-date", "-pk")
     )
-    entitled = sum((e.days for e in entitlements), Decimal("0"))
-    used = sum((b.days for b in bookings), Decimal("0"))
+
+    def total(status):
+        return sum((b.days for b in bookings if b.status == status), Decimal("0"))
+
+    totals = DayTotals(
+        sum((e.days for e in entitlements), Decimal("0")),
+        total(BookingStatus.DELIVERED),
+        total(BookingStatus.PLANNED),
+    )
     return {
         "entitlements": entitlements,
         "bookings": bookings,
-        "entitled": entitled,
-        "used": used,
-        "remaining": entitled - used,
+        "planned_bookings": sorted(
+            (b for b in bookings if b.status == BookingStatus.PLANNED), key=lambda b: b.date
+        ),
+        "past_bookings": [b for b in bookings if b.status != BookingStatus.PLANNED],
+        "entitled": totals.entitled,
+        "used": totals.delivered,
+        "planned": totals.planned,
+        "remaining": totals.remaining,
+        "available": totals.available,
     }
+
+
+def advisers(*, active_only: bool = False) -> QuerySet[Adviser]:
+    """The list of advisers, with how many days each has delivered and has planned."""
+    qs = Adviser.objects.annotate(
+        delivered_days=Coalesce(
+            Sum("bookings__days", filter=Q(bookings__status=BookingStatus.DELIVERED)),
+            Decimal("0"),
+            output_field=DAYS,
+        ),
+        planned_days=Coalesce(
+            Sum("bookings__days", filter=Q(bookings__status=BookingStatus.PLANNED)),
+            Decimal("0"),
+            output_field=DAYS,
+        ),
+    )
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("-active", "name", "pk")
 
 
 def area_support_summary(*, area, user) -> dict:
@@ -145,6 +179,7 @@ def area_support_summary(*, area, user) -> dict:
     summary = {
         "entitled": days["entitled"],
         "used": days["used"],
+        "planned": days["planned"],
         "remaining": days["remaining"],
         "events": list(
             EventInvitation.objects.filter(area=area)

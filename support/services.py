@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import AreaAssignment, Role
@@ -19,6 +19,7 @@ from core.locking import copy_back, lock
 from . import permissions as perms
 from .dates import check_in_round
 from .models import (
+    Adviser,
     AdviserDay,
     AdviserEntitlement,
     Event,
@@ -27,6 +28,8 @@ from .models import (
     RiskLevel,
     SupportContact,
 )
+from .totals import DayTotals
+from .workflows import BOOKING, BookingStatus
 
 
 def days_label(value: Decimal) -> str:
@@ -80,11 +83,20 @@ def entitlement_add(
     return entitlement
 
 
-def adviser_days_totals(*, area) -> tuple[Decimal, Decimal]:
-    """(entitlement, used) in days for the area."""
+def adviser_days_totals(*, area, leaving_out=None) -> DayTotals:
+    """The area's entitlement, delivered and planned days (cancelled bookings count for nothing;
+    `leaving_out` is a booking being changed)."""
     entitled = AdviserEntitlement.objects.filter(area=area).aggregate(t=Sum("days"))["t"]
-    used = AdviserDay.objects.filter(area=area).aggregate(t=Sum("days"))["t"]
-    return Decimal(entitled or 0), Decimal(used or 0)
+    bookings = AdviserDay.objects.filter(area=area)
+    if leaving_out is not None:
+        bookings = bookings.exclude(pk=leaving_out.pk)
+    sums = bookings.aggregate(
+        delivered=Sum("days", filter=Q(status=BookingStatus.DELIVERED)),
+        planned=Sum("days", filter=Q(status=BookingStatus.PLANNED)),
+    )
+    return DayTotals(
+        Decimal(entitled or 0), Decimal(sums["delivered"] or 0), Decimal(sums["planned"] or 0)
+    )
 
 
 @transaction.atomic
@@ -96,52 +108,169 @@ def entitlement_raise(*, area, days: Decimal, reason: str, actor) -> AdviserEnti
     return entitlement_add(area=area, days=days, reason=reason, actor=actor)
 
 
+def _check_booking(booking: AdviserDay, *, adviser_changed: bool) -> DayTotals:
+    """Validate a booking about to be saved, under the area's lock: an active adviser (a past
+    booking keeps an adviser who has since left the list), a date in the round, and within what
+    the area can still book."""
+    if booking.adviser_id is None:
+        raise ValidationError({"adviser": "Choose an adviser from the list."})
+    if adviser_changed and not booking.adviser.active:
+        raise ValidationError({"adviser": "This adviser is no longer on the list; choose another."})
+    booking.full_clean(exclude=["area", "adviser"])
+    area = booking.area
+    check_in_round(booking.date, round=area.round, field="date", what="The booking date")
+    lock(area)
+    totals = adviser_days_totals(area=area, leaving_out=booking if booking.pk else None)
+    if booking.days > totals.available:
+        raise ValidationError(
+            {
+                "days": f"This booking would take the area to "
+                f"{days_label(totals.delivered + totals.planned + booking.days)} days of its "
+                f"{days_label(totals.entitled)}-day entitlement (delivered and planned); ask a "
+                f"programme manager to raise it."
+            }
+        )
+    return totals
+
+
 @transaction.atomic
 def adviser_days_book(
     *,
     area,
-    adviser_name: str,
+    adviser: Adviser,
     date: datetime.date,
     days: Decimal,
     description: str = "",
     actor,
 ) -> AdviserDay:
-    """Book external adviser time for an area. Refused when it would take the area beyond its
+    """Book external adviser time for an area: a planned booking, which counts as used only once
+    it is marked delivered. Refused when delivered and planned days would go beyond the
     entitlement; the check runs under a lock on the area row so two bookings made at the same
     moment cannot both squeeze into the last day."""
     require(perms.can_book_adviser_days(actor, area))
-    days = Decimal(days)
     booking = AdviserDay(
         area=area,
-        adviser_name=(adviser_name or "").strip(),
+        adviser=adviser,
         date=date,
-        days=days,
+        days=Decimal(days),
         description=description or "",
         booked_by=actor,
     )
-    booking.full_clean()
-    check_in_round(date, round=area.round, field="date", what="The booking date")
-    lock(area)
-    entitled, used = adviser_days_totals(area=area)
-    if used + days > entitled:
-        raise ValidationError(
-            {
-                "days": f"This booking would take the area to {days_label(used + days)} days of its "
-                f"{days_label(entitled)}-day entitlement; ask a programme manager to raise it."
-            }
-        )
+    totals = _check_booking(booking, adviser_changed=True)
     booking.save()
     activity_record(
         verb="support.adviser_days_booked",
-        summary=f"{days_label(days)} adviser days with {booking.adviser_name} on "
-        f"{date:%d %b %Y} ({days_label(used + days)} of {days_label(entitled)} used)",
+        summary=f"{days_label(booking.days)} adviser days planned with {adviser.name} on "
+        f"{date:%d %b %Y} ({days_label(totals.delivered)} of {days_label(totals.entitled)} "
+        f"used, {days_label(totals.planned + booking.days)} planned)",
         actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=booking,
-        data={"days": str(days), "used": str(used + days), "entitlement": str(entitled)},
+        data={"days": str(booking.days), "entitlement": str(totals.entitled)},
     )
     return booking
+
+
+@transaction.atomic
+def adviser_day_update(
+    *, booking: AdviserDay, actor, adviser: Adviser, date: datetime.date, days, description=""
+) -> AdviserDay:
+    """Change a planned booking (adviser, date, days, what for). Delivered and cancelled
+    bookings are the record and stay as they are."""
+    locked = lock(booking, related=("area", "area__round", "adviser"), of=("self",))
+    require(perms.can_book_adviser_days(actor, locked.area))
+    if not locked.is_planned:
+        raise ValidationError(f"A {locked.get_status_display().lower()} booking cannot be changed.")
+    before = f"{locked.adviser.name}, {locked.date:%d %b %Y}, {days_label(locked.days)} days"
+    adviser_changed = adviser.pk != locked.adviser_id
+    locked.adviser, locked.date, locked.days = adviser, date, Decimal(days)
+    locked.description = description or ""
+    _check_booking(locked, adviser_changed=adviser_changed)
+    locked.save()
+    activity_record(
+        verb="support.adviser_day_changed",
+        summary=f"Adviser booking changed from {before} to {adviser.name}, {date:%d %b %Y}, "
+        f"{days_label(locked.days)} days",
+        actor=actor,
+        area=locked.area,
+        visibility=Visibility.AREA,
+        target=locked,
+    )
+    return copy_back(booking, locked, relations=("area", "adviser"))
+
+
+@transaction.atomic
+def adviser_day_deliver(*, booking: AdviserDay, actor, today=None) -> AdviserDay:
+    """Mark a planned booking delivered, on or after its date: it now counts as used."""
+    today = today or timezone.localdate()
+    locked = lock(booking, related=("area", "adviser"), of=("self",))
+    BOOKING.check(
+        locked, BookingStatus.DELIVERED, actor, area=locked.area, booking=locked, today=today
+    )
+    locked.status, locked.delivered_at = BookingStatus.DELIVERED, timezone.now()
+    locked.save(update_fields=["status", "delivered_at"])
+    totals = adviser_days_totals(area=locked.area)
+    activity_record(
+        verb="support.adviser_day_delivered",
+        summary=f"{days_label(locked.days)} adviser days with {locked.adviser.name} on "
+        f"{locked.date:%d %b %Y} delivered ({days_label(totals.delivered)} of "
+        f"{days_label(totals.entitled)} used)",
+        actor=actor,
+        area=locked.area,
+        visibility=Visibility.AREA,
+        target=locked,
+    )
+    return copy_back(booking, locked, relations=("area", "adviser"))
+
+
+@transaction.atomic
+def adviser_day_cancel(*, booking: AdviserDay, actor, reason: str = "") -> AdviserDay:
+    """Cancel a planned booking: its days are free to book again."""
+    locked = lock(booking, related=("area", "adviser"), of=("self",))
+    BOOKING.check(locked, BookingStatus.CANCELLED, actor, area=locked.area)
+    locked.status, locked.cancelled_at = BookingStatus.CANCELLED, timezone.now()
+    locked.cancelled_reason = (reason or "").strip()[:300]
+    locked.save(update_fields=["status", "cancelled_at", "cancelled_reason"])
+    activity_record(
+        verb="support.adviser_day_cancelled",
+        summary=f"Adviser booking with {locked.adviser.name} on {locked.date:%d %b %Y} "
+        f"({days_label(locked.days)} days) cancelled",
+        actor=actor,
+        area=locked.area,
+        reason=locked.cancelled_reason,
+        visibility=Visibility.AREA,
+        target=locked,
+    )
+    return copy_back(booking, locked, relations=("area", "adviser"))
+
+
+@transaction.atomic
+def adviser_save(
+    *, actor, name: str, organisation: str = "", email: str = "", active: bool = True, adviser=None
+) -> Adviser:
+    """Add an adviser to the list, or change one (`adviser`); names are unique, ignoring case."""
+    require(perms.can_manage_advisers(actor))
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Enter the adviser's name."})
+    clash = Adviser.objects.filter(name__iexact=name)
+    if adviser is not None:
+        clash = clash.exclude(pk=adviser.pk)
+    if clash.exists():
+        raise ValidationError({"name": "An adviser with this name is already on the list."})
+    adviser = lock(adviser) if adviser is not None else Adviser()
+    adviser.name, adviser.organisation = name, (organisation or "").strip()
+    adviser.email, adviser.active = (email or "").strip(), bool(active)
+    adviser.full_clean(validate_constraints=False)
+    adviser.save()
+    activity_record(
+        verb="support.adviser_saved",
+        summary=f"Adviser {adviser.name} {'on the list' if adviser.active else 'taken off the list'}",
+        actor=actor,
+        target=adviser,
+    )
+    return adviser
 
 
 @transaction.atomic

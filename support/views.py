@@ -17,6 +17,7 @@ from . import permissions as perms
 from . import selectors, services
 from .filters import SupportAreaFilter, sort_areas
 from .forms import (
+    AdviserForm,
     AssignmentForm,
     AttendanceFormSet,
     BookingForm,
@@ -26,7 +27,9 @@ from .forms import (
     InviteForm,
     RaiseForm,
 )
-from .models import Event, FollowUp, SupportContact
+from .models import Adviser, AdviserDay, Event, FollowUp, SupportContact
+from .next_step import next_steps
+from .workflows import BOOKING_MOVE_NAMES
 
 PAGE_SIZE = 50
 
@@ -75,6 +78,7 @@ def my_areas(request):
     results = sort_areas(results, request.GET.get("sort", "reference"))
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     cutoff = today - datetime.timedelta(days=selectors.CONTACT_OVERDUE_DAYS)
+    steps = next_steps(page.object_list, today=today)
     rows = []
     for area in page:
         since = (today - area.last_contact_on).days if area.last_contact_on else None
@@ -84,6 +88,7 @@ def my_areas(request):
                 "days_since_contact": since,
                 "contact_overdue": area.last_contact_on is None or area.last_contact_on < cutoff,
                 "remaining_days": area.entitlement_days - area.used_days,
+                "next_step": steps[area.pk],
             }
         )
     return render(
@@ -96,6 +101,7 @@ def my_areas(request):
             "total": page.paginator.count,
             "is_rm": account_perms.is_relationship_manager(request.user),
             "overdue_days": selectors.CONTACT_OVERDUE_DAYS,
+            "today": today,
         },
     )
 
@@ -226,7 +232,9 @@ def adviser_days(request, reference):
                 else:
                     messages.success(
                         request,
-                        f"{services.days_label(booking.days)} days with {booking.adviser_name} booked.",
+                        f"{services.days_label(booking.days)} days with {booking.adviser_name} "
+                        f"planned for {booking.date:%-d %b %Y}. Mark them delivered once they "
+                        "have happened.",
                     )
                     return redirect("support:adviser_days", reference=area.reference)
         elif action == "raise":
@@ -258,10 +266,117 @@ def adviser_days(request, reference):
             **selectors.area_adviser_days(area=area),
             "booking_form": booking_form,
             "raise_form": raise_form,
+            "today": timezone.localdate(),
             "can_book": can_book,
             "can_raise": can_raise,
         },
     )
+
+
+def _booking(user, pk) -> AdviserDay:
+    booking = get_object_or_404(
+        AdviserDay.objects.select_related("area", "area__round", "adviser"), pk=pk
+    )
+    _area_for_adviser_days(user, booking.area.reference)
+    return booking
+
+
+@login_required
+def booking_edit(request, pk):
+    """Change a planned booking: adviser, date, days, what for."""
+    booking = _booking(request.user, pk)
+    area = booking.area
+    require(perms.can_book_adviser_days(request.user, area))
+    initial = {
+        "adviser": booking.adviser,
+        "date": booking.date,
+        "days": booking.days,
+        "description": booking.description,
+    }
+    form = BookingForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adviser_day_update(booking=booking, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Booking changed.")
+            return redirect("support:adviser_days", reference=area.reference)
+    return render(
+        request, "support/booking_form.html", {"area": area, "booking": booking, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def booking_move(request, pk, move):
+    """Mark a planned booking delivered, or cancel it."""
+    booking = _booking(request.user, pk)
+    if move not in BOOKING_MOVE_NAMES:
+        raise Http404("No such action.")
+    require(perms.can_book_adviser_days(request.user, booking.area))
+    try:
+        if move == "deliver":
+            services.adviser_day_deliver(booking=booking, actor=request.user)
+            messages.success(
+                request, f"{booking.adviser_name}, {booking.date:%-d %b %Y}: delivered."
+            )
+        else:
+            services.adviser_day_cancel(
+                booking=booking, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request, f"{booking.adviser_name}, {booking.date:%-d %b %Y}: cancelled."
+            )
+    except ValidationError as exc:
+        messages.error(request, message_for(exc))
+    return redirect("support:adviser_days", reference=booking.area.reference)
+
+
+@login_required
+def adviser_list(request):
+    """The list of external advisers bookings choose from; programme managers and admins add
+    advisers and take them off the list."""
+    _staff_only(request.user)
+    can_manage = perms.can_manage_advisers(request.user)[0]
+    form = AdviserForm(_posted(request)) if can_manage else None
+    if request.method == "POST":
+        require(perms.can_manage_advisers(request.user))
+        if form.is_valid():
+            try:
+                adviser = services.adviser_save(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, f"{adviser.name} added to the list.")
+                return redirect("support:adviser_list")
+    return render(
+        request,
+        "support/adviser_list.html",
+        {"advisers": selectors.advisers(), "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+def adviser_edit(request, pk):
+    require(perms.can_manage_advisers(request.user))
+    adviser = get_object_or_404(Adviser, pk=pk)
+    initial = {
+        "name": adviser.name,
+        "organisation": adviser.organisation,
+        "email": adviser.email,
+        "active": adviser.active,
+    }
+    form = AdviserForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adviser_save(actor=request.user, adviser=adviser, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} saved.")
+            return redirect("support:adviser_list")
+    return render(request, "support/adviser_form.html", {"adviser": adviser, "form": form})
 
 
 @login_required

@@ -19,7 +19,7 @@ from messaging.models import Kind, Message
 from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion
 from programmes.models import Area, Partner, Round
 from reports.models import Audience, ImportJob, ReportJob, ReportKind
-from support.models import Event, FollowUp, SupportContact
+from support.models import Adviser, AdviserDay, Event, FollowUp, SupportContact
 from surveys import services as survey_services
 from surveys.links import invitation_token
 from surveys.models import Survey
@@ -131,6 +131,15 @@ def build_world() -> World:
     if not gate.development_strategy:
         gate.development_strategy.save("strategy.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     _messaging_objects(w, a041)
+    o["adviser"] = Adviser.objects.filter(active=True).order_by("pk").first()
+    o["booking"] = AdviserDay.objects.filter(area=a041, status="planned").first()
+    if o["booking"] is None:
+        o["booking"] = AdviserDay.objects.create(
+            area=a041,
+            adviser=o["adviser"],
+            date=timezone.localdate() + datetime.timedelta(days=7),
+            days="0.5",
+        )
     o["import_job"] = ImportJob.objects.create(
         round_slug="round-2", requested_by=w.users["pm"], original_name="crm.csv"
     )
@@ -225,6 +234,7 @@ def targets(w: World) -> dict:
             "support:followup_list",
             "support:event_list",
             "support:event_create",
+            "support:adviser_list",
             "delivery:returns_list",
             "reports:index",
             "reports:dashboard_current",
@@ -318,7 +328,11 @@ def targets(w: World) -> dict:
     t["support:risk_resolve"] = (a041, {**ref41, "pk": o["contact"].pk})
     for name in ("event_detail", "event_invite", "attendance"):
         t[f"support:{name}"] = (None, {"pk": o["event"].pk})
+    t["support:booking_edit"] = pk("booking")
+    t["support:booking_move"] = (a041, {"pk": o["booking"].pk, "move": "cancel"})
+    t["support:adviser_edit"] = (None, {"pk": o["adviser"].pk})
     t["delivery:return_detail"] = pk("return", a057)
+    t["delivery:return_review"] = pk("return", a057)
     t["delivery:funding_edit"] = pk("funding", a057)
     t["delivery:funding_delete"] = pk("funding", a057)
     t["delivery:outturn_edit"] = pk("outturn", a057)

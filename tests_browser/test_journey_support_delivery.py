@@ -1,7 +1,9 @@
 """Issue 5 in a real browser: the relationship manager logs a visit with a risk and a follow-up
-and books adviser days (one booking refused); a signed-off area's lead organisation submits a
-progress return and records funding secured; the programme manager compares planned with
-secured funding and the CBA forecast with its outturn."""
+and books adviser days from the advisers' list (planned, not used; one booking refused; the
+planned one changed, then cancelled); a signed-off area's lead organisation submits a progress
+return and records funding secured; the relationship manager asks for changes to the return,
+the lead answers and resubmits, and the programme manager accepts it (issue 14); the programme
+manager compares planned with secured funding and the CBA forecast with its outturn."""
 
 import datetime
 import re
@@ -14,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from delivery.models import FundingRecord, ProgressReturn
 from programmes.models import Area, AreaStage
-from support.models import SupportContact
+from support.models import AdviserDay, SupportContact
 
 from .conftest import login, logout, screenshot
 
@@ -32,12 +34,19 @@ def _status(page):
 
 def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     rm = User.objects.get(username="rm")
+    today = datetime.date.today()
+    # An area with a CBA and a return it can send now (its period over); the next one is not
+    # open yet.
     area = (
         Area.objects.filter(
             stage=AreaStage.IMPLEMENTATION,
             round__slug="round-2",
             assignments__user=rm,
+            progress_returns__status="draft",
+            progress_returns__period_end__lt=today,
+            cba__isnull=False,
         )
+        .distinct()
         .order_by("reference")
         .first()
     )
@@ -45,7 +54,6 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     lead = User.objects.filter(memberships__organisation=area.lead_organisation).first()
     lead.set_password(LEAD_PASSWORD)
     lead.save()
-    today = datetime.date.today()
 
     # --- The relationship manager logs a visit with a medium risk and a follow-up. -----------
     login(page, "rm")
@@ -67,24 +75,46 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     assert contact.risk_level == "medium"
     screenshot(page, "j5_contact_logged")
 
-    # --- Adviser days: one booking goes ahead, one beyond the entitlement is refused. --------
+    # --- Adviser days: a booking from the advisers' list is planned (not used); one beyond
+    # the entitlement is refused; the planned one is changed, then cancelled. -----------------
     page.goto(f"/support/areas/{area.reference}/adviser-days/")
-    page.get_by_label("Adviser name").fill("Jo Adviser")
+    page.get_by_role("combobox", name=re.compile("^Adviser")).select_option(label="Anita Patel")
     page.get_by_label("Date", exact=False).first.fill(
         (today + datetime.timedelta(days=10)).isoformat()
     )
     page.get_by_label("Days").fill("5")
-    page.get_by_role("button", name="Book").click()
-    expect(_status(page)).to_contain_text("days with Jo Adviser booked.")
-    page.get_by_label("Adviser name").fill("Jo Adviser")
+    page.get_by_role("button", name="Book", exact=True).click()
+    expect(_status(page)).to_contain_text("days with Anita Patel planned for")
+    booking = AdviserDay.objects.get(area=area, status="planned", days=5)
+    planned = page.get_by_role("table", name="Planned adviser days, soonest first")
+    expect(planned).to_contain_text("Anita Patel")
+    expect(page.locator(".stat-card").filter(has_text="Planned")).to_contain_text("5")
+    # In the future: planned, so no "Mark delivered" yet.
+    expect(planned.get_by_role("button", name=re.compile("Mark delivered"))).to_have_count(0)
+    page.get_by_role("combobox", name=re.compile("^Adviser")).select_option(label="Anita Patel")
     page.get_by_label("Date", exact=False).first.fill(
         (today + datetime.timedelta(days=20)).isoformat()
     )
     page.get_by_label("Days").fill("2")
-    page.get_by_role("button", name="Book").click()
-    expect(page.locator("main")).to_contain_text(re.compile(r"-day entitlement; ask a programme"))
+    page.get_by_role("button", name="Book", exact=True).click()
+    expect(page.locator("main")).to_contain_text(
+        re.compile(r"-day entitlement \(delivered and planned\); ask a programme")
+    )
     expect(page.get_by_label("Days")).to_have_class(re.compile("is-invalid"))
     screenshot(page, "j5_adviser_days_refused")
+    when = f"{booking.date:%-d %b %Y}"
+    page.get_by_role("link", name=f"Change Anita Patel {when}").click()
+    page.get_by_label("Days").fill("4")
+    page.get_by_role("button", name="Save").click()
+    expect(_status(page)).to_contain_text("Booking changed.")
+    booking.refresh_from_db()
+    assert booking.days == 4
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=f"Cancel booking Anita Patel {when}").click()
+    expect(_status(page)).to_contain_text("cancelled")
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    screenshot(page, "j5_adviser_days_cancelled")
 
     # --- "My areas" shows the contact, the risk and the follow-up. ---------------------------
     page.goto(reverse("support:my_areas"))
@@ -106,8 +136,15 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     # --- The area's lead organisation submits a progress return and records funding. --------
     login(page, lead.username, LEAD_PASSWORD)
     page.goto(f"/delivery/areas/{area.reference}/returns/")
-    page.get_by_role("link", name=re.compile(r"^Fill in")).last.click()
+    # Soonest first: the oldest return still to fill in is the first one; later ones say when
+    # they open for submission.
+    expect(page.locator("main")).to_contain_text("opens")
+    page.get_by_role("link", name=re.compile(r"^Fill in")).first.click()
     page.get_by_role("radio", name="On schedule").check()
+    # The demo may have started this draft as "behind": on schedule takes enablers instead.
+    for box in page.locator("[name=obstacles]:checked").all():
+        box.uncheck()
+    page.locator("[name=other_obstacle]").fill("")
     page.locator("[name=enablers]").nth(3).check()  # commitment of statutory partners
     page.get_by_label("Main achievements").fill("The board met twice; 40 residents took part.")
     page.get_by_label("A steering group or partnership board meets regularly").check()
@@ -115,7 +152,9 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     page.get_by_role("button", name="Submit the return").click()
     expect(_status(page)).to_contain_text("Return submitted. Thank you.")
     screenshot(page, "j5_return_submitted")
-    assert ProgressReturn.objects.filter(area=area, status="submitted").count() >= 1
+    sent = ProgressReturn.objects.get(area=area, achievements__startswith="The board met twice")
+    assert sent.status == "submitted"
+    return_url = f"/delivery/returns/{sent.pk}/"
 
     page.goto(f"/delivery/areas/{area.reference}/funding/")
     before = FundingRecord.objects.filter(area=area).count()
@@ -127,6 +166,43 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     page.get_by_role("button", name="Record").click()
     expect(_status(page)).to_contain_text("Funding secured recorded.")
     assert FundingRecord.objects.filter(area=area).count() == before + 1
+    logout(page)
+
+    # --- Review: the relationship manager asks for changes on one section. ----------------
+    login(page, "rm")
+    page.goto(return_url)
+    expect(page.get_by_role("heading", name="Review this return")).to_be_visible()
+    page.get_by_label("Main achievements: what should change").fill(
+        "Which of the 40 residents were new to the project?"
+    )
+    page.get_by_role("button", name="Ask for changes").click()
+    expect(_status(page)).to_contain_text("Changes requested.")
+    sent.refresh_from_db()
+    assert sent.status == "changes_requested"
+    logout(page)
+
+    # --- The lead sees the comment on the return, answers it and resubmits. -----------------
+    login(page, lead.username, LEAD_PASSWORD)
+    page.goto(f"/delivery/areas/{area.reference}/returns/")
+    page.get_by_role("link", name=re.compile(r"^Answer the comments")).first.click()
+    expect(page.locator("main")).to_contain_text("Which of the 40 residents were new")
+    page.get_by_label("Your answer on main achievements").fill("25 of them were new this quarter.")
+    page.get_by_role("button", name="Resubmit the return").click()
+    expect(_status(page)).to_contain_text("Return submitted. Thank you.")
+    sent.refresh_from_db()
+    assert sent.status == "submitted"
+    screenshot(page, "j5_return_resubmitted")
+    logout(page)
+
+    # --- The programme manager reads the answer and accepts the return. ---------------------
+    login(page, "pm")
+    page.goto(return_url)
+    expect(page.locator("main")).to_contain_text("25 of them were new this quarter.")
+    page.get_by_role("button", name="Accept the return").click()
+    expect(_status(page)).to_contain_text("Return accepted.")
+    sent.refresh_from_db()
+    assert sent.status == "accepted"
+    screenshot(page, "j5_return_accepted")
     logout(page)
 
     # --- The programme manager compares planned with secured, and forecast with outturn. ------

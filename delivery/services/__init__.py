@@ -1,5 +1,5 @@
 """Writes for the delivery stage, one module per concept: the return schedule and returns
-(``returns``), funding secured (``funding``), CBA outturn (``outturn``), and the Making it Happen
+(``returns``), their staff review (``review``), funding secured (``funding``), CBA outturn (``outturn``), and the Making it Happen
 application with its match-funding commitments (``making_it_happen``).
 
 Every service checks the user's permission (``delivery/permissions.py``) and, for a status
@@ -27,6 +27,7 @@ from .returns import (
     returns_schedule_all,
     validate_factors,
 )
+from .review import return_comments_answer, return_review
 
 __all__ = [
     "DELIVERY_STAGES",
@@ -40,6 +41,8 @@ __all__ = [
     "mih_application_save",
     "outturn_line_delete",
     "outturn_line_save",
+    "return_comments_answer",
+    "return_review",
     "return_save",
     "return_submit",
     "returns_flag_overdue",

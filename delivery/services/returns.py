@@ -220,17 +220,18 @@ def return_save(
 
 @transaction.atomic
 def return_submit(*, progress_return: ProgressReturn, user, today=None) -> ProgressReturn:
-    """Submit a complete return. Refused once submitted, before its period has started, or when
-    the progress status or its obstacles or enablers are missing or mismatched. Notifies the
-    relationship manager."""
+    """Submit a complete return, or resubmit one sent back with changes requested. Refused once
+    submitted, before its window opens (the last ``returns_open_days_before_end`` days of its
+    period), with a reviewer's comment unanswered, or when the progress status or its obstacles
+    or enablers are missing or mismatched. Notifies the relationship manager (and, on a
+    resubmission, the reviewer who asked for the changes)."""
     today = today or timezone.localdate()
-    locked = lock(progress_return, related=("area",))
+    locked = lock(progress_return, related=("area", "area__round"), of=("self",))
     # The permission first: its refusal says why this person may not ("This return has been
     # submitted, so it cannot be changed."); then the table, which is the rule for the move.
     require(delivery_perms.can_submit_return(user, locked))
-    RETURN.check(locked, ReturnStatus.SUBMITTED, user)
-    if today < locked.period_start:
-        raise ValidationError("This return's period has not started yet.")
+    resubmission = locked.status == ReturnStatus.CHANGES_REQUESTED
+    RETURN.check(locked, ReturnStatus.SUBMITTED, user, progress_return=locked, today=today)
     factors = [
         {"factor": f.factor, "kind": f.kind, "other_text": f.other_text}
         for f in locked.factors.all()
@@ -240,17 +241,23 @@ def return_submit(*, progress_return: ProgressReturn, user, today=None) -> Progr
     locked.status = ReturnStatus.SUBMITTED
     locked.submitted_by, locked.submitted_at = user, now
     locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-    late = today > locked.due_on
+    late = today > locked.due_on and not resubmission
+    notify = [relationship_manager(locked.area)]
+    if resubmission:
+        last = locked.reviews.order_by("-decided_at", "-pk").select_related("reviewer").first()
+        notify.append(last.reviewer if last else None)
     activity_record(
-        verb="progress_return.submitted",
-        summary=f"Progress return for {locked.period_label} submitted: "
-        f"{locked.get_progress_status_display().lower()}" + (" (late)" if late else ""),
+        verb="progress_return.resubmitted" if resubmission else "progress_return.submitted",
+        summary=f"Progress return for {locked.period_label} "
+        + ("resubmitted with answers to the review: " if resubmission else "submitted: ")
+        + locked.get_progress_status_display().lower()
+        + (" (late)" if late else ""),
         actor=user,
         area=locked.area,
         visibility=Visibility.AREA,
         target=locked,
         occurred_at=now,
         data={"progress_status": locked.progress_status, "late": late},
-        notify=[relationship_manager(locked.area)],
+        notify=[u for u in dict.fromkeys(notify) if u is not None and u != user],
     )
     return copy_back(progress_return, locked, relations=("area",))

@@ -5,7 +5,7 @@ their own area) is ``delivery/permissions.py``'s, tested with the services."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from core.testing import walk_table
 from core.workflow import MoveRefused
 from delivery.models import (
@@ -15,6 +15,8 @@ from delivery.models import (
     ReturnStatus,
 )
 from delivery.workflows import COMMITMENT, MOVE_NAMES, RETURN
+
+from .factories import ImplementingAreaFactory
 
 C = CommitmentStatus
 
@@ -37,8 +39,19 @@ def test_every_commitment_move(users_by_role):
 
 
 def test_every_return_move(users_by_role):
-    # 2 states x 2 states x 6 people.
-    assert walk_table(RETURN, users_by_role) == 24
+    # 4 states x 4 states x 6 people. Without an area the reviewers are managers and admins.
+    assert walk_table(RETURN, users_by_role) == 96
+
+
+def test_the_areas_relationship_manager_reviews_its_returns(users_by_role):
+    area = ImplementingAreaFactory()
+    AreaAssignmentFactory(area=area, user=users_by_role["relationship_manager"])
+    assert walk_table(RETURN, users_by_role, area=area) == 96
+    other_rm = UserFactory(relationship_manager=True)
+    with pytest.raises(MoveRefused) as refused:
+        RETURN.check(ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED, other_rm, area=area)
+    assert refused.value.why == "role"
+    assert "the area's relationship manager" in refused.value.reason
 
 
 def test_the_model_choices_are_the_workflow_states():

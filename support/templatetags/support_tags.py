@@ -5,7 +5,9 @@ selectors, so programmes never imports the apps that add to its page. The two su
 share one read of `area_support_summary` per page."""
 
 from django import template
+from django.utils import timezone
 
+from support.next_step import next_step_for
 from support.selectors import area_support_summary
 from support.services import days_label
 
@@ -31,8 +33,18 @@ def _summary(context, area):
 
 @register.inclusion_tag("support/includes/area_sidebar.html", takes_context=True)
 def support_sidebar(context, area):
-    """The area page's support card: adviser days, risks, follow-ups, events and actions."""
-    return {"area": area, "s": _summary(context, area), "request": context.get("request")}
+    """The area page's support card: the area's own next step, adviser days, risks, follow-ups,
+    events and actions."""
+    today = timezone.localdate()
+    return {
+        "area": area,
+        "s": _summary(context, area),
+        "request": context.get("request"),
+        # The area page's own list of the round's milestones, read once for both (a queryset
+        # keeps what it read, so the page's later loop over it runs no query).
+        "next_step": next_step_for(area, today=today, milestones=context.get("milestones")),
+        "today": today,
+    }
 
 
 @register.inclusion_tag("support/includes/area_sections.html", takes_context=True)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from support.models import (
+    Adviser,
     AdviserDay,
     AdviserEntitlement,
     ContactKind,
@@ -16,6 +17,7 @@ from support.models import (
     RiskLevel,
     SupportContact,
 )
+from support.workflows import BookingStatus
 
 
 def ago(days: int) -> datetime.date:
@@ -34,14 +36,32 @@ class AdviserEntitlementFactory(factory.django.DjangoModelFactory):
         consultancy = factory.Trait(days=Decimal("5"), reason="Extra consultancy days for the CBA")
 
 
+class AdviserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adviser
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Adviser {n}")
+
+
 class AdviserDayFactory(factory.django.DjangoModelFactory):
+    """A delivered day today, unless `planned`."""
+
     class Meta:
         model = AdviserDay
 
+    class Params:
+        adviser_name = "Jo Adviser"
+        planned = factory.Trait(
+            status=BookingStatus.PLANNED,
+            date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10)),
+        )
+
     area = factory.SubFactory("programmes.tests.factories.AreaFactory")
-    adviser_name = "Jo Adviser"
+    adviser = factory.SubFactory(AdviserFactory, name=factory.SelfAttribute("..adviser_name"))
     date = factory.LazyFunction(timezone.localdate)
     days = Decimal("1")
+    status = BookingStatus.DELIVERED
 
 
 class SupportContactFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from programmes.tests.factories import AreaFactory
 from support import services
 from support.models import AdviserDay
-from support.tests.factories import AdviserEntitlementFactory
+from support.tests.factories import AdviserEntitlementFactory, AdviserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,6 +26,7 @@ def test_concurrent_bookings_cannot_exceed_entitlement():
     area = AreaFactory()
     AreaAssignmentFactory(area=area, user=rm)
     AdviserEntitlementFactory(area=area, days=Decimal("1.5"))
+    adviser = AdviserFactory(name="Sam")
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -34,7 +35,7 @@ def test_concurrent_bookings_cannot_exceed_entitlement():
             barrier.wait()
             services.adviser_days_book(
                 area=area,
-                adviser_name="Sam",
+                adviser=adviser,
                 date=timezone.localdate(),
                 days=Decimal("1"),
                 actor=rm,

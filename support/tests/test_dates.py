@@ -15,7 +15,7 @@ from programmes.tests.factories import AreaFactory, RoundFactory
 from support import services
 from support.dates import AFTERCARE
 from support.models import AdviserDay, Event
-from support.tests.factories import AdviserEntitlementFactory
+from support.tests.factories import AdviserEntitlementFactory, AdviserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _book(client, area, date):
         reverse("support:adviser_days", args=[area.reference]),
         {
             "action": "book",
-            "book-adviser_name": "Sam",
+            "book-adviser": AdviserFactory(name="Sam").pk,
             "book-date": date,
             "book-days": "1",
         },

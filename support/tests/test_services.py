@@ -15,6 +15,7 @@ from support.models import AdviserDay, ContactKind, EventInvitation, FollowUp, R
 from support.tests.factories import (
     AdviserDayFactory,
     AdviserEntitlementFactory,
+    AdviserFactory,
     EventFactory,
     EventInvitationFactory,
     FollowUpFactory,
@@ -70,15 +71,14 @@ def test_booking_refused_beyond_entitlement_with_clear_message(rm_area, relation
     with pytest.raises(ValidationError) as exc:
         services.adviser_days_book(
             area=rm_area,
-            adviser_name="Sam",
+            adviser=AdviserFactory(name="Sam"),
             date=timezone.localdate(),
             days=Decimal("1.5"),
             actor=relationship_manager,
         )
     assert exc.value.message_dict["days"] == [
-        "This booking would take the area to 3.5 days of its 2.5-day entitlement; "
-        "ask a programme manager to raise it"
-        "."
+        "This booking would take the area to 3.5 days of its 2.5-day entitlement "
+        "(delivered and planned); ask a programme manager to raise it."
     ]
     assert AdviserDay.objects.filter(area=rm_area).count() == 1
 
@@ -87,7 +87,7 @@ def test_booking_allowed_after_a_raise(rm_area, relationship_manager, programme_
     AdviserEntitlementFactory(area=rm_area, days=Decimal("1.5"))
     kwargs = {
         "area": rm_area,
-        "adviser_name": "Sam",
+        "adviser": AdviserFactory(name="Sam"),
         "date": timezone.localdate(),
         "actor": relationship_manager,
     }
@@ -99,7 +99,12 @@ def test_booking_allowed_after_a_raise(rm_area, relationship_manager, programme_
     )
     booking = services.adviser_days_book(days=Decimal("1"), **kwargs)
     assert booking.pk
-    assert services.adviser_days_totals(area=rm_area) == (Decimal("3.5"), Decimal("2.5"))
+    # Booked for today, not delivered yet: planned, not used.
+    assert services.adviser_days_totals(area=rm_area) == (
+        Decimal("3.5"),
+        Decimal("0"),
+        Decimal("2.5"),
+    )
 
 
 def test_only_programme_managers_raise_entitlement(rm_area, relationship_manager):
@@ -114,7 +119,7 @@ def test_rm_cannot_book_for_an_area_they_do_not_look_after(relationship_manager,
     with pytest.raises(PermissionDenied):
         services.adviser_days_book(
             area=other_area,
-            adviser_name="Sam",
+            adviser=AdviserFactory(name="Sam"),
             date=timezone.localdate(),
             days=Decimal("1"),
             actor=relationship_manager,
@@ -126,7 +131,7 @@ def test_booking_days_out_of_range_refused(rm_area, relationship_manager):
     with pytest.raises(ValidationError):
         services.adviser_days_book(
             area=rm_area,
-            adviser_name="Sam",
+            adviser=AdviserFactory(name="Sam"),
             date=timezone.localdate(),
             days=Decimal("5.5"),
             actor=relationship_manager,

@@ -1,0 +1,103 @@
+"""Staff review of progress returns (``RETURN`` in ``delivery/workflows.py``): a programme
+manager, an admin or the area's relationship manager accepts a submitted return or asks for
+changes with a comment per section; the lead organisation answers the comments and resubmits
+(``return_submit``)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.selectors import lead_members
+from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import require
+from core.locking import copy_back, lock
+
+from .. import permissions as delivery_perms
+from ..models import (
+    ProgressReturn,
+    ReturnComment,
+    ReturnReview,
+    ReturnSection,
+    ReturnStatus,
+    ReviewDecision,
+)
+from ..workflows import RETURN
+
+
+@transaction.atomic
+def return_review(
+    *,
+    progress_return: ProgressReturn,
+    user,
+    decision: str,
+    note: str = "",
+    comments: dict[str, str] | None = None,
+) -> ReturnReview:
+    """Accept a submitted return, or ask for changes with `comments` ({section: text}, at least
+    one). Tells the lead organisation either way."""
+    locked = lock(progress_return, related=("area",), of=("self",))
+    require(delivery_perms.can_review_returns(user, locked.area))
+    if decision not in ReviewDecision.values:
+        raise ValidationError({"decision": "Accept the return or ask for changes."})
+    RETURN.check(locked, decision, user, area=locked.area)
+    comments = {
+        section: text.strip()
+        for section, text in (comments or {}).items()
+        if section in ReturnSection.values and (text or "").strip()
+    }
+    note = (note or "").strip()
+    if decision == ReviewDecision.CHANGES_REQUESTED and not comments:
+        raise ValidationError("Say what should change: write a comment on at least one section.")
+    now = timezone.now()
+    review = ReturnReview.objects.create(
+        progress_return=locked, decision=decision, note=note, reviewer=user, decided_at=now
+    )
+    ReturnComment.objects.bulk_create(
+        [ReturnComment(review=review, section=s, comment=t) for s, t in comments.items()]
+    )
+    locked.status = decision
+    locked.save(update_fields=["status", "updated_at"])
+    if decision == ReviewDecision.ACCEPTED:
+        summary = f"Progress return for {locked.period_label} accepted"
+    else:
+        sections = ", ".join(ReturnSection(s).label.lower() for s in comments)
+        summary = f"Changes requested to the progress return for {locked.period_label}: {sections}"
+    activity_record(
+        verb=f"progress_return.{decision}",
+        summary=summary,
+        actor=user,
+        area=locked.area,
+        visibility=Visibility.AREA,
+        target=locked,
+        occurred_at=now,
+        reason=note,
+        data={"sections": sorted(comments)},
+        notify=lead_members(locked.area),
+    )
+    copy_back(progress_return, locked, relations=("area",))
+    return review
+
+
+@transaction.atomic
+def return_comments_answer(
+    *, progress_return: ProgressReturn, user, answers: dict[int, str]
+) -> int:
+    """Save the lead organisation's answers to reviewers' comments ({comment id: text}) on a
+    return sent back for changes. Returns how many answers changed."""
+    locked = lock(progress_return, related=("area",), of=("self",))
+    require(delivery_perms.can_edit_return(user, locked))
+    if locked.status != ReturnStatus.CHANGES_REQUESTED:
+        return 0
+    now = timezone.now()
+    changed = 0
+    for comment in ReturnComment.objects.select_for_update().filter(
+        review__progress_return=locked, pk__in=list(answers)
+    ):
+        text = (answers.get(comment.pk) or "").strip()
+        if text != comment.response:
+            comment.response = text
+            comment.responded_by, comment.responded_at = (user, now) if text else (None, None)
+            comment.save(update_fields=["response", "responded_by", "responded_at"])
+            changed += 1
+    return changed
