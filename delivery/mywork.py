@@ -1,11 +1,8 @@
 """What delivery puts on people's My work (see core/mywork.py): overdue progress returns for
 programme managers (every area) and relationship managers (the areas they look after), the same
 rows as the returns list filtered to "Overdue" (and to the relationship manager); and a lead
-organisation's returns to send, with their due dates.
-
-Staff review of returns: when returns can be accepted or sent back, add a provider here for
-"Returns awaiting review" (a queryset of submitted returns not yet reviewed, counted and listed
-like `returns_overdue` below, linking to the review page); nothing else needs to change."""
+organisation's returns to send, with their due dates; returns awaiting staff review (accept or
+ask for changes), and the lead's returns sent back for changes."""
 
 from django.urls import reverse
 
@@ -64,4 +61,48 @@ def lead_returns(user, today):
     return WorkGroup(
         heading="Progress returns to send",
         items=_items(due, today, lambda r: f"Send your progress return: {r.area.name}"),
+    )
+
+
+@provider(order=40)
+def returns_awaiting_review(user, today):
+    """Submitted returns this person may accept or send back, oldest submission first (the
+    returns list's "Awaiting review"); none for leads, funders or finance."""
+    qs = selectors.returns_awaiting_review_for(user)
+    rows = list(qs[:GROUP_LIMIT])
+    if not rows:
+        return None
+    more = reverse("delivery:returns_list") + "?state=submitted"
+    return WorkGroup(
+        heading="Progress returns to review",
+        items=[
+            WorkItem(
+                title=f"{r.area.reference} {r.area.name}",
+                url=reverse("delivery:return_detail", args=[r.pk]),
+                detail=f"{r.period_start:%-d %b %Y} to {r.period_end:%-d %b %Y}, sent "
+                f"{r.submitted_at:%-d %b %Y}",
+                today=today,
+            )
+            for r in rows
+        ],
+        total=qs.count(),
+        more_url=more,
+    )
+
+
+@provider(order=30)
+def lead_returns_changes_requested(user, today):
+    """Returns staff sent back with comments: the lead answers them and sends the return again."""
+    if not perms.is_lead_organisation_user(user):
+        return None
+    qs = selectors.returns_list(user=user, today=today).filter(
+        status=ReturnStatus.CHANGES_REQUESTED
+    )
+    rows = list(qs[:GROUP_LIMIT])
+    if not rows:
+        return None
+    return WorkGroup(
+        heading="Progress returns sent back for changes",
+        items=_items(rows, today, lambda r: f"Answer the comments and resend: {r.area.name}"),
+        total=qs.count(),
     )

@@ -62,8 +62,10 @@ def bookings_coming_up(user, today):
     if not account_perms.is_relationship_manager(user):
         return None
     qs = (
-        AdviserDay.objects.filter(area__in=perms.support_areas_visible_to(user), date__gte=today)
-        .select_related("area")
+        AdviserDay.objects.filter(
+            area__in=perms.support_areas_visible_to(user), date__gte=today, status="planned"
+        )
+        .select_related("area", "adviser")
         .order_by("date", "pk")
     )
     items = [

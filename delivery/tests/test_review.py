@@ -269,3 +269,33 @@ def test_the_counts_do_not_grow_with_the_rows(impl_rm, django_assert_num_queries
     with django_assert_num_queries(2):
         assert returns_overdue_for(impl_rm).count() == 3
         assert returns_awaiting_review_for(impl_rm).count() == 0
+
+
+def test_my_work_shows_returns_to_review_and_returns_sent_back(
+    sent, impl_lead, impl_rm, programme_manager
+):
+    """Issue 14: awaiting-review counts on My work. The submitted return is on the relationship
+    manager's and the manager's lists; sent back, it moves to the lead's; accepted, it is on
+    nobody's."""
+    from core.mywork import work_for
+
+    def headings(user):
+        return {g.heading: g.total for g in work_for(user)}
+
+    assert headings(impl_rm)["Progress returns to review"] == 1
+    assert headings(programme_manager)["Progress returns to review"] == 1
+    assert "Progress returns sent back for changes" not in headings(impl_lead)
+    return_review(
+        progress_return=sent,
+        user=impl_rm,
+        decision="changes_requested",
+        comments={"achievements": "Say how many residents came."},
+    )
+    assert "Progress returns to review" not in headings(impl_rm)
+    assert headings(impl_lead)["Progress returns sent back for changes"] == 1
+    comment = sent.reviews.get().comments.get()
+    return_comments_answer(progress_return=sent, user=impl_lead, answers={comment.pk: "42."})
+    return_submit(progress_return=sent, user=impl_lead)
+    return_review(progress_return=sent, user=programme_manager, decision="accepted")
+    assert "Progress returns to review" not in headings(programme_manager)
+    assert "Progress returns sent back for changes" not in headings(impl_lead)
