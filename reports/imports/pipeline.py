@@ -27,7 +27,7 @@ from activity.services import activity_batch
 from core.errors import message_for
 from programmes.models import Milestone, Round
 
-from . import live, steps
+from . import bulk, live, steps
 from .reading import ImportFailed, Record, read_records
 
 COUNTED = [
@@ -108,12 +108,19 @@ class Importer:
             raise ImportFailed(["line 2, column reference: the file has no records."])
         with transaction.atomic():
             ctx = self._context()
-            errors = live.live_area_problems(self.records, steps.known_areas(self.records))
+            areas = steps.known_areas(self.records)
+            new, other = bulk.split_new(ctx, self.records, areas)
+            errors = live.live_area_problems(self.records, areas)
+            errors += bulk.path_problems(ctx, new) + bulk.stage_problems(ctx, new)
             if not errors:
-                # The entries the services record are appended to their chains in one go at the
-                # end (activity_record_many), with the import's own users already taken off them.
+                total = len(self.records)
+                bulk.write_new(
+                    ctx, new, source=self.source, progress=lambda done: self._report(done, total)
+                )
+                # The entries the services record are appended to their chains in one go at
+                # the end (activity_record_many), with the import's own users taken off them.
                 with activity_batch() as entries:
-                    errors = self._write_all(ctx)
+                    errors = self._write_all(ctx, other, done=len(new))
             if errors:
                 transaction.set_rollback(True)
             else:
@@ -122,15 +129,21 @@ class Importer:
             raise ImportFailed(errors)
         return ctx.result
 
-    def _write_all(self, ctx: ImportContext) -> list[str]:
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _write_all(self, ctx: ImportContext, records: list[Record], *, done: int) -> list[str]:
+        """Records that meet what is already recorded, one at a time through the services."""
         errors = []
         total = len(self.records)
         step = max(1, total // 20)
-        for done, record in enumerate(self.records, 1):
+        for record in records:
             if error := self._write(ctx, record):
                 errors.append(error)
-            if self.progress is not None and (done % step == 0 or done == total):
-                self.progress(done, total)
+            done += 1
+            if done % step == 0 or done == total:
+                self._report(done, total)
         return errors
 
     def _context(self) -> ImportContext:
