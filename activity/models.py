@@ -123,6 +123,9 @@ class Notification(models.Model):
     entry = models.ForeignKey(ActivityEntry, on_delete=models.CASCADE, related_name="notifications")
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker set out to email it (counted before sending, in its own commit):
+    # a message that kills its worker every time it is delivered stops after a cap.
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-entry__occurred_at", "-id"]

@@ -12,6 +12,8 @@ imported again, a record whose later outcome is now known) go through the servic
 """
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 
 from accounts.models import OrganisationMembership, Role, User
 from activity.services import activity_record_many
@@ -84,11 +86,22 @@ def _organisations(ctx, records) -> set:
             made.append(org)
             keys.add(key)
     Organisation.objects.bulk_create(made, batch_size=BATCH)
-    for org in made:
-        org.org_identifier = org.suggested_identifier()
-    Organisation.objects.bulk_update(made, ["org_identifier"], batch_size=BATCH)
+    _identify(made)
     ctx.result.counts["organisations"] += len(made)
     return keys
+
+
+def _identify(made) -> None:
+    """Each new organisation's identifier, as `Organisation.save` makes it from its id (the
+    import's organisations have no charity or company number), in one UPDATE."""
+    if not made:
+        return
+    stem = Organisation(pk=1).suggested_identifier()[: -len("1")]  # "360G-<prefix>-org-"
+    Organisation.objects.filter(pk__in=[o.pk for o in made]).update(
+        org_identifier=Concat(Value(stem), Cast("pk", CharField()))
+    )
+    for org in made:
+        org.org_identifier = org.suggested_identifier()
 
 
 def _contacts(ctx, organisations) -> None:
