@@ -1,7 +1,8 @@
-"""A records import from start to end: read and check the whole file (`reading`), then write every
-record through its steps (`steps`) inside one transaction. A problem any record meets aborts the
-whole import, so a file is imported entirely or not at all; every problem is reported as
-``line N, column C: message``.
+"""A records import from start to end: read and check the whole file (`reading`), then, inside one
+transaction, write the new records in bulk (`bulk`: the rows the steps would write), count those
+already imported exactly so as unchanged, and take the others through their steps (`steps`). A
+problem any record meets aborts the whole import, so a file is imported entirely or not at all;
+every problem is reported as ``line N, column C: message``.
 
 Records are matched on ``reference``: an admitted record's reference is its area's reference; a
 record that was never admitted has no area, so it is matched on its round, lead organisation and
@@ -114,13 +115,18 @@ class Importer:
             errors += bulk.path_problems(ctx, new) + bulk.stage_problems(ctx, new)
             if not errors:
                 total = len(self.records)
+                unchanged, other = bulk.split_unchanged(ctx, other)
+                ctx.result.rows_unchanged += len(unchanged)
                 bulk.write_new(
-                    ctx, new, source=self.source, progress=lambda done: self._report(done, total)
+                    ctx,
+                    new,
+                    source=self.source,
+                    progress=lambda done: self._report(done + len(unchanged), total),
                 )
                 # The entries the services record are appended to their chains in one go at
                 # the end (activity_record_many), with the import's own users taken off them.
                 with activity_batch() as entries:
-                    errors = self._write_all(ctx, other, done=len(new))
+                    errors = self._write_all(ctx, other, done=len(new) + len(unchanged))
             if errors:
                 transaction.set_rollback(True)
             else:

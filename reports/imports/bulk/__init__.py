@@ -4,6 +4,7 @@ write one record at a time (a test compares the two), in a few inserts per thous
     paths.py    each outcome's moves, read from the workflow tables and checked once per import
     build.py    what one new record writes, built in memory (a `Story`)
     entries.py  the activity entries its services would have written, in their order
+    known.py    records already imported exactly as the file has them (counted unchanged)
 
 A record is new when nothing of it is in the database yet: an admitted record whose reference
 names no area, or a refused or withdrawn one whose application is not there. The others (a file
@@ -27,9 +28,10 @@ from support.models import AdviserEntitlement
 
 from .build import Story, story, themes_of
 from .entries import story_entries
+from .known import split_unchanged
 from .paths import path_problems
 
-__all__ = ["path_problems", "split_new", "stage_problems", "write_new"]
+__all__ = ["path_problems", "split_new", "split_unchanged", "stage_problems", "write_new"]
 
 CHUNK = 1000
 BATCH = 1000
