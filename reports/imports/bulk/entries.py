@@ -13,7 +13,8 @@ from plans.services.review import section_label
 from programmes.models import AreaStage
 from support.services import days_label
 
-from .build import RETURNED_COMMENT, Story
+from ..steps import RETURNED_COMMENT
+from .build import Story
 
 AREA = Visibility.AREA
 MOVES = {
