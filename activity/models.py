@@ -135,6 +135,9 @@ class Notification(models.Model):
     # signed): it leaves the inbox's open list and is not emailed any more.
     resolved_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker set out to email it (counted before sending, in its own commit):
+    # a message that kills its worker every time it is delivered stops after a cap.
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-entry__occurred_at", "-id"]

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
@@ -108,28 +108,42 @@ def activity_entry(
     )
 
 
-@transaction.atomic
-def activity_record_many(entries: list[ActivityEntry]) -> list[ActivityEntry]:
-    """Append many unsaved entries (from `activity_entry`) to their chains at once, in list
-    order within each chain: every chain head is locked once, the entries are linked and hashed
-    as `activity_record` would have one by one, then written with one bulk insert. Notifies
-    nobody (for bulk history such as imports)."""
-    keys = {chain_key(e.area_id): e.area_id for e in entries}
-    heads = {h.key: h for h in ActivityChain.objects.select_for_update().filter(key__in=list(keys))}
-    missing = [k for k in keys if k not in heads]
-    if missing:
-        ActivityChain.objects.bulk_create(
-            [ActivityChain(key=k, area_id=keys[k]) for k in missing], ignore_conflicts=True
-        )
-        heads.update(
-            (h.key, h) for h in ActivityChain.objects.select_for_update().filter(key__in=missing)
-        )
+def _locked_heads(keys) -> dict[str, ActivityChain]:
+    return {h.key: h for h in ActivityChain.objects.select_for_update().filter(key__in=list(keys))}
+
+
+def _link(entries: list[ActivityEntry], heads: dict[str, ActivityChain]) -> None:
+    """Give each entry its place and hashes after its chain's head, moving the heads on."""
     for entry in entries:
         head = heads[chain_key(entry.area_id)]
         entry.chain_position = head.length + 1
         entry.previous_hash = head.head_hash
         entry.content_hash = content_hash(entry)
         head.length, head.head_hash = entry.chain_position, entry.content_hash
+
+
+@transaction.atomic
+def activity_record_many(entries: list[ActivityEntry]) -> list[ActivityEntry]:
+    """Append many unsaved entries (from `activity_entry`) to their chains at once, in list
+    order within each chain: every chain head is locked once, the entries are linked and hashed
+    as `activity_record` would have one by one, then written with one bulk insert. Chains that
+    start here are inserted with their final head (one insert, no update per chain). Notifies
+    nobody (for bulk history such as imports)."""
+    keys = {chain_key(e.area_id): e.area_id for e in entries}
+    heads = _locked_heads(keys)
+    started = {k: ActivityChain(key=k, area_id=a) for k, a in keys.items() if k not in heads}
+    _link(entries, {**heads, **started})
+    try:
+        with transaction.atomic():
+            ActivityChain.objects.bulk_create(list(started.values()), batch_size=1000)
+    except IntegrityError:
+        # A concurrent writer started one of these chains first: take them all as they are now
+        # (locked) and link the entries again after their heads.
+        ActivityChain.objects.bulk_create(
+            [ActivityChain(key=k, area_id=keys[k]) for k in started], ignore_conflicts=True
+        )
+        heads = _locked_heads(keys)
+        _link(entries, heads)
     ActivityEntry.objects.bulk_create(entries, batch_size=1000)
     ActivityChain.objects.bulk_update(
         list(heads.values()), ["length", "head_hash"], batch_size=1000

@@ -1,13 +1,25 @@
-"""Emails for notifications, sent by a worker after the change that caused them committed."""
+"""Emails for notifications, sent by a worker after the change that caused them committed.
 
+Each notification is emailed once: the task locks its row, skips it when `emailed_at` is set,
+sends, and sets `emailed_at` in the same transaction. So a redelivered or duplicated message
+(the outbox sending it again, a worker lost mid-task) sends nothing already sent, and two
+deliveries at once queue on the row lock. That makes `acks_late` with `reject_on_worker_lost`
+safe here. What no design removes is the instant between the mail server accepting a message and
+the commit of `emailed_at`: a worker killed exactly then sends that one email again on
+redelivery (at least once, never lost); it carries the same Message-ID both times, so mail
+clients that deduplicate show it once. A message that kills its worker every time it is delivered
+stops after MAX_ATTEMPTS (each attempt is counted in its own commit before sending).
+"""
+
+import logging
 from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import OperationalError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,17 +31,24 @@ from .models import Notification, NotificationPreference
 # Worth trying again: the database was busy or unreachable ("database is locked" on the laptop's
 # SQLite is an OperationalError), or the mail server refused for now.
 TRANSIENT_ERRORS = (OperationalError, SMTPException, ConnectionError, OSError)
+MAX_RETRIES = 10
+# Attempts per notification before it is given up: every retry, plus redeliveries after a lost
+# worker.
+MAX_ATTEMPTS = MAX_RETRIES + 3
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
     bind=True,
     name="activity.tasks.notifications_email",
     acks_late=True,
+    # Delivered again if its worker process dies mid-task: safe, see the module's docstring.
+    reject_on_worker_lost=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=2,
     retry_backoff_max=300,
     retry_jitter=True,
-    max_retries=10,
+    max_retries=MAX_RETRIES,
     # Nobody reads these results, and storing each one is one more write competing for the
     # laptop's SQLite lock (a failed store was logged as the task failing).
     ignore_result=True,
@@ -56,24 +75,7 @@ def notifications_email(self, entry_id: int) -> int:
         .values_list("pk", flat=True)
     )
     for pk in pending:
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(of=("self",))
-                .select_related("recipient", "entry", "entry__area")
-                .get(pk=pk)
-            )
-            if notification.emailed_at or not notification.recipient.email:
-                continue
-            entry = notification.entry
-            area = f" ({entry.area.reference} {entry.area.name})" if entry.area else ""
-            body = f"{entry.summary}{area}\n"
-            if entry.reason:
-                body += f"\n{entry.reason}\n"
-            body += f"\nSee it in Our Place: {_absolute(notification.link)}\n"
-            body += f"\n{PREFERENCES_LINE}{_absolute(reverse('activity:preferences'))}\n"
-            send_mail(f"Our Place: {entry.summary}", body, None, [notification.recipient.email])
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
+        if _count_attempt(pk) and _email_one(pk):
             sent += 1
     return sent
 
@@ -161,3 +163,51 @@ def notifications_digest_send(self, user_id: int) -> int:
         send_mail(subject, body, None, [rows[0].recipient.email])
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
     return len(rows)
+
+
+def _count_attempt(pk: int) -> bool:
+    """Count one attempt at emailing the notification, committed before sending. False when it
+    was emailed meanwhile or has had its attempts."""
+    counted = Notification.objects.filter(
+        pk=pk, emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
+    ).update(email_attempts=F("email_attempts") + 1)
+    if not counted and Notification.objects.filter(pk=pk, emailed_at__isnull=True).exists():
+        logger.error(
+            "Notification %s was not emailed after %s attempts; given up.", pk, MAX_ATTEMPTS
+        )
+    return bool(counted)
+
+
+def message_id(notification: Notification) -> str:
+    """The same Message-ID every time this notification is emailed."""
+    host = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "ourplace.local"
+    return f"<notification-{notification.pk}.{notification.entry_id}@{host}>"
+
+
+def _email_one(pk: int) -> bool:
+    """Email one notification under its row lock, unless it was emailed meanwhile."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient", "entry", "entry__area")
+            .get(pk=pk)
+        )
+        if notification.emailed_at or notification.resolved_at or not notification.recipient.email:
+            return False
+        entry = notification.entry
+        area = f" ({entry.area.reference} {entry.area.name})" if entry.area else ""
+        body = f"{entry.summary}{area}\n"
+        if entry.reason:
+            body += f"\n{entry.reason}\n"
+        body += f"\nSee it in Our Place: {_absolute(notification.link)}\n"
+        body += f"\n{PREFERENCES_LINE}{_absolute(reverse('activity:preferences'))}\n"
+        EmailMessage(
+            f"Our Place: {entry.summary}",
+            body,
+            None,
+            [notification.recipient.email],
+            headers={"Message-ID": message_id(notification)},
+        ).send()
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True

@@ -140,7 +140,8 @@ def sent_application_matching(
     that never became an area."""
     return Application.objects.filter(
         round=round,
-        organisation__name__iexact=organisation_name,
+        # The organisation's indexed lower-case name, not a case-insensitive scan of the table.
+        organisation__name_key=organisation_name.lower(),
         area_name__iexact=area_name,
         submitted_at__isnull=False,
     ).first()

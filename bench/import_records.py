@@ -60,41 +60,21 @@ def rows(n: int, slug: str, tag: str) -> list[str]:
 
 
 class Progress:
-    """Counts records as the importer writes them (by wrapping `Importer._import`, when the
-    importer still has it) and reports the count every second, so a run stopped at its time
-    limit still gives a rate."""
+    """Hears the importer's own progress (`records_import(progress=...)`: while the file is
+    checked, then as records are written) and passes the records written on, at most once a
+    second, so a run stopped at its time limit still gives a rate."""
 
     def __init__(self, report):
         self.done = 0
         self.report = report
         self.last = 0.0
 
-    def __enter__(self):
-        from reports import imports
-
-        self.importer = getattr(imports, "Importer", None)
-        self.original = getattr(self.importer, "_import", None)
-        if self.original is not None:
-            progress, original = self, self.original
-
-            def counted(importer, *args, **kwargs):
-                result = original(importer, *args, **kwargs)
-                progress.tick()
-                return result
-
-            self.importer._import = counted
-        return self
-
-    def tick(self):
-        self.done += 1
+    def __call__(self, done: int, total: int) -> None:
+        self.done = done
         now = time.perf_counter()
-        if now - self.last >= 1:
+        if now - self.last >= 1 or done == total:
             self.last = now
-            self.report(self.done)
-
-    def __exit__(self, *exc):
-        if self.original is not None:
-            self.importer._import = self.original
+            self.report(done)
 
 
 def measure(n: int, *, report=lambda done, seconds: None) -> dict:
@@ -108,8 +88,8 @@ def measure(n: int, *, report=lambda done, seconds: None) -> dict:
         handle.write("\n".join(rows(n, slug, tag)) + "\n")
     try:
         started = time.perf_counter()
-        with Progress(lambda done: report(done, time.perf_counter() - started)):
-            first = records_import(path=handle.name, round_slug=slug)
+        progress = Progress(lambda done: report(done, time.perf_counter() - started))
+        first = records_import(path=handle.name, round_slug=slug, progress=progress)
         took = time.perf_counter() - started
         assert first.rows_created == n, first.summary_lines()
         started = time.perf_counter()

@@ -6,14 +6,19 @@ from django.db import models
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the background service"
     SENT = "sent", "Handed to the background service"
+    DONE = "done", "Done by a worker"
+    FAILED = "failed", "Never confirmed by a worker"
 
 
 class OutboxMessage(models.Model):
     """One piece of background work a request asked for (a notification email, a report or an
     import job), written in the same transaction as the change that asked for it. A dispatcher
     hands it to Celery after commit; while the broker is down it waits here and is sent when the
-    broker is back (beat task, and a sweep when a worker starts). Tasks are idempotent, so a
-    message sent twice (the broker took it but the row's update was lost) does no harm."""
+    broker is back (beat task, and a sweep when a worker starts). A message the broker took
+    counts as done only when a worker has run its task (`done_at`): one the broker lost (Redis
+    restarted before a worker took it) is sent again by the sweep after OUTBOX_CONFIRM_MINUTES,
+    at most OUTBOX_MAX_SENDS times. Tasks are idempotent, so a message sent twice (the broker
+    took it but the row's update was lost, or a slow task was sent again) does no harm."""
 
     task = models.CharField(max_length=200)
     args = models.JSONField(default=list, blank=True)
@@ -27,6 +32,7 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=255, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -35,7 +41,12 @@ class OutboxMessage(models.Model):
                 fields=["created_at"],
                 name="outbox_pending",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            # The sweep's "sent but never confirmed", and a worker's confirmation by task id.
+            models.Index(fields=["sent_at"], name="outbox_sent", condition=models.Q(status="sent")),
+            models.Index(
+                fields=["task_id"], name="outbox_sent_task", condition=models.Q(status="sent")
+            ),
         ]
 
     def __str__(self):

@@ -4,10 +4,21 @@
 Celery. If the broker is unreachable the row stays pending (with the error) and the request still
 succeeds: the beat task `core.tasks.outbox_dispatch_pending` and a sweep when a worker starts send
 it later. A rolled-back change leaves no row, so nothing runs for it.
+
+Handing a message to the broker is not the end: a broker that dies before a worker takes the
+message (Redis restarted without the message on disk) loses it. So a sent row counts as done
+only when a worker has run its task (`outbox_confirm`, from the worker's task_postrun signal,
+matched on the task id); the sweep sends again every row still unconfirmed OUTBOX_CONFIRM_MINUTES
+after it was sent (`outbox_resend_unconfirmed`), at most OUTBOX_MAX_SENDS times in all, then marks
+it failed. A task may therefore run twice (a slow task's message sent again, a confirmation lost):
+every task sent through the outbox is idempotent (job claims, emails' emailed_at).
 """
 
+import datetime
 import logging
 
+from celery.result import EagerResult
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,17 +39,17 @@ def outbox_add(
     return message
 
 
-def _send(message: OutboxMessage) -> str:
+def _send(message: OutboxMessage):
+    """Hand the message to Celery; returns its AsyncResult (an EagerResult when it ran here), or
+    the task id."""
     from ourplace.celery import app
 
     task = app.tasks.get(message.task)
     if task is not None:
         # apply_async honours CELERY_TASK_ALWAYS_EAGER; retry=False fails at once when the broker
         # is down instead of holding the request for the publish retries.
-        result = task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
-    else:
-        result = app.send_task(message.task, args=message.args, kwargs=message.kwargs, retry=False)
-    return result.id or ""
+        return task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
+    return app.send_task(message.task, args=message.args, kwargs=message.kwargs, retry=False)
 
 
 def outbox_dispatch(*, message_id: int) -> bool:
@@ -55,22 +66,63 @@ def outbox_dispatch(*, message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            message.task_id = _send(message)
+            sent = _send(message)
         except Exception as exc:  # any broker failure: the message waits for the next sweep
             message.last_error = f"{type(exc).__name__}: {exc}"[:500]
             message.save(update_fields=["attempts", "last_error"])
             logger.warning("Outbox message %s not sent: %s", message.pk, message.last_error)
             return False
+        message.task_id = (getattr(sent, "id", sent) or "")[:255]
         message.status = OutboxStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "task_id"])
+        if isinstance(sent, EagerResult):  # it ran here and then (eager mode): done
+            message.status, message.done_at = OutboxStatus.DONE, message.sent_at
+        message.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "task_id", "done_at"]
+        )
     return True
 
 
+def outbox_confirm(*, task_id: str) -> int:
+    """A worker has run the task with this id: its message is done and is not sent again.
+    Returns how many rows it confirmed (0 for a task the outbox did not send)."""
+    if not task_id:
+        return 0
+    return OutboxMessage.objects.filter(task_id=task_id, status=OutboxStatus.SENT).update(
+        status=OutboxStatus.DONE, done_at=timezone.now()
+    )
+
+
+def outbox_resend_unconfirmed() -> dict:
+    """Put back in the queue every message the broker took but no worker has run within
+    OUTBOX_CONFIRM_MINUTES (the broker lost it, or its task is still running: tasks are
+    idempotent); one sent OUTBOX_MAX_SENDS times is marked failed instead. Returns the counts."""
+    minutes = float(settings.OUTBOX_CONFIRM_MINUTES)
+    stale = OutboxMessage.objects.filter(
+        status=OutboxStatus.SENT,
+        sent_at__lt=timezone.now() - datetime.timedelta(minutes=minutes),
+    )
+    cap = int(settings.OUTBOX_MAX_SENDS)
+    failed = stale.filter(attempts__gte=cap).update(
+        status=OutboxStatus.FAILED,
+        last_error=f"Sent {cap} times and never confirmed by a worker; not sent again.",
+    )
+    again = stale.filter(attempts__lt=cap).update(
+        status=OutboxStatus.PENDING,
+        last_error=f"Not confirmed by a worker within {minutes:g} minutes of being sent; "
+        "sending it again.",
+    )
+    if failed or again:
+        logger.warning("Outbox: %s unconfirmed messages sent again, %s given up", again, failed)
+    return {"resent": again, "failed": failed}
+
+
 def outbox_dispatch_pending(*, limit: int = 500) -> int:
-    """Send every pending message, oldest first (at most `limit` in one sweep). Returns how many
-    were sent; stops early when the broker refuses one, since the rest would fail too."""
+    """Send every pending message, oldest first (at most `limit` in one sweep), after putting
+    back those the broker took but no worker confirmed. Returns how many were sent; stops early
+    when the broker refuses one, since the rest would fail too."""
+    outbox_resend_unconfirmed()
     sent = 0
     ids = list(
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING)

@@ -1,9 +1,13 @@
 """Background work every app shares."""
 
-from celery import shared_task
-from celery.signals import worker_ready
+import logging
 
-from .outbox import outbox_dispatch_pending
+from celery import shared_task, states
+from celery.signals import task_postrun, worker_ready
+
+from .outbox import outbox_confirm, outbox_dispatch_pending
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="core.tasks.outbox_dispatch_pending")
@@ -18,6 +22,17 @@ def _sweep_outbox_when_a_worker_starts(sender=None, **kwargs):
     try:
         outbox_dispatch_pending()
     except Exception:  # never stop a worker from starting over this
-        import logging
+        logger.exception("Outbox sweep at worker start failed")
 
-        logging.getLogger(__name__).exception("Outbox sweep at worker start failed")
+
+@task_postrun.connect
+def _confirm_outbox_message(sender=None, task_id=None, state=None, **kwargs):
+    # The worker ran the task (succeeded, failed for good, or found nothing to do): its outbox
+    # row is done. A retry is not done: Celery sends it again itself under the same id, and if
+    # that message is lost too the sweep sends the row again.
+    if state == states.RETRY:
+        return
+    try:
+        outbox_confirm(task_id=task_id or "")
+    except Exception:  # bookkeeping never fails a task: unconfirmed, it is only sent again
+        logger.exception("Confirming the outbox message of task %s failed", task_id)

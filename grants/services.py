@@ -28,6 +28,7 @@ from . import permissions as grant_perms
 from .budgets.services import budget_check, budget_override_use
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
 from .offers.services import offer_issue, offer_require_accepted
+from .summaries import award_summary, retention_summary
 from .workflows import PAYMENT, approval_target, payment_context
 
 PENNY = Decimal("0.01")
@@ -234,17 +235,17 @@ def award_grant(
     _schedule_create(
         award=award, advance=advance, retention=retention, condition=condition, imported=imported
     )
-    summary = f"{Stage(stage).label} grant of {pounds(amount)} awarded"
-    if retention > 0:
-        when_released = (
-            "on the final plan" if condition == FINAL_PLAN_SUBMITTED else "after the first year"
-        )
-        summary += f" ({pounds(advance)} now, {pounds(retention)} {when_released})"
-    if imported and advance > 0:
-        summary += f"; {pounds(advance)} recorded as paid on {awarded_on:%d %B %Y}"
     activity_record(
         verb="grant.awarded",
-        summary=summary,
+        summary=award_summary(
+            stage=stage,
+            amount=amount,
+            advance=advance,
+            retention=retention,
+            condition=condition,
+            awarded_on=awarded_on,
+            imported=imported,
+        ),
         actor=actor,
         area=area,
         reason=reason,
@@ -305,13 +306,9 @@ def retention_release(
             update_fields=["status", "released_at", "due_on", "paid_on", "reference", "updated_at"]
         )
         released.append(payment)
-    total = sum((p.amount for p in released), Decimal("0"))
-    summary = f"Retention of {pounds(total)} released: {ReleaseCondition(condition).label.lower()}"
-    if imported:
-        summary += f"; recorded as paid on {released[0].paid_on:%d %B %Y}"
     activity_record(
         verb="grant.retention_released",
-        summary=summary,
+        summary=retention_summary(released=released, condition=condition, imported=imported),
         actor=actor,
         area=area,
         visibility=Visibility.AREA,

@@ -76,3 +76,28 @@ def test_a_changed_bulk_entry_is_caught():
     report = audit_verify()
     assert not report.ok
     assert report.broken[0].entry_id == entries[1].pk
+
+
+def test_a_chain_another_writer_started_meanwhile_is_continued_not_forked(
+    programme_manager, monkeypatch
+):
+    from activity import services
+
+    area = AreaFactory()
+    activity_record(verb="area.before", summary="Before", actor=programme_manager, area=area)
+    real = services._locked_heads
+    calls = []
+
+    def first_sees_no_chain(keys):
+        # The first look happens before the other writer's chain exists: it is missed, so the
+        # insert of a new head meets the other writer's row.
+        calls.append(keys)
+        return {} if len(calls) == 1 else real(keys)
+
+    monkeypatch.setattr(services, "_locked_heads", first_sees_no_chain)
+    activity_record_many(_entries([area], 2))
+    assert len(calls) == 2
+    chain = list(ActivityEntry.objects.filter(area=area).order_by("chain_position"))
+    assert [e.chain_position for e in chain] == [1, 2, 3]
+    assert ActivityChain.objects.get(key=f"area:{area.pk}").length == 3
+    assert audit_verify().ok, audit_verify().broken

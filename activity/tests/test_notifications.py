@@ -109,6 +109,78 @@ class TestEmailTask:
         )
         assert not Notification.objects.filter(entry=entry, emailed_at__isnull=True).exists()
 
+    def test_a_worker_lost_mid_task_redelivers_it_and_what_was_sent_is_not_sent_again(
+        self, area, lead_user, relationship_manager, monkeypatch
+    ):
+        from activity import tasks
+
+        # Acknowledged late and delivered again when the worker dies: safe, because...
+        assert notifications_email.acks_late and notifications_email.reject_on_worker_lost
+        entry = activity_record(
+            verb="plan.returned",
+            summary="Returned",
+            area=area,
+            notify=[lead_user, relationship_manager],
+        )
+        real = tasks._email_one
+        calls = []
+
+        def dies_on_the_second(pk):
+            calls.append(pk)
+            if len(calls) == 2:
+                raise SystemExit("worker killed")  # before the second email went out
+            return real(pk)
+
+        monkeypatch.setattr(tasks, "_email_one", dies_on_the_second)
+        with pytest.raises(SystemExit):
+            notifications_email.run(entry.pk)
+        assert len(mail.outbox) == 1
+        monkeypatch.setattr(tasks, "_email_one", real)
+        # ...the redelivered message sends only the email that had not gone out.
+        assert notifications_email.run(entry.pk) == 1
+        assert sorted(m.to[0] for m in mail.outbox) == ["lead@example.org", "rm@example.org"]
+
+    def test_killed_between_sending_and_recording_it_sends_the_same_message_again(
+        self, area, lead_user, monkeypatch
+    ):
+        # At least once, never lost: the one email that can go twice carries one Message-ID.
+        entry = activity_record(verb="x", summary="Hello", area=area, notify=[lead_user])
+        real_save = Notification.save
+
+        def killed(self, *args, **kwargs):
+            raise SystemExit("worker killed after the mail server took the message")
+
+        monkeypatch.setattr(Notification, "save", killed)
+        with pytest.raises(SystemExit):
+            notifications_email.run(entry.pk)
+        monkeypatch.setattr(Notification, "save", real_save)
+        assert notifications_email.run(entry.pk) == 1
+        first, second = mail.outbox
+        assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+        assert first.extra_headers["Message-ID"].startswith("<notification-")
+
+    def test_an_email_that_keeps_killing_its_worker_stops_after_the_cap(
+        self, area, lead_user, monkeypatch
+    ):
+        from activity import tasks
+
+        entry = activity_record(verb="x", summary="Hello", area=area, notify=[lead_user])
+        monkeypatch.setattr(tasks, "MAX_ATTEMPTS", 3)
+
+        def kills(pk):
+            raise SystemExit("worker killed")
+
+        real = tasks._email_one
+        monkeypatch.setattr(tasks, "_email_one", kills)
+        for _ in range(3):
+            with pytest.raises(SystemExit):
+                notifications_email.run(entry.pk)
+        # Delivered once more (reject_on_worker_lost): it has had its attempts, so it stops.
+        monkeypatch.setattr(tasks, "_email_one", real)
+        assert notifications_email.run(entry.pk) == 0
+        assert mail.outbox == []
+        assert Notification.objects.get(entry=entry).email_attempts == 3
+
     def test_recipient_without_email_is_skipped(self, area):
         nobody = UserFactory(email="")
         entry = activity_record(verb="x", summary="Hello", area=area, notify=[nobody])

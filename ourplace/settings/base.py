@@ -226,6 +226,11 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 JOB_STALL_MINUTES = env.float("JOB_STALL_MINUTES", default=5)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 JOB_STALL_SWEEP_SECONDS = env.float("JOB_STALL_SWEEP_SECONDS", default=60)
+# The outbox (core/outbox.py): a message the broker took but no worker has run within
+# OUTBOX_CONFIRM_MINUTES (the broker lost it) is sent again by the sweep, at most OUTBOX_MAX_SENDS
+# times in all; then it is marked failed for the admin to see.
+OUTBOX_CONFIRM_MINUTES = env.float("OUTBOX_CONFIRM_MINUTES", default=15)
+OUTBOX_MAX_SENDS = env.int("OUTBOX_MAX_SENDS", default=5)
 # The longest each task may run: a soft limit (the task is told and fails the job with a reason),
 # then a hard one (its process is killed and the stall sweep takes over). Seconds.
 JOB_TIME_LIMITS = {

@@ -5,7 +5,10 @@
     steps.py     the steps one record goes through (round, organisation, application and
                  decision, gate, plan), each through the web app's own services
     live.py      imports write history, never over live work: areas people work on are refused
-    pipeline.py  `Importer`: every record through its steps in one transaction, all or nothing
+    bulk/        new records written in bulk: the rows and audit trail the steps would write,
+                 a few inserts per thousand records (statuses from the workflow tables)
+    pipeline.py  `Importer`: new records in bulk, the others through their steps, in one
+                 transaction, all or nothing
     jobs.py      import jobs: upload, retry, and the worker's run
     views.py, forms.py   the imports page (``reports:import_*`` URLs)
     template.py  the page's guide to the columns and the template CSV

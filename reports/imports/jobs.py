@@ -112,12 +112,22 @@ def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
     try:
         with lifecycle.heartbeat(ImportJob, job.pk, token):
             try:
-                records = read_records(job.file.path, round_slug=job.round_slug)
+                records = read_records(
+                    job.file.path,
+                    round_slug=job.round_slug,
+                    progress=lambda done, total: lifecycle.set_progress(
+                        ImportJob,
+                        job.pk,
+                        10 + int(20 * done / max(total, 1)),
+                        f"Checked {done:,} of {total:,} rows",
+                        token,
+                    ),
+                )
                 lifecycle.set_progress(
                     ImportJob,
                     job.pk,
                     30,
-                    f"Importing {len(records)} records in one transaction",
+                    f"Importing {len(records):,} records in one transaction",
                     token,
                 )
                 result = Importer(

@@ -1,7 +1,8 @@
-"""A records import from start to end: read and check the whole file (`reading`), then write every
-record through its steps (`steps`) inside one transaction. A problem any record meets aborts the
-whole import, so a file is imported entirely or not at all; every problem is reported as
-``line N, column C: message``.
+"""A records import from start to end: read and check the whole file (`reading`), then, inside one
+transaction, write the new records in bulk (`bulk`: the rows the steps would write), count those
+already imported exactly so as unchanged, and take the others through their steps (`steps`). A
+problem any record meets aborts the whole import, so a file is imported entirely or not at all;
+every problem is reported as ``line N, column C: message``.
 
 Records are matched on ``reference``: an admitted record's reference is its area's reference; a
 record that was never admitted has no area, so it is matched on its round, lead organisation and
@@ -27,7 +28,7 @@ from activity.services import activity_batch
 from core.errors import message_for
 from programmes.models import Milestone, Round
 
-from . import live, steps
+from . import bulk, live, steps
 from .reading import ImportFailed, Record, read_records
 
 COUNTED = [
@@ -108,12 +109,24 @@ class Importer:
             raise ImportFailed(["line 2, column reference: the file has no records."])
         with transaction.atomic():
             ctx = self._context()
-            errors = live.live_area_problems(self.records, steps.known_areas(self.records))
+            areas = steps.known_areas(self.records)
+            new, other = bulk.split_new(ctx, self.records, areas)
+            errors = live.live_area_problems(self.records, areas)
+            errors += bulk.path_problems(ctx, new) + bulk.stage_problems(ctx, new)
             if not errors:
-                # The entries the services record are appended to their chains in one go at the
-                # end (activity_record_many), with the import's own users already taken off them.
+                total = len(self.records)
+                unchanged, other = bulk.split_unchanged(ctx, other)
+                ctx.result.rows_unchanged += len(unchanged)
+                bulk.write_new(
+                    ctx,
+                    new,
+                    source=self.source,
+                    progress=lambda done: self._report(done + len(unchanged), total),
+                )
+                # The entries the services record are appended to their chains in one go at
+                # the end (activity_record_many), with the import's own users taken off them.
                 with activity_batch() as entries:
-                    errors = self._write_all(ctx)
+                    errors = self._write_all(ctx, other, done=len(new) + len(unchanged))
             if errors:
                 transaction.set_rollback(True)
             else:
@@ -122,15 +135,21 @@ class Importer:
             raise ImportFailed(errors)
         return ctx.result
 
-    def _write_all(self, ctx: ImportContext) -> list[str]:
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _write_all(self, ctx: ImportContext, records: list[Record], *, done: int) -> list[str]:
+        """Records that meet what is already recorded, one at a time through the services."""
         errors = []
         total = len(self.records)
         step = max(1, total // 20)
-        for done, record in enumerate(self.records, 1):
+        for record in records:
             if error := self._write(ctx, record):
                 errors.append(error)
-            if self.progress is not None and (done % step == 0 or done == total):
-                self.progress(done, total)
+            done += 1
+            if done % step == 0 or done == total:
+                self._report(done, total)
         return errors
 
     def _context(self) -> ImportContext:

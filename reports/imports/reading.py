@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from programmes.models import Approach, Organisation, OrganisationType, Theme
+from programmes.models import Approach, Area, Organisation, OrganisationType, Theme
 
 COLUMNS = [
     "reference",
@@ -67,6 +67,17 @@ GATE_OUTCOMES = set(GATE_OUTCOME_CODES.values())
 PLAN_OUTCOMES = set(PLAN_OUTCOME_CODES.values())
 
 
+# Rows checked between two progress reports.
+CHECK_STEP = 2000
+# The longest each text cell may be: the columns that keep it (an area's and an application's
+# neighbourhood name and local authority, the organisation's name).
+MAX_LENGTHS = {
+    "area_name": Area._meta.get_field("name").max_length,
+    "local_authority": Area._meta.get_field("local_authority").max_length,
+    "lead_organisation": Organisation._meta.get_field("name").max_length,
+}
+
+
 class ImportFailed(Exception):
     """The file cannot be imported; `errors` lists every problem found."""
 
@@ -97,8 +108,9 @@ class Record:
     plan_decided_on: datetime.date | None
 
 
-def read_records(path, *, round_slug: str) -> list[Record]:
-    """Read and check the whole file; raise ImportFailed listing every problem."""
+def read_records(path, *, round_slug: str, progress=None) -> list[Record]:
+    """Read and check the whole file; raise ImportFailed listing every problem.
+    `progress(checked, total)` hears every CHECK_STEP rows and at the end."""
     errors: list[str] = []
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -114,10 +126,12 @@ def read_records(path, *, round_slug: str) -> list[Record]:
     known = KnownNames.load({row["lead_organisation"].lower() for _, row in rows})
     seen_refs: dict[str, int] = {}
     records = []
-    for line, row in rows:
+    for done, (line, row) in enumerate(rows, 1):
         record = RowCheck(line, row, errors).record(round_slug, known, seen_refs)
         if record is not None:
             records.append(record)
+        if progress is not None and (done % CHECK_STEP == 0 or done == len(rows)):
+            progress(done, len(rows))
     if errors:
         raise ImportFailed(errors)
     return records
@@ -220,9 +234,11 @@ class RowCheck:
         self.reference(seen_refs)
         if row["round"] != round_slug and slugify(row["round"]) != round_slug:
             self.err("round", f"“{row['round']}” is not the round being imported ({round_slug}).")
-        for column in ("area_name", "local_authority", "lead_organisation"):
+        for column, longest in MAX_LENGTHS.items():
             if not row[column]:
                 self.err(column, "this cell must not be empty.")
+            elif len(row[column]) > longest:
+                self.err(column, f"at most {longest} characters (this has {len(row[column])}).")
         org_type = self.organisation_type(known.organisations)
         themes = self.themes(known.themes)
         approach = APPROACH_CODES.get(row["approach"].lower())

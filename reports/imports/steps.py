@@ -45,6 +45,12 @@ if TYPE_CHECKING:
     from .pipeline import ImportContext
 
 PLACEHOLDER = "Not recorded in the imported record."
+# What imported decisions say (the bulk writer writes the same words).
+WITHDRAWN_REASON = "Withdrawn (imported record)."
+REJECTED_REASON = "Not admitted (imported record)."
+NOT_APPROVED_REASON = "Not approved (imported record)."
+RETURNED_COMMENT = "Returned for changes (imported record)."
+GATE_SUMMARY = "Imported record."
 IMPORT_PM = "records-import"
 IMPORT_FUNDER = "records-import-funder"
 UNDECIDED = {PlanStatus.FINAL_SUBMITTED, PlanStatus.UNDER_REVIEW}
@@ -318,7 +324,7 @@ def decide_application(ctx: "ImportContext", record: Record, application, contac
         application_services.application_withdraw(
             application=application,
             user=contact,
-            reason="Withdrawn (imported record).",
+            reason=WITHDRAWN_REASON,
             occurred_at=when,
             imported=True,
         )
@@ -330,7 +336,7 @@ def decide_application(ctx: "ImportContext", record: Record, application, contac
         application_services.application_decide(
             application=application,
             decision="reject",
-            reasons="Not admitted (imported record).",
+            reasons=REJECTED_REASON,
             actor=ctx.pm,
             occurred_at=when,
             imported=True,
@@ -394,7 +400,7 @@ def apply_gate(ctx: "ImportContext", record: Record, area: Area) -> bool:
         user=contact,
         target_stage=GateStage.GETTING_GOING,
         milestone=ctx.milestone,
-        summary="Imported record.",
+        summary=GATE_SUMMARY,
         occurred_at=when,
         imported=True,
     )
@@ -403,7 +409,7 @@ def apply_gate(ctx: "ImportContext", record: Record, area: Area) -> bool:
         application_services.gate_withdraw(
             gate=gate,
             user=contact,
-            reason="Withdrawn (imported record).",
+            reason=WITHDRAWN_REASON,
             occurred_at=when,
             imported=True,
         )
@@ -411,7 +417,7 @@ def apply_gate(ctx: "ImportContext", record: Record, area: Area) -> bool:
         application_services.gate_decide(
             gate=gate,
             decision="approve" if wanted == "approved" else "reject",
-            reasons="" if wanted == "approved" else "Not approved (imported record).",
+            reasons="" if wanted == "approved" else NOT_APPROVED_REASON,
             actor=ctx.pm,
             cba_required=record.cba_required,
             occurred_at=when,
@@ -494,7 +500,7 @@ def apply_plan_outcome(ctx: "ImportContext", record: Record, plan) -> bool:
         plan_services.plan_not_approve(
             plan=plan,
             user=ctx.pm,
-            reasons="Not approved (imported record).",
+            reasons=NOT_APPROVED_REASON,
             occurred_at=when,
             imported=True,
         )
@@ -502,7 +508,7 @@ def apply_plan_outcome(ctx: "ImportContext", record: Record, plan) -> bool:
         plan_services.plan_return(
             plan=plan,
             user=ctx.pm,
-            comments={"general": "Returned for changes (imported record)."},
+            comments={"general": RETURNED_COMMENT},
             occurred_at=when,
             imported=True,
         )

@@ -157,14 +157,25 @@ def test_cba_required_is_still_needed_after_an_approved_gate(tmp_path):
     assert "line 2, column cba_required: “” is not yes or no." in err
 
 
-def test_progress_moves_while_records_are_written(tmp_path):
-    from reports.imports import Importer, read_records
+def test_progress_moves_while_records_are_written(tmp_path, monkeypatch):
+    from reports.imports import Importer, bulk, read_records
 
+    # New records are written a chunk at a time (a thousand); progress is heard after each.
+    monkeypatch.setattr(bulk, "CHUNK", 2)
     RoundFactory(slug="r1")
     seen = []
     records = read_records(write(tmp_path, ROWS), round_slug="r1")
     Importer(records=records, round_slug="r1", progress=lambda d, t: seen.append((d, t))).run()
-    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_progress_moves_while_the_file_is_checked(tmp_path, monkeypatch):
+    from reports.imports import read_records, reading
+
+    monkeypatch.setattr(reading, "CHECK_STEP", 2)
+    seen = []
+    read_records(write(tmp_path, ROWS), round_slug="r1", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
 
 
 def test_sign_offs_of_earlier_imports_become_imported_history():
@@ -195,3 +206,9 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_a_name_longer_than_its_column_is_reported_before_anything_is_written(tmp_path):
+    RoundFactory(slug="r1")
+    err = run_failing(write(tmp_path, [ROWS[0].replace("Chapeltown,Leeds", "C" * 201 + ",Leeds")]))
+    assert "line 2, column area_name: at most 200 characters (this has 201)." in err

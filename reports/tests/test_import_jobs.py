@@ -226,3 +226,46 @@ def test_only_managers_and_admins_import(request, client_for, who):
 def test_admins_reach_the_page_from_reports(client_for, admin_user):
     page = client_for(admin_user).get(reverse("reports:index")).content.decode()
     assert reverse("reports:import_index") in page
+
+
+def test_the_job_page_hears_progress_while_the_file_is_checked_and_written(
+    client_for,
+    programme,
+    programme_manager,
+    eager,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    from django.db import connection
+
+    from reports.imports import bulk, reading
+    from reports.jobs import lifecycle
+
+    monkeypatch.setattr(reading, "CHECK_STEP", 2)
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    heard = []
+    real = lifecycle.set_progress
+
+    def recorded(model, pk, percent, message, token=None):
+        heard.append((percent, message))
+        real(model, pk, percent, message, token)
+
+    monkeypatch.setattr(lifecycle, "set_progress", recorded)
+    _upload(client_for(programme_manager), ROWS, capture=django_capture_on_commit_callbacks)
+    assert ImportJob.objects.get().status == JobStatus.SUCCEEDED
+    messages = [m for _, m in heard]
+    assert messages[:4] == [
+        "Checked 2 of 5 rows",
+        "Checked 4 of 5 rows",
+        "Checked 5 of 5 rows",
+        "Importing 5 records in one transaction",
+    ]
+    percents = [p for p, _ in heard]
+    assert percents == sorted(percents)
+    if connection.vendor == "postgresql":
+        # Written from its own connection, so the page sees it before the import commits.
+        assert messages[4:] == [
+            "Imported 2 of 5 records",
+            "Imported 4 of 5 records",
+            "Imported 5 of 5 records",
+        ]

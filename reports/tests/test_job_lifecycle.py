@@ -115,6 +115,24 @@ def test_a_redelivered_import_message_does_nothing(programme, programme_manager)
     assert ActivityEntry.objects.filter(verb="import.finished").count() == 1
 
 
+def test_a_redelivered_import_message_while_the_import_runs_does_nothing(
+    programme, programme_manager, monkeypatch
+):
+    # The outbox sends a message again when no worker confirmed it in time; a long import may
+    # still be running then: the claim refuses the second message and nothing is imported twice.
+    from reports.imports import pipeline
+    from reports.models import ImportJob
+    from reports.tests.test_import import HEADER, ROWS
+
+    upload = SimpleUploadedFile("crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode())
+    job = services.import_request(user=programme_manager, upload=upload, round_slug="r1")
+    lifecycle.claim(ImportJob, job.pk, progress=10, message="Checking every row of the file")
+    monkeypatch.setattr(pipeline.Importer, "run", lambda self: pytest.fail("imported twice"))
+    assert tasks.records_import_job.run(job.pk) == "nothing to do"
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.attempts == 1
+
+
 def test_a_redelivered_message_while_the_job_runs_does_nothing(area, monkeypatch):
     job = ReportJobFactory(area=area)
     lifecycle.claim(ReportJob, job.pk, progress=1, message="Starting")
