@@ -179,7 +179,7 @@ class TestRelationshipManager:
         SupportContactFactory(area=other, high_risk=True)  # not their area
         ProgressReturnFactory(area=area, overdue=True)
         ProgressReturnFactory(area=other, overdue=True)
-        AdviserDayFactory(area=area, date=TODAY + datetime.timedelta(days=4))
+        AdviserDayFactory(area=area, planned=True, date=TODAY + datetime.timedelta(days=4))
         AdviserDayFactory(area=area, date=TODAY - datetime.timedelta(days=4))  # already given
 
         groups = groups_by_heading(relationship_manager)
@@ -269,7 +269,7 @@ def _make_work(n, pm, rm):
         AreaAssignmentFactory(user=rm, area=r.area)
         contact = SupportContactFactory(area=r.area, logged_by=rm, high_risk=True)
         FollowUpFactory(contact=contact)
-        AdviserDayFactory(area=r.area, date=TODAY + datetime.timedelta(days=3))
+        AdviserDayFactory(area=r.area, planned=True, date=TODAY + datetime.timedelta(days=3))
 
 
 @pytest.mark.parametrize("who", ["pm", "rm"])
