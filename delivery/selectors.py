@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import AreaAssignment
@@ -14,6 +14,7 @@ from accounts.permissions import (
     is_manager_or_admin,
     is_relationship_manager,
 )
+from core.memo import cached_one_to_one
 from programmes.models import AreaStatus
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
@@ -184,6 +185,11 @@ def funding_planned_vs_secured(area) -> FundingComparison:
 def area_cba(area):
     from plans.models import CostBenefitAnalysis
 
+    read, cba = cached_one_to_one(area, "cba")
+    if read:  # the area page's query brought it (programmes.selectors.area_detail)
+        if cba is not None:
+            prefetch_related_objects([cba], "costs", "benefits")
+        return cba
     return (
         CostBenefitAnalysis.objects.filter(area=area).prefetch_related("costs", "benefits").first()
     )
@@ -229,6 +235,11 @@ class MatchFundingTotals:
 
 
 def making_it_happen(*, area) -> MakingItHappenApplication | None:
+    read, mih = cached_one_to_one(area, "making_it_happen")
+    if read:  # brought with its gate and editor by the area page's query
+        if mih is not None:
+            prefetch_related_objects([mih], "commitments")
+        return mih
     return (
         MakingItHappenApplication.objects.filter(area=area)
         .select_related("gate", "updated_by")

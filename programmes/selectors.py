@@ -34,9 +34,19 @@ def area_list(*, user) -> QuerySet[Area]:
 
 
 def area_detail(*, user, reference: str) -> QuerySet[Area]:
+    """One area with what its page's panels read: the one-to-one records (admission, strategy,
+    CBA, Making it Happen application) come in the same query, so each panel finds them cached
+    instead of asking again (see `core.memo.cached_one_to_one`)."""
     return (
         area_list(user=user)
         .filter(reference=reference)
+        .select_related(
+            "application",
+            "development_strategy",
+            "cba",
+            "making_it_happen__gate",
+            "making_it_happen__updated_by",
+        )
         .prefetch_related(
             Prefetch(
                 "partners",

@@ -161,6 +161,13 @@ def _step(area, facts: _Facts, today: datetime.date) -> NextStep:
                 side=PROGRAMME_SIDE,
                 url=reverse("applications:gate_detail", args=[gate[1]]),
             )
+        if due and due < today:
+            # The applications page refuses after the milestone (unless an extension moved it,
+            # which `due` already includes): say so rather than asking for the impossible.
+            return NextStep(
+                f"Getting Going applications closed on {due:%-d %b %Y}: an extension is needed",
+                side=PROGRAMME_SIDE,
+            )
         if gate and gate[0] == "draft":
             return NextStep(
                 "Submit the Getting Going application",

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from accounts import permissions as perms
+from core.memo import per_object
 
 from .. import permissions as app_perms
 from .. import selectors, services
@@ -38,10 +39,15 @@ def _stages(area, gates):
     return open_stages, closed
 
 
+def _gates(area) -> list:
+    """The area's gate applications, read once for the page's actions and its gates panel."""
+    return per_object(area, "gates", lambda: list(selectors.gates_for_area(area)))
+
+
 @register.inclusion_tag("applications/includes/area_actions.html", takes_context=True)
 def area_gate_actions(context, area):
     user = context["request"].user
-    gates = list(selectors.gates_for_area(area))
+    gates = _gates(area)
     acts = app_perms.can_act_for_area(user, area)[0]
     open_stages, closed_stages = _stages(area, gates) if acts else ([], [])
     return {
@@ -57,7 +63,7 @@ def area_gate_actions(context, area):
 @register.inclusion_tag("applications/includes/area_gates.html", takes_context=True)
 def area_gates_panel(context, area):
     user = context["request"].user
-    gates = list(selectors.gates_for_area(area).order_by("-created_at"))
+    gates = sorted(_gates(area), key=lambda g: g.created_at, reverse=True)
     application = getattr(area, "application", None)
     return {
         "area": area,

@@ -154,3 +154,13 @@ def test_the_area_page_shows_the_next_step(client_for, programme_manager, rnd):
     PlanFactory(area=area, draft_submitted=True)
     text = client_for(programme_manager).get(area.get_absolute_url()).content.decode()
     assert "Next step" in text and "Submit the final operational plan" in text
+
+
+def test_after_the_getting_going_milestone_the_step_says_applications_closed(rnd):
+    """The gate page refuses applications after the milestone; the next step must not tell the
+    area to apply (it says an extension is needed, which is the programme's move)."""
+    area = _area(rnd, AreaStage.GETTING_READY)
+    milestone = Milestone.objects.get(round=rnd, kind="getting_going_application")
+    step = next_step_for(area, today=milestone.due_on + datetime.timedelta(days=1))
+    assert step.text.startswith("Getting Going applications closed on")
+    assert step.side == PROGRAMME_SIDE and step.due_on is None
