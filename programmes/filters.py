@@ -35,6 +35,7 @@ class AreaFilter(django_filters.FilterSet):
         queryset=Theme.objects.all(),
         to_field_name="slug",
         method="by_theme",
+        label="Theme",
         empty_label="All themes",
     )
     local_authority = django_filters.ChoiceFilter(

@@ -23,6 +23,14 @@ pytestmark = [
 ]
 
 
+def _confirm(page):
+    """The confirmation step before an irreversible action (core/confirm.py): it says nothing has
+    been done yet; its button does it."""
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm:", timeout=30_000)
+    expect(page.locator("#confirm-pending")).to_contain_text("Nothing has been done yet")
+    page.locator('button[name="confirm"]').click()
+
+
 def _group(page, heading):
     return page.locator("section.mywork-group").filter(
         has=page.get_by_role("heading", name=re.compile(rf"^{re.escape(heading)}"))
@@ -68,6 +76,7 @@ def test_each_role_starts_on_my_work_and_clears_an_item(page, demo_data, eager_t
     _open_item(page, "Plans to review or sign", label)
     expect(page).to_have_url(re.compile(f"/areas/{area.reference}/plan/review/"))
     page.get_by_role("button", name="Approve and sign off").click()
+    _confirm(page)
     expect(page.get_by_role("status")).to_contain_text(
         "Your signature is recorded.", timeout=30_000
     )
@@ -103,6 +112,7 @@ def test_each_role_starts_on_my_work_and_clears_an_item(page, demo_data, eager_t
     request.refresh_from_db()
     assert request.read_at is not None
     page.get_by_role("button", name="Sign off for the funder").click()
+    _confirm(page)
     # Signing off moves the area and releases money: give a busy machine time.
     expect(page.get_by_role("status")).to_contain_text(
         "the area is now in implementation", timeout=30_000
@@ -157,6 +167,8 @@ def test_each_role_starts_on_my_work_and_clears_an_item(page, demo_data, eager_t
     details = page.locator("details").filter(has=page.locator(f'form[action="{action}"]'))
     details.locator("summary").click()
     details.get_by_role("button", name="Confirm payment").click()
+    _confirm(page)
+    expect(page.get_by_role("status").first).to_contain_text("paid", timeout=30_000)
     _nav(page, "My work").click()
     expect(_group(page, "Payments to mark paid").get_by_role("heading")).to_contain_text(
         str(to_pay.total - 1)

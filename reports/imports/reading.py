@@ -234,6 +234,9 @@ class RowCheck:
         self.reference(seen_refs)
         if row["round"] != round_slug and slugify(row["round"]) != round_slug:
             self.err("round", f"“{row['round']}” is not the round being imported ({round_slug}).")
+        for column, value in row.items():
+            if value and "\x00" in value:  # PostgreSQL cannot store it in any text column
+                self.err(column, "contains a NUL character (0x00), which cannot be stored.")
         for column, longest in MAX_LENGTHS.items():
             if not row[column]:
                 self.err(column, "this cell must not be empty.")

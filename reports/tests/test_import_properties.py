@@ -137,3 +137,13 @@ def test_the_good_file_imports(round_r1, tmp_path):
     """The generator starts from a file that imports, so examples explore both outcomes."""
     header = ",".join(COLUMNS)
     assert _import(tmp_path, "\n".join([header, *ROWS]) + "\n") == []
+
+
+def test_a_nul_character_is_reported_with_its_row_and_column(round_r1, tmp_path):
+    """Found by the property above on PostgreSQL: a NUL in a cell reached the database, which
+    refuses it (ValueError) instead of the import reporting the cell."""
+    header = ",".join(COLUMNS)
+    cells = ROWS[0].split(",")
+    cells[COLUMNS.index("area_name")] = "Ch\x00eam"
+    errors = _import(tmp_path, "\n".join([header, ",".join(cells)]) + "\n")
+    assert any("area_name" in str(e) and "NUL character" in str(e) for e in errors), errors
