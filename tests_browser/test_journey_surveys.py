@@ -143,8 +143,12 @@ def test_manager_opens_the_lead_survey_a_lead_and_a_partner_answer_and_the_figur
     public = figure.locator('[data-figure-panel="public"]')
     expect(public).to_contain_text("fewer than 5 answers")
     expect(public.locator("canvas")).to_have_count(0)
-    # Chart.js drew the chart (the canvas has pixels, not the empty default box).
-    assert community.locator("canvas").evaluate("c => c.width > 300")
+    # Chart.js drew the chart (the canvas has pixels, not the empty default box). It sizes the
+    # canvas to its box after the first frame (a ResizeObserver): wait for that rather than read
+    # the width at once, which a busy machine lost in CI.
+    page.wait_for_function(
+        "c => c.width > 300", arg=community.locator("canvas").element_handle(), timeout=30_000
+    )
     screenshot(page, "j15_figures")
 
     # --- The programme PDF carries the survey chapter. ---------------------------------------
