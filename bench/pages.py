@@ -41,7 +41,7 @@ PAGES = [
     Page("gate_queue", "Stage-gate queue", "/stage-gates/", "pm"),
     Page("rm_start", "RM start page (my areas)", "/support/my-areas/", "rm"),
     Page("finance", "Finance", "/grants/finance/", "pm"),
-    Page("my_work", "My work", "", "pm", url_name="my_work"),
+    Page("my_work", "My work", "", "pm", url_name="mywork"),
     Page("export_areas_csv", "CSV export, all areas", "/reports/export/areas.csv", "pm", EXPORT),
     Page("export_areas_xlsx", "XLSX export, all areas", "/reports/export/areas.xlsx", "pm", EXPORT),
     Page("export_360_json", "360Giving JSON", "/reports/export/360giving.json", "pm", EXPORT),
