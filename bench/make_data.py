@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourplace.settings.local")
 
-from mix_plan import ROUND_SLUG, SEARCH_TERM  # noqa: E402
+from mix_plan import COMMON_TERM, ROUND_SLUG, SEARCH_TERM  # noqa: E402
 
 
 def setup(migrate: bool = False):
@@ -152,6 +152,7 @@ def make(n: int, seed: int = 1) -> dict:
         "round_slug": mix.round.slug,
         "samples": mix.samples(),
         "search": SEARCH_TERM,
+        "common": COMMON_TERM,
         "theme": mix.themes[0].slug,
         "rows": dict(sorted(mix.load.counts.items())),
         "total_rows": sum(mix.load.counts.values()),

@@ -26,6 +26,10 @@ TOWNS = [
 ]  # fmt: skip
 LOCAL_AUTHORITIES = [f"{town}{suffix}" for suffix in ("", " North", " South") for town in TOWNS]
 SEARCH_TERM = PLACES[7]  # matches one area name in 50 (and their lead organisations)
+# Matches one area name in 7: with a theme it still fills more than one page of the area list at
+# 1,000 areas, so "theme + search" compares a full page with a full page (a rare word would give a
+# short list at the small size and a full page at the large one, and look like a list not paged).
+COMMON_TERM = AREA_KINDS[0]
 # Where areas are now: (stage, share).
 STAGE_MIX = [
     ("getting_ready", 30),

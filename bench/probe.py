@@ -100,6 +100,7 @@ def prepare(args) -> dict:
             "round": made["round_slug"],
             "theme": made["theme"],
             "search": made["search"],
+            "common": made["common"],
             "rich": made["samples"].get("rich", made["samples"]["report_areas"][0]),
         },
     }
@@ -262,7 +263,7 @@ def main():
     p = sub.add_parser("jobs")
     p.add_argument("--values", required=True)
     p.add_argument("--workers", type=int, required=True)
-    p.add_argument("--count", type=int, default=16)
+    p.add_argument("--count", type=int, default=32)
     p.add_argument("--timeout", type=float, default=600)
     p = sub.add_parser("import")
     p.add_argument("--records", type=int, required=True)

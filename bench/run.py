@@ -44,7 +44,7 @@ class Config:
     repeats: int = 3
     page_seconds: float = 30.0
     gunicorn_workers: int = 2
-    jobs: int = 16
+    jobs: int = 32
     import_sizes: list = field(default_factory=lambda: [1000, 10000])
     import_seconds: float = 240.0
     skip: list = field(default_factory=list)
