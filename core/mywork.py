@@ -8,8 +8,8 @@ date and what was already looked up for this request (the user's role, read once
 ``WorkGroup``s, or nothing when the user has no such work. A provider must run a fixed number of
 queries whatever the amount of data, so the page and the menu's count stay cheap: it hands its
 queue to ``work.queue(qs)``, which reads only the first ``GROUP_LIMIT`` rows (none at all when
-only the menu's count is wanted) and counts the queue only when it is longer than that, together
-with every other provider's long queue, in one query. A provider must read through the app's own
+only the menu's count is wanted) and counts the queue together with every other provider's, in
+one query for the whole page. A provider must read through the app's own
 selectors and permission functions so that its counts agree with the app's queue page.
 
 Adding a provider later is a few lines in the app that owns the work, e.g. for messages awaiting
@@ -120,22 +120,14 @@ class Work:
     items_wanted: bool = True
     _totals: list[Total] = field(default_factory=list, repr=False)
 
-    def queue(self, qs: QuerySet) -> tuple[list, "int | Total"]:
-        """The first GROUP_LIMIT rows of an ordered queue and its size. One query reads one row
-        more than the page lists: a queue that short is counted by its rows; a longer one (and
-        every queue when the items are not wanted) is counted later with the others, in one query
-        (`count_totals`)."""
-        if not self.items_wanted:
-            return [], self._later(qs)
-        rows = list(qs[: GROUP_LIMIT + 1])
-        if len(rows) <= GROUP_LIMIT:
-            return rows, len(rows)
-        return rows[:GROUP_LIMIT], self._later(qs)
-
-    def _later(self, qs: QuerySet) -> Total:
+    def queue(self, qs: QuerySet) -> tuple[list, Total]:
+        """The first GROUP_LIMIT rows of an ordered queue (one query; none when the items are not
+        wanted) and its size, counted later with every other queue's in one query
+        (`count_totals`), so a page runs the same queries however long its queues are."""
+        rows = list(qs[:GROUP_LIMIT]) if self.items_wanted else []
         total = Total(qs)
         self._totals.append(total)
-        return total
+        return rows, total
 
     def count_totals(self) -> None:
         """Count every queue left to count in one query: ``SELECT (SELECT COUNT(*) FROM (q1)),
