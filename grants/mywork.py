@@ -30,7 +30,9 @@ def payments_to_approve_or_pay(work):
     user, today = work.user, work.today
     if not (perms.is_manager_or_admin(user) or perms.is_finance_officer(user)):
         return None
-    payable = selectors.payable_now(user=user)
+    # The finance list's rows, with only what an item shows joined (not the people who scheduled
+    # or approved them, nor the round and programme).
+    payable = selectors.payable_now(user=user).select_related(None).select_related("award__area")
     to_approve, approve_total = work.queue(payable.filter(selectors.awaiting_approval_by(user)))
     to_pay, pay_total = work.queue(payable.filter(selectors.awaiting_payment_by(user)))
     finance = reverse("grants:finance")

@@ -33,7 +33,8 @@ def plans_to_review(work):
     # "mine" needs no rounds (only "overdue" reads their targets; the item's due date reads the
     # plan's own round, joined).
     qs = selectors.review_queue(user=user, show="mine", today=today)
-    rows, total = work.queue(qs)
+    # The item shows the area and reads its round's review target; not the lead organisation.
+    rows, total = work.queue(qs.select_related(None).select_related("area__round"))
     funder = perms.is_funder_officer(user)
     items = [
         WorkItem(
