@@ -18,11 +18,14 @@ OPEN = [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT]
 
 
 @provider(order=10)
-def applications_to_assess(user, today):
+def applications_to_assess(work):
+    user, today = work.user, work.today
     if not app_perms.can_assess(user)[0]:
         return None
     qs = app_perms.applications_visible_to(user).filter(status__in=OPEN)
-    rows = qs.select_related("round", "organisation").order_by("submitted_at", "pk")
+    rows, total = work.queue(
+        qs.select_related("round", "organisation").order_by("submitted_at", "pk")
+    )
     items = [
         WorkItem(
             title=f"{a.area_name} ({a.organisation.name})",
@@ -31,21 +34,26 @@ def applications_to_assess(user, today):
             + (f"{a.submitted_at:%-d %b %Y}" if a.submitted_at else "(date unknown)"),
             today=today,
         )
-        for a in rows[:GROUP_LIMIT]
+        for a in rows
     ]
     return WorkGroup(
         heading="Applications to assess",
         items=items,
-        total=qs.count(),
+        total=total,
         more_url=reverse("applications:assessment_queue"),
     )
 
 
 @provider(order=20)
-def gates_to_decide(user, today):
+def gates_to_decide(work):
+    user, today = work.user, work.today
     if not app_perms.can_decide_gate(user)[0]:
         return None
     qs = selectors.gate_list(user=user).filter(status=GateStatus.SUBMITTED)
+    # Only the area is shown: the other joins of the gate list are left out.
+    rows, total = work.queue(
+        qs.select_related(None).select_related("area").order_by("submitted_at", "pk")
+    )
     items = [
         WorkItem(
             title=f"{g.area.reference} {g.area.name}: {g.get_target_stage_display()}",
@@ -53,12 +61,12 @@ def gates_to_decide(user, today):
             detail="Sent " + (f"{g.submitted_at:%-d %b %Y}" if g.submitted_at else ""),
             today=today,
         )
-        for g in qs.order_by("submitted_at", "pk")[:GROUP_LIMIT]
+        for g in rows
     ]
     return WorkGroup(
         heading="Stage gates to decide",
         items=items,
-        total=qs.count(),
+        total=total,
         more_url=reverse("applications:gate_queue") + "?status=submitted",
     )
 
@@ -100,7 +108,8 @@ def _lead_gate_items(user, today, areas, gates, milestones):
 
 
 @provider(order=30)
-def lead_gate_applications(user, today):
+def lead_gate_applications(work):
+    user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user):
         return None
     areas = list(

@@ -64,10 +64,14 @@ def _second_factor_verified(client, user):
     session.save()
 
 
-def body_of(response) -> bytes:
+def read_to_end(response) -> int:
+    """Read the response to its last byte, as a browser would, and return its length. A streamed
+    body is read chunk by chunk and not kept: joining it would hold the whole download in this
+    process, and the export probe would then measure its own buffer (twice the body's size at its
+    peak: the list of chunks and the joined copy) rather than the app's memory."""
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
 
 
 # prepare -----------------------------------------------------------------------------------------
@@ -142,18 +146,18 @@ def queries(args) -> dict:
         if role not in clients:
             clients[role] = client_for(role)
         client = clients[role]
-        body_of(client.get(page["path"]))  # warm: templates, caches, imports
+        read_to_end(client.get(page["path"]))  # warm: templates, caches, imports
         with sql_hints.Recorder(connection) as rec:
             started = time.perf_counter()
             response = client.get(page["path"])
-            body = body_of(response)
+            size = read_to_end(response)
             took = time.perf_counter() - started
         found["measures"][page["key"]] = {
             "status": response.status_code,
             "ms": round(took * 1000, 1),
             "queries": len(rec.queries),
             "rows": rec.rows,
-            "bytes": len(body),
+            "bytes": size,
             "streaming": bool(getattr(response, "streaming", False)),
             "hints": rec.hints(explain=args.explain),
         }
@@ -196,7 +200,7 @@ def export(args) -> dict:
     before = rss_mb()
     started = time.perf_counter()
     response = client.get(page.path)
-    size = len(body_of(response))
+    size = read_to_end(response)
     took = time.perf_counter() - started
     peak = rss_mb()
     return {

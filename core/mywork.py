@@ -3,10 +3,13 @@ accounts) importing them.
 
 Each app may have a module ``<app>/mywork.py`` that registers *providers* with ``@provider``; they
 are found the way Django's admin finds ``admin.py`` (``mywork_autodiscover`` imports the module of
-every installed app that has one, once). A provider takes the user and today's date and returns
+every installed app that has one, once). A provider takes a ``Work``: the request's user, today's
+date and what was already looked up for this request (the user's role, read once), and returns
 ``WorkGroup``s, or nothing when the user has no such work. A provider must run a fixed number of
-queries whatever the amount of data (count the whole queue, list only the first ``GROUP_LIMIT``
-items), so the page and the menu's count stay cheap; and it must read through the app's own
+queries whatever the amount of data, so the page and the menu's count stay cheap: it hands its
+queue to ``work.queue(qs)``, which reads only the first ``GROUP_LIMIT`` rows (none at all when
+only the menu's count is wanted) and counts the queue together with every other provider's, in
+one query for the whole page. A provider must read through the app's own
 selectors and permission functions so that its counts agree with the app's queue page.
 
 Adding a provider later is a few lines in the app that owns the work, e.g. for messages awaiting
@@ -16,12 +19,12 @@ a reply::
     from core.mywork import WorkGroup, WorkItem, provider
 
     @provider(order=35)
-    def messages_awaiting_reply(user, today):
-        qs = selectors.threads_awaiting_reply(user=user)        # the app's own selector
-        rows = list(qs[:GROUP_LIMIT])
+    def messages_awaiting_reply(work):
+        qs = selectors.threads_awaiting_reply(user=work.user)   # the app's own selector
+        rows, total = work.queue(qs)
         return WorkGroup(
             heading="Messages awaiting your reply",
-            total=qs.count(),
+            total=total,
             more_url=reverse("messages:inbox"),
             items=[WorkItem(title=t.subject, url=t.get_absolute_url(), due=None) for t in rows],
         )
@@ -35,6 +38,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 
 # How many items of a group the page lists; the group's total and "see all" link say the rest.
@@ -74,7 +80,7 @@ class WorkGroup:
 
     heading: str
     items: list[WorkItem]
-    total: int | None = None
+    total: "int | Total | None" = None
     more_url: str = ""
     # Waiting groups (what the user is waiting for from others) are not counted as work.
     waiting: bool = False
@@ -95,14 +101,72 @@ class WorkGroup:
         return self.items[0].due if self.items else None
 
 
+class Total:
+    """A queue's size not known yet: `Work.count_totals` counts every one of a request's in one
+    query and fills in `value`."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+        self.value: int | None = None
+
+
+@dataclass
+class Work:
+    """One request's look at the user's work: who, today, whether the items are wanted (the menu's
+    count wants only the totals) and the queues still to count."""
+
+    user: object
+    today: datetime.date
+    items_wanted: bool = True
+    _totals: list[Total] = field(default_factory=list, repr=False)
+
+    def queue(self, qs: QuerySet) -> tuple[list, Total]:
+        """The first GROUP_LIMIT rows of an ordered queue (one query; none when the items are not
+        wanted) and its size, counted later with every other queue's in one query
+        (`count_totals`), so a page runs the same queries however long its queues are."""
+        rows = list(qs[:GROUP_LIMIT]) if self.items_wanted else []
+        total = Total(qs)
+        self._totals.append(total)
+        return rows, total
+
+    def count_totals(self) -> None:
+        """Count every queue left to count in one query: ``SELECT (SELECT COUNT(*) FROM (q1)),
+        (SELECT COUNT(*) FROM (q2)), ...`` with each queue's own SQL, so each count is exactly
+        the queryset's ``count()``."""
+        pending, self._totals = self._totals, []
+        if not pending:
+            return
+        by_db: dict[str, list[tuple[Total, str, tuple]]] = {}
+        for total in pending:
+            # Joins only for reading related rows change no count; the order none.
+            qs = total.queryset.order_by().select_related(None).prefetch_related(None)
+            try:
+                sql, params = qs.query.sql_with_params()
+            except EmptyResultSet:  # e.g. .none(): nothing to count
+                total.value = 0
+                continue
+            by_db.setdefault(qs.db, []).append((total, sql, params))
+        for alias, queues in by_db.items():
+            parts, params = [], []
+            for number, (_total, sql, qs_params) in enumerate(queues):
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue{number})")
+                params.extend(qs_params)
+            totals = [total for total, _sql, _params in queues]
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(parts), params)
+                values = cursor.fetchone()
+            for total, value in zip(totals, values, strict=True):
+                total.value = int(value)
+
+
 def item_sort_key(item: WorkItem):
     """Overdue first, then soonest due, then undated (in the provider's own order)."""
     return (not item.overdue, item.due is None, item.due or datetime.date.max)
 
 
 def provider(func: Provider | None = None, *, order: int = 50):
-    """Register a provider of work groups (a function of `user` and `today`). `order` breaks ties
-    between groups with nothing due (lower first)."""
+    """Register a provider of work groups (a function of a `Work`). `order` breaks ties between
+    groups with nothing due (lower first)."""
 
     def register(f: Provider) -> Provider:
         name = f"{f.__module__}.{f.__qualname__}"
@@ -133,7 +197,7 @@ def _as_groups(result, order: int) -> list[WorkGroup]:
     groups = [result] if isinstance(result, WorkGroup) else list(result)
     for g in groups:
         g.order = order if g.order == 50 else g.order
-    return [g for g in groups if g.total]
+    return groups
 
 
 def _group_key(group: WorkGroup):
@@ -148,16 +212,21 @@ def _group_key(group: WorkGroup):
     )
 
 
-def work_for(user, *, today: datetime.date | None = None) -> list[WorkGroup]:
-    """Every group of work waiting for `user`, overdue first and soonest due first."""
+def work_for(user, *, today: datetime.date | None = None, items: bool = True) -> list[WorkGroup]:
+    """Every group of work waiting for `user`, overdue first and soonest due first. With
+    `items=False` (the menu's count) the groups' totals are right but queues list no items."""
     if not getattr(user, "is_authenticated", False):
         return []
     mywork_autodiscover()
-    today = today or timezone.localdate()
+    work = Work(user=user, today=today or timezone.localdate(), items_wanted=items)
     groups: list[WorkGroup] = []
     for order, _name, func in sorted(_PROVIDERS, key=lambda p: (p[0], p[1])):
-        groups += _as_groups(func(user, today), order)
-    return sorted(groups, key=_group_key)
+        groups += _as_groups(func(work), order)
+    work.count_totals()
+    for g in groups:
+        if isinstance(g.total, Total):
+            g.total = g.total.value
+    return sorted([g for g in groups if g.total], key=_group_key)
 
 
 def work_count(groups: list[WorkGroup]) -> int:

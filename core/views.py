@@ -57,5 +57,5 @@ def my_work(request):
 def my_work_count(request):
     """The menu's count, fetched by the menu after the page has loaded (htmx), so that no page
     pays for every app's queue queries but My work itself."""
-    count = work_count(work_for(request.user))
+    count = work_count(work_for(request.user, items=False))
     return render(request, "core/my_work_count.html", {"count": count})

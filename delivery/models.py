@@ -133,7 +133,11 @@ class ProgressReturn(models.Model):
                 condition=Q(service_users_reached__gte=0), name="return_users_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # Returns awaiting review, oldest submission first (My work's "to review").
+            models.Index(fields=["status", "submitted_at", "id"], name="return_status_sent"),
+        ]
 
     def __str__(self):
         return f"{self.area.reference} return {self.period_label}"

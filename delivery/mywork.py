@@ -13,7 +13,7 @@ from . import selectors
 from .models import ReturnStatus
 
 
-def _items(qs, today, title):
+def _items(rows, today, title):
     return [
         WorkItem(
             title=title(r),
@@ -22,34 +22,46 @@ def _items(qs, today, title):
             detail=f"{r.period_start:%-d %b %Y} to {r.period_end:%-d %b %Y}",
             today=today,
         )
-        for r in qs[:GROUP_LIMIT]
+        for r in rows[:GROUP_LIMIT]
     ]
 
 
 @provider(order=45)
-def returns_overdue(user, today):
+def returns_overdue(work):
+    user, today = work.user, work.today
     if not (perms.is_programme_manager(user) or perms.is_relationship_manager(user)):
         return None
-    qs = selectors.returns_list(user=user, today=today).filter(selectors.state_q("overdue", today))
+    # The returns list's rows without its relationship managers (the items do not show them).
+    qs = (
+        selectors.returns_list(user=user, today=today)
+        .prefetch_related(None)
+        .filter(selectors.state_q("overdue", today))
+    )
     more = reverse("delivery:returns_list") + "?state=overdue"
     if perms.is_relationship_manager(user):
         qs = qs.filter(area__assignments__user=user, area__assignments__ended_on__isnull=True)
         more += f"&relationship_manager={user.pk}"
+    rows, total = work.queue(qs)
     return WorkGroup(
         heading="Progress returns overdue",
-        items=_items(qs, today, lambda r: f"{r.area.reference} {r.area.name}"),
-        total=qs.count(),
+        items=_items(rows, today, lambda r: f"{r.area.reference} {r.area.name}"),
+        total=total,
         more_url=more,
     )
 
 
 @provider(order=35)
-def lead_returns(user, today):
+def lead_returns(work):
     """Returns due or overdue, and each area's next one (so an area in implementation always
     sees the date of its next return)."""
+    user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user):
         return None
-    qs = selectors.returns_list(user=user, today=today).filter(status=ReturnStatus.DRAFT)
+    qs = (
+        selectors.returns_list(user=user, today=today)
+        .prefetch_related(None)
+        .filter(status=ReturnStatus.DRAFT)
+    )
     due = list(qs.filter(selectors.state_q("", today))[:GROUP_LIMIT])
     upcoming = qs.filter(selectors.state_q("upcoming", today))
     # Each area's next one: few per area (a few years of quarters), and few areas per lead.
@@ -65,13 +77,14 @@ def lead_returns(user, today):
 
 
 @provider(order=40)
-def returns_awaiting_review(user, today):
+def returns_awaiting_review(work):
     """Submitted returns this person may accept or send back, oldest submission first (the
     returns list's "Awaiting review"); none for leads, funders or finance."""
+    user, today = work.user, work.today
     qs = selectors.returns_awaiting_review_for(user)
-    rows = list(qs[:GROUP_LIMIT])
-    if not rows:
+    if qs.query.is_empty():  # none for leads, funders or finance
         return None
+    rows, total = work.queue(qs)
     more = reverse("delivery:returns_list") + "?state=submitted"
     return WorkGroup(
         heading="Progress returns to review",
@@ -85,24 +98,25 @@ def returns_awaiting_review(user, today):
             )
             for r in rows
         ],
-        total=qs.count(),
+        total=total,
         more_url=more,
     )
 
 
 @provider(order=30)
-def lead_returns_changes_requested(user, today):
+def lead_returns_changes_requested(work):
     """Returns staff sent back with comments: the lead answers them and sends the return again."""
+    user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user):
         return None
-    qs = selectors.returns_list(user=user, today=today).filter(
-        status=ReturnStatus.CHANGES_REQUESTED
+    qs = (
+        selectors.returns_list(user=user, today=today)
+        .prefetch_related(None)
+        .filter(status=ReturnStatus.CHANGES_REQUESTED)
     )
-    rows = list(qs[:GROUP_LIMIT])
-    if not rows:
-        return None
+    rows, total = work.queue(qs)
     return WorkGroup(
         heading="Progress returns sent back for changes",
         items=_items(rows, today, lambda r: f"Answer the comments and resend: {r.area.name}"),
-        total=qs.count(),
+        total=total,
     )

@@ -12,7 +12,7 @@ from . import selectors
 from .offers.models import GrantOffer
 
 
-def _payment_items(qs, today, verb):
+def _payment_items(rows, today, verb):
     return [
         WorkItem(
             title=f"{verb} {pounds(p.amount)}: {p.award.area.reference} {p.award.area.name}",
@@ -21,36 +21,40 @@ def _payment_items(qs, today, verb):
             detail=f"{p.get_kind_display()} · {p.award}",
             today=today,
         )
-        for p in qs[:GROUP_LIMIT]
+        for p in rows
     ]
 
 
 @provider(order=40)
-def payments_to_approve_or_pay(user, today):
+def payments_to_approve_or_pay(work):
+    user, today = work.user, work.today
     if not (perms.is_manager_or_admin(user) or perms.is_finance_officer(user)):
         return None
-    payable = selectors.payable_now(user=user)
-    to_approve = payable.filter(selectors.awaiting_approval_by(user))
-    to_pay = payable.filter(selectors.awaiting_payment_by(user))
+    # The finance list's rows, with only what an item shows joined (not the people who scheduled
+    # or approved them, nor the round and programme).
+    payable = selectors.payable_now(user=user).select_related(None).select_related("award__area")
+    to_approve, approve_total = work.queue(payable.filter(selectors.awaiting_approval_by(user)))
+    to_pay, pay_total = work.queue(payable.filter(selectors.awaiting_payment_by(user)))
     finance = reverse("grants:finance")
     return [
         WorkGroup(
             heading="Payments to approve",
             items=_payment_items(to_approve, today, "Approve"),
-            total=to_approve.count(),
+            total=approve_total,
             more_url=finance + "?show=mine",
         ),
         WorkGroup(
             heading="Payments to mark paid",
             items=_payment_items(to_pay, today, "Pay"),
-            total=to_pay.count(),
+            total=pay_total,
             more_url=finance,
         ),
     ]
 
 
 @provider(order=12)
-def offers_to_accept(user, today):
+def offers_to_accept(work):
+    user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user):
         return None
     offers = (
@@ -73,10 +77,11 @@ def offers_to_accept(user, today):
 
 
 @provider(order=70)
-def payments_on_their_way(user, today):
+def payments_on_their_way(work):
     """What a lead organisation is waiting for from the programme: its scheduled and approved
-    payments, with the date each is due."""
-    if not perms.is_lead_organisation_user(user):
+    payments, with the date each is due. Only waiting: the menu's count does not read it."""
+    user, today = work.user, work.today
+    if not perms.is_lead_organisation_user(user) or not work.items_wanted:
         return None
     qs = selectors.payable_now(user=user)
     items = [

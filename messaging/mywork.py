@@ -5,25 +5,22 @@ waiting first."""
 from django.urls import reverse
 from django.utils import timezone
 
-from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from core.mywork import WorkGroup, WorkItem, provider
 
 from . import selectors
 
 
 @provider(order=15)
-def messages_awaiting_reply(user, today):
-    qs = selectors.threads_awaiting_reply_for(user)
-    areas = list(qs[:GROUP_LIMIT])
-    if not areas:
-        return None
+def messages_awaiting_reply(work):
+    areas, total = work.queue(selectors.threads_awaiting_reply_for(work.user))
     items = [
         WorkItem(
             title=f"{a.reference} {a.name}",
             url=reverse("messaging:thread", args=[a.reference]),
             detail="Last message "
             + timezone.localtime(a.last_message_at).strftime("%-d %b %Y, %H:%M"),
-            today=today,
+            today=work.today,
         )
         for a in areas
     ]
-    return WorkGroup(heading="Messages awaiting your reply", items=items, total=qs.count())
+    return WorkGroup(heading="Messages awaiting your reply", items=items, total=total)

@@ -64,8 +64,12 @@ def threads_awaiting_reply_for(user) -> QuerySet:
         areas, waiting_on_lead = Area.objects.filter(pk__in=mine), True
     else:
         return Area.objects.none()
+    # Only areas with a message can be waiting (the others' last message is NULL): starting from
+    # them spares the database the three subqueries for every area of the programme.
+    with_messages = Message.objects.filter(kind=Kind.MESSAGE).values("area_id")
     return (
-        areas.annotate(
+        areas.filter(pk__in=with_messages)
+        .annotate(
             last_message_from_lead=_last_message("from_lead"),
             last_message_at=_last_message("created_at"),
             last_message_by_id=_last_message("author_id"),

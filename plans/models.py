@@ -239,7 +239,18 @@ class OperationalPlan(models.Model):
                 condition=Q(status__in=[s.value for s in PlanStatus]), name="plan_status_valid"
             )
         ]
-        indexes = [models.Index(fields=["status", "final_submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "final_submitted_at"]),
+            # The review queue (plans awaiting review, oldest final submission first) in order,
+            # so its first page stops after a few rows instead of sorting every one.
+            models.Index(
+                fields=["final_submitted_at", "id"],
+                condition=Q(
+                    status__in=["final_submitted", "funder_approved", "pm_approved", "under_review"]
+                ),
+                name="plan_awaiting_review_by_sent",
+            ),
+        ]
 
     def __str__(self):
         return f"Operational plan for {self.area.reference}"

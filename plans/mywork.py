@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts import permissions as perms
 from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
-from programmes.models import AreaStage, AreaStatus, Milestone, Round
+from programmes.models import AreaStage, AreaStatus, Milestone
 
 from . import selectors
 from .models import OperationalPlan
@@ -26,11 +26,15 @@ def review_due(plan) -> datetime.date | None:
 
 
 @provider(order=15)
-def plans_to_review(user, today):
+def plans_to_review(work):
+    user, today = work.user, work.today
     if not (perms.is_programme_manager(user) or perms.is_funder_officer(user)):
         return None
-    rounds = list(Round.objects.all())
-    qs = selectors.review_queue(user=user, rounds=rounds, show="mine", today=today)
+    # "mine" needs no rounds (only "overdue" reads their targets; the item's due date reads the
+    # plan's own round, joined).
+    qs = selectors.review_queue(user=user, show="mine", today=today)
+    # The item shows the area and reads its round's review target; not the lead organisation.
+    rows, total = work.queue(qs.select_related(None).select_related("area__round"))
     funder = perms.is_funder_officer(user)
     items = [
         WorkItem(
@@ -49,12 +53,12 @@ def plans_to_review(user, today):
             + f" · {p.get_status_display()}",
             today=today,
         )
-        for p in qs[:GROUP_LIMIT]
+        for p in rows
     ]
     return WorkGroup(
         heading="Plans to co-sign" if funder else "Plans to review or sign",
         items=items,
-        total=qs.count(),
+        total=total,
         more_url=reverse("plans:review_queue") + "?show=mine",
     )
 
@@ -78,7 +82,8 @@ NEXT_STEP = {
 
 
 @provider(order=25)
-def lead_plans(user, today):
+def lead_plans(work):
+    user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user):
         return None
     areas = list(

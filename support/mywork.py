@@ -5,7 +5,7 @@ risk column), and adviser days booked from today on."""
 from django.urls import reverse
 
 from accounts import permissions as account_perms
-from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from core.mywork import WorkGroup, WorkItem, provider
 
 from . import permissions as perms
 from . import selectors
@@ -13,10 +13,11 @@ from .models import AdviserDay
 
 
 @provider(order=5)
-def followups_due(user, today):
+def followups_due(work):
+    user, today = work.user, work.today
     if not account_perms.is_relationship_manager(user):
         return None
-    qs = selectors.followups_open(user=user)
+    rows, total = work.queue(selectors.followups_open(user=user))
     items = [
         WorkItem(
             title=f.action,
@@ -25,21 +26,23 @@ def followups_due(user, today):
             detail=f"{f.area.reference} {f.area.name} · {f.owner}",
             today=today,
         )
-        for f in qs[:GROUP_LIMIT]
+        for f in rows
     ]
     return WorkGroup(
         heading="Follow-ups",
         items=items,
-        total=qs.count(),
+        total=total,
         more_url=reverse("support:followup_list"),
     )
 
 
 @provider(order=55)
-def areas_at_risk(user, today):
+def areas_at_risk(work):
+    user, today = work.user, work.today
     if not account_perms.is_relationship_manager(user):
         return None
     qs = selectors.rm_areas(user=user, today=today).filter(open_risks__gt=0)
+    rows, total = work.queue(qs.order_by("-open_risks", "reference"))
     items = [
         WorkItem(
             title=f"{a.reference} {a.name}",
@@ -47,18 +50,19 @@ def areas_at_risk(user, today):
             detail=f"{a.open_risks} open risk{'s' if a.open_risks != 1 else ''}",
             today=today,
         )
-        for a in qs.order_by("-open_risks", "reference")[:GROUP_LIMIT]
+        for a in rows
     ]
     return WorkGroup(
         heading="Areas at risk",
         items=items,
-        total=qs.count(),
+        total=total,
         more_url=reverse("support:my_areas"),
     )
 
 
 @provider(order=60)
-def bookings_coming_up(user, today):
+def bookings_coming_up(work):
+    user, today = work.user, work.today
     if not account_perms.is_relationship_manager(user):
         return None
     qs = (
@@ -68,6 +72,7 @@ def bookings_coming_up(user, today):
         .select_related("area", "adviser")
         .order_by("date", "pk")
     )
+    rows, total = work.queue(qs)
     items = [
         WorkItem(
             title=f"{b.adviser_name}: {b.days} day{'s' if b.days != 1 else ''} with {b.area.name}",
@@ -76,6 +81,6 @@ def bookings_coming_up(user, today):
             detail=b.area.reference,
             today=today,
         )
-        for b in qs[:GROUP_LIMIT]
+        for b in rows
     ]
-    return WorkGroup(heading="Adviser days coming up", items=items, total=qs.count())
+    return WorkGroup(heading="Adviser days coming up", items=items, total=total)

@@ -290,3 +290,13 @@ def test_submitted_at_uses_the_imported_date():
         application=application, user=application.applicant, occurred_at=when
     )
     assert application.submitted_at == when
+
+
+def test_the_open_applications_index_covers_the_queues_states():
+    """The partial index names its states as literals (models cannot import the workflow): they
+    must stay the assessment queue's (and My work's) open states, or the queue stops using it."""
+    from applications.models import Application
+    from applications.mywork import OPEN
+
+    index = {i.name: i for i in Application._meta.indexes}["application_open_by_sent"]
+    assert index.condition.children == [("status__in", sorted(OPEN))]

@@ -5,6 +5,8 @@ the menu; the page runs a fixed number of queries whatever the amount of work.""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -314,3 +316,28 @@ def test_a_leads_page_has_a_fixed_number_of_queries(client_for, django_assert_ma
         page = client.get(reverse("mywork")).content.decode()
     assert "Submit your draft operational plan" in page
     assert "Send your progress return" in page
+
+
+# Issue 13's target for key pages: at most 15 queries, the same however much work there is. The
+# menu's count (fetched on every page) reads no items: a handful of queries, all of its counts in
+# one.
+@pytest.mark.parametrize(("url", "limit"), [("mywork", 15), ("mywork_count", 5)])
+@pytest.mark.parametrize("who", ["pm", "rm"])
+def test_at_most_15_queries_and_the_same_with_more_work(
+    who, url, limit, client_for, programme_manager, relationship_manager
+):
+    user = programme_manager if who == "pm" else relationship_manager
+    client = client_for(user)
+    _make_work(2, programme_manager, relationship_manager)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(url)).status_code == 200
+    _make_work(12, programme_manager, relationship_manager)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse(url))
+    assert len(small.captured_queries) <= limit
+    assert len(large.captured_queries) == len(small.captured_queries)
+    if url == "mywork":
+        assert "See all" in response.content.decode()
+    else:
+        # The count without the items is the page's count.
+        assert response.context["count"] == work_count(work_for(user)) > 5

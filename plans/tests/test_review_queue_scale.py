@@ -76,3 +76,13 @@ def test_filters_run_in_the_database(client_for, pm, funder):
     assert refs(as_pm, "?show=mine") == {started.pk, funder_signed.pk, late.pk}
     assert refs(as_pm, f"?show=mine&round={rnd.slug}&page=1") == {started.pk, funder_signed.pk}
     assert refs(client_for(funder), "?show=mine") == {pm_signed.pk, late.pk}
+
+
+def test_the_review_queue_index_covers_the_awaiting_review_states():
+    """The partial index names its states as literals: they must stay AWAITING_REVIEW's, or the
+    review queue (and My work's plans to review) stops using it."""
+    from plans.models import OperationalPlan
+    from plans.workflows import AWAITING_REVIEW
+
+    index = {i.name: i for i in OperationalPlan._meta.indexes}["plan_awaiting_review_by_sent"]
+    assert index.condition.children == [("status__in", sorted(AWAITING_REVIEW))]
