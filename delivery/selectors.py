@@ -14,7 +14,7 @@ from accounts.permissions import (
     is_manager_or_admin,
     is_relationship_manager,
 )
-from core.memo import cached_one_to_one
+from core.memo import cached_one_to_one, per_object
 from programmes.models import AreaStatus
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
@@ -137,6 +137,31 @@ def returns_overdue_for(user, *, today: datetime.date | None = None) -> QuerySet
 
 def _current_rm_areas(user):
     return AreaAssignment.objects.filter(user=user, ended_on__isnull=True).values("area_id")
+
+
+def returns_read_once(area) -> list[ProgressReturn]:
+    """`area_returns`, read once per area object: the area page's delivery panel and its next
+    step both use them (a return a quarter, so a few a year)."""
+    return per_object(area, "returns", lambda: area_returns(area=area))
+
+
+def latest_and_next_return(*, area, today: datetime.date):
+    """(latest_return, next_return) for the area page, from `returns_read_once` (no query
+    of its own): the same rules as those two selectors."""
+    returns = returns_read_once(area)
+    sent = [r for r in returns if r.status in SENT_STATUSES]
+    latest = max(sent, key=lambda r: r.period_start, default=None)
+    expected = area.status == AreaStatus.ACTIVE
+    next_due = next(
+        (
+            r
+            for r in returns
+            if r.status == ReturnStatus.CHANGES_REQUESTED
+            or (r.status == ReturnStatus.DRAFT and expected and r.period_end < today)
+        ),
+        None,
+    )
+    return latest, next_due
 
 
 def latest_return(*, area) -> ProgressReturn | None:

@@ -1,7 +1,7 @@
 """Reading an area's messages: the thread, the staff notes, what is unread, and which threads
 wait for the person's reply (for the "My work" page)."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts import permissions as account_perms
 from accounts.models import AreaAssignment
@@ -30,13 +30,23 @@ def last_read_at(*, area, user):
 def unread_count(*, area, user) -> int:
     """Messages (and, for staff, notes) by other people since the person last opened the thread.
     A lead organisation user's count never includes staff notes."""
-    qs = Message.objects.filter(area=area).exclude(author=user)
-    if not perms.can_read_notes(user, area)[0]:
-        qs = qs.filter(kind=Kind.MESSAGE)
-    read_at = last_read_at(area=area, user=user)
-    if read_at is not None:
-        qs = qs.filter(created_at__gt=read_at)
-    return qs.count()
+    return thread_counts(area=area, user=user)["unread"]
+
+
+def thread_counts(*, area, user) -> dict:
+    """{"unread": unread_count's number, "notes": how many staff notes (0 for anyone who may not
+    read them)}, in one query: the area page's messages panel shows both."""
+    reads_notes = perms.can_read_notes(user, area)[0]
+    reads = ThreadRead.objects.filter(area=area, user=user)
+    unread = ~Q(author=user) & (
+        ~Exists(reads) | Q(created_at__gt=Subquery(reads.values("read_at")[:1]))
+    )
+    if not reads_notes:
+        unread &= Q(kind=Kind.MESSAGE)
+    counts = Message.objects.filter(area=area).aggregate(
+        unread=Count("pk", filter=unread), notes=Count("pk", filter=Q(kind=Kind.NOTE))
+    )
+    return {"unread": counts["unread"], "notes": counts["notes"] if reads_notes else 0}
 
 
 def _last_message(field: str):
