@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import AreaAssignment
@@ -194,14 +194,26 @@ def funding_records(*, area) -> list[FundingRecord]:
 
 def funding_planned_vs_secured(area) -> FundingComparison:
     """Planned (the plan's resourcing lines) against secured (funding records) by source and
-    year, with the evaluation's outcome labels. Two queries."""
+    year, with the evaluation's outcome labels. One query (both sides in one UNION ALL)."""
     from plans.models import ResourcingLine
 
-    planned = ResourcingLine.objects.filter(plan__area=area).values_list(
-        "source", "year", "planned_amount"
+    planned = (
+        ResourcingLine.objects.filter(plan__area=area)
+        .annotate(side=Value("planned"))
+        .values_list("source", "year", "planned_amount", "side")
+        .order_by()
     )
-    secured = FundingRecord.objects.filter(area=area).values_list("source", "year", "amount")
-    return compare_funding(planned=list(planned), secured=list(secured))
+    secured = (
+        FundingRecord.objects.filter(area=area)
+        .annotate(side=Value("secured"))
+        .values_list("source", "year", "amount", "side")
+        .order_by()
+    )
+    rows = list(planned.union(secured, all=True))
+    return compare_funding(
+        planned=[row[:3] for row in rows if row[3] == "planned"],
+        secured=[row[:3] for row in rows if row[3] == "secured"],
+    )
 
 
 # CBA outturn ------------------------------------------------------------------------------------

@@ -79,6 +79,10 @@ def logic_model_rows(area) -> list[LogicModelRow]:
     return list(LogicModelRow.objects.filter(logic_model__area=area).order_by("order", "id"))
 
 
+def logic_model_row_count(area) -> int:
+    return LogicModelRow.objects.filter(logic_model__area=area).count()
+
+
 def sign_off_state(plan) -> list[dict]:
     """Each party, who signed and when, or that they are awaited."""
     signed = {s.party: s for s in plan.sign_offs.all() if s.superseded_at is None}

@@ -35,7 +35,7 @@ def area_list(*, user) -> QuerySet[Area]:
 
 def area_detail(*, user, reference: str) -> QuerySet[Area]:
     """One area with what its page's panels read: the one-to-one records (admission, strategy,
-    CBA, Making it Happen application) come in the same query, so each panel finds them cached
+    CBA, operational plan, Making it Happen application) come in the same query, so each panel finds them cached
     instead of asking again (see `core.memo.cached_one_to_one`)."""
     return (
         area_list(user=user)
@@ -44,6 +44,7 @@ def area_detail(*, user, reference: str) -> QuerySet[Area]:
             "application",
             "development_strategy",
             "cba",
+            "operational_plan",
             "making_it_happen__gate",
             "making_it_happen__updated_by",
         )

@@ -5,8 +5,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -174,13 +176,14 @@ def advisers(*, active_only: bool = False) -> QuerySet[Adviser]:
 
 
 def area_support_summary(*, area, user) -> dict:
-    """What the area page's support panel shows, filtered to what the user may see."""
-    days = area_adviser_days(area=area)
+    """What the area page's support panel shows, filtered to what the user may see: four
+    queries (the day totals, events, contacts with open risks, open follow-ups)."""
+    totals = _day_totals(area)
     summary = {
-        "entitled": days["entitled"],
-        "used": days["used"],
-        "planned": days["planned"],
-        "remaining": days["remaining"],
+        "entitled": totals.entitled,
+        "used": totals.delivered,
+        "planned": totals.planned,
+        "remaining": totals.remaining,
         "events": list(
             EventInvitation.objects.filter(area=area)
             .select_related("event")
@@ -192,11 +195,7 @@ def area_support_summary(*, area, user) -> dict:
         "can_change_assignment": perms.can_change_assignment(user, area)[0],
     }
     if summary["can_view_record"]:
-        # The panels show contacts and risks, not each contact's follow-ups: without the
-        # prefetch the follow-ups are read once (the open ones below), not three times.
-        contacts = area_contacts(area=area).prefetch_related(None)
-        summary["recent_contacts"] = list(contacts[:5])
-        summary["open_risks"] = list(contacts.filter(open_risks_filter()))
+        summary["recent_contacts"], summary["open_risks"] = _recent_contacts_and_open_risks(area)
         summary["open_followups"] = list(
             FollowUp.objects.filter(area=area, done_at__isnull=True)
             .select_related("owner")
@@ -204,6 +203,34 @@ def area_support_summary(*, area, user) -> dict:
         )
         summary["today"] = timezone.localdate()
     return summary
+
+
+def _day_totals(area) -> DayTotals:
+    """The area's adviser-day totals in one query (the panel shows totals, not the rows)."""
+    row = (
+        with_support_figures(Area.objects.filter(pk=area.pk))
+        .values("entitlement_days", "used_days", "planned_days")
+        .get()
+    )
+    return DayTotals(row["entitlement_days"], row["used_days"], row["planned_days"])
+
+
+RECENT_CONTACTS = 5
+
+
+def _recent_contacts_and_open_risks(area):
+    """The five latest contacts and the contacts with open risks, newest first, in one query:
+    the latest five or an open risk. The first five rows are the latest five, as every row
+    not among them comes after them in the same order. The panels show contacts and risks,
+    not each contact's follow-ups (those are read once, open ones only)."""
+    contacts = area_contacts(area=area).prefetch_related(None)
+    latest = contacts.values("pk")[:RECENT_CONTACTS]
+    rows = list(
+        contacts.filter(Q(pk__in=latest) | open_risks_filter()).annotate(
+            is_open_risk=ExpressionWrapper(open_risks_filter(), output_field=BooleanField())
+        )
+    )
+    return rows[:RECENT_CONTACTS], [c for c in rows if c.is_open_risk]
 
 
 def assignment_history(*, area) -> QuerySet[AreaAssignment]:
