@@ -1,7 +1,7 @@
 """Reads for the programme pages, shaped so each page runs a fixed number of queries."""
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from accounts.models import AreaAssignment
 from accounts.permissions import areas_visible_to, organisations_visible_to
@@ -55,12 +55,28 @@ def area_detail(*, user, reference: str) -> QuerySet[Area]:
                     "organisation__name"
                 ),
             ),
-            Prefetch(
-                "assignments",
-                queryset=AreaAssignment.objects.select_related("user").order_by("-started_on"),
+        )
+        # The overview shows the current relationship manager only: two columns of the area's
+        # own row rather than a query for every assignment the area has had.
+        .annotate(
+            current_rm=_current_assignment(
+                Coalesce(
+                    NullIf(
+                        Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value("")
+                    ),
+                    "user__username",
+                )
             ),
+            current_rm_since=_current_assignment(F("started_on")),
         )
     )
+
+
+def _current_assignment(value):
+    """`value` of the area's current assignment (None when no one looks after it). The name is
+    the user's str(): their full name, else their username."""
+    current = AreaAssignment.objects.filter(area=OuterRef("pk"), ended_on__isnull=True)
+    return Subquery(current.order_by("-started_on").annotate(value=value).values("value")[:1])
 
 
 def organisation_list(*, user) -> QuerySet[Organisation]:

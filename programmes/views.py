@@ -75,7 +75,11 @@ def area_detail(request, reference):
             "area": area,
             "timeline": timeline,
             "can_edit_partners": can_edit_partners,
-            "current_assignment": next((a for a in area.assignments.all() if a.is_current), None),
+            "current_assignment": (
+                {"user": area.current_rm, "started_on": area.current_rm_since}
+                if area.current_rm
+                else None
+            ),
             "milestones": area.round.milestones.all(),
         },
     )
