@@ -4,7 +4,7 @@ model rows, adviser days, open follow-ups.
 Counted by each panel for itself they were one query each. Instead each app declares its
 figures here, from its AppConfig.ready (so programmes, whose page it is, imports none of them),
 as expressions on the area (correlated subqueries on `OuterRef("pk")`), and the area page's
-own query selects them all (`programmes.selectors.area_detail`). A panel reads its figures with
+own query selects them all (`programmes.views.area_detail`). A panel reads its figures with
 `figures_of` and counts for itself when the area came from another query."""
 
 from collections.abc import Callable

@@ -35,8 +35,9 @@ def area_list(*, user) -> QuerySet[Area]:
 
 def area_detail(*, user, reference: str) -> QuerySet[Area]:
     """One area with what its page's panels read: the one-to-one records (admission, strategy,
-    CBA, operational plan, Making it Happen application) come in the same query, so each panel finds them cached
-    instead of asking again (see `core.memo.cached_one_to_one`)."""
+    CBA, operational plan, Making it Happen application) come in the same query, so each panel
+    finds them cached instead of asking again (see `core.memo.cached_one_to_one`). The area
+    page's view adds the panels' figures (`core.area_figures`)."""
     return (
         area_list(user=user)
         .filter(reference=reference)
