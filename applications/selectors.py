@@ -2,6 +2,7 @@
 
 from django.db.models import Avg, Count, Prefetch, QuerySet
 
+from core.memo import per_object
 from programmes.models import Round
 
 from . import permissions as app_perms
@@ -91,6 +92,20 @@ def gate_list(*, user) -> QuerySet[GateApplication]:
 
 def gates_for_area(area) -> QuerySet[GateApplication]:
     return GateApplication.objects.filter(area=area).select_related("milestone", "decided_by")
+
+
+def area_gates(area) -> list[GateApplication]:
+    """The area's gate applications, read once per area object: the area page's actions, its
+    gates panel and its next step all use them."""
+    return per_object(area, "gates", lambda: list(gates_for_area(area)))
+
+
+def area_extensions(area) -> list:
+    """The area's deadline extensions with their milestones, read once per area object (the
+    gates panel lists them; the next step moves its deadlines by them)."""
+    return per_object(
+        area, "extensions", lambda: list(area.deadline_extensions.select_related("milestone"))
+    )
 
 
 def area_requires_cba(area) -> bool:

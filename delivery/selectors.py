@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import AreaAssignment
@@ -14,7 +14,7 @@ from accounts.permissions import (
     is_manager_or_admin,
     is_relationship_manager,
 )
-from core.memo import cached_one_to_one
+from core.memo import cached_one_to_one, per_object
 from programmes.models import AreaStatus
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
@@ -139,6 +139,31 @@ def _current_rm_areas(user):
     return AreaAssignment.objects.filter(user=user, ended_on__isnull=True).values("area_id")
 
 
+def returns_read_once(area) -> list[ProgressReturn]:
+    """`area_returns`, read once per area object: the area page's delivery panel and its next
+    step both use them (a return a quarter, so a few a year)."""
+    return per_object(area, "returns", lambda: area_returns(area=area))
+
+
+def latest_and_next_return(*, area, today: datetime.date):
+    """(latest_return, next_return) for the area page, from `returns_read_once` (no query
+    of its own): the same rules as those two selectors."""
+    returns = returns_read_once(area)
+    sent = [r for r in returns if r.status in SENT_STATUSES]
+    latest = max(sent, key=lambda r: r.period_start, default=None)
+    expected = area.status == AreaStatus.ACTIVE
+    next_due = next(
+        (
+            r
+            for r in returns
+            if r.status == ReturnStatus.CHANGES_REQUESTED
+            or (r.status == ReturnStatus.DRAFT and expected and r.period_end < today)
+        ),
+        None,
+    )
+    return latest, next_due
+
+
 def latest_return(*, area) -> ProgressReturn | None:
     return (
         ProgressReturn.objects.filter(area=area, status__in=SENT_STATUSES)
@@ -169,14 +194,26 @@ def funding_records(*, area) -> list[FundingRecord]:
 
 def funding_planned_vs_secured(area) -> FundingComparison:
     """Planned (the plan's resourcing lines) against secured (funding records) by source and
-    year, with the evaluation's outcome labels. Two queries."""
+    year, with the evaluation's outcome labels. One query (both sides in one UNION ALL)."""
     from plans.models import ResourcingLine
 
-    planned = ResourcingLine.objects.filter(plan__area=area).values_list(
-        "source", "year", "planned_amount"
+    planned = (
+        ResourcingLine.objects.filter(plan__area=area)
+        .annotate(side=Value("planned"))
+        .values_list("source", "year", "planned_amount", "side")
+        .order_by()
     )
-    secured = FundingRecord.objects.filter(area=area).values_list("source", "year", "amount")
-    return compare_funding(planned=list(planned), secured=list(secured))
+    secured = (
+        FundingRecord.objects.filter(area=area)
+        .annotate(side=Value("secured"))
+        .values_list("source", "year", "amount", "side")
+        .order_by()
+    )
+    rows = list(planned.union(secured, all=True))
+    return compare_funding(
+        planned=[row[:3] for row in rows if row[3] == "planned"],
+        secured=[row[:3] for row in rows if row[3] == "secured"],
+    )
 
 
 # CBA outturn ------------------------------------------------------------------------------------

@@ -2,11 +2,23 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import permissions as perms
 from accounts.models import Role, User
+from core.area_figures import figures_of
 
 from .models import (
     LogicModelRow,
@@ -77,6 +89,26 @@ def plan_for_area(area) -> OperationalPlan | None:
 
 def logic_model_rows(area) -> list[LogicModelRow]:
     return list(LogicModelRow.objects.filter(logic_model__area=area).order_by("order", "id"))
+
+
+def logic_model_row_count(area) -> int:
+    """From the area page's figures when the area came with them (`core.area_figures`)."""
+    figures = figures_of(area, "plans")
+    if figures is not None:
+        return figures["logic_rows"]
+    return LogicModelRow.objects.filter(logic_model__area=area).count()
+
+
+def area_figures(user) -> dict:
+    """The plan panel's figure, a correlated subquery on the area: its logic model's rows."""
+    rows = (
+        LogicModelRow.objects.filter(logic_model__area=OuterRef("pk"))
+        .order_by()
+        .values("logic_model__area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {"logic_rows": Coalesce(Subquery(rows, output_field=IntegerField()), 0)}
 
 
 def sign_off_state(plan) -> list[dict]:

@@ -1,7 +1,7 @@
 """Reads for the programme pages, shaped so each page runs a fixed number of queries."""
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from accounts.models import AreaAssignment
 from accounts.permissions import areas_visible_to, organisations_visible_to
@@ -35,8 +35,9 @@ def area_list(*, user) -> QuerySet[Area]:
 
 def area_detail(*, user, reference: str) -> QuerySet[Area]:
     """One area with what its page's panels read: the one-to-one records (admission, strategy,
-    CBA, Making it Happen application) come in the same query, so each panel finds them cached
-    instead of asking again (see `core.memo.cached_one_to_one`)."""
+    CBA, operational plan, Making it Happen application) come in the same query, so each panel
+    finds them cached instead of asking again (see `core.memo.cached_one_to_one`). The area
+    page's view adds the panels' figures (`core.area_figures`)."""
     return (
         area_list(user=user)
         .filter(reference=reference)
@@ -44,6 +45,7 @@ def area_detail(*, user, reference: str) -> QuerySet[Area]:
             "application",
             "development_strategy",
             "cba",
+            "operational_plan",
             "making_it_happen__gate",
             "making_it_happen__updated_by",
         )
@@ -54,12 +56,28 @@ def area_detail(*, user, reference: str) -> QuerySet[Area]:
                     "organisation__name"
                 ),
             ),
-            Prefetch(
-                "assignments",
-                queryset=AreaAssignment.objects.select_related("user").order_by("-started_on"),
+        )
+        # The overview shows the current relationship manager only: two columns of the area's
+        # own row rather than a query for every assignment the area has had.
+        .annotate(
+            current_rm=_current_assignment(
+                Coalesce(
+                    NullIf(
+                        Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value("")
+                    ),
+                    "user__username",
+                )
             ),
+            current_rm_since=_current_assignment(F("started_on")),
         )
     )
+
+
+def _current_assignment(value):
+    """`value` of the area's current assignment (None when no one looks after it). The name is
+    the user's str(): their full name, else their username."""
+    current = AreaAssignment.objects.filter(area=OuterRef("pk"), ended_on__isnull=True)
+    return Subquery(current.order_by("-started_on").annotate(value=value).values("value")[:1])
 
 
 def organisation_list(*, user) -> QuerySet[Organisation]:

@@ -192,12 +192,21 @@ def _deadlines(milestones, extensions, area, today) -> dict:
     }
 
 
-def next_steps(areas, *, today: datetime.date, milestones=None) -> dict[int, NextStep]:
+def next_steps(
+    areas,
+    *,
+    today: datetime.date,
+    milestones=None,
+    gates=None,
+    returns=None,
+    extensions=None,
+) -> dict[int, NextStep]:
     """The next step of each of `areas` (with their rounds loaded), by area id. Reads only what
     the areas' stages need: at most five queries, whatever the number of areas. `milestones`
-    may pass the rounds' milestones a page has already read."""
-    from applications.models import DeadlineExtension, GateApplication
-    from delivery.models import DELIVERY_STAGES, ProgressReturn
+    may pass the rounds' milestones a page has already read; `gates`, `returns` and
+    `extensions` the areas' gate applications, progress returns and deadline extensions (all
+    of them, as model objects), which are then not read again."""
+    from delivery.models import DELIVERY_STAGES
     from plans.models import OperationalPlan
 
     areas = list(areas)
@@ -211,20 +220,10 @@ def next_steps(areas, *, today: datetime.date, milestones=None) -> dict[int, Nex
         ):
             facts[area_id].plan_status = status
     if stages & {AreaStage.GETTING_READY, AreaStage.IMPLEMENTATION}:
-        for area_id, stage, status, pk in (
-            GateApplication.objects.filter(area_id__in=ids)
-            .exclude(status__in=["withdrawn", "rejected"])
-            .order_by("created_at", "pk")
-            .values_list("area_id", "target_stage", "status", "pk")
-        ):
+        for area_id, stage, status, pk in _live_gates(ids, gates):
             facts[area_id].gates[stage] = (status, pk)
     if stages & set(DELIVERY_STAGES):
-        for r in (
-            ProgressReturn.objects.filter(area_id__in=ids)
-            .exclude(status="accepted")
-            .order_by("period_start")
-            .values("pk", "area_id", "status", "period_start", "period_end", "due_on")
-        ):
+        for r in _open_returns(ids, returns):
             facts[r["area_id"]].returns.append(r)
     by_round: dict = {}
     if ids:
@@ -232,20 +231,62 @@ def next_steps(areas, *, today: datetime.date, milestones=None) -> dict[int, Nex
             milestones = Milestone.objects.filter(round_id__in={a.round_id for a in active})
         for m in sorted(milestones, key=lambda m: (m.due_on, m.pk)):
             by_round.setdefault(m.round_id, []).append(m)
-    extensions = (
-        {
-            (e.area_id, e.milestone_id): e.new_due_on
-            for e in DeadlineExtension.objects.filter(area_id__in=ids)
-        }
-        if by_round
-        else {}
-    )
+    extended = _extended_dates(ids, extensions) if by_round else {}
     result = {}
     for area in areas:
-        facts[area.pk].deadlines = _deadlines(by_round, extensions, area, today)
+        facts[area.pk].deadlines = _deadlines(by_round, extended, area, today)
         result[area.pk] = _step(area, facts[area.pk], today)
     return result
 
 
-def next_step_for(area, *, today: datetime.date, milestones=None) -> NextStep:
-    return next_steps([area], today=today, milestones=milestones)[area.pk]
+_DEAD_GATES = ("withdrawn", "rejected")
+_RETURN_FIELDS = ("pk", "area_id", "status", "period_start", "period_end", "due_on")
+
+
+def _live_gates(ids, gates):
+    """(area_id, target stage, status, pk) of the areas' live gate applications, oldest first."""
+    from applications.models import GateApplication
+
+    if gates is None:
+        return (
+            GateApplication.objects.filter(area_id__in=ids)
+            .exclude(status__in=_DEAD_GATES)
+            .order_by("created_at", "pk")
+            .values_list("area_id", "target_stage", "status", "pk")
+        )
+    wanted = set(ids)
+    live = [g for g in gates if g.area_id in wanted and g.status not in _DEAD_GATES]
+    live.sort(key=lambda g: (g.created_at, g.pk))
+    return [(g.area_id, g.target_stage, g.status, g.pk) for g in live]
+
+
+def _open_returns(ids, returns):
+    """The areas' returns not yet accepted, oldest period first, as dicts of _RETURN_FIELDS."""
+    from delivery.models import ProgressReturn
+
+    if returns is None:
+        return (
+            ProgressReturn.objects.filter(area_id__in=ids)
+            .exclude(status="accepted")
+            .order_by("period_start")
+            .values(*_RETURN_FIELDS)
+        )
+    wanted = set(ids)
+    open_ = [r for r in returns if r.area_id in wanted and r.status != "accepted"]
+    open_.sort(key=lambda r: r.period_start)
+    return [{name: getattr(r, name) for name in _RETURN_FIELDS} for r in open_]
+
+
+def _extended_dates(ids, extensions) -> dict:
+    """(area id, milestone id) -> the extended due date."""
+    from applications.models import DeadlineExtension
+
+    if extensions is None:
+        extensions = DeadlineExtension.objects.filter(area_id__in=ids)
+    wanted = set(ids)
+    return {(e.area_id, e.milestone_id): e.new_due_on for e in extensions if e.area_id in wanted}
+
+
+def next_step_for(area, *, today: datetime.date, **already_read) -> NextStep:
+    """One area's next step; `already_read` as for `next_steps`."""
+    return next_steps([area], today=today, **already_read)[area.pk]

@@ -5,8 +5,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from accounts import permissions as account_perms
 from accounts.models import AreaAssignment
+from core.area_figures import figures_of
 from programmes.models import Area, AreaStatus
 
 from . import permissions as perms
@@ -68,12 +71,23 @@ def with_support_figures(qs: QuerySet[Area], *, today: datetime.date | None = No
     return qs.annotate(
         last_contact_on=Subquery(last_contact),
         open_risks=_count(SupportContact.objects.filter(open_risks_filter(), area=OuterRef("pk"))),
-        open_followups=_count(FollowUp.objects.filter(area=OuterRef("pk"), done_at__isnull=True)),
-        entitlement_days=_sum_days(AdviserEntitlement),
-        # Used means delivered; planned bookings are counted apart (issue 14).
-        used_days=_sum_days(AdviserDay, status=BookingStatus.DELIVERED),
-        planned_days=_sum_days(AdviserDay, status=BookingStatus.PLANNED),
+        **area_figures(None),
     )
+
+
+def area_figures(user) -> dict:
+    """Adviser-day totals and open follow-ups as correlated subqueries on the area: the
+    relationship manager's list shows them, and so does the area page's support panel (as
+    `core.area_figures`). The same for every user: the panel checks who may see them."""
+    return {
+        "open_followups": _count(
+            FollowUp.objects.filter(area=OuterRef("pk"), done_at__isnull=True)
+        ),
+        "entitlement_days": _sum_days(AdviserEntitlement),
+        # Used means delivered; planned bookings are counted apart (issue 14).
+        "used_days": _sum_days(AdviserDay, status=BookingStatus.DELIVERED),
+        "planned_days": _sum_days(AdviserDay, status=BookingStatus.PLANNED),
+    }
 
 
 def rm_areas(*, user, today: datetime.date | None = None) -> QuerySet[Area]:
@@ -174,13 +188,19 @@ def advisers(*, active_only: bool = False) -> QuerySet[Adviser]:
 
 
 def area_support_summary(*, area, user) -> dict:
-    """What the area page's support panel shows, filtered to what the user may see."""
-    days = area_adviser_days(area=area)
+    """What the area page's support panel shows, filtered to what the user may see, in two
+    queries: the latest events, the latest contacts with the open risks. The figures
+    (adviser-day totals, open follow-ups: the panel shows numbers, not rows) come with the
+    area (`core.area_figures`), or in a third query."""
+    figures = figures_of(area, "support")
+    if figures is None:  # the area was read without the area page's figures: one query
+        figures = Area.objects.filter(pk=area.pk).values(**area_figures(user)).get()
+    totals = DayTotals(figures["entitlement_days"], figures["used_days"], figures["planned_days"])
     summary = {
-        "entitled": days["entitled"],
-        "used": days["used"],
-        "planned": days["planned"],
-        "remaining": days["remaining"],
+        "entitled": totals.entitled,
+        "used": totals.delivered,
+        "planned": totals.planned,
+        "remaining": totals.remaining,
         "events": list(
             EventInvitation.objects.filter(area=area)
             .select_related("event")
@@ -192,18 +212,28 @@ def area_support_summary(*, area, user) -> dict:
         "can_change_assignment": perms.can_change_assignment(user, area)[0],
     }
     if summary["can_view_record"]:
-        # The panels show contacts and risks, not each contact's follow-ups: without the
-        # prefetch the follow-ups are read once (the open ones below), not three times.
-        contacts = area_contacts(area=area).prefetch_related(None)
-        summary["recent_contacts"] = list(contacts[:5])
-        summary["open_risks"] = list(contacts.filter(open_risks_filter()))
-        summary["open_followups"] = list(
-            FollowUp.objects.filter(area=area, done_at__isnull=True)
-            .select_related("owner")
-            .order_by("due_on")
-        )
+        summary["recent_contacts"], summary["open_risks"] = _recent_contacts_and_open_risks(area)
+        summary["open_followups"] = figures["open_followups"]
         summary["today"] = timezone.localdate()
     return summary
+
+
+RECENT_CONTACTS = 5
+
+
+def _recent_contacts_and_open_risks(area):
+    """The five latest contacts and the contacts with open risks, newest first, in one query:
+    the latest five or an open risk. The first five rows are the latest five, as every row
+    not among them comes after them in the same order. The panels show contacts and risks,
+    not each contact's follow-ups (only how many are open, counted with the day totals)."""
+    contacts = area_contacts(area=area).prefetch_related(None)
+    latest = contacts.values("pk")[:RECENT_CONTACTS]
+    rows = list(
+        contacts.filter(Q(pk__in=latest) | open_risks_filter()).annotate(
+            is_open_risk=ExpressionWrapper(open_risks_filter(), output_field=BooleanField())
+        )
+    )
+    return rows[:RECENT_CONTACTS], [c for c in rows if c.is_open_risk]
 
 
 def assignment_history(*, area) -> QuerySet[AreaAssignment]:

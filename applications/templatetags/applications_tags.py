@@ -4,7 +4,6 @@ from django import template
 from django.utils import timezone
 
 from accounts import permissions as perms
-from core.memo import per_object
 
 from .. import permissions as app_perms
 from .. import selectors, services
@@ -41,7 +40,7 @@ def _stages(area, gates):
 
 def _gates(area) -> list:
     """The area's gate applications, read once for the page's actions and its gates panel."""
-    return per_object(area, "gates", lambda: list(selectors.gates_for_area(area)))
+    return selectors.area_gates(area)
 
 
 @register.inclusion_tag("applications/includes/area_actions.html", takes_context=True)
@@ -70,7 +69,7 @@ def area_gates_panel(context, area):
         "gates": gates,
         "for_applicant": perms.is_lead_organisation_user(user),
         "requires_cba": any(g.status == GateStatus.APPROVED and g.cba_required for g in gates),
-        "extensions": list(area.deadline_extensions.select_related("milestone")),
+        "extensions": selectors.area_extensions(area),
         "admission": application,
     }
 

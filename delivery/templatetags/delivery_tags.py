@@ -43,8 +43,7 @@ def delivery_panels(context, area):
     mih = selectors.making_it_happen(area=area)
     commitments = list(mih.commitments.all()) if mih else []
     in_delivery = area.stage in DELIVERY_STAGES
-    latest = selectors.latest_return(area=area)
-    next_due = selectors.next_return(area=area, today=today)
+    latest, next_due = selectors.latest_and_next_return(area=area, today=today)
     return {
         "area": area,
         "user": user,

@@ -4,7 +4,9 @@ the area breadcrumb come from ``core_tags``."""
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
+
+from core.memo import cached_one_to_one
 
 from .. import permissions as plan_perms
 from .. import selectors
@@ -33,24 +35,23 @@ def get_item(mapping, key):
 def plan_panel(context, area):
     """The area page's summary of its plan documents, plan status and sign-off state."""
     user = context["request"].user
-    plan = (
-        OperationalPlan.objects.filter(area=area)
-        .prefetch_related(
-            Prefetch(
-                "sign_offs",
-                queryset=SignOff.objects.filter(superseded_at__isnull=True).select_related("user"),
-            )
-        )
-        .select_related("area")
-        .first()
+    current_sign_offs = Prefetch(
+        "sign_offs",
+        queryset=SignOff.objects.filter(superseded_at__isnull=True).select_related("user"),
     )
+    # The area page's query brings the plan (programmes.selectors.area_detail).
+    read, plan = cached_one_to_one(area, "operational_plan")
+    if not read:
+        plan = OperationalPlan.objects.filter(area=area).select_related("area").first()
+    if plan is not None:
+        prefetch_related_objects([plan], current_sign_offs)
     return {
         "area": area,
         "plan": plan,
         "user": user,
         "has_strategy": hasattr(area, "development_strategy")
         and bool(area.development_strategy.issues),
-        "logic_rows": len(selectors.logic_model_rows(area)),
+        "logic_rows": selectors.logic_model_row_count(area),
         "has_cba": hasattr(area, "cba"),
         "sign_offs": selectors.sign_off_state(plan) if plan else [],
         "is_reviewer": plan_perms.can_review_plans(user)[0],

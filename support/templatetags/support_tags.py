@@ -31,6 +31,23 @@ def _summary(context, area):
     return cache[key]
 
 
+def _next_step(context, area, today):
+    """The area's next step from what the page's other panels read about the same area: the
+    round's milestones (a queryset keeps what it read, so the page's later loop over them runs
+    no query), the gate applications, extensions and returns (memoised on the area)."""
+    from applications.selectors import area_extensions, area_gates
+    from delivery.selectors import returns_read_once
+
+    return next_step_for(
+        area,
+        today=today,
+        milestones=context.get("milestones"),
+        gates=area_gates(area),
+        returns=returns_read_once(area),
+        extensions=area_extensions(area),
+    )
+
+
 @register.inclusion_tag("support/includes/area_sidebar.html", takes_context=True)
 def support_sidebar(context, area):
     """The area page's support card: the area's own next step, adviser days, risks, follow-ups,
@@ -40,9 +57,7 @@ def support_sidebar(context, area):
         "area": area,
         "s": _summary(context, area),
         "request": context.get("request"),
-        # The area page's own list of the round's milestones, read once for both (a queryset
-        # keeps what it read, so the page's later loop over it runs no query).
-        "next_step": next_step_for(area, today=today, milestones=context.get("milestones")),
+        "next_step": _next_step(context, area, today),
         "today": today,
     }
 
