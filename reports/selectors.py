@@ -9,7 +9,6 @@ from accounts import permissions as perms
 from delivery import selectors as delivery_selectors
 from grants import selectors as grant_selectors
 from plans import selectors as plan_selectors
-from programmes import selectors as programme_selectors
 from programmes.models import Area, AreaStage, Round
 from support.permissions import current_area_ids
 
@@ -106,19 +105,27 @@ def dashboard_rounds() -> list[Round]:
     return list(Round.objects.select_related("programme").order_by("-starts_on", "name"))
 
 
+def dashboard_round_among(rounds: list[Round], slug: str) -> Round | None:
+    """The round named by `slug` in the picker's list (`dashboard_rounds`), so the page reads the
+    rounds once."""
+    return next((r for r in rounds if r.slug == slug), None)
+
+
 # The dashboard lists the longest-waiting plans only; the review queue pages through them all.
 DASHBOARD_AWAITING_LIMIT = 10
 
 
 def dashboard(*, round: Round, today=None) -> dict:
     """Everything the dashboard shows for one round, in a fixed number of queries whatever the
-    number of areas: three for the funnel and progression (`reports.metrics`), one for drop-out
-    (`reports.drop_out`), one for stage
-    counts, one for plans awaiting sign-off (the
-    longest-waiting few and, by a window, their count), one for payments due, one for overdue returns."""
+    number of areas: one for drop-out (`reports.drop_out`), whose first step also counts the
+    applications, two for the funnel, progression and stage counts (`reports.metrics`), one for
+    plans awaiting sign-off (the longest-waiting few and, by a window, their count), one for
+    payments due, one for overdue returns."""
     today = today or timezone.localdate()
-    data = metrics.round_metrics(round)
-    by_stage = programme_selectors.round_stage_counts(round=round)
+    dropped = drop_out.drop_out(round, as_at=today)
+    # The drop-out's admission step is every submitted application, by outcome: the same count.
+    data = metrics.round_metrics(round, applications=dropped.applications)
+    by_stage = data.by_stage
     awaiting, awaiting_count = plan_selectors.plans_awaiting_sign_off_first(
         round=round, today=today, limit=DASHBOARD_AWAITING_LIMIT
     )
@@ -142,7 +149,7 @@ def dashboard(*, round: Round, today=None) -> dict:
             "labels": [s["label"] for s in funnel],
             "counts": [s["count"] for s in funnel],
         },
-        "drop_out": drop_out.drop_out(round, as_at=today),
+        "drop_out": dropped,
         "by_org_type": data.progression_by_org_type(),
         "by_theme": data.progression_by_theme(),
         "awaiting": awaiting,

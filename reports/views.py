@@ -207,7 +207,8 @@ def dashboard_current(request):
 def dashboard(request, slug):
     """A round's pipeline at a glance: stages, funnel, progression, and what needs doing."""
     require(can_view_dashboard(request.user))
-    round_ = selectors.dashboard_round(slug)
+    rounds = selectors.dashboard_rounds()
+    round_ = selectors.dashboard_round_among(rounds, slug)
     if round_ is None:
         raise Http404("No such round.")
     return render(
@@ -215,7 +216,7 @@ def dashboard(request, slug):
         "reports/dashboard.html",
         {
             "d": selectors.dashboard(round=round_),
-            "rounds": selectors.dashboard_rounds(),
+            "rounds": rounds,
             "can_export": can_export(request.user)[0],
             # The round's budget by financial year (grants.budgets): three queries.
             "budget": round_budget(round_),
