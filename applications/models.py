@@ -340,6 +340,17 @@ class GateApplication(models.Model):
                 name="one_approved_gate_per_stage",
             ),
         ]
+        indexes = [
+            # The programme figures (reports.metrics, reports.drop_out) read the areas with a
+            # Getting Going gate sent, approved or pending: an index-only scan of this instead of
+            # the whole table, whose rows carry the application's text. (Key columns, not
+            # INCLUDE, which SQLite would warn about and ignore.)
+            models.Index(
+                fields=["area", "status", "submitted_at", "cba_required"],
+                condition=Q(target_stage=GateStage.GETTING_GOING),
+                name="gate_getting_going_area_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.area.reference}: {self.get_target_stage_display()}"

@@ -239,7 +239,15 @@ class OperationalPlan(models.Model):
                 condition=Q(status__in=[s.value for s in PlanStatus]), name="plan_status_valid"
             )
         ]
-        indexes = [models.Index(fields=["status", "final_submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "final_submitted_at"]),
+            # The programme figures (reports.metrics, reports.drop_out) read which areas' plans
+            # were submitted, signed off or refused: an index-only scan of this instead of the
+            # whole table, whose rows carry the plan's text.
+            models.Index(
+                fields=["area", "status", "final_submitted_at"], name="plan_area_status_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"Operational plan for {self.area.reference}"

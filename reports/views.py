@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as perms
 from accounts.permissions import areas_visible_to
 from core.errors import require
-from grants.budgets.selectors import round_budget
 from programmes.models import Area
 
 from . import selectors, services
@@ -211,14 +210,15 @@ def dashboard(request, slug):
     round_ = selectors.dashboard_round_among(rounds, slug)
     if round_ is None:
         raise Http404("No such round.")
+    d = selectors.dashboard(round=round_)
     return render(
         request,
         "reports/dashboard.html",
         {
-            "d": selectors.dashboard(round=round_),
+            "d": d,
             "rounds": rounds,
             "can_export": can_export(request.user)[0],
-            # The round's budget by financial year (grants.budgets): three queries.
-            "budget": round_budget(round_),
+            # The round's budget by financial year (grants.budgets), with the other figures.
+            "budget": d["budget"],
         },
     )
