@@ -22,6 +22,7 @@ from .models import (
     NotificationPreference,
     Visibility,
 )
+from .signals import recorded
 
 # Entries collected by `activity_batch` instead of being written one at a time (None: not batching).
 _BATCH: ContextVar[list | None] = ContextVar("activity_batch", default=None)
@@ -63,6 +64,7 @@ def _chain_append(entry: ActivityEntry) -> ActivityEntry:
         head.length = entry.chain_position
         head.head_hash = entry.content_hash
         head.save(update_fields=["length", "head_hash"])
+    recorded.send(sender=ActivityEntry)
     return entry
 
 
@@ -149,6 +151,8 @@ def activity_record_many(entries: list[ActivityEntry]) -> list[ActivityEntry]:
     ActivityChain.objects.bulk_update(
         list(heads.values()), ["length", "head_hash"], batch_size=1000
     )
+    if entries:
+        recorded.send(sender=ActivityEntry)
     return entries
 
 

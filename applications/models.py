@@ -349,8 +349,19 @@ class GateApplication(models.Model):
                 name="one_approved_gate_per_stage",
             ),
         ]
-        # The stage-gate queue by status, oldest sent first (My work's "to decide").
-        indexes = [models.Index(fields=["status", "submitted_at", "id"], name="gate_status_sent")]
+        indexes = [
+            # The stage-gate queue by status, oldest sent first (My work's "to decide").
+            models.Index(fields=["status", "submitted_at", "id"], name="gate_status_sent"),
+            # The programme figures (reports.metrics, reports.drop_out) read the areas with a
+            # Getting Going gate sent, approved or pending: an index-only scan of this instead of
+            # the whole table, whose rows carry the application's text. (Key columns, not
+            # INCLUDE, which SQLite would warn about and ignore.)
+            models.Index(
+                fields=["area", "status", "submitted_at", "cba_required"],
+                condition=Q(target_stage=GateStage.GETTING_GOING),
+                name="gate_getting_going_area_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.area.reference}: {self.get_target_stage_display()}"

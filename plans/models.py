@@ -250,6 +250,12 @@ class OperationalPlan(models.Model):
                 ),
                 name="plan_awaiting_review_by_sent",
             ),
+            # The programme figures (reports.metrics, reports.drop_out) read which areas' plans
+            # were submitted, signed off or refused: an index-only scan of this instead of the
+            # whole table, whose rows carry the plan's text.
+            models.Index(
+                fields=["area", "status", "final_submitted_at"], name="plan_area_status_idx"
+            ),
         ]
 
     def __str__(self):

@@ -19,7 +19,6 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -137,6 +136,11 @@ class DropOut:
     def anyone_left(self) -> bool:
         return any(s.left for s in self.steps)
 
+    @property
+    def applications(self) -> int:
+        """Applications sent (the admission step's cases): `metrics`' ``applications``."""
+        return next(s.total for s in self.steps if s.key == "admission")
+
 
 def _part(qs, key: str, outcome, since):
     """One step's grouped rows: (step, outcome, since, n)."""
@@ -168,12 +172,22 @@ def _application_part(round: Round):
 
 def _area_parts(round: Round) -> list:
     areas = programme_selectors.round_areas(round=round)
-    gg = application_selectors.getting_going_gates().filter(area=OuterRef("pk"))
-    applied = Exists(gg.filter(submitted_at__isnull=False))
-    approved_gates = gg.filter(status=GateStatus.APPROVED)
-    approved = Exists(approved_gates)
-    pending_gates = gg.filter(status=GateStatus.SUBMITTED)
-    plans = plan_selectors.final_submitted_plans().filter(area=OuterRef("pk"))
+    all_gg = application_selectors.getting_going_gates()
+    all_plans = plan_selectors.final_submitted_plans()
+
+    def among(qs) -> Q:
+        # `pk IN (subquery)`, not a correlated EXISTS: PostgreSQL reads the subquery once into a
+        # hash and probes it per area instead of an index lookup per area and condition.
+        return Q(pk__in=qs.values("area_id"))
+
+    applied = among(all_gg.filter(submitted_at__isnull=False))
+    approved = among(all_gg.filter(status=GateStatus.APPROVED))
+    pending = among(all_gg.filter(status=GateStatus.SUBMITTED))
+    planned = among(all_plans)
+    # The dates each case started waiting are looked up per area, but only for the areas still
+    # in progress (the CASE in `_part` reads them for those alone).
+    gg = all_gg.filter(area=OuterRef("pk"))
+    plans = all_plans.filter(area=OuterRef("pk"))
     gone = Q(status__in=LEFT_STATUSES)
 
     def first(qs, column, order):
@@ -191,23 +205,26 @@ def _area_parts(round: Round) -> list:
             "gg_approved",
             _outcome(
                 When(approved, then=Value(MOVED_ON)),
-                When(Exists(pending_gates) & ~gone, then=Value(IN_PROGRESS)),
+                When(pending & ~gone, then=Value(IN_PROGRESS)),
                 default=LEFT,
             ),
-            first(pending_gates, "submitted_at", "submitted_at"),
+            first(gg.filter(status=GateStatus.SUBMITTED), "submitted_at", "submitted_at"),
         ),
         _part(
             areas.filter(approved),
             "plan_submitted",
-            _outcome(When(Exists(plans), then=Value(MOVED_ON)), When(gone, then=Value(LEFT))),
-            Coalesce(first(approved_gates, "decided_at", "-decided_at"), F("joined_on")),
+            _outcome(When(planned, then=Value(MOVED_ON)), When(gone, then=Value(LEFT))),
+            Coalesce(
+                first(gg.filter(status=GateStatus.APPROVED), "decided_at", "-decided_at"),
+                F("joined_on"),
+            ),
         ),
         _part(
-            areas.filter(Exists(plans)),
+            areas.filter(planned),
             "plan_signed_off",
             _outcome(
-                When(Exists(plans.filter(status=PlanStatus.SIGNED_OFF)), then=Value(MOVED_ON)),
-                When(Exists(plans.filter(status=PlanStatus.NOT_APPROVED)), then=Value(LEFT)),
+                When(among(all_plans.filter(status=PlanStatus.SIGNED_OFF)), then=Value(MOVED_ON)),
+                When(among(all_plans.filter(status=PlanStatus.NOT_APPROVED)), then=Value(LEFT)),
                 When(gone, then=Value(LEFT)),
             ),
             first(plans, "final_submitted_at", "-final_submitted_at"),

@@ -17,14 +17,14 @@ Definitions (per round):
   off through the same service, so they count here too).
 
 Everything is counted by the database in three queries (one for applications, one grouped by
-organisation type, whose sums are the round's totals, one grouped by theme) returning a few
+organisation type and stage, whose sums are the round's totals, one grouped by theme) returning a few
 rows whatever the number of areas: no per-area rows reach Python.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Q
 
 from applications import selectors as application_selectors
 from applications.models import GateStatus
@@ -70,13 +70,16 @@ def percent(part: int, whole: int) -> int:
 class RoundMetrics:
     """The round's counts, already grouped by the database: ``totals`` (admitted and each of
     AREA_FLAGS for the whole round), ``by_org_type`` (the same counts keyed by the lead
-    organisation's type) and ``by_theme`` (keyed by theme name)."""
+    organisation's type), ``by_theme`` (keyed by theme name) and ``by_stage`` (areas by their
+    current stage)."""
 
     round: Round
     applications: int
     totals: dict
     by_org_type: dict = field(default_factory=dict)
     by_theme: dict = field(default_factory=dict)
+    # How many of the round's areas are at each stage (stages with none are absent).
+    by_stage: dict = field(default_factory=dict)
 
     def funnel(self) -> list[dict]:
         counts = {"applications": self.applications, **self.totals}
@@ -123,42 +126,64 @@ def _progression_row(label_key, label, counts, total_admitted) -> dict:
 
 
 def _counts(area: str) -> dict:
-    """Aggregates counting distinct areas (``area`` is the path to the area's id) overall and
-    with each of AREA_FLAGS, for `.aggregate()` or `.values(...).annotate()`."""
-    gg = application_selectors.getting_going_gates().filter(area=OuterRef(area))
+    """Aggregates counting the rows (``area`` is the path to the area's id) overall and with each
+    of AREA_FLAGS, for `.values(...).annotate()` over rows that name each area at most once per
+    group (an area, or an area's theme: unique per area and theme), so no DISTINCT is needed.
+
+    Each flag is ``area IN (subquery)``: the subquery does not refer to the outer row, so
+    PostgreSQL reads it once into a hash and probes it per row, where a correlated EXISTS would
+    run an index lookup per row and flag (five per area, 200,000 lookups at 20,000 areas)."""
+    gg = application_selectors.getting_going_gates()
     approved = gg.filter(status=GateStatus.APPROVED)
+    in_ = f"{area}__in"
     flags = {
-        "applied_getting_going": Exists(gg.filter(submitted_at__isnull=False)),
-        "approved_getting_going": Exists(approved),
-        "cba_required": Exists(approved.filter(cba_required=True)),
-        "plan_submitted": Exists(
-            plan_selectors.final_submitted_plans().filter(area=OuterRef(area))
+        "applied_getting_going": Q(
+            **{in_: gg.filter(submitted_at__isnull=False).values("area_id")}
         ),
-        "plan_signed_off": Exists(plan_selectors.signed_off_plans().filter(area=OuterRef(area))),
+        "approved_getting_going": Q(**{in_: approved.values("area_id")}),
+        "cba_required": Q(**{in_: approved.filter(cba_required=True).values("area_id")}),
+        "plan_submitted": Q(**{in_: plan_selectors.final_submitted_plans().values("area_id")}),
+        "plan_signed_off": Q(**{in_: plan_selectors.signed_off_plans().values("area_id")}),
     }
     return {
-        "admitted": Count(area, distinct=True),
-        **{name: Count(area, distinct=True, filter=cond) for name, cond in flags.items()},
+        "admitted": Count(area),
+        **{name: Count(area, filter=cond) for name, cond in flags.items()},
     }
 
 
-def _grouped(qs, key: str, area: str) -> dict:
-    return {row.pop(key): row for row in qs.order_by().values(key).annotate(**_counts(area))}
+def _grouped(qs, keys: list[str], area: str) -> list[dict]:
+    return list(qs.order_by().values(*keys).annotate(**_counts(area)))
 
 
-def round_metrics(round: Round) -> RoundMetrics:
+def _add(into: dict, key, row: dict) -> None:
+    counts = into.setdefault(key, dict(_EMPTY))
+    for name in _EMPTY:
+        counts[name] += row[name]
+
+
+def round_metrics(round: Round, *, applications: int | None = None) -> RoundMetrics:
     """Read the round's numbers in three queries whose result sizes do not depend on the number
-    of areas: the database counts, grouped by organisation type and by theme."""
-    applications = application_selectors.submitted_application_count(round=round)
+    of areas: the database counts, grouped by organisation type and stage, and by theme.
+
+    ``applications``, when the caller already has it (the dashboard reads it from the drop-out's
+    first step, the same count), saves the first query."""
+    if applications is None:
+        applications = application_selectors.submitted_application_count(round=round)
     areas = programme_selectors.round_areas(round=round)
-    by_org_type = _grouped(areas, "lead_organisation__org_type", "pk")
+    by_org_type: dict = {}
+    by_stage: dict = {}
+    for row in _grouped(areas, ["lead_organisation__org_type", "stage"], "pk"):
+        _add(by_org_type, row["lead_organisation__org_type"], row)
+        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + row["admitted"]
     # Every area has exactly one organisation type, so the round's totals are the groups' sums.
     totals = {key: sum(g[key] for g in by_org_type.values()) for key in _EMPTY}
-    by_theme = _grouped(AreaTheme.objects.filter(area__round=round), "theme__name", "area_id")
+    themes = AreaTheme.objects.filter(area__round=round)
+    by_theme = {row.pop("theme__name"): row for row in _grouped(themes, ["theme__name"], "area_id")}
     return RoundMetrics(
         round=round,
         applications=applications,
         totals=totals,
         by_org_type=by_org_type,
         by_theme=by_theme,
+        by_stage=by_stage,
     )

@@ -237,3 +237,14 @@ class ImportJob(BackgroundJob):
     @property
     def has_problems(self) -> bool:
         return bool(self.problems)
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up after every committed change to what the programme figures
+    are counted from (`reports.freshness`): cached figures are kept under the number they were
+    counted at, so a change makes the next view count again."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Data version {self.number}"

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as perms
 from accounts.permissions import areas_visible_to
 from core.errors import require
-from grants.budgets.selectors import round_budget
 from programmes.models import Area
 
 from . import selectors, services
@@ -207,17 +206,19 @@ def dashboard_current(request):
 def dashboard(request, slug):
     """A round's pipeline at a glance: stages, funnel, progression, and what needs doing."""
     require(can_view_dashboard(request.user))
-    round_ = selectors.dashboard_round(slug)
+    rounds = selectors.dashboard_rounds()
+    round_ = selectors.dashboard_round_among(rounds, slug)
     if round_ is None:
         raise Http404("No such round.")
+    d = selectors.dashboard(round=round_)
     return render(
         request,
         "reports/dashboard.html",
         {
-            "d": selectors.dashboard(round=round_),
-            "rounds": selectors.dashboard_rounds(),
+            "d": d,
+            "rounds": rounds,
             "can_export": can_export(request.user)[0],
-            # The round's budget by financial year (grants.budgets): three queries.
-            "budget": round_budget(round_),
+            # The round's budget by financial year (grants.budgets), with the other figures.
+            "budget": d["budget"],
         },
     )

@@ -215,6 +215,13 @@ def filesystem_broker_options(folder: Path) -> dict:
     }
 
 
+# Django's cache: each process's memory unless CACHE_URL names a shared one (redis://host:6379/2;
+# not the Celery broker's database). The reports keep round figures in it (reports/freshness.py)
+# for at most REPORTS_CACHE_SECONDS (0: count them on every view); a change to the data makes the
+# next view count again whatever this says.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=600)
+
 # Celery: Redis when REDIS_URL is set, otherwise Kombu's filesystem transport under var/broker/,
 # so `make run` needs no servers. Results are stored in the database (django-celery-results).
 REDIS_URL = env("REDIS_URL", default="")

@@ -27,6 +27,10 @@ if not REDIS_URL:  # noqa: F405
     CELERY_BROKER_DIR = VAR_DIR / "broker-test"  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)  # noqa: F405
 
+# Round figures are counted afresh on every view unless a test turns the cache on with the
+# `settings` fixture (reports/tests/test_freshness.py).
+REPORTS_CACHE_SECONDS = 0
+
 # Serve static files from the app folders (no collectstatic in tests) and don't warn that
 # STATIC_ROOT is missing.
 WHITENOISE_USE_FINDERS = True

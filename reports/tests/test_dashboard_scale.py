@@ -59,3 +59,25 @@ def test_dashboard_lists_a_few_awaiting_plans_in_flat_queries(
     link = "See them all in the review queue"
     assert (link in awaiting) == (total > DASHBOARD_AWAITING_LIMIT)
     assert reverse("plans:review_queue") in awaiting or total <= DASHBOARD_AWAITING_LIMIT
+
+
+def _dashboard_queries(client, rnd) -> list[str]:
+    url = reverse("reports:dashboard", args=[rnd.slug])
+    client.get(url)  # the session and the user, as on any later view
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_dashboard_counts_a_small_and_a_larger_round_in_the_same_few_queries(
+    client_for, programme_manager
+):
+    """Counted afresh (the test settings keep no figures): 13 queries here whatever the size; the
+    bench's sessions add a second-factor device and a notification update, 15 in all."""
+    client = client_for(programme_manager)
+    rnd, _ = build_known_round()
+    _grow(rnd, 1)
+    small = _dashboard_queries(client, rnd)
+    _grow(rnd, 20)
+    larger = _dashboard_queries(client, rnd)
+    assert len(small) == len(larger) <= 13

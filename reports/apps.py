@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"
+
+    def ready(self):
+        from . import freshness
+
+        freshness.connect()
