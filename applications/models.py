@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from core.uploads import stored_name
@@ -159,7 +159,19 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            # The assessment queue's default page (waiting for a decision, newest first) read
+            # from the index, 25 rows, instead of sorting every open application.
+            models.Index(
+                F("submitted_at").desc(),
+                F("id").desc(),
+                condition=Q(
+                    status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT]
+                ),
+                name="application_open_queue_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in ApplicationStatus]),
@@ -318,6 +330,10 @@ class GateApplication(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            # The stage-gate queue: one status (submitted by default), newest first, one page.
+            models.Index("status", F("submitted_at").desc(), F("id").desc(), name="gate_queue_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in GateStatus]), name="gate_status_valid"
