@@ -16,7 +16,7 @@ from django.urls import reverse
 from programmes.models import MONEY
 
 from .cba import adjusted_benefit
-from .workflows import EDITABLE, PLAN, PlanStatus
+from .workflows import AWAITING_REVIEW, EDITABLE, PLAN, PlanStatus
 
 User = settings.AUTH_USER_MODEL
 
@@ -239,7 +239,16 @@ class OperationalPlan(models.Model):
                 condition=Q(status__in=[s.value for s in PlanStatus]), name="plan_status_valid"
             )
         ]
-        indexes = [models.Index(fields=["status", "final_submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "final_submitted_at"]),
+            # The review queue (oldest final submission first) reads its page from here instead of
+            # sorting every plan awaiting review; its overdue count is a range of it.
+            models.Index(
+                fields=["final_submitted_at", "id"],
+                condition=Q(status__in=sorted(s.value for s in AWAITING_REVIEW)),
+                name="plan_review_queue_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Operational plan for {self.area.reference}"
