@@ -39,6 +39,9 @@ class User(AbstractUser):
                 condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
             )
         ]
+        # Staff of one role (the relationship managers offered by the area list's filter) among
+        # tens of thousands of lead organisation users.
+        indexes = [models.Index(fields=["role"], name="user_role_idx")]
 
     def __str__(self):
         return self.get_full_name() or self.username

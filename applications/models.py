@@ -350,7 +350,8 @@ class GateApplication(models.Model):
             ),
         ]
         indexes = [
-            # The stage-gate queue by status, oldest sent first (My work's "to decide").
+            # The stage-gate queue by status, in order of sending: My work reads the oldest few,
+            # the queue's default page the newest 25 (the same index read backwards).
             models.Index(fields=["status", "submitted_at", "id"], name="gate_status_sent"),
             # The programme figures (reports.metrics, reports.drop_out) read the areas with a
             # Getting Going gate sent, approved or pending: an index-only scan of this instead of

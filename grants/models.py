@@ -72,7 +72,12 @@ class Award(models.Model):
                 condition=Q(status__in=["live", "cancelled"]), name="award_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["area", "stage"])]
+        indexes = [
+            models.Index(fields=["area", "stage"]),
+            # The few awards that are not live, so "payable now" can leave out their payments
+            # without reading every award (grants.selectors.payable_now).
+            models.Index(fields=["id"], condition=~Q(status="live"), name="award_not_live_idx"),
+        ]
 
     def __str__(self):
         return f"{self.area.reference} · {self.get_stage_display()} · {pounds(self.amount)}"

@@ -62,10 +62,11 @@ def finance(request):
     payable_filter = PayableFilter(request.GET or None, queryset=qs)
     results = payable_filter.qs if payable_filter.is_bound else qs
     totals = selectors.payments_totals(results)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results.values_list("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage, _ = grant_perms.can_manage_payments(request.user)
     can_act, _ = grant_perms.can_act_on_payments(request.user)
-    rows = [{"payment": p, "moves": _moves(p, request.user)} for p in page.object_list]
+    payments = selectors.finance_page(user=request.user, page_ids=page.object_list)
+    rows = [{"payment": p, "moves": _moves(p, request.user)} for p in payments]
     return render(
         request,
         "grants/finance.html",

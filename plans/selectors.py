@@ -133,7 +133,10 @@ def _overdue(rounds, today) -> Q:
     q = Q(pk__in=[])
     for rnd in rounds:
         since = today - datetime.timedelta(days=rnd.review_target_days)
-        q |= Q(area__round_id=rnd.pk, final_submitted_at__date__lt=since)
+        # Before the local midnight that starts `since`: the same plans as "local date before
+        # `since`", as a range the queue's index can read (the date of each row could not).
+        before = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+        q |= Q(area__round_id=rnd.pk, final_submitted_at__lt=before)
     return q
 
 

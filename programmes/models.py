@@ -495,7 +495,13 @@ class Area(models.Model):
                 name="area_geo_code_has_type",
             ),
         ]
-        indexes = [models.Index(fields=["round", "stage"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["round", "stage"]),
+            models.Index(fields=["name"]),
+            # The area list's local authority choices step through it one district at a time
+            # (programmes.selectors.local_authorities).
+            models.Index(fields=["local_authority"], name="area_local_authority_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.name}"

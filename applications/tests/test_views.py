@@ -455,3 +455,34 @@ def test_gate_queue_opens_on_open_work_and_shows_all_on_request(client_for, prog
     assert waiting.area.name in default and decided.area.name not in default
     assert waiting.area.name in everything and decided.area.name in everything
     assert "Show all, including closed" in default
+
+
+def test_queue_shows_each_applications_average_score_and_how_many_scores(
+    client_for, programme_manager
+):
+    """The scores come per application as subqueries, not a join grouped over the queue: the
+    average and the count are each application's own, and an unscored one shows a dash."""
+    from applications.models import AssessmentScore
+
+    rnd = OpenRoundFactory()
+    scored = ApplicationFactory(round=rnd, submitted=True, area_name="Scoredton")
+    ApplicationFactory(round=rnd, submitted=True, area_name="Unscoredby")
+    first, second = CriterionFactory(round=rnd), CriterionFactory(round=rnd)
+    assessors = [UserFactory(programme_manager=True) for _ in range(2)]
+    for criterion, assessor, score in [
+        (first, assessors[0], 4),
+        (first, assessors[1], 3),
+        (second, assessors[0], 2),
+    ]:
+        AssessmentScore.objects.create(
+            application=scored, criterion=criterion, assessor=assessor, score=score
+        )
+    page = client_for(programme_manager).get(reverse("applications:assessment_queue"))
+    rows = {a.area_name: a for a in page.context["page_obj"].object_list}
+    assert rows["Scoredton"].average_score == pytest.approx(3.0)
+    assert rows["Scoredton"].score_count == 3
+    assert rows["Unscoredby"].average_score is None
+    assert rows["Unscoredby"].score_count == 0
+    content = page.content.decode()
+    assert '3.0 <span class="small text-muted">(3)</span>' in content
+    assert 'Submitted <span class="badge text-bg-secondary">2</span>' in content

@@ -233,3 +233,49 @@ def test_bulk_confirm_queries_do_not_grow(
     with django_assert_max_num_queries(10):
         response = client.post(BULK, {"action": "approve", "payment": ids})
     assert len(response.context["rows"]) == 2 * n
+
+
+def test_finance_list_runs_the_same_queries_however_many_payments(
+    client_for, programme_manager, pm2, finance_officer
+):
+    """The page's rows come in two queries (the page's ids, sorted as narrow rows, then those
+    rows joined), so the count must not grow with the payments listed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(finance_officer)
+    counts = []
+    for n in (2, 10):
+        _many(n, programme_manager, pm2)
+        client.get(FINANCE)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(FINANCE)
+        assert len(response.context["rows"]) == Payment.objects.count()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8
+
+
+def test_each_page_of_the_finance_list_is_its_slice_of_the_list(
+    client_for, programme_manager, pm2, finance_officer, monkeypatch
+):
+    """Paged by ids first: every page shows its own payments in the list's order, with the
+    totals and the count of the whole list, and a cancelled award's payments stay out."""
+    from grants import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    _many(5, programme_manager, pm2)
+    cancelled = _payment("5000")
+    cancelled.award.status = cancelled.award.Status.CANCELLED
+    cancelled.award.save()
+    expected = list(selectors.finance_list(user=finance_officer))
+    assert cancelled not in expected
+    client = client_for(finance_officer)
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get(FINANCE, {"page": number})
+        assert response.context["page_obj"].paginator.count == 10
+        rows = [r["payment"] for r in response.context["rows"]]
+        assert all(p.award.area.lead_organisation.name for p in rows)
+        shown += rows
+    assert [p.pk for p in shown] == [p.pk for p in expected]
+    assert response.context["totals"]["total"] == sum(p.amount for p in expected)

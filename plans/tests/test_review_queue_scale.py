@@ -86,3 +86,34 @@ def test_the_review_queue_index_covers_the_awaiting_review_states():
 
     index = {i.name: i for i in OperationalPlan._meta.indexes}["plan_awaiting_review_by_sent"]
     assert index.condition.children == [("status__in", sorted(AWAITING_REVIEW))]
+
+
+@pytest.mark.parametrize(
+    "today", [datetime.date(2026, 7, 20), datetime.date(2026, 1, 20)], ids=["summer", "winter"]
+)
+def test_overdue_is_by_the_local_date_of_final_submission(client_for, pm, today):
+    """Overdue compares the final submission's local (UK) date with the round's target, read as
+    a range of times: a plan sent at 00:30 local time on the last day in time is not overdue,
+    one sent at 23:30 local time the day before is, in summer time and in winter alike."""
+    from plans.selectors import review_queue, review_queue_overdue_count
+
+    rnd = RoundFactory(review_target_days=30)
+    since = today - datetime.timedelta(days=30)
+    local = timezone.get_current_timezone()
+    in_time = PlanFactory(
+        area=AreaFactory(round=rnd),
+        under_review=True,
+        final_submitted_at=datetime.datetime.combine(since, datetime.time(0, 30), tzinfo=local),
+    )
+    late = PlanFactory(
+        area=AreaFactory(round=rnd),
+        under_review=True,
+        final_submitted_at=datetime.datetime.combine(
+            since - datetime.timedelta(days=1), datetime.time(23, 30), tzinfo=local
+        ),
+    )
+    overdue = review_queue(user=pm, rounds=[rnd], show="overdue", today=today)
+    assert list(overdue) == [late]
+    everything = review_queue(user=pm, rounds=[rnd], today=today)
+    assert review_queue_overdue_count(everything, rounds=[rnd], today=today) == 1
+    assert in_time in everything

@@ -290,3 +290,30 @@ def test_filtered_lists_need_no_distinct_and_no_or_across_tables(
     assert area_queries and not any("DISTINCT" in sql for sql in area_queries)
     if "q" in params:  # one id list per column, each with its own index
         assert all("UNION ALL" in sql for sql in area_queries)
+
+
+@pytest.mark.parametrize("n", [3, 15])
+def test_local_authorities_are_each_district_once_in_order_in_one_query(
+    django_assert_num_queries, n
+):
+    """Stepped through the index one district at a time: the same list as a DISTINCT over every
+    area, in one query however many areas share a district."""
+    from programmes.selectors import local_authorities
+
+    districts = ["Salford", "Barnsley", "Leeds", "St Helens", "Kirklees"]
+    for i in range(n):
+        AreaFactory(local_authority=districts[i % len(districts)])
+    expected = list(
+        Area.objects.order_by("local_authority")
+        .values_list("local_authority", flat=True)
+        .distinct()
+    )
+    with django_assert_num_queries(1):
+        found = local_authorities()
+    assert found == expected == sorted(set(districts[:n]))
+
+
+def test_no_areas_no_local_authorities(db):
+    from programmes.selectors import local_authorities
+
+    assert local_authorities() == []
