@@ -7,7 +7,6 @@
     root.querySelectorAll("canvas[data-funding-chart]").forEach(function (canvas) {
       var source = document.getElementById(canvas.dataset.fundingChart);
       if (!source || canvas.dataset.drawn) return;
-      canvas.dataset.drawn = "true";
       var data = JSON.parse(source.textContent);
       var money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
       new Chart(canvas, {
@@ -30,6 +29,7 @@
           scales: { x: { ticks: { callback: function (v) { return money.format(v); } } } }
         }
       });
+      canvas.dataset.drawn = "true";
     });
   }
   if (window.htmx) {
