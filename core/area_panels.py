@@ -6,8 +6,9 @@ The first response of the area page then runs only the queries of what is read f
 every key page in at most 15 queries); each panel is a request of its own with its own bounded
 queries. Each app declares its panels here from its AppConfig.ready, as it declares its figures in
 `core.area_figures`, so programmes, whose page and URL it is, imports none of them. The panel's
-URL reads the area exactly as the page does (the same selector, so the same people see it) and
-renders `template` with `context(area=..., user=...)`."""
+URL reads the area with the page's selector (so the same people see it; 404 otherwise), without
+the page's figures (a panel showing figures counts its own), and renders `template` with
+`context(area=..., user=...)`: alone for htmx, in a page of its own for the placeholder's link."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

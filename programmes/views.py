@@ -62,12 +62,15 @@ def my_areas(request):
 def _area_for_page(user, reference, *, with_overview=True):
     """The area as its page reads it, with the numbers the panels show (core.area_figures: one
     query instead of one per panel); 404 for an area the user may not see. The page's lazy panels
-    read it the same way, so the same people see them, without the overview's themes and
-    partners (`with_overview=False`)."""
+    read it with the same selector, so the same people see them, but without the overview's
+    themes and partners or every app's figures (`with_overview=False`): a panel that shows
+    figures counts its own (`figures_of` is None), cheaper than all of them for each panel."""
     areas = selectors.area_detail(user=user, reference=reference)
-    if not with_overview:
+    if with_overview:
+        areas = with_figures(areas, user=user)
+    else:
         areas = areas.prefetch_related(None)
-    area = with_figures(areas, user=user).first()
+    area = areas.first()
     if area is None:
         raise Http404("No such area.")
     return area

@@ -40,7 +40,7 @@ def test_area_page_reads_follow_ups_once_in_flat_queries(
     ):
         url = panel_url(area, name)
         assert f'hx-get="{url}"' in page
-        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(10):
+        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(11):
             html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
         followups = [q for q in ctx.captured_queries if 'FROM "support_followup"' in q["sql"]]
         assert len(followups) == 1, name
