@@ -7,6 +7,7 @@ urlpatterns = [
     path("areas/", views.area_list, name="area_list"),
     path("my-areas/", views.my_areas, name="my_areas"),
     path("areas/<str:reference>/", views.area_detail, name="area_detail"),
+    path("areas/<str:reference>/panel/<slug:name>/", views.area_panel, name="area_panel"),
     path("areas/<str:reference>/partners/add/", views.partner_add, name="partner_add"),
     path(
         "areas/<str:reference>/partners/options/",

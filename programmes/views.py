@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions as perms
-from activity.selectors import area_timeline
+from core import area_panels
 from core.area_figures import with_figures
 from core.errors import errors_to_form, require
 
@@ -58,22 +59,32 @@ def my_areas(request):
     return render(request, "programmes/my_areas.html", {"areas": areas})
 
 
-@login_required
-def area_detail(request, reference):
-    # With the numbers the panels show (core.area_figures): one query instead of one per panel.
-    area = with_figures(
-        selectors.area_detail(user=request.user, reference=reference), user=request.user
-    ).first()
+def _area_for_page(user, reference, *, with_overview=True):
+    """The area as its page reads it, with the numbers the panels show (core.area_figures: one
+    query instead of one per panel); 404 for an area the user may not see. The page's lazy panels
+    read it with the same selector, so the same people see them, but without the overview's
+    themes and partners or every app's figures (`with_overview=False`): a panel that shows
+    figures counts its own (`figures_of` is None), cheaper than all of them for each panel."""
+    areas = selectors.area_detail(user=user, reference=reference)
+    if with_overview:
+        areas = with_figures(areas, user=user)
+    else:
+        areas = areas.prefetch_related(None)
+    area = areas.first()
     if area is None:
         raise Http404("No such area.")
-    timeline = area_timeline(area=area, user=request.user)[:50]
+    return area
+
+
+@login_required
+def area_detail(request, reference):
+    area = _area_for_page(request.user, reference)
     can_edit_partners, _ = perms.can_edit_area_partners(request.user, area)
     return render(
         request,
         "programmes/area_detail.html",
         {
             "area": area,
-            "timeline": timeline,
             "can_edit_partners": can_edit_partners,
             "current_assignment": (
                 {"user": area.current_rm, "started_on": area.current_rm_since}
@@ -81,8 +92,30 @@ def area_detail(request, reference):
                 else None
             ),
             "milestones": area.round.milestones.all(),
+            # The panels that arrive after the page (core.area_panels): placeholders here.
+            "lazy_panels": area_panels.shown_to(request.user, area),
         },
     )
+
+
+@login_required
+@require_GET
+def area_panel(request, reference, name):
+    """One of the area page's lazy panels (core.area_panels), for htmx or, without JavaScript,
+    followed from the placeholder's link; nothing when the panel has nothing to show."""
+    panel = area_panels.get(name)
+    if panel is None:
+        raise Http404("No such panel.")
+    area = _area_for_page(request.user, reference, with_overview=False)
+    if not panel.shown_to(request.user, area):
+        response = HttpResponse("")
+    elif request.headers.get("HX-Request"):
+        response = render(request, panel.template, panel.context(area=area, user=request.user))
+    else:  # the placeholder's link, followed without JavaScript: the panel in a page of its own
+        context = panel.context(area=area, user=request.user)
+        response = render(request, "programmes/area_panel.html", {**context, "panel": panel})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

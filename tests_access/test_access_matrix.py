@@ -284,6 +284,22 @@ EXPECTED = {
         "L 200 200 200 200 200 403 403 200",
         "L 200 200 200 200 200 403 403 200",
     ),
+    "programmes:area_panel": (
+        "L 200 200 200 200 200 200 404 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "programmes:area_panel#contacts": (
+        "L 200 200 200 200 200 200 404 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "programmes:area_panel#delivery": (
+        "L 200 200 200 200 200 200 404 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "programmes:area_panel#support": (
+        "L 200 200 200 200 200 200 404 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
     "programmes:my_areas": ("L R R R R R 200 R R", "L R R R R R 200 R R"),
     "programmes:organisation_create": (
         "L 200 403 403 403 403 403 403 200",

@@ -295,6 +295,10 @@ def targets(w: World) -> dict:
         "delivery:commitment_add",
     ):
         t[name] = ref(a057)
+    # The area page's lazy panels (core.area_panels): one URL, each panel as a variant.
+    t["programmes:area_panel"] = (a041, {**ref41, "name": "timeline"})
+    for name in ("support", "contacts", "delivery"):
+        t[f"programmes:area_panel#{name}"] = (a041, {**ref41, "name": name})
     t["programmes:partner_edit"] = (a041, {**ref41, "pk": o["partner"].pk})
     t["programmes:partner_remove"] = (a041, {**ref41, "pk": o["partner"].pk})
     org = a041.lead_organisation

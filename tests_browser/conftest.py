@@ -112,6 +112,12 @@ def logout(page):
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
+def flash(page):
+    """The page's messages that say what just happened (role=status), not the "Loading…" status
+    of each area page panel that arrives after the page (core.area_panels)."""
+    return page.locator(".messages").get_by_role("status")
+
+
 def screenshot(page, name):
     """Save the whole page to var/screenshots/<name>.png and return the path."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)

@@ -111,6 +111,8 @@ def check_page(tab, url: str, axe_source: str) -> list[str]:
     response = tab.goto(url)
     if response is None or response.status != 200:
         return [f"{url}: answered {response.status if response else 'nothing'}"]
+    # The panels a page loads after it (the area page's, core.area_panels) are checked too.
+    expect(tab.locator("[aria-busy='true'][hx-get]")).to_have_count(0)
     width = tab.evaluate("document.documentElement.scrollWidth")
     if width > PHONE_WIDTH:
         wide = tab.evaluate(WIDEST, PHONE_WIDTH)

@@ -11,7 +11,7 @@ from accounts.navigation import nav_for
 from activity.models import ActivityEntry
 from programmes.models import Area, AreaStage, Organisation
 
-from .conftest import login, logout, screenshot
+from .conftest import flash, login, logout, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -138,7 +138,7 @@ def test_lead_user_manages_their_area_and_cannot_reach_others(page, demo_data):
     page.get_by_label("Involvement").select_option(label="Actively involved")
     page.get_by_role("button", name="Save partner").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Harehills Youth Project added as a partner")
+    expect(flash(page)).to_contain_text("Harehills Youth Project added as a partner")
     expect(page.get_by_role("region", name="Partners")).to_contain_text("Harehills Youth Project")
     expect(page.get_by_role("region", name="Timeline")).to_contain_text(
         "Added partner Harehills Youth Project"
@@ -162,7 +162,7 @@ def test_lead_user_manages_their_area_and_cannot_reach_others(page, demo_data):
     picker.select_option(label=known.name)
     page.get_by_label("Partner type").select_option(label="Local authority")
     page.get_by_role("button", name="Save partner").click()
-    expect(page.get_by_role("status")).to_contain_text(f"{known.name} added as a partner")
+    expect(flash(page)).to_contain_text(f"{known.name} added as a partner")
 
     # Edit the organisation: a bad postcode is shown next to its field and nothing is saved.
     org = area.lead_organisation

@@ -14,7 +14,7 @@ from applications.models import Application, GateApplication
 from grants.models import Award
 from programmes.models import Area, AreaStage
 
-from .conftest import logout, screenshot
+from .conftest import flash, logout, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +26,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 
 
 def _status(page):
-    return page.get_by_role("status")
+    return flash(page)
 
 
 def _alert(page):

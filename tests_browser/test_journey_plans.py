@@ -15,7 +15,7 @@ from grants.models import Payment
 from plans.models import OperationalPlan
 from programmes.models import Area, AreaStage
 
-from .conftest import login, logout, screenshot
+from .conftest import flash, login, logout, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +26,7 @@ REVIEWER_PASSWORD = "peer-review-secret-42"
 
 
 def _status(page):
-    return page.get_by_role("status")
+    return flash(page)
 
 
 def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_data, eager_tasks):

@@ -18,7 +18,7 @@ from delivery.models import FundingRecord, ProgressReturn
 from programmes.models import Area, AreaStage
 from support.models import AdviserDay, SupportContact
 
-from .conftest import login, logout, screenshot
+from .conftest import flash, login, logout, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +29,7 @@ LEAD_PASSWORD = "thetford-lead-secret-42"
 
 
 def _status(page):
-    return page.get_by_role("status")
+    return flash(page)
 
 
 def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
@@ -208,6 +208,10 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     # --- The programme manager compares planned with secured, and forecast with outturn. ------
     login(page, "pm")
     page.goto(area.get_absolute_url())
+    # The delivery panel arrives after the page (htmx) and its chart is drawn then.
+    delivery = page.get_by_role("region", name="Delivery", exact=True)
+    expect(delivery).to_contain_text("Funding planned and secured")
+    expect(delivery.locator("canvas[data-funding-chart]")).to_have_attribute("data-drawn", "true")
     page.goto(f"/delivery/areas/{area.reference}/funding/")
     secured = FundingRecord.objects.filter(area=area).aggregate(total=Sum("amount"))["total"]
     table = page.get_by_role("table").first

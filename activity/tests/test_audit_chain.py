@@ -15,6 +15,7 @@ from activity.chain import content_hash
 from activity.models import ActivityChain, ActivityEntry, AppendOnlyError, Visibility
 from activity.services import activity_correct, activity_record
 from programmes.tests.factories import AreaFactory
+from programmes.tests.panels import area_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +78,8 @@ class TestAppendOnly:
         assert fix.corrects == wrong
         assert fix.chain_position == wrong.chain_position + 2
         assert ActivityEntry.objects.get(pk=wrong.pk).summary == wrong.summary
-        page = client_for(programme_manager).get(wrong.area.get_absolute_url())
-        assert "Correction" in page.content.decode()
+        timeline = area_panel(client_for(programme_manager), wrong.area, "timeline")
+        assert "Correction" in timeline
         assert _verify()[0]
 
 

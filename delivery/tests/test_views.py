@@ -18,6 +18,7 @@ from delivery.models import (
 )
 from plans.models import ResourcingLine
 from plans.tests.factories import CbaFactory, CostLineFactory, PlanFactory
+from programmes.tests.panels import area_panel
 
 from .factories import CommitmentFactory, FundingRecordFactory, ProgressReturnFactory
 
@@ -253,7 +254,10 @@ def test_area_page_shows_the_delivery_panel(client_for, impl_area, impl_lead):
     )
     FundingRecordFactory(area=impl_area, source="in_kind", year=2026, amount=Decimal("2000"))
     ProgressReturnFactory(area=impl_area, overdue=True)
-    body = client_for(impl_lead).get(impl_area.get_absolute_url()).content.decode()
+    client = client_for(impl_lead)
+    # The panel arrives after the page (core.area_panels); the page brings the chart's scripts.
+    assert "chart.umd.min.js" in client.get(impl_area.get_absolute_url()).content.decode()
+    body = area_panel(client, impl_area, "delivery")
     assert "Funding planned and secured" in body and "as planned" in body
     assert "Overdue" in body
-    assert "chart.umd.min.js" in body
+    assert "data-funding-chart" in body

@@ -13,6 +13,7 @@ from core.tests.sample_files import PDF
 from messaging import services
 from messaging.models import Message
 from messaging.selectors import threads_awaiting_reply_for, unread_count
+from programmes.tests.panels import area_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -85,11 +86,12 @@ def test_timeline_shows_messages_and_notes_only_to_staff(client_for, area, lead_
         "message.posted": Visibility.AREA,
         "message.note_added": Visibility.STAFF,
     }
-    lead_page = client_for(lead_user).get(area.get_absolute_url()).content.decode()
-    assert "wrote to the programme team" in lead_page
-    assert "Private note text" not in lead_page
-    staff_page = client_for(rm).get(area.get_absolute_url()).content.decode()
-    assert "Staff note by" in staff_page
+    lead_timeline = area_panel(client_for(lead_user), area, "timeline")
+    assert "wrote to the programme team" in lead_timeline
+    assert "Private note text" not in lead_timeline
+    assert "Staff note by" not in lead_timeline
+    staff_timeline = area_panel(client_for(rm), area, "timeline")
+    assert "Staff note by" in staff_timeline
 
 
 def test_lead_message_notifies_rm_and_programme_managers(

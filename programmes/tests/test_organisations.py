@@ -8,6 +8,7 @@ from django.urls import reverse
 from activity.models import ActivityEntry
 from programmes.models import Organisation, OrganisationType
 from programmes.tests.factories import AreaFactory, OrganisationFactory, PartnerFactory
+from programmes.tests.panels import area_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ class TestEdit:
         assert f"{org.name} saved." in response.content.decode()
         entry = ActivityEntry.objects.get(verb="organisation.updated", area=area)
         assert sorted(entry.data["fields"]) == ["phone", "postcode"]
-        timeline = client.get(area.get_absolute_url()).content.decode()
+        timeline = area_panel(client, area, "timeline")
         assert f"{org.name} updated its details" in timeline
 
     def test_lead_user_cannot_change_their_organisation_type(self, client_for, lead_user, area):

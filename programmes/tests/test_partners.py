@@ -7,6 +7,7 @@ from django.urls import reverse
 from activity.models import ActivityEntry, Visibility
 from programmes.models import Organisation, Partner
 from programmes.tests.factories import OrganisationFactory, PartnerFactory
+from programmes.tests.panels import area_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,8 @@ class TestAdd:
         content = response.content.decode()
         assert response.request["PATH_INFO"] == area.get_absolute_url()
         assert "NHS Leeds Place Partnership added as a partner." in content
-        assert "Added partner NHS Leeds Place Partnership" in content
+        timeline = area_panel(client, area, "timeline")
+        assert "Added partner NHS Leeds Place Partnership" in timeline
 
     def test_new_organisation(self, client_for, lead_user, area):
         response = client_for(lead_user).post(
@@ -170,7 +172,8 @@ class TestEditAndRemove:
         assert partner.contact_name == "Jo Bloggs"
         content = response.content.decode()
         assert f"{partner.organisation.name} updated." in content
-        assert f"Updated partner {partner.organisation.name}" in content
+        timeline = area_panel(client, area, "timeline")
+        assert f"Updated partner {partner.organisation.name}" in timeline
 
     def test_edit_cannot_swap_the_organisation(self, client_for, lead_user, area):
         partner = PartnerFactory(area=area)
@@ -190,7 +193,8 @@ class TestEditAndRemove:
         partner = PartnerFactory(area=area)
         name = partner.organisation.name
 
-        response = client_for(lead_user).post(
+        client = client_for(lead_user)
+        response = client.post(
             reverse("programmes:partner_remove", args=[area.reference, partner.pk]), follow=True
         )
 
@@ -199,7 +203,7 @@ class TestEditAndRemove:
         assert Organisation.objects.filter(name=name).exists()
         content = response.content.decode()
         assert f"{name} is no longer listed as a partner." in content
-        assert f"Removed partner {name}" in content
+        assert f"Removed partner {name}" in area_panel(client, area, "timeline")
 
 
 def test_every_partner_change_is_recorded_for_the_lead_organisation(
@@ -222,7 +226,7 @@ def test_every_partner_change_is_recorded_for_the_lead_organisation(
     assert {e.actor for e in entries} == {programme_manager}
 
     pm.logout()
-    timeline = client_for(lead_user).get(area.get_absolute_url()).content.decode()
+    timeline = area_panel(client_for(lead_user), area, "timeline")
     for summary in ("Added partner Leeds Homes", "Updated partner Leeds Homes"):
         assert summary in timeline
     assert "Removed partner Leeds Homes" in timeline
@@ -235,9 +239,9 @@ def test_staff_only_entries_stay_hidden_from_the_lead_organisation(
 
     activity_record(verb="risk.flagged", summary="Risk: steering group stalled", area=area)
 
-    lead_view = client_for(lead_user).get(area.get_absolute_url()).content.decode()
+    lead_view = area_panel(client_for(lead_user), area, "timeline")
     assert "steering group stalled" not in lead_view
-    staff_view = client_for(programme_manager).get(area.get_absolute_url()).content.decode()
+    staff_view = area_panel(client_for(programme_manager), area, "timeline")
     assert "steering group stalled" in staff_view
 
 

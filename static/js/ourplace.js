@@ -49,7 +49,8 @@
     });
   }
 
-  // In-page contents for long pages: <nav data-page-contents> lists the sections' headings.
+  // In-page contents for long pages: <nav data-page-contents> lists the sections' headings. Built
+  // again when htmx brings a panel (the area page's lazy panels) or takes a placeholder away.
   function buildContents() {
     document.querySelectorAll("nav[data-page-contents]").forEach(function (nav) {
       var list = document.createElement("ul");
@@ -61,23 +62,30 @@
         var link = document.createElement("a");
         link.href = "#" + heading.id;
         link.textContent = heading.textContent.trim();
+        var current = nav.querySelector("a[aria-current]");
+        if (current && current.getAttribute("href") === link.getAttribute("href")) {
+          link.setAttribute("aria-current", "true");
+        }
         item.appendChild(link);
         list.appendChild(item);
       });
       if (list.children.length > 1) {
         nav.replaceChildren(list);
-        // The section last jumped to is marked in the bar.
-        nav.addEventListener("click", function (event) {
-          var link = event.target.closest("a");
-          if (!link) {
-            return;
-          }
-          nav.querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
-          link.setAttribute("aria-current", "true");
-        });
+      } else {
+        nav.replaceChildren();
       }
     });
   }
+
+  // The section last jumped to is marked in the bar.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("nav[data-page-contents] a");
+    if (!link) {
+      return;
+    }
+    link.closest("nav").querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+    link.setAttribute("aria-current", "true");
+  });
 
   // A form that needs a second thought: <form data-confirm="Remove this record?">.
   document.addEventListener("submit", function (event) {
@@ -104,6 +112,17 @@
 
   if (window.htmx) {
     window.htmx.onLoad(apply);
+    // A panel htmx brings in (the area page's lazy panels): its tables and the contents bar. A
+    // panel with nothing to show takes its placeholder away without new content, so after the
+    // swap too (the placeholder, gone, cannot tell the document).
+    document.addEventListener("htmx:load", function (event) {
+      if (event.target !== document.body) {
+        markSorted(event.target);
+        markScrollers();
+        buildContents();
+      }
+    });
+    document.addEventListener("htmx:beforeSwap", function () { window.setTimeout(buildContents); });
   } else {
     document.addEventListener("DOMContentLoaded", function () { apply(document); });
   }

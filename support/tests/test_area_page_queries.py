@@ -1,11 +1,12 @@
-"""The area page reads its follow-ups once, and runs the same number of queries however many
-contacts, risks and follow-ups the area has."""
+"""The area page and its support panels read the follow-ups once, and run the same number of
+queries however many contacts, risks and follow-ups the area has."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programmes.tests.factories import AreaFactory
+from programmes.tests.panels import panel_url
 
 from .factories import FollowUpFactory, SupportContactFactory
 
@@ -30,6 +31,17 @@ def test_area_page_reads_follow_ups_once_in_flat_queries(
     assert response.status_code == 200
     followups = [q for q in ctx.captured_queries if 'FROM "support_followup"' in q["sql"]]
     assert len(followups) == 1
-    html = response.content.decode()
-    assert f"<strong>Open follow-ups:</strong> {n}</p>" in html
-    assert f"{n} open risk" in html
+    page = response.content.decode()
+    # The support panels arrive after the page (core.area_panels): each reads the follow-ups
+    # once too, in as many queries however many the area has.
+    for name, shown in (
+        ("support", f"<strong>Open follow-ups:</strong> {n}</p>"),
+        ("contacts", f"{n} open risk"),
+    ):
+        url = panel_url(area, name)
+        assert f'hx-get="{url}"' in page
+        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(11):
+            html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        followups = [q for q in ctx.captured_queries if 'FROM "support_followup"' in q["sql"]]
+        assert len(followups) == 1, name
+        assert shown in html

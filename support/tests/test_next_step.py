@@ -13,6 +13,7 @@ from delivery.tests.factories import ProgressReturnFactory
 from plans.tests.factories import PlanFactory
 from programmes.models import Area, AreaStage, AreaStatus, Milestone, Stage
 from programmes.tests.factories import AreaFactory, MilestoneFactory, RoundFactory
+from programmes.tests.panels import area_panel
 from support.next_step import AREA_SIDE, NOBODY, PROGRAMME_SIDE, next_step_for
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,7 @@ def test_my_areas_shows_each_areas_own_step(client_for, relationship_manager, rn
 def test_the_area_page_shows_the_next_step(client_for, programme_manager, rnd):
     area = _area(rnd, AreaStage.GETTING_GOING)
     PlanFactory(area=area, draft_submitted=True)
-    text = client_for(programme_manager).get(area.get_absolute_url()).content.decode()
+    text = area_panel(client_for(programme_manager), area, "support")
     assert "Next step" in text and "Submit the final operational plan" in text
 
 

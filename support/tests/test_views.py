@@ -10,6 +10,7 @@ from accounts.models import AreaAssignment
 from accounts.tests.factories import AreaAssignmentFactory, MembershipFactory, UserFactory
 from programmes.models import AreaStage
 from programmes.tests.factories import AreaFactory, MilestoneFactory, RoundFactory
+from programmes.tests.panels import area_panel, panel_url
 from support.models import AdviserDay, EventInvitation, FollowUp, SupportContact
 from support.tests.factories import (
     AdviserDayFactory,
@@ -125,9 +126,13 @@ def test_lead_user_sees_own_adviser_days_not_contacts(client_for, lead_user, are
     assert client.get(reverse("support:area_support", args=[area.reference])).status_code == 404
     other = reverse("support:adviser_days", args=[other_area.reference])
     assert client.get(other).status_code == 404
-    detail = client.get(area.get_absolute_url()).content.decode()
+    detail = area_panel(client, area, "support")
     assert "Private note" not in detail
     assert "Adviser days" in detail
+    # No place on the page for the recent contacts, and nothing at their panel's address.
+    contacts = panel_url(area, "contacts")
+    assert contacts not in client.get(area.get_absolute_url()).content.decode()
+    assert "Private note" not in client.get(contacts, HTTP_HX_REQUEST="true").content.decode()
 
 
 # --- RM start page: queries, sorting, filters -------------------------------------------------
@@ -454,18 +459,20 @@ def test_area_page_panels_for_rm(client_for, relationship_manager, rm_area):
     AdviserEntitlementFactory(area=rm_area, days=Decimal("1.5"))
     AdviserDayFactory(area=rm_area, days=Decimal("1"))
     SupportContactFactory(area=rm_area, high_risk=True, notes="Visited the youth club")
-    html = client_for(relationship_manager).get(rm_area.get_absolute_url()).content.decode()
-    assert "1 used of 1.5" in html
-    assert "Visited the youth club" in html
-    assert "Log contact" in html
-    assert "1 open risk" in html
+    client = client_for(relationship_manager)
+    sidebar = area_panel(client, rm_area, "support")
+    contacts = area_panel(client, rm_area, "contacts")
+    assert "1 used of 1.5" in sidebar
+    assert "Visited the youth club" in contacts
+    assert "Log contact" in sidebar
+    assert "1 open risk" in contacts
 
 
 def test_area_page_hides_record_from_other_rm(client_for, relationship_manager, other_area):
     SupportContactFactory(area=other_area, notes="Visited the youth club")
-    html = client_for(relationship_manager).get(other_area.get_absolute_url()).content.decode()
-    assert "Visited the youth club" not in html
-    assert "Log contact" not in html
+    client = client_for(relationship_manager)
+    assert "Log contact" not in area_panel(client, other_area, "support")
+    assert "Visited the youth club" not in area_panel(client, other_area, "contacts")
 
 
 def test_lead_user_membership_fixture_sanity(lead_user, area):

@@ -1,31 +1,42 @@
 // Planned against secured funding by source: a grouped bar chart beside a table that carries the
-// same figures and labels, so the chart is never the only way to read them.
+// same figures and labels, so the chart is never the only way to read them. Drawn for the page
+// and for any piece htmx brings in (the area page's delivery panel arrives after the page).
 (function () {
   if (typeof Chart === "undefined") return;
-  document.querySelectorAll("canvas[data-funding-chart]").forEach(function (canvas) {
-    var source = document.getElementById(canvas.dataset.fundingChart);
-    if (!source) return;
-    var data = JSON.parse(source.textContent);
-    var money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
-    new Chart(canvas, {
-      type: "bar",
-      data: {
-        labels: data.labels,
-        datasets: [
-          { label: "Planned", data: data.planned, backgroundColor: "#9bb7d4", borderColor: "#2c5d8f", borderWidth: 1 },
-          { label: "Secured", data: data.secured, backgroundColor: "#2c7a4b", borderColor: "#1b4d2f", borderWidth: 1 }
-        ]
-      },
-      options: {
-        indexAxis: "y",
-        responsive: true,
-        maintainAspectRatio: false,
-        plugins: {
-          legend: { position: "bottom" },
-          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + money.format(ctx.parsed.x); } } }
+  function draw(root) {
+    root.querySelectorAll("canvas[data-funding-chart]").forEach(function (canvas) {
+      var source = document.getElementById(canvas.dataset.fundingChart);
+      if (!source || canvas.dataset.drawn) return;
+      var data = JSON.parse(source.textContent);
+      var money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
+      new Chart(canvas, {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: [
+            { label: "Planned", data: data.planned, backgroundColor: "#9bb7d4", borderColor: "#2c5d8f", borderWidth: 1 },
+            { label: "Secured", data: data.secured, backgroundColor: "#2c7a4b", borderColor: "#1b4d2f", borderWidth: 1 }
+          ]
         },
-        scales: { x: { ticks: { callback: function (v) { return money.format(v); } } } }
-      }
+        options: {
+          indexAxis: "y",
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: {
+            legend: { position: "bottom" },
+            tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + money.format(ctx.parsed.x); } } }
+          },
+          scales: { x: { ticks: { callback: function (v) { return money.format(v); } } } }
+        }
+      });
+      canvas.dataset.drawn = "true";
     });
-  });
+  }
+  if (window.htmx) {
+    window.htmx.onLoad(draw);  // the page itself, then each swapped-in piece
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  } else {
+    draw(document);
+  }
 })();

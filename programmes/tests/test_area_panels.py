@@ -1,0 +1,67 @@
+"""The area page's panels that arrive after it (core.area_panels): the page holds a placeholder
+for each (its heading, a status and a link), and the panel's URL answers as the page does."""
+
+import pytest
+from django.urls import reverse
+
+from activity.services import activity_record
+from programmes.tests.panels import panel_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_holds_a_placeholder_that_htmx_replaces_with_the_panel(
+    client_for, programme_manager, area
+):
+    html = client_for(programme_manager).get(area.get_absolute_url()).content.decode()
+    url = panel_url(area, "timeline")
+    # The heading the contents bar lists, "Loading…" for screen readers and a link without JS.
+    assert (
+        f'<section class="card mb-4" aria-labelledby="h-timeline" aria-busy="true" '
+        f'hx-get="{url}" hx-trigger="load" hx-swap="outerHTML">'
+    ) in html
+    assert '<h2 class="h5" id="h-timeline">Timeline</h2>' in html
+    assert '<span role="status">Loading…</span>' in html
+    assert f'<a href="{url}">Show timeline</a>' in html
+    # The ids the page's links and the contents bar rely on.
+    assert 'id="delivery" aria-labelledby="h-delivery"' in html
+    assert 'id="support" aria-labelledby="h-contacts"' in html
+
+
+def test_htmx_gets_the_panel_alone_and_a_link_followed_without_js_a_page(
+    client_for, programme_manager, area
+):
+    activity_record(verb="risk.flagged", summary="Steering group stalled", area=area)
+    client = client_for(programme_manager)
+    fragment = client.get(panel_url(area, "timeline"), HTTP_HX_REQUEST="true")
+    assert fragment.content.decode().lstrip().startswith("<section")
+    assert "Steering group stalled" in fragment.content.decode()
+    assert "HX-Request" in fragment["Vary"]
+    page = client.get(panel_url(area, "timeline")).content.decode()
+    assert page.startswith("<!doctype html>")
+    assert "Steering group stalled" in page and f'href="{area.get_absolute_url()}"' in page
+
+
+def test_no_such_panel_is_404(client_for, programme_manager, area):
+    url = reverse("programmes:area_panel", args=[area.reference, "nothing"])
+    assert client_for(programme_manager).get(url).status_code == 404
+
+
+def test_a_lead_user_gets_no_panel_of_another_area(client_for, lead_user, other_area):
+    activity_record(verb="risk.flagged", summary="Steering group stalled", area=other_area)
+    client = client_for(lead_user)
+    assert client.get(other_area.get_absolute_url()).status_code == 404
+    for name in ("timeline", "support", "contacts", "delivery"):
+        response = client.get(panel_url(other_area, name), HTTP_HX_REQUEST="true")
+        assert response.status_code == 404, name
+
+
+def test_a_panel_with_nothing_to_show_takes_its_placeholder_away(
+    client_for, programme_manager, area
+):
+    """An area before delivery with no delivery records: the placeholder is swapped for nothing."""
+    response = client_for(programme_manager).get(
+        panel_url(area, "delivery"), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response.content.decode().strip() == ""
