@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, connections
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.tests.factories import UserFactory
 from activity.models import ActivityEntry
@@ -279,11 +280,11 @@ class TestPages:
         payment_approve(payment=payment, actor=pm2)
         body = client_for(finance_officer).get(payment.award.get_absolute_url()).content.decode()
         assert "Awaiting second approval" in body
-        assert f"Scheduled by {programme_manager}" in body
+        assert f"Scheduled by {escape(str(programme_manager))}" in body
         assert reverse("grants:payment_approve", args=[payment.pk]) in body
         payment_approve(payment=payment, actor=finance_officer)
         body = client_for(pm2).get(payment.award.get_absolute_url()).content.decode()
-        assert f"by {pm2}" in body and "second approval" in body
+        assert f"by {escape(str(pm2))}" in body and "second approval" in body
 
 
 @pytest.mark.django_db
