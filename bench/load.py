@@ -21,8 +21,8 @@ class Block:
     """`count` requests for `path` from `concurrency` threads, stopping early (after the requests
     in flight) once `budget` seconds have passed. Latencies in milliseconds."""
 
-    def __init__(self, *, port, path, cookie, count, concurrency, budget, timeout=300):
-        self.port, self.path, self.cookie = port, path, cookie
+    def __init__(self, *, port, path, cookie, count, concurrency, budget, timeout=300, htmx=False):
+        self.port, self.path, self.cookie, self.htmx = port, path, cookie, htmx
         self.count, self.concurrency, self.budget, self.timeout = (
             count, concurrency, budget, timeout,
         )  # fmt: skip
@@ -54,6 +54,8 @@ class Block:
         headers = {"Host": "127.0.0.1", "Accept": "text/html,*/*"}
         if self.cookie:
             headers["Cookie"] = f"sessionid={self.cookie}"
+        if self.htmx:
+            headers["HX-Request"] = "true"  # as htmx asks for a part of a page
         try:
             while self._claim():
                 began = time.perf_counter()
@@ -109,7 +111,7 @@ def measure(*, port, pages, sessions, config, log=print) -> dict:
         cookie = sessions.get(page["role"], "") if page["role"] else ""
         return Block(
             port=port, path=page["path"], cookie=cookie, count=count,
-            concurrency=config.concurrency, budget=budget,
+            concurrency=config.concurrency, budget=budget, htmx=page.get("htmx", False),
         ).run()  # fmt: skip
 
     for page in pages:

@@ -22,6 +22,7 @@ class Page:
     role: str | None  # None: anonymous
     kind: str = PAGE
     url_name: str = ""
+    htmx: bool = False  # requested as htmx requests it (a part of a page, loaded after it)
 
     def url(self, values: dict) -> str:
         return self.path.format(**values)
@@ -35,6 +36,11 @@ PAGES = [
     Page("areas_search", "Area list, search", "/areas/?q={search}", "pm"),
     Page("areas_theme_search", "Area list, theme + search", "/areas/?theme={theme}&q={common}", "pm"),
     Page("area_detail", "Area detail", "/areas/{rich}/", "pm"),
+    # The area page's panels that arrive after it (core.area_panels), as htmx asks for them.
+    Page("area_panel_support", "Area detail: support panel", "/areas/{rich}/panel/support/", "pm", htmx=True),
+    Page("area_panel_contacts", "Area detail: contacts panel", "/areas/{rich}/panel/contacts/", "pm", htmx=True),
+    Page("area_panel_delivery", "Area detail: delivery panel", "/areas/{rich}/panel/delivery/", "pm", htmx=True),
+    Page("area_panel_timeline", "Area detail: timeline panel", "/areas/{rich}/panel/timeline/", "pm", htmx=True),
     Page("dashboard", "Programme dashboard", "/reports/dashboard/{round}/", "pm"),
     Page("review_queue", "Plan review queue", "/plans/review/", "pm"),
     Page("assessment_queue", "Assessment queue", "/assessment/", "pm"),

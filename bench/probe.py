@@ -134,7 +134,8 @@ def resolved_pages(values: dict) -> list[dict]:
     for page in page_defs.PAGES:
         path = find_url(page.url_name) if page.url_name else page.url(values)
         if path:
-            out.append({"key": page.key, "path": path, "role": page.role, "kind": page.kind})
+            out.append({"key": page.key, "path": path, "role": page.role, "kind": page.kind,
+                        "htmx": page.htmx})  # fmt: skip
     return out
 
 
@@ -149,10 +150,11 @@ def queries(args) -> dict:
         if role not in clients:
             clients[role] = client_for(role)
         client = clients[role]
-        read_to_end(client.get(page["path"]))  # warm: templates, caches, imports
+        headers = {"HX-Request": "true"} if page.get("htmx") else {}
+        read_to_end(client.get(page["path"], headers=headers))  # warm: templates, caches, imports
         with sql_hints.Recorder(connection) as rec:
             started = time.perf_counter()
-            response = client.get(page["path"])
+            response = client.get(page["path"], headers=headers)
             size = read_to_end(response)
             took = time.perf_counter() - started
         found["measures"][page["key"]] = {
