@@ -262,18 +262,14 @@ def _long_cell(line: int, index: int, *, open_quote: bool = False) -> str:
 def cell_problem(line: int, values: list[str], lines: "RecordLines") -> str | None:
     """The first cell of a record read whole that cannot be checked: bytes that are not UTF-8,
     or longer than MAX_CELL (so no problem ever quotes a huge cell or a byte it cannot store)."""
-    if lines.not_utf8 or lines.nul:
+    if lines.not_utf8:
         for index, value in enumerate(values):
-            where = f"line {line}, column {column_name(index)}"
             for ch in value:
                 if "\udc80" <= ch <= "\udcff":
                     return (
-                        f"{where}: this cell is not UTF-8 text (byte 0x{ord(ch) - 0xDC00:02X}): "
-                        "save the file as CSV UTF-8."
+                        f"line {line}, column {column_name(index)}: this cell is not UTF-8 text "
+                        f"(byte 0x{ord(ch) - 0xDC00:02X}): save the file as CSV UTF-8."
                     )
-                if ch == "\x00":
-                    # No database text may hold one; the csv module reads it (Python 3.11+).
-                    return f"{where}: this cell holds a NUL character: is the file a CSV export?"
     for index, value in enumerate(values):
         if len(value) > MAX_CELL:
             return _long_cell(line, index)
@@ -330,13 +326,12 @@ def syntax_problem(line: int, text: str) -> str:
 
 class RecordLines:
     """The file's lines as csv.reader reads them, keeping the current record's lines (to say
-    where the csv module stopped) and whether they hold bytes that are not UTF-8 or a NUL."""
+    where the csv module stopped) and whether they hold bytes that are not UTF-8."""
 
     def __init__(self, handle):
         self.handle = handle
         self.lines: list[str] = []
         self.not_utf8 = False
-        self.nul = False
 
     def __iter__(self):
         return self
@@ -349,13 +344,11 @@ class RecordLines:
                 line.encode("utf-8")
             except UnicodeEncodeError:
                 self.not_utf8 = True
-        if "\x00" in line:
-            self.nul = True
         return line
 
     def start_record(self) -> None:
         self.lines.clear()
-        self.not_utf8 = self.nul = False
+        self.not_utf8 = False
 
     def text(self) -> str:
         return "".join(self.lines)

@@ -219,13 +219,3 @@ def test_a_good_file_with_quoted_cells_still_imports(programme, tmp_path):
     path.write_bytes(_bytes(rows))
     assert records_import(path=path, round_slug="r1").rows_created == 5
     assert Application.objects.filter(organisation__name='Chapeltown "Trust", Leeds').exists()
-
-
-def test_a_nul_character_is_a_problem_of_its_cell(programme, tmp_path):
-    path = tmp_path / "crm.csv"
-    path.write_bytes(_bytes([ROWS[0], ROWS[1].replace("Beeston", "Bee\x00ston")]))
-    with pytest.raises(ImportFailed) as failed:
-        records_import(path=path, round_slug="r1")
-    assert failed.value.errors == [
-        "line 3, column area_name: this cell holds a NUL character: is the file a CSV export?"
-    ]
