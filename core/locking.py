@@ -1,5 +1,18 @@
 """Lock-and-refresh: a service locks the row it changes, works on the locked copy, and copies the
-result back onto the caller's object so the caller sees what was saved."""
+result back onto the caller's object so the caller sees what was saved.
+
+Lock order. Two services that lock the same rows take them in this order, so one waits for the
+other instead of the two deadlocking:
+
+    stage-gate applications -> operational plan -> area -> award -> payments
+
+and the area's activity chain head (taken by ``activity_record``) after the rows the service
+changes, so record activity once those are locked. A service checks a rule that another
+service can change (that an area is still in the programme) on the locked row, never on a copy
+read before the lock: ``plan_sign_off`` locks the plan and then the area before checking the
+area has not left, and ``area_leave`` locks the open gates and then the area, so a sign-off
+and a leaving of the same area run one after the other whichever starts first.
+"""
 
 from django.db import models
 

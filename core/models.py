@@ -17,8 +17,9 @@ class OutboxMessage(models.Model):
     broker is back (beat task, and a sweep when a worker starts). A message the broker took
     counts as done only when a worker has run its task (`done_at`): one the broker lost (Redis
     restarted before a worker took it) is sent again by the sweep after OUTBOX_CONFIRM_MINUTES,
-    at most OUTBOX_MAX_SENDS times. Tasks are idempotent, so a message sent twice (the broker
-    took it but the row's update was lost, or a slow task was sent again) does no harm."""
+    at most OUTBOX_MAX_SENDS times. Tasks are idempotent, so a message sent twice (the process
+    stopped between committing the row as sent and publishing it, or a slow task was sent
+    again) does no harm."""
 
     task = models.CharField(max_length=200)
     args = models.JSONField(default=list, blank=True)

@@ -10,12 +10,20 @@ message (Redis restarted without the message on disk) loses it. So a sent row co
 only when a worker has run its task (`outbox_confirm`, from the worker's task_postrun signal,
 matched on the task id); the sweep sends again every row still unconfirmed OUTBOX_CONFIRM_MINUTES
 after it was sent (`outbox_resend_unconfirmed`), at most OUTBOX_MAX_SENDS times in all, then marks
-it failed. A task may therefore run twice (a slow task's message sent again, a confirmation lost):
-every task sent through the outbox is idempotent (job claims, emails' emailed_at).
+it failed. A task may therefore run twice (a slow task's message sent again, a process that died
+between marking a row sent and publishing it): every task sent through the outbox is idempotent
+(job claims, emails' emailed_at).
+
+The dispatcher publishes only after it has committed the row as sent, with the task id the
+message is published under (chosen here, not by Celery): a worker can run the task and confirm
+it the instant the broker has it, and its confirmation always finds the row. (Publishing while
+the row was still locked and uncommitted let a fast worker's confirmation match nothing, and the
+task was sent again.)
 """
 
 import datetime
 import logging
+import uuid
 
 from celery.result import EagerResult
 from django.conf import settings
@@ -40,22 +48,22 @@ def outbox_add(
 
 
 def _send(message: OutboxMessage):
-    """Hand the message to Celery; returns its AsyncResult (an EagerResult when it ran here), or
-    the task id."""
+    """Hand the message to Celery under its task id (`message.task_id`); returns its AsyncResult
+    (an EagerResult when it ran here)."""
     from ourplace.celery import app
 
     task = app.tasks.get(message.task)
+    options = {"task_id": message.task_id, "retry": False}
     if task is not None:
         # apply_async honours CELERY_TASK_ALWAYS_EAGER; retry=False fails at once when the broker
         # is down instead of holding the request for the publish retries.
-        return task.apply_async(args=message.args, kwargs=message.kwargs, retry=False)
-    return app.send_task(message.task, args=message.args, kwargs=message.kwargs, retry=False)
+        return task.apply_async(args=message.args, kwargs=message.kwargs, **options)
+    return app.send_task(message.task, args=message.args, kwargs=message.kwargs, **options)
 
 
-def outbox_dispatch(*, message_id: int) -> bool:
-    """Hand one pending message to the broker. Returns True when it was sent now; False when it
-    was already sent, is being sent by another dispatcher, or the broker refused (then the error
-    is kept on the row and a later sweep tries again)."""
+def _mark_sent(message_id: int) -> OutboxMessage | None:
+    """Take a pending message for sending and commit it as sent, under a new task id. None when
+    it is not pending, or another dispatcher holds it."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -63,24 +71,38 @@ def outbox_dispatch(*, message_id: int) -> bool:
             .first()
         )
         if message is None:
-            return False
+            return None
         message.attempts += 1
-        try:
-            sent = _send(message)
-        except Exception as exc:  # any broker failure: the message waits for the next sweep
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            message.save(update_fields=["attempts", "last_error"])
-            logger.warning("Outbox message %s not sent: %s", message.pk, message.last_error)
-            return False
-        message.task_id = (getattr(sent, "id", sent) or "")[:255]
+        message.task_id = str(uuid.uuid4())
         message.status = OutboxStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        if isinstance(sent, EagerResult):  # it ran here and then (eager mode): done
-            message.status, message.done_at = OutboxStatus.DONE, message.sent_at
-        message.save(
-            update_fields=["attempts", "status", "sent_at", "last_error", "task_id", "done_at"]
-        )
+        message.save(update_fields=["attempts", "task_id", "status", "sent_at", "last_error"])
+    return message
+
+
+def outbox_dispatch(*, message_id: int) -> bool:
+    """Hand one pending message to the broker. Returns True when it was sent now; False when it
+    was already sent, is being sent by another dispatcher, or the broker refused (then the error
+    is kept on the row and a later sweep tries again).
+
+    Call it outside a transaction (after commit, or from the sweep): the row must be committed
+    as sent before the message is published, so the worker's confirmation finds it."""
+    message = _mark_sent(message_id)
+    if message is None:
+        return False
+    this_send = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.SENT, task_id=message.task_id
+    )
+    try:
+        sent = _send(message)
+    except Exception as exc:  # any broker failure: the message waits for the next sweep
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        this_send.update(status=OutboxStatus.PENDING, task_id="", sent_at=None, last_error=error)
+        logger.warning("Outbox message %s not sent: %s", message.pk, error)
+        return False
+    if isinstance(sent, EagerResult):  # it ran here and then (eager mode): done
+        this_send.update(status=OutboxStatus.DONE, done_at=timezone.now())
     return True
 
 

@@ -209,8 +209,11 @@ class ImportJob(BackgroundJob):
         blank=True,
         related_name="import_jobs",
     )
-    # The file's problems, each "line N, column C: message": the import wrote nothing.
+    # The file's problems, each "line N, column C: message": the import wrote nothing. Only the
+    # first LISTED_PROBLEMS (reports.imports.reading) are kept; `problem_count` counts them all, so
+    # a list of jobs says how many without reading them.
     problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
     # What was created, updated and left unchanged, as the command prints it.
     summary = models.JSONField(default=list, blank=True)
     # Anything else that went wrong (the worker stopped, the database was unreachable) is in
@@ -236,7 +239,13 @@ class ImportJob(BackgroundJob):
 
     @property
     def has_problems(self) -> bool:
-        return bool(self.problems)
+        """Failed because of the file: a retry could only fail again."""
+        return self.problem_count > 0
+
+    @property
+    def more_problems(self) -> int:
+        """How many problems the job counted but does not list."""
+        return max(0, self.problem_count - len(self.problems))
 
 
 class DataVersion(models.Model):

@@ -117,6 +117,6 @@ def can_retry_import(user, job) -> Decision:
         return allowed, reason
     if job.status != JobStatus.FAILED:
         return False, "Only a failed import can be tried again."
-    if job.problems:
+    if job.has_problems:
         return False, "The file has problems: correct it and upload it again."
     return True, ""

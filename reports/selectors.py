@@ -66,8 +66,13 @@ def job_for(*, user, pk: int) -> ReportJob | None:
 
 
 def recent_imports(limit: int = 20) -> list[ImportJob]:
-    """The latest uploads, newest first, with who uploaded them and the round they went into."""
-    return list(ImportJob.objects.select_related("requested_by", "round")[:limit])
+    """The latest uploads, newest first, with who uploaded them and the round they went into.
+    A failed job's problems are not read: the list shows their count."""
+    return list(
+        ImportJob.objects.select_related("requested_by", "round").defer("problems", "summary")[
+            :limit
+        ]
+    )
 
 
 def import_job(pk: int) -> ImportJob | None:

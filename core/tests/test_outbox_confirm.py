@@ -3,7 +3,6 @@ lost before delivery (Redis restarted) is sent again by the sweep, at most OUTBO
 times (issue 12)."""
 
 import datetime
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -15,12 +14,12 @@ from core.tasks import _confirm_outbox_message
 
 
 def _send_to(queue_or_ids):
-    """A `_send` that records the message instead of publishing it; returns its task id."""
+    """A `_send` that records the message's task id (the outbox chooses it, and commits it on the
+    row before publishing) instead of publishing it."""
 
     def send(message):
-        task_id = uuid.uuid4().hex
-        queue_or_ids.append(task_id)
-        return task_id
+        queue_or_ids.append(message.task_id)
+        return message.task_id
 
     return send
 

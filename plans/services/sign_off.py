@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts import permissions as perms
 from activity.models import Visibility
 from activity.services import activity_record, notifications_resolve
-from core.locking import copy_back
+from core.locking import copy_back, lock
 from programmes.models import AREA_STAGE_ORDER, AreaStage
 from programmes.services import area_move
 
@@ -35,10 +35,16 @@ def plan_sign_off(
     *, plan: OperationalPlan, user, comment: str = "", occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Record the programme manager's or the funder's signature, in the order the round sets.
-    The second signature signs the plan off and moves the area to implementation."""
+    The second signature signs the plan off and moves the area to implementation.
+
+    The plan and then its area are locked (the order in core.locking) before the area is checked
+    to be in the programme: an area_leave that starts meanwhile waits for this sign-off, and one
+    that started first has committed before the check reads the area."""
     party = _party_for(user)
     with transaction.atomic():
         locked = lock_plan(plan)
+        # Only the area's row: its round (joined for the sign-off order) stays unlocked.
+        locked.area = lock(locked.area, related=("round",), of=("self",))
         signed = set(
             locked.sign_offs.filter(superseded_at__isnull=True).values_list("party", flat=True)
         )

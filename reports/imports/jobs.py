@@ -95,8 +95,9 @@ def _finish(job: ImportJob, result: ImportResult, token: str) -> None:
 def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
     """Import a job's file (called by the worker). The job is claimed first: a message for a job
     that is running elsewhere, done or failed does nothing and returns None. Problems with the
-    file leave the job failed with every problem listed and nothing written; other errors leave
-    it failed (retryable) and are raised again for Celery."""
+    file (a file the csv module cannot read among them) leave the job failed with the first
+    problems listed, all of them counted, and nothing written: a retry could not help. Other
+    errors leave it failed (retryable) and are raised again for Celery."""
     token = lifecycle.claim(
         ImportJob,
         job_id,
@@ -104,6 +105,7 @@ def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
         progress=10,
         message="Checking every row of the file",
         problems=[],
+        problem_count=0,
     )
     if token is None:
         logger.info("Import job %s is not queued; this message has nothing to do.", job_id)
@@ -147,6 +149,7 @@ def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
                     token=token,
                     message="Nothing was imported",
                     problems=failed.errors,
+                    problem_count=failed.count,
                 )
             else:
                 _finish(job, result, token)

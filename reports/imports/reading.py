@@ -1,6 +1,10 @@
 """The first pass of a records import: read the whole file and check every cell and the rules
 between cells, writing nothing. Every problem is reported as ``line N, column C: message`` (N is
-the physical line in the file, the header being line 1), all of them at once."""
+the physical line in the file where the record starts, the header being line 1), all of them at
+once; the first LISTED_PROBLEMS are kept and the rest counted, so a file of a million bad lines
+makes a short list. A file the csv module cannot read (a cell longer than any column takes,
+bytes that are not UTF-8, broken quoting) is a problem of the file like any other, located by
+line and column, never an error a retry could cure."""
 
 import csv
 import datetime
@@ -78,12 +82,52 @@ MAX_LENGTHS = {
 }
 
 
-class ImportFailed(Exception):
-    """The file cannot be imported; `errors` lists every problem found."""
+# How many problems a failed import keeps and lists; the others are only counted ("and N more").
+LISTED_PROBLEMS = 100
+# The longest cell any column takes (names are at most 200 characters, three themes far fewer): a
+# longer cell is a mistake, refused before a problem could quote it. Below the csv module's own
+# limit (131,072), which is found the same way when a cell passes it.
+MAX_CELL = 1000
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+
+class Problems:
+    """The problems found in a file, in order: the first LISTED_PROBLEMS kept, all counted.
+    Collects like a list (`append`, `extend`, `len`, truth), so a checker need not know."""
+
+    def __init__(self, problems=()):
+        self.listed: list[str] = []
+        self.count = 0
+        self.extend(problems)
+
+    def append(self, problem: str) -> None:
+        self.count += 1
+        if len(self.listed) < LISTED_PROBLEMS:
+            self.listed.append(problem)
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(self.listed)
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported: `errors` lists the first LISTED_PROBLEMS problems found,
+    `count` says how many there were and `more` how many are not listed."""
+
+    def __init__(self, errors):
+        problems = errors if isinstance(errors, Problems) else Problems(errors)
+        super().__init__("\n".join(problems.listed))
+        self.errors = problems.listed
+        self.count = problems.count
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.errors)
 
 
 @dataclass
@@ -109,14 +153,15 @@ class Record:
 
 
 def read_records(path, *, round_slug: str, progress=None) -> list[Record]:
-    """Read and check the whole file; raise ImportFailed listing every problem.
+    """Read and check the whole file; raise ImportFailed listing the first problems (and
+    counting them all).
     `progress(checked, total)` hears every CHECK_STEP rows and at the end."""
-    errors: list[str] = []
+    errors = Problems()
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        # Bytes that are not UTF-8 are kept (as lone surrogates) so the row reading them can say
+        # which cell holds them; no such cell goes further than that problem.
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             rows = read_rows(handle, errors)
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([f"line 1, column reference: the file is not UTF-8 ({exc.reason})."])
     except FileNotFoundError:
         raise ImportFailed([f"{path}: no such file."])
     if errors:
@@ -150,13 +195,24 @@ def _header_problems(header: list[str]) -> list[str]:
     return problems
 
 
-def read_rows(handle, errors: list[str]) -> list[tuple[int, dict]]:
+def read_rows(handle, errors) -> list[tuple[int, dict]]:
     """The file's non-empty rows as (line where the row starts, {column: stripped cell}); a bad
-    header or a row with the wrong number of cells is added to `errors` instead."""
-    reader = csv.reader(handle)
-    header = next(reader, None)
+    header, a row with the wrong number of cells, a cell longer than MAX_CELL or not UTF-8, and
+    CSV the csv module cannot read are added to `errors` instead. Reading stops at broken CSV:
+    past it, where one record ends and the next starts is a guess."""
+    lines = RecordLines(handle)
+    # strict: text after a closing quote is an error, never silently glued onto the cell.
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        errors.append(syntax_problem(1, lines.text()))
+        return []
     if header is None:
         errors.append("line 1, column reference: the file is empty.")
+        return []
+    if problem := cell_problem(1, header, lines):
+        errors.append(problem)
         return []
     header = [h.strip() for h in header]
     if header != COLUMNS:
@@ -164,10 +220,21 @@ def read_rows(handle, errors: list[str]) -> list[tuple[int, dict]]:
         return []
     rows = []
     last = reader.line_num
-    for values in reader:
+    while True:
+        lines.start_record()
         line = last + 1  # a quoted cell may span lines: report where the record starts
+        try:
+            values = next(reader, None)
+        except csv.Error:
+            errors.append(syntax_problem(line, lines.text()))
+            break
+        if values is None:
+            break
         last = reader.line_num
         if not any(v.strip() for v in values):
+            continue
+        if problem := cell_problem(line, values, lines):
+            errors.append(problem)
             continue
         if len(values) != len(COLUMNS):
             errors.append(
@@ -177,6 +244,114 @@ def read_rows(handle, errors: list[str]) -> list[tuple[int, dict]]:
             continue
         rows.append((line, {c: v.strip() for c, v in zip(COLUMNS, values, strict=True)}))
     return rows
+
+
+def column_name(index: int) -> str:
+    """The name of the file's column at `index` (0-based), as problems name it."""
+    return COLUMNS[index] if index < len(COLUMNS) else f"{index + 1} (no name)"
+
+
+def _long_cell(line: int, index: int, *, open_quote: bool = False) -> str:
+    hint = " (is a closing quote missing?)" if open_quote else ""
+    return (
+        f"line {line}, column {column_name(index)}: this cell is longer than {MAX_CELL:,} "
+        f"characters, more than any column takes{hint}."
+    )
+
+
+def cell_problem(line: int, values: list[str], lines: "RecordLines") -> str | None:
+    """The first cell of a record read whole that cannot be checked: bytes that are not UTF-8,
+    or longer than MAX_CELL (so no problem ever quotes a huge cell or a byte it cannot store)."""
+    if lines.not_utf8:
+        for index, value in enumerate(values):
+            for ch in value:
+                if "\udc80" <= ch <= "\udcff":
+                    return (
+                        f"line {line}, column {column_name(index)}: this cell is not UTF-8 text "
+                        f"(byte 0x{ord(ch) - 0xDC00:02X}): save the file as CSV UTF-8."
+                    )
+    for index, value in enumerate(values):
+        if len(value) > MAX_CELL:
+            return _long_cell(line, index)
+    return None
+
+
+def syntax_problem(line: int, text: str) -> str:
+    """Where and why the csv module could not read the record starting at `line` (`text`: the
+    record as far as it read). Its own message names neither the line nor the column, so the
+    record is walked again with the same rules (strict CSV, cells up to MAX_CELL) to find them."""
+    index, quoted, spans_lines, length, state = 0, False, False, 0, "start"
+    for ch in text:
+        if state == "start":
+            quoted, spans_lines, length = ch == '"', False, 0
+            if quoted:
+                state = "quoted"
+                continue
+            state = "plain"
+        if state == "plain":
+            if ch == ",":
+                index, state = index + 1, "start"
+                continue
+            if ch in "\r\n":
+                break
+            length += 1
+        elif state == "quoted":
+            if ch == '"':
+                state = "closed"
+                continue
+            spans_lines = spans_lines or ch in "\r\n"
+            length += 1
+        else:  # just after a quote inside a quoted cell: its end, or the first of a pair
+            if ch == '"':
+                state, length = "quoted", length + 1
+            elif ch == ",":
+                index, state = index + 1, "start"
+                continue
+            elif ch in "\r\n":
+                break
+            else:
+                return (
+                    f"line {line}, column {column_name(index)}: a cell in quotes must end at its "
+                    "closing quote (put the whole cell in quotes, with any quote inside it "
+                    'doubled: "").'
+                )
+        if length > MAX_CELL:
+            return _long_cell(line, index, open_quote=quoted and spans_lines)
+    if state == "quoted":
+        message = "the quote that opens this cell is never closed."
+    else:
+        message = "this line cannot be read as CSV."
+    return f"line {line}, column {column_name(index)}: {message}"
+
+
+class RecordLines:
+    """The file's lines as csv.reader reads them, keeping the current record's lines (to say
+    where the csv module stopped) and whether they hold bytes that are not UTF-8."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.lines: list[str] = []
+        self.not_utf8 = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.handle)
+        self.lines.append(line)
+        if not self.not_utf8 and not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                self.not_utf8 = True
+        return line
+
+    def start_record(self) -> None:
+        self.lines.clear()
+        self.not_utf8 = False
+
+    def text(self) -> str:
+        return "".join(self.lines)
 
 
 @dataclass

@@ -25,14 +25,22 @@ def sent_tasks(monkeypatch):
     """Record report tasks sent to the broker instead of sending them."""
     from reports import tasks
 
-    sent = []
+    class Sent(list):
+        """The job ids sent, in order; `task_ids`: the task id each was published under."""
+
+        task_ids: list
+
+    sent = Sent()
+    sent.task_ids = []
 
     class Result:
-        id = "test-task-id"
+        def __init__(self, id):
+            self.id = id
 
     def fake_apply_async(args=(), kwargs=None, **options):
         sent.append(args[0])
-        return Result()
+        sent.task_ids.append(options["task_id"])
+        return Result(options["task_id"])
 
     # The outbox (core.outbox) hands messages to Celery with apply_async after commit.
     monkeypatch.setattr(tasks.report_generate, "apply_async", fake_apply_async)

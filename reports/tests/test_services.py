@@ -33,9 +33,9 @@ def test_request_creates_a_queued_job_and_sends_the_task_after_commit(
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.requested_by == programme_manager
     assert job.audience == Audience.STAFF
-    # The request went through the outbox, which kept the broker's task id.
+    # The request went through the outbox, which kept the task id it published it under.
     message = OutboxMessage.objects.get(task="reports.tasks.report_generate", args=[job.pk])
-    assert message.status == OutboxStatus.SENT and message.task_id == "test-task-id"
+    assert message.status == OutboxStatus.SENT and message.task_id == sent_tasks.task_ids[0]
     assert ActivityEntry.objects.filter(verb="report.requested", area=area).exists()
 
 

@@ -103,7 +103,9 @@ def worker_queue(monkeypatch):
     from ourplace.celery import app
 
     def send(message):
-        sent = app.send_task(message.task, args=message.args, queue=queue, retry=False)
+        sent = app.send_task(
+            message.task, args=message.args, queue=queue, task_id=message.task_id, retry=False
+        )
         return sent.id or ""
 
     monkeypatch.setattr(outbox, "_send", send)

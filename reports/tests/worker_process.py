@@ -34,7 +34,12 @@ def route_outbox_to(monkeypatch) -> str:
 
     def send(message):
         result = app.send_task(
-            message.task, args=message.args, kwargs=message.kwargs, queue=queue, retry=False
+            message.task,
+            args=message.args,
+            kwargs=message.kwargs,
+            queue=queue,
+            task_id=message.task_id,  # the id the outbox committed, so the worker's confirm finds it
+            retry=False,
         )
         return result.id or ""
 

@@ -25,9 +25,11 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             for line in exc.errors:
                 self.stderr.write(line)
+            if exc.more:
+                self.stderr.write(f"… and {exc.more:,} more.")
             raise CommandError(
-                f"Nothing was imported: {len(exc.errors)} problem"
-                f"{'' if len(exc.errors) == 1 else 's'} in {options['file']}."
+                f"Nothing was imported: {exc.count:,} problem"
+                f"{'' if exc.count == 1 else 's'} in {options['file']}."
             )
         if result.round_created:
             self.stdout.write(
