@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.validators import single_line_text
+
 from .workflows import AREA
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -45,16 +47,23 @@ AreaStatus = AREA.text_choices("AreaStatus")
 
 
 class Programme(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line_text])
     slug = models.SlugField(unique=True)
     funder_name = models.CharField(
-        max_length=200, help_text="The government department that funds the programme."
+        max_length=200,
+        help_text="The government department that funds the programme.",
+        validators=[single_line_text],
     )
     manager_name = models.CharField(
-        max_length=200, help_text="The charity that runs the programme day to day."
+        max_length=200,
+        help_text="The charity that runs the programme day to day.",
+        validators=[single_line_text],
     )
     funder_identifier = models.CharField(
-        max_length=100, blank=True, help_text="Org identifier of the funder, e.g. GB-GOR-D1234."
+        max_length=100,
+        blank=True,
+        help_text="Org identifier of the funder, e.g. GB-GOR-D1234.",
+        validators=[single_line_text],
     )
     description = models.TextField(blank=True)
     # Four eyes on money (grants/workflows.py): every payment needs an approver who did not
@@ -90,7 +99,7 @@ class Round(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds")
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line_text])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     opens_on = models.DateField()
     closes_on = models.DateField(help_text="Last day applications to join can be submitted.")
@@ -220,7 +229,7 @@ class Milestone(models.Model):
         OTHER = "other", "Other"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="milestones")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line_text])
     kind = models.CharField(max_length=40, choices=Kind.choices, default=Kind.OTHER)
     stage = models.CharField(max_length=30, choices=Stage.choices)
     due_on = models.DateField()
@@ -265,7 +274,7 @@ def milestones_ahead_q(area_stage) -> Q:
 
 
 class Theme(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line_text])
     slug = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -314,12 +323,15 @@ class OrganisationType(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line_text])
     org_type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
     charity_number = models.CharField(
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^(SC)?[0-9]{6,8}$", "A charity number is 6 to 8 digits.")],
+        validators=[
+            RegexValidator(r"^(SC)?[0-9]{6,8}$", "A charity number is 6 to 8 digits."),
+            single_line_text,
+        ],
     )
     company_number = models.CharField(
         max_length=10,
@@ -328,7 +340,8 @@ class Organisation(models.Model):
             RegexValidator(
                 r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$",
                 "A company number is 8 digits, or 2 letters and 6 digits.",
-            )
+            ),
+            single_line_text,
         ],
     )
     org_identifier = models.CharField(
@@ -337,12 +350,18 @@ class Organisation(models.Model):
         unique=True,
         blank=True,
         null=True,
-        validators=[ORG_ID_VALIDATOR],
+        validators=[ORG_ID_VALIDATOR, single_line_text],
         help_text="Left blank, it is made from the charity or company number, or a programme id.",
     )
-    address_line1 = models.CharField("address", max_length=200, blank=True)
-    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    town = models.CharField("town or city", max_length=100, blank=True)
+    address_line1 = models.CharField(
+        "address", max_length=200, blank=True, validators=[single_line_text]
+    )
+    address_line2 = models.CharField(
+        "address line 2", max_length=200, blank=True, validators=[single_line_text]
+    )
+    town = models.CharField(
+        "town or city", max_length=100, blank=True, validators=[single_line_text]
+    )
     postcode = models.CharField(
         max_length=10,
         blank=True,
@@ -350,12 +369,13 @@ class Organisation(models.Model):
             RegexValidator(
                 r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$",
                 "Enter a UK postcode, e.g. M1 1AE.",
-            )
+            ),
+            single_line_text,
         ],
     )
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[single_line_text])
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -460,12 +480,19 @@ class Area(models.Model):
     reference = models.CharField(
         max_length=20,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z0-9-]+$", "Use capital letters, digits and hyphens.")],
+        validators=[
+            RegexValidator(r"^[A-Z0-9-]+$", "Use capital letters, digits and hyphens."),
+            single_line_text,
+        ],
     )
-    name = models.CharField(max_length=200)
-    local_authority = models.CharField("local authority district", max_length=120)
+    name = models.CharField(max_length=200, validators=[single_line_text])
+    local_authority = models.CharField(
+        "local authority district", max_length=120, validators=[single_line_text]
+    )
     area_type = models.CharField(max_length=20, choices=AreaType.choices, default=AreaType.URBAN)
-    geo_code = models.CharField("geographic code", max_length=20, blank=True)
+    geo_code = models.CharField(
+        "geographic code", max_length=20, blank=True, validators=[single_line_text]
+    )
     geo_code_type = models.CharField(
         "geographic code type", max_length=10, choices=GeoCodeType.choices, blank=True
     )
@@ -569,7 +596,7 @@ class Partner(models.Model):
         blank=True,
         help_text="Leave blank if the partnership is informal.",
     )
-    contact_name = models.CharField(max_length=120, blank=True)
+    contact_name = models.CharField(max_length=120, blank=True, validators=[single_line_text])
     notes = models.TextField(blank=True)
 
     class Meta:
