@@ -93,3 +93,17 @@ def one_line(text: str) -> str:
     one space. For text that goes out as one line (an email's subject) and may have been stored
     before the validator refused such characters."""
     return _RUNS.sub(" ", text or "").strip()
+
+
+def require_single_line(**fields: str) -> None:
+    """Refuse, naming each field, any of `fields` that holds control characters: for services
+    that write single-line fields without `full_clean()` (callers from views, the admin, tasks
+    and commands all get the same refusal). ValidationError({field: [...]}), code as above."""
+    errors = {}
+    for name, value in fields.items():
+        try:
+            single_line_text(value)
+        except ValidationError as exc:
+            errors[name] = exc.error_list
+    if errors:
+        raise ValidationError(errors)

@@ -3,6 +3,7 @@ flattening of text stored before it, and a walk over every model and form of the
 next single-line field cannot forget it."""
 
 import importlib
+import importlib.util
 import unicodedata
 
 import pytest
@@ -184,10 +185,8 @@ def _project_form_classes():
     get_resolver().url_patterns  # noqa: B018
     for app in PROJECT_APPS:
         for module in ("forms", "views"):
-            try:
+            if importlib.util.find_spec(f"{app}.{module}") is not None:
                 importlib.import_module(f"{app}.{module}")
-            except ModuleNotFoundError:
-                pass
     seen, todo = set(), [forms.BaseForm]
     while todo:
         cls = todo.pop()
@@ -240,3 +239,53 @@ def test_the_walk_covers_every_project_app():
     assert set(PROJECT_APPS) == {
         a.label for a in apps.get_app_configs() if a.path.startswith(str(settings.BASE_DIR))
     } - {"demo"}
+
+
+# --- Where text comes in: a model form, a service without full_clean ---------------------------
+
+
+@pytest.mark.django_db
+def test_a_model_form_shows_the_refusal_next_to_the_field():
+    from programmes.forms import OrganisationForm
+
+    form = OrganisationForm(
+        data={
+            "name": "Chapeltown Trust",
+            "org_type": "vcs",
+            "address_line1": "1 High Street\r\nBcc: x@example.org",
+            "town": "Leeds\tWest",
+            "description": "Two lines\nare fine in a description.",
+        }
+    )
+
+    assert not form.is_valid()
+    assert sorted(form.errors) == ["address_line1", "town"]
+    assert form.errors.as_data()["address_line1"][0].code == SINGLE_LINE_CODE
+    assert "(this has a tab)" in form.errors["town"][0]
+
+
+def test_require_single_line_names_each_field_with_the_code():
+    from core.validators import require_single_line
+
+    require_single_line(reference="BACS-2024-11", name="Siân")
+    with pytest.raises(ValidationError) as caught:
+        require_single_line(reference="BACS\n1", name="ok", role="a\u2029b")
+
+    assert sorted(caught.value.error_dict) == ["reference", "role"]
+    assert caught.value.error_dict["role"][0].code == SINGLE_LINE_CODE
+
+
+@pytest.mark.django_db
+def test_a_service_refuses_it_whoever_calls_it(finance_officer):
+    """payment_pay writes the reference without full_clean: the service itself refuses."""
+    from grants.models import Payment
+    from grants.services import payment_pay
+    from grants.tests.factories import PaymentFactory
+
+    payment = PaymentFactory(approved=True)
+
+    with pytest.raises(ValidationError) as caught:
+        payment_pay(payment=payment, actor=finance_officer, reference="BACS-1\r\nBcc: x")
+
+    assert caught.value.error_dict["reference"][0].code == SINGLE_LINE_CODE
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.APPROVED
