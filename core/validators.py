@@ -107,3 +107,8 @@ def require_single_line(**fields: str) -> None:
             errors[name] = exc.error_list
     if errors:
         raise ValidationError(errors)
+
+
+# For a model field with no other validator, as `**MONEY` is for money:
+# `name = models.CharField(max_length=200, **ONE_LINE)`. Django copies the list into each field.
+ONE_LINE = {"validators": [single_line_text]}

@@ -10,7 +10,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import get_resolver
 
@@ -101,6 +101,16 @@ def test_one_line_flattens_each_run_of_control_characters_to_one_space(stored, f
 
 # --- Every single-line field has the validator ------------------------------------------------
 
+# Fields kept to one line by their own pattern, each with a value it accepts: with a line break
+# after it, it must be refused ("$" would match before the final line break; "\Z" does not).
+PATTERN_FIELDS = {
+    "programmes.Area.reference": "R1-001",
+    "programmes.Organisation.charity_number": "1234567",
+    "programmes.Organisation.company_number": "01234567",
+    "programmes.Organisation.org_identifier": "GB-CHC-1234567",
+    "programmes.Organisation.postcode": "M1 1AE",
+}
+
 # Model CharFields that hold no typed text, each with why. Fields with choices are left out (only
 # their choices are accepted), and so are EmailField, URLField and SlugField, whose own validators
 # accept no control character.
@@ -134,6 +144,7 @@ MODEL_EXCEPTIONS = {
     "reports.ImportJob.task_id": "Celery's id",
     "reports.ImportJob.claim_token": "a random token",
     "surveys.Invitation.nonce": "a random token",
+    **dict.fromkeys(PATTERN_FIELDS, "its pattern, anchored with \\Z, admits no control character"),
 }
 
 # Form CharFields shown as a one-line text box that need no validator, each with why.
@@ -143,6 +154,10 @@ FORM_EXCEPTIONS = {
     "accounts.forms.UnlockForm.username": "looked up to unlock sign-in, never stored",
     "accounts.forms.UnlockForm.ip_address": "looked up to unlock sign-in, never stored",
 }
+
+
+def field_label(field) -> str:
+    return f"{field.model._meta.label}.{field.name}"
 
 
 def _project_models():
@@ -180,6 +195,16 @@ def test_every_single_line_model_field_refuses_control_characters():
     assert unknown == set(), "MODEL_EXCEPTIONS names fields that no longer exist"
 
 
+@pytest.mark.parametrize(("label", "good"), PATTERN_FIELDS.items())
+def test_fields_kept_single_line_by_their_pattern_refuse_a_final_line_break(label, good):
+    app_label, model_name, field_name = label.split(".")
+    field = apps.get_model(app_label, model_name)._meta.get_field(field_name)
+    field.run_validators(good)
+    for bad in (good + "\n", good + "\r\n", good + "\t", "\n" + good):
+        with pytest.raises(ValidationError):
+            field.run_validators(bad)
+
+
 def _project_form_classes():
     # The URLconf imports every view, and so every form the site shows.
     get_resolver().url_patterns  # noqa: B018
@@ -207,9 +232,10 @@ def _checked_by_model(form_class, name) -> bool:
     if model is None:
         return False
     try:
-        return single_line_text in model._meta.get_field(name).validators
-    except Exception:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
         return False
+    return single_line_text in field.validators or field_label(field) in PATTERN_FIELDS
 
 
 def test_every_one_line_text_box_on_a_form_refuses_control_characters():
