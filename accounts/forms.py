@@ -2,6 +2,8 @@
 
 from django import forms
 
+from core.validators import single_line_text
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -36,10 +38,12 @@ class InviteForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, validators=[single_line_text])
+    last_name = forms.CharField(max_length=150, validators=[single_line_text])
     username = forms.CharField(
-        max_length=150, help_text="What you will type to sign in. Your email address works."
+        max_length=150,
+        help_text="What you will type to sign in. Your email address works.",
+        validators=[single_line_text],
     )
     password1 = forms.CharField(
         label="Password",

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.validators import single_line_text
 from core.workflow import user_role
 
 
@@ -28,9 +29,17 @@ STAFF_ROLES = {
 
 
 class User(AbstractUser):
+    # AbstractUser's name fields, with the single-line rule: a line break in a name reaches the
+    # Subject of every email whose summary names the person.
+    first_name = models.CharField(
+        "first name", max_length=150, blank=True, validators=[single_line_text]
+    )
+    last_name = models.CharField(
+        "last name", max_length=150, blank=True, validators=[single_line_text]
+    )
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.LEAD_ORGANISATION)
-    job_title = models.CharField(max_length=120, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    job_title = models.CharField(max_length=120, blank=True, validators=[single_line_text])
+    phone = models.CharField(max_length=30, blank=True, validators=[single_line_text])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

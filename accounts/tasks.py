@@ -8,6 +8,8 @@ from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.validators import one_line
+
 # Worth trying again: a busy or unreachable database, or a mail server refusing for now.
 TRANSIENT_ERRORS = (OperationalError, SMTPException, ConnectionError, OSError)
 
@@ -39,7 +41,8 @@ def invitation_email(invitation_id: int) -> bool:
             return False
         context = {"invitation": invitation, "link": invitation_link(invitation)}
         send_mail(
-            f"Join {invitation.organisation.name} on Our Place",
+            # A subject is one line, whatever was stored in the name before the single-line rule.
+            one_line(f"Join {invitation.organisation.name} on Our Place"),
             render_to_string("accounts/invitation_email.txt", context),
             None,
             [invitation.email],

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 
 from .models import ActivityChain, ActivityEntry, Notification
+from .services import notifications_email_again
 
 
 class AuditRecordAdmin(admin.ModelAdmin):
@@ -52,8 +54,66 @@ class ActivityChainAdmin(AuditRecordAdmin):
     list_select_related = ("area",)
 
 
+class EmailStatusFilter(admin.SimpleListFilter):
+    """Where each notification's email is: failed ones are what an admin comes here for."""
+
+    title = "email"
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", "Failed"),
+            ("retrying", "Retrying"),
+            ("emailed", "Emailed"),
+            ("unsent", "Not emailed"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "failed":
+                return queryset.filter(emailed_at__isnull=True, email_failed_at__isnull=False)
+            case "retrying":
+                return queryset.filter(
+                    emailed_at__isnull=True, email_failed_at__isnull=True
+                ).exclude(email_error="")
+            case "emailed":
+                return queryset.filter(emailed_at__isnull=False)
+            case "unsent":
+                return queryset.filter(emailed_at__isnull=True, email_failed_at__isnull=True)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "entry", "kind", "read_at", "resolved_at", "emailed_at")
+    list_display = (
+        "recipient",
+        "entry",
+        "kind",
+        "read_at",
+        "resolved_at",
+        "email",
+        "email_failed_at",
+    )
+    list_filter = (EmailStatusFilter,)
     raw_id_fields = ("recipient", "entry")
     list_select_related = ("recipient", "entry")
+    # How its email went is the worker's record, not for editing by hand: "Email again" resets it.
+    readonly_fields = ("emailed_at", "email_attempts", "email_failed_at", "email_error")
+    actions = ["email_again"]
+
+    @admin.display(description="Email")
+    def email(self, obj):
+        return obj.email_status
+
+    @admin.action(description="Email the selected failed notifications again")
+    def email_again(self, request, queryset):
+        try:
+            count = notifications_email_again(notifications=list(queryset), actor=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"{count} notification{'s' if count != 1 else ''} will be emailed again.",
+            messages.SUCCESS,
+        )

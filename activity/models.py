@@ -138,6 +138,12 @@ class Notification(models.Model):
     # How many times a worker set out to email it (counted before sending, in its own commit):
     # a message that kills its worker every time it is delivered stops after a cap.
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when its email was given up: the mail server refused it for good (or kept refusing it
+    # through every retry), or the message could not be built (an address stored with a line
+    # break). It is then not tried again unless an admin sends it again. `email_error` keeps the
+    # last error, also while a retry is waiting.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-entry__occurred_at", "-id"]
@@ -151,6 +157,17 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"To {self.recipient}: {self.entry}"
+
+    @property
+    def email_status(self) -> str:
+        """Where its email is, as the admin lists it."""
+        if self.emailed_at:
+            return "Emailed"
+        if self.email_failed_at:
+            return "Failed"
+        if self.resolved_at:
+            return "Not emailed (resolved)"
+        return "Retrying" if self.email_error else "Not emailed yet"
 
     @property
     def link(self) -> str:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
+from accounts.permissions import is_admin
 from core.errors import require
 from core.outbox import outbox_add
 
@@ -266,6 +267,29 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+@transaction.atomic
+def notifications_email_again(*, notifications, actor) -> int:
+    """An admin sends failed notification emails again (the address was corrected, the mailbox
+    is back): each failed one of `notifications` is cleared of its failure, error and attempts,
+    and its entry's email task is queued through the outbox. Those already emailed or not failed
+    are left alone. Returns how many will be emailed again."""
+    require((is_admin(actor), "Only an admin may send notification emails again."))
+    failed = Notification.objects.filter(
+        pk__in=[n.pk for n in notifications], emailed_at__isnull=True, email_failed_at__isnull=False
+    )
+    entries = sorted(set(failed.values_list("entry_id", flat=True)))
+    count = failed.update(email_failed_at=None, email_error="", email_attempts=0)
+    from . import tasks  # noqa: F401  (registers the task, as in activity_record)
+
+    for entry_id in entries:
+        outbox_add(
+            task="activity.tasks.notifications_email",
+            args=[entry_id],
+            description=f"Emails for entry {entry_id}, sent again by {actor}",
+        )
+    return count
 
 
 def _open(user):

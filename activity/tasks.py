@@ -9,11 +9,19 @@ the commit of `emailed_at`: a worker killed exactly then sends that one email ag
 redelivery (at least once, never lost); it carries the same Message-ID both times, so mail
 clients that deduplicate show it once. A message that kills its worker every time it is delivered
 stops after MAX_ATTEMPTS (each attempt is counted in its own commit before sending).
+
+One recipient never stops the others: each notification is sent on its own, and an error
+sending one is kept on it (`email_error`) while the task goes on to the next. A refusal "for now"
+(a busy database, a mail server down or answering 4xx) is tried again: once the others are sent,
+the task is retried with back-off, and the retry finds only what is still unsent. A refusal that
+cannot pass (a 5xx, a message that cannot be built) is marked failed at once (`email_failed_at`),
+and so is a transient one still failing after the last retry; the admin lists failed emails with
+their error and can send them again.
 """
 
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from celery import shared_task
 from django.conf import settings
@@ -24,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.outbox import outbox_add
+from core.validators import one_line
 
 from .kinds import Delivery
 from .models import Notification, NotificationPreference
@@ -61,9 +70,13 @@ def notifications_email(self, entry_id: int) -> int:
     sends nothing twice. Transient database and mail-server errors are retried with back-off
     (ten times, up to five minutes apart), so a busy database or mail server loses no email."""
     sent = 0
+    waiting: list[tuple[int, BaseException]] = []
     pending = (
         Notification.objects.filter(
-            entry_id=entry_id, emailed_at__isnull=True, resolved_at__isnull=True
+            entry_id=entry_id,
+            emailed_at__isnull=True,
+            resolved_at__isnull=True,
+            email_failed_at__isnull=True,
         )
         .exclude(
             Exists(
@@ -75,9 +88,62 @@ def notifications_email(self, entry_id: int) -> int:
         .values_list("pk", flat=True)
     )
     for pk in pending:
-        if _count_attempt(pk) and _email_one(pk):
-            sent += 1
+        if not _count_attempt(pk):
+            continue
+        try:
+            if _email_one(pk):
+                sent += 1
+        except Exception as exc:  # noqa: BLE001 - kept on the notification; the others go on
+            if is_transient(exc):
+                _email_error(pk, exc)
+                waiting.append((pk, exc))
+            else:
+                logger.exception("Notification %s cannot be emailed; marked failed.", pk)
+                _email_error(pk, exc, failed=True)
+    if waiting:
+        if self.request.retries >= self.max_retries:
+            for pk, exc in waiting:
+                logger.error("Notification %s still refused after the retries: %s", pk, exc)
+                _email_error(pk, exc, failed=True)
+        else:
+            # Retried with back-off (autoretry_for); what was sent is not sent again.
+            raise waiting[0][1]
     return sent
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether sending again later may succeed: a busy or unreachable database or mail server,
+    or an SMTP refusal in the 4xx range. A 5xx refusal, or an error building the message (a
+    header with a line break), fails the same way every time."""
+    if isinstance(exc, SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, TRANSIENT_ERRORS)
+
+
+def _describe(exc: BaseException) -> str:
+    """The error as the admin shows it: its type and text, an SMTP reply decoded."""
+    if isinstance(exc, SMTPRecipientsRefused):
+        refusals = "; ".join(
+            f"{address}: {code} {_text(reply)}" for address, (code, reply) in exc.recipients.items()
+        )
+        return f"{type(exc).__name__}: {refusals}"
+    if isinstance(exc, SMTPResponseException):
+        return f"{type(exc).__name__}: {exc.smtp_code} {_text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _text(reply) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _email_error(pk: int, exc: BaseException, *, failed: bool = False) -> None:
+    """Keep the error on the notification, and mark it failed (given up) when `failed`."""
+    fields = {"email_error": _describe(exc)[:2000]}
+    if failed:
+        fields["email_failed_at"] = timezone.now()
+    Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(**fields)
 
 
 PREFERENCES_LINE = "Choose which emails you get, and how often: "
@@ -98,6 +164,7 @@ def digest_pending():
         emailed_at__isnull=True,
         read_at__isnull=True,
         resolved_at__isnull=True,
+        email_failed_at__isnull=True,
         entry__created_at__gte=since,
     ).filter(
         Exists(
@@ -138,7 +205,8 @@ def notifications_digest_daily() -> int:
 def notifications_digest_send(self, user_id: int) -> int:
     """Send one person's daily digest: every notification waiting for it, one line and link
     each, in one email; they are then marked emailed (under their row locks, so a duplicated
-    task finds nothing left and sends nothing). Returns how many it listed."""
+    task finds nothing left and sends nothing), or failed when the email cannot be sent at all.
+    Returns how many it listed."""
     with transaction.atomic():
         rows = list(
             digest_pending()
@@ -160,8 +228,18 @@ def notifications_digest_send(self, user_id: int) -> int:
             + f"{PREFERENCES_LINE}{_absolute(reverse('activity:preferences'))}\n"
         )
         subject = f"Our Place: your daily digest ({len(rows)} notification{'s' if len(rows) != 1 else ''})"
-        send_mail(subject, body, None, [rows[0].recipient.email])
-        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
+        listed = Notification.objects.filter(pk__in=[n.pk for n in rows])
+        try:
+            send_mail(subject, body, None, [rows[0].recipient.email])
+        except Exception as exc:
+            if is_transient(exc):
+                raise  # retried with back-off; unsent, they wait for tomorrow's digest at worst
+            # It would fail the same way every morning (an address stored with a line break):
+            # marked failed, where the admin lists it.
+            logger.exception("The digest for user %s cannot be sent; marked failed.", user_id)
+            listed.update(email_failed_at=timezone.now(), email_error=_describe(exc)[:2000])
+            return 0
+        listed.update(emailed_at=timezone.now())
     return len(rows)
 
 
@@ -171,10 +249,17 @@ def _count_attempt(pk: int) -> bool:
     counted = Notification.objects.filter(
         pk=pk, emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
     ).update(email_attempts=F("email_attempts") + 1)
-    if not counted and Notification.objects.filter(pk=pk, emailed_at__isnull=True).exists():
-        logger.error(
-            "Notification %s was not emailed after %s attempts; given up.", pk, MAX_ATTEMPTS
+    if not counted:
+        given_up = Notification.objects.filter(
+            pk=pk, emailed_at__isnull=True, email_failed_at__isnull=True
+        ).update(
+            email_failed_at=timezone.now(),
+            email_error=f"Given up after {MAX_ATTEMPTS} attempts: the worker was lost each time.",
         )
+        if given_up:
+            logger.error(
+                "Notification %s was not emailed after %s attempts; given up.", pk, MAX_ATTEMPTS
+            )
     return bool(counted)
 
 
@@ -202,7 +287,9 @@ def _email_one(pk: int) -> bool:
         body += f"\nSee it in Our Place: {_absolute(notification.link)}\n"
         body += f"\n{PREFERENCES_LINE}{_absolute(reverse('activity:preferences'))}\n"
         EmailMessage(
-            f"Our Place: {entry.summary}",
+            # The summary may name someone whose name was stored with a line break before the
+            # single-line rule: a subject is one line.
+            one_line(f"Our Place: {entry.summary}"),
             body,
             None,
             [notification.recipient.email],

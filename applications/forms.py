@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.files.uploadedfile import UploadedFile
 
 from core.uploads import accept_attribute, check_upload
+from core.validators import single_line_text
 from programmes.models import Milestone, Organisation, OrganisationType, Theme
 
 from .models import (
@@ -121,11 +122,13 @@ def partner_rows(formset) -> list[dict]:
 
 
 class RegisterForm(forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, validators=[single_line_text])
+    last_name = forms.CharField(max_length=150, validators=[single_line_text])
     email = forms.EmailField()
-    job_title = forms.CharField(max_length=120, required=False)
-    username = forms.CharField(max_length=150, help_text="You will sign in with this.")
+    job_title = forms.CharField(max_length=120, required=False, validators=[single_line_text])
+    username = forms.CharField(
+        max_length=150, help_text="You will sign in with this.", validators=[single_line_text]
+    )
     password1 = forms.CharField(
         label="Password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -134,7 +137,9 @@ class RegisterForm(forms.Form):
     password2 = forms.CharField(
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
-    organisation_name = forms.CharField(label="Your organisation's name", max_length=200)
+    organisation_name = forms.CharField(
+        label="Your organisation's name", max_length=200, validators=[single_line_text]
+    )
     org_type = forms.ChoiceField(label="Type of organisation", choices=OrganisationType.choices)
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.uploads import stored_name
+from core.validators import single_line_text
 from programmes.models import (
     Approach,
     AreaType,
@@ -72,7 +73,7 @@ class AssessmentCriterion(models.Model):
     round = models.ForeignKey(
         "programmes.Round", on_delete=models.CASCADE, related_name="assessment_criteria"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line_text])
     guidance = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1"))
     order = models.PositiveSmallIntegerField(default=0)
@@ -109,12 +110,18 @@ class Application(models.Model):
     organisation = models.ForeignKey(
         "programmes.Organisation", on_delete=models.PROTECT, related_name="applications"
     )
-    area_name = models.CharField("neighbourhood name", max_length=200)
-    local_authority = models.CharField("local authority district", max_length=120, blank=True)
+    area_name = models.CharField(
+        "neighbourhood name", max_length=200, validators=[single_line_text]
+    )
+    local_authority = models.CharField(
+        "local authority district", max_length=120, blank=True, validators=[single_line_text]
+    )
     area_type = models.CharField(
         max_length=20, choices=AreaType.choices, default=AreaType.URBAN, blank=True
     )
-    geo_code = models.CharField("geographic code", max_length=20, blank=True)
+    geo_code = models.CharField(
+        "geographic code", max_length=20, blank=True, validators=[single_line_text]
+    )
     geo_code_type = models.CharField(
         "geographic code type", max_length=10, choices=GeoCodeType.choices, blank=True
     )
@@ -227,7 +234,7 @@ class ApplicationTheme(models.Model):
 
 class ApplicationPartner(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField("organisation name", max_length=200)
+    name = models.CharField("organisation name", max_length=200, validators=[single_line_text])
     partner_type = models.CharField("type", max_length=20, choices=PartnerType.choices)
     involvement = models.CharField(
         max_length=20, choices=Involvement.choices, default=Involvement.SUPPORTING
@@ -295,11 +302,15 @@ class GateApplication(models.Model):
     development_strategy = models.FileField(
         upload_to=evidence_path, storage=private_storage, blank=True, max_length=300
     )
-    development_strategy_name = models.CharField(max_length=255, blank=True, editable=False)
+    development_strategy_name = models.CharField(
+        max_length=255, blank=True, editable=False, validators=[single_line_text]
+    )
     logic_model = models.FileField(
         upload_to=evidence_path, storage=private_storage, blank=True, max_length=300
     )
-    logic_model_name = models.CharField(max_length=255, blank=True, editable=False)
+    logic_model_name = models.CharField(
+        max_length=255, blank=True, editable=False, validators=[single_line_text]
+    )
     status = models.CharField(
         max_length=20, choices=GateStatus.choices, default=GateStatus.DRAFT, editable=False
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.money import pounds
+from core.validators import single_line_text
 
 from .models import (
     Factor,
@@ -31,14 +32,18 @@ class ReturnForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    other_obstacle = forms.CharField(label="Other obstacle", max_length=300, required=False)
+    other_obstacle = forms.CharField(
+        label="Other obstacle", max_length=300, required=False, validators=[single_line_text]
+    )
     enablers = forms.MultipleChoiceField(
         label="Enablers (if you are on schedule or ahead)",
         choices=FACTOR_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    other_enabler = forms.CharField(label="Other enabler", max_length=300, required=False)
+    other_enabler = forms.CharField(
+        label="Other enabler", max_length=300, required=False, validators=[single_line_text]
+    )
     milestones_met = forms.CharField(
         label="Milestones met this period", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -180,11 +185,11 @@ class OutturnForm(forms.Form):
     year = forms.IntegerField(
         min_value=0, required=False, help_text="0 is the first year; taken from the forecast line."
     )
-    description = forms.CharField(max_length=300, required=False)
+    description = forms.CharField(max_length=300, required=False, validators=[single_line_text])
     actual_amount = forms.DecimalField(
         label="Actual amount (£)", max_digits=12, decimal_places=2, min_value=0
     )
-    notes = forms.CharField(max_length=500, required=False)
+    notes = forms.CharField(max_length=500, required=False, validators=[single_line_text])
 
     def __init__(self, *args, cba, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,4 +269,6 @@ class ReceiveForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="Why was it withdrawn?", max_length=500)
+    reason = forms.CharField(
+        label="Why was it withdrawn?", max_length=500, validators=[single_line_text]
+    )

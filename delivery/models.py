@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.money import pounds
+from core.validators import single_line_text
 from plans.models import FundingSource
 from programmes.models import MONEY, AreaStage
 
@@ -263,7 +264,9 @@ class ReturnFactor(models.Model):
     )
     factor = models.CharField(max_length=30, choices=Factor.choices)
     kind = models.CharField(max_length=10, choices=FactorKind.choices)
-    other_text = models.CharField("other (describe)", max_length=300, blank=True)
+    other_text = models.CharField(
+        "other (describe)", max_length=300, blank=True, validators=[single_line_text]
+    )
 
     class Meta:
         ordering = ["progress_return", "kind", "id"]
@@ -319,8 +322,8 @@ class FundingRecord(models.Model):
         "budget arrangement", max_length=20, choices=Arrangement.choices, default=Arrangement.NONE
     )
     amount = models.DecimalField("amount secured", **MONEY, validators=[MinValueValidator(0)])
-    funder_name = models.CharField("funder", max_length=200)
-    notes = models.CharField(max_length=500, blank=True)
+    funder_name = models.CharField("funder", max_length=200, validators=[single_line_text])
+    notes = models.CharField(max_length=500, blank=True, validators=[single_line_text])
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -384,9 +387,9 @@ class CbaOutturnLine(models.Model):
         verbose_name="forecast benefit line",
     )
     year = models.PositiveSmallIntegerField(help_text="0 is the first year, as in the CBA.")
-    description = models.CharField(max_length=300, blank=True)
+    description = models.CharField(max_length=300, blank=True, validators=[single_line_text])
     actual_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    notes = models.CharField(max_length=500, blank=True)
+    notes = models.CharField(max_length=500, blank=True, validators=[single_line_text])
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -465,7 +468,7 @@ class MatchFundingCommitment(models.Model):
     application = models.ForeignKey(
         MakingItHappenApplication, on_delete=models.CASCADE, related_name="commitments"
     )
-    public_body = models.CharField("public body", max_length=200)
+    public_body = models.CharField("public body", max_length=200, validators=[single_line_text])
     body_type = models.CharField(max_length=20, choices=BodyType.choices)
     amount = models.DecimalField("amount committed", **MONEY, validators=[MinValueValidator(0)])
     expected_payment_on = models.DateField(
@@ -480,7 +483,9 @@ class MatchFundingCommitment(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     received_on = models.DateField(null=True, blank=True, editable=False)
     received_amount = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
-    withdrawn_reason = models.CharField(max_length=500, blank=True, editable=False)
+    withdrawn_reason = models.CharField(
+        max_length=500, blank=True, editable=False, validators=[single_line_text]
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from core.validators import single_line_text
+
 
 class PaymentPayForm(forms.Form):
     paid_on = forms.DateField(
@@ -11,7 +13,9 @@ class PaymentPayForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave blank for today.",
     )
-    reference = forms.CharField(label="Payment reference", max_length=60, required=False)
+    reference = forms.CharField(
+        label="Payment reference", max_length=60, required=False, validators=[single_line_text]
+    )
 
     def clean_paid_on(self):
         value = self.cleaned_data.get("paid_on")
@@ -21,7 +25,9 @@ class PaymentPayForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Reason for cancelling", max_length=500)
+    reason = forms.CharField(
+        label="Reason for cancelling", max_length=500, validators=[single_line_text]
+    )
 
 
 class PaymentAddForm(forms.Form):

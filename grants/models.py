@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.money import pounds
+from core.validators import single_line_text
 from programmes.models import MONEY, Stage
 
 from .workflows import PAYABLE_STATUSES, PAYMENT, PaymentStatus
@@ -145,7 +146,10 @@ class Payment(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
     reference = models.CharField(
-        max_length=60, blank=True, help_text="Payment reference, e.g. the BACS run."
+        max_length=60,
+        blank=True,
+        help_text="Payment reference, e.g. the BACS run.",
+        validators=[single_line_text],
     )
     cancelled_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,7 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.validators import require_single_line
 from programmes.models import Round, Stage, StageDefinition
 
 from . import permissions as grant_perms
@@ -459,6 +460,7 @@ def payment_pay(
     it; the date is on or after the approval and the award, and not in the future. Records who,
     when and the reference."""
     require(grant_perms.can_pay_payments(actor))
+    require_single_line(reference=reference)
     award, locked = _lock(payment)
     _check_move(locked, Payment.Status.PAID, actor)
     paid_on = paid_on or timezone.localdate()

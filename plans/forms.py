@@ -3,6 +3,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 
 from core.uploads import accept_attribute, check_upload
+from core.validators import single_line_text
 from programmes.models import Area, Organisation
 
 from . import bounds
@@ -235,7 +236,12 @@ ResourcingFormSet = _bounded_formset(
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False, help_text="Left blank: the file name.")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Left blank: the file name.",
+        validators=[single_line_text],
+    )
     file = forms.FileField(
         help_text="PDF, DOCX, XLSX or ODT, up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(ATTACHMENT_EXTENSIONS)}),

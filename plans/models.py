@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.validators import single_line_text
 from programmes.models import MONEY
 
 from .cba import adjusted_benefit
@@ -115,9 +116,9 @@ class CostBenefitAnalysis(models.Model):
 class CostLine(models.Model):
     cba = models.ForeignKey(CostBenefitAnalysis, on_delete=models.CASCADE, related_name="costs")
     year = models.PositiveSmallIntegerField(help_text="0 is the first year (not discounted).")
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300, validators=[single_line_text])
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    borne_by = models.CharField("who bears it", max_length=200)
+    borne_by = models.CharField("who bears it", max_length=200, validators=[single_line_text])
 
     class Meta:
         ordering = ["cba", "year", "id"]
@@ -141,11 +142,13 @@ class BenefitType(models.TextChoices):
 class BenefitLine(models.Model):
     cba = models.ForeignKey(CostBenefitAnalysis, on_delete=models.CASCADE, related_name="benefits")
     year = models.PositiveSmallIntegerField()
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300, validators=[single_line_text])
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     benefit_type = models.CharField(max_length=20, choices=BenefitType.choices)
-    agency = models.CharField("agency that gains", max_length=200, blank=True)
-    evidence_source = models.CharField(max_length=300, blank=True)
+    agency = models.CharField(
+        "agency that gains", max_length=200, blank=True, validators=[single_line_text]
+    )
+    evidence_source = models.CharField(max_length=300, blank=True, validators=[single_line_text])
     optimism_bias_pct = models.DecimalField(
         "optimism bias (%)",
         max_digits=5,
@@ -289,9 +292,9 @@ class BudgetArrangement(models.Model):
         OperationalPlan, on_delete=models.CASCADE, related_name="budget_arrangements"
     )
     kind = models.CharField(max_length=20, choices=BudgetKind.choices)
-    partner_name = models.CharField("partner", max_length=200)
+    partner_name = models.CharField("partner", max_length=200, validators=[single_line_text])
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    description = models.CharField(max_length=500, blank=True)
+    description = models.CharField(max_length=500, blank=True, validators=[single_line_text])
 
     class Meta:
         ordering = ["plan", "kind", "id"]
@@ -332,7 +335,7 @@ class ResourcingLine(models.Model):
         help_text="The calendar year in which the financial year starts, e.g. 2027 for 2027/28.",
     )
     planned_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
-    notes = models.CharField(max_length=300, blank=True)
+    notes = models.CharField(max_length=300, blank=True, validators=[single_line_text])
 
     class Meta:
         ordering = ["plan", "year", "source", "id"]
@@ -387,9 +390,9 @@ class PlanAttachment(models.Model):
         "programmes.Area", on_delete=models.CASCADE, related_name="plan_attachments"
     )
     document = models.CharField(max_length=20, choices=Document.choices, default=Document.PLAN)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line_text])
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    filename = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255, validators=[single_line_text])
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -530,7 +533,7 @@ class SignOff(models.Model):
     signed_at = models.DateTimeField()
     comment = models.TextField(blank=True)
     imported = models.BooleanField(default=False)
-    source = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=200, blank=True, validators=[single_line_text])
     # Sign-offs are never deleted: when the plan is returned for changes they stop counting (the
     # plan must be signed again) but stay as the record of who signed what, and when.
     superseded_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,8 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 
+from core.validators import single_line_text
+
 from .models import ORG_ID_SCHEMES, ORG_ID_VALIDATOR, Organisation, Partner, is_internal_identifier
 
 
@@ -132,7 +134,9 @@ class PartnerForm(forms.ModelForm):
         empty_label="Choose an organisation",
         help_text="Choose an organisation already known to the programme, or name a new one below.",
     )
-    new_organisation_name = forms.CharField(label="Or a new organisation's name", required=False)
+    new_organisation_name = forms.CharField(
+        label="Or a new organisation's name", required=False, validators=[single_line_text]
+    )
     new_organisation_type = forms.ChoiceField(
         label="New organisation's type",
         choices=[("", "Choose a type")] + list(Organisation._meta.get_field("org_type").choices),

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.validators import ONE_LINE
+
 from .workflows import AREA
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -45,16 +47,19 @@ AreaStatus = AREA.text_choices("AreaStatus")
 
 
 class Programme(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, **ONE_LINE)
     slug = models.SlugField(unique=True)
     funder_name = models.CharField(
-        max_length=200, help_text="The government department that funds the programme."
+        max_length=200, help_text="The government department that funds the programme.", **ONE_LINE
     )
     manager_name = models.CharField(
-        max_length=200, help_text="The charity that runs the programme day to day."
+        max_length=200, help_text="The charity that runs the programme day to day.", **ONE_LINE
     )
     funder_identifier = models.CharField(
-        max_length=100, blank=True, help_text="Org identifier of the funder, e.g. GB-GOR-D1234."
+        max_length=100,
+        blank=True,
+        help_text="Org identifier of the funder, e.g. GB-GOR-D1234.",
+        **ONE_LINE,
     )
     description = models.TextField(blank=True)
     # Four eyes on money (grants/workflows.py): every payment needs an approver who did not
@@ -90,7 +95,7 @@ class Round(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds")
     slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, **ONE_LINE)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     opens_on = models.DateField()
     closes_on = models.DateField(help_text="Last day applications to join can be submitted.")
@@ -220,7 +225,7 @@ class Milestone(models.Model):
         OTHER = "other", "Other"
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="milestones")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, **ONE_LINE)
     kind = models.CharField(max_length=40, choices=Kind.choices, default=Kind.OTHER)
     stage = models.CharField(max_length=30, choices=Stage.choices)
     due_on = models.DateField()
@@ -265,7 +270,7 @@ def milestones_ahead_q(area_stage) -> Q:
 
 
 class Theme(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, **ONE_LINE)
     slug = models.SlugField(unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -294,8 +299,10 @@ ORG_ID_SCHEMES = [
     ("GB-GOR", "Government organisation register"),
 ]
 # Every prefix of ORG_ID_SCHEMES (a test holds them together).
+# Patterns end in \Z, not $: "$" also matches before a final line break, so "1234567\n" passed.
+# Anchored so, each admits no control character and needs no single-line validator.
 ORG_ID_VALIDATOR = RegexValidator(
-    r"^(GB-(CHC|SC|NIC|COH|LAE|LAS|LAW|LANI|MPR|EDU|GOR|NHS|PLA)-[A-Za-z0-9]+|360G-[A-Za-z0-9-]+)$",
+    r"^(GB-(CHC|SC|NIC|COH|LAE|LAS|LAW|LANI|MPR|EDU|GOR|NHS|PLA)-[A-Za-z0-9]+|360G-[A-Za-z0-9-]+)\Z",
     "Use an org-id.guide identifier such as GB-CHC-1234567, GB-COH-01234567 or GB-LAE-MAN, "
     "or a 360G- programme identifier.",
 )
@@ -314,19 +321,19 @@ class OrganisationType(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, **ONE_LINE)
     org_type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
     charity_number = models.CharField(
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^(SC)?[0-9]{6,8}$", "A charity number is 6 to 8 digits.")],
+        validators=[RegexValidator(r"^(SC)?[0-9]{6,8}\Z", "A charity number is 6 to 8 digits.")],
     )
     company_number = models.CharField(
         max_length=10,
         blank=True,
         validators=[
             RegexValidator(
-                r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$",
+                r"^([0-9]{8}|[A-Z]{2}[0-9]{6})\Z",
                 "A company number is 8 digits, or 2 letters and 6 digits.",
             )
         ],
@@ -340,22 +347,22 @@ class Organisation(models.Model):
         validators=[ORG_ID_VALIDATOR],
         help_text="Left blank, it is made from the charity or company number, or a programme id.",
     )
-    address_line1 = models.CharField("address", max_length=200, blank=True)
-    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    town = models.CharField("town or city", max_length=100, blank=True)
+    address_line1 = models.CharField("address", max_length=200, blank=True, **ONE_LINE)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True, **ONE_LINE)
+    town = models.CharField("town or city", max_length=100, blank=True, **ONE_LINE)
     postcode = models.CharField(
         max_length=10,
         blank=True,
         validators=[
             RegexValidator(
-                r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$",
+                r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\Z",
                 "Enter a UK postcode, e.g. M1 1AE.",
             )
         ],
     )
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(max_length=30, blank=True, **ONE_LINE)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -460,12 +467,12 @@ class Area(models.Model):
     reference = models.CharField(
         max_length=20,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z0-9-]+$", "Use capital letters, digits and hyphens.")],
+        validators=[RegexValidator(r"^[A-Z0-9-]+\Z", "Use capital letters, digits and hyphens.")],
     )
-    name = models.CharField(max_length=200)
-    local_authority = models.CharField("local authority district", max_length=120)
+    name = models.CharField(max_length=200, **ONE_LINE)
+    local_authority = models.CharField("local authority district", max_length=120, **ONE_LINE)
     area_type = models.CharField(max_length=20, choices=AreaType.choices, default=AreaType.URBAN)
-    geo_code = models.CharField("geographic code", max_length=20, blank=True)
+    geo_code = models.CharField("geographic code", max_length=20, blank=True, **ONE_LINE)
     geo_code_type = models.CharField(
         "geographic code type", max_length=10, choices=GeoCodeType.choices, blank=True
     )
@@ -569,7 +576,7 @@ class Partner(models.Model):
         blank=True,
         help_text="Leave blank if the partnership is informal.",
     )
-    contact_name = models.CharField(max_length=120, blank=True)
+    contact_name = models.CharField(max_length=120, blank=True, **ONE_LINE)
     notes = models.TextField(blank=True)
 
     class Meta:

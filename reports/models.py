@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.validators import single_line_text
+
 from .storage import private_storage
 
 
@@ -192,7 +194,7 @@ class ImportJob(BackgroundJob):
     ``reports.imports`` (the same code as ``manage.py import_records``)."""
 
     file = models.FileField(storage=private_storage, upload_to=import_upload_to)
-    original_name = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=200, validators=[single_line_text])
     round_slug = models.SlugField(max_length=50)
     round = models.ForeignKey(
         "programmes.Round",

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.validators import single_line_text
 from programmes.models import Area, AreaStatus, Round
 
 from .models import Adviser, ContactKind, EventKind, RiskLevel
@@ -33,7 +34,10 @@ class ContactForm(forms.Form):
         label="Duration (minutes)", required=False, min_value=1, max_value=24 * 60
     )
     participants = forms.CharField(
-        required=False, max_length=300, help_text="Who from the area took part."
+        required=False,
+        max_length=300,
+        help_text="Who from the area took part.",
+        validators=[single_line_text],
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     risk_level = forms.ChoiceField(
@@ -77,7 +81,7 @@ def _followup_owners():
 
 
 class FollowUpForm(forms.Form):
-    action = forms.CharField(required=False, max_length=300)
+    action = forms.CharField(required=False, max_length=300, validators=[single_line_text])
     due_on = forms.DateField(label="Due", required=False, widget=DateInput())
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Me")
 
@@ -121,8 +125,8 @@ class BookingForm(forms.Form):
 
 
 class AdviserForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    organisation = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(max_length=120, validators=[single_line_text])
+    organisation = forms.CharField(max_length=200, required=False, validators=[single_line_text])
     email = forms.EmailField(required=False)
     active = forms.BooleanField(
         required=False, initial=True, help_text="Only active advisers can be booked."
@@ -140,7 +144,9 @@ class RaiseForm(forms.Form):
         label="Days to add", max_digits=4, decimal_places=1, min_value=0.5, max_value=20
     )
     reason = forms.CharField(
-        max_length=300, help_text="For example: extra consultancy days for the CBA."
+        max_length=300,
+        help_text="For example: extra consultancy days for the CBA.",
+        validators=[single_line_text],
     )
 
     def __init__(self, *args, **kwargs):
@@ -161,7 +167,7 @@ class AssignmentForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[single_line_text])
     kind = forms.ChoiceField(label="Type", choices=EventKind.choices)
     round = forms.ModelChoiceField(
         queryset=Round.objects.all(), required=False, empty_label="Every round"
@@ -171,7 +177,12 @@ class EventForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    location = forms.CharField(label="Location or online link", max_length=300, required=False)
+    location = forms.CharField(
+        label="Location or online link",
+        max_length=300,
+        required=False,
+        validators=[single_line_text],
+    )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -232,7 +243,9 @@ ATTENDED_CHOICES = [("", "Not recorded"), ("yes", "Attended"), ("no", "Did not a
 class AttendanceForm(forms.Form):
     invitation = forms.IntegerField(widget=forms.HiddenInput)
     attended = forms.ChoiceField(choices=ATTENDED_CHOICES, required=False)
-    attendee_names = forms.CharField(label="Who came", max_length=300, required=False)
+    attendee_names = forms.CharField(
+        label="Who came", max_length=300, required=False, validators=[single_line_text]
+    )
 
     def clean(self):
         data = super().clean()

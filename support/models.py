@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.validators import single_line_text
+
 from .workflows import BOOKING, BookingStatus
 
 
@@ -21,7 +23,7 @@ class AdviserEntitlement(models.Model):
         "programmes.Area", on_delete=models.CASCADE, related_name="adviser_entitlements"
     )
     days = models.DecimalField(max_digits=4, decimal_places=1)
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300, validators=[single_line_text])
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -51,8 +53,8 @@ class Adviser(models.Model):
     (the advisers page, or the Django admin). Inactive advisers stay on past bookings but cannot
     be booked again."""
 
-    name = models.CharField(max_length=120)
-    organisation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=120, validators=[single_line_text])
+    organisation = models.CharField(max_length=200, blank=True, validators=[single_line_text])
     email = models.EmailField(blank=True)
     active = models.BooleanField(
         default=True, help_text="Only active advisers can be chosen for new bookings."
@@ -88,7 +90,9 @@ class AdviserDay(models.Model):
     )
     delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancelled_reason = models.CharField(max_length=300, blank=True, editable=False)
+    cancelled_reason = models.CharField(
+        max_length=300, blank=True, editable=False, validators=[single_line_text]
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -162,7 +166,10 @@ class SupportContact(models.Model):
     kind = models.CharField("type", max_length=20, choices=ContactKind.choices)
     duration_minutes = models.PositiveIntegerField("duration (minutes)", null=True, blank=True)
     participants = models.CharField(
-        max_length=300, blank=True, help_text="Who from the area took part."
+        max_length=300,
+        blank=True,
+        help_text="Who from the area took part.",
+        validators=[single_line_text],
     )
     notes = models.TextField(blank=True)
     logged_by = models.ForeignKey(
@@ -229,7 +236,7 @@ class FollowUp(models.Model):
 
     contact = models.ForeignKey(SupportContact, on_delete=models.CASCADE, related_name="followups")
     area = models.ForeignKey("programmes.Area", on_delete=models.CASCADE, related_name="followups")
-    action = models.CharField(max_length=300)
+    action = models.CharField(max_length=300, validators=[single_line_text])
     due_on = models.DateField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_followups"
@@ -267,7 +274,7 @@ class EventKind(models.TextChoices):
 
 
 class Event(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line_text])
     kind = models.CharField("type", max_length=20, choices=EventKind.choices)
     round = models.ForeignKey(
         "programmes.Round",
@@ -279,7 +286,11 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField()
     location = models.CharField(
-        "location or online link", max_length=300, blank=True, help_text="A venue or a URL."
+        "location or online link",
+        max_length=300,
+        blank=True,
+        help_text="A venue or a URL.",
+        validators=[single_line_text],
     )
     description = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -315,7 +326,7 @@ class EventInvitation(models.Model):
     invited_at = models.DateTimeField(default=timezone.now)
     # None until attendance is recorded: unknown is not the same as "did not attend".
     attended = models.BooleanField(null=True, blank=True)
-    attendee_names = models.CharField(max_length=300, blank=True)
+    attendee_names = models.CharField(max_length=300, blank=True, validators=[single_line_text])
 
     class Meta:
         ordering = ["event", "area__reference"]

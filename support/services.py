@@ -15,6 +15,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
+from core.validators import require_single_line
 
 from . import permissions as perms
 from .dates import check_in_round
@@ -227,6 +228,7 @@ def adviser_day_deliver(*, booking: AdviserDay, actor, today=None) -> AdviserDay
 @transaction.atomic
 def adviser_day_cancel(*, booking: AdviserDay, actor, reason: str = "") -> AdviserDay:
     """Cancel a planned booking: its days are free to book again."""
+    require_single_line(reason=reason)
     locked = lock(booking, related=("area", "adviser"), of=("self",))
     BOOKING.check(locked, BookingStatus.CANCELLED, actor, area=locked.area)
     locked.status, locked.cancelled_at = BookingStatus.CANCELLED, timezone.now()
@@ -494,6 +496,7 @@ def attendance_record(
 ) -> EventInvitation:
     """Record whether an invited area came, and who from the area."""
     require(perms.can_manage_events(actor))
+    require_single_line(attendee_names=attendee_names)
     invitation = lock(invitation, related=("event", "area"))
     if attended is False and (attendee_names or "").strip():
         raise ValidationError(

@@ -4,6 +4,7 @@ item), and the staff forms: create a standard survey, its settings, invite a par
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.validators import single_line_text
 from programmes.models import Round
 
 from .models import OpeningRule, QuestionKind, Survey
@@ -109,6 +110,7 @@ class SurveySettingsForm(forms.ModelForm):
         label="Reminders (days after the invitation)",
         required=False,
         help_text="Comma-separated, e.g. 7, 14.",
+        validators=[single_line_text],
     )
 
     class Meta:
@@ -153,7 +155,9 @@ class SurveySettingsForm(forms.ModelForm):
 
 class PartnerInviteForm(forms.Form):
     partner = forms.ModelChoiceField(queryset=None)
-    name = forms.CharField(label="Contact's name", max_length=150, required=False)
+    name = forms.CharField(
+        label="Contact's name", max_length=150, required=False, validators=[single_line_text]
+    )
     email = forms.EmailField(label="Contact's email")
 
     def __init__(self, *args, partners, **kwargs):

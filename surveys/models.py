@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.validators import single_line_text
 from programmes.models import OrganisationType
 
 from .workflows import RESPONSE, SURVEY, ResponseStatus, SurveyStatus
@@ -49,7 +50,7 @@ ORG_GROUP_OF = {
 class ChoiceSet(models.Model):
     """The labelled points of a scale, or the options of a choice question."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line_text])
 
     def __str__(self):
         return self.name
@@ -65,7 +66,7 @@ class Choice(models.Model):
     choice_set = models.ForeignKey(ChoiceSet, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40)
-    label = models.CharField(max_length=120)
+    label = models.CharField(max_length=120, validators=[single_line_text])
     # Which side of a scale a point is on: figures give the positive share ("88% helpful").
     tone = models.CharField(max_length=10, choices=Tone.choices, default=Tone.NEUTRAL)
 
@@ -82,7 +83,7 @@ class Choice(models.Model):
 class ItemList(models.Model):
     """What a question is repeated over: the stages, the types of support, the partners..."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line_text])
 
     def __str__(self):
         return self.name
@@ -92,7 +93,7 @@ class Item(models.Model):
     item_list = models.ForeignKey(ItemList, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40)
-    label = models.CharField(max_length=160)
+    label = models.CharField(max_length=160, validators=[single_line_text])
 
     class Meta:
         ordering = ["item_list", "order"]
@@ -108,7 +109,7 @@ class Survey(models.Model):
     workflow = SURVEY
 
     round = models.ForeignKey("programmes.Round", on_delete=models.PROTECT, related_name="surveys")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line_text])
     # "lead" and "partner" for the two standard questionnaires, so each is created once a round.
     standard = models.SlugField(max_length=20, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices)
@@ -190,8 +191,8 @@ class Question(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40)
-    text = models.CharField(max_length=300)
-    help_text = models.CharField(max_length=300, blank=True)
+    text = models.CharField(max_length=300, validators=[single_line_text])
+    help_text = models.CharField(max_length=300, blank=True, validators=[single_line_text])
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
     choice_set = models.ForeignKey(
         ChoiceSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -244,7 +245,7 @@ class Invitation(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_invitations"
     )
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[single_line_text])
     email = models.EmailField()
     nonce = models.CharField(max_length=40, default=_nonce, editable=False)
     invited_at = models.DateTimeField(default=timezone.now)

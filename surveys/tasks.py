@@ -7,6 +7,8 @@ from celery import shared_task
 from django.core.mail import send_mail
 from django.db import OperationalError, transaction
 
+from core.validators import one_line
+
 from . import services
 from .links import invitation_url
 from .models import Invitation
@@ -30,7 +32,8 @@ def _body(invitation: Invitation, number: int) -> tuple[str, str]:
         f"The survey closes on {survey.closes_on:%-d %B %Y}.\n"
     )
     subject = ("Reminder: " if number > 1 else "") + f"Our Place: {survey.title}"
-    return subject, body
+    # A subject is one line, whatever was stored in the title before the single-line rule.
+    return one_line(subject), body
 
 
 @shared_task(

@@ -234,3 +234,70 @@ def test_password_reset_works_for_an_invited_colleague_and_staff(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         ["nia@example.org", relationship_manager.email]
     )
+
+
+BAD_NAME = "Eve\r\nBcc: x@example.org"
+
+
+def test_a_first_name_with_a_line_break_is_refused_next_to_the_field(client, invited):
+    path = reverse("invitation_accept", args=[invitation_token(invited)])
+    response = client.post(
+        path,
+        {
+            "first_name": BAD_NAME,
+            "last_name": "Adams",
+            "username": "eve",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["first_name"]
+    assert form.errors.as_data()["first_name"][0].code == "control_characters"
+    page = response.content.decode()
+    # Under the first name's box, which is marked invalid and described by the error.
+    box = page[page.index('id="div_id_first_name"') : page.index('id="div_id_last_name"')]
+    assert 'aria-invalid="true"' in box and 'aria-describedby="id_first_name_error"' in box
+    assert "Use one line of text here, without line breaks" in box
+    assert "(this has a line break)" in box
+    assert not User.objects.filter(username="eve").exists()
+    invited.refresh_from_db()
+    assert invited.state == "pending"
+
+
+def test_the_service_refuses_a_name_with_a_line_break_whoever_calls_it(invited):
+    from django.core.exceptions import ValidationError
+
+    from accounts.invitations import invitation_accept
+
+    for first_name, last_name in [(BAD_NAME, "Adams"), ("Eve", "Adams\u2028Bcc: x")]:
+        with pytest.raises(ValidationError) as caught:
+            invitation_accept(
+                invitation=invited,
+                username="eve",
+                first_name=first_name,
+                last_name=last_name,
+                password=PASSWORD,
+            )
+        field = "first_name" if first_name == BAD_NAME else "last_name"
+        assert caught.value.error_dict[field][0].code == "control_characters"
+    assert not User.objects.filter(username="eve").exists()
+
+
+def test_an_organisation_name_stored_with_a_line_break_makes_a_one_line_subject(
+    org, lead_user, django_capture_on_commit_callbacks
+):
+    from programmes.models import Organisation
+
+    # Stored before the single-line rule (written past validation, as old data is).
+    Organisation.objects.filter(pk=org.pk).update(name="Trust\r\nBcc: x@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = invitation_create(organisation=org, email="nia@example.org", user=lead_user)
+
+    assert invitation_email(invitation.pk) is True
+
+    (message,) = mail.outbox
+    assert message.subject == "Join Trust Bcc: x@example.org on Our Place"
+    assert message.message()["Bcc"] is None

@@ -9,6 +9,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.money import pounds
+from core.validators import require_single_line
 from plans.models import FundingSource
 from programmes.models import Area
 
@@ -30,6 +31,7 @@ def _check_funding(source, year, arrangement, amount, funder_name):
         errors["funder_name"] = "Say who provides the money."
     if errors:
         raise ValidationError(errors)
+    require_single_line(funder_name=funder_name)
 
 
 @transaction.atomic
@@ -48,6 +50,7 @@ def funding_record_save(
     """Record (or correct) money secured for the area."""
     require(delivery_perms.can_edit_delivery(user, area))
     _check_funding(source, year, arrangement, amount, funder_name)
+    require_single_line(notes=notes)
     if record is not None:
         record = FundingRecord.objects.select_for_update().get(pk=record.pk, area=area)
     else:

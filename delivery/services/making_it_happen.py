@@ -16,6 +16,7 @@ from applications.models import GateApplication, GateStage, GateStatus
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.validators import require_single_line
 from programmes.models import Area
 
 from .. import permissions as delivery_perms
@@ -100,6 +101,7 @@ def commitment_add(
         errors["expected_payment_on"] = "Say when the money is expected."
     if errors:
         raise ValidationError(errors)
+    require_single_line(public_body=public_body)
     application, _ = MakingItHappenApplication.objects.get_or_create(
         area=area, defaults={"updated_by": user, "gate": _making_it_happen_gate(area)}
     )
@@ -188,6 +190,7 @@ def commitment_withdraw(
     """The body has pulled out: record why."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the commitment was withdrawn."})
+    require_single_line(reason=reason)
     locked, area = _move_commitment(commitment, CommitmentStatus.WITHDRAWN, user)
     locked.withdrawn_reason = reason.strip()
     locked.save(update_fields=["status", "withdrawn_reason"])

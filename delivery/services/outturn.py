@@ -9,6 +9,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.money import pounds
+from core.validators import require_single_line
 from plans.models import BenefitLine, CostLine
 from programmes.models import Area
 
@@ -33,6 +34,7 @@ def outturn_line_save(
     """Record what a forecast cost or benefit actually came to (or an unforeseen one, with a
     description and year). A forecast line has one outturn; its year is the forecast's."""
     require(delivery_perms.can_edit_delivery(user, area))
+    require_single_line(description=description, notes=notes)
     cba = getattr(area, "cba", None)
     if cba is None:
         raise ValidationError("This area has no cost benefit analysis to compare with.")

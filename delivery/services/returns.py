@@ -12,6 +12,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
+from core.validators import single_line_text
 from plans.workflows import PlanStatus
 from programmes.models import Area, AreaStatus
 
@@ -147,6 +148,12 @@ def validate_factors(*, progress_status: str, factors: list[dict], complete: boo
         if f["factor"] == Factor.OTHER and not (f.get("other_text") or "").strip():
             key = "other_obstacle" if f["kind"] == FactorKind.OBSTACLE else "other_enabler"
             errors.setdefault(key, []).append("Describe the other factor.")
+        elif f["factor"] == Factor.OTHER:
+            try:
+                single_line_text(f["other_text"].strip())
+            except ValidationError as exc:
+                key = "other_obstacle" if f["kind"] == FactorKind.OBSTACLE else "other_enabler"
+                errors.setdefault(key, []).extend(exc.error_list)
     if progress_status:
         wanted = _kind_for(progress_status)
         wrong = [f for f in factors if f["kind"] != wanted]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.validators import single_line_text
 from programmes.models import MONEY
 
 from .workflows import OFFER, OfferStatus
@@ -53,8 +54,8 @@ class GrantOffer(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    accepted_name = models.CharField(max_length=200, blank=True)
-    accepted_role = models.CharField(max_length=200, blank=True)
+    accepted_name = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    accepted_role = models.CharField(max_length=200, blank=True, validators=[single_line_text])
     accepted_terms_sha256 = models.CharField(max_length=64, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)

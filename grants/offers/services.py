@@ -21,6 +21,7 @@ from activity.models import Visibility
 from activity.services import activity_record, notifications_resolve
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.validators import require_single_line
 from grants import permissions as grant_perms
 
 from .models import GrantOffer, terms_hash
@@ -134,6 +135,7 @@ def offer_accept(
         errors["role"] = "Give their role or job title."
     if errors:
         raise ValidationError(errors)
+    require_single_line(name=name, role=role)
     if terms_sha256 != locked.terms_sha256:
         raise ValidationError(
             "This offer letter has changed since you opened it. Read the current version and "

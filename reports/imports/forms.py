@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import slugify
 
 from core.uploads import check_upload
+from core.validators import single_line_text
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 NEW_ROUND = ""
@@ -24,6 +25,7 @@ class ImportForm(forms.Form):
         required=False,
         help_text="Only for a round not in the list, e.g. “Round 3”: it is created with the "
         "programme's standard stages, and its short name (round-3) is made for you.",
+        validators=[single_line_text],
     )
 
     def __init__(self, *args, rounds=(), **kwargs):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from core.validators import single_line_problem
 from programmes.models import Approach, Area, Organisation, OrganisationType, Theme
 
 COLUMNS = [
@@ -410,8 +411,11 @@ class RowCheck:
         if row["round"] != round_slug and slugify(row["round"]) != round_slug:
             self.err("round", f"“{row['round']}” is not the round being imported ({round_slug}).")
         for column, value in row.items():
-            if value and "\x00" in value:  # PostgreSQL cannot store it in any text column
-                self.err(column, "contains a NUL character (0x00), which cannot be stored.")
+            # Every column is single-line text (core.validators), as on the site's forms; this
+            # also keeps out NUL, which PostgreSQL cannot store in any text column.
+            problem = single_line_problem(value)
+            if problem:
+                self.err(column, problem)
         for column, longest in MAX_LENGTHS.items():
             if not row[column]:
                 self.err(column, "this cell must not be empty.")

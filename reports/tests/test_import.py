@@ -245,6 +245,27 @@ def test_physical_line_numbers_count_quoted_line_breaks(rnd, tmp_path):
     assert "line 4, column approach:" in err
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "found"),
+    [
+        ("area_name", '"Chapeltown\r\nBcc: x@example.org"', "a line break"),
+        ("lead_organisation", "Leeds\tCity Council", "a tab"),
+        ("local_authority", "Leeds\u2028West", "a line break"),
+        ("themes", "Young\x1bpeople", "U+001B"),
+    ],
+)
+def test_a_cell_with_a_control_character_is_reported_with_line_and_column(
+    rnd, tmp_path, column, value, found
+):
+    before = snapshot()
+    err = run_failing(write(tmp_path, _with_cell(column, value)))
+    assert (
+        f"line 3, column {column}: must be one line of text, without line breaks, tabs or other "
+        f"control characters (this has {found})." in err
+    )
+    assert snapshot() == before
+
+
 def test_a_missing_column_is_reported_on_line_1(rnd, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(HEADER.replace(",approach", "") + "\n", encoding="utf-8")

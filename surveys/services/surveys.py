@@ -10,6 +10,7 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.outbox import outbox_add
+from core.validators import require_single_line
 
 from .. import permissions, selectors, standard
 from ..models import (
@@ -191,6 +192,7 @@ def _email(invitation: Invitation, *, number: int) -> None:
 def partner_invite(*, survey: Survey, partner, email: str, name: str, user) -> Invitation | None:
     """A programme manager invites a partner's contact (partners have no accounts)."""
     require(permissions.can_manage_surveys(user))
+    require_single_line(name=name)
     invitation = invitation_create(
         survey=survey,
         area=partner.area,
