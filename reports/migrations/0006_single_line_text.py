@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_data_version'),
+        ('reports', '0005_import_problem_count'),
     ]
 
     operations = [
