@@ -19,6 +19,9 @@ from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
+from core import ratelimits
+from core.ratelimits import Limit
+
 from . import permissions as perms
 from . import two_factor
 from .forms import CodeForm, SetupCodeForm, UnlockForm
@@ -45,12 +48,21 @@ def locked_out(request, original_response=None, credentials=None):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset view; the emailed link starts with SITE_URL (not the request's host, which
-    an attacker could set)."""
+    an attacker could set). Requests are limited per address asked for and per client address
+    (core/ratelimits.py), counted whether or not the address has an account, so a refusal says
+    nothing about who has one."""
 
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
+        if ratelimits.over_limit(
+            self.request,
+            (Limit.PASSWORD_RESET_ADDRESS, ratelimits.address_key(form.cleaned_data["email"])),
+            (Limit.PASSWORD_RESET_IP, ratelimits.ip_key(self.request)),
+        ):
+            form.add_error(None, ratelimits.refusal("password reset links"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
         return super().form_valid(form)
 
