@@ -26,6 +26,15 @@ def _wants_transaction(request, marker) -> bool:
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts (core/ratelimits.py) live in Django's cache, keyed by user ids and
+    addresses that later tests reuse: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def programme_manager(db):
     return UserFactory(username="pm", programme_manager=True)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from core.validators import single_line_text
 from core.workflow import user_role
@@ -40,6 +41,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.LEAD_ORGANISATION)
     job_title = models.CharField(max_length=120, blank=True, validators=[single_line_text])
     phone = models.CharField(max_length=30, blank=True, validators=[single_line_text])
+    # Raised to end every session the user has (accounts.services.user_sessions_end): it is part of
+    # the hash Django checks on each request, as the password is.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -54,6 +58,22 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password (which every session carries and every request checks,
+        so a changed password ends the other sessions), mixed with `session_generation` once it
+        has been raised. Until then it is Django's hash unchanged: nobody is signed out by the
+        field's arrival. Overrides the one method both the current and the fallback
+        (SECRET_KEY_FALLBACKS) hashes come from."""
+        password_hash = super()._get_session_auth_hash(secret=secret)
+        if not self.session_generation:
+            return password_hash
+        return salted_hmac(
+            "accounts.User.session_generation",
+            f"{password_hash}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_programme_staff(self) -> bool:

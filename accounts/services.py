@@ -1,8 +1,9 @@
-"""Writes for accounts: signing up a new applicant."""
+"""Writes for accounts: signing up a new applicant, ending a user's sessions."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from .models import OrganisationMembership, Role, User
 
@@ -46,3 +47,14 @@ def applicant_register(
         user=user, organisation=organisation, is_primary_contact=True
     )
     return user
+
+
+def user_sessions_end(*, user: User) -> None:
+    """End every session `user` has, in every browser. Sessions carry a hash of the password and
+    the user's session generation that Django checks on each request
+    (User._get_session_auth_hash), as it checks that a removed member's account is still active;
+    raising the generation makes every session's hash stale, so its next request is signed out.
+    A view that should keep its own session gives it the new hash with Django's
+    `update_session_auth_hash(request, user)`, as Django's password change does."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import ratelimits
 from core.errors import errors_to_form, message_for
+from core.ratelimits import Limit
 
 from . import invitations
 from . import permissions as perms
@@ -50,16 +52,26 @@ def team_mine(request):
 def team(request, pk):
     organisation = _organisation(request.user, pk)
     form = InviteForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = invitations.invitation_create(
-                organisation=organisation, email=form.cleaned_data["email"], user=request.user
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            errors_to_form(form, exc)
+        email = form.cleaned_data["email"]
+        if ratelimits.over_limit(
+            request,
+            (Limit.INVITATION_ACCOUNT, ratelimits.account_key(request.user)),
+            (Limit.INVITATION_ADDRESS, ratelimits.address_key(email)),
+        ):
+            form.add_error(None, ratelimits.refusal("invitations"))
+            status = 429
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("team", organisation.pk)
+            try:
+                invitation = invitations.invitation_create(
+                    organisation=organisation, email=email, user=request.user
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                return redirect("team", organisation.pk)
     members = (
         OrganisationMembership.objects.filter(organisation=organisation, user__is_active=True)
         .select_related("user")
@@ -76,7 +88,7 @@ def team(request, pk):
         "invitations": pending,
         "form": form,
     }
-    return render(request, "accounts/team.html", context)
+    return render(request, "accounts/team.html", context, status=status)
 
 
 @login_required

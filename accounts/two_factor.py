@@ -1,5 +1,14 @@
 """The second factor: TOTP devices from an authenticator app and single-use recovery codes
-(django-otp's TOTP and static plugins)."""
+(django-otp's TOTP and static plugins).
+
+The second factor holds per session: turning it on, replacing the device, turning it off and
+renewing the recovery codes end every session of the user (accounts.services.user_sessions_end;
+the view keeps its own), so a browser signed in before cannot carry on without a code, and a
+session that has not given a code cannot change the device, the codes or the password
+(`code_due`). Ending the other sessions rather than asking them for a code: it needs no
+per-request query or cross-session state (Django already checks each session's hash on every
+request), and a browser the owner has forgotten, or someone else's, is gone rather than left one
+code away from the account."""
 
 import base64
 import io
@@ -13,6 +22,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.workflow import user_role
+
+from .services import user_sessions_end
 
 RECOVERY_CODE_COUNT = 10
 # Whether the signed-in user has a confirmed device, decided once at sign-in (and again after
@@ -41,6 +52,14 @@ def has_confirmed_device(request) -> bool:
     return request.session[SESSION_HAS_DEVICE]
 
 
+def code_due(request) -> bool:
+    """Whether this session must give a code before it may change the second factor or the
+    password: the user has a confirmed device (asked of the database, not the note taken at
+    sign-in, which a device added elsewhere leaves stale) and this session has not given a code."""
+    user = request.user
+    return not user.is_verified() and remember_device_state(request, user)
+
+
 def pending_totp_device(user) -> TOTPDevice:
     """The unconfirmed authenticator device being set up (one per user, kept until confirmed so
     reloading the page shows the same secret)."""
@@ -65,18 +84,37 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
 @transaction.atomic
 def totp_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the device being set up with a code from the app. Returns the new recovery codes
-    (shown once), or None when the code is wrong. Earlier devices and codes are replaced."""
+    (shown once), or None when the code is wrong. Earlier devices and codes are replaced, and
+    every session of the user ends."""
     if not device.verify_token(token.strip().replace(" ", "")):
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return recovery_codes_renew(user=user)
+    codes = _recovery_codes_replace(user)
+    user_sessions_end(user=user)
+    return codes
 
 
 @transaction.atomic
 def recovery_codes_renew(*, user) -> list[str]:
-    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new single-use ones."""
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new single-use ones; every
+    session of the user ends (the old codes may be what someone else holds)."""
+    codes = _recovery_codes_replace(user)
+    user_sessions_end(user=user)
+    return codes
+
+
+def verified_by_recovery_code(user) -> bool:
+    """Whether this session gave a recovery code (rather than an app's code)."""
+    return isinstance(getattr(user, "otp_device", None), StaticDevice)
+
+
+def recovery_codes_device(user) -> StaticDevice:
+    return StaticDevice.objects.get(user=user)
+
+
+def _recovery_codes_replace(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
@@ -103,6 +141,8 @@ def second_factor_check(user, token: str):
 
 @transaction.atomic
 def second_factor_remove(*, user) -> None:
-    """Turn the second factor off: every device and recovery code goes."""
+    """Turn the second factor off: every device and recovery code goes, and every session of
+    the user ends."""
     for device in devices_for_user(user, confirmed=None):
         device.delete()
+    user_sessions_end(user=user)

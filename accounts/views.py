@@ -1,21 +1,26 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+
+from core import ratelimits
+from core.ratelimits import Limit
 
 from . import permissions as perms
 from . import two_factor
@@ -43,14 +48,39 @@ def locked_out(request, original_response=None, credentials=None):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset view; the emailed link starts with SITE_URL (not the request's host, which
-    an attacker could set)."""
+    an attacker could set). Requests are limited per address asked for and per client address
+    (core/ratelimits.py), counted whether or not the address has an account, so a refusal says
+    nothing about who has one."""
 
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):
+        if ratelimits.over_limit(
+            self.request,
+            (Limit.PASSWORD_RESET_ADDRESS, ratelimits.address_key(form.cleaned_data["email"])),
+            (Limit.PASSWORD_RESET_IP, ratelimits.ip_key(self.request)),
+        ):
+            form.add_error(None, ratelimits.refusal("password reset links"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
         return super().form_valid(form)
+
+
+def _code_first(request):
+    """To the code page, coming back here after it."""
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('two_factor_verify')}?{query}")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (which ends the user's other sessions and keeps this one), refused
+    to a session that has not given the code of the user's second factor."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and two_factor.code_due(request):
+            return _code_first(request)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -73,14 +103,16 @@ def _safe_next(request, default="home"):
 @login_required
 def two_factor_verify(request):
     """The second sign-in step for users with a device: a code from the app or a recovery code."""
-    if request.user.is_verified() or not two_factor.has_confirmed_device(request):
+    # Asked of the database: a device added where this session was not ended (the admin) must
+    # still be asked for, not waved through on the note taken at sign-in.
+    if request.user.is_verified() or not two_factor.remember_device_state(request, request.user):
         return redirect(_safe_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, throttled = two_factor.second_factor_check(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            if device.__class__.__name__ == "StaticDevice":
+            if two_factor.verified_by_recovery_code(request.user):
                 left = device.token_set.count()
                 messages.warning(
                     request,
@@ -101,14 +133,16 @@ def two_factor_verify(request):
 def two_factor_setup(request):
     """Turn on the second factor: scan the QR code (or type the secret), confirm with a code."""
     user = request.user
+    if two_factor.code_due(request):
+        return _code_first(request)
     has_device = two_factor.has_confirmed_device(request)
-    if has_device and not user.is_verified():
-        return redirect("two_factor_verify")
     device = two_factor.pending_totp_device(user)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.totp_confirm(user=user, device=device, token=form.cleaned_data["code"])
         if codes is not None:
+            # Every session of the user ended; this one carries on, verified by the new device.
+            update_session_auth_hash(request, user)
             otp_login(request, device)
             two_factor.remember_device_state(request, user)
             request.session[two_factor.SESSION_NEW_CODES] = codes
@@ -133,7 +167,13 @@ def two_factor_recovery_codes(request):
     if request.method == "POST":
         if not request.user.is_verified():
             raise PermissionDenied("Sign in with your code first.")
+        signed_in_with_a_code = two_factor.verified_by_recovery_code(request.user)
         codes = two_factor.recovery_codes_renew(user=request.user)
+        update_session_auth_hash(request, request.user)  # the others ended; this one carries on
+        if signed_in_with_a_code:
+            # The recovery code this session gave has just been replaced: it stays verified by
+            # the new codes rather than being asked for a code on the next page.
+            otp_login(request, two_factor.recovery_codes_device(request.user))
     if not codes:
         return redirect("two_factor_setup")
     next_url = request.session.pop("accounts_codes_next", None) or reverse_lazy("home")
@@ -151,6 +191,7 @@ def two_factor_remove(request):
         messages.error(request, "Your role must use a second factor: it cannot be turned off.")
         return redirect("two_factor_setup")
     two_factor.second_factor_remove(user=user)
+    update_session_auth_hash(request, user)  # the others ended; this one carries on
     two_factor.remember_device_state(request, user)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     messages.success(request, "Two-factor sign-in is off.")

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions as account_perms
+from core import ratelimits
 from core.errors import errors_to_form
+from core.ratelimits import Limit
 
 from . import permissions as perms
 from . import selectors, services
@@ -37,6 +39,12 @@ def _area(user, reference):
 def _post(request, area, form, note: bool):
     if not form.is_valid():
         return False
+    # Messages and notes notify the other side: a few dozen in minutes is a script or a stuck key.
+    if ratelimits.over_limit(
+        request, (Limit.MESSAGE_ACCOUNT, ratelimits.account_key(request.user))
+    ):
+        form.add_error(None, ratelimits.refusal("messages"))
+        return False
     try:
         services.message_post(
             area=area,
@@ -62,7 +70,7 @@ def thread(request, reference):
         if _post(request, area, form, note=False):
             messages.success(request, "Message sent.")
             return redirect(reverse("messaging:thread", args=[area.reference]) + "#latest")
-    return _render(request, area, form=form)
+    return _render(request, area, form=form, status=_status(form))
 
 
 @login_required
@@ -78,10 +86,14 @@ def note_add(request, reference):
     if _post(request, area, form, note=True):
         messages.success(request, "Staff note added.")
         return redirect(reverse("messaging:thread", args=[area.reference]) + "#notes")
-    return _render(request, area, note_form=form)
+    return _render(request, area, note_form=form, status=_status(form))
 
 
-def _render(request, area, form=None, note_form=None):
+def _status(form) -> int:
+    return 429 if form.has_error(NON_FIELD_ERRORS, ratelimits.CODE) else 200
+
+
+def _render(request, area, form=None, note_form=None, status=200):
     user = request.user
     read_at = selectors.last_read_at(area=area, user=user)
     can_read_notes = perms.can_read_notes(user, area)[0]
@@ -96,7 +108,7 @@ def _render(request, area, form=None, note_form=None):
         "note_form": note_form or NoteForm(prefix="note"),
         "read_at": read_at,
     }
-    response = render(request, "messaging/thread.html", context)
+    response = render(request, "messaging/thread.html", context, status=status)
     services.thread_mark_read(area=area, user=user)
     return response
 

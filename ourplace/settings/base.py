@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_ratelimit",
     "core",
     "accounts",
     "programmes",
@@ -221,6 +222,32 @@ def filesystem_broker_options(folder: Path) -> dict:
 # next view count again whatever this says.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=600)
+
+# Rate limits (core/ratelimits.py, django-ratelimit) on what emails or notifies other people, as
+# "count/period" (period s, m, h or d, with an optional multiple: "30/10m"). Per address counts the
+# email address asked for, per account the signed-in user, per IP the client's address as
+# django-axes reads it. A limited request gets its form back with the reason (HTTP 429).
+RATE_LIMITS = {
+    "password_reset_address": env("RATE_LIMIT_PASSWORD_RESET_ADDRESS", default="5/h"),
+    "password_reset_ip": env("RATE_LIMIT_PASSWORD_RESET_IP", default="20/h"),
+    "invitation_account": env("RATE_LIMIT_INVITATION_ACCOUNT", default="30/h"),
+    "invitation_address": env("RATE_LIMIT_INVITATION_ADDRESS", default="5/h"),
+    "message_account": env("RATE_LIMIT_MESSAGE_ACCOUNT", default="30/10m"),
+    "survey_link_account": env("RATE_LIMIT_SURVEY_LINK_ACCOUNT", default="100/h"),
+    "survey_link_address": env("RATE_LIMIT_SURVEY_LINK_ADDRESS", default="5/h"),
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "core.ratelimits.client_ip"
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Without CACHE_URL each process keeps its own counts: right for `make run` and the tests (one
+    # process); under N worker processes a limit can be reached up to N times over, so set
+    # CACHE_URL to a shared cache (Redis) where the site runs several.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's own Redis cache adds and increments atomically (SET NX, INCRBY); django-ratelimit's
+    # list of supported backends predates it and names only django-redis.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 
 # Celery: Redis when REDIS_URL is set, otherwise Kombu's filesystem transport under var/broker/,
 # so `make run` needs no servers. Results are stored in the database (django-celery-results).

@@ -8,7 +8,9 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core import ratelimits
 from core.errors import message_for, require
+from core.ratelimits import Limit
 
 from .. import comparisons, exports, figures, permissions, selectors, services
 from ..forms import PartnerInviteForm, StandardSurveyForm, SurveySettingsForm
@@ -132,10 +134,19 @@ def partner_invite(request, pk):
     if not form.is_valid() or survey.audience != Audience.PARTNER:
         context = _detail_context(request, survey, invite_form=form)
         return render(request, "surveys/survey_detail.html", context, status=400)
+    email = form.cleaned_data["email"]
+    if ratelimits.over_limit(
+        request,
+        (Limit.SURVEY_LINK_ACCOUNT, ratelimits.account_key(request.user)),
+        (Limit.SURVEY_LINK_ADDRESS, ratelimits.address_key(email)),
+    ):
+        form.add_error(None, ratelimits.refusal("survey links"))
+        context = _detail_context(request, survey, invite_form=form)
+        return render(request, "surveys/survey_detail.html", context, status=429)
     invitation = services.partner_invite(
         survey=survey,
         partner=form.cleaned_data["partner"],
-        email=form.cleaned_data["email"],
+        email=email,
         name=form.cleaned_data["name"],
         user=request.user,
     )
