@@ -45,6 +45,9 @@ class UserAdmin(GuardedAdminMixin, BaseUserAdmin):
         ("Programme", {"fields": ("role", "first_name", "last_name", "email")}),
     )
     inlines = [MembershipInline]
+    # Set by signing up and signing in, never by hand (the form would also cut their
+    # microseconds on every save).
+    readonly_fields = ("last_login", "date_joined")
 
     def user_change_password(self, request, id, form_url=""):
         # Django's password page saves the form itself, not through save_model: record it here

@@ -109,11 +109,13 @@ def test_stage_grant_range_changed_through_the_round_page_is_on_the_audit_trail(
     round_ = RoundFactory()
     definition = round_.stage_definitions.order_by("order").first()
     old_max = definition.grant_max
-    index = list(round_.stage_definitions.order_by("order")).index(definition)
     url = reverse("admin:programmes_round_change", args=[round_.pk])
     data = form_data(admin_client.get(url).content.decode(), "round_form")
-    prefix = next(k[: -len("-id")] for k, v in data.items() if k.endswith("-id") and v == str(definition.pk))
-    assert prefix.endswith(f"-{index}")
+    prefix = next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("stage_definitions-") and key.endswith("-id") and value == str(definition.pk)
+    )
     data[f"{prefix}-grant_max"] = "250000.00"
 
     assert admin_client.post(url, data).status_code == 302
