@@ -60,7 +60,11 @@ class UserAdmin(GuardedAdminMixin, BaseUserAdmin):
             user = User.objects.filter(pk=id).first()
             if user is not None and before:
                 record_admin_write(
-                    request=request, model=User, obj=user, pk=user.pk, action="changed",
+                    request=request,
+                    model=User,
+                    obj=user,
+                    pk=user.pk,
+                    action="changed",
                     before=before,
                 )
         return response

@@ -1,6 +1,11 @@
-"""Walk a workflow's table in a test: every listed move allowed for the roles that may make it
+"""Helpers for tests.
+
+`walk_table` walks a workflow's table: every listed move allowed for the roles that may make it
 and refused (with MoveRefused) for everyone else, and every unlisted move refused. Each app's
-workflow test calls `walk_table` with one user per role."""
+workflow test calls it with one user per role.
+
+`form_data` reads a page's form as a browser would send it, so a test can change one field and
+post the rest back unchanged (the admin's change pages, with their inlines)."""
 
 from html.parser import HTMLParser
 from itertools import product
@@ -119,7 +124,9 @@ def form_data(html: str, form_id: str) -> dict:
     data: dict = {}
     for name, value in parser.fields:
         if name in data:
-            data[name] = [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+            data[name] = (
+                [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+            )
         else:
             data[name] = value
     return data

@@ -114,7 +114,9 @@ def test_stage_grant_range_changed_through_the_round_page_is_on_the_audit_trail(
     prefix = next(
         key[: -len("-id")]
         for key, value in data.items()
-        if key.startswith("stage_definitions-") and key.endswith("-id") and value == str(definition.pk)
+        if key.startswith("stage_definitions-")
+        and key.endswith("-id")
+        and value == str(definition.pk)
     )
     data[f"{prefix}-grant_max"] = "250000.00"
 
@@ -124,9 +126,7 @@ def test_stage_grant_range_changed_through_the_round_page_is_on_the_audit_trail(
     assert definition.grant_max == Decimal("250000.00")
     entry = _admin_entries(definition).get()
     assert entry.actor == superuser
-    assert entry.data["changes"] == {
-        "grant_max": {"old": f"{old_max:.2f}", "new": "250000.00"}
-    }
+    assert entry.data["changes"] == {"grant_max": {"old": f"{old_max:.2f}", "new": "250000.00"}}
     assert not _admin_entries(round_).exists()  # the round itself did not change
 
 

@@ -23,7 +23,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from accounts.tests.factories import AreaAssignmentFactory, MembershipFactory, UserFactory
-from activity.admin_audit import POLICIES, GuardedAdminMixin, GuardedInlineMixin
+from activity.admin_audit import (
+    POLICIES,
+    GuardedAdminMixin,
+    GuardedInlineMixin,
+    GuardedModelAdmin,
+    unclassified_models,
+)
 from activity.models import ActivityEntry
 from applications.tests.factories import CriterionFactory, ScaleFactory
 from core.testing import form_data
@@ -464,3 +470,41 @@ def test_an_inline_row_deleted_on_its_parents_page_is_an_entry(admin_client, sup
     assert entry.area == area
     assert entry.data["changes"]["organisation"] == {"old": partner.organisation_id, "new": None}
     assert not _entries(area, "admin.changed").exists()
+
+
+def test_a_model_shown_without_a_rule_is_named_by_the_check_and_shown_read_only(admin_request):
+    from django.contrib.contenttypes.models import ContentType
+
+    site = admin.AdminSite(name="probe")
+    site.register(ContentType, GuardedModelAdmin)
+    site.register(Theme)  # classified, but its admin does not apply the rule
+
+    assert unclassified_models(site) == [
+        "contenttypes.contenttype has no rule in activity/admin_audit.py POLICIES",
+        "programmes.theme's admin does not apply its rule (use the Guarded classes)",
+    ]
+    assert unclassified_models() == []  # the real admin site
+    probe = site._registry[ContentType]
+    assert not probe.has_add_permission(admin_request)
+    assert not probe.has_change_permission(admin_request)
+    assert not probe.has_delete_permission(admin_request)
+
+
+def test_a_change_made_in_an_admin_list_is_an_entry_too(admin_client, superuser):
+    """The advisers list edits "active" in place (list_editable): the same audit as the form."""
+    adviser = AdviserFactory(active=True)
+    url = reverse("admin:support_adviser_changelist")
+    data = form_data(admin_client.get(url).content.decode(), "changelist-form")
+    row = next(
+        k[: -len("-id")] for k, v in data.items() if k.endswith("-id") and v == str(adviser.pk)
+    )
+    data.pop(f"{row}-active")  # untick
+    data["_save"] = "Save"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    adviser.refresh_from_db()
+    assert adviser.active is False
+    entry = _entries(adviser, "admin.changed").get()
+    assert entry.actor == superuser
+    assert entry.data["changes"] == {"active": {"old": True, "new": False}}
