@@ -2,7 +2,7 @@
 assignment or a group is on the audit trail (role, staff and superuser changes are security
 events); second factors and sign-in lockouts can only be removed, and that is audited too. The
 third-party admins (django-otp, django-axes, Django's groups) are registered again here with the
-project's rule in front (activity/admin_audit.py)."""
+project's rule in front (core/admin_audit.py)."""
 
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
 from axes.admin import AccessFailureLogAdmin as BaseAccessFailureLogAdmin
@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from activity.admin_audit import (
+from core.admin_audit import (
     GuardedAdminMixin,
     GuardedModelAdmin,
     GuardedTabularInline,

@@ -1,9 +1,10 @@
-"""The audit trail in the admin: view only, for everyone, superusers included (activity/
-admin_audit.py). A wrong entry is corrected by a new one (activity_correct), never edited."""
+"""The audit trail in the admin: view only, for everyone, superusers included
+(core/admin_audit.py). A wrong entry is corrected by a new one (activity_correct), never edited."""
 
 from django.contrib import admin
 
-from .admin_audit import GuardedModelAdmin
+from core.admin_audit import GuardedModelAdmin
+
 from .models import ActivityChain, ActivityEntry, Notification
 
 

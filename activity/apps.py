@@ -5,11 +5,8 @@ class ActivityConfig(AppConfig):
     name = "activity"
 
     def ready(self):
-        from django.core import checks
-
         from core import area_panels
 
-        from .admin_audit import check_admin_policies
         from .panels import timeline
 
         area_panels.register(
@@ -21,5 +18,3 @@ class ActivityConfig(AppConfig):
                 context=timeline,
             )
         )
-        # Every model the admin site shows is read-only or audited (activity/admin_audit.py).
-        checks.register(check_admin_policies, checks.Tags.admin)

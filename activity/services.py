@@ -342,7 +342,7 @@ def admin_write_record(
     changes: dict[str, dict],
     area=None,
 ) -> ActivityEntry:
-    """Record a write made in the Django admin site (see activity/admin_audit.py): `action` is
+    """Record a write made in the Django admin site (see core/admin_audit.py): `action` is
     "added", "changed" or "deleted"; `changes` maps each field that changed to its old and new
     value ({"amount": {"old": "10.00", "new": "20.00"}}). The entry names the model, the object
     and the admin, on the object's area's chain when it has one (else the programme chain), and

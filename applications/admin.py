@@ -1,11 +1,11 @@
 """Applications, gate applications, their decisions, assessment scores and deadline extensions
 are audit records: view only here, for everyone. They change only through the services, which
 check the workflow and write the activity trail. Scoring rules (criteria, the scale) are edited
-here and audited. Each model's rule is in activity/admin_audit.py."""
+here and audited. Each model's rule is in core/admin_audit.py."""
 
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
 from .models import (
     Application,

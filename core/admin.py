@@ -3,14 +3,14 @@ from django_celery_results.admin import GroupResultAdmin as BaseGroupResultAdmin
 from django_celery_results.admin import TaskResultAdmin as BaseTaskResultAdmin
 from django_celery_results.models import GroupResult, TaskResult
 
-from activity.admin_audit import GuardedAdminMixin, GuardedModelAdmin
+from core.admin_audit import GuardedAdminMixin, GuardedModelAdmin
 
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(GuardedModelAdmin):
-    """Read-only (activity/admin_audit.py): the outbox is written by services and emptied by
+    """Read-only (core/admin_audit.py): the outbox is written by services and emptied by
     the dispatcher."""
 
     list_display = ["created_at", "task", "args", "status", "attempts", "sent_at", "last_error"]

@@ -1,9 +1,9 @@
 """View only: progress returns, funding, outturn and match funding are case records, written by
-lead organisations and staff through the services (activity/admin_audit.py)."""
+lead organisations and staff through the services (core/admin_audit.py)."""
 
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
 from .models import (
     CbaOutturnLine,

@@ -1,6 +1,6 @@
 """Read-mostly admin: awards and payments are created and moved only by the services, so status
 and money fields are read-only here and the state changes are admin actions calling the services.
-Each model's rule is in activity/admin_audit.py.
+Each model's rule is in core/admin_audit.py.
 
 Awards are decisions: view only (the cancel action goes through the service). A payment's row
 changes status as it moves, so it is not itself append-only: the record of each move is its
@@ -11,7 +11,7 @@ no payment can be added or deleted."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from activity.admin_audit import GuardedModelAdmin, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 from core.errors import message_for
 
 from . import services

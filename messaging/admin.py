@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin
+from core.admin_audit import GuardedModelAdmin
 
 from .models import Message
 
 
 @admin.register(Message)
 class MessageAdmin(GuardedModelAdmin):
-    """View only (activity/admin_audit.py): the conversation stays as it was sent."""
+    """View only (core/admin_audit.py): the conversation stays as it was sent."""
 
     list_display = ("area", "kind", "author", "from_lead", "created_at")
     list_filter = ("kind", "from_lead")

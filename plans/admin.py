@@ -1,10 +1,10 @@
 """View only: plans, strategies, logic models, CBAs and peer reviews are case records, written
-through the services; sign-offs and frozen plan versions are audit records (activity/
-admin_audit.py)."""
+through the services; sign-offs and frozen plan versions are audit records
+(core/admin_audit.py)."""
 
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin, GuardedStackedInline, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedStackedInline, GuardedTabularInline
 
 from .models import (
     BenefitLine,

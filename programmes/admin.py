@@ -1,10 +1,10 @@
 """Money rules (the programme's second-approval threshold, stage grant ranges), rounds and
 reference data are edited here and every write is on the audit trail; areas are only corrected
-here (their stage and status move by decisions). Each model's rule is in activity/admin_audit.py."""
+here (their stage and status move by decisions). Each model's rule is in core/admin_audit.py."""
 
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
 from .models import (
     Area,
@@ -82,7 +82,7 @@ class AreaAdmin(GuardedModelAdmin):
     list_filter = ("round", "stage", "status", "lead_organisation__org_type")
     search_fields = ("reference", "name", "local_authority", "lead_organisation__name")
     # Stage and status come from decisions (applications services), never from this form
-    # (activity/admin_audit.py locks them).
+    # (core/admin_audit.py locks them).
     autocomplete_fields = ("lead_organisation",)
     list_select_related = ("lead_organisation", "round")
     inlines = [AreaThemeInline, PartnerInline]

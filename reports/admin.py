@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin
+from core.admin_audit import GuardedModelAdmin
 
 from .models import ImportJob, ReportJob
 
 
 @admin.register(ReportJob)
 class ReportJobAdmin(GuardedModelAdmin):
-    """View only (activity/admin_audit.py): jobs are made through the reports page so they get
+    """View only (core/admin_audit.py): jobs are made through the reports page so they get
     the same checks and a worker task."""
 
     list_display = ["id", "kind", "area", "round", "audience", "status", "progress", "created_at"]

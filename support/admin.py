@@ -1,10 +1,10 @@
 """Read-mostly admin for the support records. Changes go through the pages (and so the services),
 which check entitlements and write the audit trail; the admin is for looking things up. The
-advisers list is edited here, audited (activity/admin_audit.py)."""
+advisers list is edited here, audited (core/admin_audit.py)."""
 
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
 from .models import (
     Adviser,

@@ -1,11 +1,11 @@
 """Survey definitions are edited in the admin (choice sets, item lists, questions), audited and
 never deleted (answers point at them); a survey's status moves only through the services.
 Invitations and responses are view only, since they change only through the services. Each
-model's rule is in activity/admin_audit.py."""
+model's rule is in core/admin_audit.py."""
 
 from django.contrib import admin
 
-from activity.admin_audit import GuardedModelAdmin, GuardedStackedInline, GuardedTabularInline
+from core.admin_audit import GuardedModelAdmin, GuardedStackedInline, GuardedTabularInline
 
 from .models import Choice, ChoiceSet, Invitation, Item, ItemList, Question, Response, Survey
 

@@ -25,7 +25,7 @@ given, is the whole list of fields the admin may change.
 
 The admin classes read their rule from here: `GuardedModelAdmin`, `GuardedTabularInline` and
 `GuardedStackedInline` for our apps, `GuardedAdminMixin` put in front of a third-party admin
-class. activity/tests/test_admin_policy.py fails for a registered model (or inline) with no rule,
+class. core/tests/test_admin_policy.py fails for a registered model (or inline) with no rule,
 or whose admin class does not apply it.
 """
 
@@ -248,7 +248,7 @@ UNCLASSIFIED = Rule(READ_ONLY, "Not classified yet: shown read-only until it has
 
 def rule_for(model: type[models.Model]) -> Rule:
     """The model's rule. A model with none is shown read-only (the admin fails closed) and the
-    `activity.W001` check and the policy test name it until it is given one."""
+    `core.W001` check and the policy test name it until it is given one."""
     return POLICIES.get(model._meta.label_lower, UNCLASSIFIED)
 
 
@@ -263,7 +263,7 @@ def unclassified_models(site=None) -> list[str]:
         for each, guarded in shown:
             label = each._meta.label_lower
             if label not in POLICIES:
-                problems.append(f"{label} has no rule in activity/admin_audit.py POLICIES")
+                problems.append(f"{label} has no rule in core/admin_audit.py POLICIES")
             elif not guarded:
                 problems.append(
                     f"{label}'s admin does not apply its rule (use the Guarded classes)"
@@ -276,7 +276,7 @@ def check_admin_policies(app_configs=None, **kwargs):
     from django.core import checks
 
     return [
-        checks.Warning(problem, id="activity.W001", obj="activity.admin_audit")
+        checks.Warning(problem, id="core.W001", obj="core.admin_audit")
         for problem in unclassified_models()
     ]
 
@@ -297,7 +297,7 @@ def _recorded_fields(model: type[models.Model]):
 def snapshot(model: type[models.Model], pk) -> dict:
     """The object's stored values as the database holds them now (JSON types: what the entry
     records), or {} when there is no such row."""
-    from .chain import canonical_data
+    from activity.chain import canonical_data  # activity imports core: not at module level
 
     obj = model._base_manager.filter(pk=pk).first() if pk is not None else None
     if obj is None:
@@ -351,7 +351,7 @@ def _area_of(model: type[models.Model], obj, pk):
 def record_admin_write(*, request, model, obj, pk, action: str, before: dict) -> None:
     """Compare the object's row with `before` and record what the admin changed (nothing is
     recorded for a save that changed nothing)."""
-    from .services import admin_write_record
+    from activity.services import admin_write_record
 
     after = snapshot(model, pk) if action != "deleted" else {}
     changes = changes_between(before, after, hidden=rule_for(model).hidden)

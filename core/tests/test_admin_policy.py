@@ -1,6 +1,6 @@
 """Every model the admin site shows, registered or inline, ours or a third party's, is either
 read-only there or audited (issue 20). The table below is this test's own statement of how each
-is protected, kept apart from activity/admin_audit.py on purpose: loosening a rule, or showing a
+is protected, kept apart from core/admin_audit.py on purpose: loosening a rule, or showing a
 new model in the admin without deciding, fails here until both agree.
 
 For each model the admin's permissions are checked for a superuser; each model the admin may
@@ -23,15 +23,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from accounts.tests.factories import AreaAssignmentFactory, MembershipFactory, UserFactory
-from activity.admin_audit import (
+from activity.models import ActivityEntry
+from applications.tests.factories import CriterionFactory, ScaleFactory
+from core.admin_audit import (
     POLICIES,
     GuardedAdminMixin,
     GuardedInlineMixin,
     GuardedModelAdmin,
     unclassified_models,
 )
-from activity.models import ActivityEntry
-from applications.tests.factories import CriterionFactory, ScaleFactory
 from core.testing import form_data
 from grants.tests.factories import AwardFactory, PaymentFactory
 from programmes.models import Programme, Theme
@@ -180,8 +180,8 @@ def admin_request(superuser):
 
 def test_every_model_in_the_admin_is_classified_and_its_admin_applies_the_rule():
     shown = {_label(model) for model, _, _ in _shown()}
-    assert shown == set(EXPECTED), "classify new models here and in activity/admin_audit.py"
-    assert set(POLICIES) == shown, "activity/admin_audit.py names a model the admin does not show"
+    assert shown == set(EXPECTED), "classify new models here and in core/admin_audit.py"
+    assert set(POLICIES) == shown, "core/admin_audit.py names a model the admin does not show"
     assert {label: POLICY_NAMES[rule.policy] for label, rule in POLICIES.items()} == EXPECTED
     for model, shown_by, parent in _shown():
         if parent is None:
@@ -480,7 +480,7 @@ def test_a_model_shown_without_a_rule_is_named_by_the_check_and_shown_read_only(
     site.register(Theme)  # classified, but its admin does not apply the rule
 
     assert unclassified_models(site) == [
-        "contenttypes.contenttype has no rule in activity/admin_audit.py POLICIES",
+        "contenttypes.contenttype has no rule in core/admin_audit.py POLICIES",
         "programmes.theme's admin does not apply its rule (use the Guarded classes)",
     ]
     assert unclassified_models() == []  # the real admin site
