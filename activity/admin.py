@@ -1,43 +1,17 @@
+"""The audit trail in the admin: view only, for everyone, superusers included
+(core/admin_audit.py). A wrong entry is corrected by a new one (activity_correct), never edited."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+
+from core.admin_audit import GuardedModelAdmin
 
 from .models import ActivityChain, ActivityEntry, Notification
 from .services import notifications_email_again
 
 
-class AuditRecordAdmin(admin.ModelAdmin):
-    """The admin of an audit record (activity entries, sign-offs, decisions, scores): view only,
-    for everyone, superusers included. No add, no change, no delete and so no bulk delete
-    action; a wrong record is corrected by a new one, never edited. Other apps' admins use it."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AuditRecordInline(admin.TabularInline):
-    """An audit record shown on its parent's page: read-only, none added or removed."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ActivityEntry)
-class ActivityEntryAdmin(AuditRecordAdmin):
+class ActivityEntryAdmin(GuardedModelAdmin):
     list_display = ("occurred_at", "verb", "summary", "area", "actor", "visibility", "imported")
     list_filter = ("visibility", "imported", "verb")
     search_fields = ("summary", "reason", "area__reference", "area__name")
@@ -49,7 +23,7 @@ class ActivityEntryAdmin(AuditRecordAdmin):
 
 
 @admin.register(ActivityChain)
-class ActivityChainAdmin(AuditRecordAdmin):
+class ActivityChainAdmin(GuardedModelAdmin):
     list_display = ("key", "area", "length", "head_hash")
     list_select_related = ("area",)
 
@@ -84,7 +58,7 @@ class EmailStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(GuardedModelAdmin):
     list_display = (
         "recipient",
         "entry",

@@ -4,7 +4,9 @@ import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import SimpleNamespace
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch
@@ -349,3 +351,52 @@ def notification_preferences_set(*, user, choices: dict[str, str]) -> None:
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"delivery": delivery}
         )
+
+
+ADMIN_ACTIONS = ("added", "changed", "deleted")
+
+
+def admin_write_record(
+    *,
+    actor,
+    model: type[models.Model],
+    object_id,
+    object_label: str,
+    action: str,
+    changes: dict[str, dict],
+    area=None,
+) -> ActivityEntry:
+    """Record a write made in the Django admin site (see core/admin_audit.py): `action` is
+    "added", "changed" or "deleted"; `changes` maps each field that changed to its old and new
+    value ({"amount": {"old": "10.00", "new": "20.00"}}). The entry names the model, the object
+    and the admin, on the object's area's chain when it has one (else the programme chain), and
+    notifies nobody. Called inside the admin's transaction, so a failed save records nothing."""
+    require((action in ADMIN_ACTIONS, "Say whether the object was added, changed or deleted."))
+    meta = model._meta
+    summary = f"{str(meta.verbose_name).capitalize()} “{object_label}” {action} in the admin site"
+    if action == "changed":
+        labels = [_field_label(model, name) for name in changes]
+        summary += ": " + ", ".join(labels)
+    # Only the target's model and key are recorded, and the object may be gone (deleted).
+    target = SimpleNamespace(_meta=meta, pk=object_id)
+    return activity_record(
+        verb=f"admin.{action}",
+        summary=summary,
+        actor=actor,
+        area=area,
+        visibility=Visibility.STAFF,
+        target=target,
+        data={
+            "model": meta.label_lower,
+            "object_id": str(object_id),
+            "object": object_label[:200],
+            "changes": changes,
+        },
+    )
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name

@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared core"
 
     def ready(self):
+        from django.core import checks
+
         from . import ratelimits  # noqa: F401  (registers the check of RATE_LIMITS)
+        from .admin_audit import check_admin_policies
+
+        # Every model the admin site shows is read-only or audited (core/admin_audit.py).
+        checks.register(check_admin_policies, checks.Tags.admin)

@@ -1,15 +1,17 @@
 """Read-mostly admin: awards and payments are created and moved only by the services, so status
 and money fields are read-only here and the state changes are admin actions calling the services.
+Each model's rule is in core/admin_audit.py.
 
 Awards are decisions: view only (the cancel action goes through the service). A payment's row
 changes status as it moves, so it is not itself append-only: the record of each move is its
-payment.* activity entry. Here only its due date can be edited; amount, status, approver and payer
-are read-only for everyone, superusers included, and no payment can be added or deleted."""
+payment.* activity entry. Here only its due date can be edited (and the edit is an admin.changed
+entry); amount, status, approver and payer are read-only for everyone, superusers included, and
+no payment can be added or deleted."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from activity.admin import AuditRecordAdmin
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 from core.errors import message_for
 
 from . import services
@@ -29,20 +31,15 @@ def _run(modeladmin, request, queryset, action, done: str):
         modeladmin.message_user(request, f"{ok} {done}.", messages.SUCCESS)
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(GuardedTabularInline):
     model = Payment
-    extra = 0
-    can_delete = False
     fields = ("kind", "amount", "status", "release_condition", "due_on", "paid_on", "reference")
     readonly_fields = fields
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Award)
-class AwardAdmin(AuditRecordAdmin):
+class AwardAdmin(GuardedModelAdmin):
     list_display = ("area", "stage", "amount", "total_scheduled", "status", "awarded_on")
     list_filter = ("status", "stage", "area__round")
     search_fields = ("area__reference", "area__name")
@@ -79,7 +76,7 @@ class AwardAdmin(AuditRecordAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(GuardedModelAdmin):
     list_display = ("award", "kind", "amount", "status", "due_on", "paid_on", "reference")
     list_filter = ("status", "kind", "award__area__round")
     search_fields = ("award__area__reference", "reference")
@@ -91,8 +88,11 @@ class PaymentAdmin(admin.ModelAdmin):
         "status",
         "release_condition",
         "released_at",
+        "scheduled_by",
         "approved_by",
         "approved_at",
+        "second_approved_by",
+        "second_approved_at",
         "paid_by",
         "paid_at",
         "paid_on",
@@ -103,16 +103,6 @@ class PaymentAdmin(admin.ModelAdmin):
     )
     fields = ("due_on", *readonly_fields)
     actions = ["approve_payments", "pay_payments", "cancel_payments"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        # Every column but the due date, including any a later change adds to the model.
-        return [f.name for f in Payment._meta.fields if f.name not in ("id", "due_on")]
 
     @admin.action(description="Approve the selected payments")
     def approve_payments(self, request, queryset):

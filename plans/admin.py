@@ -1,9 +1,10 @@
-"""Read-mostly admin: statuses are changed only through the services, so they are read-only here.
-Sign-offs and frozen plan versions are audit records: view only, for everyone."""
+"""View only: plans, strategies, logic models, CBAs and peer reviews are case records, written
+through the services; sign-offs and frozen plan versions are audit records
+(core/admin_audit.py)."""
 
 from django.contrib import admin
 
-from activity.admin import AuditRecordAdmin
+from core.admin_audit import GuardedModelAdmin, GuardedStackedInline, GuardedTabularInline
 
 from .models import (
     BenefitLine,
@@ -25,44 +26,37 @@ from .models import (
 )
 
 
-class BudgetArrangementInline(admin.TabularInline):
+class BudgetArrangementInline(GuardedTabularInline):
     model = BudgetArrangement
-    extra = 0
 
 
-class ResourcingLineInline(admin.TabularInline):
+class ResourcingLineInline(GuardedTabularInline):
     model = ResourcingLine
-    extra = 0
 
 
-class SectionCommentInline(admin.TabularInline):
+class SectionCommentInline(GuardedTabularInline):
     model = SectionComment
-    extra = 0
     readonly_fields = ["version", "section", "comment", "author"]
 
 
-class LogicModelRowInline(admin.TabularInline):
+class LogicModelRowInline(GuardedTabularInline):
     model = LogicModelRow
-    extra = 0
 
 
-class CostLineInline(admin.TabularInline):
+class CostLineInline(GuardedTabularInline):
     model = CostLine
-    extra = 0
 
 
-class BenefitLineInline(admin.TabularInline):
+class BenefitLineInline(GuardedTabularInline):
     model = BenefitLine
-    extra = 0
 
 
-class PeerReviewInline(admin.StackedInline):
+class PeerReviewInline(GuardedStackedInline):
     model = PeerReview
-    extra = 0
 
 
 @admin.register(OperationalPlan)
-class OperationalPlanAdmin(admin.ModelAdmin):
+class OperationalPlanAdmin(GuardedModelAdmin):
     list_display = ["area", "status", "version_number", "final_submitted_at"]
     list_filter = ["status", "area__round"]
     search_fields = ["area__reference", "area__name"]
@@ -71,39 +65,45 @@ class OperationalPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(AuditRecordAdmin):
+class PlanVersionAdmin(GuardedModelAdmin):
     list_display = ["plan", "number", "kind", "submitted_at"]
     readonly_fields = ["plan", "number", "kind", "content", "submitted_by", "submitted_at"]
 
 
-admin.site.register(DevelopmentStrategy)
+@admin.register(DevelopmentStrategy)
+class DevelopmentStrategyAdmin(GuardedModelAdmin):
+    list_display = ["area", "updated_by", "updated_at"]
 
 
 @admin.register(LogicModel)
-class LogicModelAdmin(admin.ModelAdmin):
+class LogicModelAdmin(GuardedModelAdmin):
     inlines = [LogicModelRowInline]
 
 
 @admin.register(CostBenefitAnalysis)
-class CostBenefitAnalysisAdmin(admin.ModelAdmin):
+class CostBenefitAnalysisAdmin(GuardedModelAdmin):
     inlines = [CostLineInline, BenefitLineInline]
 
 
 @admin.register(PeerReviewAssignment)
-class PeerReviewAssignmentAdmin(admin.ModelAdmin):
+class PeerReviewAssignmentAdmin(GuardedModelAdmin):
     list_display = ["plan", "reviewer_organisation", "due_on"]
     inlines = [PeerReviewInline]
 
 
-admin.site.register(PlanAttachment)
+@admin.register(PlanAttachment)
+class PlanAttachmentAdmin(GuardedModelAdmin):
+    list_display = ["area", "document", "title", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(SignOff)
-class SignOffAdmin(AuditRecordAdmin):
+class SignOffAdmin(GuardedModelAdmin):
     list_display = ["plan", "party", "user", "signed_at"]
     list_filter = ["party"]
     list_select_related = ["plan__area", "user"]
     search_fields = ["plan__area__reference", "plan__area__name"]
 
 
-admin.site.register(ReminderSent)
+@admin.register(ReminderSent)
+class ReminderSentAdmin(GuardedModelAdmin):
+    list_display = ["area", "milestone", "days_before", "sent_at"]

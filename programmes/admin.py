@@ -1,4 +1,10 @@
+"""Money rules (the programme's second-approval threshold, stage grant ranges), rounds and
+reference data are edited here and every write is on the audit trail; areas are only corrected
+here (their stage and status move by decisions). Each model's rule is in core/admin_audit.py."""
+
 from django.contrib import admin
+
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
 from .models import (
     Area,
@@ -14,23 +20,21 @@ from .models import (
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(GuardedModelAdmin):
     list_display = ("name", "funder_name", "manager_name")
     prepopulated_fields = {"slug": ("name",)}
 
 
-class StageDefinitionInline(admin.TabularInline):
+class StageDefinitionInline(GuardedTabularInline):
     model = StageDefinition
-    extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(GuardedTabularInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(GuardedModelAdmin):
     list_display = ("name", "programme", "status", "opens_on", "closes_on", "starts_on", "ends_on")
     list_filter = ("status", "programme")
     prepopulated_fields = {"slug": ("name",)}
@@ -38,56 +42,54 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageDefinition)
-class StageDefinitionAdmin(admin.ModelAdmin):
+class StageDefinitionAdmin(GuardedModelAdmin):
     list_display = ("round", "stage", "grant_min", "grant_max", "advance_share_pct", "adviser_days")
     list_filter = ("round", "stage")
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(GuardedModelAdmin):
     list_display = ("name", "round", "kind", "stage", "due_on")
     list_filter = ("round", "kind")
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(GuardedModelAdmin):
     list_display = ("name", "order")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(GuardedModelAdmin):
     list_display = ("name", "org_type", "org_identifier", "town")
     list_filter = ("org_type",)
     search_fields = ("name", "org_identifier", "charity_number", "company_number")
 
 
-class AreaThemeInline(admin.TabularInline):
+class AreaThemeInline(GuardedTabularInline):
     model = AreaTheme
-    extra = 0
     max_num = 3
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(GuardedTabularInline):
     model = Partner
-    extra = 0
     autocomplete_fields = ("organisation",)
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(GuardedModelAdmin):
     list_display = ("reference", "name", "lead_organisation", "round", "stage", "status")
     list_filter = ("round", "stage", "status", "lead_organisation__org_type")
     search_fields = ("reference", "name", "local_authority", "lead_organisation__name")
-    # Stage and status come from decisions (applications services), never from this form.
-    readonly_fields = ("stage", "status")
+    # Stage and status come from decisions (applications services), never from this form
+    # (core/admin_audit.py locks them).
     autocomplete_fields = ("lead_organisation",)
     list_select_related = ("lead_organisation", "round")
     inlines = [AreaThemeInline, PartnerInline]
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(GuardedModelAdmin):
     list_display = ("organisation", "area", "partner_type", "involvement", "agreement_signed_on")
     list_filter = ("partner_type", "involvement")
     autocomplete_fields = ("organisation", "area")

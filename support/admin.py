@@ -1,9 +1,10 @@
 """Read-mostly admin for the support records. Changes go through the pages (and so the services),
-which check entitlements and write the audit trail; the admin is for looking things up."""
+which check entitlements and write the audit trail; the admin is for looking things up. The
+advisers list is edited here, audited (core/admin_audit.py)."""
 
 from django.contrib import admin
 
-from activity.admin import AuditRecordAdmin
+from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
 from .models import (
     Adviser,
@@ -16,19 +17,15 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(AuditRecordAdmin):
-    """View only: these rows are the record of what support was given."""
-
-
 @admin.register(AdviserEntitlement)
-class AdviserEntitlementAdmin(ReadOnlyAdmin):
+class AdviserEntitlementAdmin(GuardedModelAdmin):
     list_display = ["area", "days", "reason", "granted_by", "granted_at", "imported"]
     list_select_related = ["area", "granted_by"]
     search_fields = ["area__reference", "area__name", "reason"]
 
 
 @admin.register(AdviserDay)
-class AdviserDayAdmin(ReadOnlyAdmin):
+class AdviserDayAdmin(GuardedModelAdmin):
     list_display = ["area", "adviser", "date", "days", "status", "booked_by"]
     list_filter = ["status"]
     list_select_related = ["area", "adviser", "booked_by"]
@@ -37,7 +34,7 @@ class AdviserDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Adviser)
-class AdviserAdmin(admin.ModelAdmin):
+class AdviserAdmin(GuardedModelAdmin):
     """The list of advisers is reference data programme managers and admins keep (also on the
     Advisers page); an adviser with bookings is taken off the list, not deleted."""
 
@@ -47,16 +44,15 @@ class AdviserAdmin(admin.ModelAdmin):
     search_fields = ["name", "organisation"]
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(GuardedTabularInline):
     model = FollowUp
-    extra = 0
     fields = ["action", "due_on", "owner", "done_at", "done_by"]
     readonly_fields = fields
     can_delete = False
 
 
 @admin.register(SupportContact)
-class SupportContactAdmin(ReadOnlyAdmin):
+class SupportContactAdmin(GuardedModelAdmin):
     list_display = ["area", "date", "kind", "logged_by", "risk_level", "risk_resolved_at"]
     list_filter = ["kind", "risk_level"]
     list_select_related = ["area", "logged_by"]
@@ -65,16 +61,15 @@ class SupportContactAdmin(ReadOnlyAdmin):
     inlines = [FollowUpInline]
 
 
-class EventInvitationInline(admin.TabularInline):
+class EventInvitationInline(GuardedTabularInline):
     model = EventInvitation
-    extra = 0
     fields = ["area", "invited_at", "attended", "attendee_names"]
     readonly_fields = fields
     can_delete = False
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(GuardedModelAdmin):
     list_display = ["title", "kind", "round", "starts_at"]
     list_filter = ["kind", "round"]
     search_fields = ["title"]

@@ -1,63 +1,53 @@
-"""Survey definitions are edited in the admin (choice sets, item lists, questions); invitations
-and responses are read-only there, since they change only through the services."""
+"""Survey definitions are edited in the admin (choice sets, item lists, questions), audited and
+never deleted (answers point at them); a survey's status moves only through the services.
+Invitations and responses are view only, since they change only through the services. Each
+model's rule is in core/admin_audit.py."""
 
 from django.contrib import admin
+
+from core.admin_audit import GuardedModelAdmin, GuardedStackedInline, GuardedTabularInline
 
 from .models import Choice, ChoiceSet, Invitation, Item, ItemList, Question, Response, Survey
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(GuardedTabularInline):
     model = Choice
-    extra = 0
 
 
 @admin.register(ChoiceSet)
-class ChoiceSetAdmin(admin.ModelAdmin):
+class ChoiceSetAdmin(GuardedModelAdmin):
     inlines = [ChoiceInline]
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(GuardedTabularInline):
     model = Item
-    extra = 0
 
 
 @admin.register(ItemList)
-class ItemListAdmin(admin.ModelAdmin):
+class ItemListAdmin(GuardedModelAdmin):
     inlines = [ItemInline]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(GuardedStackedInline):
     model = Question
     fk_name = "survey"
-    extra = 0
     filter_horizontal = ["shown_when"]
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(GuardedModelAdmin):
     list_display = ["title", "round", "audience", "status", "closes_on"]
     list_filter = ["round", "audience", "status"]
     inlines = [QuestionInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdmin):
+class InvitationAdmin(GuardedModelAdmin):
     list_display = ["email", "survey", "area", "invited_at", "opened_at", "answered_at"]
     list_filter = ["survey"]
     exclude = ["nonce"]
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(GuardedModelAdmin):
     list_display = ["invitation", "status", "sent_at"]

@@ -169,6 +169,9 @@ AXES_VERBOSE = False
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
 OTP_REQUIRED_ROLES = ["programme_manager", "finance_officer", "admin"]
 OTP_TOTP_ISSUER = "Our Place"
+# The admin site never shows a device's secret, its set-up QR code or recovery codes: whoever
+# saw them could sign in as the device's owner (core/admin_audit.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff are signed out after this many minutes without a request; lead organisation users keep
 # Django's two-week session.
 STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
