@@ -27,6 +27,7 @@ from core.admin_audit import (
 )
 
 from .models import AreaAssignment, OrganisationMembership, User
+from .services import user_sessions_end
 
 
 class MembershipInline(GuardedTabularInline):
@@ -100,13 +101,28 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+class DeviceRemovalEndsSessions:
+    """Removing a second factor here ends its owner's sessions, as turning two-factor off on the
+    owner's own page does (accounts.two_factor): a session from before must sign in again."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        user_sessions_end(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        users = {device.user for device in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            user_sessions_end(user=user)
+
+
 @admin.register(TOTPDevice)
-class TOTPDeviceAdmin(GuardedAdminMixin, BaseTOTPDeviceAdmin):
+class TOTPDeviceAdmin(DeviceRemovalEndsSessions, GuardedAdminMixin, BaseTOTPDeviceAdmin):
     pass
 
 
 @admin.register(StaticDevice)
-class StaticDeviceAdmin(GuardedAdminMixin, BaseStaticDeviceAdmin):
+class StaticDeviceAdmin(DeviceRemovalEndsSessions, GuardedAdminMixin, BaseStaticDeviceAdmin):
     inlines = []
 
 

@@ -228,3 +228,20 @@ def test_users_keep_their_sessions_until_something_ends_them(lead_user):
     from django.contrib.auth.base_user import AbstractBaseUser
 
     assert lead_user.get_session_auth_hash() == AbstractBaseUser.get_session_auth_hash(lead_user)
+
+
+def test_an_admin_removing_the_device_ends_the_owners_sessions(lead_user, admin_user):
+    b = _signed_in(lead_user)
+    device, _ = _set_up(b, lead_user)
+    a = _verified(lead_user, device, steps_ahead=1)
+    admin = Client()
+    admin.force_login(admin_user)
+
+    response = admin.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert _is_signed_out(a.get(MY_WORK))
+    assert _is_signed_out(b.get(MY_WORK))
