@@ -87,3 +87,26 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def one_user_per_role(db):
+    """A real user for each role, and an anonymous visitor, keyed by role name: the people a
+    workflow table test walks (``core.testing.walk_expected``). Every role of the project is
+    here, so a new role is walked through every workflow and refused wherever no table names
+    it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import Role
+
+    people = {
+        "programme_manager": UserFactory(programme_manager=True),
+        "funder_officer": UserFactory(funder_officer=True),
+        "finance_officer": UserFactory(finance_officer=True),
+        "relationship_manager": UserFactory(relationship_manager=True),
+        "lead_organisation": UserFactory(),
+        "admin": UserFactory(admin=True),
+        "anonymous": AnonymousUser(),
+    }
+    assert set(Role.values) <= set(people), "Add the new role to one_user_per_role."
+    return people

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,17 +20,16 @@ from core.outbox import outbox_add
 
 from . import permissions as perms
 from .models import Invitation, OrganisationMembership, Role, User
+from .signals import team_changed
 
 SALT = "accounts.invitation"
 
 
 def _record(**kwargs) -> None:
-    """An entry in the audit trail (staff only). accounts is the layer every app imports, so it
-    reaches up to activity here rather than at module level."""
-    from activity.models import Visibility
-    from activity.services import activity_record
-
-    activity_record(visibility=Visibility.STAFF, **kwargs)
+    """An entry in the audit trail (staff only), written by activity when it hears
+    ``team_changed``; a change nobody records is an error, never a silent gap in the trail."""
+    if not team_changed.send(sender=Invitation, **kwargs):
+        raise ImproperlyConfigured("Nothing records team_changed: is activity installed?")
 
 
 class InvitationProblem(Exception):

@@ -2,10 +2,10 @@
 
 Checks that can be refused return ``(allowed, reason)``; the reason is shown to the user.
 Objects outside a user's scope are not "forbidden" but absent: views answer 404 for them, so a lead
-organisation user cannot even learn that another area exists.
+organisation user cannot even learn that another area exists. Which areas and organisations a
+user sees is ``programmes.permissions``' to say (``areas_visible_to``...): accounts is the layer
+every app imports, so it does not reach up to programmes' models.
 """
-
-from django.db.models import Q, QuerySet
 
 from core.errors import Decision
 from core.workflow import user_role
@@ -44,30 +44,6 @@ def is_programme_staff(user) -> bool:
 
 def is_manager_or_admin(user) -> bool:
     return is_programme_manager(user) or is_admin(user)
-
-
-def areas_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Every area for programme staff; for a lead organisation user, the areas their organisations
-    lead; nothing for anyone else."""
-    from programmes.models import Area
-
-    qs = queryset if queryset is not None else Area.objects.all()
-    if is_programme_staff(user):
-        return qs
-    if is_lead_organisation_user(user):
-        return qs.filter(lead_organisation__memberships__user=user).distinct()
-    return qs.none()
-
-
-def organisations_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:
-    from programmes.models import Organisation
-
-    qs = queryset if queryset is not None else Organisation.objects.all()
-    if is_manager_or_admin(user):
-        return qs
-    if is_lead_organisation_user(user):
-        return qs.filter(memberships__user=user)
-    return qs.none()
 
 
 def can_view_area(user, area) -> Decision:
@@ -134,17 +110,3 @@ def user_belongs_to(user, organisation_id) -> bool:
         cache = set(user.memberships.values_list("organisation_id", flat=True))
         user._organisation_ids = cache
     return organisation_id in cache
-
-
-def organisations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    from programmes.models import Organisation
-
-    qs = queryset if queryset is not None else Organisation.objects.all()
-    if is_programme_staff(user):
-        return qs
-    if is_lead_organisation_user(user):
-        return qs.filter(
-            Q(memberships__user=user)
-            | Q(partnerships__area__lead_organisation__memberships__user=user)
-        ).distinct()
-    return qs.none()

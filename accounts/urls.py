@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import team_views, views
+from . import views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -41,17 +41,4 @@ urlpatterns = [
     ),
     path("two-factor/turn-off/", views.two_factor_remove, name="two_factor_remove"),
     path("locked/", views.lockout_list, name="lockout_list"),
-    path("team/", team_views.team_mine, name="team_mine"),
-    path("organisations/<int:pk>/team/", team_views.team, name="team"),
-    path(
-        "organisations/<int:pk>/team/members/<int:membership_pk>/remove/",
-        team_views.member_remove,
-        name="team_member_remove",
-    ),
-    path(
-        "organisations/<int:pk>/team/invitations/<int:invitation_pk>/withdraw/",
-        team_views.invitation_revoke,
-        name="team_invitation_revoke",
-    ),
-    path("invitations/<str:token>/", team_views.invitation_accept, name="invitation_accept"),
 ]

@@ -242,6 +242,11 @@ def activity_record(
     return entry
 
 
+def activity_record_team_change(sender, *, signal=None, **entry) -> ActivityEntry | None:
+    """A change to an organisation's team (``accounts.signals.team_changed``), for staff only."""
+    return activity_record(visibility=Visibility.STAFF, **entry)
+
+
 def activity_correct(
     *, entry: ActivityEntry, summary: str, reason: str, actor, data: dict | None = None
 ) -> ActivityEntry:

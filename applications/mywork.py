@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts import permissions as perms
 from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
 from programmes.models import AreaStage, AreaStatus, Milestone
+from programmes.permissions import areas_visible_to
 
 from . import permissions as app_perms
 from . import selectors
@@ -112,9 +113,7 @@ def lead_gate_applications(work):
     user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user):
         return None
-    areas = list(
-        perms.areas_visible_to(user).filter(status=AreaStatus.ACTIVE).order_by("reference")
-    )
+    areas = list(areas_visible_to(user).filter(status=AreaStatus.ACTIVE).order_by("reference"))
     gates = list(
         selectors.gate_list(user=user)
         .filter(area__in=[a.pk for a in areas])

@@ -7,6 +7,7 @@ a lead organisation user acts only for organisations they belong to.
 from django.db.models import Q, QuerySet
 
 from accounts import permissions as perms
+from programmes.permissions import areas_visible_to
 
 Decision = tuple[bool, str]
 
@@ -29,7 +30,7 @@ def gates_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     if perms.is_programme_staff(user):
         return qs
     if perms.is_lead_organisation_user(user):
-        return qs.filter(area__in=perms.areas_visible_to(user))
+        return qs.filter(area__in=areas_visible_to(user))
     return qs.none()
 
 

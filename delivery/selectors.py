@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from accounts.models import AreaAssignment
 from accounts.permissions import (
-    areas_visible_to,
     is_lead_organisation_user,
     is_manager_or_admin,
     is_relationship_manager,
 )
 from core.memo import cached_one_to_one, per_object
 from programmes.models import AreaStatus
+from programmes.permissions import areas_visible_to
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
 from .models import (

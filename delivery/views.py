@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import areas_visible_to
 from core.errors import errors_to_form, message_for, require
 from programmes.models import Area
+from programmes.permissions import areas_visible_to
 
 from . import permissions as delivery_perms
 from . import selectors, services

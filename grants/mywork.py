@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts import permissions as perms
 from core.money import pounds
 from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from programmes.permissions import areas_visible_to
 
 from . import selectors
 from .offers.models import GrantOffer
@@ -59,7 +60,7 @@ def offers_to_accept(work):
         return None
     offers = (
         GrantOffer.objects.filter(
-            status=GrantOffer.Status.ISSUED, award__area__in=perms.areas_visible_to(user)
+            status=GrantOffer.Status.ISSUED, award__area__in=areas_visible_to(user)
         )
         .select_related("award", "award__area")
         .order_by("issued_at", "pk")

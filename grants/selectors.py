@@ -21,9 +21,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.permissions import areas_visible_to, is_programme_staff
+from accounts.permissions import is_programme_staff
 from core.workflow import user_role
 from programmes.models import Round
+from programmes.permissions import areas_visible_to
 
 from .models import Award, Payment
 from .workflows import APPROVERS, PAYABLE_STATUSES, PAYERS

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import areas_visible_to
 from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
+from programmes.permissions import areas_visible_to
 
 from . import bulk, confirmations, selectors, services
 from . import permissions as grant_perms

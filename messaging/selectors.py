@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from accounts import permissions as account_perms
 from accounts.models import AreaAssignment
 from core.area_figures import figures_of
+from programmes.permissions import areas_visible_to
 
 from . import permissions as perms
 from .models import Kind, Message, ThreadRead
@@ -101,7 +102,7 @@ def threads_awaiting_reply_for(user) -> QuerySet:
     from programmes.models import Area
 
     if account_perms.is_lead_organisation_user(user):
-        areas, waiting_on_lead = account_perms.areas_visible_to(user), False
+        areas, waiting_on_lead = areas_visible_to(user), False
     elif account_perms.is_manager_or_admin(user):
         areas, waiting_on_lead = Area.objects.all(), True
     elif account_perms.is_relationship_manager(user):

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import permissions as account_perms
 from core import ratelimits
 from core.errors import errors_to_form
 from core.ratelimits import Limit
+from programmes.permissions import areas_visible_to
 
 from . import permissions as perms
 from . import selectors, services
@@ -23,7 +23,7 @@ def _area(user, reference):
     """The area, if the user may read its thread: 404 for areas the user cannot see at all (a lead
     organisation user's other areas), 403 with the reason for staff outside the conversation."""
     area = (
-        account_perms.areas_visible_to(user)
+        areas_visible_to(user)
         .select_related("round", "lead_organisation")
         .filter(reference=reference)
         .first()

@@ -18,6 +18,7 @@ urlpatterns = [
         name="favicon",
     ),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("programmes.team_urls")),
     path("", include("programmes.urls")),
     path("", include("activity.urls")),
     path("", include("applications.urls")),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts import permissions as perms
 from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
 from programmes.models import AreaStage, AreaStatus, Milestone
+from programmes.permissions import areas_visible_to
 
 from . import selectors
 from .models import OperationalPlan
@@ -87,7 +88,7 @@ def lead_plans(work):
     if not perms.is_lead_organisation_user(user):
         return None
     areas = list(
-        perms.areas_visible_to(user)
+        areas_visible_to(user)
         .filter(status=AreaStatus.ACTIVE, stage=AreaStage.GETTING_GOING)
         .select_related("round")
         .order_by("reference")

@@ -5,9 +5,9 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from accounts.models import AreaAssignment
-from accounts.permissions import areas_visible_to, organisations_visible_to
 
 from .models import Area, AreaTheme, Organisation, Partner, Round, Theme
+from .permissions import areas_visible_to, organisations_visible_to
 
 
 def _current_rm_name():

@@ -1,12 +1,15 @@
-"""Writes for programme reference data, organisations, areas and partners."""
+"""Writes for programme reference data, organisations (an applicant signing up with theirs),
+areas and partners."""
 
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import permissions as perms
+from accounts.models import OrganisationMembership, Role, User
 from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
@@ -155,6 +158,43 @@ def organisation_sign_up(*, name: str, org_type: str, email: str, user) -> Organ
         data={"signed_up_by": user.username},
     )
     return organisation
+
+
+@transaction.atomic
+def applicant_register(
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    organisation_name: str,
+    org_type: str,
+    job_title: str = "",
+) -> User:
+    """A new applicant signs up: a lead organisation user, their organisation and their
+    membership of it (as its primary contact), all or nothing."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is taken; choose another."})
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        job_title=job_title,
+        role=Role.LEAD_ORGANISATION,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    organisation = organisation_sign_up(
+        name=organisation_name, org_type=org_type, email=email, user=user
+    )
+    OrganisationMembership.objects.create(
+        user=user, organisation=organisation, is_primary_contact=True
+    )
+    return user
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from . import selectors, services
 from .filters import AreaFilter, OrganisationFilter
 from .forms import OrganisationForm, PartnerForm
 from .models import Organisation, Partner
-from .permissions import can_see_contact_details
+from .permissions import areas_visible_to, can_see_contact_details
 
 PAGE_SIZE = 25
 
@@ -206,9 +206,9 @@ def _visible_organisation(user, pk):
 @login_required
 def organisation_detail(request, pk):
     org = _visible_organisation(request.user, pk)
-    led = perms.areas_visible_to(request.user, org.led_areas.select_related("round"))
+    led = areas_visible_to(request.user, org.led_areas.select_related("round"))
     partnerships = org.partnerships.select_related("area").filter(
-        area__in=perms.areas_visible_to(request.user)
+        area__in=areas_visible_to(request.user)
     )
     can_edit, _ = perms.can_edit_organisation(request.user, org)
     show_contact, contact_reason = can_see_contact_details(request.user, org)

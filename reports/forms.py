@@ -3,8 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from accounts import permissions as perms
-from accounts.permissions import areas_visible_to
 from programmes.models import Area, Round
+from programmes.permissions import areas_visible_to
 
 
 class AreaReportForm(forms.Form):

@@ -11,6 +11,7 @@ from grants import selectors as grant_selectors
 from grants.budgets.selectors import round_budget
 from plans import selectors as plan_selectors
 from programmes.models import Area, AreaStage, Round
+from programmes.permissions import areas_visible_to
 from support.permissions import current_area_ids
 
 from . import drop_out, freshness, metrics, permissions
@@ -40,7 +41,7 @@ def jobs_visible_to(*, user) -> QuerySet[ReportJob]:
         return qs.filter(
             kind=ReportKind.AREA_PROGRESS,
             audience=Audience.AREA,
-            area__in=perms.areas_visible_to(user),
+            area__in=areas_visible_to(user),
         )
     return qs.none()
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as perms
-from accounts.permissions import areas_visible_to
 from core.errors import require
 from programmes.models import Area
+from programmes.permissions import areas_visible_to
 
 from . import selectors, services
 from .exports.datasets import DATASETS

@@ -5,10 +5,17 @@ class SupportConfig(AppConfig):
     name = "support"
 
     def ready(self):
+        from applications.signals import adviser_days_awarded
         from core import area_figures, area_panels
 
         from . import panels
         from .selectors import area_figures as support_panel_figures
+        from .services import entitlement_add_awarded
+
+        # A decision's adviser days become the area's entitlement.
+        adviser_days_awarded.connect(
+            entitlement_add_awarded, dispatch_uid="support.entitlement_add_awarded"
+        )
 
         area_figures.register("support", support_panel_figures)
         area_panels.register(

@@ -24,6 +24,7 @@ from accounts import permissions as account_perms
 from accounts.models import AreaAssignment
 from core.area_figures import figures_of
 from programmes.models import Area, AreaStatus
+from programmes.permissions import areas_visible_to
 
 from . import permissions as perms
 from .models import (
@@ -273,6 +274,6 @@ def area_open_followups(*, area) -> list[FollowUp]:
 def support_log(*, user) -> QuerySet[SupportContact]:
     """Contacts logged with the areas the user may see, with the area, its round and who logged
     them (unordered)."""
-    return SupportContact.objects.filter(
-        area__in=account_perms.areas_visible_to(user)
-    ).select_related("area", "area__round", "logged_by")
+    return SupportContact.objects.filter(area__in=areas_visible_to(user)).select_related(
+        "area", "area__round", "logged_by"
+    )

@@ -84,6 +84,16 @@ def entitlement_add(
     return entitlement
 
 
+def entitlement_add_awarded(
+    sender, *, area, days, reason, actor, occurred_at, imported, **kwargs
+) -> AdviserEntitlement:
+    """The adviser days a decision gave an area (``applications.signals.adviser_days_awarded``,
+    connected in ``support/apps.py``), added in the decision's transaction."""
+    return entitlement_add(
+        area=area, days=days, reason=reason, actor=actor, occurred_at=occurred_at, imported=imported
+    )
+
+
 def adviser_days_totals(*, area, leaving_out=None) -> DayTotals:
     """The area's entitlement, delivered and planned days (cancelled bookings count for nothing;
     `leaving_out` is a booking being changed)."""

@@ -4,6 +4,7 @@ import pytest
 
 from accounts import permissions as perms
 from accounts.tests.factories import MembershipFactory, UserFactory
+from programmes import permissions as scopes
 from programmes.tests.factories import AreaFactory, OrganisationFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +25,14 @@ def staff(request):
 
 @pytest.mark.parametrize("staff", STAFF, indirect=True)
 def test_programme_staff_see_every_area(staff, area, other_area):
-    assert set(perms.areas_visible_to(staff)) == {area, other_area}
+    assert set(scopes.areas_visible_to(staff)) == {area, other_area}
     assert perms.can_view_area(staff, other_area)[0]
 
 
 def test_lead_user_sees_only_the_areas_their_organisation_leads(lead_user, area, other_area):
     second_led = AreaFactory(lead_organisation=area.lead_organisation)
 
-    assert set(perms.areas_visible_to(lead_user)) == {area, second_led}
+    assert set(scopes.areas_visible_to(lead_user)) == {area, second_led}
     assert perms.can_view_area(lead_user, area) == (True, "")
     allowed, reason = perms.can_view_area(lead_user, other_area)
     assert not allowed
@@ -41,7 +42,7 @@ def test_lead_user_sees_only_the_areas_their_organisation_leads(lead_user, area,
 def test_a_user_in_two_organisations_sees_each_area_once(lead_user, area, other_area):
     MembershipFactory(user=lead_user, organisation=other_area.lead_organisation)
 
-    visible = list(perms.areas_visible_to(lead_user))
+    visible = list(scopes.areas_visible_to(lead_user))
 
     assert sorted(a.pk for a in visible) == sorted([area.pk, other_area.pk])
 
@@ -50,9 +51,9 @@ def test_inactive_and_anonymous_users_see_nothing(lead_user, area):
     from django.contrib.auth.models import AnonymousUser
 
     lead_user.is_active = False
-    assert not perms.areas_visible_to(lead_user).exists()
+    assert not scopes.areas_visible_to(lead_user).exists()
     assert not perms.can_view_area(lead_user, area)[0]
-    assert not perms.areas_visible_to(AnonymousUser()).exists()
+    assert not scopes.areas_visible_to(AnonymousUser()).exists()
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,7 @@ def test_lead_user_sees_their_partners_organisations_but_not_others(lead_user, a
 
     assert perms.can_view_organisation(lead_user, partner.organisation)[0]
     assert not perms.can_view_organisation(lead_user, stranger)[0]
-    assert set(perms.organisations_visible_to(lead_user)) == {
+    assert set(scopes.organisations_visible_to(lead_user)) == {
         area.lead_organisation,
         partner.organisation,
     }
@@ -97,12 +98,12 @@ def test_lead_user_sees_their_partners_organisations_but_not_others(lead_user, a
 def test_organisations_editable_by_role(programme_manager, funder_officer, lead_user, area):
     stranger = OrganisationFactory()
 
-    assert set(perms.organisations_editable_by(programme_manager)) == {
+    assert set(scopes.organisations_editable_by(programme_manager)) == {
         area.lead_organisation,
         stranger,
     }
-    assert not perms.organisations_editable_by(funder_officer).exists()
-    assert list(perms.organisations_editable_by(lead_user)) == [area.lead_organisation]
+    assert not scopes.organisations_editable_by(funder_officer).exists()
+    assert list(scopes.organisations_editable_by(lead_user)) == [area.lead_organisation]
 
 
 def test_superuser_without_admin_role_counts_as_admin():

@@ -7,7 +7,7 @@ programmes/workflows.py for the area), checks the user's scope, writes one activ
 leaves the area's stage and status to programmes.services.area_move.
 """
 
-from accounts.services import applicant_register
+from programmes.services import applicant_register
 
 from .admission import (
     APPLICATION_FIELDS,

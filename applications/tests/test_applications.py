@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts import services as accounts_services
 from accounts.tests.factories import MembershipFactory, UserFactory
 from activity.models import ActivityEntry
 from applications import services
@@ -20,6 +19,7 @@ from applications.tests.factories import (
     ScaleFactory,
 )
 from grants.models import Award
+from programmes import services as programme_services
 from programmes.models import AreaStage, Partner
 from programmes.tests.factories import OrganisationFactory, theme
 from support.models import AdviserEntitlement
@@ -269,7 +269,7 @@ def test_bulk_failure_in_one_award_rolls_back_only_that_application(programme_ma
 
 
 def test_applicant_register_creates_user_organisation_and_membership():
-    user = accounts_services.applicant_register(
+    user = programme_services.applicant_register(
         username="newbie",
         email="newbie@example.org",
         first_name="Nia",

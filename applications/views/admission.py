@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
-from accounts import permissions as perms
-from accounts.services import applicant_register
 from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 from programmes.models import Round
+from programmes.permissions import organisations_editable_by
+from programmes.services import applicant_register
 
 from .. import confirmations, selectors, services
 from .. import permissions as app_perms
@@ -65,7 +65,7 @@ def apply(request):
 
 
 def _organisations_for(user):
-    return perms.organisations_editable_by(user).order_by("name")
+    return organisations_editable_by(user).order_by("name")
 
 
 def _application_form_page(request, *, round, application=None):

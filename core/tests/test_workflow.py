@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 
-from core.testing import walk_table
+from core.testing import EVERYONE, RoleTable, walk_expected
 from core.workflow import SYSTEM, Move, MoveRefused, State, Workflow
 
 
@@ -110,9 +110,81 @@ def test_a_table_naming_an_unknown_state_is_refused_at_import():
         State("a", "A", tone="green")
 
 
-def test_walk_table_checks_every_case():
-    users = {r: _user(r) for r in ("keeper", "admin", "visitor")}
-    assert walk_table(DOOR, users) == 3 * 3 * 3
+DOOR_TABLE = RoleTable(
+    workflow="test-door",
+    states=("shut", "open", "locked"),
+    moves={
+        ("shut", "open"): {"keeper", "admin"},
+        ("open", "shut"): {EVERYONE},
+        ("shut", "locked"): {"keeper"},
+    },
+)
+
+
+def test_walk_expected_checks_every_case_against_the_table():
+    people = {r: _user(r) for r in ("keeper", "admin", "visitor")}
+    assert walk_expected(DOOR, DOOR_TABLE, people) == 3 * 3 * 3
+    # The table can say that a guard stops a move in the context walked.
+    daytime = RoleTable(
+        workflow="test-door",
+        states=DOOR_TABLE.states,
+        moves=DOOR_TABLE.moves,
+        refused_by_condition=frozenset({("shut", "locked")}),
+    )
+    assert walk_expected(DOOR, daytime, people, daytime=True) == 27
+
+
+@pytest.mark.parametrize(
+    "moves, disagreement",
+    [
+        # A role the workflow allows that the table does not name.
+        (
+            {
+                ("shut", "open"): {"keeper"},
+                ("open", "shut"): {EVERYONE},
+                ("shut", "locked"): {"keeper"},
+            },
+            "shut -> open by admin: the table says refused (role), the workflow says allowed",
+        ),
+        # A role the table names that the workflow refuses.
+        (
+            {
+                ("shut", "open"): {"keeper", "admin", "visitor"},
+                ("open", "shut"): {EVERYONE},
+                ("shut", "locked"): {"keeper"},
+            },
+            "shut -> open by visitor: the table says allowed, the workflow says refused (role)",
+        ),
+        # A move the workflow has that the table leaves out.
+        (
+            {("shut", "open"): {"keeper", "admin"}, ("open", "shut"): {EVERYONE}},
+            "shut -> locked by keeper: the table says refused (state), the workflow says allowed",
+        ),
+        # A move the table lists that the workflow does not have.
+        (
+            {**DOOR_TABLE.moves, ("locked", "open"): {"keeper"}},
+            "locked -> open by keeper: the table says allowed, the workflow says refused (state)",
+        ),
+    ],
+)
+def test_walk_expected_fails_when_the_workflow_and_the_table_disagree(moves, disagreement):
+    people = {r: _user(r) for r in ("keeper", "admin", "visitor")}
+    table = RoleTable(workflow="test-door", states=DOOR_TABLE.states, moves=moves)
+    with pytest.raises(AssertionError) as failed:
+        walk_expected(DOOR, table, people)
+    assert disagreement in str(failed.value)
+
+
+def test_walk_expected_refuses_a_table_that_does_not_fit_the_workflow():
+    people = {r: _user(r) for r in ("keeper", "admin")}
+    wrong_states = RoleTable(workflow="test-door", states=("shut", "open"), moves={})
+    with pytest.raises(AssertionError, match="states: the table has"):
+        walk_expected(DOOR, wrong_states, people)
+    unknown_person = RoleTable(
+        workflow="test-door", states=DOOR_TABLE.states, moves={("shut", "open"): {"porter"}}
+    )
+    with pytest.raises(AssertionError, match="nobody in the walk is called"):
+        walk_expected(DOOR, unknown_person, people)
 
 
 def test_status_badge_uses_the_workflow_label_and_tone():

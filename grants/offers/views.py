@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import areas_visible_to
 from core.errors import errors_to_form, message_for
+from programmes.permissions import areas_visible_to
 
 from . import services
 from .forms import OfferAcceptForm, OfferReasonForm

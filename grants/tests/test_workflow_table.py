@@ -1,49 +1,79 @@
-"""The payment workflow's whole table: every (from, to, role) allowed or refused as declared, with
-one real user per role and an anonymous visitor."""
+"""The payment workflow against a table written out here, by hand: every (from, to, role) allowed
+or refused as the table says, with one real user per role and an anonymous visitor. The table is
+about roles; the four-eyes guards (which person of a role may) have their own tests."""
+
+from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from accounts.tests.factories import UserFactory
-from core.testing import walk_table
+from core.testing import EVERYONE, RoleTable, walk_expected
 from core.workflow import MoveRefused
 from grants.models import Payment
-from grants.workflows import PAYMENT
+from grants.tests.factories import AwardFactory, PaymentFactory
+from grants.workflows import PAYMENT, payment_context
 
 S = Payment.Status
 
+MANAGERS = {"programme_manager", "admin"}
+APPROVERS = {"programme_manager", "finance_officer", "admin"}
+
+_PAYMENT_STATES = ("scheduled", "held", "approved", "paid", "cancelled", "approved_once")
+_PAYMENT_MOVES = {
+    # Released by the system when the held share's condition is met, whoever's action that was.
+    ("held", "scheduled"): {EVERYONE},
+    ("held", "cancelled"): MANAGERS,
+    ("scheduled", "approved"): APPROVERS,
+    ("scheduled", "approved_once"): APPROVERS,
+    ("scheduled", "cancelled"): MANAGERS,
+    ("approved_once", "approved"): APPROVERS,
+    ("approved_once", "cancelled"): MANAGERS,
+    ("approved", "paid"): {"finance_officer"},
+    ("approved", "cancelled"): MANAGERS,
+}
+PAYMENT_TABLE = RoleTable(
+    workflow="payment",
+    states=_PAYMENT_STATES,
+    moves=_PAYMENT_MOVES,
+    context="empty: no payment, so the four-eyes and threshold guards have nothing to judge",
+)
+# With a payment (and no one asking) in the context only the threshold guards speak: under the
+# programme's £10,000 approving goes straight to approved, over it to awaiting second approval.
+PAYMENT_TABLE_UNDER_THRESHOLD = RoleTable(
+    workflow="payment",
+    states=_PAYMENT_STATES,
+    moves=_PAYMENT_MOVES,
+    refused_by_condition=frozenset({("scheduled", "approved_once")}),
+    context="a £500 payment of a £20,000 award",
+)
+PAYMENT_TABLE_OVER_THRESHOLD = RoleTable(
+    workflow="payment",
+    states=_PAYMENT_STATES,
+    moves=_PAYMENT_MOVES,
+    refused_by_condition=frozenset({("scheduled", "approved")}),
+    context="a £12,000 payment of a £20,000 award",
+)
+
 
 @pytest.fixture
-def users_by_role(db):
-    return {
-        "programme_manager": UserFactory(programme_manager=True),
-        "funder_officer": UserFactory(funder_officer=True),
-        "finance_officer": UserFactory(finance_officer=True),
-        "relationship_manager": UserFactory(relationship_manager=True),
-        "lead_organisation": UserFactory(),
-        "admin": UserFactory(admin=True),
-        "anonymous": AnonymousUser(),
-    }
+def users_by_role(one_user_per_role):
+    return one_user_per_role
 
 
 def test_every_move_of_the_table(users_by_role):
     # 6 states x 6 states x 7 people, by role alone (no payment in the context).
-    assert walk_table(PAYMENT, users_by_role) == 252
+    assert walk_expected(PAYMENT, PAYMENT_TABLE, users_by_role) == 252
 
 
-@pytest.mark.parametrize("amount", ["500.00", "12000.00"])
-def test_every_move_of_the_table_with_a_payment_under_and_over_the_threshold(users_by_role, amount):
-    """With a payment in the context the threshold guards answer: under £10,000 approving
-    goes straight to approved, over it to awaiting second approval ("condition" refusals for the
-    other branch)."""
-    from decimal import Decimal
-
-    from grants.tests.factories import AwardFactory, PaymentFactory
-    from grants.workflows import payment_context
-
+@pytest.mark.parametrize(
+    "amount, table",
+    [("500.00", PAYMENT_TABLE_UNDER_THRESHOLD), ("12000.00", PAYMENT_TABLE_OVER_THRESHOLD)],
+)
+def test_every_move_of_the_table_with_a_payment_under_and_over_the_threshold(
+    users_by_role, amount, table
+):
     payment = PaymentFactory(award=AwardFactory(amount=Decimal("20000")), amount=Decimal(amount))
     context = payment_context(payment, None)
-    assert walk_table(PAYMENT, users_by_role, **context) == 252
+    assert walk_expected(PAYMENT, table, users_by_role, **context) == 252
     manager = users_by_role["programme_manager"]
     over = amount == "12000.00"
     with pytest.raises(MoveRefused) as refused:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 
-from accounts import permissions as perms
+from programmes.permissions import areas_visible_to
 
 from .. import permissions as plan_perms
 from ..models import OperationalPlan
@@ -15,7 +15,7 @@ from ..models import OperationalPlan
 def area_for(user, reference):
     """The area with this reference, if the user may see it; otherwise 404."""
     area = (
-        perms.areas_visible_to(user)
+        areas_visible_to(user)
         .select_related("round", "lead_organisation")
         .filter(reference=reference)
         .first()

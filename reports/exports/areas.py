@@ -1,5 +1,5 @@
 """Exports of the areas list: the same filter and selector as the list page, written as CSV (streamed
-row by row) or XLSX (see `writers`)."""
+row by row) or XLSX (see `core.spreadsheets`)."""
 
 from collections.abc import Iterator
 

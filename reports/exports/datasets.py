@@ -3,7 +3,7 @@ progress returns. Each reads the same selector (and filter, where the list page 
 list page, so an export link carries the list's query string and gives the same rows.
 
 Rows are read with ``.iterator(chunk_size=...)`` (prefetches run once per chunk) and written as CSV
-by a StreamingHttpResponse or as XLSX by openpyxl's write-only mode (see `writers`).
+by a StreamingHttpResponse or as XLSX by openpyxl's write-only mode (see `core.spreadsheets`).
 """
 
 from collections.abc import Callable, Iterator

@@ -6,13 +6,13 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from core.errors import require
+from core.spreadsheets import csv_lines, xlsx_file
 
 from .. import selectors
 from ..permissions import can_export
 from . import threesixtygiving
 from .areas import area_rows, filtered_areas
 from .datasets import DATASETS
-from .writers import csv_lines, xlsx_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 
 from applications.models import ApplicationStatus
 from applications.tests.factories import ApplicationFactory
+from core.spreadsheets import MONEY_FORMAT, csv_value
 from delivery.tests.factories import ProgressReturnFactory
 from grants.tests.factories import AwardFactory, PaymentFactory
 from programmes.tests.factories import AreaFactory, OrganisationFactory
-from reports.exports.writers import MONEY_FORMAT, csv_value
 from support.tests.factories import SupportContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_payments_xlsx_money_is_numeric_in_pounds_and_dates_are_dates(
 
 
 def test_a_negative_amount_stays_a_number():
-    from reports.exports.writers import xlsx_file
+    from core.spreadsheets import xlsx_file
 
     rows = [["Amount", "Note"], [Decimal("-250.00"), "-250"]]
     sheet = load_workbook(xlsx_file(rows, title="T")).active

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import ratelimits
 from core.errors import message_for, require
 from core.ratelimits import Limit
+from core.spreadsheets import csv_lines
 
 from .. import comparisons, exports, figures, permissions, selectors, services
 from ..forms import PartnerInviteForm, StandardSurveyForm, SurveySettingsForm
@@ -197,8 +198,6 @@ def survey_compare(request, pk):
 @login_required
 @require_GET
 def survey_export_csv(request, pk):
-    from reports.exports.writers import csv_lines
-
     survey = _survey(request, pk)
     rows = exports.survey_csv_rows(
         survey=survey, free_text=permissions.can_read_free_text(request.user)

@@ -1,6 +1,7 @@
 """Writing rows (lists of cell values, the header first) as CSV, streamed line by line, or as XLSX
-through openpyxl's write-only mode into a temporary file. Every export goes through these two, so
-the formats are the same everywhere, and so is the defence against formula injection.
+through openpyxl's write-only mode into a temporary file. Every export goes through these two
+(reports' datasets and surveys' answers alike, so they live in core), so the formats are the same
+everywhere, and so is the defence against formula injection.
 
 Formula injection (OWASP, "CSV Injection"): a text cell that starts with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return is read as a formula by Excel and LibreOffice. Anyone can register an

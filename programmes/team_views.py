@@ -1,4 +1,8 @@
-"""Self-service teams: an organisation's members and invitations, and accepting an invitation."""
+"""Self-service teams: an organisation's members and invitations, and accepting an invitation.
+
+The pages are the organisation's (programmes owns organisations); the memberships and
+invitations they show and change are accounts' (``accounts.invitations``). The URLs keep their
+names and their place under /accounts/ (``programmes/team_urls.py``)."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,22 +13,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import invitations
+from accounts import permissions as perms
+from accounts.forms import InvitationAcceptForm, InviteForm
+from accounts.models import Invitation, OrganisationMembership, User
 from core import ratelimits
 from core.errors import errors_to_form, message_for
 from core.ratelimits import Limit
 
-from . import invitations
-from . import permissions as perms
-from .forms import InvitationAcceptForm, InviteForm
-from .models import Invitation, OrganisationMembership, User
+from .models import Organisation
 
 
 def _organisation(user, pk):
     """The organisation, if the user may manage its team: 404 for a lead organisation user's
     other organisations (they must not learn who else is in the programme), 403 for staff who
     cannot change teams."""
-    from programmes.models import Organisation
-
     organisation = get_object_or_404(Organisation, pk=pk)
     allowed, reason = perms.can_manage_team(user, organisation)
     if not allowed:
