@@ -6,10 +6,16 @@ class ActivityConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import team_changed
-        from core import area_panels
+        from core import admin_audit, area_panels
 
+        from .chain import canonical_data
         from .panels import timeline
-        from .services import activity_record_team_change
+        from .services import activity_record_team_change, admin_write_record
+
+        # Writes made in the admin site are recorded on this trail (core.admin_audit).
+        admin_audit.audit_trail_register(
+            admin_audit.AuditTrail(record=admin_write_record, canonical=canonical_data)
+        )
 
         # Accounts announces team changes (invitations, joining, removal); the trail records them.
         team_changed.connect(activity_record_team_change, dispatch_uid="activity.team_changed")

@@ -369,6 +369,7 @@ def admin_write_record(
     object_label: str,
     action: str,
     changes: dict[str, dict],
+    obj=None,
     area=None,
 ) -> ActivityEntry:
     """Record a write made in the Django admin site (see core/admin_audit.py): `action` is
@@ -377,6 +378,8 @@ def admin_write_record(
     and the admin, on the object's area's chain when it has one (else the programme chain), and
     notifies nobody. Called inside the admin's transaction, so a failed save records nothing."""
     require((action in ADMIN_ACTIONS, "Say whether the object was added, changed or deleted."))
+    if area is None and obj is not None:
+        area = _area_of(model, obj, object_id)
     meta = model._meta
     summary = f"{str(meta.verbose_name).capitalize()} “{object_label}” {action} in the admin site"
     if action == "changed":
@@ -398,6 +401,23 @@ def admin_write_record(
             "changes": changes,
         },
     )
+
+
+def _area_of(model: type[models.Model], obj, pk):
+    """The area whose chain an admin write joins: the object itself when it is an area, or its
+    ``area`` (else None: the programme chain). The area model is the one entries point at."""
+    area_model = ActivityEntry._meta.get_field("area").related_model
+    if model is area_model:
+        area_id = pk
+    else:
+        try:
+            field = model._meta.get_field("area")
+        except FieldDoesNotExist:
+            return None
+        if getattr(field, "related_model", None) is not area_model:
+            return None
+        area_id = getattr(obj, field.attname, None)
+    return area_model.objects.filter(pk=area_id).first() if area_id is not None else None
 
 
 def _field_label(model, name: str) -> str:

@@ -31,10 +31,11 @@ or whose admin class does not apply it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
 READ_ONLY = "read_only"
@@ -284,6 +285,31 @@ def check_admin_policies(app_configs=None, **kwargs):
 # --- what an object holds, and what changed ----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AuditTrail:
+    """How the audit trail writes an admin's write (`record`) and makes stored values canonical
+    for it (`canonical`). The activity app, which owns the trail and imports core, registers it
+    when it is ready (activity.apps), so core never imports activity."""
+
+    record: Callable[..., object]
+    canonical: Callable[[dict], dict]
+
+
+_TRAIL: list[AuditTrail] = []
+
+
+def audit_trail_register(trail: AuditTrail) -> None:
+    _TRAIL[:] = [trail]
+
+
+def _trail() -> AuditTrail:
+    if not _TRAIL:
+        raise ImproperlyConfigured(
+            "No audit trail is registered for admin writes: the activity app must be installed."
+        )
+    return _TRAIL[0]
+
+
 def _recorded_fields(model: type[models.Model]):
     """The fields an audit entry compares: every stored field but the key, the time of the last
     save (it changes with every save) and generated columns (they follow their sources)."""
@@ -297,8 +323,6 @@ def _recorded_fields(model: type[models.Model]):
 def snapshot(model: type[models.Model], pk) -> dict:
     """The object's stored values as the database holds them now (JSON types: what the entry
     records), or {} when there is no such row."""
-    from activity.chain import canonical_data  # activity imports core: not at module level
-
     obj = model._base_manager.filter(pk=pk).first() if pk is not None else None
     if obj is None:
         return {}
@@ -308,7 +332,7 @@ def snapshot(model: type[models.Model], pk) -> dict:
             values[f.name] = sorted(getattr(obj, f.name).values_list("pk", flat=True))
         else:
             values[f.name] = f.value_from_object(obj)
-    return canonical_data(values)
+    return _trail().canonical(values)
 
 
 def _empty(value) -> bool:
@@ -330,41 +354,21 @@ def changes_between(before: dict, after: dict, *, hidden=()) -> dict[str, dict]:
     return changes
 
 
-def _area_of(model: type[models.Model], obj, pk):
-    """The area whose chain the entry joins: the object itself when it is an area, or its
-    ``area`` (else None: the programme chain)."""
-    from programmes.models import Area
-
-    if model is Area:
-        area_id = pk
-    else:
-        try:
-            field = model._meta.get_field("area")
-        except FieldDoesNotExist:
-            return None
-        if getattr(field, "related_model", None) is not Area:
-            return None
-        area_id = getattr(obj, field.attname, None)
-    return Area.objects.filter(pk=area_id).first() if area_id is not None else None
-
-
 def record_admin_write(*, request, model, obj, pk, action: str, before: dict) -> None:
     """Compare the object's row with `before` and record what the admin changed (nothing is
     recorded for a save that changed nothing)."""
-    from activity.services import admin_write_record
-
     after = snapshot(model, pk) if action != "deleted" else {}
     changes = changes_between(before, after, hidden=rule_for(model).hidden)
     if not changes and action == "changed":
         return
-    admin_write_record(
+    _trail().record(
         actor=request.user,
         model=model,
+        obj=obj,
         object_id=pk,
         object_label=str(obj),
         action=action,
         changes=changes,
-        area=_area_of(model, obj, pk),
     )
 
 
