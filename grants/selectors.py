@@ -26,10 +26,31 @@ from core.workflow import user_role
 from programmes.models import Round
 
 from .models import Award, Payment
-from .workflows import APPROVERS, PAYABLE_STATUSES, PAYERS
+from .workflows import (
+    APPROVED,
+    APPROVERS,
+    AWAITING_APPROVAL,
+    HELD,
+    MONEY_FIGURE,
+    PAID,
+    PAYABLE_STATUSES,
+    PAYERS,
+    PAYMENT,
+    statuses_counted_as,
+)
 
 ZERO = Decimal("0.00")
+# The figures below come from the payment workflow's table (grants.workflows.MONEY_FIGURE), so a
+# state cannot be counted twice or left out.
 PAYABLE = list(PAYABLE_STATUSES)
+PAID_STATUSES = list(statuses_counted_as(PAID))
+HELD_STATUSES = list(statuses_counted_as(HELD))
+# The figure each MoneyTotals field adds up; payable money (awaiting approval or approved) is
+# "still to pay".
+TOTALS_FIELD = {PAID: "paid", HELD: "held", AWAITING_APPROVAL: "to_pay", APPROVED: "to_pay"}
+# States from which a payment is approved (first or second approval) or marked paid.
+APPROVABLE = sorted({m.source for m in PAYMENT.moves.values() if m.name == "approve"})
+PAYABLE_BY_FINANCE = sorted({m.source for m in PAYMENT.moves.values() if m.name == "pay"})
 
 
 @dataclass(frozen=True)
@@ -64,20 +85,17 @@ def awards_for_area(*, area, user) -> QuerySet[Award]:
 
 def totals_for_awards(awards) -> MoneyTotals:
     """Totals from awards whose payments are already loaded (no extra queries)."""
-    awarded = paid = held = to_pay = ZERO
+    sums = {"awarded": ZERO, "paid": ZERO, "held": ZERO, "to_pay": ZERO}
     for award in awards:
-        if award.status == Award.Status.LIVE:
-            awarded += award.amount
+        live = award.status == Award.Status.LIVE
+        if live:
+            sums["awarded"] += award.amount
         for p in award.payments.all():
-            if p.status == Payment.Status.PAID:
-                paid += p.amount
-            elif award.status != Award.Status.LIVE:
-                continue
-            elif p.status == Payment.Status.HELD:
-                held += p.amount
-            elif p.status in PAYABLE:
-                to_pay += p.amount
-    return MoneyTotals(awarded=awarded, paid=paid, held=held, to_pay=to_pay)
+            figure = MONEY_FIGURE[p.status]
+            # A cancelled award's payments count only if they were paid.
+            if figure is not None and (live or figure == PAID):
+                sums[TOTALS_FIELD[figure]] += p.amount
+    return MoneyTotals(**sums)
 
 
 def area_totals(*, area) -> MoneyTotals:
@@ -86,8 +104,8 @@ def area_totals(*, area) -> MoneyTotals:
         "s"
     ]
     p = Payment.objects.filter(award__area=area).aggregate(
-        paid=_sum("amount", status=Payment.Status.PAID),
-        held=_sum("amount", status=Payment.Status.HELD, award__status=Award.Status.LIVE),
+        paid=_sum("amount", status__in=PAID_STATUSES),
+        held=_sum("amount", status__in=HELD_STATUSES, award__status=Award.Status.LIVE),
         to_pay=_sum("amount", status__in=PAYABLE, award__status=Award.Status.LIVE),
     )
     return MoneyTotals(awarded=awarded, paid=p["paid"], held=p["held"], to_pay=p["to_pay"])
@@ -146,10 +164,11 @@ def awaiting_approval_by(user) -> Q:
     approval, not scheduled by them and not already approved by them."""
     if user_role(user) not in APPROVERS:
         return Q(pk__in=[])
-    mine = Q(status=Payment.Status.SCHEDULED) | (
-        Q(status=Payment.Status.APPROVED_ONCE) & ~Q(approved_by=user)
+    return (
+        Q(status__in=APPROVABLE)
+        & (Q(approved_by__isnull=True) | ~Q(approved_by=user))
+        & (Q(scheduled_by__isnull=True) | ~Q(scheduled_by=user))
     )
-    return mine & (Q(scheduled_by__isnull=True) | ~Q(scheduled_by=user))
 
 
 def awaiting_payment_by(user) -> Q:
@@ -157,7 +176,7 @@ def awaiting_payment_by(user) -> Q:
     if user_role(user) not in PAYERS:
         return Q(pk__in=[])
     return (
-        Q(status=Payment.Status.APPROVED)
+        Q(status__in=PAYABLE_BY_FINANCE)
         & (Q(approved_by__isnull=True) | ~Q(approved_by=user))
         & (Q(second_approved_by__isnull=True) | ~Q(second_approved_by=user))
     )
@@ -210,13 +229,12 @@ def finance_page(*, user, page_ids) -> list[Payment]:
 
 
 def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
-    """Totals of a payments queryset by status, in one query."""
+    """Totals of a payments queryset (the finance list's) in one query: everything, what is
+    awaiting approval ("scheduled", to approve) and what is approved, to pay."""
     return qs.order_by().aggregate(
         total=_sum("amount"),
-        scheduled=_sum(
-            "amount", status__in=[Payment.Status.SCHEDULED, Payment.Status.APPROVED_ONCE]
-        ),
-        approved=_sum("amount", status=Payment.Status.APPROVED),
+        scheduled=_sum("amount", status__in=statuses_counted_as(AWAITING_APPROVAL)),
+        approved=_sum("amount", status__in=statuses_counted_as(APPROVED)),
     )
 
 
@@ -248,8 +266,8 @@ def round_totals() -> QuerySet[Round]:
         Round.objects.select_related("programme")
         .annotate(
             awarded=_round_sum(live_awards, "area__round"),
-            paid=_round_sum(payments.filter(status=Payment.Status.PAID), "award__area__round"),
-            held=_round_sum(live_payments.filter(status=Payment.Status.HELD), "award__area__round"),
+            paid=_round_sum(payments.filter(status__in=PAID_STATUSES), "award__area__round"),
+            held=_round_sum(live_payments.filter(status__in=HELD_STATUSES), "award__area__round"),
             to_pay=_round_sum(live_payments.filter(status__in=PAYABLE), "award__area__round"),
         )
         .order_by("-starts_on")
@@ -278,7 +296,7 @@ def live_awards_with_disbursed(*, round: Round | None = None) -> QuerySet[Award]
         .select_related("area", "area__lead_organisation", "area__round", "area__round__programme")
         .annotate(
             disbursed=Coalesce(
-                Sum("payments__amount", filter=Q(payments__status=Payment.Status.PAID)),
+                Sum("payments__amount", filter=Q(payments__status__in=PAID_STATUSES)),
                 Value(Decimal("0")),
                 output_field=DecimalField(max_digits=12, decimal_places=2),
             )

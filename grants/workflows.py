@@ -182,5 +182,49 @@ PAYMENT = Workflow(
 )
 
 PaymentStatus = PAYMENT.text_choices("PaymentStatus")
-# Statuses of money still to go out (approved or on its way to approval).
-PAYABLE_STATUSES = ("scheduled", "approved_once", "approved")
+
+
+# --- Where each state's money counts --------------------------------------------------------------
+# Every figure built from payment statuses (the budget's columns, the area and round totals, the
+# finance list's totals and status filter) reads this one table, so a state cannot be left out of
+# one of them: a state added to PAYMENT without a place here stops the app at import
+# (``figures_check``), and grants/tests/test_money_in_every_state.py says where each state's money
+# is expected to show.
+AWAITING_APPROVAL = "awaiting_approval"  # payable, still to be approved (once or twice)
+APPROVED = "approved"  # payable, approved: for a finance officer to pay
+HELD = "held"  # held back until its condition is met
+PAID = "paid"
+NOWHERE = None  # cancelled: counts in no figure
+
+MONEY_FIGURE: dict[str, str | None] = {
+    "scheduled": AWAITING_APPROVAL,
+    "held": HELD,
+    "approved": APPROVED,
+    "paid": PAID,
+    "cancelled": NOWHERE,
+    "approved_once": AWAITING_APPROVAL,
+}
+
+
+def figures_check(workflow: Workflow, figures: dict) -> None:
+    """Refuse a figures table that does not give every state of `workflow` exactly one place."""
+    missing = sorted(set(workflow.states) - set(figures))
+    unknown = sorted(set(figures) - set(workflow.states))
+    if missing or unknown:
+        raise ValueError(
+            f"Workflow {workflow.name}: every state needs one place in the money figures "
+            f"(missing: {', '.join(missing) or 'none'}; not states: {', '.join(unknown) or 'none'})."
+        )
+
+
+figures_check(PAYMENT, MONEY_FIGURE)
+
+
+def statuses_counted_as(*figures: str | None) -> tuple[str, ...]:
+    """The states whose money counts in any of `figures`, in the workflow's order."""
+    return tuple(s for s in PAYMENT.states if MONEY_FIGURE[s] in figures)
+
+
+# Statuses of money still to go out: on its way to approval, then approved (in that order, for
+# the finance list's filter).
+PAYABLE_STATUSES = statuses_counted_as(AWAITING_APPROVAL) + statuses_counted_as(APPROVED)
