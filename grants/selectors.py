@@ -36,6 +36,8 @@ from .workflows import (
     PAYABLE_STATUSES,
     PAYERS,
     PAYMENT,
+    cancelled_after_approval,
+    counts_towards_four_eyes,
     statuses_counted_as,
 )
 
@@ -111,6 +113,67 @@ def area_totals(*, area) -> MoneyTotals:
     return MoneyTotals(awarded=awarded, paid=p["paid"], held=p["held"], to_pay=p["to_pay"])
 
 
+# --- Four eyes on the award (grants/workflows.py) ---------------------------------------------------
+
+
+def _award_approved_other_sum():
+    """For each payment (OuterRef), the money of its award's other payments that counts towards
+    four eyes: approved once or twice, paid, or approved and then cancelled."""
+    counted = (
+        Payment.objects.filter(counts_towards_four_eyes(), award=OuterRef("award_id"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("award")
+        .annotate(s=Sum("amount"))
+        .values("s")[:1]
+    )
+    return Coalesce(
+        Subquery(counted, output_field=DecimalField(max_digits=14, decimal_places=2)),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _award_cancelled_reason():
+    """The reason the award's latest payment cancelled after approval was cancelled, if any."""
+    return Subquery(
+        Payment.objects.filter(cancelled_after_approval(), award=OuterRef("award_id"))
+        .order_by("-updated_at", "-id")
+        .values("cancelled_reason")[:1]
+    )
+
+
+def with_four_eyes(qs: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Payments with what pages need to say who must approve them, in the same query:
+    ``award_approved_other`` (the award's money that counts towards four eyes, apart from the
+    payment) and ``award_cancelled_reason`` (why the award's latest payment cancelled after
+    approval was cancelled). The programme's threshold comes from joining the round's
+    programme."""
+    return qs.annotate(
+        award_approved_other=_award_approved_other_sum(),
+        award_cancelled_reason=_award_cancelled_reason(),
+    )
+
+
+def award_approved_other(*, payment: Payment) -> Decimal:
+    """The award's money that counts towards four eyes, apart from `payment` (one query). The
+    approving service reads it under the award's row lock."""
+    counted = Payment.objects.filter(counts_towards_four_eyes(), award_id=payment.award_id)
+    if payment.pk is not None:
+        counted = counted.exclude(pk=payment.pk)
+    return counted.aggregate(s=_sum("amount"))["s"]
+
+
+def award_cancelled_after_approval(*, award: Award) -> list[Payment]:
+    """The award's payments cancelled after an approval, newest first: scheduling money on the
+    award again needs a reason while there are any."""
+    return list(
+        Payment.objects.filter(cancelled_after_approval(), award=award).order_by(
+            "-updated_at", "-id"
+        )
+    )
+
+
 def award_detail(*, user, pk: int) -> Award | None:
     return (
         Award.objects.filter(area__in=areas_visible_to(user))
@@ -118,8 +181,10 @@ def award_detail(*, user, pk: int) -> Award | None:
         .prefetch_related(
             Prefetch(
                 "payments",
-                queryset=Payment.objects.select_related(
-                    "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                queryset=with_four_eyes(
+                    Payment.objects.select_related(
+                        "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                    )
                 ).order_by("id"),
             )
         )
@@ -224,7 +289,7 @@ def finance_page(*, user, page_ids) -> list[Payment]:
     areas). Two queries: the ids, then their rows. The ids go in as a list, not a subquery:
     with a LIMIT subquery PostgreSQL joined every payment first (250 ms)."""
     ids = [pk for (pk,) in page_ids]
-    qs = _payable_joined(Payment.objects.filter(pk__in=ids))
+    qs = with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids)))
     return list(_in_finance_order(qs, user=user))
 
 
@@ -239,9 +304,23 @@ def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
 
 
 def payments_for_bulk(*, user, ids) -> list[Payment]:
-    """The payable payments among `ids` that `user` may see, joined for the confirmation page
-    and the four-eyes checks, in the finance list's order."""
-    return list(payable_now(user=user).filter(pk__in=ids))
+    """The payable payments among `ids` that `user` may see, joined and annotated for the
+    confirmation page and the four-eyes checks, in the finance list's order."""
+    return list(with_four_eyes(payable_now(user=user).filter(pk__in=ids)))
+
+
+def payment_in_scope(*, user, pk: int) -> Payment | None:
+    """One payment of an area `user` may see, with its award, area, round and programme joined
+    and its award's four-eyes money annotated (the approve page says who must approve it)."""
+    return (
+        with_four_eyes(
+            Payment.objects.filter(award__area__in=areas_visible_to(user)).select_related(
+                "award", "award__area", "award__area__round", "award__area__round__programme"
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def _round_sum(model_qs, round_path: str):
