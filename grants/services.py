@@ -623,10 +623,11 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
     locked = lock(award, related=("area",))
     if locked.status == Award.Status.CANCELLED:
         raise ValidationError("This award is already cancelled.")
+    # Every payment the workflow lets a manager cancel (not paid, not cancelled already).
+    cancellable = [s for s in PAYMENT.states if PAYMENT.move(s, Payment.Status.CANCELLED)]
     unpaid = list(
         Payment.objects.select_for_update()
-        .filter(award=locked)
-        .exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED])
+        .filter(award=locked, status__in=cancellable)
         .order_by("id")
     )
     for payment in unpaid:
