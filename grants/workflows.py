@@ -74,7 +74,9 @@ def second_approval_over(payment) -> Decimal | None:
 def award_money_before(payment) -> Decimal:
     """The money of the payment's award, other than this payment, that counts towards four eyes
     (``counts_towards_four_eyes``): from the ``award_approved_other`` annotation where a selector
-    or the approving service put it, otherwise read now (one query)."""
+    or the approving service put it, otherwise read now (one query, kept on the object). Only
+    what a page shows relies on it; the approving service always reads it afresh under the
+    award's row lock."""
     value = getattr(payment, "award_approved_other", None)
     if value is None:
         from .selectors import award_approved_other  # selectors import the models, which import us

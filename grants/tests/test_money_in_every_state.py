@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from grants import selectors
 from grants.budgets.selectors import round_budget
 from grants.filters import PayableFilter
@@ -48,7 +49,7 @@ def test_every_state_has_a_place_in_this_files_table():
 
 
 @pytest.fixture
-def money(area, programme_manager):
+def money(area):
     """A £20,000 award to `area` (awarded a week ago, offer accepted)."""
     return AwardFactory(area=area, amount=Decimal("20000"), awarded_on=WEEK_AGO)
 
@@ -58,8 +59,6 @@ def test_reproduction_budget_page_and_dashboard_with_a_payment_awaiting_its_seco
 ):
     """Award £20,000, schedule £12,000, approve it once: the budget page and the dashboard
     answered 500 (KeyError: 'approved_once')."""
-    from accounts.tests.factories import UserFactory
-
     award = AwardFactory(area=area, amount=Decimal("20000"), awarded_on=WEEK_AGO)
     payment = payment_add(award=award, amount=Decimal("12000"), actor=programme_manager)
     payment_approve(payment=payment, actor=UserFactory(programme_manager=True))
@@ -115,8 +114,6 @@ def test_finance_totals_and_filter_count_each_payable_state(money, state, financ
 
 
 def _staff():
-    from accounts.tests.factories import UserFactory
-
     return UserFactory(programme_manager=True)
 
 
@@ -156,8 +153,6 @@ def test_the_finance_list_and_bulk_pages_render_a_payment_awaiting_second_approv
 ):
     payment = payment_add(award=money, amount=Decimal("12000"), actor=programme_manager)
     payment_approve(payment=payment, actor=finance_officer)
-    from accounts.tests.factories import UserFactory
-
     second = UserFactory(programme_manager=True)
     client = client_for(second)
     response = client.get(reverse("grants:finance"), {"status": "approved_once"})
