@@ -4,7 +4,13 @@ pages show every state. Deterministic and safe to run again: a payment already i
 is left alone, and the choice of payments depends only on the area's position in the demo.
 
 Every payment respects four eyes (``settle``): the award decision scheduled it, `pm` approves it
-(over the programme's threshold `jprice` gives the second approval) and `finance` pays it."""
+(over the programme's threshold `jprice` gives the second approval) and `finance` pays it.
+
+So that the finance pages, the budget page, the dashboard and the programme PDF show a payment in
+every state of the payment workflow, the live round also has (``four_eyes_examples``) a payment
+awaiting its second approval (`jprice` gave the first: `pm` or `finance` may give the second) and
+a payment cancelled after approval whose money `pm` scheduled again, with both reasons on the
+finance list; its new payment needs two approvers, because four eyes count the award's money."""
 
 import datetime
 
@@ -13,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from grants import services
 from grants.models import MANAGER_RELEASE, Award, Payment
-from grants.workflows import approval_target
+from grants.workflows import approval_target, needs_second_approval
 from programmes.models import Round, Stage
 
 from . import offers
@@ -61,6 +67,67 @@ def _target(area_index: int, award: Award, finished: bool) -> str | None:
     return None
 
 
+CANCEL_REASON = (
+    "The lead organisation's bank details changed after approval: paying the new account once "
+    "it is confirmed."
+)
+RESCHEDULE_REASON = "New bank details confirmed by phone with the lead organisation's treasurer."
+
+
+def _approvable(rnd: Round):
+    """The live round's advances still to be approved, whose offers are accepted, newest first
+    (the oldest are left for the finance list's own demonstrations)."""
+    payments = (
+        Payment.objects.filter(
+            award__area__round=rnd,
+            award__status=Award.Status.LIVE,
+            kind=Payment.Kind.ADVANCE,
+            status=Payment.Status.SCHEDULED,
+        )
+        .select_related("award__area__round__programme")
+        .order_by("-id")
+    )
+    return [p for p in payments if not offers.waiting(p.award)]
+
+
+def _approve_on(payment: Payment, today: datetime.date) -> datetime.date:
+    """A few days ago, but not before the award's offer was accepted."""
+    accepted = payment.award.offers.filter(accepted_at__isnull=False).order_by("-accepted_at")
+    first = timezone.localdate(accepted[0].accepted_at) if accepted else payment.award.awarded_on
+    return max(first, today - datetime.timedelta(days=3))
+
+
+def four_eyes_examples(ctx) -> None:
+    """A payment awaiting its second approval, and a payment cancelled after approval whose money
+    is scheduled again with a reason (once: a later run finds them and leaves them alone)."""
+    rnd, today = ctx.live_round, timezone.localdate()
+    pm, first = ctx.users.get("pm") or User.objects.get(username="pm"), second_approver()
+    payments = Payment.objects.filter(award__area__round=rnd)
+    if not payments.filter(status=Payment.Status.APPROVED_ONCE).exists():
+        big = next((p for p in _approvable(rnd) if needs_second_approval(p)), None)
+        if big is not None:
+            services.payment_approve(
+                payment=big, actor=first, occurred_at=at(_approve_on(big, today), 9)
+            )
+    if not payments.exclude(rescheduled_reason="").exists():
+        small = next((p for p in _approvable(rnd) if not needs_second_approval(p)), None)
+        if small is None:
+            return
+        day = _approve_on(small, today)
+        services.payment_approve(payment=small, actor=first, occurred_at=at(day, 9))
+        services.payment_cancel(
+            payment=small, actor=pm, reason=CANCEL_REASON, occurred_at=at(day, 12)
+        )
+        services.payment_add(
+            award=small.award,
+            amount=small.amount,
+            actor=pm,
+            kind=Payment.Kind.INSTALMENT,
+            due_on=today,
+            reason=RESCHEDULE_REASON,
+        )
+
+
 def load(ctx=None):
     if ctx is None or not ctx.areas:
         return ctx
@@ -103,4 +170,5 @@ def load(ctx=None):
                     else None,
                     reference=f"BACS-{award.awarded_on:%y%m}-{payment.pk:05d}",
                 )
+    four_eyes_examples(ctx)
     return ctx

@@ -11,6 +11,7 @@ from core.errors import message_for
 
 from . import services
 from .models import Payment
+from .workflows import second_approval_reason
 
 APPROVE = "approve"
 PAY = "pay"
@@ -43,7 +44,7 @@ def payments_bulk(
             if action == APPROVE:
                 services.payment_approve(payment=payment, actor=actor)
                 message = (
-                    "Approved once: a second approver is needed."
+                    f"Approved once: {second_approval_reason(payment)}"
                     if payment.status == Payment.Status.APPROVED_ONCE
                     else "Approved."
                 )

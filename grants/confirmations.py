@@ -12,7 +12,7 @@ from programmes.models import Stage
 from . import bulk
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment
 from .services import RELEASE_CONDITION_FOR_STAGE, split_schedule
-from .workflows import approval_target
+from .workflows import approval_target, second_approval_reason
 
 
 def _number(value) -> str:
@@ -59,8 +59,8 @@ def _what(payment: Payment) -> str:
 def approve_effects(payment: Payment) -> list[Effect]:
     if approval_target(payment) == Payment.Status.APPROVED_ONCE:
         next_step = (
-            f"This is the first of two approvals: above {pounds(payment.second_approval_over)} "
-            "a second, different approver must approve it before it can be paid."
+            f"This is the first of two approvals. {second_approval_reason(payment)} It cannot be "
+            "paid until then."
         )
     else:
         next_step = "A finance officer other than you can then mark it paid."
@@ -87,8 +87,8 @@ def bulk_effects(*, action: str, payments, total: Decimal) -> list[Effect]:
     if action == bulk.APPROVE:
         return [
             Effect.money(
-                f"Approves {what}. Any above the programme's threshold need a second, different "
-                "approver before they can be paid."
+                f"Approves {what}. Any that take their award's approved and paid money over the "
+                "programme's threshold need a second, different approver before they can be paid."
             ),
             Effect.lock("Each approval is recorded against your name and cannot be withdrawn."),
         ]

@@ -3,6 +3,15 @@ import django_filters
 from programmes.models import Round
 
 from .models import Payment
+from .workflows import PAYABLE_STATUSES, PAYMENT
+
+# What each payable state is called in the filter, where it says more than its badge; any other
+# payable state is offered under its workflow label, so no state the list shows is unfilterable.
+STATUS_FILTER_LABELS = {
+    Payment.Status.SCHEDULED: "Scheduled (to approve)",
+    Payment.Status.APPROVED: "Approved (to pay)",
+}
+STATUS_CHOICES = [(s, STATUS_FILTER_LABELS.get(s, PAYMENT.label(s))) for s in PAYABLE_STATUSES]
 
 SHOW_CHOICES = [
     ("mine", "Awaiting my approval"),
@@ -27,11 +36,7 @@ class PayableFilter(django_filters.FilterSet):
         method=lambda queryset, name, value: queryset,
     )
     status = django_filters.ChoiceFilter(
-        choices=[
-            (Payment.Status.SCHEDULED, "Scheduled (to approve)"),
-            (Payment.Status.APPROVED_ONCE, "Awaiting second approval"),
-            (Payment.Status.APPROVED, "Approved (to pay)"),
-        ],
+        choices=STATUS_CHOICES,
         empty_label="Scheduled or approved",
     )
 

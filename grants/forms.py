@@ -40,3 +40,11 @@ class PaymentAddForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave blank if it is due now.",
     )
+    reason = forms.CharField(
+        label="Why this payment is scheduled",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when a payment of this award was cancelled after it was approved; "
+        "shown on the finance list.",
+    )

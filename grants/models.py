@@ -152,6 +152,10 @@ class Payment(models.Model):
         validators=[single_line_text],
     )
     cancelled_reason = models.TextField(blank=True)
+    # Why money was scheduled on an award that has a payment cancelled after it was approved
+    # (required then, by payment_add): cancelling approved money and paying it again is shown on
+    # the finance list with both reasons.
+    rescheduled_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

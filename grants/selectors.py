@@ -27,10 +27,33 @@ from programmes.models import Round
 from programmes.permissions import areas_visible_to
 
 from .models import Award, Payment
-from .workflows import APPROVERS, PAYABLE_STATUSES, PAYERS
+from .workflows import (
+    APPROVED,
+    APPROVERS,
+    AWAITING_APPROVAL,
+    HELD,
+    MONEY_FIGURE,
+    PAID,
+    PAYABLE_STATUSES,
+    PAYERS,
+    PAYMENT,
+    cancelled_after_approval,
+    counts_towards_four_eyes,
+    statuses_counted_as,
+)
 
 ZERO = Decimal("0.00")
+# The figures below come from the payment workflow's table (grants.workflows.MONEY_FIGURE), so a
+# state cannot be counted twice or left out.
 PAYABLE = list(PAYABLE_STATUSES)
+PAID_STATUSES = list(statuses_counted_as(PAID))
+HELD_STATUSES = list(statuses_counted_as(HELD))
+# The figure each MoneyTotals field adds up; payable money (awaiting approval or approved) is
+# "still to pay".
+TOTALS_FIELD = {PAID: "paid", HELD: "held", AWAITING_APPROVAL: "to_pay", APPROVED: "to_pay"}
+# States from which a payment is approved (first or second approval) or marked paid.
+APPROVABLE = sorted({m.source for m in PAYMENT.moves.values() if m.name == "approve"})
+PAYABLE_BY_FINANCE = sorted({m.source for m in PAYMENT.moves.values() if m.name == "pay"})
 
 
 @dataclass(frozen=True)
@@ -65,20 +88,17 @@ def awards_for_area(*, area, user) -> QuerySet[Award]:
 
 def totals_for_awards(awards) -> MoneyTotals:
     """Totals from awards whose payments are already loaded (no extra queries)."""
-    awarded = paid = held = to_pay = ZERO
+    sums = {"awarded": ZERO, "paid": ZERO, "held": ZERO, "to_pay": ZERO}
     for award in awards:
-        if award.status == Award.Status.LIVE:
-            awarded += award.amount
+        live = award.status == Award.Status.LIVE
+        if live:
+            sums["awarded"] += award.amount
         for p in award.payments.all():
-            if p.status == Payment.Status.PAID:
-                paid += p.amount
-            elif award.status != Award.Status.LIVE:
-                continue
-            elif p.status == Payment.Status.HELD:
-                held += p.amount
-            elif p.status in PAYABLE:
-                to_pay += p.amount
-    return MoneyTotals(awarded=awarded, paid=paid, held=held, to_pay=to_pay)
+            figure = MONEY_FIGURE[p.status]
+            # A cancelled award's payments count only if they were paid.
+            if figure is not None and (live or figure == PAID):
+                sums[TOTALS_FIELD[figure]] += p.amount
+    return MoneyTotals(**sums)
 
 
 def area_totals(*, area) -> MoneyTotals:
@@ -87,11 +107,72 @@ def area_totals(*, area) -> MoneyTotals:
         "s"
     ]
     p = Payment.objects.filter(award__area=area).aggregate(
-        paid=_sum("amount", status=Payment.Status.PAID),
-        held=_sum("amount", status=Payment.Status.HELD, award__status=Award.Status.LIVE),
+        paid=_sum("amount", status__in=PAID_STATUSES),
+        held=_sum("amount", status__in=HELD_STATUSES, award__status=Award.Status.LIVE),
         to_pay=_sum("amount", status__in=PAYABLE, award__status=Award.Status.LIVE),
     )
     return MoneyTotals(awarded=awarded, paid=p["paid"], held=p["held"], to_pay=p["to_pay"])
+
+
+# --- Four eyes on the award (grants/workflows.py) ---------------------------------------------------
+
+
+def _award_approved_other_sum():
+    """For each payment (OuterRef), the money of its award's other payments that counts towards
+    four eyes: approved once or twice, paid, or approved and then cancelled."""
+    counted = (
+        Payment.objects.filter(counts_towards_four_eyes(), award=OuterRef("award_id"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("award")
+        .annotate(s=Sum("amount"))
+        .values("s")[:1]
+    )
+    return Coalesce(
+        Subquery(counted, output_field=DecimalField(max_digits=14, decimal_places=2)),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _award_cancelled_reason():
+    """The reason the award's latest payment cancelled after approval was cancelled, if any."""
+    return Subquery(
+        Payment.objects.filter(cancelled_after_approval(), award=OuterRef("award_id"))
+        .order_by("-updated_at", "-id")
+        .values("cancelled_reason")[:1]
+    )
+
+
+def with_four_eyes(qs: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Payments with what pages need to say who must approve them, in the same query:
+    ``award_approved_other`` (the award's money that counts towards four eyes, apart from the
+    payment) and ``award_cancelled_reason`` (why the award's latest payment cancelled after
+    approval was cancelled). The programme's threshold comes from joining the round's
+    programme."""
+    return qs.annotate(
+        award_approved_other=_award_approved_other_sum(),
+        award_cancelled_reason=_award_cancelled_reason(),
+    )
+
+
+def award_approved_other(*, payment: Payment) -> Decimal:
+    """The award's money that counts towards four eyes, apart from `payment` (one query). The
+    approving service reads it under the award's row lock."""
+    counted = Payment.objects.filter(counts_towards_four_eyes(), award_id=payment.award_id)
+    if payment.pk is not None:
+        counted = counted.exclude(pk=payment.pk)
+    return counted.aggregate(s=_sum("amount"))["s"]
+
+
+def award_cancelled_after_approval(*, award: Award) -> list[Payment]:
+    """The award's payments cancelled after an approval, newest first: scheduling money on the
+    award again needs a reason while there are any."""
+    return list(
+        Payment.objects.filter(cancelled_after_approval(), award=award).order_by(
+            "-updated_at", "-id"
+        )
+    )
 
 
 def award_detail(*, user, pk: int) -> Award | None:
@@ -101,8 +182,10 @@ def award_detail(*, user, pk: int) -> Award | None:
         .prefetch_related(
             Prefetch(
                 "payments",
-                queryset=Payment.objects.select_related(
-                    "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                queryset=with_four_eyes(
+                    Payment.objects.select_related(
+                        "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                    )
                 ).order_by("id"),
             )
         )
@@ -147,10 +230,11 @@ def awaiting_approval_by(user) -> Q:
     approval, not scheduled by them and not already approved by them."""
     if user_role(user) not in APPROVERS:
         return Q(pk__in=[])
-    mine = Q(status=Payment.Status.SCHEDULED) | (
-        Q(status=Payment.Status.APPROVED_ONCE) & ~Q(approved_by=user)
+    return (
+        Q(status__in=APPROVABLE)
+        & (Q(approved_by__isnull=True) | ~Q(approved_by=user))
+        & (Q(scheduled_by__isnull=True) | ~Q(scheduled_by=user))
     )
-    return mine & (Q(scheduled_by__isnull=True) | ~Q(scheduled_by=user))
 
 
 def awaiting_payment_by(user) -> Q:
@@ -158,7 +242,7 @@ def awaiting_payment_by(user) -> Q:
     if user_role(user) not in PAYERS:
         return Q(pk__in=[])
     return (
-        Q(status=Payment.Status.APPROVED)
+        Q(status__in=PAYABLE_BY_FINANCE)
         & (Q(approved_by__isnull=True) | ~Q(approved_by=user))
         & (Q(second_approved_by__isnull=True) | ~Q(second_approved_by=user))
     )
@@ -206,25 +290,38 @@ def finance_page(*, user, page_ids) -> list[Payment]:
     areas). Two queries: the ids, then their rows. The ids go in as a list, not a subquery:
     with a LIMIT subquery PostgreSQL joined every payment first (250 ms)."""
     ids = [pk for (pk,) in page_ids]
-    qs = _payable_joined(Payment.objects.filter(pk__in=ids))
+    qs = with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids)))
     return list(_in_finance_order(qs, user=user))
 
 
 def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
-    """Totals of a payments queryset by status, in one query."""
+    """Totals of a payments queryset (the finance list's) in one query: everything, what is
+    awaiting approval ("scheduled", to approve) and what is approved, to pay."""
     return qs.order_by().aggregate(
         total=_sum("amount"),
-        scheduled=_sum(
-            "amount", status__in=[Payment.Status.SCHEDULED, Payment.Status.APPROVED_ONCE]
-        ),
-        approved=_sum("amount", status=Payment.Status.APPROVED),
+        scheduled=_sum("amount", status__in=statuses_counted_as(AWAITING_APPROVAL)),
+        approved=_sum("amount", status__in=statuses_counted_as(APPROVED)),
     )
 
 
 def payments_for_bulk(*, user, ids) -> list[Payment]:
-    """The payable payments among `ids` that `user` may see, joined for the confirmation page
-    and the four-eyes checks, in the finance list's order."""
-    return list(payable_now(user=user).filter(pk__in=ids))
+    """The payable payments among `ids` that `user` may see, joined and annotated for the
+    confirmation page and the four-eyes checks, in the finance list's order."""
+    return list(with_four_eyes(payable_now(user=user).filter(pk__in=ids)))
+
+
+def payment_in_scope(*, user, pk: int) -> Payment | None:
+    """One payment of an area `user` may see, with its award, area, round and programme joined
+    and its award's four-eyes money annotated (the approve page says who must approve it)."""
+    return (
+        with_four_eyes(
+            Payment.objects.filter(award__area__in=areas_visible_to(user)).select_related(
+                "award", "award__area", "award__area__round", "award__area__round__programme"
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def _round_sum(model_qs, round_path: str):
@@ -249,8 +346,8 @@ def round_totals() -> QuerySet[Round]:
         Round.objects.select_related("programme")
         .annotate(
             awarded=_round_sum(live_awards, "area__round"),
-            paid=_round_sum(payments.filter(status=Payment.Status.PAID), "award__area__round"),
-            held=_round_sum(live_payments.filter(status=Payment.Status.HELD), "award__area__round"),
+            paid=_round_sum(payments.filter(status__in=PAID_STATUSES), "award__area__round"),
+            held=_round_sum(live_payments.filter(status__in=HELD_STATUSES), "award__area__round"),
             to_pay=_round_sum(live_payments.filter(status__in=PAYABLE), "award__area__round"),
         )
         .order_by("-starts_on")
@@ -279,7 +376,7 @@ def live_awards_with_disbursed(*, round: Round | None = None) -> QuerySet[Award]
         .select_related("area", "area__lead_organisation", "area__round", "area__round__programme")
         .annotate(
             disbursed=Coalesce(
-                Sum("payments__amount", filter=Q(payments__status=Payment.Status.PAID)),
+                Sum("payments__amount", filter=Q(payments__status__in=PAID_STATUSES)),
                 Value(Decimal("0")),
                 output_field=DecimalField(max_digits=12, decimal_places=2),
             )

@@ -26,6 +26,7 @@ from core.validators import require_single_line
 from programmes.models import Round, Stage, StageDefinition
 
 from . import permissions as grant_perms
+from . import selectors as grant_selectors
 from .budgets.services import budget_check, budget_override_use
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
 from .offers.services import offer_issue, offer_require_accepted
@@ -358,17 +359,28 @@ def retention_release_by_manager(
         data={"payments": [locked.pk], "condition": MANAGER_RELEASE},
         occurred_at=now,
     )
-    return copy_back(payment, locked, relations=("award",))
+    return _copy_back(payment, locked)
 
 
 def _lock(payment: Payment) -> tuple[Award, Payment]:
     """Lock the payment's award, then the payment: always in that order, so two services never
-    deadlock. The award's round and programme come too (unlocked), for the four-eyes threshold."""
+    deadlock. The award's round and programme come too (unlocked), for the four-eyes threshold,
+    and so does the award's money that counts towards four eyes, read once the award is locked:
+    a concurrent approval of another payment of the same award has committed by then, so its
+    money is counted (four eyes on the award, grants/workflows.py)."""
     award = lock(payment.award, related=("area",))
     award.area.round = Round.objects.select_related("programme").get(pk=award.area.round_id)
     locked = lock(payment)
     locked.award = award
+    locked.award_approved_other = grant_selectors.award_approved_other(payment=locked)
     return award, locked
+
+
+def _copy_back(payment: Payment, locked: Payment) -> Payment:
+    """copy_back, with the award and its four-eyes money the service read under the lock."""
+    copy_back(payment, locked, relations=("award",))
+    payment.award_approved_other = locked.award_approved_other
+    return payment
 
 
 def _check_move(locked: Payment, to: str, actor) -> None:
@@ -379,10 +391,12 @@ def _check_move(locked: Payment, to: str, actor) -> None:
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     """Approve a payment for the next payment run, under four eyes (grants/workflows.py): the
-    approver did not schedule it; over the programme's threshold the first approval leaves it
-    awaiting a second, different approver. Records who and when (``occurred_at`` backdates it,
-    for the demo's history). Two approvers at once: the row lock makes the second see the first's
-    approval, so a payment gets exactly one first and one second approval."""
+    approver did not schedule it; when it takes its award's approved, paid or approved-then-
+    cancelled money over the programme's threshold, the first approval leaves it awaiting a
+    second, different approver. Records who and when (``occurred_at`` backdates it, for the
+    demo's history). Two approvers at once: the award's row lock makes the second see the first's
+    approval, so a payment gets exactly one first and one second approval, and two halves of
+    the same money approved at once cannot both pass under the threshold."""
     require(grant_perms.can_approve_payments(actor))
     award, locked = _lock(payment)
     target = approval_target(locked)
@@ -408,10 +422,15 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
         ]
     )
     what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
+    data = {}
     if second:
         verb, summary = "payment.second_approved", f"{what} approved (second approval)"
     elif target == Payment.Status.APPROVED_ONCE:
         verb, summary = "payment.approved", f"{what} approved once: a second approver is needed"
+        data = {
+            "award_total": str(locked.amount + locked.award_approved_other),
+            "threshold": str(locked.second_approval_over),
+        }
     else:
         verb, summary = "payment.approved", f"{what} approved"
     activity_record(
@@ -422,8 +441,9 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
         visibility=Visibility.AREA,
         target=locked,
         occurred_at=when,
+        data=data,
     )
-    return copy_back(payment, locked, relations=("award",))
+    return _copy_back(payment, locked)
 
 
 def payment_date_check(locked: Payment, award: Award, paid_on: date) -> None:
@@ -484,7 +504,7 @@ def payment_pay(
         data={"reference": locked.reference},
         occurred_at=locked.paid_at,
     )
-    return copy_back(payment, locked, relations=("award",))
+    return _copy_back(payment, locked)
 
 
 def _cancel_locked(*, award: Award, locked: Payment, actor, reason: str) -> None:
@@ -497,26 +517,51 @@ def _cancel_locked(*, award: Award, locked: Payment, actor, reason: str) -> None
 
 @transaction.atomic
 def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) -> Payment:
-    """Cancel a payment that has not been paid; the money goes back to the award's unscheduled
-    balance."""
+    """Cancel a payment that has not been paid, with a reason (stored on the payment and in the
+    activity entry); the money goes back to the award's unscheduled balance. A payment cancelled
+    after it was approved (once or twice) keeps its approvals: its money still counts towards the
+    award's four eyes, and scheduling money on the award again needs a reason (``payment_add``)."""
     require(grant_perms.can_manage_payments(actor))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the payment is being cancelled."})
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    "Say why the payment is being cancelled.", code="cancel_reason_required"
+                )
+            }
+        )
     award, locked = _lock(payment)
     _check_move(locked, Payment.Status.CANCELLED, actor)
+    approved_before = locked.approved_at is not None
     _cancel_locked(award=award, locked=locked, actor=actor, reason=reason)
+    what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
     activity_record(
         verb="payment.cancelled",
-        summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} cancelled",
+        summary=f"{what} cancelled after approval" if approved_before else f"{what} cancelled",
         actor=actor,
         area=award.area,
         reason=reason,
         visibility=Visibility.AREA,
         target=locked,
         occurred_at=occurred_at,
+        data={"approved_before": approved_before},
     )
-    return copy_back(payment, locked, relations=("award",))
+    return _copy_back(payment, locked)
+
+
+def reschedule_reason_required(cancelled: list[Payment]) -> str:
+    """What the person scheduling is asked when the award has payments cancelled after approval
+    ("" when it has none)."""
+    if not cancelled:
+        return ""
+    latest = cancelled[0]
+    more = f" (and {len(cancelled) - 1} more)" if len(cancelled) > 1 else ""
+    return (
+        f"This award has a payment cancelled after it was approved: {pounds(latest.amount)}, "
+        f"cancelled because “{latest.cancelled_reason}”{more}. Say why money is being scheduled "
+        "on it again."
+    )
 
 
 @transaction.atomic
@@ -527,27 +572,44 @@ def payment_add(
     actor,
     kind: str = Payment.Kind.INSTALMENT,
     due_on: date | None = None,
+    reason: str = "",
 ) -> Payment:
     """Add an instalment to a live award's schedule (e.g. after a cancelled payment is re-issued).
-    Refused when the award's payments would exceed the award."""
+    Refused when the award's payments would exceed the award. On an award with a payment cancelled
+    after it was approved, a reason is required: it is stored on the payment
+    (``rescheduled_reason``, shown on the finance list) and in the activity entry."""
     require(grant_perms.can_manage_payments(actor))
     locked = lock(award, related=("area",))
     if locked.status != Award.Status.LIVE:
         raise ValidationError("Payments can only be added to a live award.")
+    reason = (reason or "").strip()
+    cancelled = grant_selectors.award_cancelled_after_approval(award=locked)
+    if cancelled and not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    reschedule_reason_required(cancelled), code="reschedule_reason_required"
+                )
+            }
+        )
     payment = _payment_create(
         award=locked, kind=kind, amount=amount, status=Payment.Status.SCHEDULED, due_on=due_on
     )
     # Four eyes: whoever schedules a payment by hand does not approve it.
     payment.scheduled_by = actor
-    payment.save(update_fields=["scheduled_by"])
+    payment.rescheduled_reason = reason if cancelled else ""
+    payment.save(update_fields=["scheduled_by", "rescheduled_reason"])
     copy_back(award, locked)
     activity_record(
         verb="payment.scheduled",
-        summary=f"{payment.get_kind_display()} payment of {pounds(payment.amount)} scheduled",
+        summary=f"{payment.get_kind_display()} payment of {pounds(payment.amount)} scheduled"
+        + (" after a payment was cancelled after approval" if cancelled else ""),
         actor=actor,
         area=locked.area,
+        reason=reason,
         visibility=Visibility.AREA,
         target=payment,
+        data={"after_cancelled": [p.pk for p in cancelled]} if cancelled else {},
     )
     return payment
 
@@ -563,10 +625,11 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
     locked = lock(award, related=("area",))
     if locked.status == Award.Status.CANCELLED:
         raise ValidationError("This award is already cancelled.")
+    # Every payment the workflow lets a manager cancel (not paid, not cancelled already).
+    cancellable = [s for s in PAYMENT.states if PAYMENT.move(s, Payment.Status.CANCELLED)]
     unpaid = list(
         Payment.objects.select_for_update()
-        .filter(award=locked)
-        .exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED])
+        .filter(award=locked, status__in=cancellable)
         .order_by("id")
     )
     for payment in unpaid:

@@ -1,6 +1,9 @@
 """Finance pages: what is payable now, totals by round, and an award with its payments. Views are
 thin: the services make every check again, and refusals come back as messages."""
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +25,7 @@ from . import permissions as grant_perms
 from .filters import PayableFilter
 from .forms import CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
-from .workflows import PAYMENT, approval_target, payment_context
+from .workflows import PAYMENT, approval_target, payment_context, second_approval_reason
 
 PAGE_SIZE = 50
 
@@ -53,6 +56,23 @@ def _moves(payment: Payment, user) -> list[str]:
     return targets
 
 
+def _second_approval(payment: Payment) -> str:
+    """For a payment still to get its first approval: the rule that will ask a second approver
+    for it, in figures ("" when one approval is enough). Read from the selectors' annotations, so
+    a page asks no query per payment."""
+    if payment.status != Payment.Status.SCHEDULED:
+        return ""
+    return second_approval_reason(payment)
+
+
+def _row(payment: Payment, user, extra_moves=()) -> dict:
+    return {
+        "payment": payment,
+        "moves": _moves(payment, user) + list(extra_moves),
+        "second_approval": _second_approval(payment),
+    }
+
+
 @login_required
 def finance(request):
     """What is payable now: the user's own open work first, filters for due this week, overdue
@@ -66,7 +86,7 @@ def finance(request):
     can_manage, _ = grant_perms.can_manage_payments(request.user)
     can_act, _ = grant_perms.can_act_on_payments(request.user)
     payments = selectors.finance_page(user=request.user, page_ids=page.object_list)
-    rows = [{"payment": p, "moves": _moves(p, request.user)} for p in payments]
+    rows = [_row(p, request.user) for p in payments]
     return render(
         request,
         "grants/finance.html",
@@ -83,13 +103,26 @@ def finance(request):
 
 
 def _bulk_preview(payments, action: str, user) -> list[dict]:
-    """Each selected payment with the refusal it would meet now, if any, for the confirmation
-    page (the services decide again when it is confirmed)."""
+    """Each selected payment with the refusal it would meet now, if any, and whether it will need
+    a second approver, for the confirmation page (the services decide again when it is
+    confirmed). Payments are approved in this order, so a payment of an award whose earlier
+    selected payment will be approved counts that money too, as the service will."""
     rows = []
+    approving = defaultdict(Decimal)  # award id -> money this selection approves before
     for p in payments:
+        if action == bulk.APPROVE:
+            p.award_approved_other += approving[p.award_id]
         target = approval_target(p) if action == bulk.APPROVE else Payment.Status.PAID
         refused = PAYMENT.refusal(p, target, user, **payment_context(p, user))
-        rows.append({"payment": p, "refused": refused.reason if refused else ""})
+        if action == bulk.APPROVE and refused is None and p.status == Payment.Status.SCHEDULED:
+            approving[p.award_id] += p.amount
+        rows.append(
+            {
+                "payment": p,
+                "refused": refused.reason if refused else "",
+                "second_approval": _second_approval(p) if action == bulk.APPROVE else "",
+            }
+        )
     return rows
 
 
@@ -155,17 +188,15 @@ def award_detail(request, pk):
     can_manage = grant_perms.can_manage_payments(request.user)[0] and award.is_live
     can_act = grant_perms.can_act_on_payments(request.user)[0] and award.is_live
     payments = [
-        {
-            "payment": p,
-            "moves": _moves(p, request.user)
-            + (
-                ["release"]
-                if can_manage
-                and p.status == Payment.Status.HELD
-                and p.release_condition == MANAGER_RELEASE
-                else []
-            ),
-        }
+        _row(
+            p,
+            request.user,
+            ["release"]
+            if can_manage
+            and p.status == Payment.Status.HELD
+            and p.release_condition == MANAGER_RELEASE
+            else [],
+        )
         for p in award.payments.all()
     ]
     can_cancel, _ = grant_perms.can_cancel_award(request.user, award)
@@ -186,12 +217,7 @@ def award_detail(request, pk):
 
 
 def _payment_in_scope(user, pk) -> Payment:
-    payment = (
-        Payment.objects.filter(award__area__in=areas_visible_to(user))
-        .select_related("award", "award__area")
-        .filter(pk=pk)
-        .first()
-    )
+    payment = selectors.payment_in_scope(user=user, pk=pk)
     if payment is None:
         raise Http404("No such payment.")
     return payment
@@ -382,6 +408,9 @@ def payment_add(request, pk):
         messages.error(request, "This award has been cancelled, so nothing can be scheduled on it.")
         return redirect(award.get_absolute_url())
     room = award.amount - award.total_scheduled
+    # Money cancelled after approval: scheduling on this award again needs a reason (four eyes).
+    cancelled = selectors.award_cancelled_after_approval(award=award)
+    # The service asks for the reason, naming the cancelled payment, by the field.
     form = PaymentAddForm(request.POST or None, initial={"amount": room})
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,6 +418,7 @@ def payment_add(request, pk):
                 award=award,
                 amount=form.cleaned_data["amount"],
                 due_on=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -398,4 +428,14 @@ def payment_add(request, pk):
                 request, f"{_payment_label(payment)} scheduled: it is now due to be paid."
             )
             return redirect(award.get_absolute_url())
-    return render(request, "grants/payment_form.html", {"award": award, "form": form, "room": room})
+    return render(
+        request,
+        "grants/payment_form.html",
+        {
+            "award": award,
+            "form": form,
+            "room": room,
+            "cancelled": cancelled,
+            "cancelled_note": services.reschedule_reason_required(cancelled),
+        },
+    )

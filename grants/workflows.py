@@ -19,9 +19,23 @@ person may, reading the payment from the context (``payment_context``):
 - a finance officer who approved it does not mark it as paid.
 A guard without a payment in its context has nothing to judge and allows the move, so the table
 can be walked by role alone.
+
+The threshold applies to the award, not to each slip of paper. A payment needs a second approver
+when it, plus the money of the same award already approved (once or twice), paid, or approved and
+then cancelled, is over the threshold. The window is the award's whole life (no time limit): an
+award is one decision about one sum, and any window would let patience split it. So splitting a
+payment in two, or cancelling and rescheduling it, cannot lower the bar: over its whole life an
+award never has more than the threshold approved by one person alone. Money only scheduled or
+held back does not count until it is approved. Approving locks the award's row before reading its
+money (award, then payment: the lock order in ``grants/services.py``), so two first approvals of
+two halves at the same moment are served one after the other and the second sees the first.
+Pages read the award's money from an annotation (``grants.selectors.with_four_eyes``), so a list
+asks no query per payment.
 """
 
 from decimal import Decimal
+
+from django.db.models import Q
 
 from accounts.models import Role
 from core.money import pounds
@@ -57,9 +71,45 @@ def second_approval_over(payment) -> Decimal | None:
     return payment.second_approval_over
 
 
+def award_money_before(payment) -> Decimal:
+    """The money of the payment's award, other than this payment, that counts towards four eyes
+    (``counts_towards_four_eyes``): from the ``award_approved_other`` annotation where a selector
+    or the approving service put it, otherwise read now (one query, kept on the object). Only
+    what a page shows relies on it; the approving service always reads it afresh under the
+    award's row lock."""
+    value = getattr(payment, "award_approved_other", None)
+    if value is None:
+        from .selectors import award_approved_other  # selectors import the models, which import us
+
+        value = award_approved_other(payment=payment)
+        payment.award_approved_other = value
+    return value
+
+
+def award_total_with(payment) -> Decimal:
+    """This payment plus the money of its award that counts towards four eyes."""
+    return payment.amount + award_money_before(payment)
+
+
 def needs_second_approval(payment) -> bool:
     limit = second_approval_over(payment)
-    return limit is not None and payment.amount > limit
+    return limit is not None and award_total_with(payment) > limit
+
+
+def second_approval_reason(payment) -> str:
+    """The rule, in figures, that asks a second approver for this payment ("" when none)."""
+    if not needs_second_approval(payment):
+        return ""
+    limit = pounds(second_approval_over(payment))
+    if not award_money_before(payment):
+        return (
+            f"This payment of {pounds(payment.amount)} is over the programme's {limit} "
+            "second-approval threshold: a second approver must approve it."
+        )
+    return (
+        f"Payments on this award total {pounds(award_total_with(payment))} with this one, over "
+        f"the programme's {limit} second-approval threshold: a second approver must approve it."
+    )
 
 
 def approval_target(payment) -> str:
@@ -89,10 +139,7 @@ def _approve_alone(context) -> str | None:
     """scheduled -> approved: one approval is enough only up to the threshold."""
     payment, _ = _context(context)
     if payment is not None and needs_second_approval(payment):
-        return (
-            f"Payments over {pounds(second_approval_over(payment))} need two approvers; this "
-            "approval is the first of two."
-        )
+        return second_approval_reason(payment)
     return _not_the_scheduler(context)
 
 
@@ -182,5 +229,81 @@ PAYMENT = Workflow(
 )
 
 PaymentStatus = PAYMENT.text_choices("PaymentStatus")
-# Statuses of money still to go out (approved or on its way to approval).
-PAYABLE_STATUSES = ("scheduled", "approved_once", "approved")
+
+
+# --- Where each state's money counts --------------------------------------------------------------
+# Every figure built from payment statuses (the budget's columns, the area and round totals, the
+# finance list's totals and status filter) reads this one table, so a state cannot be left out of
+# one of them: a state added to PAYMENT without a place here stops the app at import
+# (``figures_check``), and grants/tests/test_money_in_every_state.py says where each state's money
+# is expected to show.
+AWAITING_APPROVAL = "awaiting_approval"  # payable, still to be approved (once or twice)
+APPROVED = "approved"  # payable, approved: for a finance officer to pay
+HELD = "held"  # held back until its condition is met
+PAID = "paid"
+NOWHERE = None  # cancelled: counts in no figure
+
+MONEY_FIGURE: dict[str, str | None] = {
+    "scheduled": AWAITING_APPROVAL,
+    "held": HELD,
+    "approved": APPROVED,
+    "paid": PAID,
+    "cancelled": NOWHERE,
+    "approved_once": AWAITING_APPROVAL,
+}
+
+
+def figures_check(workflow: Workflow, figures: dict) -> None:
+    """Refuse a per-state table that does not give every state of `workflow` exactly one
+    place."""
+    missing = sorted(set(workflow.states) - set(figures))
+    unknown = sorted(set(figures) - set(workflow.states))
+    if missing or unknown:
+        raise ValueError(
+            f"Workflow {workflow.name}: every state needs one place in a per-state table "
+            f"(missing: {', '.join(missing) or 'none'}; not states: {', '.join(unknown) or 'none'})."
+        )
+
+
+figures_check(PAYMENT, MONEY_FIGURE)
+
+# Which states' money counts towards an award's four-eyes total (see the docstring): money approved
+# at least once, or paid (imported history is paid without approvals), or cancelled after it was
+# approved (its approval dates stay on the cancelled payment). Every state has an answer, checked
+# at import like the figures.
+IF_APPROVED = "if approved before"
+FOUR_EYES_COUNTS: dict[str, bool | str] = {
+    "scheduled": False,
+    "held": False,
+    "approved": True,
+    "paid": True,
+    "cancelled": IF_APPROVED,
+    "approved_once": True,
+}
+figures_check(PAYMENT, FOUR_EYES_COUNTS)
+
+
+def counts_towards_four_eyes(prefix: str = "") -> Q:
+    """The payments whose money counts towards their award's four-eyes total, as a filter
+    (``prefix`` for a lookup through a relation, e.g. ``"payments__"``)."""
+    always = [s for s, counts in FOUR_EYES_COUNTS.items() if counts is True]
+    if_approved = [s for s, counts in FOUR_EYES_COUNTS.items() if counts == IF_APPROVED]
+    return Q(**{f"{prefix}status__in": always}) | Q(
+        **{f"{prefix}status__in": if_approved, f"{prefix}approved_at__isnull": False}
+    )
+
+
+def cancelled_after_approval(prefix: str = "") -> Q:
+    """Payments cancelled after an approval (once or twice): scheduling money again on their
+    award needs a reason."""
+    return Q(**{f"{prefix}status": "cancelled", f"{prefix}approved_at__isnull": False})
+
+
+def statuses_counted_as(*figures: str | None) -> tuple[str, ...]:
+    """The states whose money counts in any of `figures`, in the workflow's order."""
+    return tuple(s for s in PAYMENT.states if MONEY_FIGURE[s] in figures)
+
+
+# Statuses of money still to go out: on its way to approval, then approved (in that order, for
+# the finance list's filter).
+PAYABLE_STATUSES = statuses_counted_as(AWAITING_APPROVAL) + statuses_counted_as(APPROVED)

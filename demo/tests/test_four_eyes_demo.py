@@ -1,6 +1,10 @@
 """Every payment in the demo respects four eyes: scheduled by one person (or the award decision),
 approved by another (two others over the programme's threshold), paid by `finance`, who approved
-none of it; and paid on or after its approval and its award."""
+none of it; and paid on or after its approval and its award. Four eyes count the award's money:
+no award has more than the threshold approved by one person alone."""
+
+from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -37,3 +41,16 @@ def test_every_demo_payment_respects_four_eyes():
     assert not payments.filter(status=Payment.Status.PAID, approved_by__isnull=True).exists()
     assert checked > 20
     assert twice > 0, "the demo shows payments that needed two approvers"
+    # Over each award's life, what one person approved alone (approved or paid, with no second
+    # approver) stays within the programme's threshold.
+    alone = defaultdict(Decimal)
+    limits = {}
+    for p in payments.filter(
+        status__in=[Payment.Status.APPROVED, Payment.Status.PAID],
+        approved_by__isnull=False,
+        second_approved_by__isnull=True,
+    ):
+        alone[p.award_id] += p.amount
+        limits[p.award_id] = p.second_approval_over
+    for award_id, amount in alone.items():
+        assert limits[award_id] is None or amount <= limits[award_id], award_id

@@ -1,10 +1,12 @@
 """Reads for round budgets: the figures by financial year (April to March) and by stage.
 
 Committed is the amount of live awards, counted in the financial year of the award date. Paid,
-forecast (scheduled or approved) and held back come from the payments: a paid payment counts in
-the year it was paid, any other in the year it is due (a held-back payment, which has no due
-date yet, in the year of its award). Cancelled payments count nowhere. Three queries, each summed
-by the database (rows per stage, financial year and status, never per award or payment)."""
+forecast (awaiting approval or approved) and held back come from the payments: a paid payment
+counts in the year it was paid, any other in the year it is due (a held-back payment, which has no
+due date yet, in the year of its award). Which column a payment's status counts in is the payment
+workflow's figures table (``grants.workflows.MONEY_FIGURE``), so every state has a column and a
+cancelled one counts nowhere. Three queries, each summed by the database (rows per stage,
+financial year and status, never per award or payment)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from django.db.models import Case, F, IntegerField, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 
 from grants.models import Award, Payment
+from grants.workflows import MONEY_FIGURE, NOWHERE, statuses_counted_as
 from programmes.models import Stage
 
 from .models import BudgetLine, fy_label
@@ -32,14 +35,23 @@ class BudgetRow:
     key: object = None
     budget: Decimal | None = None
     committed: Decimal = ZERO
+    # One field per figure of grants.workflows.MONEY_FIGURE (the names are the figures').
     paid: Decimal = ZERO
     approved: Decimal = ZERO
-    scheduled: Decimal = ZERO
+    awaiting_approval: Decimal = ZERO
     held: Decimal = ZERO
+
+    def __setstate__(self, state):
+        # The dashboard caches its rows (reports.freshness) for up to REPORTS_CACHE_SECONDS: a
+        # row cached before "scheduled" became "awaiting_approval" still reads after a deploy.
+        if "scheduled" in state and "awaiting_approval" not in state:
+            state["awaiting_approval"] = state.pop("scheduled")
+        self.__dict__.update(state)
 
     @property
     def forecast(self) -> Decimal:
-        return self.approved + self.scheduled
+        """Still to go out: approved, or on its way to approval (once or twice)."""
+        return self.approved + self.awaiting_approval
 
     @property
     def remaining(self) -> Decimal | None:
@@ -81,7 +93,7 @@ def _award_sums(round_) -> list[dict]:
 def _payment_sums(round_) -> list[dict]:
     return list(
         Payment.objects.filter(award__area__round=round_)
-        .exclude(status=Payment.Status.CANCELLED)
+        .exclude(status__in=statuses_counted_as(NOWHERE))
         .annotate(
             counted_on=Case(
                 When(status=Payment.Status.PAID, then=Coalesce("paid_on", "award__awarded_on")),
@@ -111,12 +123,7 @@ def round_budget(round_) -> RoundBudget:
         for row in (years[a["fy"]], stages[a["stage"]], total):
             row.committed += a["total"]
     for p in _payment_sums(round_):
-        field_name = {
-            Payment.Status.PAID: "paid",
-            Payment.Status.APPROVED: "approved",
-            Payment.Status.SCHEDULED: "scheduled",
-            Payment.Status.HELD: "held",
-        }[p["status"]]
+        field_name = MONEY_FIGURE[p["status"]]
         for row in (years[p["fy"]], stages[p["stage"]], total):
             setattr(row, field_name, getattr(row, field_name) + p["total"])
     for year, row in years.items():

@@ -88,3 +88,30 @@ def accept_offer(award: Award) -> Award:
         accepted_role="Director",
     )
     return award
+
+
+def payment_in_state(*, award: Award, status: str, amount: Decimal, **fields) -> Payment:
+    """A payment of `award` in any state of the payment workflow, with the fields that state
+    carries (approvers and dates, the paid date, the held share's condition, the cancelling
+    reason), so pages can be tested with a payment in every state. A state this helper does not
+    know yet is created with its status alone."""
+    from accounts.tests.factories import UserFactory
+
+    now = timezone.now()
+    extra: dict = {}
+    if status == Payment.Status.HELD:
+        extra = {
+            "kind": Payment.Kind.RETENTION,
+            "release_condition": FINAL_PLAN_SUBMITTED,
+            "due_on": None,
+        }
+    if status in (Payment.Status.APPROVED_ONCE, Payment.Status.APPROVED, Payment.Status.PAID):
+        extra.update(approved_by=UserFactory(programme_manager=True), approved_at=now)
+    if status in (Payment.Status.APPROVED, Payment.Status.PAID):
+        extra.update(second_approved_by=UserFactory(finance_officer=True), second_approved_at=now)
+    if status == Payment.Status.PAID:
+        extra.update(paid_on=datetime.date.today(), paid_at=now, reference="BACS-TEST")
+    if status == Payment.Status.CANCELLED:
+        extra.update(cancelled_reason="Not needed")
+    extra.update(fields)
+    return PaymentFactory(award=award, status=status, amount=Decimal(amount), **extra)

@@ -227,3 +227,19 @@ def test_dashboard_shows_the_budget(client_for, money, programme_manager):
     body = page.content.decode()
     assert "Budget by financial year" in body and "£82,000.00" in body
     assert reverse("grants:round_budget", args=[money.slug]) in body
+
+
+def test_a_budget_row_cached_before_the_figures_table_still_reads():
+    """The dashboard caches its budget rows (reports.freshness): a row pickled when the column
+    was called "scheduled" unpickles as "awaiting_approval", so a deploy cannot break the page."""
+    import pickle
+
+    from grants.budgets.selectors import BudgetRow
+
+    row = BudgetRow(label="2026–27", approved=Decimal("1"), awaiting_approval=Decimal("2"))
+    assert pickle.loads(pickle.dumps(row)).forecast == Decimal("3")
+    old = dict(row.__dict__)
+    old["scheduled"] = old.pop("awaiting_approval")
+    cached = BudgetRow.__new__(BudgetRow)
+    cached.__setstate__(old)
+    assert cached.forecast == Decimal("3") and cached == row

@@ -68,7 +68,10 @@ class TestBulkApprove:
         assert not results[mine.pk].done
         assert results[mine.pk].message.startswith("You scheduled this payment")
         assert results[plain.pk].done and results[plain.pk].message == "Approved."
-        assert results[big.pk].message == "Approved once: a second approver is needed."
+        assert results[big.pk].message == (
+            "Approved once: This payment of £12,000.00 is over the programme's £10,000.00 "
+            "second-approval threshold: a second approver must approve it."
+        )
         statuses = dict(Payment.objects.values_list("pk", "status"))
         assert statuses == {mine.pk: S.SCHEDULED, plain.pk: S.APPROVED, big.pk: S.APPROVED_ONCE}
 

@@ -103,3 +103,33 @@ def test_refusals_keep_their_wording(users_by_role):
     with pytest.raises(MoveRefused) as refused:
         PAYMENT.check(S.SCHEDULED, S.CANCELLED, users_by_role["finance_officer"])
     assert str(refused.value) == "Only programme managers and admins can cancel payments."
+
+
+def test_every_state_has_one_place_in_the_money_figures():
+    """Where each state's money counts, as this test expects it (not read from the code)."""
+    from grants.workflows import MONEY_FIGURE
+
+    assert MONEY_FIGURE == {
+        "scheduled": "awaiting_approval",
+        "held": "held",
+        "approved": "approved",
+        "paid": "paid",
+        "cancelled": None,
+        "approved_once": "awaiting_approval",
+    }
+
+
+def test_a_state_added_without_a_place_in_the_figures_is_refused():
+    from core.workflow import REGISTRY, State, Workflow
+    from grants.workflows import MONEY_FIGURE, figures_check
+
+    grown = Workflow(
+        name="payment_with_a_new_state",
+        noun="A payment",
+        states=[*PAYMENT.states.values(), State("on_hold", "On hold")],
+        moves=[],
+    )
+    REGISTRY.pop(grown.name)  # a throwaway: not a workflow templates may name
+    with pytest.raises(ValueError, match="missing: on_hold"):
+        figures_check(grown, MONEY_FIGURE)
+    figures_check(grown, {**MONEY_FIGURE, "on_hold": "held"})
