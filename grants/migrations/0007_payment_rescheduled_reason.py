@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0005_award_not_live_index'),
+        ('grants', '0006_single_line_text'),
     ]
 
     operations = [
