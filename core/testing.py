@@ -1,10 +1,17 @@
-"""Walk a workflow's table in a test: every listed move allowed for the roles that may make it
-and refused (with MoveRefused) for everyone else, and every unlisted move refused. Each app's
-workflow test calls `walk_table` with one user per role."""
+"""Helpers for tests.
 
+Walk a workflow's table in a test: every listed move allowed for the roles that may make it
+and refused (with MoveRefused) for everyone else, and every unlisted move refused. Each app's
+workflow test calls `walk_table` with one user per role.
+
+The test clock: `today()` is the one way a test asks what day it is (see the end of the file)."""
+
+import datetime
 from itertools import product
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from .workflow import SYSTEM, MoveRefused, Workflow
 
@@ -46,3 +53,25 @@ def walk_table(workflow: Workflow, users_by_role: dict, **context) -> int:
                 )
                 assert refused.value.reason
     return cases
+
+
+# The test clock. The site's day is the day in London (TIME_ZONE), whatever the machine's own
+# zone, so a test's "today" is too: `date.today()` reads the process's zone and a date fixed at
+# import time goes stale when a run crosses midnight. Call `today()` inside the test (or a
+# factory's LazyFunction), never at import time; tests whose meaning depends on the day take the
+# `clock` fixture (root conftest.py), which holds the day still for the length of the test.
+LONDON = ZoneInfo("Europe/London")
+
+
+def today() -> datetime.date:
+    """The date in London now, read at call time (so a frozen or travelling clock is obeyed)."""
+    return timezone.now().astimezone(LONDON).date()
+
+
+def next_london_noon() -> datetime.datetime:
+    """The next midday in London (today's while it is still morning there): twelve hours from
+    either midnight, so a test that starts there cannot see the date change under it, and
+    forward from now, so nothing made earlier in the run is dated after what the test makes."""
+    now = timezone.now().astimezone(LONDON)
+    noon = datetime.datetime.combine(now.date(), datetime.time(12), tzinfo=LONDON)
+    return noon if now <= noon else noon + datetime.timedelta(days=1)
