@@ -110,3 +110,55 @@ def one_user_per_role(db):
     }
     assert set(Role.values) <= set(people), "Add the new role to one_user_per_role."
     return people
+
+
+# --- The test clock (issue 21): one day for every test, London's -----------------------------
+# `clock` moves time on to the next midday in London (ticking on from there), so a test that
+# depends on "today" cannot see the date change under it; `clock.shift(...)`/`clock.move_to(...)`
+# move it. OURPLACE_TEST_CLOCK (an ISO instant with its offset, e.g. 2026-07-01T22:59:30Z) starts
+# the whole run at that moment, ticking, to show the suite passes across midnight; with
+# OURPLACE_TEST_TZ (e.g. UTC) the process's own zone is set too, like a machine whose clock is
+# not London's. time-machine rather than freezegun: it patches the clock at the C level (so
+# date.today(), time.time() and C code agree) without scanning every loaded module on each start.
+import datetime as _dt  # noqa: E402
+import os as _os  # noqa: E402
+from zoneinfo import ZoneInfo as _ZoneInfo  # noqa: E402
+
+import time_machine  # noqa: E402
+
+from core.testing import next_london_noon  # noqa: E402
+
+_session_clock = None
+
+
+def pytest_configure(config):
+    global _session_clock
+    at = _os.environ.get("OURPLACE_TEST_CLOCK")
+    if not at:
+        return
+    moment = _dt.datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("OURPLACE_TEST_CLOCK needs an offset, e.g. 2026-07-01T22:59:30Z")
+    zone = _os.environ.get("OURPLACE_TEST_TZ")
+    # A timestamp leaves the process's zone alone; a ZoneInfo destination sets it (TZ + tzset).
+    destination = moment.astimezone(_ZoneInfo(zone)) if zone else moment.timestamp()
+    _session_clock = time_machine.travel(destination, tick=True)
+    _session_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _session_clock is not None:
+        _session_clock.stop()
+
+
+def pytest_report_header(config):
+    if _session_clock is not None:
+        zone = _os.environ.get("OURPLACE_TEST_TZ", "unchanged")
+        return f"test clock: started at {_os.environ['OURPLACE_TEST_CLOCK']} (process zone {zone})"
+
+
+@pytest.fixture
+def clock():
+    """Time moved on to the next midday in London and ticking from there; yields the traveller."""
+    with time_machine.travel(next_london_noon().timestamp(), tick=True) as traveller:
+        yield traveller

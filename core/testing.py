@@ -17,13 +17,19 @@ could not fail.) Every workflow in the project has at least one table:
 
 `form_data` reads a page's form as a browser would send it, so a test can change one field and
 post the rest back unchanged (the admin's change pages, with their inlines).
+
+The test clock: `today()` is the one way a test asks what day it is (see the end of the file).
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import product
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from .workflow import MoveRefused, Workflow
 
@@ -185,3 +191,25 @@ def form_data(html: str, form_id: str) -> dict:
         else:
             data[name] = value
     return data
+
+
+# The test clock. The site's day is the day in London (TIME_ZONE), whatever the machine's own
+# zone, so a test's "today" is too: `date.today()` reads the process's zone and a date fixed at
+# import time goes stale when a run crosses midnight. Call `today()` inside the test (or a
+# factory's LazyFunction), never at import time; tests whose meaning depends on the day take the
+# `clock` fixture (root conftest.py), which holds the day still for the length of the test.
+LONDON = ZoneInfo("Europe/London")
+
+
+def today() -> datetime.date:
+    """The date in London now, read at call time (so a frozen or travelling clock is obeyed)."""
+    return timezone.now().astimezone(LONDON).date()
+
+
+def next_london_noon() -> datetime.datetime:
+    """The next midday in London (today's while it is still morning there): twelve hours from
+    either midnight, so a test that starts there cannot see the date change under it, and
+    forward from now, so nothing made earlier in the run is dated after what the test makes."""
+    now = timezone.now().astimezone(LONDON)
+    noon = datetime.datetime.combine(now.date(), datetime.time(12), tzinfo=LONDON)
+    return noon if now <= noon else noon + datetime.timedelta(days=1)

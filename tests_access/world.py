@@ -12,6 +12,7 @@ from accounts.invitations import invitation_token as team_invitation_token
 from accounts.models import Invitation, OrganisationMembership, User
 from activity.models import Notification
 from applications.models import Application, GateApplication
+from core.testing import today
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
 from demo.load import load_demo
 from grants.models import Award, Payment
@@ -137,7 +138,7 @@ def build_world() -> World:
         o["booking"] = AdviserDay.objects.create(
             area=a041,
             adviser=o["adviser"],
-            date=timezone.localdate() + datetime.timedelta(days=7),
+            date=today() + datetime.timedelta(days=7),
             days="0.5",
         )
     o["import_job"] = ImportJob.objects.create(

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import Application, GateApplication
+from core.testing import today
 from grants.models import Award
 from programmes.models import Area, AreaStage
 
@@ -156,7 +157,7 @@ def test_new_lead_applies_is_admitted_and_gets_going_with_ninety_percent_paid(pa
     page.get_by_role("link", name="Extend a deadline").click()
     milestone = area.round.milestones.get(kind="getting_going_application")
     page.get_by_label("Milestone").select_option(str(milestone.pk))
-    new_due = datetime.date.today() + datetime.timedelta(days=14)
+    new_due = today() + datetime.timedelta(days=14)
     page.get_by_label("New deadline").fill(new_due.isoformat())
     page.get_by_label("Reason").fill("Admitted after the round's Getting Going milestone.")
     page.get_by_role("button", name="Grant extension").click()

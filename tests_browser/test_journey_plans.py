@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.tests.factories import MembershipFactory, UserFactory
+from core.testing import today
 from grants.models import Payment
 from plans.models import OperationalPlan
 from programmes.models import Area, AreaStage
@@ -116,7 +117,7 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
     login(page, "pm")
     page.goto(f"/areas/{area.reference}/plan/peer-reviewers/")
     page.get_by_label(reviewer_org.name, exact=True).check()
-    due = datetime.date.today() + datetime.timedelta(days=14)
+    due = today() + datetime.timedelta(days=14)
     page.get_by_label("Due on").fill(due.isoformat())
     page.get_by_role("button", name="Assign and notify").click()
     # The round asks for two reviewers: refused, with the reason next to the choices.

@@ -14,6 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
+from core.testing import today
 from delivery.models import FundingRecord, ProgressReturn
 from programmes.models import Area, AreaStage
 from support.models import AdviserDay, SupportContact
@@ -34,7 +35,7 @@ def _status(page):
 
 def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     rm = User.objects.get(username="rm")
-    today = datetime.date.today()
+    day = today()
     # An area with a CBA and a return it can send now (its period over); the next one is not
     # open yet.
     area = (
@@ -43,7 +44,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
             round__slug="round-2",
             assignments__user=rm,
             progress_returns__status="draft",
-            progress_returns__period_end__lt=today,
+            progress_returns__period_end__lt=day,
             cba__isnull=False,
         )
         .distinct()
@@ -60,7 +61,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     page.goto(area.get_absolute_url())
     page.get_by_role("link", name="Log contact").first.click()
-    page.get_by_label("Date").fill(today.isoformat())
+    page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Type of contact").select_option(label="Visit")
     page.get_by_label("Duration (minutes)").fill("90")
     page.get_by_label("Participants").fill("Chair of the partnership board; project lead")
@@ -68,10 +69,10 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     page.get_by_role("radio", name="Medium").check()
     page.get_by_label("What is the risk?").fill("The youth worker post is still vacant.")
     page.locator("[name=followups-0-action]").fill("Send the job description template")
-    page.locator("[name=followups-0-due_on]").fill((today + datetime.timedelta(days=7)).isoformat())
+    page.locator("[name=followups-0-due_on]").fill((day + datetime.timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Log contact").click()
     expect(_status(page)).to_contain_text(f"Contact with {area.name} logged.")
-    contact = SupportContact.objects.get(area=area, date=today, kind="visit")
+    contact = SupportContact.objects.get(area=area, date=day, kind="visit")
     assert contact.risk_level == "medium"
     screenshot(page, "j5_contact_logged")
 
@@ -80,7 +81,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     page.goto(f"/support/areas/{area.reference}/adviser-days/")
     page.get_by_role("combobox", name=re.compile("^Adviser")).select_option(label="Anita Patel")
     page.get_by_label("Date", exact=False).first.fill(
-        (today + datetime.timedelta(days=10)).isoformat()
+        (day + datetime.timedelta(days=10)).isoformat()
     )
     page.get_by_label("Days").fill("5")
     page.get_by_role("button", name="Book", exact=True).click()
@@ -93,7 +94,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     expect(planned.get_by_role("button", name=re.compile("Mark delivered"))).to_have_count(0)
     page.get_by_role("combobox", name=re.compile("^Adviser")).select_option(label="Anita Patel")
     page.get_by_label("Date", exact=False).first.fill(
-        (today + datetime.timedelta(days=20)).isoformat()
+        (day + datetime.timedelta(days=20)).isoformat()
     )
     page.get_by_label("Days").fill("2")
     page.get_by_role("button", name="Book", exact=True).click()
@@ -159,7 +160,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     page.goto(f"/delivery/areas/{area.reference}/funding/")
     before = FundingRecord.objects.filter(area=area).count()
     page.get_by_role("combobox", name="Source").select_option(label="Other local authority money")
-    page.get_by_label("Financial year starting").fill(str(today.year))
+    page.get_by_label("Financial year starting").fill(str(day.year))
     page.get_by_label("Budget arrangement").select_option(label="Pooled")
     page.get_by_label("Amount secured").fill("5000")
     page.locator("[name=funder_name]").fill("Thetford Town Council")

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.invitations import invitation_create, invitation_token
 from accounts.models import Invitation, OrganisationMembership, User
@@ -156,11 +157,12 @@ def test_staff_manage_any_team_from_the_organisation_page(
 
 
 def test_members_are_listed_and_removed(client_for, org, lead_user):
-    colleague = UserFactory(username="colleague")
+    colleague = UserFactory(username="colleague", first_name="Siobhan", last_name="O'Neill")
     membership = MembershipFactory(user=colleague, organisation=org)
     client = client_for(lead_user)
     page = client.get(_team(org)).content.decode()
-    assert str(colleague) in page and str(lead_user) in page
+    # The page escapes names (O&#x27;Neill), so compare them escaped.
+    assert escape("Siobhan O'Neill") in page and escape(str(lead_user)) in page
     client.post(reverse("team_member_remove", args=[org.pk, membership.pk]))
     assert not OrganisationMembership.objects.filter(pk=membership.pk).exists()
     colleague.refresh_from_db()

@@ -17,6 +17,7 @@ from applications.models import (
     GateStatus,
     RoundAssessmentSettings,
 )
+from core.testing import today
 from programmes.models import Milestone, Round
 from programmes.tests.factories import (
     AreaFactory,
@@ -112,11 +113,11 @@ class ScaleFactory(factory.django.DjangoModelFactory):
 
 class GettingGoingMilestoneFactory(MilestoneFactory):
     kind = Milestone.Kind.GETTING_GOING_APPLICATION
-    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    due_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=30))
 
     class Params:
         past = factory.Trait(
-            due_on=factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=5))
+            due_on=factory.LazyFunction(lambda: today() - datetime.timedelta(days=5))
         )
 
 
@@ -146,6 +147,6 @@ class ExtensionFactory(factory.django.DjangoModelFactory):
 
     area = factory.SubFactory(AreaFactory)
     milestone = factory.LazyAttribute(lambda e: GettingGoingMilestoneFactory(round=e.area.round))
-    new_due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+    new_due_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=14))
     granted_by = factory.SubFactory(UserFactory, programme_manager=True)
     reason = "Lead officer was ill."

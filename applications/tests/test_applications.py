@@ -18,13 +18,14 @@ from applications.tests.factories import (
     OpenRoundFactory,
     ScaleFactory,
 )
+from core.testing import today
 from grants.models import Award
 from programmes import services as programme_services
 from programmes.models import AreaStage, Partner
 from programmes.tests.factories import OrganisationFactory, theme
 from support.models import AdviserEntitlement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _details(**overrides):
@@ -93,9 +94,7 @@ def test_submit_moves_a_complete_draft_to_submitted():
 
 
 def test_submission_after_the_closing_date_is_refused_with_the_date():
-    application = ApplicationFactory(
-        round__closes_on=datetime.date.today() - datetime.timedelta(days=1)
-    )
+    application = ApplicationFactory(round__closes_on=today() - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as exc:
         services.application_submit(application=application, user=application.applicant)
     assert "closed for applications on" in " ".join(exc.value.messages)
@@ -104,7 +103,7 @@ def test_submission_after_the_closing_date_is_refused_with_the_date():
 
 
 def test_submission_on_the_closing_date_is_accepted():
-    application = ApplicationFactory(round__closes_on=datetime.date.today())
+    application = ApplicationFactory(round__closes_on=today())
     services.application_submit(application=application, user=application.applicant)
     assert application.status == ApplicationStatus.SUBMITTED
 

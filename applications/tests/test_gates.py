@@ -17,12 +17,13 @@ from applications.tests.factories import (
     GateFactory,
     GettingGoingMilestoneFactory,
 )
+from core.testing import today
 from grants.models import Award, Payment
 from programmes.models import AreaStage, AreaStatus
 from programmes.tests.factories import AreaFactory
 from support.models import AdviserEntitlement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _lead_for(area):
@@ -56,7 +57,7 @@ def test_gate_allowed_after_the_milestone_with_a_current_extension(programme_man
     services.extension_grant(
         area=area,
         milestone=milestone,
-        new_due_on=datetime.date.today() + datetime.timedelta(days=7),
+        new_due_on=today() + datetime.timedelta(days=7),
         reason="Lead officer on sick leave",
         actor=programme_manager,
     )
@@ -69,12 +70,12 @@ def test_gate_allowed_after_the_milestone_with_a_current_extension(programme_man
 def test_an_extension_that_has_run_out_does_not_help():
     area = AreaFactory()
     milestone = GettingGoingMilestoneFactory(
-        round=area.round, due_on=datetime.date.today() - datetime.timedelta(days=20)
+        round=area.round, due_on=today() - datetime.timedelta(days=20)
     )
     ExtensionFactory(
         area=area,
         milestone=milestone,
-        new_due_on=datetime.date.today() - datetime.timedelta(days=2),
+        new_due_on=today() - datetime.timedelta(days=2),
     )
     gate = GateFactory(area=area, milestone=milestone)
     with pytest.raises(ValidationError) as exc:
@@ -88,7 +89,7 @@ def test_extensions_are_only_for_programme_managers(relationship_manager):
         services.extension_grant(
             area=area,
             milestone=GettingGoingMilestoneFactory(round=area.round),
-            new_due_on=datetime.date.today() + datetime.timedelta(days=60),
+            new_due_on=today() + datetime.timedelta(days=60),
             reason="x",
             actor=relationship_manager,
         )

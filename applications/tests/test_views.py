@@ -19,10 +19,11 @@ from applications.tests.factories import (
     GettingGoingMilestoneFactory,
     OpenRoundFactory,
 )
+from core.testing import today
 from core.tests import sample_files
 from programmes.tests.factories import theme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _lead_for(area):
@@ -122,7 +123,7 @@ def test_lead_user_saves_a_draft_then_submits_it(client_for, lead_user, area):
 
 
 def test_submitting_after_the_closing_date_keeps_what_was_typed(client_for, lead_user, area):
-    rnd = OpenRoundFactory(closes_on=datetime.date.today() - datetime.timedelta(days=1))
+    rnd = OpenRoundFactory(closes_on=today() - datetime.timedelta(days=1))
     client = client_for(lead_user)
     data = _form_data(organisation=area.lead_organisation.pk, submit="1", issues="My typed text")
     response = client.post(
@@ -299,7 +300,7 @@ def test_lead_user_applies_for_getting_going_with_evidence(client_for, area):
 
 
 def test_area_page_says_why_a_lead_user_cannot_apply_after_the_milestone(client_for, area):
-    due = datetime.date.today() - datetime.timedelta(days=3)
+    due = today() - datetime.timedelta(days=3)
     GettingGoingMilestoneFactory(round=area.round, due_on=due)
     content = client_for(_lead_for(area)).get(area.get_absolute_url()).content.decode()
     assert "Apply for Getting Going" not in content

@@ -17,6 +17,7 @@ from applications.tests.factories import (
     GettingGoingMilestoneFactory,
 )
 from core.mywork import WorkGroup, WorkItem, work_count, work_for
+from core.testing import today
 from delivery.tests.factories import ProgressReturnFactory
 from grants.tests.factories import AwardFactory, PaymentFactory, accept_offer
 from plans.models import SignOff, SignOffParty
@@ -26,9 +27,7 @@ from programmes.models import AreaStage, Milestone
 from programmes.tests.factories import AreaFactory, MilestoneFactory
 from support.tests.factories import AdviserDayFactory, FollowUpFactory, SupportContactFactory
 
-pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def groups_by_heading(user):
@@ -41,10 +40,10 @@ def titles(group):
 
 class TestOrdering:
     def test_overdue_first_then_soonest_then_undated(self):
-        late = WorkItem("late", "/a/", due=TODAY - datetime.timedelta(days=2), today=TODAY)
-        soon = WorkItem("soon", "/b/", due=TODAY + datetime.timedelta(days=1), today=TODAY)
-        later = WorkItem("later", "/c/", due=TODAY + datetime.timedelta(days=9), today=TODAY)
-        undated = WorkItem("undated", "/d/", today=TODAY)
+        late = WorkItem("late", "/a/", due=today() - datetime.timedelta(days=2), today=today())
+        soon = WorkItem("soon", "/b/", due=today() + datetime.timedelta(days=1), today=today())
+        later = WorkItem("later", "/c/", due=today() + datetime.timedelta(days=9), today=today())
+        undated = WorkItem("undated", "/d/", today=today())
 
         group = WorkGroup("G", [undated, later, soon, late])
 
@@ -52,7 +51,9 @@ class TestOrdering:
         assert late.overdue and late.days_overdue == 2 and not soon.overdue
 
     def test_waiting_items_are_never_overdue_and_not_counted(self):
-        waiting = WorkItem("decision", "/x/", due=TODAY - datetime.timedelta(days=5), waiting=True)
+        waiting = WorkItem(
+            "decision", "/x/", due=today() - datetime.timedelta(days=5), waiting=True
+        )
         groups = [
             WorkGroup("Mine", [WorkItem("a", "/a/")]),
             WorkGroup("W", [waiting], waiting=True),
@@ -181,8 +182,8 @@ class TestRelationshipManager:
         SupportContactFactory(area=other, high_risk=True)  # not their area
         ProgressReturnFactory(area=area, overdue=True)
         ProgressReturnFactory(area=other, overdue=True)
-        AdviserDayFactory(area=area, planned=True, date=TODAY + datetime.timedelta(days=4))
-        AdviserDayFactory(area=area, date=TODAY - datetime.timedelta(days=4))  # already given
+        AdviserDayFactory(area=area, planned=True, date=today() + datetime.timedelta(days=4))
+        AdviserDayFactory(area=area, date=today() - datetime.timedelta(days=4))  # already given
 
         groups = groups_by_heading(relationship_manager)
 
@@ -208,7 +209,7 @@ class TestLead:
         MilestoneFactory(
             round=ready.round,
             kind=Milestone.Kind.FINAL_PLAN,
-            due_on=TODAY + datetime.timedelta(days=20),
+            due_on=today() + datetime.timedelta(days=20),
         )
         PlanFactory(area=going, draft_submitted=True)
         implementing = AreaFactory(
@@ -222,7 +223,7 @@ class TestLead:
         assert gate.title == "Apply for the Getting Going grant" and gate.due == milestone.due_on
         plan = groups["Your operational plan"].items[0]
         assert plan.title == "Submit your final operational plan"
-        assert plan.due == TODAY + datetime.timedelta(days=20)
+        assert plan.due == today() + datetime.timedelta(days=20)
         assert groups["Progress returns to send"].items[0].overdue
 
     def test_waiting_for_a_decision_and_sign_off(self):
@@ -271,7 +272,7 @@ def _make_work(n, pm, rm):
         AreaAssignmentFactory(user=rm, area=r.area)
         contact = SupportContactFactory(area=r.area, logged_by=rm, high_risk=True)
         FollowUpFactory(contact=contact)
-        AdviserDayFactory(area=r.area, planned=True, date=TODAY + datetime.timedelta(days=3))
+        AdviserDayFactory(area=r.area, planned=True, date=today() + datetime.timedelta(days=3))
 
 
 @pytest.mark.parametrize("who", ["pm", "rm"])

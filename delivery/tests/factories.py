@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from core.testing import today
 from delivery.models import (
     BodyType,
     CbaOutturnLine,
@@ -34,15 +35,13 @@ class ProgressReturnFactory(factory.django.DjangoModelFactory):
         model = ProgressReturn
 
     area = factory.SubFactory(ImplementingAreaFactory)
-    period_end = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    period_end = factory.LazyFunction(lambda: today() - datetime.timedelta(days=10))
     period_start = factory.LazyAttribute(lambda r: r.period_end - datetime.timedelta(days=90))
     due_on = factory.LazyAttribute(lambda r: r.period_end + datetime.timedelta(days=30))
 
     class Params:
         overdue = factory.Trait(
-            period_end=factory.LazyFunction(
-                lambda: datetime.date.today() - datetime.timedelta(days=60)
-            )
+            period_end=factory.LazyFunction(lambda: today() - datetime.timedelta(days=60))
         )
         submitted = factory.Trait(
             status=ReturnStatus.SUBMITTED,
@@ -89,9 +88,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     public_body = "Leeds City Council"
     body_type = BodyType.LOCAL_AUTHORITY
     amount = Decimal("20000.00")
-    expected_payment_on = factory.LazyFunction(
-        lambda: datetime.date.today() + datetime.timedelta(days=365)
-    )
+    expected_payment_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=365))
 
     class Params:
         confirmed = factory.Trait(
@@ -99,7 +96,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         )
         received = factory.Trait(
             status=CommitmentStatus.RECEIVED,
-            received_on=factory.LazyFunction(datetime.date.today),
+            received_on=factory.LazyFunction(today),
             received_amount=Decimal("20000.00"),
         )
         withdrawn = factory.Trait(status=CommitmentStatus.WITHDRAWN, withdrawn_reason="Budget cut")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from accounts.tests.factories import MembershipFactory, UserFactory
 from activity.models import ActivityEntry, Notification
 from applications.tests.factories import GateFactory
+from core.testing import today
 from delivery.models import CommitmentStatus, MatchFundingCommitment
 from delivery.selectors import match_funding_totals
 from delivery.services import (
@@ -27,7 +28,8 @@ from programmes.tests.factories import AreaFactory, MilestoneFactory
 from .factories import CommitmentFactory, MakingItHappenFactory
 
 C = CommitmentStatus
-TODAY = datetime.date.today()
+# Receipts are refused when dated after today, so hold the day still for each test.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def move(commitment, target, user):
         return commitment_confirm(commitment=commitment, user=user)
     if target == C.RECEIVED:
         return commitment_receive(
-            commitment=commitment, user=user, received_on=TODAY, received_amount=Decimal("19000")
+            commitment=commitment, user=user, received_on=today(), received_amount=Decimal("19000")
         )
     return commitment_withdraw(commitment=commitment, user=user, reason="Budget cut")
 
@@ -101,7 +103,7 @@ def test_receipt_records_date_and_amount(mih, mih_lead):
     commitment = CommitmentFactory(application=mih, confirmed=True)
     move(commitment, C.RECEIVED, mih_lead)
     commitment.refresh_from_db()
-    assert commitment.received_on == TODAY and commitment.received_amount == Decimal("19000")
+    assert commitment.received_on == today() and commitment.received_amount == Decimal("19000")
 
 
 def test_receipt_in_the_future_is_refused(mih, mih_lead):
@@ -110,7 +112,7 @@ def test_receipt_in_the_future_is_refused(mih, mih_lead):
         commitment_receive(
             commitment=commitment,
             user=mih_lead,
-            received_on=TODAY + datetime.timedelta(days=1),
+            received_on=today() + datetime.timedelta(days=1),
             received_amount=Decimal("1"),
         )
 
@@ -129,7 +131,7 @@ def test_confirming_notifies_the_lead_organisation(mih, mih_lead, programme_mana
 
 def test_database_keeps_received_fields_with_the_received_state(mih):
     with pytest.raises(IntegrityError), transaction.atomic():
-        CommitmentFactory(application=mih, status=C.CONFIRMED, received_on=TODAY)
+        CommitmentFactory(application=mih, status=C.CONFIRMED, received_on=today())
 
 
 def test_next_moves_for_buttons(programme_manager, mih_lead):
@@ -163,7 +165,7 @@ def test_add_commitment_and_plan(mih, mih_lead):
         public_body="Leeds City Council",
         body_type="local_authority",
         amount=Decimal("30000"),
-        expected_payment_on=TODAY + datetime.timedelta(days=365),
+        expected_payment_on=today() + datetime.timedelta(days=365),
     )
     assert c.status == C.COMMITTED and c.application == mih
     app = mih_application_save(area=mih.area, user=mih_lead, sustainability_plan=" Commission. ")

@@ -8,10 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from activity.models import ActivityEntry, Notification, Visibility
+from core.testing import today
 from delivery.models import Factor, ReturnFactor, ReturnStatus
 from delivery.services import return_save, return_submit
 
 from .factories import ProgressReturnFactory
+
+# What is due or overdue depends on the day: hold it still for each test.
+pytestmark = pytest.mark.usefixtures("clock")
 
 OB = "obstacle"
 EN = "enabler"
@@ -121,7 +125,7 @@ def test_submitted_return_cannot_be_changed_or_submitted_again(ret, impl_lead):
 
 
 def test_cannot_submit_before_the_period_starts(impl_area, impl_lead):
-    start = datetime.date.today() + datetime.timedelta(days=5)
+    start = today() + datetime.timedelta(days=5)
     ret = ProgressReturnFactory(
         area=impl_area,
         period_start=start,
@@ -130,7 +134,7 @@ def test_cannot_submit_before_the_period_starts(impl_area, impl_lead):
     )
     save(ret, impl_lead, "ahead", [f(Factor.RESIDENTS, EN)])
     with pytest.raises(ValidationError):
-        return_submit(progress_return=ret, user=impl_lead, today=datetime.date.today())
+        return_submit(progress_return=ret, user=impl_lead, today=today())
 
 
 @pytest.mark.parametrize("who", ["funder_officer", "relationship_manager", "other_lead"])

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.models import ActivityEntry, Notification
+from core.testing import today
 from core.workflow import MoveRefused
 from delivery.models import ProgressStatus, ReturnStatus
 from delivery.selectors import returns_awaiting_review_for, returns_overdue_for
@@ -19,6 +20,9 @@ from delivery.services import return_comments_answer, return_review, return_save
 from delivery.workflows import RETURN
 
 from .factories import ImplementingAreaFactory, ProgressReturnFactory
+
+# What is due or overdue depends on the day: hold it still for each test.
+pytestmark = pytest.mark.usefixtures("clock")
 
 D = datetime.date
 
@@ -88,12 +92,12 @@ def test_the_window_is_a_round_setting(winter_return, impl_lead):
 def test_the_return_page_says_when_it_opens_instead_of_offering_submit(
     client_for, impl_area, impl_lead
 ):
-    today = datetime.date.today()
+    day = today()
     ret = ProgressReturnFactory(
         area=impl_area,
-        period_start=today - datetime.timedelta(days=10),
-        period_end=today + datetime.timedelta(days=80),
-        due_on=today + datetime.timedelta(days=110),
+        period_start=day - datetime.timedelta(days=10),
+        period_end=day + datetime.timedelta(days=80),
+        due_on=day + datetime.timedelta(days=110),
     )
     page = client_for(impl_lead).get(reverse("delivery:return_detail", args=[ret.pk]))
     text = page.content.decode()

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.testing import today
 from delivery.comparisons import Period, add_months, return_periods
 from delivery.filters import ReturnsFilter
 from delivery.models import ProgressReturn
@@ -17,6 +18,9 @@ from programmes.models import Area, AreaStage
 from programmes.tests.factories import AreaFactory, RoundFactory
 
 from .factories import ImplementingAreaFactory, ProgressReturnFactory
+
+# What is due or overdue depends on the day: hold it still for each test.
+pytestmark = pytest.mark.usefixtures("clock")
 
 D = datetime.date
 
@@ -146,7 +150,7 @@ def test_return_state_around_its_dates(db, today, expected):
 
 def test_a_submitted_return_is_never_overdue(db):
     r = ProgressReturnFactory(submitted=True, overdue=True)
-    assert r.state_on(D.today() + datetime.timedelta(days=400)) == "submitted"
+    assert r.state_on(today() + datetime.timedelta(days=400)) == "submitted"
 
 
 def test_returns_filter_by_state_on_a_given_day(db, programme_manager):
@@ -191,7 +195,7 @@ def test_daily_job_schedules_and_flags_overdue_once(db, impl_area, impl_lead, im
     assert entry.target_id == str(overdue.pk)
     assert {n.recipient for n in Notification.objects.filter(entry=entry)} == {impl_lead, impl_rm}
     # Running again tells nobody twice.
-    assert returns_flag_overdue(today=D.today()) == 0
+    assert returns_flag_overdue(today=today()) == 0
     assert ActivityEntry.objects.filter(verb="progress_return.overdue").count() == 1
 
 
@@ -204,7 +208,7 @@ def test_an_area_that_left_is_no_longer_chased_for_returns(db, impl_area, progra
     sent = ProgressReturnFactory(
         area=impl_area,
         submitted=True,
-        period_end=timezone.localdate() - datetime.timedelta(days=150),
+        period_end=today() - datetime.timedelta(days=150),
     )
     still_in = ProgressReturnFactory(overdue=True)
     area_leave(
@@ -213,14 +217,14 @@ def test_an_area_that_left_is_no_longer_chased_for_returns(db, impl_area, progra
         reasons="The partnership dissolved.",
         actor=programme_manager,
     )
-    today = timezone.localdate()
+    day = today()
     needs_attention = set(
-        ProgressReturn.objects.filter(state_q("", today)).values_list("pk", flat=True)
+        ProgressReturn.objects.filter(state_q("", day)).values_list("pk", flat=True)
     )
     assert overdue.pk not in needs_attention and still_in.pk in needs_attention
     assert sent.pk in set(
-        ProgressReturn.objects.filter(state_q("submitted", today)).values_list("pk", flat=True)
+        ProgressReturn.objects.filter(state_q("submitted", day)).values_list("pk", flat=True)
     )
-    assert returns_flag_overdue(today=today) == 1  # only the area still in the programme
+    assert returns_flag_overdue(today=day) == 1  # only the area still in the programme
     overdue.refresh_from_db()
     assert overdue.overdue_flagged_at is None

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.tests.factories import AreaAssignmentFactory
+from core.testing import today
 from delivery.models import (
     CbaOutturnLine,
     FundingRecord,
@@ -21,6 +22,9 @@ from plans.tests.factories import CbaFactory, CostLineFactory, PlanFactory
 from programmes.tests.panels import area_panel
 
 from .factories import CommitmentFactory, FundingRecordFactory, ProgressReturnFactory
+
+# What is due or overdue depends on the day: hold it still for each test.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def area_urls(area):
@@ -227,9 +231,7 @@ def test_making_it_happen_commitments_through_the_page(
             "public_body": "Leeds City Council",
             "body_type": "local_authority",
             "amount": "12000",
-            "expected_payment_on": (
-                datetime.date.today() + datetime.timedelta(days=365)
-            ).isoformat(),
+            "expected_payment_on": (today() + datetime.timedelta(days=365)).isoformat(),
         },
     )
     assert response.status_code == 302

@@ -1,10 +1,10 @@
-import datetime
 from decimal import Decimal
 
 import factory
 from django.db.models import F
 from django.utils import timezone
 
+from core.testing import today
 from grants.models import FINAL_PLAN_SUBMITTED, Award, GrantOffer, Payment
 from programmes.models import Stage
 from programmes.tests.factories import AreaFactory
@@ -54,7 +54,7 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     kind = Payment.Kind.ADVANCE
     amount = Decimal("1000.00")
     status = Payment.Status.SCHEDULED
-    due_on = factory.LazyFunction(datetime.date.today)
+    due_on = factory.LazyFunction(today)
 
     class Params:
         held = factory.Trait(
@@ -64,9 +64,7 @@ class PaymentFactory(factory.django.DjangoModelFactory):
             due_on=None,
         )
         approved = factory.Trait(status=Payment.Status.APPROVED)
-        paid = factory.Trait(
-            status=Payment.Status.PAID, paid_on=factory.LazyFunction(datetime.date.today)
-        )
+        paid = factory.Trait(status=Payment.Status.PAID, paid_on=factory.LazyFunction(today))
         cancelled = factory.Trait(status=Payment.Status.CANCELLED, cancelled_reason="Not needed")
 
     @factory.post_generation

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from activity.models import ActivityEntry
+from core.testing import today
 from grants.budgets.models import BudgetLine
 from grants.budgets.selectors import financial_year, round_budget
 from grants.budgets.services import budget_override_grant
@@ -21,7 +21,7 @@ from grants.tests.factories import AwardFactory, PaymentFactory, accept_offer
 from programmes.models import Stage
 from programmes.tests.factories import AreaFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _budget(round_, total):
@@ -63,7 +63,7 @@ def test_stage_and_year_lines_are_limits_too(area, programme_manager):
     with pytest.raises(ValidationError, match="Getting Going budget"):
         _award(area, programme_manager)
     BudgetLine.objects.all().delete()
-    year = financial_year(timezone.localdate())
+    year = financial_year(today())
     BudgetLine.objects.create(round=area.round, financial_year=year, amount=Decimal("2000"))
     with pytest.raises(ValidationError, match=r"\d{4}–\d\d budget"):
         _award(area, programme_manager, Stage.GETTING_READY, "3000")
@@ -123,7 +123,7 @@ def money(area, programme_manager, finance_officer, lead_user):
     """Payments in every state across two financial years, and a cancelled one."""
     rnd = area.round
     _budget(rnd, "100000")
-    this_year = financial_year(timezone.localdate())
+    this_year = financial_year(today())
     BudgetLine.objects.create(round=rnd, financial_year=this_year, amount=Decimal("60000"))
     going = accept_offer(_award(area, programme_manager))  # 9,000 scheduled + 1,000 held
     advance = going.payments.get(kind=Payment.Kind.ADVANCE)
@@ -164,7 +164,7 @@ def test_budget_figures_add_up_to_the_payments(money):
     )
     assert total.committed == Decimal("18000.00")
     assert total.remaining == Decimal("82000.00")
-    this_year = [r for r in budget.years if r.key == financial_year(timezone.localdate())][0]
+    this_year = [r for r in budget.years if r.key == financial_year(today())][0]
     assert this_year.budget == Decimal("60000") and this_year.committed == Decimal("13000.00")
     assert this_year.remaining == Decimal("47000.00")
     assert this_year.paid == Decimal("9000.00") and this_year.forecast == Decimal("3000.00")
@@ -208,7 +208,7 @@ def test_manager_sets_the_budget_and_records_an_override_on_the_page(
     client.post(url, {"action": "total", "total": "20000"})
     area.round.refresh_from_db()
     assert area.round.budget_total == Decimal("20000.00")
-    year = financial_year(timezone.localdate())
+    year = financial_year(today())
     client.post(url, {"action": "line", "stage": "", "financial_year": str(year), "amount": "8000"})
     assert BudgetLine.objects.get(round=area.round).amount == Decimal("8000.00")
     missing = client.post(url, {"action": "override", "area": area.pk, "stage": "getting_going"})

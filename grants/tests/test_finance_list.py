@@ -7,22 +7,20 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from core.testing import today
 from grants import selectors
 from grants.models import Payment
 from grants.services import payment_add, payment_approve
 from grants.tests.factories import AwardFactory, PaymentFactory
 from programmes.tests.factories import AreaFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 S = Payment.Status
 FINANCE = reverse("grants:finance")
 BULK = reverse("grants:finance_bulk")
-TODAY = timezone.localdate()
-WEEK_AGO = TODAY - datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -30,8 +28,16 @@ def pm2(db):
     return UserFactory(username="pm2", programme_manager=True)
 
 
-def _payment(amount="1000", due_on=TODAY, area=None, **kwargs):
-    award = AwardFactory(area=area or AreaFactory(), amount=Decimal("20000"), awarded_on=WEEK_AGO)
+def _week_ago():
+    return today() - datetime.timedelta(days=7)
+
+
+def _payment(amount="1000", due_on=None, area=None, **kwargs):
+    """A scheduled payment, due today unless `due_on` says otherwise."""
+    award = AwardFactory(
+        area=area or AreaFactory(), amount=Decimal("20000"), awarded_on=_week_ago()
+    )
+    due_on = today() if due_on is None else due_on
     return PaymentFactory(award=award, amount=Decimal(amount), due_on=due_on, **kwargs)
 
 
@@ -44,7 +50,7 @@ class TestBulkApprove:
         self, client_for, programme_manager, pm2
     ):
         mine = payment_add(
-            award=AwardFactory(awarded_on=WEEK_AGO), amount=Decimal("700"), actor=pm2
+            award=AwardFactory(awarded_on=_week_ago()), amount=Decimal("700"), actor=pm2
         )
         plain = _payment("1000")
         big = _payment("12000")
@@ -121,7 +127,7 @@ class TestBulkPay:
     ):
         payment = _payment()
         payment_approve(payment=payment, actor=pm2)
-        tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+        tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
         response = client_for(finance_officer).post(
             BULK, {"action": "pay", "payment": _ids(payment), "confirm": "1", "paid_on": tomorrow}
         )
@@ -135,10 +141,10 @@ class TestBulkPay:
 
 class TestOverdueAndFilters:
     def test_overdue_badge_on_unpaid_payments_past_their_due_date(self, client_for, pm2):
-        late = _payment("1000", due_on=TODAY - datetime.timedelta(days=3))
-        on_time = _payment("2000", due_on=TODAY)
+        late = _payment("1000", due_on=today() - datetime.timedelta(days=3))
+        on_time = _payment("2000", due_on=today())
         assert late.is_overdue and not on_time.is_overdue
-        paid_late = _payment("500", due_on=TODAY - datetime.timedelta(days=3), paid=True)
+        paid_late = _payment("500", due_on=today() - datetime.timedelta(days=3), paid=True)
         assert not paid_late.is_overdue
         response = client_for(pm2).get(FINANCE)
         rows = {r["payment"].pk: r["payment"] for r in response.context["rows"]}
@@ -146,9 +152,9 @@ class TestOverdueAndFilters:
         assert response.content.decode().count('text-bg-danger">Overdue</span>') == 1
 
     def test_due_this_week_and_overdue(self, client_for, pm2):
-        monday, sunday = selectors.week_of(TODAY)
+        monday, sunday = selectors.week_of(today())
         this_week = _payment("1000", due_on=sunday)
-        late = _payment("2000", due_on=TODAY - datetime.timedelta(days=30))
+        late = _payment("2000", due_on=today() - datetime.timedelta(days=30))
         later = _payment("3000", due_on=sunday + datetime.timedelta(days=1))
         client = client_for(pm2)
 
@@ -164,16 +170,16 @@ class TestOverdueAndFilters:
         self, client_for, programme_manager, pm2, finance_officer
     ):
         scheduled_by_me = payment_add(
-            award=AwardFactory(awarded_on=WEEK_AGO), amount=Decimal("500"), actor=pm2
+            award=AwardFactory(awarded_on=_week_ago()), amount=Decimal("500"), actor=pm2
         )
-        first_approved_by_me = _payment("12000", due_on=TODAY - datetime.timedelta(days=9))
+        first_approved_by_me = _payment("12000", due_on=today() - datetime.timedelta(days=9))
         payment_approve(payment=first_approved_by_me, actor=pm2)
-        for_me = _payment("800", due_on=TODAY + datetime.timedelta(days=20))
-        second_for_me = _payment("12000", due_on=TODAY + datetime.timedelta(days=25))
+        for_me = _payment("800", due_on=today() + datetime.timedelta(days=20))
+        second_for_me = _payment("12000", due_on=today() + datetime.timedelta(days=25))
         payment_approve(payment=second_for_me, actor=programme_manager)
-        to_pay = _payment("900", due_on=TODAY - datetime.timedelta(days=40))
+        to_pay = _payment("900", due_on=today() - datetime.timedelta(days=40))
         payment_approve(payment=to_pay, actor=programme_manager)
-        approved_by_finance = _payment("600", due_on=TODAY - datetime.timedelta(days=60))
+        approved_by_finance = _payment("600", due_on=today() - datetime.timedelta(days=60))
         payment_approve(payment=approved_by_finance, actor=finance_officer)
         client = client_for(pm2)
         response = client.get(FINANCE, {"show": "mine"})
@@ -202,13 +208,13 @@ class TestOverdueAndFilters:
 def _many(n, pm, approver):
     for i in range(n):
         scheduled = payment_add(
-            award=AwardFactory(awarded_on=WEEK_AGO, amount=Decimal("20000")),
+            award=AwardFactory(awarded_on=_week_ago(), amount=Decimal("20000")),
             amount=Decimal("12000"),
             actor=pm,
         )
         if i % 2:
             payment_approve(payment=scheduled, actor=approver)
-        approved = _payment("1000", due_on=TODAY - datetime.timedelta(days=i))
+        approved = _payment("1000", due_on=today() - datetime.timedelta(days=i))
         payment_approve(payment=approved, actor=approver)
 
 

@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from accounts.tests.factories import UserFactory
 from activity.models import ActivityEntry
+from core.testing import today
 from core.workflow import MoveRefused
 from grants import services
 from grants.models import Payment
@@ -31,7 +32,12 @@ from grants.workflows import (
 )
 
 S = Payment.Status
-WEEK_AGO = datetime.date.today() - datetime.timedelta(days=7)
+# Payment dates are checked against today, so hold the day still for each test.
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+def _week_ago():
+    return today() - datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -45,7 +51,7 @@ def finance2(db):
 
 
 def _award(area, amount="20000"):
-    return AwardFactory(area=area, amount=Decimal(amount), awarded_on=WEEK_AGO)
+    return AwardFactory(area=area, amount=Decimal(amount), awarded_on=_week_ago())
 
 
 def _scheduled_by(area, user, amount):
@@ -188,7 +194,7 @@ class TestPaymentDates:
             payment_pay(
                 payment=payment,
                 actor=finance_officer,
-                paid_on=timezone.localdate() - datetime.timedelta(days=3),
+                paid_on=today() - datetime.timedelta(days=3),
             )
         assert "before the payment was approved" in refused.value.message_dict["paid_on"][0]
         payment.refresh_from_db()
@@ -196,7 +202,7 @@ class TestPaymentDates:
         payment_pay(
             payment=payment,
             actor=finance_officer,
-            paid_on=timezone.localdate() - datetime.timedelta(days=2),
+            paid_on=today() - datetime.timedelta(days=2),
         )
         assert payment.status == S.PAID
 
@@ -204,7 +210,7 @@ class TestPaymentDates:
         self, area, programme_manager, finance_officer
     ):
         payment = PaymentFactory(award=_award(area), approved=True)  # no approval date recorded
-        for day in (datetime.date(1900, 1, 1), WEEK_AGO - datetime.timedelta(days=1)):
+        for day in (datetime.date(1900, 1, 1), _week_ago() - datetime.timedelta(days=1)):
             with pytest.raises(ValidationError) as refused:
                 payment_pay(payment=payment, actor=finance_officer, paid_on=day)
             assert "before the award" in refused.value.message_dict["paid_on"][0]
@@ -222,7 +228,7 @@ class TestPaymentDates:
         errors = response.context["form"].errors["paid_on"]
         assert errors[0].startswith("The payment date cannot be before the award")
         assert 'id="error_1_id_paid_on"' in response.content.decode()
-        two_days_ago = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+        two_days_ago = (today() - datetime.timedelta(days=2)).isoformat()
         response = client.post(url, {"paid_on": two_days_ago})
         assert (
             response.context["form"]
@@ -231,8 +237,7 @@ class TestPaymentDates:
         )
         payment.refresh_from_db()
         assert payment.status == S.APPROVED
-        today = timezone.localdate().isoformat()
-        response = client.post(url, {"paid_on": today, "confirm": "1"})
+        response = client.post(url, {"paid_on": today().isoformat(), "confirm": "1"})
         assert response.status_code == 302
         payment.refresh_from_db()
         assert payment.status == S.PAID

@@ -1,6 +1,5 @@
 """Payments never exceed the award: refused by the service and by the database."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -8,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from core.testing import today
 from grants.models import Award, Payment
 from grants.services import award_grant, payment_add, payment_cancel
 from grants.tests.factories import AwardFactory, PaymentFactory
 from programmes.models import Stage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def test_service_refuses_a_payment_beyond_the_award(area, programme_manager):
@@ -66,7 +66,7 @@ def test_paid_on_is_set_if_and_only_if_paid(area):
     award = AwardFactory(area=area)
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.create(
-            award=award, amount=Decimal("1"), status="scheduled", paid_on=datetime.date.today()
+            award=award, amount=Decimal("1"), status="scheduled", paid_on=today()
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.create(award=award, amount=Decimal("1"), status="paid")

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from activity.models import ActivityEntry, Visibility
+from core.testing import today
 from grants.models import Award, Payment
 from grants.services import award_cancel, payment_approve, payment_cancel, payment_pay
 from grants.tests.factories import AwardFactory, PaymentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 S = Payment.Status
 MANAGERS = ["programme_manager", "admin_user"]
@@ -106,7 +107,7 @@ def test_other_roles_may_only_look(request, area, move, role):
 
 
 def test_approve_and_pay_record_who_and_when(area, programme_manager, finance_officer):
-    week_ago = datetime.date.today() - datetime.timedelta(days=7)
+    week_ago = today() - datetime.timedelta(days=7)
     payment = PaymentFactory(award=AwardFactory(area=area, awarded_on=week_ago))
     payment_approve(
         payment=payment,
@@ -116,13 +117,13 @@ def test_approve_and_pay_record_who_and_when(area, programme_manager, finance_of
     payment_pay(
         payment=payment,
         actor=finance_officer,
-        paid_on=datetime.date.today() - datetime.timedelta(days=1),
+        paid_on=today() - datetime.timedelta(days=1),
         reference="BACS-0042",
     )
     payment.refresh_from_db()
     assert payment.approved_by == programme_manager and payment.approved_at is not None
     assert payment.paid_by == finance_officer and payment.paid_at is not None
-    assert payment.paid_on == datetime.date.today() - datetime.timedelta(days=1)
+    assert payment.paid_on == today() - datetime.timedelta(days=1)
     assert payment.reference == "BACS-0042"
     verbs = list(
         ActivityEntry.objects.filter(area=area)
@@ -141,11 +142,11 @@ def test_paid_on_defaults_to_today_and_cannot_be_in_the_future(area, finance_off
         payment_pay(
             payment=payment,
             actor=finance_officer,
-            paid_on=timezone.localdate() + datetime.timedelta(days=1),
+            paid_on=today() + datetime.timedelta(days=1),
         )
     payment_pay(payment=payment, actor=finance_officer)
     payment.refresh_from_db()
-    assert payment.paid_on == timezone.localdate()
+    assert payment.paid_on == today()
 
 
 def test_cancel_needs_a_reason_and_frees_the_money(area, programme_manager):

@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import MembershipFactory, UserFactory
+from core.testing import today
 from plans.models import (
     BenefitLine,
     CostBenefitAnalysis,
@@ -141,7 +142,7 @@ class PeerReviewAssignmentFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(PlanFactory, draft_submitted=True)
     reviewer_organisation = factory.SubFactory(OrganisationFactory)
-    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+    due_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=14))
 
 
 def lead_member_of(area, **kwargs):

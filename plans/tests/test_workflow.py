@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.tests.factories import UserFactory
+from core.testing import today
 from grants.models import Payment
 from grants.services import award_grant
 from plans import selectors, services
@@ -18,7 +19,7 @@ from programmes.tests.factories import AreaFactory
 
 from .factories import CbaFactory, CostLineFactory, PlanFactory, lead_member_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _to_review(plan, author, pm):
@@ -280,7 +281,7 @@ class TestPeerReview:
     def test_assign_two_reviewers_and_submit(self, ready_plan, author, pm):
         services.plan_submit_draft(plan=ready_plan, user=author)
         orgs = self._orgs(ready_plan.area, 2)
-        due = datetime.date.today() + datetime.timedelta(days=21)
+        due = today() + datetime.timedelta(days=21)
         created = services.peer_review_assign(
             plan=ready_plan, reviewer_organisations=orgs, user=pm, due_on=due
         )
@@ -316,7 +317,7 @@ class TestPeerReview:
 
     def test_at_least_two_when_round_requires(self, ready_plan, author, pm):
         services.plan_submit_draft(plan=ready_plan, user=author)
-        due = datetime.date.today() + datetime.timedelta(days=21)
+        due = today() + datetime.timedelta(days=21)
         with pytest.raises(ValidationError) as exc:
             services.peer_review_assign(
                 plan=ready_plan,
@@ -329,7 +330,7 @@ class TestPeerReview:
     def test_reviewers_must_be_other_leads_in_same_round(self, ready_plan, author, pm):
         services.plan_submit_draft(plan=ready_plan, user=author)
         other_round_org = AreaFactory().lead_organisation
-        due = datetime.date.today() + datetime.timedelta(days=21)
+        due = today() + datetime.timedelta(days=21)
         with pytest.raises(ValidationError) as exc:
             services.peer_review_assign(
                 plan=ready_plan,
@@ -356,7 +357,7 @@ class TestPeerReview:
                 plan=ready_plan,
                 reviewer_organisations=self._orgs(ready_plan.area, 2),
                 user=funder,
-                due_on=datetime.date.today(),
+                due_on=today(),
             )
 
 

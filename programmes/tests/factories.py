@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from core.testing import today
 from programmes.models import (
     Approach,
     Area,
@@ -44,10 +45,10 @@ class RoundFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"round-{n}")
     name = factory.LazyAttribute(lambda r: r.slug.replace("-", " ").title())
     status = Round.Status.LIVE
-    opens_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=120))
-    closes_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
-    starts_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=90))
-    ends_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=400))
+    opens_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=120))
+    closes_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=30))
+    starts_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=90))
+    ends_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=400))
 
     @factory.post_generation
     def stages(obj, create, extracted, **kwargs):
@@ -73,7 +74,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     name = "Getting Going applications due"
     kind = Milestone.Kind.GETTING_GOING_APPLICATION
     stage = Stage.GETTING_GOING
-    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    due_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=30))
 
 
 def theme(slug="health-and-wellbeing"):

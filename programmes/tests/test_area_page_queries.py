@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.tests.factories import ActivityEntryFactory
 from applications.tests.factories import ExtensionFactory, GateFactory
+from core.testing import today
 from delivery.tests.factories import (
     FundingRecordFactory,
     ImplementingAreaFactory,
@@ -40,7 +41,7 @@ from support.tests.factories import (
     SupportContactFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 # The most queries the area page may run for a programme manager, whatever the area holds.
 # 40 on the bench's richest area before issue 13's work on this page (29 on the bench's own
@@ -57,7 +58,7 @@ PANEL_QUERIES = {"support": 11, "contacts": 6, "delivery": 9, "timeline": 4}
 def _rich_area(n: int, *, author):
     """A signed-off area in implementation with `n` of each record every panel reads."""
     area = ImplementingAreaFactory()
-    today = timezone.localdate()
+    day = today()
     AreaAssignmentFactory(area=area)
     plan = PlanFactory(area=area)
     SignOff.objects.create(
@@ -83,7 +84,7 @@ def _rich_area(n: int, *, author):
             plan=plan, source="in_kind", year=2026 + i, planned_amount=Decimal("2000")
         )
         FundingRecordFactory(area=area, year=2026 + i)
-        period_end = today - datetime.timedelta(days=10 + 91 * i)
+        period_end = day - datetime.timedelta(days=10 + 91 * i)
         ProgressReturnFactory(
             area=area,
             submitted=i > 0,

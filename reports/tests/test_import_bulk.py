@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from activity.models import ActivityEntry
 from activity.verification import audit_verify
 from applications.models import Application, GateApplication
+from core.testing import today
 from grants.models import Award, Payment
 from grants.offers.models import GrantOffer
 from plans.models import OperationalPlan, PlanVersion, SectionComment, SignOff
@@ -25,7 +26,7 @@ from support.models import AdviserEntitlement
 
 from .test_import import HEADER
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 SHAPES = 15  # outcomes the file can give (see _shapes)
 TYPES = ["VCS body", "Local authority", "Other public service", "Parish or town council"]
@@ -89,7 +90,7 @@ def _value(obj, field, labels, tag):
         return labels.get((field.related_model, value), field.name)
     if isinstance(value, str):
         value = re.sub(r"(org-)\d+", r"\1N", value.replace(tag, "TAG"))
-    if isinstance(value, datetime.datetime) and value.date() >= datetime.date.today():
+    if isinstance(value, datetime.datetime) and value.date() >= today():
         return "now"
     if isinstance(value, (datetime.date, decimal.Decimal)):
         return str(value)

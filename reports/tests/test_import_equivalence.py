@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.tests.factories import MembershipFactory, UserFactory
 from applications import services as application_services
 from applications.models import GateStage
+from core.testing import today
 from plans import services as plan_services
 from plans.tests.factories import CbaFactory, LogicModelFactory
 from programmes.models import Milestone, Organisation, OrganisationType, Round, Stage, Theme
@@ -18,7 +19,7 @@ from reports import metrics
 
 from .test_import import ROWS, run, write
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 # The records of test_import.ROWS, as the web app's users would make them.
 WEB_RECORDS = [
@@ -50,7 +51,7 @@ class WebRound:
             name="Getting Going application",
             kind=Milestone.Kind.GETTING_GOING_APPLICATION,
             stage=Stage.GETTING_GOING,
-            due_on=datetime.date.today() + datetime.timedelta(days=30),
+            due_on=today() + datetime.timedelta(days=30),
         )
         self.pm = UserFactory(username="web-pm", programme_manager=True)
         self.funder = UserFactory(username="web-funder", funder_officer=True)

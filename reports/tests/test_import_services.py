@@ -15,22 +15,23 @@ from applications.tests.factories import (
     GateFactory,
     GettingGoingMilestoneFactory,
 )
+from core.testing import today
 from plans import services as plan_services
 from plans.tests.factories import PlanFactory
 from plans.workflows import PlanStatus
 from programmes.tests.factories import AreaFactory, RoundFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 LONG_AGO = timezone.make_aware(datetime.datetime(2023, 3, 1, 12, 0))
 
 
 def _closed_round():
-    today = datetime.date.today()
+    day = today()
     return RoundFactory(
         status="open",
-        opens_on=today - datetime.timedelta(days=60),
-        closes_on=today - datetime.timedelta(days=1),
+        opens_on=day - datetime.timedelta(days=60),
+        closes_on=day - datetime.timedelta(days=1),
     )
 
 

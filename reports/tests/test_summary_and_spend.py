@@ -7,15 +7,16 @@ from decimal import Decimal
 
 import pytest
 
+from core.testing import today
 from grants.models import Award, Payment
 from reports.models import ReportKind
 from reports.rendering import report_pdf
 from reports.sections import ReportContext
 from reports.sections.summary import programme_executive_summary, programme_spend
 
-from .waiting_round import TODAY, build_waiting_round
+from .waiting_round import build_waiting_round
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 D = Decimal
 
 
@@ -65,7 +66,7 @@ def money_round():
 
 
 def _ctx(rnd):
-    return ReportContext(kind=ReportKind.PROGRAMME, round=rnd, report_date=TODAY)
+    return ReportContext(kind=ReportKind.PROGRAMME, round=rnd, report_date=today())
 
 
 def _row(row):

@@ -7,14 +7,15 @@ import re
 import pytest
 
 from activity.services import activity_record
+from core.testing import today
 from programmes.tests.factories import AreaFactory, PartnerFactory
 from reports.models import ReportKind
 from reports.rendering import report_pdf
 from reports.sections import ReportContext
 
-from .waiting_round import TODAY, build_waiting_round
+from .waiting_round import build_waiting_round
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _squash(text):
@@ -29,12 +30,14 @@ def _pages(text):
 def waiting_pdf(read_pdf):
     rnd, _ = build_waiting_round()
     return _squash(
-        read_pdf(report_pdf(ReportContext(kind=ReportKind.PROGRAMME, round=rnd, report_date=TODAY)))
+        read_pdf(
+            report_pdf(ReportContext(kind=ReportKind.PROGRAMME, round=rnd, report_date=today()))
+        )
     )
 
 
 def test_drop_out_table_separates_moved_on_in_progress_and_left(waiting_pdf):
-    assert f"Figures as at {TODAY:%-d %B %Y}" in waiting_pdf
+    assert f"Figures as at {today():%-d %B %Y}" in waiting_pdf
     # Final plan submitted -> signed off: 4 reached, 1 moved on, 2 in review (median 85 days,
     # longest 130), 1 left: not "3 lost (75%)".
     assert "4 1 (25%) 2 (50%) 85, 130 1 (25%)" in waiting_pdf

@@ -1,6 +1,7 @@
 """A small live round where every drop-out number is known by hand, with cases still waiting.
 
-As at TODAY (the report's date), counted step by step:
+As at today (the report's date: tests that use this round take the `clock` fixture, so the
+day cannot change between building the round and counting it), counted step by step:
 
 Applications (14 sent; a draft does not count): 9 admitted (A1-A9), 2 waiting for a decision
 (sent 10 and 30 days ago: median 20, longest 30), 3 left (2 rejected, 1 withdrawn).
@@ -31,11 +32,10 @@ from django.utils import timezone
 
 from applications.models import ApplicationStatus, GateStatus
 from applications.tests.factories import ApplicationFactory, GateFactory
+from core.testing import today
 from plans.tests.factories import PlanFactory
 from plans.workflows import PlanStatus
 from programmes.tests.factories import AreaFactory, RoundFactory
-
-TODAY = timezone.localdate()
 
 DROP_OUT = [
     # (moved on, in progress, left, median wait, longest wait)
@@ -69,7 +69,10 @@ def build_waiting_round(slug="waiting-round"):
     areas = []
     for i, (status, gate, gate_days, plan, plan_days) in enumerate(spec):
         area = AreaFactory(
-            round=rnd, reference=f"WR-{i + 1:03d}", status=status, joined_on=TODAY - timedelta(100)
+            round=rnd,
+            reference=f"WR-{i + 1:03d}",
+            status=status,
+            joined_on=today() - timedelta(100),
         )
         areas.append(area)
         ApplicationFactory(

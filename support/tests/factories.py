@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from core.testing import today
 from support.models import (
     Adviser,
     AdviserDay,
@@ -21,7 +22,7 @@ from support.workflows import BookingStatus
 
 
 def ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
+    return today() - datetime.timedelta(days=days)
 
 
 class AdviserEntitlementFactory(factory.django.DjangoModelFactory):
@@ -54,12 +55,12 @@ class AdviserDayFactory(factory.django.DjangoModelFactory):
         adviser_name = "Jo Adviser"
         planned = factory.Trait(
             status=BookingStatus.PLANNED,
-            date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10)),
+            date=factory.LazyFunction(lambda: today() + datetime.timedelta(days=10)),
         )
 
     area = factory.SubFactory("programmes.tests.factories.AreaFactory")
     adviser = factory.SubFactory(AdviserFactory, name=factory.SelfAttribute("..adviser_name"))
-    date = factory.LazyFunction(timezone.localdate)
+    date = factory.LazyFunction(today)
     days = Decimal("1")
     status = BookingStatus.DELIVERED
 
@@ -69,7 +70,7 @@ class SupportContactFactory(factory.django.DjangoModelFactory):
         model = SupportContact
 
     area = factory.SubFactory("programmes.tests.factories.AreaFactory")
-    date = factory.LazyFunction(timezone.localdate)
+    date = factory.LazyFunction(today)
     kind = ContactKind.CALL
     duration_minutes = 45
     notes = "Talked through the development strategy."
@@ -93,12 +94,12 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     contact = factory.SubFactory(SupportContactFactory)
     area = factory.SelfAttribute("contact.area")
     action = "Send the logic model template"
-    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    due_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=7))
     owner = factory.SelfAttribute("contact.logged_by")
 
     class Params:
         overdue = factory.Trait(
-            due_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+            due_on=factory.LazyFunction(lambda: today() - datetime.timedelta(days=3))
         )
         done = factory.Trait(done_at=factory.LazyFunction(timezone.now))
 

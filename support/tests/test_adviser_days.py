@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.tests.factories import AreaAssignmentFactory, MembershipFactory, UserFactory
 from activity.models import ActivityEntry
+from core.testing import today
 from core.workflow import MoveRefused
 from programmes.tests.factories import AreaFactory
 from support import services
@@ -23,8 +23,8 @@ from support.selectors import rm_areas
 from support.tests.factories import AdviserDayFactory, AdviserEntitlementFactory, AdviserFactory
 from support.workflows import BookingStatus
 
-TODAY = timezone.localdate()
-NEXT_WEEK = TODAY + datetime.timedelta(days=7)
+# Bookings are planned or delivered by their date against today: hold the day still.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -40,9 +40,14 @@ def sam(db):
     return AdviserFactory(name="Sam Adviser")
 
 
-def _book(area, user, adviser, date=NEXT_WEEK, days="1"):
+def _next_week():
+    return today() + datetime.timedelta(days=7)
+
+
+def _book(area, user, adviser, date=None, days="1"):
+    """Book `days` of `adviser` for `area`, next week unless `date` says otherwise."""
     return services.adviser_days_book(
-        area=area, adviser=adviser, date=date, days=Decimal(days), actor=user
+        area=area, adviser=adviser, date=date or _next_week(), days=Decimal(days), actor=user
     )
 
 
@@ -80,9 +85,9 @@ def test_planned_days_still_cap_what_can_be_booked(rm_area, relationship_manager
 def test_delivered_on_or_after_its_date_and_then_used(rm_area, relationship_manager, sam):
     booking = _book(rm_area, relationship_manager, sam)
     with pytest.raises(MoveRefused) as refused:
-        services.adviser_day_deliver(booking=booking, actor=relationship_manager, today=TODAY)
+        services.adviser_day_deliver(booking=booking, actor=relationship_manager, today=today())
     assert "mark it delivered on or after that day" in refused.value.reason
-    services.adviser_day_deliver(booking=booking, actor=relationship_manager, today=NEXT_WEEK)
+    services.adviser_day_deliver(booking=booking, actor=relationship_manager, today=_next_week())
     assert booking.status == BookingStatus.DELIVERED
     assert services.adviser_days_totals(area=rm_area).delivered == Decimal("1")
     assert ActivityEntry.objects.filter(verb="support.adviser_day_delivered").exists()
@@ -91,7 +96,7 @@ def test_delivered_on_or_after_its_date_and_then_used(rm_area, relationship_mana
 def test_mark_delivered_from_the_page_once_the_date_has_passed(
     client_for, rm_area, relationship_manager
 ):
-    booking = AdviserDayFactory(area=rm_area, planned=True, date=TODAY)
+    booking = AdviserDayFactory(area=rm_area, planned=True, date=today())
     client = client_for(relationship_manager)
     page = client.get(reverse("support:adviser_days", args=[rm_area.reference]))
     assert "Mark delivered" in page.content.decode()
@@ -109,7 +114,7 @@ def test_a_planned_booking_is_changed_through_its_page(
     url = reverse("support:booking_edit", args=[booking.pk])
     client = client_for(relationship_manager)
     assert client.get(url).status_code == 200
-    later = NEXT_WEEK + datetime.timedelta(days=3)
+    later = _next_week() + datetime.timedelta(days=3)
     response = client.post(
         url, {"adviser": pat.pk, "date": later.isoformat(), "days": "1.5", "description": "CBA"}
     )
@@ -125,11 +130,11 @@ def test_a_change_is_held_to_the_entitlement_without_counting_itself(
 ):
     booking = _book(rm_area, relationship_manager, sam, days="2")
     services.adviser_day_update(
-        booking=booking, actor=relationship_manager, adviser=sam, date=NEXT_WEEK, days="3"
+        booking=booking, actor=relationship_manager, adviser=sam, date=_next_week(), days="3"
     )
     with pytest.raises(ValidationError):
         services.adviser_day_update(
-            booking=booking, actor=relationship_manager, adviser=sam, date=NEXT_WEEK, days="3.5"
+            booking=booking, actor=relationship_manager, adviser=sam, date=_next_week(), days="3.5"
         )
 
 
@@ -137,7 +142,7 @@ def test_delivered_and_cancelled_bookings_are_not_changed(rm_area, relationship_
     delivered = AdviserDayFactory(area=rm_area, adviser=sam)
     with pytest.raises(ValidationError):
         services.adviser_day_update(
-            booking=delivered, actor=relationship_manager, adviser=sam, date=TODAY, days="1"
+            booking=delivered, actor=relationship_manager, adviser=sam, date=today(), days="1"
         )
     with pytest.raises(MoveRefused):
         services.adviser_day_cancel(booking=delivered, actor=relationship_manager)
@@ -163,7 +168,7 @@ def test_only_the_areas_rm_or_a_manager_changes_bookings(rm_area, relationship_m
         services.adviser_day_cancel(booking=booking, actor=other_rm)
     with pytest.raises(PermissionDenied):
         services.adviser_day_update(
-            booking=booking, actor=other_rm, adviser=sam, date=NEXT_WEEK, days="1"
+            booking=booking, actor=other_rm, adviser=sam, date=_next_week(), days="1"
         )
 
 
@@ -237,9 +242,9 @@ def test_free_text_advisers_become_the_list():
         apps = MigrationExecutor(connection).loader.project_state(before).apps
         OldDay = apps.get_model("support", "AdviserDay")
         for name, date in [
-            ("Ruth Baker Associates", TODAY - datetime.timedelta(days=30)),
-            ("ruth baker associates ", TODAY - datetime.timedelta(days=3)),
-            ("Anita Patel", TODAY + datetime.timedelta(days=10)),
+            ("Ruth Baker Associates", today() - datetime.timedelta(days=30)),
+            ("ruth baker associates ", today() - datetime.timedelta(days=3)),
+            ("Anita Patel", today() + datetime.timedelta(days=10)),
         ]:
             OldDay.objects.create(area_id=area.pk, adviser_name=name, date=date, days=1)
     finally:

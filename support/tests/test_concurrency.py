@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-from django.utils import timezone
 
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
+from core.testing import today
 from programmes.tests.factories import AreaFactory
 from support import services
 from support.models import AdviserDay
@@ -36,7 +36,7 @@ def test_concurrent_bookings_cannot_exceed_entitlement():
             services.adviser_days_book(
                 area=area,
                 adviser=adviser,
-                date=timezone.localdate(),
+                date=today(),
                 days=Decimal("1"),
                 actor=rm,
             )

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import AreaAssignmentFactory
 from applications.tests.factories import ExtensionFactory, GateFactory
+from core.testing import today
 from delivery.tests.factories import ProgressReturnFactory
 from plans.tests.factories import PlanFactory
 from programmes.models import Area, AreaStage, AreaStatus, Milestone, Stage
@@ -16,13 +17,11 @@ from programmes.tests.factories import AreaFactory, MilestoneFactory, RoundFacto
 from programmes.tests.panels import area_panel
 from support.next_step import AREA_SIDE, NOBODY, PROGRAMME_SIDE, next_step_for
 
-pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def days(n):
-    return TODAY + datetime.timedelta(days=n)
+    return today() + datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -52,23 +51,23 @@ def _area(rnd, stage, **extra):
 
 def test_getting_ready_areas_apply_for_getting_going(rnd):
     area = _area(rnd, AreaStage.GETTING_READY)
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert (step.text, step.due_on, step.side) == ("Apply for Getting Going", days(10), AREA_SIDE)
     gate = GateFactory(
         area=area, milestone=Milestone.objects.get(round=rnd, kind="getting_going_application")
     )
-    assert next_step_for(area, today=TODAY).text == "Submit the Getting Going application"
+    assert next_step_for(area, today=today()).text == "Submit the Getting Going application"
     gate.status = "submitted"
     gate.save()
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert step.side == PROGRAMME_SIDE and "waiting for the decision" in step.text
 
 
 def test_an_area_that_sent_its_draft_is_told_the_final_plan_is_next(rnd):
     area = _area(rnd, AreaStage.GETTING_GOING)
-    assert next_step_for(area, today=TODAY).text == "Submit the draft operational plan"
+    assert next_step_for(area, today=today()).text == "Submit the draft operational plan"
     PlanFactory(area=area, draft_submitted=True)
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert (step.text, step.due_on) == ("Submit the final operational plan", days(60))
     assert "draft" not in step.text.lower()
 
@@ -80,7 +79,7 @@ def test_an_area_that_sent_its_draft_is_told_the_final_plan_is_next(rnd):
 def test_a_plan_with_the_programme_waits_for_the_programme(rnd, trait, expected):
     area = _area(rnd, AreaStage.GETTING_GOING)
     PlanFactory(area=area, **{trait: True})
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert expected in step.text and step.side == PROGRAMME_SIDE and step.due_on is None
 
 
@@ -88,7 +87,7 @@ def test_an_extension_moves_the_areas_date(rnd):
     area = _area(rnd, AreaStage.GETTING_READY)
     milestone = Milestone.objects.get(round=rnd, kind="getting_going_application")
     ExtensionFactory(area=area, milestone=milestone, new_due_on=days(25))
-    assert next_step_for(area, today=TODAY).due_on == days(25)
+    assert next_step_for(area, today=today()).due_on == days(25)
 
 
 def test_a_passed_deadline_is_shown_overdue(rnd):
@@ -103,35 +102,35 @@ def test_implementing_areas_are_told_about_their_returns(rnd):
         area=area, period_start=days(-10), period_end=days(80), due_on=days(110)
     )
     # The return (due in 110 days) comes before Making it Happen (200 days).
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert step.text.startswith("Next progress return") and step.due_on == days(110)
     overdue = ProgressReturnFactory(area=area, overdue=True)
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert step.text.startswith("Send the overdue progress return")
     assert step.url == reverse("delivery:return_detail", args=[overdue.pk])
     overdue.status, overdue.progress_status = "submitted", "on_schedule"
     overdue.submitted_at = overdue.created_at
     overdue.save()
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert "waiting for review" in step.text and step.side == PROGRAMME_SIDE
     overdue.status = "changes_requested"
     overdue.save()
-    assert next_step_for(area, today=TODAY).text.startswith("Answer the review")
+    assert next_step_for(area, today=today()).text.startswith("Answer the review")
     overdue.status = "accepted"
     overdue.save()
-    assert next_step_for(area, today=TODAY).url.endswith(f"/returns/{upcoming.pk}/")
+    assert next_step_for(area, today=today()).url.endswith(f"/returns/{upcoming.pk}/")
 
 
 def test_making_it_happen_application_when_it_is_the_soonest(rnd):
     area = _area(rnd, AreaStage.IMPLEMENTATION)
     ProgressReturnFactory(area=area, period_start=days(-10), period_end=days(300), due_on=days(330))
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert (step.text, step.due_on) == ("Apply for Making it Happen", days(200))
 
 
 def test_an_area_that_has_left_has_no_step(rnd):
     area = _area(rnd, AreaStage.GETTING_GOING, status=AreaStatus.WITHDRAWN)
-    step = next_step_for(area, today=TODAY)
+    step = next_step_for(area, today=today())
     assert step.side == NOBODY and "withdrawn" in step.text.lower()
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import AreaAssignment
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.models import ActivityEntry, Visibility
+from core.testing import today
 from programmes.tests.factories import AreaFactory
 from support import services
 from support.models import AdviserDay, ContactKind, EventInvitation, FollowUp, RiskLevel
@@ -22,7 +23,7 @@ from support.tests.factories import (
     SupportContactFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_booking_refused_beyond_entitlement_with_clear_message(rm_area, relation
         services.adviser_days_book(
             area=rm_area,
             adviser=AdviserFactory(name="Sam"),
-            date=timezone.localdate(),
+            date=today(),
             days=Decimal("1.5"),
             actor=relationship_manager,
         )
@@ -88,7 +89,7 @@ def test_booking_allowed_after_a_raise(rm_area, relationship_manager, programme_
     kwargs = {
         "area": rm_area,
         "adviser": AdviserFactory(name="Sam"),
-        "date": timezone.localdate(),
+        "date": today(),
         "actor": relationship_manager,
     }
     services.adviser_days_book(days=Decimal("1.5"), **kwargs)
@@ -120,7 +121,7 @@ def test_rm_cannot_book_for_an_area_they_do_not_look_after(relationship_manager,
         services.adviser_days_book(
             area=other_area,
             adviser=AdviserFactory(name="Sam"),
-            date=timezone.localdate(),
+            date=today(),
             days=Decimal("1"),
             actor=relationship_manager,
         )
@@ -132,7 +133,7 @@ def test_booking_days_out_of_range_refused(rm_area, relationship_manager):
         services.adviser_days_book(
             area=rm_area,
             adviser=AdviserFactory(name="Sam"),
-            date=timezone.localdate(),
+            date=today(),
             days=Decimal("5.5"),
             actor=relationship_manager,
         )
@@ -145,7 +146,7 @@ def test_adviser_day_database_constraint():
 
 def test_reassignment_keeps_history(rm_area, relationship_manager, programme_manager):
     rm2 = UserFactory(relationship_manager=True)
-    start = timezone.localdate()
+    start = today()
     new = services.assignment_change(area=rm_area, user=rm2, actor=programme_manager)
     history = list(AreaAssignment.objects.filter(area=rm_area).order_by("pk"))
     assert [a.user for a in history] == [relationship_manager, rm2]
@@ -173,9 +174,7 @@ def test_reassigned_rm_loses_access(rm_area, relationship_manager, programme_man
     )
     relationship_manager._support_current_area_ids = None
     with pytest.raises(PermissionDenied):
-        services.contact_log(
-            area=rm_area, actor=relationship_manager, date=timezone.localdate(), kind="call"
-        )
+        services.contact_log(area=rm_area, actor=relationship_manager, date=today(), kind="call")
 
 
 def test_one_current_assignment_constraint_holds(rm_area):
@@ -187,7 +186,7 @@ def test_contact_log_with_followups_and_risk(rm_area, relationship_manager, prog
     contact = services.contact_log(
         area=rm_area,
         actor=relationship_manager,
-        date=timezone.localdate(),
+        date=today(),
         kind=ContactKind.VISIT,
         duration_minutes=90,
         participants="Chair and treasurer",
@@ -195,10 +194,10 @@ def test_contact_log_with_followups_and_risk(rm_area, relationship_manager, prog
         risk_level=RiskLevel.HIGH,
         risk_description="Match funding withdrawn.",
         followups=[
-            {"action": "Chase the council", "due_on": timezone.localdate()},
+            {"action": "Chase the council", "due_on": today()},
             {
                 "action": "Review budget",
-                "due_on": timezone.localdate(),
+                "due_on": today(),
                 "owner": programme_manager,
             },
         ],
@@ -219,7 +218,7 @@ def test_contact_risk_needs_a_description(rm_area, relationship_manager):
         services.contact_log(
             area=rm_area,
             actor=relationship_manager,
-            date=timezone.localdate(),
+            date=today(),
             kind="call",
             risk_level=RiskLevel.MEDIUM,
         )
@@ -227,19 +226,13 @@ def test_contact_risk_needs_a_description(rm_area, relationship_manager):
 
 def test_rm_cannot_log_for_other_area_but_pm_can(relationship_manager, programme_manager, area):
     with pytest.raises(PermissionDenied):
-        services.contact_log(
-            area=area, actor=relationship_manager, date=timezone.localdate(), kind="call"
-        )
-    assert services.contact_log(
-        area=area, actor=programme_manager, date=timezone.localdate(), kind="call"
-    ).pk
+        services.contact_log(area=area, actor=relationship_manager, date=today(), kind="call")
+    assert services.contact_log(area=area, actor=programme_manager, date=today(), kind="call").pk
 
 
 def test_funder_cannot_log(area, funder_officer):
     with pytest.raises(PermissionDenied):
-        services.contact_log(
-            area=area, actor=funder_officer, date=timezone.localdate(), kind="call"
-        )
+        services.contact_log(area=area, actor=funder_officer, date=today(), kind="call")
 
 
 def test_followup_complete_once(rm_area, relationship_manager):

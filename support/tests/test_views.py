@@ -3,11 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import AreaAssignment
 from accounts.tests.factories import AreaAssignmentFactory, MembershipFactory, UserFactory
+from core.testing import today
 from programmes.models import AreaStage
 from programmes.tests.factories import AreaFactory, MilestoneFactory, RoundFactory
 from programmes.tests.panels import area_panel, panel_url
@@ -23,7 +23,7 @@ from support.tests.factories import (
     ago,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
@@ -276,7 +276,7 @@ def test_followups_fixed_queries(client_for, relationship_manager, django_assert
 
 def _contact_post(**extra):
     data = {
-        "date": timezone.localdate().isoformat(),
+        "date": today().isoformat(),
         "kind": "visit",
         "duration_minutes": "60",
         "participants": "Chair",
@@ -288,7 +288,7 @@ def _contact_post(**extra):
         "followups-MIN_NUM_FORMS": "0",
         "followups-MAX_NUM_FORMS": "10",
         "followups-0-action": "Send template",
-        "followups-0-due_on": (timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+        "followups-0-due_on": (today() + datetime.timedelta(days=5)).isoformat(),
         "followups-0-owner": "",
         "followups-1-action": "",
         "followups-1-due_on": "",
@@ -336,7 +336,7 @@ def test_booking_refused_message_next_to_days(client_for, relationship_manager, 
         {
             "action": "book",
             "book-adviser": AdviserFactory(name="Sam").pk,
-            "book-date": timezone.localdate().isoformat(),
+            "book-date": today().isoformat(),
             "book-days": "1.5",
         },
     )
@@ -363,9 +363,7 @@ def test_reassignment_page(client_for, programme_manager, relationship_manager, 
     rm2 = UserFactory(relationship_manager=True, first_name="Tom", last_name="Ainsworth")
     url = reverse("support:assignment", args=[rm_area.reference])
     client = client_for(programme_manager)
-    response = client.post(
-        url, {"user": rm2.pk, "started_on": timezone.localdate().isoformat()}, follow=True
-    )
+    response = client.post(url, {"user": rm2.pk, "started_on": today().isoformat()}, follow=True)
     html = response.content.decode()
     assert "Tom Ainsworth now looks after Beeston Hill." in html
     assert escape(str(relationship_manager)) in html  # the history keeps the previous RM

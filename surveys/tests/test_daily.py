@@ -6,12 +6,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.testing import today
 from plans.tests.factories import PlanFactory
 from surveys import services
 
 from .conftest import implementing_area
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _signed_off(area, days_ago):
@@ -39,7 +40,7 @@ def test_areas_are_invited_nine_months_after_sign_off(lead_survey, programme_man
     assert services.survey_open(survey=lead_survey, user=programme_manager) == 1
     assert list(lead_survey.invitations.values_list("area", flat=True)) == [early.pk]
 
-    in_90_days = timezone.localdate() + datetime.timedelta(days=90)
+    in_90_days = today() + datetime.timedelta(days=90)
     lead_survey.closes_on = in_90_days + datetime.timedelta(days=30)
     lead_survey.save()
     assert services.surveys_daily(today=in_90_days)["invited"] == 1
