@@ -13,3 +13,8 @@ class CoreConfig(AppConfig):
 
         # Every model the admin site shows is read-only or audited (core/admin_audit.py).
         checks.register(check_admin_policies, checks.Tags.admin)
+
+        # The retention schedule's own kinds (settings.RETENTION; core/retention.py).
+        from .retention import register_core_pruners
+
+        register_core_pruners()

@@ -7,6 +7,7 @@ from celery.signals import task_postrun, worker_ready
 
 from .backups import BackupError, backup_create
 from .outbox import outbox_confirm, outbox_dispatch_pending
+from .retention import retention_prune
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +50,10 @@ def backup_nightly_task() -> str:
         logger.error("Nightly backup failed [%s]: %s", exc.code, exc)
         raise
     return str(result.path)
+
+
+@shared_task(name="core.tasks.prune_nightly")
+def prune_nightly_task() -> dict:
+    """Beat, every night: delete what the retention schedule (settings.RETENTION) no longer keeps,
+    each kind counted and logged (core/retention.py)."""
+    return retention_prune()

@@ -62,3 +62,7 @@ app.conf.beat_schedule["core-backup-nightly"] = {
     "task": "core.tasks.backup_nightly",
     "schedule": crontab(hour=2, minute=15),
 }
+app.conf.beat_schedule["core-prune-nightly"] = {
+    "task": "core.tasks.prune_nightly",
+    "schedule": crontab(hour=3, minute=15),
+}
