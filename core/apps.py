@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
         from .retention import register_core_pruners
 
         register_core_pruners()
+
+        # Production without BACKUP_KEY would fail every nightly backup (core/backups.py).
+        from .backups import check_backup_key
+
+        checks.register(check_backup_key, deploy=True)

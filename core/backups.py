@@ -387,3 +387,19 @@ def backup_restore(*, path: str | Path | None = None) -> RestoreResult:
         raise BackupError(
             f"{path} is not an Our Place backup ({exc}).", code="not_a_backup"
         ) from exc
+
+
+def check_backup_key(app_configs=None, **kwargs):
+    """`check --deploy`: a site that refuses unencrypted backups but has no BACKUP_KEY would
+    fail its nightly backup every night; say so before it goes live."""
+    from django.core.checks import Warning
+
+    if settings.BACKUP_KEY or settings.BACKUP_ALLOW_UNENCRYPTED:
+        return []
+    return [
+        Warning(
+            "BACKUP_KEY is not set, so the nightly backup will refuse to run.",
+            hint="Set BACKUP_KEY to a long passphrase and keep a copy away from the backups.",
+            id="core.W101",
+        )
+    ]

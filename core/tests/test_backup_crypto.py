@@ -47,3 +47,13 @@ def test_changed_byte_refused():
     sealed[len(sealed) // 2] ^= 1
     with pytest.raises(BackupDecryptError, match="damaged"):
         _open(bytes(sealed))
+
+
+def test_deploy_check_warns_when_backups_would_be_refused(settings):
+    from core.backups import check_backup_key
+
+    settings.BACKUP_ALLOW_UNENCRYPTED = False
+    settings.BACKUP_KEY = ""
+    assert [w.id for w in check_backup_key()] == ["core.W101"]
+    settings.BACKUP_KEY = "a long passphrase"
+    assert check_backup_key() == []
