@@ -62,8 +62,9 @@ check: venv
 bench: venv
 	$(PY) bench/run.py
 
-# A copy of the whole database in var/backups/ (pg_dump on PostgreSQL, SQLite's backup API on the
-# default); `make restore` puts back the newest (or FILE=var/backups/...). Stop the site first.
+# One archive of the database (pg_dump on PostgreSQL, SQLite's backup API on the default) and every
+# private file, encrypted with BACKUP_KEY, in BACKUP_DIR (var/backups/); `make restore` puts back
+# the newest (or FILE=var/backups/...). Stop the site first. See README "Backups".
 backup: venv
 	$(PY) manage.py database_backup $(if $(FILE),--output $(FILE))
 

@@ -8,6 +8,7 @@ class ActivityConfig(AppConfig):
         from accounts.signals import team_changed
         from core import admin_audit, area_panels
 
+        from . import retention
         from .chain import canonical_data
         from .panels import timeline
         from .services import activity_record_team_change, admin_write_record
@@ -16,6 +17,8 @@ class ActivityConfig(AppConfig):
         admin_audit.audit_trail_register(
             admin_audit.AuditTrail(record=admin_write_record, canonical=canonical_data)
         )
+
+        retention.register()
 
         # Accounts announces team changes (invitations, joining, removal); the trail records them.
         team_changed.connect(activity_record_team_change, dispatch_uid="activity.team_changed")

@@ -13,3 +13,13 @@ class CoreConfig(AppConfig):
 
         # Every model the admin site shows is read-only or audited (core/admin_audit.py).
         checks.register(check_admin_policies, checks.Tags.admin)
+
+        # The retention schedule's own kinds (settings.RETENTION; core/retention.py).
+        from .retention import register_core_pruners
+
+        register_core_pruners()
+
+        # Production without BACKUP_KEY would fail every nightly backup (core/backups.py).
+        from .backups import check_backup_key
+
+        checks.register(check_backup_key, deploy=True)

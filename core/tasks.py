@@ -5,7 +5,9 @@ import logging
 from celery import shared_task, states
 from celery.signals import task_postrun, worker_ready
 
+from .backups import BackupError, backup_create
 from .outbox import outbox_confirm, outbox_dispatch_pending
+from .retention import retention_prune
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +38,22 @@ def _confirm_outbox_message(sender=None, task_id=None, state=None, **kwargs):
         outbox_confirm(task_id=task_id or "")
     except Exception:  # bookkeeping never fails a task: unconfirmed, it is only sent again
         logger.exception("Confirming the outbox message of task %s failed", task_id)
+
+
+@shared_task(name="core.tasks.backup_nightly")
+def backup_nightly_task() -> str:
+    """Beat, every night: an archive of the database and the private files (core/backups.py),
+    with rotation. A failure is logged with its reason and raised, so the task shows as failed."""
+    try:
+        result = backup_create()
+    except BackupError as exc:
+        logger.error("Nightly backup failed [%s]: %s", exc.code, exc)
+        raise
+    return str(result.path)
+
+
+@shared_task(name="core.tasks.prune_nightly")
+def prune_nightly_task() -> dict:
+    """Beat, every night: delete what the retention schedule (settings.RETENTION) no longer keeps,
+    each kind counted and logged (core/retention.py)."""
+    return retention_prune()

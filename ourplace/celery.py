@@ -55,3 +55,14 @@ app.conf.beat_schedule["surveys-daily"] = {
     "task": "surveys.tasks.surveys_daily",
     "schedule": crontab(hour=8, minute=0),
 }
+
+# Core: a backup of the database and the private files every night (core/backups.py), and the
+# retention schedule applied after it (core/retention.py, settings.RETENTION).
+app.conf.beat_schedule["core-backup-nightly"] = {
+    "task": "core.tasks.backup_nightly",
+    "schedule": crontab(hour=2, minute=15),
+}
+app.conf.beat_schedule["core-prune-nightly"] = {
+    "task": "core.tasks.prune_nightly",
+    "schedule": crontab(hour=3, minute=15),
+}

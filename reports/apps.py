@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self):
-        from . import freshness
+        from . import freshness, retention
 
         freshness.connect()
+        retention.register()

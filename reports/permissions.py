@@ -119,4 +119,6 @@ def can_retry_import(user, job) -> Decision:
         return False, "Only a failed import can be tried again."
     if job.has_problems:
         return False, "The file has problems: correct it and upload it again."
+    if not job.file:
+        return False, "The uploaded file is no longer kept: upload it again."
     return True, ""

@@ -332,3 +332,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Backups and retention (issue 22) --------------------------------------------------------
+# `make backup` / `manage.py database_backup` (core/backups.py), also run nightly by beat: one
+# archive of the database and every private file, written to BACKUP_DIR (mode 0600), encrypted
+# with BACKUP_KEY (any long passphrase; keep a copy of it somewhere other than the backups: an
+# archive cannot be restored without it). Without BACKUP_KEY the archive is written unencrypted
+# with a warning where BACKUP_ALLOW_UNENCRYPTED (the laptop default); production refuses. The
+# newest BACKUP_KEEP dated archives are kept. Copy BACKUP_DIR off the machine.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEY = env("BACKUP_KEY", default="")
+BACKUP_ALLOW_UNENCRYPTED = env.bool("BACKUP_ALLOW_UNENCRYPTED", default=True)
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# How many days each kind of record is kept once it is finished with; `manage.py prune` and the
+# nightly beat task delete what is older (core/retention.py). 0 keeps nothing past its end.
+# sessions: after the session expired; outbox: after a worker confirmed the work (failed rows are
+# kept for the admin); reports: generated PDFs and their jobs after they finished (the monthly
+# scheduled reports are the programme's record and are kept); imports: the uploaded file of a
+# finished import (the job and its summary stay); notifications: after being read or resolved;
+# signin_attempts: django-axes' sign-in attempts and access logs.
+RETENTION = {
+    "sessions": env.int("RETENTION_SESSIONS_DAYS", default=0),
+    "outbox": env.int("RETENTION_OUTBOX_DAYS", default=30),
+    "reports": env.int("RETENTION_REPORTS_DAYS", default=90),
+    "imports": env.int("RETENTION_IMPORTS_DAYS", default=90),
+    "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=180),
+    "signin_attempts": env.int("RETENTION_SIGNIN_ATTEMPTS_DAYS", default=90),
+}
+# --- end of backups and retention ------------------------------------------------------------

@@ -32,3 +32,6 @@ SECURE_HSTS_PRELOAD = True
 
 # Staff who approve money or run the site need a second factor in production.
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
+
+# Backups: an unencrypted archive is refused unless explicitly accepted (set BACKUP_KEY).
+BACKUP_ALLOW_UNENCRYPTED = env.bool("BACKUP_ALLOW_UNENCRYPTED", default=False)
