@@ -108,7 +108,7 @@ def payment_in_state(*, award: Award, status: str, amount: Decimal, **fields) ->
     if status in (Payment.Status.APPROVED, Payment.Status.PAID):
         extra.update(second_approved_by=UserFactory(finance_officer=True), second_approved_at=now)
     if status == Payment.Status.PAID:
-        extra.update(paid_on=datetime.date.today(), paid_at=now, reference="BACS-TEST")
+        extra.update(paid_on=today(), paid_at=now, reference="BACS-TEST")
     if status == Payment.Status.CANCELLED:
         extra.update(cancelled_reason="Not needed")
     extra.update(fields)
