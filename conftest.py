@@ -112,6 +112,28 @@ def one_user_per_role(db):
     return people
 
 
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server (moto's server mode) on a free port of 127.0.0.1, for the
+    session; each test that uses it gets a bucket of its own (`s3_private_storage`)."""
+    from core.tests.s3_server import moto_server
+
+    with moto_server(tmp_path_factory.mktemp("moto")) as url:
+        yield url
+
+
+@pytest.fixture
+def s3_private_storage(s3_server, settings, monkeypatch, tmp_path):
+    """The private storage in a fresh bucket on the S3 server, configured from AWS_* variables
+    as a deployment configures it. Returns the bucket (its keys, its objects)."""
+    from core.tests.s3_server import configure_environment, new_bucket, private_storage_settings
+
+    bucket = new_bucket(s3_server)
+    configure_environment(monkeypatch, bucket)
+    private_storage_settings(settings, root=tmp_path / "this-machine")
+    return bucket
+
+
 # --- The test clock (issue 21): one day for every test, London's -----------------------------
 # `clock` moves time on to the next midday in London (ticking on from there), so a test that
 # depends on "today" cannot see the date change under it; `clock.shift(...)`/`clock.move_to(...)`

@@ -8,11 +8,11 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.storage import private_storage as core_private_storage
 from core.uploads import stored_name
 from core.validators import single_line_text
 from programmes.models import (
@@ -31,9 +31,9 @@ EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt"]
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
-def private_storage():
-    """Evidence lives outside any public URL; only `gate_evidence` serves it, after a scope check."""
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+# Kept for the migrations that name it; evidence is in the one private storage, served only by
+# `gate_evidence`, after a scope check.
+private_storage = core_private_storage
 
 
 def validate_evidence_size(file):
@@ -300,13 +300,13 @@ class GateApplication(models.Model):
         "summary of the evidence", blank=True, help_text="What you have done and what comes next."
     )
     development_strategy = models.FileField(
-        upload_to=evidence_path, storage=private_storage, blank=True, max_length=300
+        upload_to=evidence_path, storage=core_private_storage, blank=True, max_length=300
     )
     development_strategy_name = models.CharField(
         max_length=255, blank=True, editable=False, validators=[single_line_text]
     )
     logic_model = models.FileField(
-        upload_to=evidence_path, storage=private_storage, blank=True, max_length=300
+        upload_to=evidence_path, storage=core_private_storage, blank=True, max_length=300
     )
     logic_model_name = models.CharField(
         max_length=255, blank=True, editable=False, validators=[single_line_text]

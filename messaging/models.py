@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.storage import private_storage
 from core.validators import single_line_text
 
 
@@ -27,7 +28,7 @@ class Message(models.Model):
     from_lead = models.BooleanField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
-    attachment = models.FileField(max_length=300, blank=True)
+    attachment = models.FileField(storage=private_storage, max_length=300, blank=True)
     attachment_name = models.CharField(max_length=255, blank=True, validators=[single_line_text])
     attachment_size = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

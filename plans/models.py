@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.storage import private_storage
 from core.validators import single_line_text
 from programmes.models import MONEY
 
@@ -391,7 +392,7 @@ class PlanAttachment(models.Model):
     )
     document = models.CharField(max_length=20, choices=Document.choices, default=Document.PLAN)
     title = models.CharField(max_length=200, validators=[single_line_text])
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=300)
     filename = models.CharField(max_length=255, validators=[single_line_text])
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(

@@ -6,9 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.storage import private_storage
 from core.validators import single_line_text
-
-from .storage import private_storage
 
 
 class ReportKind(models.TextChoices):

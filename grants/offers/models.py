@@ -3,21 +3,19 @@
 import hashlib
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.storage import private_storage as core_private_storage
 from core.validators import single_line_text
 from programmes.models import MONEY
 
 from .workflows import OFFER, OfferStatus
 
-
-def private_storage() -> FileSystemStorage:
-    """Offer letters are private: served only by ``offer_pdf``, which checks the user may see
-    the area (the same root as reports' private storage; a callable so tests use their own)."""
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+# Kept for the migrations that name it; offer letters are in the one private storage, served only
+# by ``offer_pdf``, which checks the user may see the area.
+private_storage = core_private_storage
 
 
 def offer_upload_to(instance, filename):
@@ -41,7 +39,7 @@ class GrantOffer(models.Model):
     # that was accepted can never drift apart. `terms_sha256` is its fingerprint.
     letter_html = models.TextField(blank=True)
     terms_sha256 = models.CharField(max_length=64, blank=True)
-    pdf = models.FileField(storage=private_storage, upload_to=offer_upload_to, blank=True)
+    pdf = models.FileField(storage=core_private_storage, upload_to=offer_upload_to, blank=True)
     imported = models.BooleanField(
         default=False, help_text="Accepted before Our Place: recorded from imported history."
     )

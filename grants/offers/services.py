@@ -246,14 +246,24 @@ def offer_require_accepted(award) -> None:
 
 
 def offer_pdf(offer: GrantOffer) -> bytes:
-    """The offer letter as a PDF, rendered from the stored letter (so always the exact text of
-    this version) and kept in private storage after the first request."""
+    """The offer letter as a PDF (see `offer_pdf_open`)."""
+    with offer_pdf_open(offer) as fh:
+        return fh.read()
+
+
+def offer_pdf_open(offer: GrantOffer):
+    """The offer letter's PDF opened from the private storage: rendered from the stored letter
+    (so always the exact text of this version) and kept there after the first request."""
     if offer.pdf:
         try:
-            with offer.pdf.open("rb") as fh:
-                return fh.read()
+            return offer.pdf.storage.open(offer.pdf.name, "rb")
         except FileNotFoundError:
             log.warning("Offer %s PDF missing from storage; rendering it again.", offer.pk)
+    _offer_pdf_render(offer)
+    return offer.pdf.storage.open(offer.pdf.name, "rb")
+
+
+def _offer_pdf_render(offer: GrantOffer) -> None:
     # Imported at call time: WeasyPrint takes over a second to import (see reports.rendering).
     from weasyprint import HTML
 
@@ -263,7 +273,6 @@ def offer_pdf(offer: GrantOffer) -> bytes:
     data = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     offer.pdf.save(f"offer-v{offer.version}.pdf", ContentFile(data), save=False)
     GrantOffer.objects.filter(pk=offer.pk).update(pdf=offer.pdf.name)
-    return data
 
 
 def can_manage_offers(user):

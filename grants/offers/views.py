@@ -4,7 +4,7 @@ reissuing it. Views are thin: the services check everything again."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -90,10 +90,13 @@ def offer_detail(request, pk):
 @login_required
 def offer_pdf(request, pk):
     offer = _offer_in_scope(request.user, pk)
-    data = services.offer_pdf(offer)
-    response = HttpResponse(data, content_type="application/pdf")
     filename = f"grant-offer-{offer.award.area.reference}-{offer.award.stage}-v{offer.version}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = FileResponse(
+        services.offer_pdf_open(offer),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -188,7 +188,7 @@ def test_offer_pages_in_layers(client, client_for, award, lead_user, other_area)
     response = client.get(pdf)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert b"".join([response.content]).startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # streamed from storage
 
 
 def test_lead_accepts_on_the_page_and_the_award_page_shows_it(client_for, award, lead_user):

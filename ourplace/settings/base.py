@@ -192,10 +192,53 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Uploaded documents and generated reports are private: they live outside STATIC/MEDIA URLs and are
-# only ever served by views that check the user may see the area they belong to.
+
+# --- Private storage (issue 22) ------------------------------------------------------------------
+# Uploaded documents, offer letters, generated reports and import uploads are private: every file
+# field keeps them in STORAGES["private"] (core/storage.py), never at a public URL, and they are
+# only ever served by views that check the user may see the area they belong to. By default a
+# folder, PRIVATE_STORAGE_ROOT; with AWS_STORAGE_BUCKET_NAME an S3-compatible bucket
+# (django-storages), which web processes and workers on different machines all see.
 PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+
+
+def private_storage_backend(*, root: Path, bucket: str = "") -> dict:
+    """The STORAGES entry for the private files: the bucket when one is named, else the folder.
+    The S3 options come from AWS_* variables; without keys boto3 finds its own credentials
+    (instance role, ~/.aws). Names are never overwritten (two reports with one name both stay) and
+    objects get no public ACL (the bucket's policy keeps them private)."""
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        }
+    options = {
+        "bucket_name": bucket,
+        "location": env("AWS_LOCATION", default=""),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+    }
+    for option, name in (
+        ("access_key", "AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+    ):
+        if env(name, default=""):
+            options[option] = env(name)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES["private"] = private_storage_backend(
+    root=PRIVATE_STORAGE_ROOT, bucket=AWS_STORAGE_BUCKET_NAME
+)
+# --- end of private storage ----------------------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -16,6 +16,9 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Always the temporary folder, whatever AWS_STORAGE_BUCKET_NAME says: the S3 tests point
+    # "private" at their own bucket on a local S3 server (conftest.py's s3_private_storage).
+    "private": private_storage_backend(root=PRIVATE_STORAGE_ROOT),  # noqa: F405
 }
 # Tests that need a real worker start one (reports/tests/test_worker.py); others call task
 # functions directly or set CELERY_TASK_ALWAYS_EAGER with the `settings` fixture.

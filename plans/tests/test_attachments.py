@@ -38,9 +38,9 @@ def _upload(area, user, name, content):
 def test_allowed_types_are_stored_privately(gg_area, author, name, content, settings):
     attachment = _upload(gg_area, author, name, content)
     assert attachment.filename == name
-    path = attachment.file.path
-    assert path.startswith(str(settings.PRIVATE_STORAGE_ROOT))
-    stored = Path(path)
+    # In the private storage (test settings: a folder under PRIVATE_STORAGE_ROOT).
+    stored = Path(settings.PRIVATE_STORAGE_ROOT) / attachment.file.name
+    assert stored.read_bytes() == content
     assert stored.name != name and len(stored.stem) == 32  # stored under a random name
 
 
@@ -162,7 +162,8 @@ def test_a_208_character_unicode_name_is_kept_for_display_and_cut_safely(
     assert attachment.filename == name  # fits the 255-character column whole
     stored = _stored_files(settings)
     assert len(stored) == len(before) + 1
-    assert Path(attachment.file.path) in stored and len(Path(attachment.file.path).stem) == 32
+    kept = Path(settings.PRIVATE_STORAGE_ROOT) / attachment.file.name
+    assert kept in stored and len(kept.stem) == 32
     download = client_for(author).get(
         reverse("plans:attachment_download", args=[gg_area.reference, attachment.pk])
     )

@@ -12,7 +12,7 @@ from .. import permissions
 from ..jobs import lifecycle
 from ..models import ImportJob
 from .pipeline import Importer, ImportResult, progress_reporter
-from .reading import ImportFailed, read_records
+from .reading import ImportFailed, read_records_from
 
 logger = logging.getLogger("reports.services")
 
@@ -92,6 +92,17 @@ def _finish(job: ImportJob, result: ImportResult, token: str) -> None:
             )
 
 
+def _read_upload(job: ImportJob, *, round_slug: str, progress) -> list:
+    """The job's records, read from the private storage (the worker may be on another machine
+    than the web process that kept the upload: no local path)."""
+    try:
+        handle = job.file.storage.open(job.file.name, "rb")
+    except FileNotFoundError:
+        raise ImportFailed([f"{job.original_name}: the uploaded file is missing; upload it again."])
+    with handle:
+        return read_records_from(handle, round_slug=round_slug, progress=progress)
+
+
 def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
     """Import a job's file (called by the worker). The job is claimed first: a message for a job
     that is running elsewhere, done or failed does nothing and returns None. Problems with the
@@ -114,8 +125,8 @@ def import_run(*, job_id: int, task_id: str = "") -> ImportJob | None:
     try:
         with lifecycle.heartbeat(ImportJob, job.pk, token):
             try:
-                records = read_records(
-                    job.file.path,
+                records = _read_upload(
+                    job,
                     round_slug=job.round_slug,
                     progress=lambda done, total: lifecycle.set_progress(
                         ImportJob,

@@ -8,6 +8,7 @@ line and column, never an error a retry could cure."""
 
 import csv
 import datetime
+import io
 from dataclasses import dataclass
 
 from django.utils.text import slugify
@@ -154,17 +155,28 @@ class Record:
 
 
 def read_records(path, *, round_slug: str, progress=None) -> list[Record]:
-    """Read and check the whole file; raise ImportFailed listing the first problems (and
-    counting them all).
-    `progress(checked, total)` hears every CHECK_STEP rows and at the end."""
-    errors = Problems()
+    """`read_records_from` a file on this machine (``manage.py import_records``)."""
     try:
-        # Bytes that are not UTF-8 are kept (as lone surrogates) so the row reading them can say
-        # which cell holds them; no such cell goes further than that problem.
-        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-            rows = read_rows(handle, errors)
+        handle = open(path, "rb")  # noqa: SIM115 (closed below)
     except FileNotFoundError:
         raise ImportFailed([f"{path}: no such file."])
+    with handle:
+        return read_records_from(handle, round_slug=round_slug, progress=progress)
+
+
+def read_records_from(stream, *, round_slug: str, progress=None) -> list[Record]:
+    """Read and check the whole file from a binary stream (a local file, or one opened from the
+    private storage, which may be an object store with no path); raise ImportFailed listing the
+    first problems (and counting them all).
+    `progress(checked, total)` hears every CHECK_STEP rows and at the end."""
+    errors = Problems()
+    # Bytes that are not UTF-8 are kept (as lone surrogates) so the row reading them can say
+    # which cell holds them; no such cell goes further than that problem.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        rows = read_rows(text, errors)
+    finally:
+        text.detach()  # the caller closes the stream
     if errors:
         raise ImportFailed(errors)
     if not rows:
