@@ -5,4 +5,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
+        from core import personal_data
+
         from . import signals  # noqa: F401
+        from .personal_data import KINDS
+
+        for kind in KINDS:
+            personal_data.register(kind)

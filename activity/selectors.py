@@ -8,7 +8,13 @@ from .models import ActivityEntry, Notification, Visibility
 def area_timeline(*, area, user) -> QuerySet[ActivityEntry]:
     """The area's activity, newest first; lead organisation users see only entries meant for them
     (decisions and payments), staff see everything."""
-    qs = ActivityEntry.objects.filter(area=area).select_related("actor", "corrects")
+    # Redactions of entries that named someone since anonymised are shown in their entries'
+    # place (activity.personal_data.redacted), not as entries of their own.
+    qs = (
+        ActivityEntry.objects.filter(area=area)
+        .exclude(verb="entry.anonymised")
+        .select_related("actor", "corrects")
+    )
     if not is_programme_staff(user):
         qs = qs.filter(visibility=Visibility.AREA)
     return qs
