@@ -1,8 +1,7 @@
 """The area page's timeline, which the page loads after its first response
 (`core.area_panels`, registered in apps.py)."""
 
-from .personal_data import redacted
-from .selectors import area_timeline
+from .selectors import area_timeline, redacted
 
 TIMELINE_ENTRIES = 50
 

@@ -4,7 +4,8 @@ the entries for a person's data being exported or the person anonymised.
 Entries are hash-chained and never rewritten, but many summaries name people ("Sarah Whitfield
 wrote to the programme team"). Anonymising a person therefore corrects each entry whose summary
 or reason names them with a new entry (`REDACTION_VERB`, on the entry's own chain) carrying the
-text with their name replaced; pages show an entry through its latest redaction (`redacted`).
+text with their name replaced; pages show an entry through its latest redaction
+(`activity.selectors.redacted`).
 The original row stays as it was, so `audit_verify` still passes and the trail still proves what
 was recorded; only the pages stop naming the person."""
 
@@ -15,9 +16,8 @@ from django.db.models import Q
 from core.personal_data import PersonalData
 
 from .models import ActivityEntry, Notification, NotificationPreference, Visibility
+from .selectors import REDACTION_VERB
 from .services import activity_record
-
-REDACTION_VERB = "entry.anonymised"
 
 
 def _names(former: dict) -> list[str]:
@@ -64,24 +64,6 @@ def entries_redact(*, former: dict, placeholder: str, actor, reason: str) -> int
         )
         count += 1
     return count
-
-
-def redacted(entries) -> list[ActivityEntry]:
-    """`entries` (and the entries they correct) with `shown_summary` and `shown_reason`: their
-    text as pages show it, through the latest redaction of each (one query)."""
-    entries = list(entries)
-    every = entries + [e.corrects for e in entries if e.corrects_id and e.corrects]
-    redactions = {}
-    for r in ActivityEntry.objects.filter(
-        verb=REDACTION_VERB, corrects_id__in={e.pk for e in every}
-    ).order_by("pk"):
-        redactions[r.corrects_id] = r
-    for e in every:
-        r = redactions.get(e.pk)
-        e.redacted = r is not None
-        e.shown_summary = r.summary if r else e.summary
-        e.shown_reason = r.data.get("reason", "") if r else e.reason
-    return entries
 
 
 def activity_record_person_data(

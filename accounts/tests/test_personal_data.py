@@ -105,7 +105,8 @@ def test_only_an_admin_may_export_or_anonymise(programme_manager, lead_user):
 
 def _pages(client, area, pk_thread=True):
     panel = reverse("programmes:area_panel", args=[area.reference, "timeline"])
-    pages = [reverse("programmes:area_detail", args=[area.reference]), panel]
+    inbox = reverse("activity:notifications") + "?show=all"
+    pages = [reverse("programmes:area_detail", args=[area.reference]), panel, inbox]
     if pk_thread:
         pages.append(reverse("messaging:thread", args=[area.reference]))
     return {url: client.get(url).content.decode() for url in pages}
