@@ -25,3 +25,10 @@ def signed_in(sender, request, user, **kwargs):
         return
     request.session[LAST_SEEN_KEY] = int(time.time())
     remember_device_state(request, user)
+
+
+# A person's data was exported or the person was anonymised (accounts.personal_data). Sent
+# inside the change's transaction with ``verb``, ``summary``, ``actor``, ``target``, ``reason``,
+# ``data`` and ``corrects_entries_of`` (the person whose latest entry the record corrects, or
+# None). The audit trail records it, staff only (activity/apps.py connects it).
+person_data_handled = Signal()

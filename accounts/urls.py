@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import people_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -41,4 +41,16 @@ urlpatterns = [
     ),
     path("two-factor/turn-off/", views.two_factor_remove, name="two_factor_remove"),
     path("locked/", views.lockout_list, name="lockout_list"),
+    # Admins only (404 for anyone else): subject access and anonymisation.
+    path("people/<int:pk>/data/", people_views.person_data, name="person_data"),
+    path(
+        "people/<int:pk>/data/export/",
+        people_views.person_data_download,
+        name="person_data_download",
+    ),
+    path(
+        "people/<int:pk>/anonymise/",
+        people_views.person_anonymise_view,
+        name="person_anonymise",
+    ),
 ]

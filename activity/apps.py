@@ -5,12 +5,13 @@ class ActivityConfig(AppConfig):
     name = "activity"
 
     def ready(self):
-        from accounts.signals import team_changed
-        from core import admin_audit, area_panels
+        from accounts.signals import person_data_handled, team_changed
+        from core import admin_audit, area_panels, personal_data
 
         from . import retention
         from .chain import canonical_data
         from .panels import timeline
+        from .personal_data import KINDS, activity_record_person_data
         from .services import activity_record_team_change, admin_write_record
 
         # Writes made in the admin site are recorded on this trail (core.admin_audit).
@@ -22,6 +23,13 @@ class ActivityConfig(AppConfig):
 
         # Accounts announces team changes (invitations, joining, removal); the trail records them.
         team_changed.connect(activity_record_team_change, dispatch_uid="activity.team_changed")
+
+        # Accounts announces a person's data exported or the person anonymised.
+        person_data_handled.connect(
+            activity_record_person_data, dispatch_uid="activity.person_data_handled"
+        )
+        for kind in KINDS:
+            personal_data.register(kind)
 
         area_panels.register(
             area_panels.AreaPanel(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .kinds import KINDS, Delivery
 from .models import Notification
-from .selectors import notifications_for
+from .selectors import notifications_for, redacted
 from .services import (
     notification_mark_read,
     notification_preferences,
@@ -46,6 +46,7 @@ def notification_list(request):
         kind = form.cleaned_data["kind"]
     qs = notifications_for(user=request.user, show=show, kind=kind)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    redacted([n.entry for n in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(

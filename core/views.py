@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import personal_data
 from .mywork import work_count, work_for
 
 logger = logging.getLogger(__name__)
@@ -59,3 +61,48 @@ def my_work_count(request):
     pays for every app's queue queries but My work itself."""
     count = work_count(work_for(request.user, items=False))
     return render(request, "core/my_work_count.html", {"count": count})
+
+
+# The retention schedule (settings.RETENTION, pruned nightly by core.retention) as the privacy
+# page names each kind of record.
+RETENTION_LABELS = {
+    "sessions": "Sign-in sessions (after they end)",
+    "outbox": "Queued emails and background tasks, once sent",
+    "reports": "Generated reports and exports (PDFs, spreadsheets)",
+    "imports": "Uploaded import files",
+    "notifications": "Notifications in your inbox",
+    "signin_attempts": "Records of sign-in attempts (for lockouts)",
+}
+
+
+def _days(value) -> int | None:
+    """A retention period as whole days: settings may give days or a timedelta."""
+    if value is None:
+        return None
+    if hasattr(value, "days"):
+        return value.days
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def retention_schedule() -> list[tuple[str, int | None]]:
+    """(what, days kept) for each kind of record the retention schedule prunes."""
+    configured = settings.RETENTION
+    keys = list(RETENTION_LABELS) + [k for k in configured if k not in RETENTION_LABELS]
+    return [
+        (RETENTION_LABELS.get(key, key.replace("_", " ").capitalize()), _days(configured.get(key)))
+        for key in keys
+        if key in configured
+    ]
+
+
+@require_GET
+def privacy(request):
+    """The privacy notice (public): what is kept about people, why, and for how long."""
+    return render(
+        request,
+        "core/privacy.html",
+        {"retention": retention_schedule(), "kinds": personal_data.kinds()},
+    )

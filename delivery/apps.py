@@ -5,9 +5,10 @@ class DeliveryConfig(AppConfig):
     name = "delivery"
 
     def ready(self):
-        from core import area_panels
+        from core import area_panels, personal_data
 
         from .panels import area_panel
+        from .personal_data import KINDS as personal_data_kinds
 
         area_panels.register(
             area_panels.AreaPanel(
@@ -19,3 +20,7 @@ class DeliveryConfig(AppConfig):
                 context=area_panel,
             )
         )
+
+        # What the app holds about a person, for subject access and anonymisation.
+        for kind in personal_data_kinds:
+            personal_data.register(kind)

@@ -7,8 +7,13 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self):
-        from core import area_figures
+        from core import area_figures, personal_data
 
+        from .personal_data import KINDS as personal_data_kinds
         from .selectors import area_figures as plan_panel_figures
 
         area_figures.register("plans", plan_panel_figures)
+
+        # What the app holds about a person, for subject access and anonymisation.
+        for kind in personal_data_kinds:
+            personal_data.register(kind)

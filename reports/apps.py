@@ -6,7 +6,14 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self):
+        from core import personal_data
+
         from . import freshness, retention
+        from .personal_data import KINDS as personal_data_kinds
 
         freshness.connect()
         retention.register()
+
+        # What the app holds about a person, for subject access and anonymisation.
+        for kind in personal_data_kinds:
+            personal_data.register(kind)

@@ -6,9 +6,10 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from applications.signals import adviser_days_awarded
-        from core import area_figures, area_panels
+        from core import area_figures, area_panels, personal_data
 
         from . import panels
+        from .personal_data import KINDS as personal_data_kinds
         from .selectors import area_figures as support_panel_figures
         from .services import entitlement_add_awarded
 
@@ -38,3 +39,7 @@ class SupportConfig(AppConfig):
                 shown=panels.sections_shown,
             )
         )
+
+        # What the app holds about a person, for subject access and anonymisation.
+        for kind in personal_data_kinds:
+            personal_data.register(kind)

@@ -213,6 +213,17 @@ EXPECTED = {
     "mywork_count": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
     "lockout_list": ("L 403 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 403 R"),
     "login": ("200 R R R R R R R R", "200 R R R R R R R R"),
+    # A person's data (subject access, anonymisation): admins only, nobody else learns of it.
+    "person_data": ("L 404 404 404 404 404 404 404 200", "L 405 405 405 405 405 405 405 405"),
+    "person_data_download": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 404 404 404 404 404 404 404 200",
+    ),
+    "person_anonymise": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 404 404 404 404 404 404 404 400",
+    ),
+    "privacy": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
     "logout": ("405 405 405 405 405 405 405 405 405", "L L L L L L L L L"),
     "password_change": ("L 200 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200 200"),
     "password_change_done": (

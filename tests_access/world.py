@@ -256,8 +256,11 @@ def targets(w: World) -> dict:
             "reports:import_template",
             "healthz",
             "favicon",
+            "privacy",
         )
     }
+    for name in ("person_data", "person_data_download", "person_anonymise"):
+        t[name] = (None, {"pk": w.users["lead"].pk})
     t["password_reset_confirm"] = (None, {"uidb64": "MQ", "token": "set-password"})
     for name in ("offer_detail", "offer_pdf", "offer_withdraw", "offer_reissue"):
         t[f"grants:{name}"] = pk("offer")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+
+    def ready(self):
+        from core import personal_data
+
+        from .personal_data import KINDS as personal_data_kinds
+
+        # What the app holds about a person, for subject access and anonymisation.
+        for kind in personal_data_kinds:
+            personal_data.register(kind)
