@@ -18,6 +18,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-real-secret-for-the-test-only-" + "x" * 40,
     "DATABASE_URL": "postgres://ourplace@db.example:5432/ourplace",
     "ALLOWED_HOSTS": "ourplace.example.org",
+    "EMAIL_URL": "smtp://mail.example:25",
 }
 
 

@@ -6,6 +6,7 @@ broker under ``var/``. Setting ``DATABASE_URL`` and ``REDIS_URL`` switches to Po
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -200,8 +201,38 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Email (issue 22) ------------------------------------------------------------------------
+# EMAIL_URL names the mail server with django-environ's schemes: smtp://user:password@host:25,
+# smtp+tls://...:587 (STARTTLS), smtp+ssl://...:465, consolemail://, filemail:///path,
+# memorymail://, dummymail://. Without it EMAIL_BACKEND (the console by default) is used, as
+# before. Production refuses a backend whose mail never leaves the machine (production.py).
+EMAIL_URL = env("EMAIL_URL", default="")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if EMAIL_URL:
+    # Only what the URL says; Django's defaults stand for the rest (no user: no login).
+    globals().update(
+        {k: v for k, v in env.email_url_config(EMAIL_URL).items() if v not in (None, "")}
+    )
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Our Place <noreply@ourplace.local>")
+# Errors (500s) are emailed to ADMINS from SERVER_EMAIL: "Name <a@b>, Other <c@d>" or bare
+# addresses. Empty: nobody is emailed.
+ADMINS = [
+    (name or address, address)
+    for name, address in getaddresses([env("ADMINS", default="")])
+    if address
+]
+MANAGERS = ADMINS
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Backends whose mail never reaches a person; production starts on one only when told to.
+EMAIL_BACKENDS_KEPT_LOCAL = [
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+]
+EMAIL_ALLOW_CONSOLE = env.bool("EMAIL_ALLOW_CONSOLE", default=False)
+# --- end of email ------------------------------------------------------------------------------
 
 
 def filesystem_broker_options(folder: Path) -> dict:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, EMAIL_ALLOW_CONSOLE, EMAIL_BACKEND, EMAIL_BACKENDS_KEPT_LOCAL, env
 
 DEBUG = False
 
@@ -32,3 +32,13 @@ SECURE_HSTS_PRELOAD = True
 
 # Staff who approve money or run the site need a second factor in production.
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
+
+# --- Email (issue 22) ------------------------------------------------------------------------
+# Password resets, invitations and notifications must reach people: refuse to start on a backend
+# that keeps mail on this machine unless EMAIL_ALLOW_CONSOLE says that is meant (a trial site).
+if EMAIL_BACKEND in EMAIL_BACKENDS_KEPT_LOCAL and not EMAIL_ALLOW_CONSOLE:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL must name a mail server in production (the backend is {EMAIL_BACKEND}, "
+        "whose mail never leaves this machine); set EMAIL_ALLOW_CONSOLE=true to allow it."
+    )
+# --- end of email ------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Production settings (issue 22): email must leave the building, errors go to ADMINS, and
+`check --deploy` warns about sharp edges. Each case imports the settings in a fresh process with
+a clean environment, as a deployment would start."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+REQUIRED = {
+    "SECRET_KEY": "a-real-secret-for-the-test-only-" + "x" * 40,
+    "DATABASE_URL": "postgres://ourplace@db.example:5432/ourplace",
+    "ALLOWED_HOSTS": "ourplace.example.org",
+}
+PRINT_EMAIL = (
+    "import json, ourplace.settings.production as s; print(json.dumps({k: getattr(s, k, None) for k in "
+    "('EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD', "
+    "'EMAIL_USE_TLS', 'ADMINS', 'SERVER_EMAIL', 'DEFAULT_FROM_EMAIL')}))"
+)
+
+pytestmark = pytest.mark.skipif(
+    (BASE_DIR / ".env").exists(), reason="a .env file would supply the settings"
+)
+
+
+def _run(args, extra_env):
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=90
+    )
+
+
+def _import_production(extra_env):
+    return _run(["-c", PRINT_EMAIL], {**REQUIRED, **extra_env})
+
+
+def test_smtp_url_configures_the_mail_server_admins_and_senders():
+    result = _import_production(
+        {
+            "EMAIL_URL": "smtp+tls://mailer:p%40ss@mail.example.org:587",
+            "ADMINS": "Ops Team <ops@example.org>, alerts@example.org",
+            "SERVER_EMAIL": "Our Place errors <errors@example.org>",
+            "DEFAULT_FROM_EMAIL": "Our Place <hello@example.org>",
+        }
+    )
+
+    assert result.returncode == 0, result.stderr
+    email = json.loads(result.stdout)
+    assert email == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "mailer",
+        "EMAIL_HOST_PASSWORD": "p@ss",
+        "EMAIL_USE_TLS": True,
+        "ADMINS": [["Ops Team", "ops@example.org"], ["alerts@example.org", "alerts@example.org"]],
+        "SERVER_EMAIL": "Our Place errors <errors@example.org>",
+        "DEFAULT_FROM_EMAIL": "Our Place <hello@example.org>",
+    }
+
+
+@pytest.mark.parametrize(
+    "email_env",
+    [
+        {},  # nothing set: the console default
+        {"EMAIL_URL": "consolemail://"},
+        {"EMAIL_URL": "memorymail://"},
+        {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+        {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    ],
+)
+def test_production_refuses_mail_that_never_leaves_the_machine(email_env):
+    result = _import_production(email_env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_URL must name a mail server in production" in result.stderr
+
+
+@pytest.mark.parametrize("email_env", [{}, {"EMAIL_URL": "consolemail://"}])
+def test_production_starts_on_the_console_when_explicitly_allowed(email_env):
+    result = _import_production({**email_env, "EMAIL_ALLOW_CONSOLE": "true"})
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["EMAIL_BACKEND"] == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    assert json.loads(result.stdout)["ADMINS"] == []
+
+
+def test_the_laptop_keeps_the_console_without_any_email_setting():
+    result = _run(
+        ["-c", PRINT_EMAIL.replace("production", "local")],
+        {"DJANGO_SETTINGS_MODULE": "ourplace.settings.local"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["EMAIL_BACKEND"] == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
