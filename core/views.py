@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .health import readiness
 from .mywork import work_count, work_for
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,20 @@ def healthz(request):
             "database unavailable", status=503, content_type="text/plain; charset=utf-8"
         )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness for load balancers and monitoring: one line per check (database, Redis, private
+    storage, worker heartbeat, beat tick), 200 when all pass and 503 naming what failed. No
+    login; the lines hold no secrets (core/health.py)."""
+    results = readiness()
+    ready = all(r.ok for r in results)
+    body = "\n".join(r.line() for r in results) + "\n"
+    return HttpResponse(
+        body, status=200 if ready else 503, content_type="text/plain; charset=utf-8"
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from core import views as core_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("my-work/", core_views.my_work, name="mywork"),
     path("my-work/count/", core_views.my_work_count, name="mywork_count"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the static file.

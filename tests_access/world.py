@@ -254,6 +254,7 @@ def targets(w: World) -> dict:
             "grants:finance_bulk",
             "reports:import_template",
             "healthz",
+            "readyz",
             "favicon",
         )
     }

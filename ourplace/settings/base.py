@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes answer before any host check or https redirect (core/middleware.py).
+    "core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -318,6 +320,13 @@ CELERY_TASK_ANNOTATIONS = {
 # the longest job allowed (the import's hard limit), or a long job would run twice.
 BROKER_VISIBILITY_TIMEOUT = max(limits["time_limit"] for limits in CELERY_TASK_ANNOTATIONS.values())
 BROKER_VISIBILITY_TIMEOUT += 1800
+# --- Health (issue 22) -------------------------------------------------------------------------
+# Readiness (/readyz, `manage.py health`, core/health.py) fails when no worker heartbeat (every
+# 30 s, HEALTH_WORKER_HEARTBEAT_SECONDS, read by ourplace/celery.py) or beat tick (at least every
+# minute) has been seen for this many seconds.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=180)
+HEALTH_BEAT_STALE_SECONDS = env.int("HEALTH_BEAT_STALE_SECONDS", default=300)
+# --- end of health -----------------------------------------------------------------------------
 # Which queue tasks go to (the worker tests give each worker a queue of its own).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 

@@ -25,6 +25,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers probe over plain HTTP (ProbeMiddleware answers first anyway; this keeps it so if
+# the middleware order ever changes).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # A year of HSTS for the site and its subdomains, eligible for browsers' preload lists.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
