@@ -3,8 +3,15 @@
 import logging
 
 from celery import shared_task, states
-from celery.signals import beat_init, before_task_publish, task_postrun, worker_ready
+from celery.signals import (
+    beat_init,
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_ready,
+)
 
+from . import logs
 from .health import BEAT, WORKER, heartbeat_record
 from .outbox import outbox_confirm, outbox_dispatch_pending
 
@@ -70,3 +77,14 @@ def _confirm_outbox_message(sender=None, task_id=None, state=None, **kwargs):
         outbox_confirm(task_id=task_id or "")
     except Exception:  # bookkeeping never fails a task: unconfirmed, it is only sent again
         logger.exception("Confirming the outbox message of task %s failed", task_id)
+
+
+@task_prerun.connect
+def _task_log_start(sender=None, task_id=None, **kwargs):
+    logs.task_prerun(task_id or "")
+
+
+@task_postrun.connect
+def _task_log_line(sender=None, task_id=None, state=None, **kwargs):
+    # One line per task run (core/logs.py): id, name, final state and how long it took.
+    logs.task_postrun(task_id=task_id or "", task_name=getattr(sender, "name", ""), state=state)

@@ -103,3 +103,42 @@ def test_the_laptop_keeps_the_console_without_any_email_setting():
     assert json.loads(result.stdout)["EMAIL_BACKEND"] == (
         "django.core.mail.backends.console.EmailBackend"
     )
+
+
+PRINT_LOGGING = (
+    "import json, sentry_sdk, {module} as s; client = sentry_sdk.get_client(); "
+    "print(json.dumps({{'format': s.LOGGING['handlers']['console']['formatter'], "
+    "'sentry': client.is_active(), 'pii': client.options.get('send_default_pii')}}))"
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "expected"),
+    [
+        ("ourplace.settings.production", {}, "json"),
+        ("ourplace.settings.production", {"LOG_FORMAT": "text"}, "text"),
+        ("ourplace.settings.local", {}, "text"),
+        ("ourplace.settings.local", {"LOG_FORMAT": "json"}, "json"),
+    ],
+)
+def test_log_format_is_json_in_production_and_text_on_a_laptop(module, extra, expected):
+    result = _run(
+        ["-c", PRINT_LOGGING.format(module=module)],
+        {**REQUIRED, "EMAIL_URL": "smtp://mail.example:25", **extra},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["format"] == expected
+
+
+def test_sentry_is_initialised_only_with_a_dsn_and_without_personal_data():
+    base = {**REQUIRED, "EMAIL_URL": "smtp://mail.example:25"}
+    script = ["-c", PRINT_LOGGING.format(module="ourplace.settings.production")]
+
+    without = json.loads(_run(script, base).stdout)
+    with_dsn = _run(script, {**base, "SENTRY_DSN": "https://public@sentry.example.org/1"})
+
+    assert without["sentry"] is False
+    assert with_dsn.returncode == 0, with_dsn.stderr
+    assert json.loads(with_dsn.stdout)["sentry"] is True
+    assert json.loads(with_dsn.stdout)["pii"] is False

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Health probes answer before any host check or https redirect (core/middleware.py).
     "core.middleware.ProbeMiddleware",
+    # The request id and the one log line per request (core/logs.py).
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -366,9 +370,25 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long the emailed link of an invitation to join an organisation's team works.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# --- Logging and error reporting (issue 22) --------------------------------------------------
+# One line per request and per Celery task, with the request id (the proxy's X-Request-ID or a
+# new one, returned in the response) and task id on every line (core/logs.py). LOG_FORMAT is
+# "text" for people reading a terminal, "json" (production's default) for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# The worker logs through LOGGING too, instead of replacing the root handler with its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Errors (with their stack and request, never personal data: no user details, cookies or bodies)
+# go to Sentry when SENTRY_DSN is set; nothing is sent, or even loaded, otherwise.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# --- end of logging ----------------------------------------------------------------------------

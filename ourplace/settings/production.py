@@ -2,8 +2,17 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import DATABASES, EMAIL_ALLOW_CONSOLE, EMAIL_BACKEND, EMAIL_BACKENDS_KEPT_LOCAL, env
+from .base import (
+    DATABASES,
+    EMAIL_ALLOW_CONSOLE,
+    EMAIL_BACKEND,
+    EMAIL_BACKENDS_KEPT_LOCAL,
+    LOG_LEVEL,
+    env,
+)
 
 DEBUG = False
 
@@ -45,3 +54,9 @@ if EMAIL_BACKEND in EMAIL_BACKENDS_KEPT_LOCAL and not EMAIL_ALLOW_CONSOLE:
         "whose mail never leaves this machine); set EMAIL_ALLOW_CONSOLE=true to allow it."
     )
 # --- end of email ------------------------------------------------------------------------------
+
+# --- Logging (issue 22) ------------------------------------------------------------------------
+# JSON lines for the log collector unless LOG_FORMAT says otherwise (core/logs.py).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# --- end of logging ----------------------------------------------------------------------------
