@@ -4,8 +4,9 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -31,6 +32,13 @@ def healthz(request):
             "database unavailable", status=503, content_type="text/plain; charset=utf-8"
         )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file. Its
+    address is looked up per request, as production's hashed names exist only after
+    collectstatic (a lookup when the URLs load would stop `check` before it)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @never_cache

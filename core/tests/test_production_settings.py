@@ -142,3 +142,65 @@ def test_sentry_is_initialised_only_with_a_dsn_and_without_personal_data():
     assert with_dsn.returncode == 0, with_dsn.stderr
     assert json.loads(with_dsn.stdout)["sentry"] is True
     assert json.loads(with_dsn.stdout)["pii"] is False
+
+
+def test_deploy_check_warns_behind_a_proxy_without_the_axes_proxy_count():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {
+            **REQUIRED,
+            "DJANGO_SETTINGS_MODULE": "ourplace.settings.production",
+            "EMAIL_URL": "smtp://mail.example:25",
+        },
+    )
+
+    assert result.returncode != 0
+    assert "core.W201" in result.stderr + result.stdout
+    assert "AXES_IPWARE_PROXY_COUNT" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("proxy_header", "forwarded_host", "count", "ids"),
+    [
+        (("HTTP_X_FORWARDED_PROTO", "https"), False, None, ["core.W201"]),
+        (None, True, None, ["core.W201"]),
+        (("HTTP_X_FORWARDED_PROTO", "https"), False, 1, []),
+        (None, False, None, []),  # not behind a proxy: the client's own address is right
+    ],
+)
+def test_axes_proxy_check(settings, proxy_header, forwarded_host, count, ids):
+    from core.checks import check_axes_behind_proxy
+
+    settings.SECURE_PROXY_SSL_HEADER = proxy_header
+    settings.USE_X_FORWARDED_HOST = forwarded_host
+    settings.AXES_IPWARE_PROXY_COUNT = count
+
+    assert [w.id for w in check_axes_behind_proxy(None)] == ids
+
+
+def test_production_serves_static_files_under_hashed_names():
+    printed = _run(
+        [
+            "-c",
+            "import ourplace.settings.production as s; print(s.STORAGES['staticfiles']['BACKEND'])",
+        ],
+        {**REQUIRED, "EMAIL_URL": "smtp://mail.example:25"},
+    )
+    assert printed.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_collectstatic_writes_hashed_names_and_leaves_out_test_only_assets(settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert manifest["css/ourplace.css"] != "css/ourplace.css"
+    assert (tmp_path / manifest["css/ourplace.css"]).exists()
+    assert not [p for p in tmp_path.rglob("*") if "axe" in p.name]

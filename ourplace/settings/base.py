@@ -21,6 +21,9 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only under ourplace.settings.production: commands that would be dangerous on a real site
+# (load_demo's known passwords) refuse, and deploy checks know where they run.
+PRODUCTION = False
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -11,10 +11,12 @@ from .base import (
     EMAIL_BACKEND,
     EMAIL_BACKENDS_KEPT_LOCAL,
     LOG_LEVEL,
+    STORAGES,
     env,
 )
 
 DEBUG = False
+PRODUCTION = True
 
 
 def _required(name: str) -> str:
@@ -60,3 +62,9 @@ if EMAIL_BACKEND in EMAIL_BACKENDS_KEPT_LOCAL and not EMAIL_ALLOW_CONSOLE:
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 # --- end of logging ----------------------------------------------------------------------------
+
+# --- Static files (issue 22) -------------------------------------------------------------------
+# Content-hashed names (collectstatic writes a manifest), which WhiteNoise serves with a year's
+# cache headers; only the staticfiles entry is ours, the private storage is declared elsewhere.
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+# --- end of static files -----------------------------------------------------------------------
