@@ -101,6 +101,7 @@ class Harness:
             "SECURE_SSL_REDIRECT": "False",
             "REDIS_URL": config.redis_url,
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "EMAIL_ALLOW_CONSOLE": "true",
             "PRIVATE_STORAGE_ROOT": str(work / "private"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",

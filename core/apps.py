@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from . import checks as deploy_checks  # noqa: F401  (registers the deploy checks)
         from . import ratelimits  # noqa: F401  (registers the check of RATE_LIMITS)
         from .admin_audit import check_admin_policies
 

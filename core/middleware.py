@@ -19,3 +19,22 @@ class SecurityHeadersMiddleware:
         if permissions and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = permissions
         return response
+
+
+class ProbeMiddleware:
+    """First in MIDDLEWARE: /healthz and /readyz are answered before anything else looks at the
+    request, so a load balancer probing a backend by its address over plain HTTP gets the answer
+    rather than a redirect to https (SecurityMiddleware) or a 400 for a host not in
+    ALLOWED_HOSTS (CommonMiddleware). The views read no host, session or user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import views
+
+        if request.path_info == "/healthz":
+            return views.healthz(request)
+        if request.path_info == "/readyz":
+            return views.readyz(request)
+        return self.get_response(request)

@@ -52,3 +52,15 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.args} ({self.get_status_display().lower()})"
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive, for the readiness check
+    (core/health.py): "worker" is written by every Celery worker on a timer, "beat" by the beat
+    scheduler each time it sends a task. One row per name, overwritten."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

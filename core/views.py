@@ -5,13 +5,15 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import personal_data
+from .health import readiness
 from .mywork import work_count, work_for
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,27 @@ def healthz(request):
             "database unavailable", status=503, content_type="text/plain; charset=utf-8"
         )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file. Its
+    address is looked up per request, as production's hashed names exist only after
+    collectstatic (a lookup when the URLs load would stop `check` before it)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness for load balancers and monitoring: one line per check (database, Redis, private
+    storage, worker heartbeat, beat tick), 200 when all pass and 503 naming what failed. No
+    login; the lines hold no secrets (core/health.py)."""
+    results = readiness()
+    ready = all(r.ok for r in results)
+    body = "\n".join(r.line() for r in results) + "\n"
+    return HttpResponse(
+        body, status=200 if ready else 503, content_type="text/plain; charset=utf-8"
+    )
 
 
 @login_required

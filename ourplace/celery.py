@@ -3,13 +3,44 @@ autodiscovery in each app's tasks.py."""
 
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ourplace.settings.local")
 
 app = Celery("ourplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Every worker writes its heartbeat on a timer (core/health.py), so the readiness check
+    sees a live worker even when beat is down and nothing is queued."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        self.tref = None
+
+    def start(self, worker):
+        interval = float(os.environ.get("HEALTH_WORKER_HEARTBEAT_SECONDS", 30))
+        self.tref = worker.timer.call_repeatedly(interval, self.beat, priority=10)
+
+    def stop(self, worker):
+        if self.tref:
+            self.tref.cancel()
+            self.tref = None
+
+    @staticmethod
+    def beat():
+        from django.db import close_old_connections
+
+        from core.tasks import _record_quietly
+
+        close_old_connections()
+        _record_quietly("worker")
+
+
+app.steps["worker"].add(WorkerHeartbeat)
 
 from celery.schedules import crontab  # noqa: E402
 
@@ -65,4 +96,9 @@ app.conf.beat_schedule["core-backup-nightly"] = {
 app.conf.beat_schedule["core-prune-nightly"] = {
     "task": "core.tasks.prune_nightly",
     "schedule": crontab(hour=3, minute=15),
+}
+# Core: the worker's and beat's heartbeats for the readiness check (core/health.py).
+app.conf.beat_schedule["core-health-heartbeat"] = {
+    "task": "core.tasks.health_heartbeat",
+    "schedule": 60.0,
 }

@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from core import views as core_views
@@ -10,14 +8,11 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("my-work/", core_views.my_work, name="mywork"),
     path("my-work/count/", core_views.my_work_count, name="mywork_count"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the static file.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("favicon.ico"), permanent=True),
-        name="favicon",
-    ),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("programmes.team_urls")),
     path("", include("programmes.urls")),

@@ -255,6 +255,7 @@ def targets(w: World) -> dict:
             "grants:finance_bulk",
             "reports:import_template",
             "healthz",
+            "readyz",
             "favicon",
             "privacy",
         )

@@ -18,6 +18,8 @@ REQUIRED = {
 def _import_production(extra_env):
     # A clean environment: only what Python needs to run, plus the variables under test.
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    # Mail must leave the machine in production (core/tests/test_production_settings.py).
+    env["EMAIL_URL"] = "smtp://mail.example:25"
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-c", "import ourplace.settings.production as s; print(s.ALLOWED_HOSTS)"],

@@ -222,6 +222,7 @@ def test_required_in_production_settings_and_off_elsewhere(settings):
         SECRET_KEY="a-real-secret-for-the-test-only-" + "x" * 40,
         DATABASE_URL="postgres://ourplace@db.example:5432/ourplace",
         ALLOWED_HOSTS="ourplace.example.org",
+        EMAIL_URL="smtp://mail.example:25",
     )
     result = subprocess.run(
         [

@@ -19,6 +19,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://ourplace@db.example:5432/ourplace",
     "ALLOWED_HOSTS": "ourplace.example.org",
     "BACKUP_KEY": "a-long-backup-passphrase-for-the-test-only",
+    "EMAIL_URL": "smtp://mail.example:25",
+    "AXES_IPWARE_PROXY_COUNT": "1",
 }
 
 

@@ -122,6 +122,7 @@ MODEL_EXCEPTIONS = {
     "core.OutboxMessage.description": "written by code from ids and verbs",
     "core.OutboxMessage.last_error": "an exception's text, which may span lines",
     "core.OutboxMessage.task_id": "Celery's id, written by code",
+    "core.Heartbeat.name": "a process kind (worker, beat), written by code",
     "activity.ActivityEntry.verb": "a machine name written by code",
     "activity.ActivityEntry.summary": (
         "written by services from validated fields, never typed; entries are append-only, so "

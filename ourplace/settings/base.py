@@ -6,9 +6,12 @@ broker under ``var/``. Setting ``DATABASE_URL`` and ``REDIS_URL`` switches to Po
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -18,6 +21,9 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only under ourplace.settings.production: commands that would be dangerous on a real site
+# (load_demo's known passwords) refuse, and deploy checks know where they run.
+PRODUCTION = False
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -55,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes answer before any host check or https redirect (core/middleware.py).
+    "core.middleware.ProbeMiddleware",
+    # The request id and the one log line per request (core/logs.py).
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -243,8 +253,38 @@ STORAGES["private"] = private_storage_backend(
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Email (issue 22) ------------------------------------------------------------------------
+# EMAIL_URL names the mail server with django-environ's schemes: smtp://user:password@host:25,
+# smtp+tls://...:587 (STARTTLS), smtp+ssl://...:465, consolemail://, filemail:///path,
+# memorymail://, dummymail://. Without it EMAIL_BACKEND (the console by default) is used, as
+# before. Production refuses a backend whose mail never leaves the machine (production.py).
+EMAIL_URL = env("EMAIL_URL", default="")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if EMAIL_URL:
+    # Only what the URL says; Django's defaults stand for the rest (no user: no login).
+    globals().update(
+        {k: v for k, v in env.email_url_config(EMAIL_URL).items() if v not in (None, "")}
+    )
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Our Place <noreply@ourplace.local>")
+# Errors (500s) are emailed to ADMINS from SERVER_EMAIL: "Name <a@b>, Other <c@d>" or bare
+# addresses. Empty: nobody is emailed.
+ADMINS = [
+    (name or address, address)
+    for name, address in getaddresses([env("ADMINS", default="")])
+    if address
+]
+MANAGERS = ADMINS
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Backends whose mail never reaches a person; production starts on one only when told to.
+EMAIL_BACKENDS_KEPT_LOCAL = [
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+]
+EMAIL_ALLOW_CONSOLE = env.bool("EMAIL_ALLOW_CONSOLE", default=False)
+# --- end of email ------------------------------------------------------------------------------
 
 
 def filesystem_broker_options(folder: Path) -> dict:
@@ -330,6 +370,13 @@ CELERY_TASK_ANNOTATIONS = {
 # the longest job allowed (the import's hard limit), or a long job would run twice.
 BROKER_VISIBILITY_TIMEOUT = max(limits["time_limit"] for limits in CELERY_TASK_ANNOTATIONS.values())
 BROKER_VISIBILITY_TIMEOUT += 1800
+# --- Health (issue 22) -------------------------------------------------------------------------
+# Readiness (/readyz, `manage.py health`, core/health.py) fails when no worker heartbeat (every
+# 30 s, HEALTH_WORKER_HEARTBEAT_SECONDS, read by ourplace/celery.py) or beat tick (at least every
+# minute) has been seen for this many seconds.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=180)
+HEALTH_BEAT_STALE_SECONDS = env.int("HEALTH_BEAT_STALE_SECONDS", default=300)
+# --- end of health -----------------------------------------------------------------------------
 # Which queue tasks go to (the worker tests give each worker a queue of its own).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 
@@ -369,12 +416,28 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long the emailed link of an invitation to join an organisation's team works.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# --- Logging and error reporting (issue 22) --------------------------------------------------
+# One line per request and per Celery task, with the request id (the proxy's X-Request-ID or a
+# new one, returned in the response) and task id on every line (core/logs.py). LOG_FORMAT is
+# "text" for people reading a terminal, "json" (production's default) for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# The worker logs through LOGGING too, instead of replacing the root handler with its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Errors (with their stack and request, never personal data: no user details, cookies or bodies)
+# go to Sentry when SENTRY_DSN is set; nothing is sent, or even loaded, otherwise.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# --- end of logging ----------------------------------------------------------------------------
 
 # --- Backups and retention (issue 22) --------------------------------------------------------
 # `make backup` / `manage.py database_backup` (core/backups.py), also run nightly by beat: one
