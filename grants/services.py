@@ -22,6 +22,7 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.transition import transition
 from core.validators import require_single_line
 from programmes.models import Round, Stage, StageDefinition
 
@@ -383,11 +384,6 @@ def _copy_back(payment: Payment, locked: Payment) -> Payment:
     return payment
 
 
-def _check_move(locked: Payment, to: str, actor) -> None:
-    """The payment workflow's decision for this person and this payment (four eyes included)."""
-    PAYMENT.check(locked, to, actor, **payment_context(locked, actor))
-
-
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     """Approve a payment for the next payment run, under four eyes (grants/workflows.py): the
@@ -400,48 +396,45 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     require(grant_perms.can_approve_payments(actor))
     award, locked = _lock(payment)
     target = approval_target(locked)
-    _check_move(locked, target, actor)
-    offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance --
-    if award.status != Award.Status.LIVE:
-        raise ValidationError("The award has been cancelled, so its payments cannot be approved.")
     when = occurred_at or timezone.now()
-    second = locked.status == Payment.Status.APPROVED_ONCE
-    if second:
-        locked.second_approved_by, locked.second_approved_at = actor, when
-    else:
-        locked.approved_by, locked.approved_at = actor, when
-    locked.status = target
-    locked.save(
-        update_fields=[
-            "status",
-            "approved_by",
-            "approved_at",
-            "second_approved_by",
-            "second_approved_at",
-            "updated_at",
-        ]
-    )
     what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
     data = {}
-    if second:
+    if locked.status == Payment.Status.APPROVED_ONCE:
         verb, summary = "payment.second_approved", f"{what} approved (second approval)"
+        changes = {"second_approved_by": actor, "second_approved_at": when}
     elif target == Payment.Status.APPROVED_ONCE:
         verb, summary = "payment.approved", f"{what} approved once: a second approver is needed"
         data = {
             "award_total": str(locked.amount + locked.award_approved_other),
             "threshold": str(locked.second_approval_over),
         }
+        changes = {"approved_by": actor, "approved_at": when}
     else:
         verb, summary = "payment.approved", f"{what} approved"
-    activity_record(
+        changes = {"approved_by": actor, "approved_at": when}
+
+    def award_accepted_and_live(locked):
+        offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance
+        if award.status != Award.Status.LIVE:
+            raise ValidationError(
+                "The award has been cancelled, so its payments cannot be approved."
+            )
+        return changes
+
+    transition(
+        payment,
+        target,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
         verb=verb,
         summary=summary,
-        actor=actor,
         area=award.area,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=when,
         data=data,
+        changes=award_accepted_and_live,
+        check_context=lambda locked: payment_context(locked, actor),
     )
     return _copy_back(payment, locked)
 
@@ -482,27 +475,33 @@ def payment_pay(
     require(grant_perms.can_pay_payments(actor))
     require_single_line(reference=reference)
     award, locked = _lock(payment)
-    _check_move(locked, Payment.Status.PAID, actor)
     paid_on = paid_on or timezone.localdate()
-    payment_date_check(locked, award, paid_on)
-    locked.status = Payment.Status.PAID
-    locked.paid_by = actor
-    locked.paid_at = occurred_at or timezone.now()
-    locked.paid_on = paid_on
-    locked.reference = reference.strip()[:60]
-    locked.save(
-        update_fields=["status", "paid_by", "paid_at", "paid_on", "reference", "updated_at"]
-    )
-    activity_record(
+    paid_at = occurred_at or timezone.now()
+
+    def dated(locked):
+        payment_date_check(locked, award, paid_on)
+        return {
+            "paid_by": actor,
+            "paid_at": paid_at,
+            "paid_on": paid_on,
+            "reference": reference.strip()[:60],
+        }
+
+    transition(
+        payment,
+        Payment.Status.PAID,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
         verb="payment.paid",
         summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} paid "
         f"on {paid_on.day} {paid_on:%B %Y}",
-        actor=actor,
         area=award.area,
         visibility=Visibility.AREA,
-        target=locked,
-        data={"reference": locked.reference},
-        occurred_at=locked.paid_at,
+        data=lambda locked: {"reference": locked.reference},
+        occurred_at=paid_at,
+        changes=dated,
+        check_context=lambda locked: payment_context(locked, actor),
     )
     return _copy_back(payment, locked)
 
@@ -532,20 +531,29 @@ def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) ->
             }
         )
     award, locked = _lock(payment)
-    _check_move(locked, Payment.Status.CANCELLED, actor)
     approved_before = locked.approved_at is not None
-    _cancel_locked(award=award, locked=locked, actor=actor, reason=reason)
     what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
-    activity_record(
+
+    def money_back(locked):
+        award.total_scheduled -= locked.amount
+        award.save(update_fields=["total_scheduled", "updated_at"])
+        return {"cancelled_reason": reason}
+
+    transition(
+        payment,
+        Payment.Status.CANCELLED,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
         verb="payment.cancelled",
         summary=f"{what} cancelled after approval" if approved_before else f"{what} cancelled",
-        actor=actor,
         area=award.area,
         reason=reason,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         data={"approved_before": approved_before},
+        changes=money_back,
+        check_context=lambda locked: payment_context(locked, actor),
     )
     return _copy_back(payment, locked)
 
