@@ -22,8 +22,9 @@ A service that must lock more rows first (the award before its payment: core.loc
 order) or read the locked row before the move passes its locked copy as ``locked=``; the helper
 then does not lock again. ``changes`` (a dict, or ``changes(locked) -> dict`` run after the check
 and before the save, where a service validates what depends on the locked row) names the other
-fields the move writes. ``summary``, ``data``, ``notify`` and ``reason`` may also be functions of
-the locked row, for what is only known once it is read.
+fields the move writes. ``summary``, ``area``, ``data``, ``notify`` and ``reason`` may also be
+functions of the locked row, read once it is saved, for what the move itself makes (the area an
+admission creates). An ``area`` given as a value is also the workflow check's ``area``.
 
 What the move closes is declared with it in the app's workflow (``Move(..., closes=(verbs,))``):
 the open notifications of those entries that point at the object are resolved before the new
@@ -118,8 +119,7 @@ def transition(
     if permission is not None:
         require(permission(locked))
     source = str(locked.status)
-    area = _of(area, locked)
-    if area is not None:
+    if area is not None and not callable(area):
         context.setdefault("area", area)
     if check_context is not None:
         context.update(check_context(locked))
@@ -137,7 +137,7 @@ def transition(
         verb=verb,
         summary=_of(summary, locked),
         actor=actor,
-        area=area,
+        area=_of(area, locked),
         reason=_of(reason, locked) or "",
         visibility=visibility,
         target=locked,
