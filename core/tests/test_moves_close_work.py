@@ -51,6 +51,7 @@ CLOSES = {
     ("payment", "scheduled", "cancelled"): PAYMENT_ANY,
     ("payment", "approved_once", "cancelled"): PAYMENT_ANY,
     ("payment", "approved", "cancelled"): PAYMENT_ANY,
+    ("offer", "issued", "accepted"): {"offer.issued", "offer.reissued"},
     ("plan", "returned", "final_submitted"): {"plan.returned"},
     ("plan", "final_submitted", "under_review"): {"plan.final_submitted"},
     **{
