@@ -6,13 +6,18 @@ class ActivityConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import person_data_handled, team_changed
-        from core import admin_audit, area_panels, personal_data
+        from core import admin_audit, area_panels, personal_data, transition
 
         from . import retention
         from .chain import canonical_data
         from .panels import timeline
         from .personal_data import KINDS, activity_record_person_data
-        from .services import activity_record_team_change, admin_write_record
+        from .services import (
+            activity_record,
+            activity_record_team_change,
+            admin_write_record,
+            notifications_resolve,
+        )
 
         # Writes made in the admin site are recorded on this trail (core.admin_audit).
         admin_audit.audit_trail_register(
@@ -20,6 +25,11 @@ class ActivityConfig(AppConfig):
         )
 
         retention.register()
+
+        # Moves made through core.transition are recorded here, and resolve what they close.
+        transition.trail_register(
+            transition.Trail(record=activity_record, resolve=notifications_resolve)
+        )
 
         # Accounts announces team changes (invitations, joining, removal); the trail records them.
         team_changed.connect(activity_record_team_change, dispatch_uid="activity.team_changed")

@@ -19,6 +19,14 @@ EITHER = frozenset({LEAD, PM, ADMIN})
 # A refusal names the roles that may, as "Only admins, programme managers can ...".
 ROLE_LABELS = dict(Role.choices)
 
+# What admitting or rejecting answers: the notifications of an application sent, taken into
+# assessment or recommended (core.transition resolves them when the decision is made).
+ASSESSMENT_ASKED = (
+    "application.submitted",
+    "application.assessment_started",
+    "application.recommended",
+)
+
 APPLICATION = Workflow(
     name="application",
     noun="An application",
@@ -40,14 +48,42 @@ APPLICATION = Workflow(
             "Assessment started",
             name="start",
         ),
-        Move("under_assessment", "admitted", MANAGERS, "Admit", "Admitted", name="admit"),
-        Move("under_assessment", "rejected", MANAGERS, "Reject", "Not admitted", name="reject"),
+        Move(
+            "under_assessment",
+            "admitted",
+            MANAGERS,
+            "Admit",
+            "Admitted",
+            name="admit",
+            closes=ASSESSMENT_ASKED,
+        ),
+        Move(
+            "under_assessment",
+            "rejected",
+            MANAGERS,
+            "Reject",
+            "Not admitted",
+            name="reject",
+            closes=ASSESSMENT_ASKED,
+        ),
         Move("draft", "withdrawn", EITHER, "Withdraw", "Withdraw application", name="withdraw"),
-        Move("submitted", "withdrawn", EITHER, "Withdraw", "Withdraw application", name="withdraw"),
+        Move(
+            "submitted",
+            "withdrawn",
+            EITHER,
+            "Withdraw",
+            "Withdraw application",
+            name="withdraw",
+            closes=ASSESSMENT_ASKED,
+        ),
     ],
     role_labels=ROLE_LABELS,
 )
 ApplicationStatus = APPLICATION.text_choices("ApplicationStatus")
+
+# What a decision answers: the notifications of a stage-gate application sent for a decision
+# (core.transition resolves them when the decision, or a withdrawal, is made).
+DECISION_ASKED = ("gate.submitted",)
 
 GATE = Workflow(
     name="gate",
@@ -61,8 +97,24 @@ GATE = Workflow(
     ],
     moves=[
         Move("draft", "submitted", APPLICANTS, "Submit", "Submit gate application", name="submit"),
-        Move("submitted", "approved", MANAGERS, "Approve", "Approved", name="approve"),
-        Move("submitted", "rejected", MANAGERS, "Reject", "Not approved", name="reject"),
+        Move(
+            "submitted",
+            "approved",
+            MANAGERS,
+            "Approve",
+            "Approved",
+            name="approve",
+            closes=DECISION_ASKED,
+        ),
+        Move(
+            "submitted",
+            "rejected",
+            MANAGERS,
+            "Reject",
+            "Not approved",
+            name="reject",
+            closes=DECISION_ASKED,
+        ),
         Move(
             "draft", "withdrawn", EITHER, "Withdraw", "Withdraw gate application", name="withdraw"
         ),
@@ -73,6 +125,7 @@ GATE = Workflow(
             "Withdraw",
             "Withdraw gate application",
             name="withdraw",
+            closes=DECISION_ASKED,
         ),
     ],
     role_labels=ROLE_LABELS,

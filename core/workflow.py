@@ -85,6 +85,13 @@ class Move:
     name: str = ""  # a short name for URLs ("confirm", "withdraw")
     who_text: str = ""  # how a refusal names the people who may, when `who` is a predicate
     guard: Callable | None = field(default=None, compare=False)  # guard(context) -> reason | None
+    # The verbs of the entries whose notifications this move answers: making the move resolves
+    # the open notifications of those entries that point at the object (core.transition).
+    closes: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if isinstance(self.closes, str):
+            raise ValueError(f"Move {self.source}->{self.target}: closes is a tuple of verbs.")
 
     @property
     def is_system(self) -> bool:

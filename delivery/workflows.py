@@ -111,6 +111,10 @@ def _comments_answered(context) -> str | None:
     return None
 
 
+# What a review answers: the staff's notifications that the return was sent (closes= on a move
+# resolves those notifications of the return when the move is made, core.transition).
+REVIEW_ASKED = ("progress_return.submitted", "progress_return.resubmitted")
+
 REVIEWERS_TEXT = "programme managers, admins and the area's relationship manager"
 
 RETURN = Workflow(
@@ -135,6 +139,7 @@ RETURN = Workflow(
             label="Submit",
             name="submit",
             guard=return_window_open,
+            closes=("progress_return.overdue",),
         ),
         Move(
             "changes_requested",
@@ -143,6 +148,7 @@ RETURN = Workflow(
             label="Resubmit",
             name="submit",
             guard=_comments_answered,
+            closes=("progress_return.changes_requested",),
         ),
         Move(
             "submitted",
@@ -151,6 +157,7 @@ RETURN = Workflow(
             who_text=REVIEWERS_TEXT,
             label="Accept",
             name="accept",
+            closes=REVIEW_ASKED,
         ),
         Move(
             "submitted",
@@ -159,6 +166,7 @@ RETURN = Workflow(
             who_text=REVIEWERS_TEXT,
             label="Ask for changes",
             name="request_changes",
+            closes=REVIEW_ASKED,
         ),
     ],
     role_labels=ROLE_LABELS,

@@ -167,6 +167,14 @@ def _pay(context) -> str | None:
     return None
 
 
+# What each move answers (core.transition resolves these entries' open notifications about the
+# payment): approving answers the scheduling (or, the second time, the first approval's call for
+# a second approver); paying answers the approval; cancelling answers all of them.
+APPROVAL_ASKED = ("payment.scheduled",)
+SECOND_APPROVAL_ASKED = ("payment.approved",)
+PAYMENT_ASKED = ("payment.approved", "payment.second_approved")
+ANY_ASKED = ("payment.scheduled", "payment.approved", "payment.second_approved")
+
 # States in the order the model field has always listed its choices (new ones at the end), so
 # the derived choices match the migrations exactly.
 PAYMENT = Workflow(
@@ -182,7 +190,14 @@ PAYMENT = Workflow(
     ],
     moves=[
         Move("held", "scheduled", who=frozenset({SYSTEM}), label="Release"),
-        Move("held", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "held",
+            "cancelled",
+            who=MANAGERS,
+            who_text=MANAGERS_TEXT,
+            label="Cancel",
+            closes=ANY_ASKED,
+        ),
         Move(
             "scheduled",
             "approved",
@@ -191,6 +206,7 @@ PAYMENT = Workflow(
             label="Approve",
             name="approve",
             guard=_approve_alone,
+            closes=APPROVAL_ASKED,
         ),
         Move(
             "scheduled",
@@ -200,8 +216,16 @@ PAYMENT = Workflow(
             label="Approve",
             name="approve",
             guard=_approve_first_of_two,
+            closes=APPROVAL_ASKED,
         ),
-        Move("scheduled", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "scheduled",
+            "cancelled",
+            who=MANAGERS,
+            who_text=MANAGERS_TEXT,
+            label="Cancel",
+            closes=ANY_ASKED,
+        ),
         Move(
             "approved_once",
             "approved",
@@ -210,8 +234,16 @@ PAYMENT = Workflow(
             label="Approve",
             name="approve",
             guard=_approve_second,
+            closes=SECOND_APPROVAL_ASKED,
         ),
-        Move("approved_once", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "approved_once",
+            "cancelled",
+            who=MANAGERS,
+            who_text=MANAGERS_TEXT,
+            label="Cancel",
+            closes=ANY_ASKED,
+        ),
         Move(
             "approved",
             "paid",
@@ -220,8 +252,16 @@ PAYMENT = Workflow(
             label="Mark as paid",
             name="pay",
             guard=_pay,
+            closes=PAYMENT_ASKED,
         ),
-        Move("approved", "cancelled", who=MANAGERS, who_text=MANAGERS_TEXT, label="Cancel"),
+        Move(
+            "approved",
+            "cancelled",
+            who=MANAGERS,
+            who_text=MANAGERS_TEXT,
+            label="Cancel",
+            closes=ANY_ASKED,
+        ),
     ],
     role_labels={r.value: r.label for r in Role},
     refuse_state="A payment that is {here} cannot be moved to {there}.",

@@ -28,8 +28,18 @@ def parallel_round_only(context) -> str | None:
     return "In this round the programme manager signs off first, then the funder."
 
 
-def _move(source, target, roles, label, name, *, guard=None) -> Move:
-    return Move(source, target, who=frozenset(roles), label=label, name=name, guard=guard)
+def _move(source, target, roles, label, name, *, guard=None, closes=()) -> Move:
+    return Move(
+        source, target, who=frozenset(roles), label=label, name=name, guard=guard, closes=closes
+    )
+
+
+# What a move answers (core.transition resolves these entries' open notifications about the
+# plan): starting the review answers the final plan's submission; returning or not approving it
+# answers the submission and any call to co-sign; resubmitting answers the return.
+REVIEW_ASKED = ("plan.final_submitted",)
+DECISION_ASKED = ("plan.final_submitted", "plan.review_started", "plan.signed")
+CHANGES_ASKED = ("plan.returned",)
 
 
 PLAN = Workflow(
@@ -75,8 +85,17 @@ PLAN = Workflow(
     moves=[
         _move("draft", "draft_submitted", {LEAD}, "Submit draft", "submit_draft"),
         _move("draft_submitted", "final_submitted", {LEAD}, "Submit final plan", "submit_final"),
-        _move("returned", "final_submitted", {LEAD}, "Resubmit final plan", "submit_final"),
-        _move("final_submitted", "under_review", {PM}, "Start review", "start"),
+        _move(
+            "returned",
+            "final_submitted",
+            {LEAD},
+            "Resubmit final plan",
+            "submit_final",
+            closes=CHANGES_ASKED,
+        ),
+        _move(
+            "final_submitted", "under_review", {PM}, "Start review", "start", closes=REVIEW_ASKED
+        ),
         _move("under_review", "pm_approved", {PM}, "Approve and sign off", "sign_off"),
         _move(
             "under_review",
@@ -89,11 +108,25 @@ PLAN = Workflow(
         _move("pm_approved", "signed_off", {FUNDER}, "Sign off for the funder", "sign_off"),
         _move("funder_approved", "signed_off", {PM}, "Approve and sign off", "sign_off"),
         *(
-            _move(source, "returned", {PM, FUNDER}, "Return for changes", "return")
+            _move(
+                source,
+                "returned",
+                {PM, FUNDER},
+                "Return for changes",
+                "return",
+                closes=DECISION_ASKED,
+            )
             for source in ("under_review", "pm_approved", "funder_approved")
         ),
         *(
-            _move(source, "not_approved", {PM, FUNDER}, "Do not approve", "not_approve")
+            _move(
+                source,
+                "not_approved",
+                {PM, FUNDER},
+                "Do not approve",
+                "not_approve",
+                closes=DECISION_ASKED,
+            )
             for source in ("under_review", "pm_approved", "funder_approved")
         ),
     ],

@@ -17,6 +17,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import message_for, require
 from core.locking import copy_back, lock
+from core.transition import transition
 from programmes import services as programme_services
 from programmes.models import (
     Area,
@@ -380,11 +381,13 @@ def _copy_partners(application, area) -> list[str]:
     return names
 
 
-def _record_decision(locked, status, reasons, actor, occurred_at):
-    locked.status = status
-    locked.decided_at = happened_at(occurred_at)
-    locked.decided_by = actor
-    locked.decision_reasons = reasons
+def _decision(reasons, actor, occurred_at) -> dict:
+    """The fields every decision on an application writes besides its status."""
+    return {
+        "decided_at": happened_at(occurred_at),
+        "decided_by": actor,
+        "decision_reasons": reasons,
+    }
 
 
 def _area_for(application, *, reference, occurred_at) -> Area:
@@ -436,30 +439,41 @@ def application_admit(
     adviser days added. `reference` is for imports that keep their own."""
     reasons = (reasons or "").strip()
     locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.ADMITTED, actor)
-    _record_decision(locked, ApplicationStatus.ADMITTED, reasons, actor, occurred_at)
-    missing = application_missing(locked)
-    if missing:
-        raise ValidationError(missing)
-    area = _area_for(locked, reference=reference, occurred_at=occurred_at)
-    locked.area = area
-    locked.save()
-    partners = _copy_partners(locked, area)
-    activity_record(
-        verb="application.admitted",
-        summary=f"Admitted to {area.round.name}: {area.name} starts at Getting Ready",
+    made = {}
+
+    def admitted(locked):
+        missing = application_missing(locked)
+        if missing:
+            raise ValidationError(missing)
+        made["area"] = _area_for(locked, reference=reference, occurred_at=occurred_at)
+        return {**_decision(reasons, actor, occurred_at), "area": made["area"]}
+
+    def partners(locked):
+        return {"partners": _copy_partners(locked, made["area"])}
+
+    transition(
+        application,
+        ApplicationStatus.ADMITTED,
+        workflow=APPLICATION,
+        locked=locked,
         actor=actor,
-        area=area,
+        verb="application.admitted",
+        summary=lambda locked: (
+            f"Admitted to {locked.area.round.name}: {locked.area.name} starts at Getting Ready"
+        ),
+        area=lambda locked: made.get("area"),
         reason=reasons,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
         notify=[locked.applicant],
-        data={"partners": partners},
+        data=partners,
+        changes=admitted,
+        relations=("area",),
     )
+    area = made["area"]
     _start_getting_ready(area, actor=actor, occurred_at=occurred_at, imported=imported)
-    return copy_back(application, locked)
+    return application
 
 
 @transaction.atomic
@@ -469,22 +483,28 @@ def application_reject(
     """Reject an application under assessment, with the reasons the applicant is told."""
     reasons = (reasons or "").strip()
     locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.REJECTED, actor)
-    if not reasons:
-        raise ValidationError({"reasons": "Give the reasons for not admitting this application."})
-    _record_decision(locked, ApplicationStatus.REJECTED, reasons, actor, occurred_at)
-    locked.save()
-    activity_record(
+
+    def rejected(locked):
+        if not reasons:
+            raise ValidationError(
+                {"reasons": "Give the reasons for not admitting this application."}
+            )
+        return _decision(reasons, actor, occurred_at)
+
+    return transition(
+        application,
+        ApplicationStatus.REJECTED,
+        workflow=APPLICATION,
+        locked=locked,
+        actor=actor,
         verb="application.rejected",
         summary=f"Application for {locked.area_name} not admitted",
-        actor=actor,
         reason=reasons,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
         notify=[locked.applicant],
+        changes=rejected,
     )
-    return copy_back(application, locked)
 
 
 def application_decide(

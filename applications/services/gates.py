@@ -17,6 +17,8 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
+from core.money import pounds
+from core.transition import transition
 from programmes import services as programme_services
 from programmes.models import AREA_STAGE_ORDER, Area, AreaStage, AreaStatus, Milestone
 
@@ -309,11 +311,13 @@ def area_stage_derive(area: Area) -> str:
     return derived
 
 
-def _record_decision(locked, status, reasons, actor, occurred_at):
-    locked.status = status
-    locked.decided_at = happened_at(occurred_at)
-    locked.decided_by = actor
-    locked.decision_reasons = reasons
+def _decision(reasons, actor, occurred_at) -> dict:
+    """The fields every decision on a gate writes besides its status."""
+    return {
+        "decided_at": happened_at(occurred_at),
+        "decided_by": actor,
+        "decision_reasons": reasons,
+    }
 
 
 def _approvable_amount(area, gate, amount, extra) -> Decimal:
@@ -371,6 +375,13 @@ def _approval_effects(area, gate, *, reasons, actor, occurred_at, imported):
         )
 
 
+def approval_summary(gate, *, cba_required: bool) -> str:
+    """The entry's summary of an approved gate (the bulk importer writes the same)."""
+    return f"{gate.get_target_stage_display()} approved: {pounds(gate.amount_approved)}" + (
+        "; cost benefit analysis required" if cba_required else ""
+    )
+
+
 @transaction.atomic
 def gate_approve(
     *,
@@ -389,32 +400,37 @@ def gate_approve(
     reasons = (reasons or "").strip()
     extra = Decimal(extra_adviser_days or 0)
     locked = lock(gate)
-    GATE.check(locked, GateStatus.APPROVED, actor)
     area = _lock_area_of(locked)
-    _record_decision(locked, GateStatus.APPROVED, reasons, actor, occurred_at)
-    amount = _approvable_amount(area, locked, amount, extra)
-    locked.amount_approved = amount
-    locked.cba_required = bool(cba_required)
-    locked.extra_adviser_days = extra
-    locked.save()
-    activity_record(
-        verb="gate.approved",
-        summary=f"{locked.get_target_stage_display()} approved: £{amount:,.2f}"
-        + ("; cost benefit analysis required" if cba_required else ""),
+
+    def approved(locked):
+        return {
+            **_decision(reasons, actor, occurred_at),
+            "amount_approved": _approvable_amount(area, locked, amount, extra),
+            "cba_required": bool(cba_required),
+            "extra_adviser_days": extra,
+        }
+
+    transition(
+        gate,
+        GateStatus.APPROVED,
+        workflow=GATE,
+        locked=locked,
         actor=actor,
+        verb="gate.approved",
+        summary=lambda locked: approval_summary(locked, cba_required=cba_required),
         area=area,
         reason=reasons,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
         data={"cba_required": bool(cba_required), "extra_adviser_days": str(extra)},
         notify=[locked.created_by],
+        changes=approved,
     )
     _approval_effects(
         area, locked, reasons=reasons, actor=actor, occurred_at=occurred_at, imported=imported
     )
-    return copy_back(gate, locked)
+    return gate
 
 
 @transaction.atomic
@@ -425,23 +441,28 @@ def gate_reject(
     progress."""
     reasons = (reasons or "").strip()
     locked = lock(gate)
-    GATE.check(locked, GateStatus.REJECTED, actor)
     area = _lock_area_of(locked)
-    _record_decision(locked, GateStatus.REJECTED, reasons, actor, occurred_at)
-    if not reasons:
-        raise ValidationError({"reasons": "Give the reasons for not approving."})
-    locked.save()
-    activity_record(
+
+    def rejected(locked):
+        if not reasons:
+            raise ValidationError({"reasons": "Give the reasons for not approving."})
+        return _decision(reasons, actor, occurred_at)
+
+    transition(
+        gate,
+        GateStatus.REJECTED,
+        workflow=GATE,
+        locked=locked,
+        actor=actor,
         verb="gate.rejected",
         summary=f"{locked.get_target_stage_display()} application not approved",
-        actor=actor,
         area=area,
         reason=reasons,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
         notify=[locked.created_by],
+        changes=rejected,
     )
     if locked.target_stage == GateStage.GETTING_GOING:
         programme_services.area_move(
@@ -453,7 +474,7 @@ def gate_reject(
             occurred_at=occurred_at,
             imported=imported,
         )
-    return copy_back(gate, locked)
+    return gate
 
 
 def gate_decide(

@@ -11,7 +11,8 @@ from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
-from core.locking import copy_back, lock
+from core.locking import lock
+from core.transition import transition
 from core.validators import single_line_text
 from plans.workflows import PlanStatus
 from programmes.models import Area, AreaStatus
@@ -238,33 +239,40 @@ def return_submit(*, progress_return: ProgressReturn, user, today=None) -> Progr
     # submitted, so it cannot be changed."); then the table, which is the rule for the move.
     require(delivery_perms.can_submit_return(user, locked))
     resubmission = locked.status == ReturnStatus.CHANGES_REQUESTED
-    RETURN.check(locked, ReturnStatus.SUBMITTED, user, progress_return=locked, today=today)
-    factors = [
-        {"factor": f.factor, "kind": f.kind, "other_text": f.other_text}
-        for f in locked.factors.all()
-    ]
-    validate_factors(progress_status=locked.progress_status, factors=factors, complete=True)
     now = timezone.now()
-    locked.status = ReturnStatus.SUBMITTED
-    locked.submitted_by, locked.submitted_at = user, now
-    locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+
+    def factors_complete(locked):
+        # After the table: a return that cannot be sent says so, not what it lacks.
+        factors = [
+            {"factor": f.factor, "kind": f.kind, "other_text": f.other_text}
+            for f in locked.factors.all()
+        ]
+        validate_factors(progress_status=locked.progress_status, factors=factors, complete=True)
+        return {"submitted_by": user, "submitted_at": now}
+
     late = today > locked.due_on and not resubmission
     notify = [relationship_manager(locked.area)]
     if resubmission:
         last = locked.reviews.order_by("-decided_at", "-pk").select_related("reviewer").first()
         notify.append(last.reviewer if last else None)
-    activity_record(
+    return transition(
+        progress_return,
+        ReturnStatus.SUBMITTED,
+        workflow=RETURN,
+        locked=locked,
+        actor=user,
         verb="progress_return.resubmitted" if resubmission else "progress_return.submitted",
         summary=f"Progress return for {locked.period_label} "
         + ("resubmitted with answers to the review: " if resubmission else "submitted: ")
         + locked.get_progress_status_display().lower()
         + (" (late)" if late else ""),
-        actor=user,
         area=locked.area,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=now,
         data={"progress_status": locked.progress_status, "late": late},
         notify=[u for u in dict.fromkeys(notify) if u is not None and u != user],
+        changes=factors_complete,
+        relations=("area",),
+        progress_return=locked,
+        today=today,
     )
-    return copy_back(progress_return, locked, relations=("area",))

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.selectors import lead_members
 from activity.models import Visibility
-from activity.services import activity_record
 from core.errors import require
-from core.locking import copy_back, lock
+from core.locking import lock
+from core.transition import transition
 
 from .. import permissions as delivery_perms
 from ..models import (
@@ -24,6 +24,16 @@ from ..models import (
 )
 from ..workflows import RETURN
 
+# The review's decision -> the return's state and the entry's verb, each written out so that a
+# search for the state or the verb finds this service.
+DECISION_MOVES = {
+    ReviewDecision.ACCEPTED: (ReturnStatus.ACCEPTED, "progress_return.accepted"),
+    ReviewDecision.CHANGES_REQUESTED: (
+        ReturnStatus.CHANGES_REQUESTED,
+        "progress_return.changes_requested",
+    ),
+}
+
 
 @transaction.atomic
 def return_review(
@@ -35,48 +45,58 @@ def return_review(
     comments: dict[str, str] | None = None,
 ) -> ReturnReview:
     """Accept a submitted return, or ask for changes with `comments` ({section: text}, at least
-    one). Tells the lead organisation either way."""
+    one). Tells the lead organisation either way; the staff's notifications of the submission
+    are resolved (declared on the move in delivery/workflows.py)."""
     locked = lock(progress_return, related=("area",), of=("self",))
     require(delivery_perms.can_review_returns(user, locked.area))
-    if decision not in ReviewDecision.values:
+    if decision not in DECISION_MOVES:
         raise ValidationError({"decision": "Accept the return or ask for changes."})
-    RETURN.check(locked, decision, user, area=locked.area)
+    status, verb = DECISION_MOVES[decision]
     comments = {
         section: text.strip()
         for section, text in (comments or {}).items()
         if section in ReturnSection.values and (text or "").strip()
     }
     note = (note or "").strip()
-    if decision == ReviewDecision.CHANGES_REQUESTED and not comments:
-        raise ValidationError("Say what should change: write a comment on at least one section.")
     now = timezone.now()
-    review = ReturnReview.objects.create(
-        progress_return=locked, decision=decision, note=note, reviewer=user, decided_at=now
-    )
-    ReturnComment.objects.bulk_create(
-        [ReturnComment(review=review, section=s, comment=t) for s, t in comments.items()]
-    )
-    locked.status = decision
-    locked.save(update_fields=["status", "updated_at"])
-    if decision == ReviewDecision.ACCEPTED:
+    made = []
+
+    def write_review(locked):
+        if status == ReturnStatus.CHANGES_REQUESTED and not comments:
+            raise ValidationError(
+                "Say what should change: write a comment on at least one section."
+            )
+        review = ReturnReview.objects.create(
+            progress_return=locked, decision=decision, note=note, reviewer=user, decided_at=now
+        )
+        ReturnComment.objects.bulk_create(
+            [ReturnComment(review=review, section=s, comment=t) for s, t in comments.items()]
+        )
+        made.append(review)
+
+    if status == ReturnStatus.ACCEPTED:
         summary = f"Progress return for {locked.period_label} accepted"
     else:
         sections = ", ".join(ReturnSection(s).label.lower() for s in comments)
         summary = f"Changes requested to the progress return for {locked.period_label}: {sections}"
-    activity_record(
-        verb=f"progress_return.{decision}",
-        summary=summary,
+    transition(
+        progress_return,
+        status,
+        workflow=RETURN,
+        locked=locked,
         actor=user,
+        verb=verb,
+        summary=summary,
         area=locked.area,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=now,
         reason=note,
         data={"sections": sorted(comments)},
         notify=lead_members(locked.area),
+        changes=write_review,
+        relations=("area",),
     )
-    copy_back(progress_return, locked, relations=("area",))
-    return review
+    return made[0]
 
 
 @transaction.atomic

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from accounts.selectors import lead_members
 from activity.models import Visibility
-from activity.services import activity_record, notifications_resolve
+from activity.services import activity_record
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.transition import transition
 from core.validators import require_single_line
 from grants import permissions as grant_perms
 
@@ -126,44 +127,52 @@ def offer_accept(
     role or job title), when, and the fingerprint of the exact text they were shown, which must
     still be this version's."""
     award, locked = _lock_offer(offer)
-    OFFER.check(locked, GrantOffer.Status.ACCEPTED, user, area=award.area)
-    errors = {}
     name, role = (name or "").strip(), (role or "").strip()
-    if not name:
-        errors["name"] = "Give the name of the person accepting the offer."
-    if not role:
-        errors["role"] = "Give their role or job title."
-    if errors:
-        raise ValidationError(errors)
-    require_single_line(name=name, role=role)
-    if terms_sha256 != locked.terms_sha256:
-        raise ValidationError(
-            "This offer letter has changed since you opened it. Read the current version and "
-            "accept that one."
-        )
-    if not award.is_live:
-        raise ValidationError("The award has been cancelled, so its offer cannot be accepted.")
-    locked.status = GrantOffer.Status.ACCEPTED
-    locked.accepted_at = occurred_at or timezone.now()
-    locked.accepted_by = user
-    locked.accepted_name = name[:200]
-    locked.accepted_role = role[:200]
-    locked.accepted_terms_sha256 = terms_sha256
-    locked.save()
-    # What the offer's notifications asked for (accept it) is done.
-    notifications_resolve(target=locked)
-    activity_record(
+    accepted_at = occurred_at or timezone.now()
+
+    def accepted(locked):
+        # After the table: an offer that cannot be accepted says so before what the form lacks.
+        errors = {}
+        if not name:
+            errors["name"] = "Give the name of the person accepting the offer."
+        if not role:
+            errors["role"] = "Give their role or job title."
+        if errors:
+            raise ValidationError(errors)
+        require_single_line(name=name, role=role)
+        if terms_sha256 != locked.terms_sha256:
+            raise ValidationError(
+                "This offer letter has changed since you opened it. Read the current version and "
+                "accept that one."
+            )
+        if not award.is_live:
+            raise ValidationError("The award has been cancelled, so its offer cannot be accepted.")
+        return {
+            "accepted_at": accepted_at,
+            "accepted_by": user,
+            "accepted_name": name[:200],
+            "accepted_role": role[:200],
+            "accepted_terms_sha256": terms_sha256,
+        }
+
+    # What the offer's notifications asked for (accept it) is resolved: grants/offers/workflows.py.
+    transition(
+        offer,
+        GrantOffer.Status.ACCEPTED,
+        workflow=OFFER,
+        locked=locked,
+        actor=user,
         verb="offer.accepted",
         summary=f"{award.get_stage_display()} grant offer (version {locked.version}) accepted "
-        f"by {locked.accepted_name}, {locked.accepted_role}",
-        actor=user,
+        f"by {name[:200]}, {role[:200]}",
         area=award.area,
         visibility=Visibility.AREA,
-        target=locked,
-        occurred_at=locked.accepted_at,
+        occurred_at=accepted_at,
         data={"version": locked.version, "terms_sha256": terms_sha256},
+        changes=accepted,
+        relations=("award",),
     )
-    return copy_back(offer, locked, relations=("award",))
+    return offer
 
 
 def _reason(reason: str, what: str) -> str:

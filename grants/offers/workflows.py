@@ -23,6 +23,10 @@ def _lead_of_area(user, context) -> bool:
     )
 
 
+# What accepting answers: the lead organisation's notifications that the offer was issued (or
+# reissued) for them to accept (core.transition resolves them).
+ACCEPTANCE_ASKED = ("offer.issued", "offer.reissued")
+
 OFFER = Workflow(
     name="offer",
     noun="A grant offer",
@@ -40,6 +44,7 @@ OFFER = Workflow(
             who_text="the area's lead organisation",
             label="Accept",
             name="accept",
+            closes=ACCEPTANCE_ASKED,
         ),
         Move("issued", "withdrawn", who=MANAGERS, label="Withdraw", name="withdraw"),
         Move("accepted", "withdrawn", who=MANAGERS, label="Withdraw", name="withdraw"),

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.models import Visibility
-from activity.services import activity_record
 from core.locking import copy_back
+from core.transition import transition
 from programmes.models import AreaStatus
 from programmes.services import area_move
 
@@ -31,28 +31,34 @@ def section_label(key: str) -> str:
     return dict(COMMENTABLE_SECTIONS).get(key) or SECTION_LABELS.get(key, key)
 
 
+def _order(locked) -> dict:
+    """The plan workflow's context: the round's sign-off order."""
+    return {"sign_off_order": locked.area.round.sign_off_order}
+
+
 def plan_start_review(
     *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
+    """A programme manager starts the review of a submitted final plan (their notifications of
+    the submission are resolved: plans/workflows.py)."""
     with transaction.atomic():
         locked = lock_plan(plan)
-        PLAN.check(
-            locked, PlanStatus.UNDER_REVIEW, user, sign_off_order=locked.area.round.sign_off_order
-        )
-        locked.status = PlanStatus.UNDER_REVIEW
-        locked.save()
-        activity_record(
+        transition(
+            plan,
+            PlanStatus.UNDER_REVIEW,
+            workflow=PLAN,
+            locked=locked,
+            actor=user,
             verb="plan.review_started",
             summary="Review of the final operational plan started",
-            actor=user,
             area=locked.area,
             visibility=Visibility.AREA,
-            target=locked,
             occurred_at=occurred_at,
             imported=imported,
             notify=people(locked.area),
+            check_context=_order,
         )
-    return copy_back(plan, locked)
+    return plan
 
 
 def plan_return(
@@ -72,11 +78,9 @@ def plan_return(
         raise ValidationError(f"Unknown section: {', '.join(unknown)}.")
     if not comments:
         raise ValidationError("Say what needs to change in at least one section.")
-    with transaction.atomic():
-        locked = lock_plan(plan)
-        PLAN.check(
-            locked, PlanStatus.RETURNED, user, sign_off_order=locked.area.round.sign_off_order
-        )
+    now = occurred_at or timezone.now()
+
+    def commented(locked):
         version = selectors.latest_version(locked)
         SectionComment.objects.bulk_create(
             [
@@ -84,53 +88,58 @@ def plan_return(
                 for k, v in comments.items()
             ]
         )
-        now = occurred_at or timezone.now()
         # The signatures stop counting (the plan must be signed again) but are kept.
         locked.sign_offs.filter(superseded_at__isnull=True).update(superseded_at=now)
-        locked.status = PlanStatus.RETURNED
-        locked.decided_by, locked.decided_at = user, now
-        locked.save()
-        activity_record(
+        return {"decided_by": user, "decided_at": now}
+
+    with transaction.atomic():
+        locked = lock_plan(plan)
+        transition(
+            plan,
+            PlanStatus.RETURNED,
+            workflow=PLAN,
+            locked=locked,
+            actor=user,
             verb="plan.returned",
             summary="Operational plan returned for changes",
-            actor=user,
             area=locked.area,
             reason="\n".join(f"{known[k]}: {v}" for k, v in comments.items()),
             visibility=Visibility.AREA,
-            target=locked,
             occurred_at=now,
             imported=imported,
             notify=people(locked.area, pms=True, funders=True),
+            changes=commented,
+            check_context=_order,
         )
-    return copy_back(plan, locked)
+    return plan
 
 
 def plan_not_approve(
     *, plan: OperationalPlan, user, reasons: str, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
+    """Do not approve the plan, with reasons: the area did not progress to implementation."""
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError("Give the reasons the plan is not approved.")
+    decided_at = occurred_at or timezone.now()
     with transaction.atomic():
         locked = lock_plan(plan)
-        PLAN.check(
-            locked, PlanStatus.NOT_APPROVED, user, sign_off_order=locked.area.round.sign_off_order
-        )
-        locked.status = PlanStatus.NOT_APPROVED
-        locked.decided_by, locked.decided_at = user, occurred_at or timezone.now()
-        locked.decision_reason = reasons
-        locked.save()
-        activity_record(
+        transition(
+            plan,
+            PlanStatus.NOT_APPROVED,
+            workflow=PLAN,
+            locked=locked,
+            actor=user,
             verb="plan.not_approved",
             summary="Operational plan not approved",
-            actor=user,
             area=locked.area,
             reason=reasons,
             visibility=Visibility.AREA,
-            target=locked,
-            occurred_at=locked.decided_at,
+            occurred_at=decided_at,
             imported=imported,
             notify=people(locked.area, pms=True, funders=True),
+            changes={"decided_by": user, "decided_at": decided_at, "decision_reason": reasons},
+            check_context=_order,
         )
         # A plan not approved is the end of the road for the area, as a refused Getting Going
         # gate is: it did not progress to implementation.

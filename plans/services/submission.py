@@ -8,6 +8,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back
+from core.transition import transition
 
 from .. import permissions as plan_perms
 from .. import selectors
@@ -76,45 +77,50 @@ def plan_submit_final(
     with transaction.atomic():
         locked = lock_plan(plan)
         require(plan_perms.can_submit_plan(user, locked))
-        PLAN.check(
-            locked,
-            PlanStatus.FINAL_SUBMITTED,
-            user,
-            sign_off_order=locked.area.round.sign_off_order,
-        )
-        require_in_programme(locked.area, "submitted", imported)
-        problems = [] if imported else final_plan_problems(locked)
-        if problems:
-            raise ValidationError(problems)
         now = occurred_at or timezone.now()
         resubmission = locked.status == PlanStatus.RETURNED
-        version = freeze(locked, kind=PlanVersion.Kind.FINAL, user=user, when=now)
-        locked.status = PlanStatus.FINAL_SUBMITTED
-        locked.submitted_by, locked.submitted_at = user, now
-        locked.final_submitted_at = now
-        locked.overdue_flagged_at = None
-        released = []
-        if locked.retention_released_at is None:
-            from grants.services import retention_release
+        made = {"released": []}
 
-            released = retention_release(
-                area=locked.area, actor=user, occurred_at=now, imported=imported
-            )
-            locked.retention_released_at = now
-        locked.save()
-        activity_record(
-            verb="plan.final_submitted",
-            summary=(
-                f"Final operational plan {'resubmitted' if resubmission else 'submitted'} "
-                f"(version {version.number})"
-            ),
+        def frozen(locked):
+            require_in_programme(locked.area, "submitted", imported)
+            problems = [] if imported else final_plan_problems(locked)
+            if problems:
+                raise ValidationError(problems)
+            made["version"] = freeze(locked, kind=PlanVersion.Kind.FINAL, user=user, when=now)
+            changes = {
+                "version_number": locked.version_number,  # freeze numbered the version
+                "submitted_by": user,
+                "submitted_at": now,
+                "final_submitted_at": now,
+                "overdue_flagged_at": None,
+            }
+            if locked.retention_released_at is None:
+                from grants.services import retention_release
+
+                made["released"] = retention_release(
+                    area=locked.area, actor=user, occurred_at=now, imported=imported
+                )
+                changes["retention_released_at"] = now
+            return changes
+
+        transition(
+            plan,
+            PlanStatus.FINAL_SUBMITTED,
+            workflow=PLAN,
+            locked=locked,
             actor=user,
+            verb="plan.final_submitted",
+            summary=lambda locked: (
+                f"Final operational plan {'resubmitted' if resubmission else 'submitted'} "
+                f"(version {made['version'].number})"
+            ),
             area=locked.area,
             visibility=Visibility.AREA,
-            target=locked,
-            data={"released_payments": [p.pk for p in released]},
+            data=lambda locked: {"released_payments": [p.pk for p in made["released"]]},
             occurred_at=now,
             imported=imported,
             notify=people(locked.area, pms=True),
+            changes=frozen,
+            sign_off_order=locked.area.round.sign_off_order,
         )
-    return copy_back(plan, locked)
+    return plan

@@ -1,0 +1,210 @@
+"""The payment moves a person makes (approve, pay, cancel), each through ``core.transition``,
+under the award's lock then the payment's (core.locking's lock order): the rest of the money's
+writes are in grants/services.py, which offers these under the same names."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activity.models import Visibility
+from core.errors import require
+from core.locking import copy_back, lock
+from core.money import pounds
+from core.transition import transition
+from core.validators import require_single_line
+from programmes.models import Round
+
+from . import permissions as grant_perms
+from . import selectors as grant_selectors
+from .models import Award, Payment
+from .offers.services import offer_require_accepted
+from .workflows import PAYMENT, approval_target, payment_context
+
+
+def _lock(payment: Payment) -> tuple[Award, Payment]:
+    """Lock the payment's award, then the payment: always in that order, so two services never
+    deadlock. The award's round and programme come too (unlocked), for the four-eyes threshold,
+    and so does the award's money that counts towards four eyes, read once the award is locked:
+    a concurrent approval of another payment of the same award has committed by then, so its
+    money is counted (four eyes on the award, grants/workflows.py)."""
+    award = lock(payment.award, related=("area",))
+    award.area.round = Round.objects.select_related("programme").get(pk=award.area.round_id)
+    locked = lock(payment)
+    locked.award = award
+    locked.award_approved_other = grant_selectors.award_approved_other(payment=locked)
+    return award, locked
+
+
+def _copy_back(payment: Payment, locked: Payment) -> Payment:
+    """copy_back, with the award and its four-eyes money the service read under the lock."""
+    copy_back(payment, locked, relations=("award",))
+    payment.award_approved_other = locked.award_approved_other
+    return payment
+
+
+@transaction.atomic
+def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
+    """Approve a payment for the next payment run, under four eyes (grants/workflows.py): the
+    approver did not schedule it; when it takes its award's approved, paid or approved-then-
+    cancelled money over the programme's threshold, the first approval leaves it awaiting a
+    second, different approver. Records who and when (``occurred_at`` backdates it, for the
+    demo's history). Two approvers at once: the award's row lock makes the second see the first's
+    approval, so a payment gets exactly one first and one second approval, and two halves of
+    the same money approved at once cannot both pass under the threshold."""
+    require(grant_perms.can_approve_payments(actor))
+    award, locked = _lock(payment)
+    target = approval_target(locked)
+    when = occurred_at or timezone.now()
+    what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
+    data = {}
+    if locked.status == Payment.Status.APPROVED_ONCE:
+        verb, summary = "payment.second_approved", f"{what} approved (second approval)"
+        changes = {"second_approved_by": actor, "second_approved_at": when}
+    elif target == Payment.Status.APPROVED_ONCE:
+        verb, summary = "payment.approved", f"{what} approved once: a second approver is needed"
+        data = {
+            "award_total": str(locked.amount + locked.award_approved_other),
+            "threshold": str(locked.second_approval_over),
+        }
+        changes = {"approved_by": actor, "approved_at": when}
+    else:
+        verb, summary = "payment.approved", f"{what} approved"
+        changes = {"approved_by": actor, "approved_at": when}
+
+    def award_accepted_and_live(locked):
+        offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance
+        if award.status != Award.Status.LIVE:
+            raise ValidationError(
+                "The award has been cancelled, so its payments cannot be approved."
+            )
+        return changes
+
+    transition(
+        payment,
+        target,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
+        verb=verb,
+        summary=summary,
+        area=award.area,
+        visibility=Visibility.AREA,
+        occurred_at=when,
+        data=data,
+        changes=award_accepted_and_live,
+        check_context=lambda locked: payment_context(locked, actor),
+    )
+    return _copy_back(payment, locked)
+
+
+def payment_date_check(locked: Payment, award: Award, paid_on: date) -> None:
+    """Payment date rules: not in the future, not before the award, not before the approval."""
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    if paid_on < award.awarded_on:
+        raise ValidationError(
+            {
+                "paid_on": "The payment date cannot be before the award "
+                f"({award.awarded_on.day} {award.awarded_on:%B %Y})."
+            }
+        )
+    approved_on = locked.approved_on
+    if approved_on and paid_on < approved_on:
+        raise ValidationError(
+            {
+                "paid_on": "The payment date cannot be before the payment was approved "
+                f"({approved_on.day} {approved_on:%B %Y})."
+            }
+        )
+
+
+@transaction.atomic
+def payment_pay(
+    *,
+    payment: Payment,
+    actor,
+    paid_on: date | None = None,
+    reference: str = "",
+    occurred_at=None,
+) -> Payment:
+    """Record that an approved payment has been made, by a finance officer who did not approve
+    it; the date is on or after the approval and the award, and not in the future. Records who,
+    when and the reference."""
+    require(grant_perms.can_pay_payments(actor))
+    require_single_line(reference=reference)
+    award, locked = _lock(payment)
+    paid_on = paid_on or timezone.localdate()
+    paid_at = occurred_at or timezone.now()
+
+    def dated(locked):
+        payment_date_check(locked, award, paid_on)
+        return {
+            "paid_by": actor,
+            "paid_at": paid_at,
+            "paid_on": paid_on,
+            "reference": reference.strip()[:60],
+        }
+
+    transition(
+        payment,
+        Payment.Status.PAID,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
+        verb="payment.paid",
+        summary=f"{locked.get_kind_display()} payment of {pounds(locked.amount)} paid "
+        f"on {paid_on.day} {paid_on:%B %Y}",
+        area=award.area,
+        visibility=Visibility.AREA,
+        data=lambda locked: {"reference": locked.reference},
+        occurred_at=paid_at,
+        changes=dated,
+        check_context=lambda locked: payment_context(locked, actor),
+    )
+    return _copy_back(payment, locked)
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, actor, reason: str, occurred_at=None) -> Payment:
+    """Cancel a payment that has not been paid, with a reason (stored on the payment and in the
+    activity entry); the money goes back to the award's unscheduled balance. A payment cancelled
+    after it was approved (once or twice) keeps its approvals: its money still counts towards the
+    award's four eyes, and scheduling money on the award again needs a reason (``payment_add``)."""
+    require(grant_perms.can_manage_payments(actor))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    "Say why the payment is being cancelled.", code="cancel_reason_required"
+                )
+            }
+        )
+    award, locked = _lock(payment)
+    approved_before = locked.approved_at is not None
+    what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
+
+    def money_back(locked):
+        award.total_scheduled -= locked.amount
+        award.save(update_fields=["total_scheduled", "updated_at"])
+        return {"cancelled_reason": reason}
+
+    transition(
+        payment,
+        Payment.Status.CANCELLED,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
+        verb="payment.cancelled",
+        summary=f"{what} cancelled after approval" if approved_before else f"{what} cancelled",
+        area=award.area,
+        reason=reason,
+        visibility=Visibility.AREA,
+        occurred_at=occurred_at,
+        data={"approved_before": approved_before},
+        changes=money_back,
+        check_context=lambda locked: payment_context(locked, actor),
+    )
+    return _copy_back(payment, locked)
