@@ -31,8 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage, storages
-from django.core.files.storage.handler import InvalidStorageError
+from django.core.files.storage import Storage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -77,13 +76,9 @@ class RestoreResult:
 
 
 def private_storage() -> Storage:
-    """The storage holding every private file (uploads, offer letters, generated reports): the
-    STORAGES alias "private" when settings declare one, else the default storage (whose root is
-    PRIVATE_STORAGE_ROOT)."""
-    try:
-        return storages["private"]
-    except InvalidStorageError:
-        return default_storage
+    """The storage holding every private file (uploads, offer letters, generated reports):
+    STORAGES["private"] (core.storage)."""
+    return storages["private"]
 
 
 def backup_dir() -> Path:

@@ -84,10 +84,8 @@ def check_cache() -> None:
 
 
 def private_storage():
-    """The storage private files live in: the "private" alias where STORAGES declares one,
-    else the default."""
-    alias = "private" if "private" in settings.STORAGES else "default"
-    return storages[alias]
+    """The storage private files live in (STORAGES["private"], core.storage)."""
+    return storages["private"]
 
 
 def check_storage() -> None:

@@ -144,7 +144,7 @@ def test_storage_that_cannot_be_written_fails_readiness(client, laptop, alive, t
     blocker.write_text("a file where the storage expects a folder")
     laptop.STORAGES = {
         **laptop.STORAGES,
-        "default": {
+        "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(blocker / "private")},
         },
@@ -161,7 +161,7 @@ def test_storage_that_cannot_be_written_fails_readiness(client, laptop, alive, t
 def test_storage_check_leaves_no_file_behind(client, laptop, alive, tmp_path):
     laptop.STORAGES = {
         **laptop.STORAGES,
-        "default": {
+        "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path)},
         },
