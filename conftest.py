@@ -24,16 +24,6 @@ def pytest_sessionstart(session):
     _database["state"] = UNKNOWN if reused else PRISTINE
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test`, --dist loadgroup) the tests that start real Celery workers
-    (and the short load test's gunicorn) run one after another in one process: several at once
-    on a two-core machine starve each other past their waits. Before xdist reads the groups."""
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("celery-workers"))
-
-
 @pytest.fixture
 def _django_db_helper(_reference_data, _django_db_helper):
     """pytest-django's fixture behind `db`, `transactional_db`, `live_server` and the django_db

@@ -4,7 +4,8 @@ when the server stopped they closed a database connection no longer shared with 
 ("DatabaseWrapper objects created in a thread can only be used in that same thread"; on SQLite
 in memory). pytest.ini turns such a thread's exception into an error.
 
-The second test checks what the first left behind, so the two run in order in one process."""
+The second test checks what the first left behind: they are in one file, and `make test` hands
+pytest-xdist whole files (--dist loadfile), so they run in order in one process."""
 
 import threading
 
@@ -13,7 +14,6 @@ import pytest
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser-harness"),
 ]
 
 
