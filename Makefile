@@ -45,8 +45,12 @@ worker: venv
 	$(VENV)/bin/celery -A ourplace worker -B --loglevel=INFO --schedule=var/celerybeat-schedule
 
 # The whole suite. Uses SQLite and the filesystem broker unless DATABASE_URL / REDIS_URL are set.
+# It runs in TEST_WORKERS processes (pytest-xdist; each with its own test database, broker folder
+# or Redis keys, and private files): `make test TEST_WORKERS=0` runs it in one, e.g. to debug.
+# Each process takes whole test files (--dist loadfile): a file's tests run in order, together.
+TEST_WORKERS ?= auto
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

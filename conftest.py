@@ -6,24 +6,110 @@ from accounts.tests.factories import MembershipFactory, UserFactory
 from programmes.reference import standard_programme_seed, themes_seed
 from programmes.tests.factories import AreaFactory
 
+# What this process's test database holds between tests, so reference data is put back only after
+# a transactional test emptied it (not before each of the ~1,400 database tests). With pytest-xdist
+# each worker process has a database of its own (test_<name>_gw0, ...) and its own copy of this.
+PRISTINE = "as the migrations left it"  # themes, the standard programme, content types
+SEEDED = "themes and the standard programme put back after a flush"
+FLUSHED = "flushed: content types and permissions recreated, no reference data"
+FLUSHED_BARE = "flushed without post_migrate (after serialized rollback): every table empty"
+UNKNOWN = "kept from an earlier run (--reuse-db)"
+_database = {"state": UNKNOWN}
 
-@pytest.fixture(autouse=True)
-def _standard_themes(request):
-    """Themes and the standard programme are reference data seeded by migrations. A transactional
-    test empties every table when it ends, so put them back for any later test that uses the
-    database."""
+
+def pytest_sessionstart(session):
+    reused = session.config.getoption("reuse_db", False) and not session.config.getoption(
+        "create_db", False
+    )
+    _database["state"] = UNKNOWN if reused else PRISTINE
+
+
+@pytest.fixture
+def _django_db_helper(_reference_data, _django_db_helper):
+    """pytest-django's fixture behind `db`, `transactional_db`, `live_server` and the django_db
+    mark (pinned version: requirements.txt), with the reference data made ready before it opens
+    the test's transaction."""
+    yield
+
+
+@pytest.fixture
+def _reference_data(request, django_db_setup, django_db_blocker):
+    """Themes and the standard programme are reference data seeded by migrations; every database
+    test may rely on them (and on content types). A transactional test empties every table when
+    it ends, so they are put back, once, before the next database test that needs them, in
+    whatever order the tests run. A test with serialized rollback restores the migrated rows
+    itself, which only works on an empty (or untouched) database, so it gets one."""
     marker = request.node.get_closest_marker("django_db")
-    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
-    if uses_db:
-        request.getfixturevalue("transactional_db" if _wants_transaction(request, marker) else "db")
-        themes_seed()
-        standard_programme_seed()
+    transactional = _wants_transaction(request, marker)
+    serialized = transactional and _wants_serialized_rollback(request, marker)
+    with django_db_blocker.unblock():
+        # Before the test's own transaction: what is put back is committed and stays for the
+        # database tests after this one.
+        _prepare(serialized=serialized)
+    if transactional:
+        # The test's teardown flushes every table (and recreates content types unless it used
+        # serialized rollback). Set now, so a test failing half-way leaves the truth behind.
+        _database["state"] = FLUSHED_BARE if serialized else FLUSHED
+
+
+def _prepare(*, serialized: bool) -> None:
+    from django.db import connection
+
+    state = _database["state"]
+    if serialized:
+        # Serialized rollback inserts the migrated rows with their original keys: rows recreated
+        # since (content types after a flush, themes put back) would collide with them.
+        if state not in (PRISTINE, FLUSHED_BARE):
+            _flush(connection)
+        return
+    if state in (PRISTINE, SEEDED):
+        return
+    if state in (FLUSHED_BARE, UNKNOWN):
+        snapshot = getattr(connection, "_test_serialized_contents", None)
+        if snapshot:
+            _flush(connection)
+            connection.creation.deserialize_db_from_string(snapshot)
+            _database["state"] = PRISTINE
+            return
+        from django.core.management.sql import emit_post_migrate_signal
+
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    themes_seed()
+    standard_programme_seed()
+    _database["state"] = SEEDED
+
+
+def _flush(connection) -> None:
+    from django.core.management import call_command
+
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        database=connection.alias,
+        reset_sequences=False,
+        inhibit_post_migrate=True,
+    )
+    _database["state"] = FLUSHED_BARE
 
 
 def _wants_transaction(request, marker) -> bool:
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    names = set(request.fixturenames)
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & names:
         return True
-    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if marker is None:
+        return False
+    return bool(
+        marker.kwargs.get("transaction")
+        or marker.kwargs.get("reset_sequences")
+        or (marker.args and marker.args[0])
+    )
+
+
+def _wants_serialized_rollback(request, marker) -> bool:
+    if "django_db_serialized_rollback" in request.fixturenames:
+        return True
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
 
 
 @pytest.fixture(autouse=True)

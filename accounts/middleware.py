@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.workflow import user_role
 
 from .models import STAFF_ROLES
-from .two_factor import has_confirmed_device, second_factor_required
+from .two_factor import has_confirmed_device, second_factor_owed
 
 LAST_SEEN_KEY = "accounts_last_seen"
 # The last-seen time is rewritten at most this often, so most requests do not save the session.
@@ -65,11 +65,9 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         if request.path_info in {reverse(name) for name in _OPEN_URL_NAMES}:
             return self.get_response(request)
-        if user.is_verified():
+        if not second_factor_owed(request):
             return self.get_response(request)
         query = urlencode({"next": request.get_full_path()})
         if has_confirmed_device(request):
             return redirect(f"{reverse('two_factor_verify')}?{query}")
-        if second_factor_required(user):
-            return redirect(f"{reverse('two_factor_setup')}?{query}")
-        return self.get_response(request)
+        return redirect(f"{reverse('two_factor_setup')}?{query}")

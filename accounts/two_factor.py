@@ -60,6 +60,15 @@ def code_due(request) -> bool:
     return not user.is_verified() and remember_device_state(request, user)
 
 
+def second_factor_owed(request) -> bool:
+    """Whether the signed-in user must still give a code (or set up a device) before any page
+    but the second-factor pages."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return False
+    return has_confirmed_device(request) or second_factor_required(user)
+
+
 def pending_totp_device(user) -> TOTPDevice:
     """The unconfirmed authenticator device being set up (one per user, kept until confirmed so
     reloading the page shows the same secret)."""

@@ -9,6 +9,8 @@ The tests are skipped with a reason when Chromium is missing, unless OURPLACE_RE
 import importlib
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -51,12 +53,50 @@ def _playwright():
 
 
 @pytest.fixture(scope="session")
-def browser(_playwright):
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database exists: on SQLite in memory
+    its request threads then share the test's connection (as Django's LiveServerTestCase does)
+    instead of opening others onto the same memory database, whose table locks fail requests
+    ("database table is locked"). It stops only when no request is left in flight: a request
+    thread finishing after the stop closes a connection that is no longer shared ("DatabaseWrapper
+    objects created in a thread can only be used in that same thread")."""
+    yield live_server
+    _wait_for_requests()
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright, live_server):
+    # Needs the live server so that it is closed before the server stops (the reverse order).
     browser = _playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )
     yield browser
     browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _tabs_closed_and_requests_done(request):
+    """After each browser test, before its database is flushed: close every browser context it
+    left open (a test that fails half-way skips its own `context.close()`, and the pages it left
+    keep asking the server, e.g. htmx's counts and polls), and let the requests still being
+    served finish, so none runs against the tables being emptied."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    yield
+    for context in list(browser.contexts):
+        context.close()
+    _wait_for_requests()
+
+
+def _wait_for_requests(seconds: float = 15) -> None:
+    """Wait for the live server's request threads (one per connection a browser opened, kept
+    while the browser keeps the connection alive) to end."""
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture

@@ -141,6 +141,12 @@ def phone_filters_and_contents(tab):
     # One link per section heading of the area page (the messages panel made it eleven).
     expect(contents.get_by_role("link", name="Timeline")).to_be_visible()
     assert contents.get_by_role("link").count() >= 10
+    # The jump is made once the panels that arrive after the page are in: one arriving after it
+    # changes the height of what is above the heading and moves the heading away.
+    expect(tab.locator("[aria-busy='true'][hx-get]")).to_have_count(0)
+    expect(
+        tab.locator("section:not([aria-busy])").get_by_role("heading", name="Timeline")
+    ).to_be_attached()
     contents.get_by_role("link", name="Timeline").click()
     expect(tab.get_by_role("heading", name="Timeline")).to_be_in_viewport()
     # The bar stays at the top while the page scrolls under it.

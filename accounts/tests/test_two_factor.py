@@ -248,3 +248,31 @@ def test_staff_can_make_new_recovery_codes(client, lead_user):
     assert len(codes) == 10
     assert not set(codes) & set(first)
     assert StaticToken.objects.filter(device__user=lead_user).count() == 10
+
+
+def test_the_code_page_offers_no_menu_links_that_only_lead_back_to_it(client, lead_user):
+    """Before the code, every page but the code page redirects to it: the menu (and its counts,
+    which the menu fetches after the page) would load the code page into itself."""
+    _set_up(client, lead_user)
+    _sign_in(client)
+    page = client.get(reverse("two_factor_verify")).content.decode()
+
+    assert "Enter your code" in page
+    assert 'class="nav-count"' not in page
+    assert f'href="{reverse("mywork")}"' not in page
+    assert f'href="{reverse(PAGE)}"' not in page
+    assert 'id="user-menu"' in page  # sign out stays reachable
+
+    client.post(reverse("two_factor_verify"), {"code": code_for(TOTPDevice.objects.get(), 1)})
+    assert 'class="nav-count"' in client.get(reverse(PAGE)).content.decode()
+
+
+def test_the_set_up_page_a_role_is_sent_to_offers_no_menu_links(client, settings, admin_user):
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    client.force_login(admin_user)
+    page = client.get(reverse("two_factor_setup")).content.decode()
+
+    assert "needs a second factor" in page
+    assert 'class="nav-count"' not in page
+    assert f'href="{reverse("programmes:area_list")}"' not in page
+    assert f'href="{reverse(PAGE)}"' not in page

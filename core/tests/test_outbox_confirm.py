@@ -100,17 +100,19 @@ def test_a_message_redis_lost_before_delivery_is_sent_again_and_run_once_by_a_wo
     settings.OUTBOX_CONFIRM_MINUTES = 10
     queue = route_outbox_to(monkeypatch)
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    # Under pytest-xdist each process's keys carry its prefix (ourplace/settings/test.py).
+    key = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "") + queue
     # A task every worker knows, harmless to run: the outbox sweep itself.
     with django_capture_on_commit_callbacks(execute=True):
         message = outbox_add(task="core.tasks.outbox_dispatch_pending", description="lost")
     message.refresh_from_db()
-    assert message.status == OutboxStatus.SENT and client.llen(queue) == 1
-    client.delete(queue)  # the broker dies and comes back without the message
+    assert message.status == OutboxStatus.SENT and client.llen(key) == 1
+    client.delete(key)  # the broker dies and comes back without the message
 
     assert outbox_dispatch_pending() == 0  # not overdue yet: nothing sent again
     _age(message, 11)
     assert outbox_dispatch_pending() == 1
-    assert client.llen(queue) == 1
+    assert client.llen(key) == 1
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT and message.attempts == 2
 
@@ -125,6 +127,6 @@ def test_a_message_redis_lost_before_delivery_is_sent_again_and_run_once_by_a_wo
         stop_worker(worker)
     _age(message, 60)
     assert outbox_dispatch_pending() == 0
-    assert client.llen(queue) == 0
+    assert client.llen(key) == 0
     message.refresh_from_db()
     assert message.status == OutboxStatus.DONE and message.attempts == 2
