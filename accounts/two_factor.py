@@ -63,8 +63,12 @@ def code_due(request) -> bool:
 def second_factor_owed(request) -> bool:
     """Whether the signed-in user must still give a code (or set up a device) before any page
     but the second-factor pages."""
-    user = request.user
-    if not user.is_authenticated or user.is_verified():
+    user = getattr(request, "user", None)
+    # A request the OTP middleware never saw (a page rendered by hand, RequestFactory in tests)
+    # has no verification state to judge: it owes nothing here; the middleware guards real ones.
+    if user is None or not user.is_authenticated or not hasattr(user, "is_verified"):
+        return False
+    if user.is_verified():
         return False
     return has_confirmed_device(request) or second_factor_required(user)
 
