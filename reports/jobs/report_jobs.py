@@ -51,26 +51,30 @@ def report_request(
     if kind == ReportKind.PROGRAMME:
         # Programme reports have one edition (staff only).
         audience = Audience.STAFF
-    try:
-        with transaction.atomic():
-            existing = _live_job(kind=kind, area=area, round=round, audience=audience)
-            if existing is not None:
-                return existing
-            job = ReportJob.objects.create(
-                kind=kind, area=area, round=round, audience=audience, requested_by=user
-            )
-            activity_record(
-                verb="report.requested",
-                summary=f"{job.get_kind_display()} requested: {job.subject_label}",
-                actor=user,
-                area=area,
-                target=job,
-            )
-            lifecycle.enqueue(job)
-            return job
-    except IntegrityError:
-        # Another request for the same report won the race between our check and our insert.
-        return _live_job(kind=kind, area=area, round=round, audience=audience)
+    # Two requests at once can both look, find nothing and both insert: the unique constraint
+    # refuses the second, which then looks again in a fresh transaction and finds the winner's job
+    # (or, if that has finished already, makes its own).
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                existing = _live_job(kind=kind, area=area, round=round, audience=audience)
+                if existing is not None:
+                    return existing
+                job = ReportJob.objects.create(
+                    kind=kind, area=area, round=round, audience=audience, requested_by=user
+                )
+                activity_record(
+                    verb="report.requested",
+                    summary=f"{job.get_kind_display()} requested: {job.subject_label}",
+                    actor=user,
+                    area=area,
+                    target=job,
+                )
+                lifecycle.enqueue(job)
+                return job
+        except IntegrityError:
+            continue
+    raise RuntimeError("The report request kept losing races to other requests; try again.")
 
 
 def report_schedule(*, round: Round, report_date: datetime.date) -> ReportJob | None:

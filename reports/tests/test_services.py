@@ -12,7 +12,7 @@ from programmes.models import Round
 from programmes.tests.factories import AreaFactory, RoundFactory
 from reports import rendering, services
 from reports.jobs import report_jobs
-from reports.models import Audience, JobStatus, ReportJob, ReportKind
+from reports.models import LIVE_STATUSES, Audience, JobStatus, ReportJob, ReportKind
 from reports.tasks import programme_reports_monthly, report_generate
 from reports.tests.factories import ReportJobFactory
 
@@ -224,3 +224,35 @@ def test_a_running_job_is_returned_to_a_new_request_until_the_stall_sweep_acts(
     )
     job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area)
     assert job.pk == old.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("winner_finished", [False, True], ids=["winner-live", "winner-finished"])
+def test_a_request_that_loses_the_race_to_insert_gets_a_job_not_an_error(
+    programme_manager, area, sent_tasks, monkeypatch, winner_finished
+):
+    """Two people ask for the same report at once: both look, find nothing, both insert, and the
+    unique constraint refuses the second. The loser must come back with a job (the winner's, or a
+    new one if the winner's job has already finished), never an error page. The race window is
+    played by making the loser's first look find nothing while the winner's job exists."""
+    winner = ReportJobFactory(area=area, audience=Audience.STAFF, requested_by=programme_manager)
+    real_live_job = report_jobs._live_job
+    looks = []
+
+    def first_look_misses(**kwargs):
+        looks.append(kwargs)
+        if len(looks) == 1:
+            return None
+        if winner_finished:
+            # The winner's worker finished just after the loser's insert was refused.
+            ReportJob.objects.filter(pk=winner.pk).update(status=JobStatus.SUCCEEDED)
+        return real_live_job(**kwargs)
+
+    monkeypatch.setattr(report_jobs, "_live_job", first_look_misses)
+    job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area)
+    assert job is not None
+    if winner_finished:
+        assert job.pk != winner.pk and job.status == JobStatus.QUEUED
+    else:
+        assert job.pk == winner.pk
+    assert ReportJob.objects.filter(status__in=LIVE_STATUSES).count() == 1
