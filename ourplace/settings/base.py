@@ -361,6 +361,16 @@ JOB_TIME_LIMITS = {
     "activity.tasks.notifications_digest_send": (120, 180),
     "core.tasks.outbox_dispatch_pending": (120, 180),
     "reports.tasks.jobs_requeue_stalled": (120, 180),
+    "reports.tasks.programme_reports_monthly": (300, 420),
+    "accounts.tasks.invitation_email": (120, 180),
+    "surveys.tasks.invitation_email": (120, 180),
+    "surveys.tasks.surveys_daily": (600, 900),
+    "delivery.tasks.returns_daily": (600, 900),
+    "plans.tasks.milestone_reminders": (600, 900),
+    "core.tasks.health_heartbeat": (20, 30),
+    "core.tasks.prune_nightly": (900, 1200),
+    # A soft limit reached mid-backup removes the partial archive (core/backups.py).
+    "core.tasks.backup_nightly": (env.int("BACKUP_SOFT_TIME_LIMIT", default=3600), 3900),
 }
 CELERY_TASK_ANNOTATIONS = {
     name: {"soft_time_limit": soft, "time_limit": max(hard, soft + 60)}
