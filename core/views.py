@@ -91,7 +91,8 @@ def my_work_count(request):
 RETENTION_LABELS = {
     "sessions": "Sign-in sessions (after they end)",
     "outbox": "Queued emails and background tasks, once sent",
-    "reports": "Generated reports and exports (PDFs, spreadsheets)",
+    "reports": "Generated reports (PDFs)",
+    "exports": "Large exports made in the background (spreadsheets, 360Giving files)",
     "imports": "Uploaded import files",
     "notifications": "Notifications in your inbox",
     "signin_attempts": "Records of sign-in attempts (for lockouts)",

@@ -249,6 +249,65 @@ class ImportJob(BackgroundJob):
         return max(0, self.problem_count - len(self.problems))
 
 
+def export_upload_to(job: "ExportJob", filename: str) -> str:
+    return f"exports/{(job.created_at or timezone.now()):%Y/%m}/{filename}"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel"
+    JSON = "json", "JSON"
+
+
+class ExportJob(BackgroundJob):
+    """A download too big to make inside a web request (the areas list, the 360Giving awards at
+    national scale), written to a file by a worker (``reports.exports.jobs``). The export URL
+    sends people here when the rows pass EXPORT_BACKGROUND_ROWS; smaller ones still stream."""
+
+    export = models.CharField(max_length=40)
+    fmt = models.CharField(max_length=5, choices=ExportFormat.choices)
+    # The list page's query string (its filters), sorted, as the export URL was given it.
+    params = models.CharField(max_length=2000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    file = models.FileField(storage=private_storage, upload_to=export_upload_to, blank=True)
+    filename = models.CharField(max_length=200, validators=[single_line_text])
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="export_progress_is_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in JobStatus]),
+                name="export_status_valid",
+            ),
+            # A second click (or a tool asking again) while the same export is being made gets
+            # the job already under way.
+            models.UniqueConstraint(
+                fields=["requested_by", "export", "fmt", "params"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="one_live_export_job_per_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def title(self) -> str:
+        from .exports.jobs import EXPORTS
+
+        label = EXPORTS[self.export].title if self.export in EXPORTS else self.export
+        return f"{label} ({self.get_fmt_display()})"
+
+
 class DataVersion(models.Model):
     """One row whose number goes up after every committed change to what the programme figures
     are counted from (`reports.freshness`): cached figures are kept under the number they were

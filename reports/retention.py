@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from core.retention import Pruner, retention_register
 
-from .models import LIVE_STATUSES, ImportJob, ReportJob
+from .models import LIVE_STATUSES, ExportJob, ImportJob, ReportJob
 
 
 def _finished_before(cutoff: datetime.datetime) -> Q:
@@ -39,6 +39,18 @@ def imports_prune(cutoff: datetime.datetime) -> int:
     return deleted
 
 
+def exports_prune(cutoff: datetime.datetime) -> int:
+    """Export jobs (and their files) that finished before the cut-off."""
+    deleted = 0
+    for job in ExportJob.objects.filter(_finished_before(cutoff)).iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        deleted += 1
+    return deleted
+
+
 def register() -> None:
     retention_register(Pruner("reports", "generated reports and their jobs", reports_prune))
     retention_register(Pruner("imports", "import uploads", imports_prune))
+    retention_register(Pruner("exports", "large exports and their jobs", exports_prune))

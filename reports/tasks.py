@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from programmes.models import Round
 
+from .exports.jobs import export_run
 from .imports.jobs import import_run
 from .jobs.lifecycle import requeue_stalled
 from .jobs.report_jobs import report_run, report_schedule
 from .jobs.runner import JOB_TASK, run_job
-from .models import ImportJob, ReportJob
+from .models import ExportJob, ImportJob, ReportJob
 
 logger = logging.getLogger("reports.tasks")
 
@@ -36,6 +37,12 @@ def records_import_job(self, job_id: int) -> str:
     imported, every problem listed); database and file-system hiccups are retried with back-off;
     anything else leaves the job failed for a person to retry."""
     return run_job(self, ImportJob, job_id, import_run)
+
+
+@shared_task(name="reports.tasks.export_generate", **JOB_TASK)
+def export_generate(self, job_id: int) -> str:
+    """Write a large export's file (an ExportJob), claimed first like a report job."""
+    return run_job(self, ExportJob, job_id, export_run)
 
 
 @shared_task(name="reports.tasks.programme_reports_monthly", acks_late=True)

@@ -19,6 +19,14 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
     path("imports/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path(
+        "exports/<int:pk>/progress/", export_views.export_job_progress, name="export_job_progress"
+    ),
+    path(
+        "exports/<int:pk>/download/", export_views.export_job_download, name="export_job_download"
+    ),
+    path("exports/<int:pk>/retry/", export_views.export_job_retry, name="export_job_retry"),
     path("export/areas.csv", export_views.export_areas_csv, name="export_areas_csv"),
     path("export/areas.xlsx", export_views.export_areas_xlsx, name="export_areas_xlsx"),
     path("export/360giving.csv", export_views.export_360giving_csv, name="export_360giving_csv"),

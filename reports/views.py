@@ -17,7 +17,7 @@ from programmes.permissions import areas_visible_to
 from . import selectors, services
 from .exports.datasets import DATASETS
 from .forms import AreaReportForm, ProgrammeReportForm
-from .jobs.lifecycle import WAITING_MESSAGE, waiting_for_broker
+from .jobs.pages import job_progress_context
 from .models import JobStatus, ReportKind
 from .permissions import (
     can_export,
@@ -98,25 +98,6 @@ def _announce(request, job, asked_at):
         )
 
 
-def job_state_message(job, user, *, waiting: bool) -> tuple[str, str]:
-    """(tone, sentence) saying where the job has got to now: queued, being prepared, ready or
-    failed. Rendered in the progress panel, so it changes with the job as the page polls."""
-    who = "Your" if job.requested_by_id == user.pk else "This"
-    what = f"{who} {job.get_kind_display().lower()}"
-    if job.status == JobStatus.SUCCEEDED:
-        return "success", f"{what} is ready: download it below."
-    if job.status == JobStatus.FAILED:
-        return "danger", f"{what} could not be made: the reason is below."
-    if waiting:
-        return (
-            "warning",
-            f"{what} is queued: it will start when the background service is available.",
-        )
-    if job.status == JobStatus.QUEUED:
-        return "info", f"{what} is queued: it will start as soon as a worker is free."
-    return "info", f"{what} is being prepared."
-
-
 @login_required
 @require_POST
 def area_request(request, reference):
@@ -131,16 +112,15 @@ def area_request(request, reference):
 
 
 def _job_context(user, job) -> dict:
-    waiting = waiting_for_broker(job)
-    tone, state_message = job_state_message(job, user, waiting=waiting)
-    return {
-        "job": job,
-        "can_retry": can_retry_job(user, job)[0],
-        "waiting_for_broker": waiting,
-        "waiting_message": WAITING_MESSAGE,
-        "state_tone": tone,
-        "state_message": state_message,
-    }
+    return job_progress_context(
+        user,
+        job,
+        noun="report",
+        what="",
+        urls=("reports:job_progress", "reports:job_download", "reports:job_retry"),
+        download_label="Download the PDF",
+        can_retry=can_retry_job(user, job)[0],
+    )
 
 
 @login_required

@@ -389,6 +389,23 @@ EXPECTED = {
         "L 200 403 403 403 403 403 403 200",
         "L 200 403 403 403 403 403 403 200",
     ),
+    # A background export is its requester's alone (the programme manager's here).
+    "reports:export_job": (
+        "L 200 404 404 404 404 404 404 404",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "reports:export_job_download": (
+        "L 200 404 404 404 404 404 404 404",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "reports:export_job_progress": (
+        "L 200 404 404 404 404 404 404 404",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "reports:export_job_retry": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R 404 404 404 404 404 404 404",
+    ),
     "reports:import_detail": (
         "L 200 403 403 403 403 403 403 200",
         "L 200 403 403 403 403 403 403 200",

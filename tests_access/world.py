@@ -19,7 +19,7 @@ from grants.models import Award, Payment
 from messaging.models import Kind, Message
 from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion
 from programmes.models import Area, Partner, Round
-from reports.models import Audience, ImportJob, ReportJob, ReportKind
+from reports.models import Audience, ExportJob, ImportJob, ReportJob, ReportKind
 from support.models import Adviser, AdviserDay, Event, FollowUp, SupportContact
 from surveys import services as survey_services
 from surveys.links import invitation_token
@@ -144,6 +144,18 @@ def build_world() -> World:
     o["import_job"] = ImportJob.objects.create(
         round_slug="round-2", requested_by=w.users["pm"], original_name="crm.csv"
     )
+    # A large export made in the background: its requester's alone.
+    export = ExportJob.objects.create(
+        export="areas",
+        fmt="csv",
+        requested_by=w.users["pm"],
+        filename="ourplace-areas.csv",
+        status="succeeded",
+        progress=100,
+        finished_at=timezone.now(),
+    )
+    export.file.save("export.csv", ContentFile(b"Reference\r\n"), save=True)
+    o["export_job"] = export
     _surveys(w)
     return w
 
@@ -356,6 +368,8 @@ def targets(w: World) -> dict:
         t[f"reports:{name}#programme"] = pk("programme_report")
     for name in ("import_detail", "import_progress", "import_retry"):
         t[f"reports:{name}"] = (None, {"pk": o["import_job"].pk})
+    for name in ("export_job", "export_job_progress", "export_job_download", "export_job_retry"):
+        t[f"reports:{name}"] = (None, {"pk": o["export_job"].pk})
     t["messaging:thread"] = ref(a041)
     t["messaging:note_add"] = ref(a041)
     t["messaging:attachment_download"] = (a041, {**ref41, "pk": o["message"].pk})

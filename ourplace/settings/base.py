@@ -343,6 +343,9 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 # Background jobs (reports, imports): a running job whose worker has shown no sign of life for
 # JOB_STALL_MINUTES is sent again by a beat task (every JOB_STALL_SWEEP_SECONDS), at most
 # JOB_MAX_ATTEMPTS times in all; then it fails with the reason and a person can retry it.
+# Exports (areas list, 360Giving) with more rows than this are made by a worker and downloaded
+# from their job page; smaller ones stream straight from the export URL (reports/exports/jobs.py).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2000)
 JOB_STALL_MINUTES = env.float("JOB_STALL_MINUTES", default=5)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 JOB_STALL_SWEEP_SECONDS = env.float("JOB_STALL_SWEEP_SECONDS", default=60)
@@ -356,6 +359,7 @@ OUTBOX_MAX_SENDS = env.int("OUTBOX_MAX_SENDS", default=5)
 JOB_TIME_LIMITS = {
     "reports.tasks.report_generate": (env.int("REPORT_SOFT_TIME_LIMIT", default=900), 1200),
     "reports.tasks.records_import_job": (env.int("IMPORT_SOFT_TIME_LIMIT", default=3000), 3600),
+    "reports.tasks.export_generate": (env.int("EXPORT_SOFT_TIME_LIMIT", default=900), 1200),
     "activity.tasks.notifications_email": (120, 180),
     "activity.tasks.notifications_digest_daily": (120, 180),
     "activity.tasks.notifications_digest_send": (120, 180),
@@ -472,6 +476,8 @@ RETENTION = {
     "outbox": env.int("RETENTION_OUTBOX_DAYS", default=30),
     "reports": env.int("RETENTION_REPORTS_DAYS", default=90),
     "imports": env.int("RETENTION_IMPORTS_DAYS", default=90),
+    # Large exports made in the background: people download them the same day.
+    "exports": env.int("RETENTION_EXPORTS_DAYS", default=7),
     "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=180),
     "signin_attempts": env.int("RETENTION_SIGNIN_ATTEMPTS_DAYS", default=90),
 }

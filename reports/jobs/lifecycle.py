@@ -25,12 +25,13 @@ from django.utils import timezone
 from core.locking import lock
 from core.outbox import outbox_add, outbox_waiting
 
-from ..models import BackgroundJob, ImportJob, JobStatus, ReportJob
+from ..models import BackgroundJob, ExportJob, ImportJob, JobStatus, ReportJob
 
 # The Celery task that runs each kind of job (its registered name: the outbox stores names).
 TASKS = {
     ReportJob: "reports.tasks.report_generate",
     ImportJob: "reports.tasks.records_import_job",
+    ExportJob: "reports.tasks.export_generate",
 }
 # Errors worth trying again automatically: the database or the disk hiccuped.
 TRANSIENT_ERRORS = (OperationalError, OSError)
