@@ -10,7 +10,7 @@ PORT ?= 8000
 # sends the emails.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test venv migrate demo worker lint check bench clean backup restore
+.PHONY: run test venv migrate demo worker lint check bench clean backup restore prod-check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ backup: venv
 
 restore: venv
 	$(PY) manage.py database_restore $(FILE)
+
+# The deployment in deploy/ run for real and used (deploy/prod_check.py): a fresh PostgreSQL
+# database (PRODCHECK_DATABASE_URL, default ourplace_prodcheck, dropped first), Redis database 13
+# (PRODCHECK_REDIS_URL, emptied), nginx with TLS, two gunicorn, a worker, beat and an SMTP server.
+# Needs nginx and openssl on the machine; installs nothing. About a minute.
+prod-check: venv
+	$(PY) deploy/prod_check.py
 
 clean:
 	rm -rf var/broker var/private staticfiles

@@ -118,8 +118,11 @@ def logging_config(*, log_format: str, level: str) -> dict:
             },
         },
         "handlers": {
+            # Standard output, where systemd's journal and `docker logs` collect it (gunicorn's
+            # and Celery's own start-up lines go to standard error).
             "console": {
                 "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
                 "formatter": formatter,
                 "filters": ["context"],
             }

@@ -196,7 +196,8 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and nginx serves /static/ from, deploy/nginx/ourplace.conf).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -422,6 +423,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs; apps add theirs in ourplace/celery.py so the schedule is in one place.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Exactly one beat sends them (core/beat.py): the scheduler holds a lock, in Redis under
+# BEAT_LOCK_KEY (renewed every tick, expiring BEAT_LOCK_TTL_SECONDS after its beat dies), or a file
+# lock in the broker folder without Redis; a second beat stands by and sends nothing.
+CELERY_BEAT_SCHEDULER = "core.beat:SingleBeatScheduler"
+BEAT_LOCK_KEY = env("BEAT_LOCK_KEY", default="ourplace:beat-lock")
+BEAT_LOCK_TTL_SECONDS = env.float("BEAT_LOCK_TTL_SECONDS", default=60)
 
 # The 360Giving publisher prefix for grant identifiers (360G-<prefix>-<award id>).
 THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="ourplace")

@@ -59,6 +59,8 @@ elif XDIST_WORKER:
         "global_keyprefix": f"test-{XDIST_WORKER}:",
     }
 if XDIST_WORKER:
+    # Each process's beats (the worker tests') take a beat lock of their own.
+    BEAT_LOCK_KEY = f"test-{XDIST_WORKER}:{BEAT_LOCK_KEY}"  # noqa: F405
     # A shared cache (CACHE_URL) keeps each process's entries apart too.
     CACHES["default"]["KEY_PREFIX"] = f"test-{XDIST_WORKER}"  # noqa: F405
 

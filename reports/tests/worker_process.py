@@ -70,6 +70,9 @@ def start_worker(
         "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_QUEUE": queue,
+        # A beat lock per worker: a killed worker's beat keeps its lock until it expires, and the
+        # worker a test starts after it must not stand by for that long.
+        "BEAT_LOCK_KEY": f"test-beat-lock:{queue}:{name}",
         **(env or {}),
     }
     command = [celery, "-A", "ourplace", "worker", f"--pool={pool}", "--concurrency=1"]
