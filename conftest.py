@@ -270,3 +270,28 @@ def clock():
     """Time moved on to the next midday in London and ticking from there; yields the traveller."""
     with time_machine.travel(next_london_noon().timestamp(), tick=True) as traveller:
         yield traveller
+
+
+# The files that take longest (real browsers, real worker processes, the whole access matrix, the
+# load test) are handed out first: `make test` gives whole files to each xdist process in
+# collection order, so a long file collected last would keep one process busy while the other
+# sits idle at the end. Within a file the order is unchanged.
+SLOW_FIRST = (
+    "tests_access/",
+    "core/tests/test_load.py",
+    "reports/tests/test_worker",
+    "core/tests/test_beat.py",
+    "tests_browser/",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        for number, prefix in enumerate(SLOW_FIRST):
+            if path.startswith(prefix):
+                return number
+        return len(SLOW_FIRST)
+
+    order = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (rank(item), order[id(item)]))
