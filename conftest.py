@@ -230,8 +230,10 @@ def s3_private_storage(s3_server, settings, monkeypatch, tmp_path):
 # date.today(), time.time() and C code agree) without scanning every loaded module on each start.
 import datetime as _dt  # noqa: E402
 import os as _os  # noqa: E402
+import random as _random  # noqa: E402
 from zoneinfo import ZoneInfo as _ZoneInfo  # noqa: E402
 
+import factory.random  # noqa: E402
 import time_machine  # noqa: E402
 
 from core.testing import next_london_noon  # noqa: E402
@@ -241,6 +243,10 @@ _session_clock = None
 
 def pytest_configure(config):
     global _session_clock
+    # The names, dates and amounts the factories make come from one seed per run, printed in the
+    # header: OURPLACE_TEST_SEED=<it> makes the same ones again. Set here, in the first process,
+    # so the xdist processes it starts inherit it.
+    _os.environ.setdefault("OURPLACE_TEST_SEED", str(_random.randrange(1, 1_000_000)))
     at = _os.environ.get("OURPLACE_TEST_CLOCK")
     if not at:
         return
@@ -260,9 +266,20 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
+    lines = [f"test seed: OURPLACE_TEST_SEED={_os.environ['OURPLACE_TEST_SEED']}"]
     if _session_clock is not None:
         zone = _os.environ.get("OURPLACE_TEST_TZ", "unchanged")
-        return f"test clock: started at {_os.environ['OURPLACE_TEST_CLOCK']} (process zone {zone})"
+        lines.append(
+            f"test clock: started at {_os.environ['OURPLACE_TEST_CLOCK']} (process zone {zone})"
+        )
+    return lines
+
+
+@pytest.fixture(autouse=True)
+def _factory_seed(request):
+    """Each test's fake data comes from the run's seed and the test's own id, so a test makes
+    the same names wherever it runs in the order, in whichever process."""
+    factory.random.reseed_random(f"{_os.environ['OURPLACE_TEST_SEED']}:{request.node.nodeid}")
 
 
 @pytest.fixture
