@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import QueryDict
 
 from activity.services import activity_record
@@ -114,43 +114,35 @@ def export_request(*, actor, export: str, fmt: str, params: str, filename: str) 
     require(can_export(actor))
     if export not in EXPORTS or fmt not in EXPORTS[export].formats:
         raise ValueError(f"No {fmt} export called {export!r}.")
-    # Two requests at once: the unique constraint refuses the second insert, which looks again.
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                existing = _live_job(user=actor, export=export, fmt=fmt, params=params)
-                if existing is not None:
-                    return existing
-                job = ExportJob.objects.create(
-                    export=export, fmt=fmt, params=params, requested_by=actor, filename=filename
-                )
-                activity_record(
-                    verb="export.requested",
-                    summary=f"Export requested: {job.title}",
-                    actor=actor,
-                    target=job,
-                )
-                lifecycle.enqueue(job)
-                return job
-        except IntegrityError:
-            continue
-    raise RuntimeError("The export request kept losing races to other requests; try again.")
+
+    def create() -> ExportJob:
+        job = ExportJob.objects.create(
+            export=export, fmt=fmt, params=params, requested_by=actor, filename=filename
+        )
+        activity_record(
+            verb="export.requested",
+            summary=f"Export requested: {job.title}",
+            actor=actor,
+            target=job,
+        )
+        lifecycle.enqueue(job)
+        return job
+
+    return lifecycle.live_or_new(
+        lambda: _live_job(user=actor, export=export, fmt=fmt, params=params), create
+    )
 
 
 def export_retry(*, job: ExportJob, actor) -> ExportJob:
     """Put a failed export back in the queue with a fresh set of attempts."""
-    with transaction.atomic():
-        locked = lifecycle.locked(ExportJob, job.pk)
-        require(can_retry_export(actor, locked))
-        lifecycle.retry_by_person(locked)
-        activity_record(
-            verb="export.retried",
-            summary=f"Export tried again: {locked.title}",
-            actor=actor,
-            target=locked,
-        )
-    job.refresh_from_db()
-    return job
+    return lifecycle.retry(
+        ExportJob,
+        job,
+        actor=actor,
+        permission=lambda locked: can_retry_export(actor, locked),
+        verb="export.retried",
+        summary=lambda locked: f"Export tried again: {locked.title}",
+    )
 
 
 def can_retry_export(user, job: ExportJob):

@@ -43,18 +43,16 @@ def import_request(*, user, upload, round_slug: str) -> ImportJob:
 def import_retry(*, job: ImportJob, user) -> ImportJob:
     """Send a failed import (one that failed for a reason other than the file's contents) to a
     worker again, with a fresh set of attempts."""
-    with transaction.atomic():
-        locked = lifecycle.locked(ImportJob, job.pk)
-        require(permissions.can_retry_import(user, locked))
-        lifecycle.retry_by_person(locked)
-        activity_record(
-            verb="import.retried",
-            summary=f"Import of {locked.original_name} into {locked.round_slug} tried again",
-            actor=user,
-            target=locked,
-        )
-    job.refresh_from_db()
-    return job
+    return lifecycle.retry(
+        ImportJob,
+        job,
+        actor=user,
+        permission=lambda locked: permissions.can_retry_import(user, locked),
+        verb="import.retried",
+        summary=lambda locked: (
+            f"Import of {locked.original_name} into {locked.round_slug} tried again"
+        ),
+    )
 
 
 def summary_lines(result: ImportResult) -> list[str]:

@@ -19,9 +19,11 @@ import uuid
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from activity.services import activity_record
+from core.errors import require
 from core.locking import lock
 from core.outbox import outbox_add, outbox_waiting
 
@@ -104,6 +106,40 @@ def retry_by_person(job: BackgroundJob) -> None:
     job.attempts = 0
     job.save(update_fields=["attempts"])
     requeue(job)
+
+
+def live_or_new(find, create) -> BackgroundJob:
+    """The live job `find()` returns (row locked), or the one `create()` makes when there is none,
+    in one transaction. Two requests at once can both find nothing and both insert: the one-live-
+    job constraint refuses the second, which then looks again in a fresh transaction and finds
+    the winner's job (or, if that has finished already, makes its own)."""
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                existing = find()
+                return existing if existing is not None else create()
+        except IntegrityError:
+            continue
+    raise RuntimeError("The request kept losing races to other requests; try again.")
+
+
+def retry(model: type[BackgroundJob], job, *, actor, permission, verb: str, summary):
+    """A person retries a failed job: `permission(locked)` is checked on the locked row, the job
+    goes back to the queue with fresh attempts, and the activity entry `verb` (with
+    `summary(locked)`) is recorded, all in one transaction. Returns `job`, refreshed."""
+    with transaction.atomic():
+        row = locked(model, job.pk)
+        require(permission(row))
+        retry_by_person(row)
+        activity_record(
+            verb=verb,
+            summary=summary(row),
+            actor=actor,
+            area=getattr(row, "area", None),
+            target=row,
+        )
+    job.refresh_from_db()
+    return job
 
 
 def claim(

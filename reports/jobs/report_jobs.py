@@ -51,30 +51,24 @@ def report_request(
     if kind == ReportKind.PROGRAMME:
         # Programme reports have one edition (staff only).
         audience = Audience.STAFF
-    # Two requests at once can both look, find nothing and both insert: the unique constraint
-    # refuses the second, which then looks again in a fresh transaction and finds the winner's job
-    # (or, if that has finished already, makes its own).
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                existing = _live_job(kind=kind, area=area, round=round, audience=audience)
-                if existing is not None:
-                    return existing
-                job = ReportJob.objects.create(
-                    kind=kind, area=area, round=round, audience=audience, requested_by=user
-                )
-                activity_record(
-                    verb="report.requested",
-                    summary=f"{job.get_kind_display()} requested: {job.subject_label}",
-                    actor=user,
-                    area=area,
-                    target=job,
-                )
-                lifecycle.enqueue(job)
-                return job
-        except IntegrityError:
-            continue
-    raise RuntimeError("The report request kept losing races to other requests; try again.")
+
+    def create() -> ReportJob:
+        job = ReportJob.objects.create(
+            kind=kind, area=area, round=round, audience=audience, requested_by=user
+        )
+        activity_record(
+            verb="report.requested",
+            summary=f"{job.get_kind_display()} requested: {job.subject_label}",
+            actor=user,
+            area=area,
+            target=job,
+        )
+        lifecycle.enqueue(job)
+        return job
+
+    return lifecycle.live_or_new(
+        lambda: _live_job(kind=kind, area=area, round=round, audience=audience), create
+    )
 
 
 def report_schedule(*, round: Round, report_date: datetime.date) -> ReportJob | None:
@@ -100,19 +94,14 @@ def report_schedule(*, round: Round, report_date: datetime.date) -> ReportJob | 
 def report_retry(*, job: ReportJob, user) -> ReportJob:
     """Put a failed job back in the queue (with a fresh set of attempts) and ask a worker for
     it again."""
-    with transaction.atomic():
-        locked = lifecycle.locked(ReportJob, job.pk)
-        require(permissions.can_retry_job(user, locked))
-        lifecycle.retry_by_person(locked)
-        activity_record(
-            verb="report.retried",
-            summary=f"{locked.get_kind_display()} tried again: {locked.subject_label}",
-            actor=user,
-            area=locked.area,
-            target=locked,
-        )
-    job.refresh_from_db()
-    return job
+    return lifecycle.retry(
+        ReportJob,
+        job,
+        actor=user,
+        permission=lambda locked: permissions.can_retry_job(user, locked),
+        verb="report.retried",
+        summary=lambda locked: f"{locked.get_kind_display()} tried again: {locked.subject_label}",
+    )
 
 
 def _save_pdf(job: ReportJob, pdf: bytes, token: str) -> bool:
