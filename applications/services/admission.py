@@ -188,34 +188,37 @@ def application_submit(
     """Send a draft for assessment. Refused after the round's closing date, and while anything
     required is missing. `imported` history keeps its own date: the round's dates, which would
     refuse a live submission, do not apply to it."""
-    locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.SUBMITTED, user)
-    if not app_perms.acts_for_application(user, locked):
-        raise PermissionDenied("Only the applying organisation can submit this application.")
-    rnd = locked.round
-    day = happened_on(occurred_at)
-    if not imported and day > rnd.closes_on:
-        raise ValidationError(
-            f"{rnd.name} closed for applications on {rnd.closes_on:%-d %B %Y}, so this "
-            "application can no longer be submitted."
-        )
-    if not imported and day < rnd.opens_on:
-        raise ValidationError(f"{rnd.name} opens for applications on {rnd.opens_on:%-d %B %Y}.")
-    missing = application_missing(locked)
-    if missing:
-        raise ValidationError(missing)
-    locked.status = ApplicationStatus.SUBMITTED
-    locked.submitted_at = happened_at(occurred_at)
-    locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    activity_record(
-        verb="application.submitted",
-        summary=f"Application for {locked.area_name} submitted to {rnd.name}",
+
+    def sendable(locked):
+        if not app_perms.acts_for_application(user, locked):
+            raise PermissionDenied("Only the applying organisation can submit this application.")
+        rnd = locked.round
+        day = happened_on(occurred_at)
+        if not imported and day > rnd.closes_on:
+            raise ValidationError(
+                f"{rnd.name} closed for applications on {rnd.closes_on:%-d %B %Y}, so this "
+                "application can no longer be submitted."
+            )
+        if not imported and day < rnd.opens_on:
+            raise ValidationError(f"{rnd.name} opens for applications on {rnd.opens_on:%-d %B %Y}.")
+        missing = application_missing(locked)
+        if missing:
+            raise ValidationError(missing)
+        return {"submitted_at": happened_at(occurred_at)}
+
+    return transition(
+        application,
+        ApplicationStatus.SUBMITTED,
+        workflow=APPLICATION,
         actor=user,
-        target=locked,
+        verb="application.submitted",
+        summary=lambda locked: (
+            f"Application for {locked.area_name} submitted to {locked.round.name}"
+        ),
         occurred_at=occurred_at,
         imported=imported,
+        changes=sendable,
     )
-    return copy_back(application, locked)
 
 
 @transaction.atomic
@@ -223,24 +226,28 @@ def application_withdraw(
     *, application: Application, user, reason: str = "", occurred_at=None, imported: bool = False
 ) -> Application:
     """Withdraw an application before it is assessed: by the applying organisation, or by a
-    programme manager on its behalf."""
-    locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.WITHDRAWN, user)
-    if perms.is_lead_organisation_user(user) and not app_perms.acts_for_application(user, locked):
-        raise PermissionDenied("Only the applying organisation can withdraw this application.")
-    locked.status = ApplicationStatus.WITHDRAWN
-    locked.decision_reasons = reason
-    locked.save(update_fields=["status", "decision_reasons", "updated_at"])
-    activity_record(
-        verb="application.withdrawn",
-        summary=f"Application for {locked.area_name} withdrawn",
+    programme manager on its behalf. Withdrawing a sent application answers the call to assess
+    it (applications/workflows.py)."""
+
+    def withdrawn(locked):
+        if perms.is_lead_organisation_user(user) and not app_perms.acts_for_application(
+            user, locked
+        ):
+            raise PermissionDenied("Only the applying organisation can withdraw this application.")
+        return {"decision_reasons": reason}
+
+    return transition(
+        application,
+        ApplicationStatus.WITHDRAWN,
+        workflow=APPLICATION,
         actor=user,
+        verb="application.withdrawn",
+        summary=lambda locked: f"Application for {locked.area_name} withdrawn",
         reason=reason,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
+        changes=withdrawn,
     )
-    return copy_back(application, locked)
 
 
 # --- Assessment -------------------------------------------------------------------------------
@@ -251,19 +258,16 @@ def application_start_assessment(
     *, application: Application, user, occurred_at=None, imported: bool = False
 ) -> Application:
     """Take a submitted application into assessment, so it can be scored and decided."""
-    locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.UNDER_ASSESSMENT, user)
-    locked.status = ApplicationStatus.UNDER_ASSESSMENT
-    locked.save(update_fields=["status", "updated_at"])
-    activity_record(
-        verb="application.assessment_started",
-        summary=f"Assessment started for {locked.area_name}",
+    return transition(
+        application,
+        ApplicationStatus.UNDER_ASSESSMENT,
+        workflow=APPLICATION,
         actor=user,
-        target=locked,
+        verb="application.assessment_started",
+        summary=lambda locked: f"Assessment started for {locked.area_name}",
         occurred_at=occurred_at,
         imported=imported,
     )
-    return copy_back(application, locked)
 
 
 @transaction.atomic

@@ -236,31 +236,34 @@ def gate_submit(
     """Send a gate application. Refused after the milestone's date unless the area has an
     extension that has not yet run out; refused when the stage's evidence is missing. Neither
     applies to `imported` history, whose evidence lives in the old records."""
-    locked = lock(gate)
-    GATE.check(locked, GateStatus.SUBMITTED, user)
-    require(app_perms.can_act_for_area(user, locked.area))
-    area = locked.area
-    if area.status != AreaStatus.ACTIVE:
-        raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
-    _check_in_time(locked, occurred_at=occurred_at, imported=imported)
-    errors = _sending_errors(locked, imported=imported)
-    if errors:
-        raise ValidationError(errors)
-    locked.status = GateStatus.SUBMITTED
-    locked.submitted_at = happened_at(occurred_at)
-    locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    activity_record(
-        verb="gate.submitted",
-        summary=f"{locked.get_target_stage_display()} application submitted "
-        f"(£{locked.amount_requested:,.2f} requested)",
+
+    def sendable(locked):
+        # After the table: a gate that cannot be sent says so before whose it is to send.
+        require(app_perms.can_act_for_area(user, locked.area))
+        if locked.area.status != AreaStatus.ACTIVE:
+            raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
+        _check_in_time(locked, occurred_at=occurred_at, imported=imported)
+        errors = _sending_errors(locked, imported=imported)
+        if errors:
+            raise ValidationError(errors)
+        return {"submitted_at": happened_at(occurred_at)}
+
+    return transition(
+        gate,
+        GateStatus.SUBMITTED,
+        workflow=GATE,
         actor=user,
-        area=area,
+        verb="gate.submitted",
+        summary=lambda locked: (
+            f"{locked.get_target_stage_display()} application submitted "
+            f"(£{locked.amount_requested:,.2f} requested)"
+        ),
+        area=lambda locked: locked.area,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
+        changes=sendable,
     )
-    return copy_back(gate, locked)
 
 
 @transaction.atomic
@@ -268,26 +271,28 @@ def gate_withdraw(
     *, gate: GateApplication, user, reason: str = "", occurred_at=None, imported: bool = False
 ) -> GateApplication:
     """Withdraw a gate application before it is decided: by the area's lead organisation, or by a
-    programme manager (area_leave withdraws every open one)."""
-    locked = lock(gate)
-    GATE.check(locked, GateStatus.WITHDRAWN, user)
-    if perms.is_lead_organisation_user(user):
-        require(app_perms.can_act_for_area(user, locked.area))
-    locked.status = GateStatus.WITHDRAWN
-    locked.decision_reasons = reason
-    locked.save(update_fields=["status", "decision_reasons", "updated_at"])
-    activity_record(
-        verb="gate.withdrawn",
-        summary=f"{locked.get_target_stage_display()} application withdrawn",
+    programme manager (area_leave withdraws every open one). Withdrawing a sent gate answers the
+    call for a decision (applications/workflows.py)."""
+
+    def withdrawn(locked):
+        if perms.is_lead_organisation_user(user):
+            require(app_perms.can_act_for_area(user, locked.area))
+        return {"decision_reasons": reason}
+
+    return transition(
+        gate,
+        GateStatus.WITHDRAWN,
+        workflow=GATE,
         actor=user,
-        area=locked.area,
+        verb="gate.withdrawn",
+        summary=lambda locked: f"{locked.get_target_stage_display()} application withdrawn",
+        area=lambda locked: locked.area,
         reason=reason,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
+        changes=withdrawn,
     )
-    return copy_back(gate, locked)
 
 
 # --- The decision -----------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from activity.models import Visibility
-from activity.services import activity_record, notifications_resolve
-from core.locking import copy_back, lock
+from activity.services import notifications_resolve
+from core.locking import lock
+from core.transition import transition
 from programmes.models import AREA_STAGE_ORDER, AreaStage
 from programmes.services import area_move
 
@@ -60,31 +61,37 @@ def plan_sign_off(
             target = PlanStatus.PM_APPROVED
         else:
             target = PlanStatus.FUNDER_APPROVED
-        PLAN.check(locked, target, user, sign_off_order=locked.area.round.sign_off_order)
         now = occurred_at or timezone.now()
-        SignOff.objects.create(
-            plan=locked, party=party, user=user, signed_at=now, comment=comment.strip()
-        )
-        locked.status = target
-        if target == PlanStatus.SIGNED_OFF:
-            locked.decided_by, locked.decided_at = user, now
-        locked.save()
+
+        def signed_by(locked):
+            SignOff.objects.create(
+                plan=locked, party=party, user=user, signed_at=now, comment=comment.strip()
+            )
+            if target == PlanStatus.SIGNED_OFF:
+                return {"decided_by": user, "decided_at": now}
+            return {}
+
         area = locked.area
-        activity_record(
+        transition(
+            plan,
+            target,
+            workflow=PLAN,
+            locked=locked,
+            actor=user,
             verb="plan.signed_off" if target == PlanStatus.SIGNED_OFF else "plan.signed",
             summary=(
                 "Operational plan signed off by both parties"
                 if target == PlanStatus.SIGNED_OFF
                 else f"Operational plan signed by the {SignOffParty(party).label.lower()}"
             ),
-            actor=user,
             area=area,
             reason=comment.strip(),
             visibility=Visibility.AREA,
-            target=locked,
             occurred_at=now,
             imported=imported,
             notify=people(area, pms=True, funders=True),
+            changes=signed_by,
+            sign_off_order=area.round.sign_off_order,
         )
         # The signer's party has done what it was asked: its members' notifications about
         # this plan (the request to co-sign) are resolved, and leave their inboxes.
@@ -104,4 +111,4 @@ def plan_sign_off(
                 occurred_at=now,
                 imported=imported,
             )
-    return copy_back(plan, locked)
+    return plan

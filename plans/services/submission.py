@@ -5,9 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.models import Visibility
-from activity.services import activity_record
 from core.errors import require
-from core.locking import copy_back
 from core.transition import transition
 
 from .. import permissions as plan_perms
@@ -25,31 +23,38 @@ def plan_submit_draft(
     `imported` history keeps its own date (`occurred_at`) and notifies nobody."""
     with transaction.atomic():
         locked = lock_plan(plan)
-        require(plan_perms.can_submit_plan(user, locked))
-        PLAN.check(
-            locked,
-            PlanStatus.DRAFT_SUBMITTED,
-            user,
-            sign_off_order=locked.area.round.sign_off_order,
-        )
-        require_in_programme(locked.area, "submitted", imported)
         now = occurred_at or timezone.now()
-        version = freeze(locked, kind=PlanVersion.Kind.DRAFT, user=user, when=now)
-        locked.status = PlanStatus.DRAFT_SUBMITTED
-        locked.submitted_by, locked.submitted_at = user, now
-        locked.save()
-        activity_record(
-            verb="plan.draft_submitted",
-            summary=f"Draft operational plan submitted (version {version.number})",
+        made = {}
+
+        def frozen(locked):
+            require_in_programme(locked.area, "submitted", imported)
+            made["version"] = freeze(locked, kind=PlanVersion.Kind.DRAFT, user=user, when=now)
+            return {
+                "version_number": locked.version_number,  # freeze numbered the version
+                "submitted_by": user,
+                "submitted_at": now,
+            }
+
+        transition(
+            plan,
+            PlanStatus.DRAFT_SUBMITTED,
+            workflow=PLAN,
+            locked=locked,
             actor=user,
+            verb="plan.draft_submitted",
+            summary=lambda locked: (
+                f"Draft operational plan submitted (version {made['version'].number})"
+            ),
             area=locked.area,
             visibility=Visibility.AREA,
-            target=locked,
             occurred_at=now,
             imported=imported,
             notify=people(locked.area, pms=True),
+            permission=lambda locked: plan_perms.can_submit_plan(user, locked),
+            changes=frozen,
+            sign_off_order=locked.area.round.sign_off_order,
         )
-    return copy_back(plan, locked)
+    return plan
 
 
 def final_plan_problems(plan: OperationalPlan) -> list[str]:
