@@ -1,7 +1,7 @@
 """Applications to join a round: drafting, submitting, assessing, scoring, recommending, deciding
 (admit or reject) and withdrawing, one at a time or in bulk.
 
-Every status change: locks the row, asks the APPLICATION workflow, checks the user's scope, and
+Every status change: locks the row, asks the APPLICATION workflow, checks the actor's scope, and
 writes one activity entry. Admission creates the area through programmes.services and awards its
 Getting Ready grant and adviser days.
 """
@@ -150,14 +150,14 @@ def application_create(
 def application_update(
     *,
     application: Application,
-    user,
+    actor,
     details: dict,
     themes: list[Theme] | None = None,
     partners: list[dict] | None = None,
 ) -> Application:
     """Change a draft. Only the applying organisation, only while it is a draft."""
     locked = lock(application)
-    require(app_perms.can_edit_application(user, locked))
+    require(app_perms.can_edit_application(actor, locked))
     _apply_details(locked, details)
     locked.full_clean()
     locked.save()
@@ -183,14 +183,14 @@ def application_missing(application: Application) -> dict[str, str]:
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, user, occurred_at=None, imported: bool = False
+    *, application: Application, actor, occurred_at=None, imported: bool = False
 ) -> Application:
     """Send a draft for assessment. Refused after the round's closing date, and while anything
     required is missing. `imported` history keeps its own date: the round's dates, which would
     refuse a live submission, do not apply to it."""
 
     def sendable(locked):
-        if not app_perms.acts_for_application(user, locked):
+        if not app_perms.acts_for_application(actor, locked):
             raise PermissionDenied("Only the applying organisation can submit this application.")
         rnd = locked.round
         day = happened_on(occurred_at)
@@ -210,7 +210,7 @@ def application_submit(
         application,
         ApplicationStatus.SUBMITTED,
         workflow=APPLICATION,
-        actor=user,
+        actor=actor,
         verb="application.submitted",
         summary=lambda locked: (
             f"Application for {locked.area_name} submitted to {locked.round.name}"
@@ -223,15 +223,15 @@ def application_submit(
 
 @transaction.atomic
 def application_withdraw(
-    *, application: Application, user, reason: str = "", occurred_at=None, imported: bool = False
+    *, application: Application, actor, reason: str = "", occurred_at=None, imported: bool = False
 ) -> Application:
     """Withdraw an application before it is assessed: by the applying organisation, or by a
     programme manager on its behalf. Withdrawing a sent application answers the call to assess
     it (applications/workflows.py)."""
 
     def withdrawn(locked):
-        if perms.is_lead_organisation_user(user) and not app_perms.acts_for_application(
-            user, locked
+        if perms.is_lead_organisation_user(actor) and not app_perms.acts_for_application(
+            actor, locked
         ):
             raise PermissionDenied("Only the applying organisation can withdraw this application.")
         return {"decision_reasons": reason}
@@ -240,7 +240,7 @@ def application_withdraw(
         application,
         ApplicationStatus.WITHDRAWN,
         workflow=APPLICATION,
-        actor=user,
+        actor=actor,
         verb="application.withdrawn",
         summary=lambda locked: f"Application for {locked.area_name} withdrawn",
         reason=reason,
@@ -255,14 +255,14 @@ def application_withdraw(
 
 @transaction.atomic
 def application_start_assessment(
-    *, application: Application, user, occurred_at=None, imported: bool = False
+    *, application: Application, actor, occurred_at=None, imported: bool = False
 ) -> Application:
     """Take a submitted application into assessment, so it can be scored and decided."""
     return transition(
         application,
         ApplicationStatus.UNDER_ASSESSMENT,
         workflow=APPLICATION,
-        actor=user,
+        actor=actor,
         verb="application.assessment_started",
         summary=lambda locked: f"Assessment started for {locked.area_name}",
         occurred_at=occurred_at,
@@ -327,10 +327,10 @@ def application_score(
 
 @transaction.atomic
 def application_recommend(
-    *, application: Application, recommendation: str, notes: str, user
+    *, application: Application, recommendation: str, notes: str, actor
 ) -> Application:
     """Record the assessors' recommendation (admit or reject) with notes, before the decision."""
-    require(app_perms.can_assess(user))
+    require(app_perms.can_assess(actor))
     if recommendation not in Recommendation.values:
         raise ValidationError({"recommendation": "Choose admit or reject."})
     locked = lock(application)
@@ -342,7 +342,7 @@ def application_recommend(
     activity_record(
         verb="application.recommended",
         summary=f"Recommendation for {locked.area_name}: {locked.get_recommendation_display()}",
-        actor=user,
+        actor=actor,
         reason=notes,
         target=locked,
     )
@@ -562,12 +562,12 @@ def applications_decide_bulk(*, applications, decision: str, reasons: str, actor
     return result
 
 
-def applications_start_assessment_bulk(*, applications, user) -> BulkResult:
+def applications_start_assessment_bulk(*, applications, actor) -> BulkResult:
     """Start assessing each application, one transaction each, reporting any refused."""
     result = BulkResult()
     for application in applications:
         try:
-            application_start_assessment(application=application, user=user)
+            application_start_assessment(application=application, actor=actor)
         except (ValidationError, PermissionDenied) as exc:
             result.failed.append((application, _reason_text(exc)))
         else:

@@ -124,7 +124,7 @@ def _gate_withdraw(pm):
     gate = GateFactory(submitted=True)
 
     def move():
-        gate_withdraw(gate=gate, user=pm, reason="The area asked us to.")
+        gate_withdraw(gate=gate, actor=pm, reason="The area asked us to.")
 
     return gate, gate.area, "gate.submitted", move
 
@@ -136,7 +136,7 @@ def _application_withdraw(pm):
     app = ApplicationFactory(submitted=True)
 
     def move():
-        application_withdraw(application=app, user=pm, reason="The organisation asked us to.")
+        application_withdraw(application=app, actor=pm, reason="The organisation asked us to.")
 
     return app, None, "application.submitted", move
 
@@ -220,12 +220,12 @@ def _plan(to):
                 plan,
                 plan.area,
                 "plan.final_submitted",
-                lambda: plan_start_review(plan=plan, user=pm),
+                lambda: plan_start_review(plan=plan, actor=pm),
             )
         plan = PlanFactory(under_review=True)
 
         def move():
-            plan_return(plan=plan, user=pm, comments={"general": "Say more about partners."})
+            plan_return(plan=plan, actor=pm, comments={"general": "Say more about partners."})
 
         return plan, plan.area, "plan.final_submitted", move
 

@@ -18,10 +18,10 @@ from ..workflows import PLAN, PlanStatus
 from .common import lock_plan, people, require_in_programme
 
 
-def _party_for(user) -> str:
-    if perms.is_programme_manager(user):
+def _party_for(actor) -> str:
+    if perms.is_programme_manager(actor):
         return SignOffParty.PROGRAMME_MANAGER
-    if perms.is_funder_officer(user):
+    if perms.is_funder_officer(actor):
         return SignOffParty.FUNDER
     raise PermissionDenied("Only a programme manager or a funder officer can sign off a plan.")
 
@@ -33,7 +33,7 @@ def _party_members(party) -> list:
 
 
 def plan_sign_off(
-    *, plan: OperationalPlan, user, comment: str = "", occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, comment: str = "", occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Record the programme manager's or the funder's signature, in the order the round sets.
     The second signature signs the plan off and moves the area to implementation.
@@ -41,7 +41,7 @@ def plan_sign_off(
     The plan and then its area are locked (the order in core.locking) before the area is checked
     to be in the programme: an area_leave that starts meanwhile waits for this sign-off, and one
     that started first has committed before the check reads the area."""
-    party = _party_for(user)
+    party = _party_for(actor)
     with transaction.atomic():
         locked = lock_plan(plan)
         # Only the area's row: its round (joined for the sign-off order) stays unlocked.
@@ -65,10 +65,10 @@ def plan_sign_off(
 
         def signed_by(locked):
             SignOff.objects.create(
-                plan=locked, party=party, user=user, signed_at=now, comment=comment.strip()
+                plan=locked, party=party, user=actor, signed_at=now, comment=comment.strip()
             )
             if target == PlanStatus.SIGNED_OFF:
-                return {"decided_by": user, "decided_at": now}
+                return {"decided_by": actor, "decided_at": now}
             return {}
 
         area = locked.area
@@ -77,7 +77,7 @@ def plan_sign_off(
             target,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.signed_off" if target == PlanStatus.SIGNED_OFF else "plan.signed",
             summary=(
                 "Operational plan signed off by both parties"
@@ -105,7 +105,7 @@ def plan_sign_off(
             area_move(
                 area=area,
                 stage=AreaStage.IMPLEMENTATION,
-                actor=user,
+                actor=actor,
                 summary="Plan signed off: the area is now in implementation",
                 reason=comment.strip(),
                 occurred_at=now,

@@ -17,7 +17,7 @@ from .versions import freeze
 
 
 def plan_submit_draft(
-    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Send the draft plan: freezes a numbered version that peer reviewers and staff read.
     `imported` history keeps its own date (`occurred_at`) and notifies nobody."""
@@ -28,10 +28,10 @@ def plan_submit_draft(
 
         def frozen(locked):
             require_in_programme(locked.area, "submitted", imported)
-            made["version"] = freeze(locked, kind=PlanVersion.Kind.DRAFT, user=user, when=now)
+            made["version"] = freeze(locked, kind=PlanVersion.Kind.DRAFT, actor=actor, when=now)
             return {
                 "version_number": locked.version_number,  # freeze numbered the version
-                "submitted_by": user,
+                "submitted_by": actor,
                 "submitted_at": now,
             }
 
@@ -40,7 +40,7 @@ def plan_submit_draft(
             PlanStatus.DRAFT_SUBMITTED,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.draft_submitted",
             summary=lambda locked: (
                 f"Draft operational plan submitted (version {made['version'].number})"
@@ -50,7 +50,7 @@ def plan_submit_draft(
             occurred_at=now,
             imported=imported,
             notify=people(locked.area, pms=True),
-            permission=lambda locked: plan_perms.can_submit_plan(user, locked),
+            permission=lambda locked: plan_perms.can_submit_plan(actor, locked),
             changes=frozen,
             sign_off_order=locked.area.round.sign_off_order,
         )
@@ -73,7 +73,7 @@ def final_plan_problems(plan: OperationalPlan) -> list[str]:
 
 
 def plan_submit_final(
-    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Send the final plan for review. Refused without a logic model, or without a CBA when the
     Getting Going decision required one. Freezes a numbered version and, the first time only,
@@ -81,7 +81,7 @@ def plan_submit_final(
     its logic model and CBA live in the old records, so their absence does not refuse it."""
     with transaction.atomic():
         locked = lock_plan(plan)
-        require(plan_perms.can_submit_plan(user, locked))
+        require(plan_perms.can_submit_plan(actor, locked))
         now = occurred_at or timezone.now()
         resubmission = locked.status == PlanStatus.RETURNED
         made = {"released": []}
@@ -91,10 +91,10 @@ def plan_submit_final(
             problems = [] if imported else final_plan_problems(locked)
             if problems:
                 raise ValidationError(problems)
-            made["version"] = freeze(locked, kind=PlanVersion.Kind.FINAL, user=user, when=now)
+            made["version"] = freeze(locked, kind=PlanVersion.Kind.FINAL, actor=actor, when=now)
             changes = {
                 "version_number": locked.version_number,  # freeze numbered the version
-                "submitted_by": user,
+                "submitted_by": actor,
                 "submitted_at": now,
                 "final_submitted_at": now,
                 "overdue_flagged_at": None,
@@ -103,7 +103,7 @@ def plan_submit_final(
                 from grants.services import retention_release
 
                 made["released"] = retention_release(
-                    area=locked.area, actor=user, occurred_at=now, imported=imported
+                    area=locked.area, actor=actor, occurred_at=now, imported=imported
                 )
                 changes["retention_released_at"] = now
             return changes
@@ -113,7 +113,7 @@ def plan_submit_final(
             PlanStatus.FINAL_SUBMITTED,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.final_submitted",
             summary=lambda locked: (
                 f"Final operational plan {'resubmitted' if resubmission else 'submitted'} "

@@ -21,22 +21,22 @@ def test_unchanged_text_is_not_marked():
 def test_versions_diff_section_by_section(ready_plan, author):
     services.plan_save(
         area=ready_plan.area,
-        user=author,
+        actor=author,
         sections={"risks": "Staff turnover."},
         budget_arrangements=[
             {"kind": "aligned", "partner_name": "Leeds Council", "amount": 5000, "description": ""}
         ],
     )
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     services.plan_save(
         area=ready_plan.area,
-        user=author,
+        actor=author,
         sections={"risks": "Staff turnover and funding cuts."},
         budget_arrangements=[
             {"kind": "pooled", "partner_name": "Leeds Council", "amount": 7500, "description": ""}
         ],
     )
-    services.plan_submit_final(plan=ready_plan, user=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
     v1, v2 = ready_plan.versions.order_by("number")
     diffs = {d.key: d for d in version_diff(v1, v2)}
     assert diffs["risks"].changed
