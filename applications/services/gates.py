@@ -72,11 +72,11 @@ def _check_amount(area, stage, amount, field_name):
         raise ValidationError({field_name: "Enter an amount in pounds."})
     if not d.grant_min <= amount <= d.grant_max:
         if d.grant_min == d.grant_max:
-            msg = f"The {d.get_stage_display()} grant is £{d.grant_max:,.2f}."
+            msg = f"The {d.get_stage_display()} grant is {pounds(d.grant_max)}."
         else:
             msg = (
-                f"The {d.get_stage_display()} grant is between £{d.grant_min:,.2f} and "
-                f"£{d.grant_max:,.2f}."
+                f"The {d.get_stage_display()} grant is between {pounds(d.grant_min)} and "
+                f"{pounds(d.grant_max)}."
             )
         raise ValidationError({field_name: msg})
     return amount
@@ -265,7 +265,7 @@ def gate_submit(
         verb="gate.submitted",
         summary=lambda locked: (
             f"{locked.get_target_stage_display()} application submitted "
-            f"(£{locked.amount_requested:,.2f} requested)"
+            f"({pounds(locked.amount_requested)} requested)"
         ),
         area=lambda locked: locked.area,
         visibility=Visibility.AREA,
