@@ -34,6 +34,7 @@ from .payment_moves import (  # noqa: F401  (the payment moves, under the names 
     _copy_back,
     _lock,
     payment_approve,
+    payment_approve_preview,
     payment_cancel,
     payment_date_check,
     payment_pay,
