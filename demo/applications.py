@@ -101,7 +101,7 @@ def apply(
     )
     if submitted_on is not None:
         app_services.application_submit(
-            application=application, user=applicant, occurred_at=at(submitted_on)
+            application=application, actor=applicant, occurred_at=at(submitted_on)
         )
     return application
 
@@ -203,14 +203,14 @@ def _queue_organisation_name(org_type, name, la):
 def _assess(rng, application, state, n, pm, criteria):
     """Take a queued application to its state: assessed, recommended or rejected."""
     if state in ("under_assessment", "rejected"):
-        app_services.application_start_assessment(application=application, user=pm)
+        app_services.application_start_assessment(application=application, actor=pm)
         score(rng, application, pm, criteria if n % 2 else criteria[:2], lean=2 + n % 3)
     if state == "under_assessment" and n % 2:
         app_services.application_recommend(
             application=application,
             recommendation="admit" if n % 4 == 1 else "reject",
             notes="Scored against the round's criteria.",
-            user=pm,
+            actor=pm,
         )
     if state == "rejected":
         app_services.application_decide(

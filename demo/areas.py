@@ -209,7 +209,7 @@ def _admit(rng, context, i, neighbourhood, placement, themes, criteria):
     )
     app_services.application_start_assessment(
         application=application,
-        user=pm,
+        actor=pm,
         occurred_at=at(submitted_on + datetime.timedelta(days=2)),
     )
     score(rng, application, pm, criteria[rnd.pk], lean=4)

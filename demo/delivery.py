@@ -234,13 +234,13 @@ def _apply_for_making_it_happen(area, pm, today):
     )
     gate = app_services.gate_create(
         area=area,
-        user=applicant,
+        actor=applicant,
         target_stage=GateStage.MAKING_IT_HAPPEN,
         milestone=milestone,
         summary="A year of delivery behind us and the partners' money lined up for the next two.",
         occurred_at=at(submitted_on),
     )
-    app_services.gate_submit(gate=gate, user=applicant, occurred_at=at(submitted_on))
+    app_services.gate_submit(gate=gate, actor=applicant, occurred_at=at(submitted_on))
     app_services.gate_decide(
         gate=gate,
         decision="approve",

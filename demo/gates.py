@@ -56,14 +56,14 @@ def _stay_getting_ready(rng, area, applicant, pm, status, i):
         started = at(area.joined_on + datetime.timedelta(days=40))
         gate = app_services.gate_create(
             area=area,
-            user=applicant,
+            actor=applicant,
             target_stage=GateStage.GETTING_GOING,
             milestone=milestone,
             occurred_at=started,
         )
         app_services.gate_withdraw(
             gate=gate,
-            user=applicant,
+            actor=applicant,
             reason="The lead organisation lost its key staff.",
             occurred_at=at(area.joined_on + datetime.timedelta(days=65)),
         )
@@ -88,14 +88,14 @@ def _stay_getting_ready(rng, area, applicant, pm, status, i):
         )
         gate = app_services.gate_create(
             area=area,
-            user=applicant,
+            actor=applicant,
             target_stage=GateStage.GETTING_GOING,
             milestone=milestone,
             summary="Strategy agreed at the partnership board last month.",
             development_strategy=ContentFile(DEMO_PDF, name="development-strategy.pdf"),
             logic_model=ContentFile(DEMO_PDF, name="logic-model.pdf"),
         )
-        app_services.gate_submit(gate=gate, user=applicant)
+        app_services.gate_submit(gate=gate, actor=applicant)
 
 
 def _getting_going_gate(
@@ -111,7 +111,7 @@ def _getting_going_gate(
     )
     gate = app_services.gate_create(
         area=area,
-        user=applicant,
+        actor=applicant,
         target_stage=GateStage.GETTING_GOING,
         milestone=milestone,
         summary="Our development strategy and logic model, agreed with our partners.",
@@ -119,7 +119,7 @@ def _getting_going_gate(
         logic_model=ContentFile(DEMO_PDF, name="logic-model.pdf"),
         occurred_at=at(submitted_on - datetime.timedelta(days=7)),
     )
-    app_services.gate_submit(gate=gate, user=applicant, occurred_at=at(submitted_on))
+    app_services.gate_submit(gate=gate, actor=applicant, occurred_at=at(submitted_on))
     if not decide:
         return gate
     decided = at(submitted_on + datetime.timedelta(days=rng.randint(14, 28)))
@@ -177,7 +177,7 @@ def _top_up(rng, area, applicant, pm):
     amount = Decimal(rng.choice([5000, 7500, 10000, 15000]))
     gate = app_services.gate_create(
         area=area,
-        user=applicant,
+        actor=applicant,
         target_stage=GateStage.GOING_FURTHER,
         milestone=milestone,
         amount_requested=amount,
@@ -185,7 +185,7 @@ def _top_up(rng, area, applicant, pm):
         occurred_at=at(milestone.due_on - datetime.timedelta(days=6)),
     )
     submitted_on = milestone.due_on - datetime.timedelta(days=1)
-    app_services.gate_submit(gate=gate, user=applicant, occurred_at=at(submitted_on))
+    app_services.gate_submit(gate=gate, actor=applicant, occurred_at=at(submitted_on))
     app_services.gate_decide(
         gate=gate,
         decision="approve",

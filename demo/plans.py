@@ -211,7 +211,7 @@ def _submit(plan, kind, days_ago, author=None, pm=None):
     submit = (
         services.plan_submit_final if kind == PlanVersion.Kind.FINAL else services.plan_submit_draft
     )
-    submit(plan=plan, user=author, occurred_at=_ago(days_ago))
+    submit(plan=plan, actor=author, occurred_at=_ago(days_ago))
     plan.refresh_from_db()
     return plan.versions.order_by("-number").first()
 
@@ -280,18 +280,20 @@ def _live_plans(ctx):
         _submit(plan, PlanVersion.Kind.FINAL, days, author, pm)
         if state in ("final_overdue", "final_recent"):
             continue
-        services.plan_start_review(plan=plan, user=pm)
+        services.plan_start_review(plan=plan, actor=pm)
         if state == "returned":
             services.plan_return(
                 plan=plan,
-                user=pm,
+                actor=pm,
                 comments={
                     "risks": "Say what happens if the council's early help budget is cut.",
                     "resourcing_lines": "Add the NHS contribution you mention in the text.",
                 },
             )
         elif state == "signed_by_pm":
-            services.plan_sign_off(plan=plan, user=pm, comment="Strong plan; ready for the funder.")
+            services.plan_sign_off(
+                plan=plan, actor=pm, comment="Strong plan; ready for the funder."
+            )
 
 
 def _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids):
@@ -305,13 +307,13 @@ def _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids):
     assignments = services.peer_review_assign(
         plan=plan,
         reviewer_organisations=chosen[:2],
-        user=pm,
+        actor=pm,
         due_on=timezone.localdate() + datetime.timedelta(days=14),
     )
     if state.endswith("reviewed"):
         services.peer_review_submit(
             assignment=assignments[-1],
-            user=_member(assignments[-1].reviewer_organisation),
+            actor=_member(assignments[-1].reviewer_organisation),
             strengths="A clear case for change, backed by the survey.",
             suggestions="Say who will pay for the link worker after the first year.",
             questions="Has the NHS agreed to share readmission data every quarter?",
@@ -348,11 +350,11 @@ def _signed_plans(ctx):
         plan.risks += " We will review the risk register every quarter."
         plan.save()
         _submit(plan, PlanVersion.Kind.FINAL, days_ago(50), pm=pm)
-        services.plan_start_review(plan=plan, user=pm, occurred_at=_ago(days_ago(52)))
+        services.plan_start_review(plan=plan, actor=pm, occurred_at=_ago(days_ago(52)))
         first, second = (
             (pm, funder)
             if index % 2 == 0 or area.round.sign_off_order == "sequential"
             else (funder, pm)
         )
-        services.plan_sign_off(plan=plan, user=first, occurred_at=_ago(days_ago(65)))
-        services.plan_sign_off(plan=plan, user=second, occurred_at=_ago(days_ago(70)))
+        services.plan_sign_off(plan=plan, actor=first, occurred_at=_ago(days_ago(65)))
+        services.plan_sign_off(plan=plan, actor=second, occurred_at=_ago(days_ago(70)))

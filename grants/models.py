@@ -17,7 +17,7 @@ from core.money import pounds
 from core.validators import single_line_text
 from programmes.models import MONEY, Stage
 
-from .workflows import PAYABLE_STATUSES, PAYMENT, PaymentStatus
+from .workflows import AWARD, PAYABLE_STATUSES, PAYMENT, AwardStatus, PaymentStatus
 
 FINAL_PLAN_SUBMITTED = "final_plan_submitted"
 MANAGER_RELEASE = "manager_release"
@@ -31,9 +31,9 @@ class ReleaseCondition(models.TextChoices):
 
 
 class Award(models.Model):
-    class Status(models.TextChoices):
-        LIVE = "live", "Live"
-        CANCELLED = "cancelled", "Cancelled"
+    # The statuses are the award workflow's states (grants/workflows.py), declared there once.
+    Status = AwardStatus
+    workflow = AWARD
 
     area = models.ForeignKey("programmes.Area", on_delete=models.PROTECT, related_name="awards")
     stage = models.CharField(max_length=30, choices=Stage.choices)

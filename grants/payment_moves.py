@@ -2,25 +2,33 @@
 under the award's lock then the payment's (core.locking's lock order): the rest of the money's
 writes are in grants/services.py, which offers these under the same names."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from activity.models import Visibility
-from core.errors import require
+from core.errors import message_for, require
 from core.locking import copy_back, lock
 from core.money import pounds
 from core.transition import transition
 from core.validators import require_single_line
+from core.workflow import MoveRefused
 from programmes.models import Round
 
 from . import permissions as grant_perms
 from . import selectors as grant_selectors
 from .models import Award, Payment
 from .offers.services import offer_require_accepted
-from .workflows import PAYMENT, approval_target, payment_context
+from .workflows import (
+    PAYMENT,
+    approval_target,
+    award_total_with,
+    payment_context,
+    second_approval_over,
+)
 
 
 def _lock(payment: Payment) -> tuple[Award, Payment]:
@@ -44,6 +52,56 @@ def _copy_back(payment: Payment, locked: Payment) -> Payment:
     return payment
 
 
+AWARD_CANCELLED_NOT_APPROVED = "The award has been cancelled, so its payments cannot be approved."
+
+
+@dataclass(frozen=True)
+class ApprovalPreview:
+    """What approving a payment would do for one person now, or why it would be refused.
+    ``refusal`` is the exception ``payment_approve`` raises for the same reason (a
+    PermissionDenied, a MoveRefused, or a ValidationError); ``figures`` say where the approval
+    takes the payment (``target``) and, when it needs a second approver, the award's total with it
+    and the programme's threshold."""
+
+    allowed: bool
+    reason: str = ""
+    figures: dict = field(default_factory=dict)
+    refusal: Exception | None = None
+
+
+def _refused(exc: Exception) -> ApprovalPreview:
+    reason = exc.reason if isinstance(exc, MoveRefused) else message_for(exc)
+    return ApprovalPreview(False, reason, refusal=exc)
+
+
+def payment_approve_preview(payment: Payment, actor) -> ApprovalPreview:
+    """The rules ``payment_approve`` applies, in its order, without writing: may this person
+    approve payments at all; does the workflow let them make this approval (four eyes, first or
+    second: grants/workflows.py); has the award's current offer been accepted; is the award live.
+    The confirmation page asks it before showing the figures, and the service asks it again under
+    the locks, so both refuse for the same reason."""
+    allowed, reason = grant_perms.can_approve_payments(actor)
+    if not allowed:
+        return _refused(PermissionDenied(reason))
+    target = approval_target(payment)
+    refused = PAYMENT.refusal(payment, target, actor, **payment_context(payment, actor))
+    if refused is not None:
+        return _refused(refused)
+    award = payment.award
+    try:
+        offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance
+    except ValidationError as exc:
+        return _refused(exc)
+    if award.status != Award.Status.LIVE:
+        return _refused(ValidationError(AWARD_CANCELLED_NOT_APPROVED))
+    figures = {"target": target}
+    if payment.status == Payment.Status.SCHEDULED and target == Payment.Status.APPROVED_ONCE:
+        figures.update(
+            award_total=award_total_with(payment), threshold=second_approval_over(payment)
+        )
+    return ApprovalPreview(True, figures=figures)
+
+
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     """Approve a payment for the next payment run, under four eyes (grants/workflows.py): the
@@ -52,10 +110,14 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     second, different approver. Records who and when (``occurred_at`` backdates it, for the
     demo's history). Two approvers at once: the award's row lock makes the second see the first's
     approval, so a payment gets exactly one first and one second approval, and two halves of
-    the same money approved at once cannot both pass under the threshold."""
+    the same money approved at once cannot both pass under the threshold. What it refuses is
+    ``payment_approve_preview``'s refusal, asked under the locks."""
     require(grant_perms.can_approve_payments(actor))
     award, locked = _lock(payment)
-    target = approval_target(locked)
+    preview = payment_approve_preview(locked, actor)
+    if preview.refusal is not None:
+        raise preview.refusal
+    target = preview.figures["target"]
     when = occurred_at or timezone.now()
     what = f"{locked.get_kind_display()} payment of {pounds(locked.amount)}"
     data = {}
@@ -65,21 +127,13 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
     elif target == Payment.Status.APPROVED_ONCE:
         verb, summary = "payment.approved", f"{what} approved once: a second approver is needed"
         data = {
-            "award_total": str(locked.amount + locked.award_approved_other),
-            "threshold": str(locked.second_approval_over),
+            "award_total": str(preview.figures["award_total"]),
+            "threshold": str(preview.figures["threshold"]),
         }
         changes = {"approved_by": actor, "approved_at": when}
     else:
         verb, summary = "payment.approved", f"{what} approved"
         changes = {"approved_by": actor, "approved_at": when}
-
-    def award_accepted_and_live(locked):
-        offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance
-        if award.status != Award.Status.LIVE:
-            raise ValidationError(
-                "The award has been cancelled, so its payments cannot be approved."
-            )
-        return changes
 
     transition(
         payment,
@@ -93,7 +147,7 @@ def payment_approve(*, payment: Payment, actor, occurred_at=None) -> Payment:
         visibility=Visibility.AREA,
         occurred_at=when,
         data=data,
-        changes=award_accepted_and_live,
+        changes=changes,
         check_context=lambda locked: payment_context(locked, actor),
     )
     return _copy_back(payment, locked)

@@ -18,10 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from activity.models import Visibility
-from activity.services import activity_record
+from activity.services import activity_record, notifications_resolve
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.transition import move_closes, transition
 from programmes.models import Stage, StageDefinition
 
 from . import permissions as grant_perms
@@ -33,12 +34,13 @@ from .payment_moves import (  # noqa: F401  (the payment moves, under the names 
     _copy_back,
     _lock,
     payment_approve,
+    payment_approve_preview,
     payment_cancel,
     payment_date_check,
     payment_pay,
 )
 from .summaries import award_summary, retention_summary
-from .workflows import PAYMENT
+from .workflows import AWARD, PAYMENT
 
 PENNY = Decimal("0.01")
 # Imported records are history: the money they describe went out under the old system, so their
@@ -349,32 +351,37 @@ def retention_release_by_manager(
         )
     if award.status != Award.Status.LIVE:
         raise ValidationError("The award has been cancelled, so its payments cannot be released.")
-    PAYMENT.check(locked, Payment.Status.SCHEDULED, actor)
     now = occurred_at or timezone.now()
-    locked.status = Payment.Status.SCHEDULED
-    locked.released_at = now
-    locked.due_on = timezone.localdate(now)
-    locked.save(update_fields=["status", "released_at", "due_on", "updated_at"])
-    activity_record(
+    transition(
+        payment,
+        Payment.Status.SCHEDULED,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
         verb="grant.retention_released",
         summary=f"Retention of {pounds(locked.amount)} released by a programme manager",
-        actor=actor,
         area=award.area,
         reason=(reason or "").strip(),
         visibility=Visibility.AREA,
-        target=locked,
         data={"payments": [locked.pk], "condition": MANAGER_RELEASE},
         occurred_at=now,
+        changes={"released_at": now, "due_on": timezone.localdate(now)},
     )
     return _copy_back(payment, locked)
 
 
-def _cancel_locked(*, award: Award, locked: Payment, actor, reason: str) -> None:
+def _cancel_locked(*, award: Award, locked: Payment, reason: str) -> None:
+    """Cancel a payment of an award being cancelled, under both locks: the award's cancellation
+    is its record, and the payment's open notifications (what its cancel move closes:
+    grants/workflows.py) are resolved with it, as ``payment_cancel`` resolves them."""
+    closes = move_closes(PAYMENT, locked.status, Payment.Status.CANCELLED)
     locked.status = Payment.Status.CANCELLED
     locked.cancelled_reason = reason
     locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
     award.total_scheduled -= locked.amount
     award.save(update_fields=["total_scheduled", "updated_at"])
+    if closes:
+        notifications_resolve(target=locked, verbs=closes)
 
 
 def reschedule_reason_required(cancelled: list[Payment]) -> str:
@@ -444,7 +451,8 @@ def payment_add(
 @transaction.atomic
 def award_cancel(*, award: Award, actor, reason: str) -> Award:
     """Cancel an award and every payment of it not yet paid. Payments already made stay on
-    record (recovering them is outside the system)."""
+    record (recovering them is outside the system). The award is locked before its payments
+    (core.locking's lock order)."""
     require(grant_perms.can_cancel_award(actor, award))
     reason = (reason or "").strip()
     if not reason:
@@ -452,26 +460,32 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
     locked = lock(award, related=("area",))
     if locked.status == Award.Status.CANCELLED:
         raise ValidationError("This award is already cancelled.")
-    # Every payment the workflow lets a manager cancel (not paid, not cancelled already).
-    cancellable = [s for s in PAYMENT.states if PAYMENT.move(s, Payment.Status.CANCELLED)]
-    unpaid = list(
-        Payment.objects.select_for_update()
-        .filter(award=locked, status__in=cancellable)
-        .order_by("id")
-    )
-    for payment in unpaid:
-        _cancel_locked(award=locked, locked=payment, actor=actor, reason=reason)
-    locked.status = Award.Status.CANCELLED
-    locked.cancelled_reason = reason
-    locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
-    activity_record(
+    cancelled = []
+
+    def payments_cancelled(locked):
+        # Every payment the workflow lets a manager cancel (not paid, not cancelled already).
+        cancellable = [s for s in PAYMENT.states if PAYMENT.move(s, Payment.Status.CANCELLED)]
+        cancelled.extend(
+            Payment.objects.select_for_update()
+            .filter(award=locked, status__in=cancellable)
+            .order_by("id")
+        )
+        for payment in cancelled:
+            _cancel_locked(award=locked, locked=payment, reason=reason)
+        return {"cancelled_reason": reason}
+
+    return transition(
+        award,
+        Award.Status.CANCELLED,
+        workflow=AWARD,
+        locked=locked,
+        actor=actor,
         verb="grant.cancelled",
         summary=f"{locked.get_stage_display()} grant of {pounds(locked.amount)} cancelled",
-        actor=actor,
         area=locked.area,
         reason=reason,
         visibility=Visibility.AREA,
-        target=locked,
-        data={"payments_cancelled": [p.pk for p in unpaid]},
+        data=lambda locked: {"payments_cancelled": [p.pk for p in cancelled]},
+        changes=payments_cancelled,
+        relations=("area",),
     )
-    return copy_back(award, locked)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
+from core.workflow import MoveRefused
 from programmes.permissions import areas_visible_to
 
 from . import bulk, confirmations, selectors, services
@@ -237,21 +238,17 @@ def payment_approve(request, pk):
     to whom, and whether a second approver is still needed."""
     payment = _payment_in_scope(request.user, pk)
     if not confirmed(request):
-        require(grant_perms.can_approve_payments(request.user))
-        refused = PAYMENT.refusal(
-            payment,
-            approval_target(payment),
-            request.user,
-            **payment_context(payment, request.user),
-        )
-        if refused:
+        # The service's own rules, asked before the page (payment_approve asks them again).
+        preview = services.payment_approve_preview(payment, request.user)
+        refused = preview.refusal
+        if isinstance(refused, MoveRefused):
             messages.error(request, f"Not approved: {refused.reason}")
             return _back(request, reverse("grants:finance"))
-        try:
-            services.offer_require_accepted(payment.award)
-        except ValidationError as exc:
-            messages.error(request, message_for(exc))
+        if isinstance(refused, ValidationError):
+            messages.error(request, preview.reason)
             return _back(request, reverse("grants:finance"))
+        if refused is not None:
+            raise refused
         return confirmation_page(
             request,
             title=f"approve {_payment_label(payment)}",

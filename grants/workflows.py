@@ -271,6 +271,33 @@ PAYMENT = Workflow(
 PaymentStatus = PAYMENT.text_choices("PaymentStatus")
 
 
+# An award is live from the decision that makes it until a programme manager cancels it (its
+# unpaid payments are cancelled with it: grants.services.award_cancel).
+AWARD = Workflow(
+    name="award",
+    noun="An award",
+    states=[
+        State("live", "Live", "Live", tone="success"),
+        State("cancelled", "Cancelled", "Cancelled", tone="light"),
+    ],
+    moves=[
+        Move(
+            "live",
+            "cancelled",
+            who=MANAGERS,
+            who_text=MANAGERS_TEXT,
+            label="Cancel",
+            name="cancel",
+        ),
+    ],
+    role_labels={r.value: r.label for r in Role},
+    refuse_state="An award that is {here} cannot be {there}.",
+    refuse_role="Only {who} can {verb} an award.",
+)
+
+AwardStatus = AWARD.text_choices("AwardStatus")
+
+
 # --- Where each state's money counts --------------------------------------------------------------
 # Every figure built from payment statuses (the budget's columns, the area and round totals, the
 # finance list's totals and status filter) reads this one table, so a state cannot be left out of

@@ -8,10 +8,11 @@ before the markup is added, so plan text can never inject HTML.
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core.money import pounds
 
 from .models import LOGIC_MODEL_COLUMNS, PLAN_SECTIONS
 
@@ -67,7 +68,7 @@ def lines_diff_html(old: list[str], new: list[str]) -> tuple[bool, SafeString]:
 
 def _budget_lines(content):
     return [
-        f"{b['kind_label']} with {b['partner_name']}: £{Decimal(b['amount']):,.2f}"
+        f"{b['kind_label']} with {b['partner_name']}: {pounds(b['amount'])}"
         + (f" ({b['description']})" if b.get("description") else "")
         for b in content.get("budget_arrangements", [])
     ]
@@ -76,7 +77,7 @@ def _budget_lines(content):
 def _resourcing_lines(content):
     return [
         f"{r['year']}/{(int(r['year']) + 1) % 100:02d} {r['source_label']}: "
-        f"£{Decimal(r['planned_amount']):,.2f}"
+        f"{pounds(r['planned_amount'])}"
         for r in content.get("resourcing_lines", [])
     ]
 

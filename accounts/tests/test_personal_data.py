@@ -56,7 +56,7 @@ def _lead_with_message_and_document(users, area):
     lead = users["lead"]
     message_post(area=area, user=lead, body="Our steering group meets on Tuesdays.")
     attach = SimpleUploadedFile("minutes.pdf", PDF)
-    attachment_add(area=area, user=lead, uploaded_file=attach, title="Steering group minutes")
+    attachment_add(area=area, actor=lead, uploaded_file=attach, title="Steering group minutes")
     return lead
 
 

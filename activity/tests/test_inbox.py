@@ -47,7 +47,7 @@ class TestLinksToTheItem:
     def test_a_reviewer_is_linked_to_the_review_page_and_the_lead_to_the_workspace(
         self, plan_under_review, programme_manager, funder_officer
     ):
-        plan_sign_off(plan=plan_under_review, user=programme_manager)
+        plan_sign_off(plan=plan_under_review, actor=programme_manager)
 
         ref = plan_under_review.area.reference
         funder_note = Notification.objects.get(recipient=funder_officer)
@@ -59,7 +59,7 @@ class TestLinksToTheItem:
     def test_the_email_links_to_the_item_not_the_list(
         self, plan_under_review, programme_manager, funder_officer
     ):
-        plan_sign_off(plan=plan_under_review, user=programme_manager)
+        plan_sign_off(plan=plan_under_review, actor=programme_manager)
         entry = Notification.objects.get(recipient=funder_officer).entry
 
         notifications_email.run(entry.pk)
@@ -106,14 +106,14 @@ class TestResolvedWhenDone:
     def test_the_funders_co_sign_request_disappears_once_signed(
         self, client_for, plan_under_review, programme_manager, funder_officer
     ):
-        plan_sign_off(plan=plan_under_review, user=programme_manager)
+        plan_sign_off(plan=plan_under_review, actor=programme_manager)
         request = Notification.objects.get(recipient=funder_officer)
         client = client_for(funder_officer)
         assert (
             request.entry.summary in client.get(reverse("activity:notifications")).content.decode()
         )
 
-        plan_sign_off(plan=plan_under_review, user=funder_officer)
+        plan_sign_off(plan=plan_under_review, actor=funder_officer)
 
         request.refresh_from_db()
         assert request.resolved_at is not None
@@ -128,9 +128,9 @@ class TestResolvedWhenDone:
         self, plan_under_review, programme_manager, funder_officer
     ):
         colleague = UserFactory(funder_officer=True)
-        plan_sign_off(plan=plan_under_review, user=programme_manager)
+        plan_sign_off(plan=plan_under_review, actor=programme_manager)
 
-        plan_sign_off(plan=plan_under_review, user=funder_officer)
+        plan_sign_off(plan=plan_under_review, actor=funder_officer)
 
         assert not _open(colleague).exists()
         assert _open(UserFactory._meta.model.objects.get(username="author")).exists()
@@ -138,9 +138,9 @@ class TestResolvedWhenDone:
     def test_a_resolved_notification_is_not_emailed(
         self, plan_under_review, programme_manager, funder_officer
     ):
-        plan_sign_off(plan=plan_under_review, user=programme_manager)
+        plan_sign_off(plan=plan_under_review, actor=programme_manager)
         entry = Notification.objects.get(recipient=funder_officer).entry
-        plan_sign_off(plan=plan_under_review, user=funder_officer)
+        plan_sign_off(plan=plan_under_review, actor=funder_officer)
         mail.outbox.clear()
 
         notifications_email.run(entry.pk)

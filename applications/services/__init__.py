@@ -3,7 +3,7 @@ programme, one module per concept. Every name other code calls as ``applications
 is importable from here.
 
 Every status change: locks the row, asks the workflow (applications/workflows.py, and
-programmes/workflows.py for the area), checks the user's scope, writes one activity entry, and
+programmes/workflows.py for the area), checks the actor's scope, writes one activity entry, and
 leaves the area's stage and status to programmes.services.area_move.
 """
 

@@ -1,7 +1,7 @@
 """Applications to join a round: drafting, submitting, assessing, scoring, recommending, deciding
 (admit or reject) and withdrawing, one at a time or in bulk.
 
-Every status change: locks the row, asks the APPLICATION workflow, checks the user's scope, and
+Every status change: locks the row, asks the APPLICATION workflow, checks the actor's scope, and
 writes one activity entry. Admission creates the area through programmes.services and awards its
 Getting Ready grant and adviser days.
 """
@@ -150,14 +150,14 @@ def application_create(
 def application_update(
     *,
     application: Application,
-    user,
+    actor,
     details: dict,
     themes: list[Theme] | None = None,
     partners: list[dict] | None = None,
 ) -> Application:
     """Change a draft. Only the applying organisation, only while it is a draft."""
     locked = lock(application)
-    require(app_perms.can_edit_application(user, locked))
+    require(app_perms.can_edit_application(actor, locked))
     _apply_details(locked, details)
     locked.full_clean()
     locked.save()
@@ -183,64 +183,71 @@ def application_missing(application: Application) -> dict[str, str]:
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, user, occurred_at=None, imported: bool = False
+    *, application: Application, actor, occurred_at=None, imported: bool = False
 ) -> Application:
     """Send a draft for assessment. Refused after the round's closing date, and while anything
     required is missing. `imported` history keeps its own date: the round's dates, which would
     refuse a live submission, do not apply to it."""
-    locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.SUBMITTED, user)
-    if not app_perms.acts_for_application(user, locked):
-        raise PermissionDenied("Only the applying organisation can submit this application.")
-    rnd = locked.round
-    day = happened_on(occurred_at)
-    if not imported and day > rnd.closes_on:
-        raise ValidationError(
-            f"{rnd.name} closed for applications on {rnd.closes_on:%-d %B %Y}, so this "
-            "application can no longer be submitted."
-        )
-    if not imported and day < rnd.opens_on:
-        raise ValidationError(f"{rnd.name} opens for applications on {rnd.opens_on:%-d %B %Y}.")
-    missing = application_missing(locked)
-    if missing:
-        raise ValidationError(missing)
-    locked.status = ApplicationStatus.SUBMITTED
-    locked.submitted_at = happened_at(occurred_at)
-    locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    activity_record(
+
+    def sendable(locked):
+        if not app_perms.acts_for_application(actor, locked):
+            raise PermissionDenied("Only the applying organisation can submit this application.")
+        rnd = locked.round
+        day = happened_on(occurred_at)
+        if not imported and day > rnd.closes_on:
+            raise ValidationError(
+                f"{rnd.name} closed for applications on {rnd.closes_on:%-d %B %Y}, so this "
+                "application can no longer be submitted."
+            )
+        if not imported and day < rnd.opens_on:
+            raise ValidationError(f"{rnd.name} opens for applications on {rnd.opens_on:%-d %B %Y}.")
+        missing = application_missing(locked)
+        if missing:
+            raise ValidationError(missing)
+        return {"submitted_at": happened_at(occurred_at)}
+
+    return transition(
+        application,
+        ApplicationStatus.SUBMITTED,
+        workflow=APPLICATION,
+        actor=actor,
         verb="application.submitted",
-        summary=f"Application for {locked.area_name} submitted to {rnd.name}",
-        actor=user,
-        target=locked,
+        summary=lambda locked: (
+            f"Application for {locked.area_name} submitted to {locked.round.name}"
+        ),
         occurred_at=occurred_at,
         imported=imported,
+        changes=sendable,
     )
-    return copy_back(application, locked)
 
 
 @transaction.atomic
 def application_withdraw(
-    *, application: Application, user, reason: str = "", occurred_at=None, imported: bool = False
+    *, application: Application, actor, reason: str = "", occurred_at=None, imported: bool = False
 ) -> Application:
     """Withdraw an application before it is assessed: by the applying organisation, or by a
-    programme manager on its behalf."""
-    locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.WITHDRAWN, user)
-    if perms.is_lead_organisation_user(user) and not app_perms.acts_for_application(user, locked):
-        raise PermissionDenied("Only the applying organisation can withdraw this application.")
-    locked.status = ApplicationStatus.WITHDRAWN
-    locked.decision_reasons = reason
-    locked.save(update_fields=["status", "decision_reasons", "updated_at"])
-    activity_record(
+    programme manager on its behalf. Withdrawing a sent application answers the call to assess
+    it (applications/workflows.py)."""
+
+    def withdrawn(locked):
+        if perms.is_lead_organisation_user(actor) and not app_perms.acts_for_application(
+            actor, locked
+        ):
+            raise PermissionDenied("Only the applying organisation can withdraw this application.")
+        return {"decision_reasons": reason}
+
+    return transition(
+        application,
+        ApplicationStatus.WITHDRAWN,
+        workflow=APPLICATION,
+        actor=actor,
         verb="application.withdrawn",
-        summary=f"Application for {locked.area_name} withdrawn",
-        actor=user,
+        summary=lambda locked: f"Application for {locked.area_name} withdrawn",
         reason=reason,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
+        changes=withdrawn,
     )
-    return copy_back(application, locked)
 
 
 # --- Assessment -------------------------------------------------------------------------------
@@ -248,22 +255,19 @@ def application_withdraw(
 
 @transaction.atomic
 def application_start_assessment(
-    *, application: Application, user, occurred_at=None, imported: bool = False
+    *, application: Application, actor, occurred_at=None, imported: bool = False
 ) -> Application:
     """Take a submitted application into assessment, so it can be scored and decided."""
-    locked = lock(application)
-    APPLICATION.check(locked, ApplicationStatus.UNDER_ASSESSMENT, user)
-    locked.status = ApplicationStatus.UNDER_ASSESSMENT
-    locked.save(update_fields=["status", "updated_at"])
-    activity_record(
+    return transition(
+        application,
+        ApplicationStatus.UNDER_ASSESSMENT,
+        workflow=APPLICATION,
+        actor=actor,
         verb="application.assessment_started",
-        summary=f"Assessment started for {locked.area_name}",
-        actor=user,
-        target=locked,
+        summary=lambda locked: f"Assessment started for {locked.area_name}",
         occurred_at=occurred_at,
         imported=imported,
     )
-    return copy_back(application, locked)
 
 
 @transaction.atomic
@@ -323,10 +327,10 @@ def application_score(
 
 @transaction.atomic
 def application_recommend(
-    *, application: Application, recommendation: str, notes: str, user
+    *, application: Application, recommendation: str, notes: str, actor
 ) -> Application:
     """Record the assessors' recommendation (admit or reject) with notes, before the decision."""
-    require(app_perms.can_assess(user))
+    require(app_perms.can_assess(actor))
     if recommendation not in Recommendation.values:
         raise ValidationError({"recommendation": "Choose admit or reject."})
     locked = lock(application)
@@ -338,7 +342,7 @@ def application_recommend(
     activity_record(
         verb="application.recommended",
         summary=f"Recommendation for {locked.area_name}: {locked.get_recommendation_display()}",
-        actor=user,
+        actor=actor,
         reason=notes,
         target=locked,
     )
@@ -558,12 +562,12 @@ def applications_decide_bulk(*, applications, decision: str, reasons: str, actor
     return result
 
 
-def applications_start_assessment_bulk(*, applications, user) -> BulkResult:
+def applications_start_assessment_bulk(*, applications, actor) -> BulkResult:
     """Start assessing each application, one transaction each, reporting any refused."""
     result = BulkResult()
     for application in applications:
         try:
-            application_start_assessment(application=application, user=user)
+            application_start_assessment(application=application, actor=actor)
         except (ValidationError, PermissionDenied) as exc:
             result.failed.append((application, _reason_text(exc)))
         else:

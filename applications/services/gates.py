@@ -4,7 +4,7 @@ days, moving the area on) or rejects it (a refused Getting Going gate means the 
 progress).
 
 Every status change: locks the gate (then the area, always in that order, as area_leave does),
-asks the GATE workflow, checks the user's scope, and writes one activity entry.
+asks the GATE workflow, checks the actor's scope, and writes one activity entry.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -72,11 +72,11 @@ def _check_amount(area, stage, amount, field_name):
         raise ValidationError({field_name: "Enter an amount in pounds."})
     if not d.grant_min <= amount <= d.grant_max:
         if d.grant_min == d.grant_max:
-            msg = f"The {d.get_stage_display()} grant is £{d.grant_max:,.2f}."
+            msg = f"The {d.get_stage_display()} grant is {pounds(d.grant_max)}."
         else:
             msg = (
-                f"The {d.get_stage_display()} grant is between £{d.grant_min:,.2f} and "
-                f"£{d.grant_max:,.2f}."
+                f"The {d.get_stage_display()} grant is between {pounds(d.grant_min)} and "
+                f"{pounds(d.grant_max)}."
             )
         raise ValidationError({field_name: msg})
     return amount
@@ -97,7 +97,7 @@ def _lock_area_of(gate) -> Area:
 def gate_create(
     *,
     area: Area,
-    user,
+    actor,
     target_stage: str,
     milestone: Milestone,
     amount_requested=None,
@@ -110,12 +110,12 @@ def gate_create(
     """Start a draft gate application for the area, by its lead organisation. Evidence files are
     checked by content and stored under generated names; if the draft is refused they are deleted
     again."""
-    require(app_perms.can_act_for_area(user, area))
+    require(app_perms.can_act_for_area(actor, area))
     files = {"development_strategy": development_strategy, "logic_model": logic_model}
     with evidence_stored(area=area, files=files) as stored:
         return _gate_create(
             area=area,
-            user=user,
+            actor=actor,
             target_stage=target_stage,
             milestone=milestone,
             amount_requested=amount_requested,
@@ -128,7 +128,16 @@ def gate_create(
 
 @transaction.atomic
 def _gate_create(
-    *, area, user, target_stage, milestone, amount_requested, summary, stored, occurred_at, imported
+    *,
+    area,
+    actor,
+    target_stage,
+    milestone,
+    amount_requested,
+    summary,
+    stored,
+    occurred_at,
+    imported,
 ) -> GateApplication:
     if area.status != AreaStatus.ACTIVE:
         raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
@@ -144,7 +153,7 @@ def _gate_create(
         milestone=milestone,
         amount_requested=amount_requested,
         summary=summary,
-        created_by=user,
+        created_by=actor,
     )
     evidence_apply(gate, stored)
     _check_gate_fields(gate)
@@ -153,7 +162,7 @@ def _gate_create(
     activity_record(
         verb="gate.created",
         summary=f"{gate.get_target_stage_display()} application started",
-        actor=user,
+        actor=actor,
         area=area,
         target=gate,
         occurred_at=occurred_at,
@@ -162,22 +171,22 @@ def _gate_create(
     return gate
 
 
-def gate_update(*, gate: GateApplication, user, **changes) -> GateApplication:
+def gate_update(*, gate: GateApplication, actor, **changes) -> GateApplication:
     """Change a draft gate application (any of GATE_FIELDS); files left out stay as they are, new
     ones are checked by content and replace the old (deleted once the change commits)."""
-    require(app_perms.can_act_for_area(user, gate.area))
+    require(app_perms.can_act_for_area(actor, gate.area))
     unknown = set(changes) - set(GATE_FIELDS)
     if unknown:
         raise TypeError(f"gate_update does not change {', '.join(sorted(unknown))}")
     files = {name: changes.pop(name) for name in EVIDENCE_FIELDS if name in changes}
     with evidence_stored(area=gate.area, files=files) as stored:
-        return _gate_update(gate=gate, user=user, stored=stored, changes=changes)
+        return _gate_update(gate=gate, actor=actor, stored=stored, changes=changes)
 
 
 @transaction.atomic
-def _gate_update(*, gate, user, stored, changes) -> GateApplication:
+def _gate_update(*, gate, actor, stored, changes) -> GateApplication:
     locked = lock(gate)
-    require(app_perms.can_act_for_area(user, locked.area))
+    require(app_perms.can_act_for_area(actor, locked.area))
     if locked.status != GateStatus.DRAFT:
         raise ValidationError("This application has been sent, so it can no longer be changed.")
     for name, value in changes.items():
@@ -231,63 +240,68 @@ def _sending_errors(gate, *, imported) -> dict:
 
 @transaction.atomic
 def gate_submit(
-    *, gate: GateApplication, user, occurred_at=None, imported: bool = False
+    *, gate: GateApplication, actor, occurred_at=None, imported: bool = False
 ) -> GateApplication:
     """Send a gate application. Refused after the milestone's date unless the area has an
     extension that has not yet run out; refused when the stage's evidence is missing. Neither
     applies to `imported` history, whose evidence lives in the old records."""
-    locked = lock(gate)
-    GATE.check(locked, GateStatus.SUBMITTED, user)
-    require(app_perms.can_act_for_area(user, locked.area))
-    area = locked.area
-    if area.status != AreaStatus.ACTIVE:
-        raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
-    _check_in_time(locked, occurred_at=occurred_at, imported=imported)
-    errors = _sending_errors(locked, imported=imported)
-    if errors:
-        raise ValidationError(errors)
-    locked.status = GateStatus.SUBMITTED
-    locked.submitted_at = happened_at(occurred_at)
-    locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    activity_record(
+
+    def sendable(locked):
+        # After the table: a gate that cannot be sent says so before whose it is to send.
+        require(app_perms.can_act_for_area(actor, locked.area))
+        if locked.area.status != AreaStatus.ACTIVE:
+            raise ValidationError("This area is no longer active, so it cannot apply for a stage.")
+        _check_in_time(locked, occurred_at=occurred_at, imported=imported)
+        errors = _sending_errors(locked, imported=imported)
+        if errors:
+            raise ValidationError(errors)
+        return {"submitted_at": happened_at(occurred_at)}
+
+    return transition(
+        gate,
+        GateStatus.SUBMITTED,
+        workflow=GATE,
+        actor=actor,
         verb="gate.submitted",
-        summary=f"{locked.get_target_stage_display()} application submitted "
-        f"(£{locked.amount_requested:,.2f} requested)",
-        actor=user,
-        area=area,
+        summary=lambda locked: (
+            f"{locked.get_target_stage_display()} application submitted "
+            f"({pounds(locked.amount_requested)} requested)"
+        ),
+        area=lambda locked: locked.area,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
+        changes=sendable,
     )
-    return copy_back(gate, locked)
 
 
 @transaction.atomic
 def gate_withdraw(
-    *, gate: GateApplication, user, reason: str = "", occurred_at=None, imported: bool = False
+    *, gate: GateApplication, actor, reason: str = "", occurred_at=None, imported: bool = False
 ) -> GateApplication:
     """Withdraw a gate application before it is decided: by the area's lead organisation, or by a
-    programme manager (area_leave withdraws every open one)."""
-    locked = lock(gate)
-    GATE.check(locked, GateStatus.WITHDRAWN, user)
-    if perms.is_lead_organisation_user(user):
-        require(app_perms.can_act_for_area(user, locked.area))
-    locked.status = GateStatus.WITHDRAWN
-    locked.decision_reasons = reason
-    locked.save(update_fields=["status", "decision_reasons", "updated_at"])
-    activity_record(
+    programme manager (area_leave withdraws every open one). Withdrawing a sent gate answers the
+    call for a decision (applications/workflows.py)."""
+
+    def withdrawn(locked):
+        if perms.is_lead_organisation_user(actor):
+            require(app_perms.can_act_for_area(actor, locked.area))
+        return {"decision_reasons": reason}
+
+    return transition(
+        gate,
+        GateStatus.WITHDRAWN,
+        workflow=GATE,
+        actor=actor,
         verb="gate.withdrawn",
-        summary=f"{locked.get_target_stage_display()} application withdrawn",
-        actor=user,
-        area=locked.area,
+        summary=lambda locked: f"{locked.get_target_stage_display()} application withdrawn",
+        area=lambda locked: locked.area,
         reason=reason,
         visibility=Visibility.AREA,
-        target=locked,
         occurred_at=occurred_at,
         imported=imported,
+        changes=withdrawn,
     )
-    return copy_back(gate, locked)
 
 
 # --- The decision -----------------------------------------------------------------------------

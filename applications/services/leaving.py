@@ -87,7 +87,7 @@ def area_leave(
     history = {"occurred_at": occurred_at, "imported": imported}
     for gate in effects["gates"]:
         result.gates_withdrawn.append(
-            gate_withdraw(gate=gate, user=actor, reason=reasons, **history)
+            gate_withdraw(gate=gate, actor=actor, reason=reasons, **history)
         )
     label = AreaStatus(outcome).label.lower()
     for payment in effects["payments"]:

@@ -78,7 +78,7 @@ def test_more_than_three_themes_refused():
     with pytest.raises(ValidationError) as exc:
         services.application_update(
             application=application,
-            user=application.applicant,
+            actor=application.applicant,
             details={},
             themes=[theme(s) for s in slugs],
         )
@@ -87,7 +87,7 @@ def test_more_than_three_themes_refused():
 
 def test_submit_moves_a_complete_draft_to_submitted():
     application = ApplicationFactory()
-    services.application_submit(application=application, user=application.applicant)
+    services.application_submit(application=application, actor=application.applicant)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.submitted_at is not None
@@ -96,7 +96,7 @@ def test_submit_moves_a_complete_draft_to_submitted():
 def test_submission_after_the_closing_date_is_refused_with_the_date():
     application = ApplicationFactory(round__closes_on=today() - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as exc:
-        services.application_submit(application=application, user=application.applicant)
+        services.application_submit(application=application, actor=application.applicant)
     assert "closed for applications on" in " ".join(exc.value.messages)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
@@ -104,34 +104,34 @@ def test_submission_after_the_closing_date_is_refused_with_the_date():
 
 def test_submission_on_the_closing_date_is_accepted():
     application = ApplicationFactory(round__closes_on=today())
-    services.application_submit(application=application, user=application.applicant)
+    services.application_submit(application=application, actor=application.applicant)
     assert application.status == ApplicationStatus.SUBMITTED
 
 
 def test_submission_refused_while_required_answers_or_themes_are_missing():
     application = ApplicationFactory(issues="", themes=[])
     with pytest.raises(ValidationError) as exc:
-        services.application_submit(application=application, user=application.applicant)
+        services.application_submit(application=application, actor=application.applicant)
     assert set(exc.value.message_dict) >= {"issues", "themes"}
 
 
 def test_a_programme_manager_cannot_submit_for_the_applicant(programme_manager):
     application = ApplicationFactory()
     with pytest.raises(PermissionDenied):
-        services.application_submit(application=application, user=programme_manager)
+        services.application_submit(application=application, actor=programme_manager)
 
 
 def test_another_organisations_user_cannot_submit():
     application = ApplicationFactory()
     with pytest.raises(PermissionDenied):
-        services.application_submit(application=application, user=UserFactory())
+        services.application_submit(application=application, actor=UserFactory())
 
 
 def test_drafts_cannot_be_edited_once_submitted():
     application = ApplicationFactory(submitted=True)
     with pytest.raises(PermissionDenied):
         services.application_update(
-            application=application, user=application.applicant, details={"area_name": "X"}
+            application=application, actor=application.applicant, details={"area_name": "X"}
         )
 
 
@@ -223,11 +223,11 @@ def test_funder_officer_cannot_decide(funder_officer):
 
 def test_applicant_can_withdraw_a_submitted_application_but_not_a_decided_one():
     application = ApplicationFactory(submitted=True)
-    services.application_withdraw(application=application, user=application.applicant)
+    services.application_withdraw(application=application, actor=application.applicant)
     assert application.status == ApplicationStatus.WITHDRAWN
     decided = ApplicationFactory(rejected=True)
     with pytest.raises(PermissionDenied):
-        services.application_withdraw(application=decided, user=decided.applicant)
+        services.application_withdraw(application=decided, actor=decided.applicant)
 
 
 def test_bulk_decision_reports_partial_failure_and_keeps_the_successes(programme_manager):
@@ -286,7 +286,7 @@ def test_submitted_at_uses_the_imported_date():
     application = ApplicationFactory()
     when = timezone.now() - datetime.timedelta(days=3)
     services.application_submit(
-        application=application, user=application.applicant, occurred_at=when
+        application=application, actor=application.applicant, occurred_at=when
     )
     assert application.submitted_at == when
 

@@ -195,7 +195,7 @@ def test_a_plan_not_approved_means_the_area_did_not_progress(programme_manager):
     from plans.workflows import PlanStatus
 
     plan = PlanFactory(status=PlanStatus.UNDER_REVIEW)
-    plan_services.plan_not_approve(plan=plan, user=programme_manager, reasons="No partners.")
+    plan_services.plan_not_approve(plan=plan, actor=programme_manager, reasons="No partners.")
     plan.area.refresh_from_db()
     assert plan.area.status == AreaStatus.NOT_PROGRESSED
     entry = ActivityEntry.objects.get(area=plan.area, verb="area.moved")

@@ -34,7 +34,7 @@ def _lead_for(area):
 
 def test_gate_submitted_before_the_milestone():
     gate = GateFactory()
-    services.gate_submit(gate=gate, user=_lead_for(gate.area))
+    services.gate_submit(gate=gate, actor=_lead_for(gate.area))
     assert gate.status == GateStatus.SUBMITTED
     assert ActivityEntry.objects.filter(area=gate.area, verb="gate.submitted").exists()
 
@@ -45,7 +45,7 @@ def test_gate_refused_after_the_milestone_without_an_extension():
         area=area, milestone=GettingGoingMilestoneFactory(round=area.round, past=True)
     )
     with pytest.raises(ValidationError) as exc:
-        services.gate_submit(gate=gate, user=_lead_for(area))
+        services.gate_submit(gate=gate, actor=_lead_for(area))
     assert "Ask your programme manager for an extension" in " ".join(exc.value.messages)
     gate.refresh_from_db()
     assert gate.status == GateStatus.DRAFT
@@ -62,7 +62,7 @@ def test_gate_allowed_after_the_milestone_with_a_current_extension(programme_man
         actor=programme_manager,
     )
     gate = GateFactory(area=area, milestone=milestone)
-    services.gate_submit(gate=gate, user=_lead_for(area))
+    services.gate_submit(gate=gate, actor=_lead_for(area))
     assert gate.status == GateStatus.SUBMITTED
     assert ActivityEntry.objects.filter(area=area, verb="extension.granted").count() == 1
 
@@ -79,7 +79,7 @@ def test_an_extension_that_has_run_out_does_not_help():
     )
     gate = GateFactory(area=area, milestone=milestone)
     with pytest.raises(ValidationError) as exc:
-        services.gate_submit(gate=gate, user=_lead_for(area))
+        services.gate_submit(gate=gate, actor=_lead_for(area))
     assert "extended deadline" in " ".join(exc.value.messages)
 
 
@@ -98,14 +98,14 @@ def test_extensions_are_only_for_programme_managers(relationship_manager):
 def test_getting_going_gate_needs_both_evidence_files():
     gate = GateFactory(logic_model=None)
     with pytest.raises(ValidationError) as exc:
-        services.gate_submit(gate=gate, user=_lead_for(gate.area))
+        services.gate_submit(gate=gate, actor=_lead_for(gate.area))
     assert "logic_model" in exc.value.message_dict
 
 
 def test_another_areas_user_cannot_submit_its_gate():
     gate = GateFactory()
     with pytest.raises(PermissionDenied):
-        services.gate_submit(gate=gate, user=_lead_for(AreaFactory()))
+        services.gate_submit(gate=gate, actor=_lead_for(AreaFactory()))
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ def test_evidence_of_the_wrong_type_or_size_is_refused(name, size, error):
     with pytest.raises(ValidationError) as exc:
         services.gate_create(
             area=area,
-            user=_lead_for(area),
+            actor=_lead_for(area),
             target_stage="getting_going",
             milestone=GettingGoingMilestoneFactory(round=area.round),
             development_strategy=upload,
@@ -214,7 +214,7 @@ def test_lead_user_cannot_decide_their_own_gate():
 
 def test_withdrawn_gate_cannot_then_be_approved(programme_manager):
     gate = GateFactory(submitted=True)
-    services.gate_withdraw(gate=gate, user=_lead_for(gate.area), reason="Not ready")
+    services.gate_withdraw(gate=gate, actor=_lead_for(gate.area), reason="Not ready")
     with pytest.raises(PermissionDenied):
         services.gate_decide(gate=gate, decision="approve", reasons="", actor=programme_manager)
 
@@ -227,7 +227,7 @@ def test_area_at_getting_going_cannot_apply_for_getting_going_again(programme_ma
     with pytest.raises(ValidationError):
         services.gate_create(
             area=area,
-            user=_lead_for(area),
+            actor=_lead_for(area),
             target_stage="getting_going",
             milestone=gate.milestone,
         )
@@ -251,7 +251,7 @@ def test_evidence_stored_for_a_failed_draft_is_deleted_again(settings, monkeypat
     with pytest.raises(RuntimeError):
         services.gate_create(
             area=area,
-            user=_lead_for(area),
+            actor=_lead_for(area),
             target_stage="getting_going",
             milestone=GettingGoingMilestoneFactory(round=area.round),
             development_strategy=SimpleUploadedFile("strategy.pdf", PDF),

@@ -99,7 +99,7 @@ def _application_form_page(request, *, round, application=None):
                 else:
                     application = services.application_update(
                         application=application,
-                        user=request.user,
+                        actor=request.user,
                         details=form.details(),
                         themes=list(form.cleaned_data["themes"]),
                         partners=partner_rows(formset),
@@ -111,7 +111,7 @@ def _application_form_page(request, *, round, application=None):
                 messages.success(request, "Your application is saved as a draft.")
                 return redirect("applications:application_edit", application.pk)
             try:
-                services.application_submit(application=application, user=request.user)
+                services.application_submit(application=application, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 # The draft is saved; show why it could not be sent, on the fields concerned.
                 form = ApplicationForm(
@@ -162,7 +162,7 @@ def my_applications(request):
 def application_submit(request, pk):
     application = visible_application(request.user, pk)
     try:
-        services.application_submit(application=application, user=request.user)
+        services.application_submit(application=application, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"Not submitted: {message_for(exc)}")
         if app_perms.can_edit_application(request.user, application)[0]:
@@ -193,7 +193,9 @@ def _bulk_decide(request, base, bulk_form):
             danger=decision == "reject",
         )
     if decision == "start":
-        result = services.applications_start_assessment_bulk(applications=chosen, user=request.user)
+        result = services.applications_start_assessment_bulk(
+            applications=chosen, actor=request.user
+        )
     else:
         result = services.applications_decide_bulk(
             applications=chosen,

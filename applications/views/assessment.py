@@ -89,7 +89,7 @@ def application_detail(request, pk):
 def application_start(request, pk):
     application = visible_application(request.user, pk)
     try:
-        services.application_start_assessment(application=application, user=request.user)
+        services.application_start_assessment(application=application, actor=request.user)
     except REFUSED as exc:
         _refused(request, None, exc)
         return _page(request, application)
@@ -114,7 +114,7 @@ def _save_scores(application, user, form) -> None:
                 application=application,
                 recommendation=data["recommendation"],
                 notes=data["recommendation_notes"],
-                user=user,
+                actor=user,
             )
 
 
@@ -194,7 +194,7 @@ def application_withdraw(request, pk):
     if form.is_valid():
         try:
             services.application_withdraw(
-                application=application, user=request.user, reason=form.cleaned_data["reason"]
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except REFUSED as exc:
             _refused(request, form, exc)

@@ -61,9 +61,9 @@ def _gate_form_page(request, *, area, gate=None):
         submitting = "submit" in request.POST
         try:
             if gate is None:
-                gate = services.gate_create(area=area, user=request.user, **data)
+                gate = services.gate_create(area=area, actor=request.user, **data)
             else:
-                gate = services.gate_update(gate=gate, user=request.user, **data)
+                gate = services.gate_update(gate=gate, actor=request.user, **data)
         except (ValidationError, PermissionDenied) as exc:
             errors_to_form(form, exc)
         else:
@@ -71,7 +71,7 @@ def _gate_form_page(request, *, area, gate=None):
                 messages.success(request, "Saved as a draft.")
                 return redirect(gate.get_absolute_url())
             try:
-                services.gate_submit(gate=gate, user=request.user)
+                services.gate_submit(gate=gate, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 form = GateForm(request.POST, instance=gate, area=area)
                 form.is_valid()
@@ -132,7 +132,7 @@ def gate_detail(request, pk):
 def gate_submit(request, pk):
     gate = visible_gate(request.user, pk)
     try:
-        services.gate_submit(gate=gate, user=request.user)
+        services.gate_submit(gate=gate, actor=request.user)
     except REFUSED as exc:
         _refused(request, None, exc)
         return _page(request, gate)
@@ -202,7 +202,9 @@ def gate_withdraw(request, pk):
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            services.gate_withdraw(gate=gate, user=request.user, reason=form.cleaned_data["reason"])
+            services.gate_withdraw(
+                gate=gate, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except REFUSED as exc:
             _refused(request, form, exc)
         else:

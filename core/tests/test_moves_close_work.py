@@ -52,6 +52,7 @@ CLOSES = {
     ("payment", "approved_once", "cancelled"): PAYMENT_ANY,
     ("payment", "approved", "cancelled"): PAYMENT_ANY,
     ("offer", "issued", "accepted"): {"offer.issued", "offer.reissued"},
+    ("offer", "issued", "withdrawn"): {"offer.issued", "offer.reissued"},
     ("plan", "returned", "final_submitted"): {"plan.returned"},
     ("plan", "final_submitted", "under_review"): {"plan.final_submitted"},
     **{
@@ -114,6 +115,46 @@ def _gate_reject(pm):
 
     gate = GateFactory(submitted=True)
     return gate, gate.area, "gate.submitted", lambda: gate_reject(gate=gate, reasons="No", actor=pm)
+
+
+def _gate_withdraw(pm):
+    from applications.services import gate_withdraw
+    from applications.tests.factories import GateFactory
+
+    gate = GateFactory(submitted=True)
+
+    def move():
+        gate_withdraw(gate=gate, actor=pm, reason="The area asked us to.")
+
+    return gate, gate.area, "gate.submitted", move
+
+
+def _application_withdraw(pm):
+    from applications.services import application_withdraw
+    from applications.tests.factories import ApplicationFactory
+
+    app = ApplicationFactory(submitted=True)
+
+    def move():
+        application_withdraw(application=app, actor=pm, reason="The organisation asked us to.")
+
+    return app, None, "application.submitted", move
+
+
+def _offer_withdraw(pm):
+    from grants.offers.services import offer_reissue, offer_withdraw
+    from grants.services import award_grant
+    from programmes.models import Stage
+    from programmes.tests.factories import AreaFactory
+
+    area = AreaFactory()
+    award = award_grant(area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=pm)
+    offer = offer_reissue(offer=award.offers.get(), actor=pm, reason="Schedule corrected.")
+
+    def move():
+        offer_withdraw(offer=offer, actor=pm, reason="The area has left.")
+
+    return offer, area, "offer.reissued", move
 
 
 def _application_reject(pm):
@@ -179,12 +220,12 @@ def _plan(to):
                 plan,
                 plan.area,
                 "plan.final_submitted",
-                lambda: plan_start_review(plan=plan, user=pm),
+                lambda: plan_start_review(plan=plan, actor=pm),
             )
         plan = PlanFactory(under_review=True)
 
         def move():
-            plan_return(plan=plan, user=pm, comments={"general": "Say more about partners."})
+            plan_return(plan=plan, actor=pm, comments={"general": "Say more about partners."})
 
         return plan, plan.area, "plan.final_submitted", move
 
@@ -201,6 +242,9 @@ SERVICES = {
     ("gate", "submitted", "rejected"): _gate_reject,
     ("application", "under_assessment", "rejected"): _application_reject,
     ("payment", "scheduled", "cancelled"): _payment_cancel,
+    ("gate", "submitted", "withdrawn"): _gate_withdraw,
+    ("application", "submitted", "withdrawn"): _application_withdraw,
+    ("offer", "issued", "withdrawn"): _offer_withdraw,
 }
 
 

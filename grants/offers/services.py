@@ -188,23 +188,24 @@ def offer_withdraw(*, offer: GrantOffer, actor, reason: str, occurred_at=None) -
     until a new version is issued and accepted."""
     reason = _reason(reason, "withdrawn")
     award, locked = _lock_offer(offer)
-    OFFER.check(locked, GrantOffer.Status.WITHDRAWN, actor, area=award.area)
-    locked.status = GrantOffer.Status.WITHDRAWN
-    locked.withdrawn_at = occurred_at or timezone.now()
-    locked.withdrawn_reason = reason
-    locked.save()
-    activity_record(
+    withdrawn_at = occurred_at or timezone.now()
+    transition(
+        offer,
+        GrantOffer.Status.WITHDRAWN,
+        workflow=OFFER,
+        locked=locked,
+        actor=actor,
         verb="offer.withdrawn",
         summary=f"{award.get_stage_display()} grant offer (version {locked.version}) withdrawn",
-        actor=actor,
         area=award.area,
         reason=reason,
         visibility=Visibility.AREA,
-        target=locked,
-        occurred_at=locked.withdrawn_at,
+        occurred_at=withdrawn_at,
         notify=lead_members(award.area),
+        changes={"withdrawn_at": withdrawn_at, "withdrawn_reason": reason},
+        relations=("award",),
     )
-    return copy_back(offer, locked, relations=("award",))
+    return offer
 
 
 @transaction.atomic

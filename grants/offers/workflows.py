@@ -23,8 +23,9 @@ def _lead_of_area(user, context) -> bool:
     )
 
 
-# What accepting answers: the lead organisation's notifications that the offer was issued (or
-# reissued) for them to accept (core.transition resolves them).
+# What accepting answers, and withdrawing an offer not yet accepted ends: the lead organisation's
+# notifications that the offer was issued (or reissued) for them to accept (core.transition
+# resolves them).
 ACCEPTANCE_ASKED = ("offer.issued", "offer.reissued")
 
 OFFER = Workflow(
@@ -46,7 +47,14 @@ OFFER = Workflow(
             name="accept",
             closes=ACCEPTANCE_ASKED,
         ),
-        Move("issued", "withdrawn", who=MANAGERS, label="Withdraw", name="withdraw"),
+        Move(
+            "issued",
+            "withdrawn",
+            who=MANAGERS,
+            label="Withdraw",
+            name="withdraw",
+            closes=ACCEPTANCE_ASKED,
+        ),
         Move("accepted", "withdrawn", who=MANAGERS, label="Withdraw", name="withdraw"),
         Move("issued", "superseded", who=MANAGERS, label="Reissue", name="reissue"),
         Move("accepted", "superseded", who=MANAGERS, label="Reissue", name="reissue"),

@@ -175,6 +175,36 @@ def test_award_cancel_cancels_unpaid_payments_and_keeps_paid_ones(area, programm
         award_cancel(award=award, actor=programme_manager, reason="Again")
 
 
+def test_award_cancel_resolves_what_its_cancelled_payments_asked_for(area, programme_manager):
+    from accounts.tests.factories import UserFactory
+    from activity.models import Notification
+    from activity.services import activity_record
+
+    award = AwardFactory(area=area)
+    scheduled = PaymentFactory(award=award, amount=Decimal("500"))
+    paid = PaymentFactory(award=award, paid=True, amount=Decimal("900"))
+    approver = UserFactory(finance_officer=True)
+    for payment in (scheduled, paid):
+        activity_record(
+            verb="payment.scheduled",
+            summary="Payment scheduled",
+            area=area,
+            target=payment,
+            notify=[approver],
+        )
+    award_cancel(award=award, actor=programme_manager, reason="Area withdrew")
+    open_about = set(
+        Notification.objects.filter(recipient=approver, resolved_at__isnull=True).values_list(
+            "entry__target_id", flat=True
+        )
+    )
+    # The cancelled payment's call for approval is answered; the paid one's was not this move's.
+    assert open_about == {str(paid.pk)}
+    entry = ActivityEntry.objects.get(verb="grant.cancelled")
+    assert entry.data == {"payments_cancelled": [scheduled.pk]}
+    assert not ActivityEntry.objects.filter(verb="payment.cancelled").exists()
+
+
 @pytest.mark.parametrize("role", NOT_MANAGERS)
 def test_only_managers_cancel_awards(request, area, role):
     award = AwardFactory(area=area)

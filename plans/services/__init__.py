@@ -6,7 +6,7 @@
 - ``peer_review``: other lead organisations' feedback on a draft
 
 Every state change is one service: atomic, the plan row locked, the move checked against the
-``PLAN`` workflow (``plans/workflows.py``), the user's permission checked, an activity entry
+``PLAN`` workflow (``plans/workflows.py``), the actor's permission checked, an activity entry
 written (which notifies the people involved by email after commit). Other apps import from here:
 ``from plans import services`` / ``from plans.services import cba_calculate``.
 """

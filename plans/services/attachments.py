@@ -19,14 +19,14 @@ FILENAME_MAX = PlanAttachment._meta.get_field("filename").max_length
 
 
 def attachment_add(
-    *, area: Area, user, uploaded_file, title: str = "", document: str = "plan"
+    *, area: Area, actor, uploaded_file, title: str = "", document: str = "plan"
 ) -> PlanAttachment:
     """Store a supporting document privately. PDF, DOCX, XLSX or ODT only, 10 MB at most, checked
     by content (core.uploads), so a renamed or disguised file is refused. The file is stored under
     a generated name; the original name (cut to the column) is kept for display. If the database
     write fails the stored file is deleted again."""
     plan = OperationalPlan.objects.filter(area=area).first() if document == "plan" else None
-    require(plan_perms.can_edit_documents(user, area, plan))
+    require(plan_perms.can_edit_documents(actor, area, plan))
     try:
         checked = uploads.check_upload(
             uploaded_file, allowed=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES
@@ -44,14 +44,14 @@ def attachment_add(
             title=title,
             filename=name,
             size=checked.size,
-            uploaded_by=user,
+            uploaded_by=actor,
         )
         attachment.file.name = saved
         attachment.save()
         activity_record(
             verb="plan.attachment_added",
             summary=f"Added the document “{attachment.title}”",
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=attachment,
@@ -62,18 +62,18 @@ def attachment_add(
     return uploads.store_then(field.storage, path, uploaded_file, write)
 
 
-def attachment_remove(*, attachment: PlanAttachment, user) -> None:
+def attachment_remove(*, attachment: PlanAttachment, actor) -> None:
     plan = (
         OperationalPlan.objects.filter(area_id=attachment.area_id).first()
         if attachment.document == "plan"
         else None
     )
-    require(plan_perms.can_edit_documents(user, attachment.area, plan))
+    require(plan_perms.can_edit_documents(actor, attachment.area, plan))
     with transaction.atomic():
         activity_record(
             verb="plan.attachment_removed",
             summary=f"Removed the document “{attachment.title}”",
-            actor=user,
+            actor=actor,
             area=attachment.area,
             visibility=Visibility.AREA,
         )

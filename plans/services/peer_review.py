@@ -23,12 +23,12 @@ def peer_review_assign(
     *,
     plan: OperationalPlan,
     reviewer_organisations: list[Organisation],
-    user,
+    actor,
     due_on: date,
 ) -> list[PeerReviewAssignment]:
     """Ask other lead organisations in the same round to review a submitted draft. When the round
     requires peer review, a plan needs at least two reviewers."""
-    require(plan_perms.can_assign_peer_reviews(user))
+    require(plan_perms.can_assign_peer_reviews(actor))
     with transaction.atomic():
         locked = lock_plan(plan)
         area = locked.area
@@ -64,14 +64,14 @@ def peer_review_assign(
             )
         created = [
             PeerReviewAssignment.objects.create(
-                plan=locked, reviewer_organisation=o, assigned_by=user, due_on=due_on
+                plan=locked, reviewer_organisation=o, assigned_by=actor, due_on=due_on
             )
             for o in new
         ]
         activity_record(
             verb="plan.peer_reviewers_assigned",
             summary=f"Peer reviewers assigned: {', '.join(o.name for o in new)}",
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=locked,
@@ -81,7 +81,7 @@ def peer_review_assign(
             activity_record(
                 verb="peer_review.assigned",
                 summary=f"Please peer review the draft plan for {area.name} by {due_on:%-d %B %Y}",
-                actor=user,
+                actor=actor,
                 visibility=Visibility.STAFF,
                 target=assignment,
                 notify=selectors.organisation_members(assignment.reviewer_organisation_id),
@@ -92,7 +92,7 @@ def peer_review_assign(
 def peer_review_submit(
     *,
     assignment: PeerReviewAssignment,
-    user,
+    actor,
     strengths: str,
     suggestions: str,
     questions: str = "",
@@ -101,14 +101,14 @@ def peer_review_submit(
     """A reviewer's structured feedback; the plan's authors and programme staff read it."""
     with transaction.atomic():
         assignment = lock(assignment, related=("plan", "plan__area"), of=("self",))
-        require(plan_perms.can_submit_peer_review(user, assignment))
+        require(plan_perms.can_submit_peer_review(actor, assignment))
         review = PeerReview(
             assignment=assignment,
             strengths=strengths.strip(),
             suggestions=suggestions.strip(),
             questions=(questions or "").strip(),
             overall_rating=overall_rating,
-            submitted_by=user,
+            submitted_by=actor,
             submitted_at=timezone.now(),
         )
         review.full_clean()
@@ -117,7 +117,7 @@ def peer_review_submit(
         activity_record(
             verb="peer_review.submitted",
             summary=f"Peer review received from {assignment.reviewer_organisation}",
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=review,

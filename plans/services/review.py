@@ -37,7 +37,7 @@ def _order(locked) -> dict:
 
 
 def plan_start_review(
-    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """A programme manager starts the review of a submitted final plan (their notifications of
     the submission are resolved: plans/workflows.py)."""
@@ -48,7 +48,7 @@ def plan_start_review(
             PlanStatus.UNDER_REVIEW,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.review_started",
             summary="Review of the final operational plan started",
             area=locked.area,
@@ -64,7 +64,7 @@ def plan_start_review(
 def plan_return(
     *,
     plan: OperationalPlan,
-    user,
+    actor,
     comments: dict[str, str],
     occurred_at=None,
     imported: bool = False,
@@ -84,13 +84,13 @@ def plan_return(
         version = selectors.latest_version(locked)
         SectionComment.objects.bulk_create(
             [
-                SectionComment(plan=locked, version=version, section=k, comment=v, author=user)
+                SectionComment(plan=locked, version=version, section=k, comment=v, author=actor)
                 for k, v in comments.items()
             ]
         )
         # The signatures stop counting (the plan must be signed again) but are kept.
         locked.sign_offs.filter(superseded_at__isnull=True).update(superseded_at=now)
-        return {"decided_by": user, "decided_at": now}
+        return {"decided_by": actor, "decided_at": now}
 
     with transaction.atomic():
         locked = lock_plan(plan)
@@ -99,7 +99,7 @@ def plan_return(
             PlanStatus.RETURNED,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.returned",
             summary="Operational plan returned for changes",
             area=locked.area,
@@ -115,7 +115,7 @@ def plan_return(
 
 
 def plan_not_approve(
-    *, plan: OperationalPlan, user, reasons: str, occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, reasons: str, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Do not approve the plan, with reasons: the area did not progress to implementation."""
     reasons = (reasons or "").strip()
@@ -129,7 +129,7 @@ def plan_not_approve(
             PlanStatus.NOT_APPROVED,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.not_approved",
             summary="Operational plan not approved",
             area=locked.area,
@@ -138,7 +138,7 @@ def plan_not_approve(
             occurred_at=decided_at,
             imported=imported,
             notify=people(locked.area, pms=True, funders=True),
-            changes={"decided_by": user, "decided_at": decided_at, "decision_reason": reasons},
+            changes={"decided_by": actor, "decided_at": decided_at, "decision_reason": reasons},
             check_context=_order,
         )
         # A plan not approved is the end of the road for the area, as a refused Getting Going
@@ -146,7 +146,7 @@ def plan_not_approve(
         area_move(
             area=locked.area,
             status=AreaStatus.NOT_PROGRESSED,
-            actor=user,
+            actor=actor,
             summary="Did not progress: operational plan not approved",
             reason=reasons,
             occurred_at=locked.decided_at,

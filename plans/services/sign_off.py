@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from activity.models import Visibility
-from activity.services import activity_record, notifications_resolve
-from core.locking import copy_back, lock
+from activity.services import notifications_resolve
+from core.locking import lock
+from core.transition import transition
 from programmes.models import AREA_STAGE_ORDER, AreaStage
 from programmes.services import area_move
 
@@ -17,10 +18,10 @@ from ..workflows import PLAN, PlanStatus
 from .common import lock_plan, people, require_in_programme
 
 
-def _party_for(user) -> str:
-    if perms.is_programme_manager(user):
+def _party_for(actor) -> str:
+    if perms.is_programme_manager(actor):
         return SignOffParty.PROGRAMME_MANAGER
-    if perms.is_funder_officer(user):
+    if perms.is_funder_officer(actor):
         return SignOffParty.FUNDER
     raise PermissionDenied("Only a programme manager or a funder officer can sign off a plan.")
 
@@ -32,7 +33,7 @@ def _party_members(party) -> list:
 
 
 def plan_sign_off(
-    *, plan: OperationalPlan, user, comment: str = "", occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, comment: str = "", occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Record the programme manager's or the funder's signature, in the order the round sets.
     The second signature signs the plan off and moves the area to implementation.
@@ -40,7 +41,7 @@ def plan_sign_off(
     The plan and then its area are locked (the order in core.locking) before the area is checked
     to be in the programme: an area_leave that starts meanwhile waits for this sign-off, and one
     that started first has committed before the check reads the area."""
-    party = _party_for(user)
+    party = _party_for(actor)
     with transaction.atomic():
         locked = lock_plan(plan)
         # Only the area's row: its round (joined for the sign-off order) stays unlocked.
@@ -60,31 +61,37 @@ def plan_sign_off(
             target = PlanStatus.PM_APPROVED
         else:
             target = PlanStatus.FUNDER_APPROVED
-        PLAN.check(locked, target, user, sign_off_order=locked.area.round.sign_off_order)
         now = occurred_at or timezone.now()
-        SignOff.objects.create(
-            plan=locked, party=party, user=user, signed_at=now, comment=comment.strip()
-        )
-        locked.status = target
-        if target == PlanStatus.SIGNED_OFF:
-            locked.decided_by, locked.decided_at = user, now
-        locked.save()
+
+        def signed_by(locked):
+            SignOff.objects.create(
+                plan=locked, party=party, user=actor, signed_at=now, comment=comment.strip()
+            )
+            if target == PlanStatus.SIGNED_OFF:
+                return {"decided_by": actor, "decided_at": now}
+            return {}
+
         area = locked.area
-        activity_record(
+        transition(
+            plan,
+            target,
+            workflow=PLAN,
+            locked=locked,
+            actor=actor,
             verb="plan.signed_off" if target == PlanStatus.SIGNED_OFF else "plan.signed",
             summary=(
                 "Operational plan signed off by both parties"
                 if target == PlanStatus.SIGNED_OFF
                 else f"Operational plan signed by the {SignOffParty(party).label.lower()}"
             ),
-            actor=user,
             area=area,
             reason=comment.strip(),
             visibility=Visibility.AREA,
-            target=locked,
             occurred_at=now,
             imported=imported,
             notify=people(area, pms=True, funders=True),
+            changes=signed_by,
+            sign_off_order=area.round.sign_off_order,
         )
         # The signer's party has done what it was asked: its members' notifications about
         # this plan (the request to co-sign) are resolved, and leave their inboxes.
@@ -98,10 +105,10 @@ def plan_sign_off(
             area_move(
                 area=area,
                 stage=AreaStage.IMPLEMENTATION,
-                actor=user,
+                actor=actor,
                 summary="Plan signed off: the area is now in implementation",
                 reason=comment.strip(),
                 occurred_at=now,
                 imported=imported,
             )
-    return copy_back(plan, locked)
+    return plan

@@ -5,9 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.models import Visibility
-from activity.services import activity_record
 from core.errors import require
-from core.locking import copy_back
 from core.transition import transition
 
 from .. import permissions as plan_perms
@@ -19,37 +17,44 @@ from .versions import freeze
 
 
 def plan_submit_draft(
-    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Send the draft plan: freezes a numbered version that peer reviewers and staff read.
     `imported` history keeps its own date (`occurred_at`) and notifies nobody."""
     with transaction.atomic():
         locked = lock_plan(plan)
-        require(plan_perms.can_submit_plan(user, locked))
-        PLAN.check(
-            locked,
-            PlanStatus.DRAFT_SUBMITTED,
-            user,
-            sign_off_order=locked.area.round.sign_off_order,
-        )
-        require_in_programme(locked.area, "submitted", imported)
         now = occurred_at or timezone.now()
-        version = freeze(locked, kind=PlanVersion.Kind.DRAFT, user=user, when=now)
-        locked.status = PlanStatus.DRAFT_SUBMITTED
-        locked.submitted_by, locked.submitted_at = user, now
-        locked.save()
-        activity_record(
+        made = {}
+
+        def frozen(locked):
+            require_in_programme(locked.area, "submitted", imported)
+            made["version"] = freeze(locked, kind=PlanVersion.Kind.DRAFT, actor=actor, when=now)
+            return {
+                "version_number": locked.version_number,  # freeze numbered the version
+                "submitted_by": actor,
+                "submitted_at": now,
+            }
+
+        transition(
+            plan,
+            PlanStatus.DRAFT_SUBMITTED,
+            workflow=PLAN,
+            locked=locked,
+            actor=actor,
             verb="plan.draft_submitted",
-            summary=f"Draft operational plan submitted (version {version.number})",
-            actor=user,
+            summary=lambda locked: (
+                f"Draft operational plan submitted (version {made['version'].number})"
+            ),
             area=locked.area,
             visibility=Visibility.AREA,
-            target=locked,
             occurred_at=now,
             imported=imported,
             notify=people(locked.area, pms=True),
+            permission=lambda locked: plan_perms.can_submit_plan(actor, locked),
+            changes=frozen,
+            sign_off_order=locked.area.round.sign_off_order,
         )
-    return copy_back(plan, locked)
+    return plan
 
 
 def final_plan_problems(plan: OperationalPlan) -> list[str]:
@@ -68,7 +73,7 @@ def final_plan_problems(plan: OperationalPlan) -> list[str]:
 
 
 def plan_submit_final(
-    *, plan: OperationalPlan, user, occurred_at=None, imported: bool = False
+    *, plan: OperationalPlan, actor, occurred_at=None, imported: bool = False
 ) -> OperationalPlan:
     """Send the final plan for review. Refused without a logic model, or without a CBA when the
     Getting Going decision required one. Freezes a numbered version and, the first time only,
@@ -76,7 +81,7 @@ def plan_submit_final(
     its logic model and CBA live in the old records, so their absence does not refuse it."""
     with transaction.atomic():
         locked = lock_plan(plan)
-        require(plan_perms.can_submit_plan(user, locked))
+        require(plan_perms.can_submit_plan(actor, locked))
         now = occurred_at or timezone.now()
         resubmission = locked.status == PlanStatus.RETURNED
         made = {"released": []}
@@ -86,10 +91,10 @@ def plan_submit_final(
             problems = [] if imported else final_plan_problems(locked)
             if problems:
                 raise ValidationError(problems)
-            made["version"] = freeze(locked, kind=PlanVersion.Kind.FINAL, user=user, when=now)
+            made["version"] = freeze(locked, kind=PlanVersion.Kind.FINAL, actor=actor, when=now)
             changes = {
                 "version_number": locked.version_number,  # freeze numbered the version
-                "submitted_by": user,
+                "submitted_by": actor,
                 "submitted_at": now,
                 "final_submitted_at": now,
                 "overdue_flagged_at": None,
@@ -98,7 +103,7 @@ def plan_submit_final(
                 from grants.services import retention_release
 
                 made["released"] = retention_release(
-                    area=locked.area, actor=user, occurred_at=now, imported=imported
+                    area=locked.area, actor=actor, occurred_at=now, imported=imported
                 )
                 changes["retention_released_at"] = now
             return changes
@@ -108,7 +113,7 @@ def plan_submit_final(
             PlanStatus.FINAL_SUBMITTED,
             workflow=PLAN,
             locked=locked,
-            actor=user,
+            actor=actor,
             verb="plan.final_submitted",
             summary=lambda locked: (
                 f"Final operational plan {'resubmitted' if resubmission else 'submitted'} "

@@ -37,7 +37,7 @@ def plan_snapshot(plan: OperationalPlan) -> dict:
     }
 
 
-def freeze(plan: OperationalPlan, *, kind: str, user, when) -> PlanVersion:
+def freeze(plan: OperationalPlan, *, kind: str, actor, when) -> PlanVersion:
     """Give the (locked) plan its next version number and store what it says now. The caller
     saves the plan."""
     plan.version_number += 1
@@ -46,6 +46,6 @@ def freeze(plan: OperationalPlan, *, kind: str, user, when) -> PlanVersion:
         number=plan.version_number,
         kind=kind,
         content=plan_snapshot(plan),
-        submitted_by=user,
+        submitted_by=actor,
         submitted_at=when,
     )

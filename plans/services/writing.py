@@ -40,18 +40,18 @@ LOGIC_MODEL_FIELDS = [
 ]
 
 
-def _plan_for_edit(area: Area, user) -> OperationalPlan | None:
+def _plan_for_edit(area: Area, actor) -> OperationalPlan | None:
     plan = OperationalPlan.objects.filter(area=area).first()
-    require(plan_perms.can_edit_documents(user, area, plan))
+    require(plan_perms.can_edit_documents(actor, area, plan))
     return plan
 
 
 def strategy_save(
-    *, area: Area, user, issues: str, evidence_of_need: str, who_engaged: str
+    *, area: Area, actor, issues: str, evidence_of_need: str, who_engaged: str
 ) -> DevelopmentStrategy:
     """Create or update the area's development strategy (each answer up to
     bounds.MAX_SECTION_CHARS characters)."""
-    require(plan_perms.can_edit_documents(user, area))
+    require(plan_perms.can_edit_documents(actor, area))
     bounds.check_texts(
         {"issues": issues, "evidence_of_need": evidence_of_need, "who_engaged": who_engaged}
     )
@@ -60,12 +60,12 @@ def strategy_save(
         strategy.issues = issues
         strategy.evidence_of_need = evidence_of_need
         strategy.who_engaged = who_engaged
-        strategy.updated_by = user
+        strategy.updated_by = actor
         strategy.save()
         activity_record(
             verb="strategy.saved",
             summary="Development strategy " + ("started" if created else "updated"),
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=strategy,
@@ -73,7 +73,7 @@ def strategy_save(
     return strategy
 
 
-def logic_model_save(*, area: Area, rows: list[dict], user) -> LogicModel:
+def logic_model_save(*, area: Area, rows: list[dict], actor) -> LogicModel:
     """Replace the area's logic model rows with `rows`, in the order given (blank rows dropped).
     At most bounds.MAX_LOGIC_MODEL_ROWS rows of cells up to bounds.MAX_CELL_CHARS characters;
     a logic model over the bounds is refused whole."""
@@ -84,7 +84,7 @@ def logic_model_save(*, area: Area, rows: list[dict], user) -> LogicModel:
     ]
     _check_logic_model(kept)
     with transaction.atomic():
-        _plan_for_edit(area, user)
+        _plan_for_edit(area, actor)
         logic_model, created = LogicModel.objects.select_for_update().get_or_create(area=area)
         logic_model.rows.all().delete()
         LogicModelRow.objects.bulk_create(
@@ -93,12 +93,12 @@ def logic_model_save(*, area: Area, rows: list[dict], user) -> LogicModel:
                 for i, row in enumerate(kept, 1)
             ]
         )
-        logic_model.updated_by = user
+        logic_model.updated_by = actor
         logic_model.save()
         activity_record(
             verb="logic_model.saved",
             summary=f"Logic model {'started' if created else 'updated'} ({len(kept)} rows)",
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=logic_model,
@@ -126,7 +126,7 @@ def _check_logic_model(rows: list[dict]) -> None:
 
 
 def cba_save(
-    *, area: Area, user, costs: list[dict], benefits: list[dict], notes: str = ""
+    *, area: Area, actor, costs: list[dict], benefits: list[dict], notes: str = ""
 ) -> CostBenefitAnalysis:
     """Replace the area's CBA lines. The discount rate is copied from the round when the CBA is
     started, so a later change to the round does not silently rewrite a submitted analysis.
@@ -141,12 +141,12 @@ def cba_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _plan_for_edit(area, user)
+        _plan_for_edit(area, actor)
         cba, created = CostBenefitAnalysis.objects.select_for_update().get_or_create(
             area=area, defaults={"discount_rate_pct": area.round.discount_rate_pct}
         )
         cba.notes = notes
-        cba.updated_by = user
+        cba.updated_by = actor
         cba.full_clean()
         cost_objs = _cba_lines(CostLine, cba, costs, "Cost line")
         benefit_objs = _cba_lines(BenefitLine, cba, benefits, "Benefit line")
@@ -158,7 +158,7 @@ def cba_save(
         activity_record(
             verb="cba.saved",
             summary=f"Cost benefit analysis {'started' if created else 'updated'}",
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=cba,
@@ -239,7 +239,7 @@ def _check_plan_bounds(sections, budget_arrangements, resourcing_lines) -> None:
 def plan_save(
     *,
     area: Area,
-    user,
+    actor,
     sections: dict[str, str],
     budget_arrangements: list[dict] | None = None,
     resourcing_lines: list[dict] | None = None,
@@ -254,11 +254,11 @@ def plan_save(
     with transaction.atomic():
         plan, created = OperationalPlan.objects.get_or_create(area=area)
         plan = lock_plan(plan)
-        require(plan_perms.can_edit_documents(user, area, plan))
+        require(plan_perms.can_edit_documents(actor, area, plan))
         for key, _label in PLAN_SECTIONS:
             if key in sections:
                 setattr(plan, key, sections[key] or "")
-        plan.updated_by = user
+        plan.updated_by = actor
         plan.save()
         if budget_arrangements is not None:
             plan.budget_arrangements.all().delete()
@@ -283,7 +283,7 @@ def plan_save(
         activity_record(
             verb="plan.saved",
             summary="Operational plan " + ("started" if created else "updated"),
-            actor=user,
+            actor=actor,
             area=area,
             visibility=Visibility.AREA,
             target=plan,

@@ -22,7 +22,7 @@ DOCX = sample_files.docx()
 
 def _upload(area, user, name, content):
     return services.attachment_add(
-        area=area, user=user, uploaded_file=SimpleUploadedFile(name, content), title=""
+        area=area, actor=user, uploaded_file=SimpleUploadedFile(name, content), title=""
     )
 
 

@@ -62,7 +62,7 @@ def test_the_largest_logic_model_allowed_is_accepted(client_for, gg_area, author
 def test_a_logic_model_over_its_total_is_refused(gg_area, author):
     rows = [dict.fromkeys(LOGIC_MODEL_FIELDS, "x" * 251)] * 40
     with pytest.raises(ValidationError) as exc:
-        services.logic_model_save(area=gg_area, rows=rows, user=author)
+        services.logic_model_save(area=gg_area, rows=rows, actor=author)
     assert "at most 60,000 characters in all (this has 60,240)" in str(exc.value)
     assert not LogicModelRow.objects.exists()
 
@@ -70,10 +70,10 @@ def test_a_logic_model_over_its_total_is_refused(gg_area, author):
 def test_the_service_refuses_too_many_rows_or_long_cells_whatever_the_caller(gg_area, author):
     rows = [{"inputs": "Staff"}] * (bounds.MAX_LOGIC_MODEL_ROWS + 1)
     with pytest.raises(ValidationError) as exc:
-        services.logic_model_save(area=gg_area, rows=rows, user=author)
+        services.logic_model_save(area=gg_area, rows=rows, actor=author)
     assert "at most 40 logic model rows (this has 41)" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        services.logic_model_save(area=gg_area, rows=[{"outputs": "x" * 1001}], user=author)
+        services.logic_model_save(area=gg_area, rows=[{"outputs": "x" * 1001}], actor=author)
     assert "Row 1, outputs: Keep this to 1,000 characters or fewer (it has 1,001)." in str(
         exc.value
     )
@@ -84,7 +84,7 @@ def test_plan_sections_and_budget_lines_are_bounded(gg_area, author):
     with pytest.raises(ValidationError) as exc:
         services.plan_save(
             area=gg_area,
-            user=author,
+            actor=author,
             sections={"risks": "r" * (bounds.MAX_SECTION_CHARS + 1)},
             budget_arrangements=[{"kind": "pooled", "partner_name": "Council", "amount": 1}]
             * (bounds.MAX_BUDGET_LINES + 1),
@@ -117,12 +117,12 @@ def test_cba_lines_and_years_are_bounded(gg_area, author):
     line = {"year": 1, "description": "Worker", "amount": 1000, "borne_by": "Council"}
     with pytest.raises(ValidationError) as exc:
         services.cba_save(
-            area=gg_area, user=author, costs=[line] * (bounds.MAX_CBA_LINES + 1), benefits=[]
+            area=gg_area, actor=author, costs=[line] * (bounds.MAX_CBA_LINES + 1), benefits=[]
         )
     assert "at most 100 cost lines" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         services.cba_save(
-            area=gg_area, user=author, costs=[line, {**line, "year": 61}], benefits=[]
+            area=gg_area, actor=author, costs=[line, {**line, "year": 61}], benefits=[]
         )
     assert "Cost line 2, year: Use a year from 0 to 60." in exc.value.messages
     assert not CostBenefitAnalysis.objects.exists()

@@ -96,7 +96,7 @@ def test_cba_save_copies_round_rate_and_replaces_lines(gg_area, author):
     gg_area.round.save()
     cba = services.cba_save(
         area=gg_area,
-        user=author,
+        actor=author,
         costs=[{"year": 0, "description": "Worker", "amount": D("100"), "borne_by": "Council"}],
         benefits=[
             {
@@ -111,5 +111,5 @@ def test_cba_save_copies_round_rate_and_replaces_lines(gg_area, author):
         ],
     )
     assert cba.discount_rate_pct == D("4.00")
-    services.cba_save(area=gg_area, user=author, costs=[], benefits=[], notes="Reset")
+    services.cba_save(area=gg_area, actor=author, costs=[], benefits=[], notes="Reset")
     assert cba.costs.count() == 0 and cba.benefits.count() == 0

@@ -112,7 +112,7 @@ def test_cba_save_computes_or_refuses_whole(gg_area, author, costs, benefits, no
         with transaction.atomic():
             try:
                 cba = services.cba_save(
-                    area=gg_area, user=author, costs=costs, benefits=benefits, notes=notes
+                    area=gg_area, actor=author, costs=costs, benefits=benefits, notes=notes
                 )
             except ValidationError as exc:
                 assert exc.messages and all(m.strip() for m in exc.messages)
@@ -174,6 +174,6 @@ def test_an_infinite_year_is_a_field_message_not_a_crash(gg_area, author):
     """Found by the property above: Django's integer cleaning raised OverflowError (a 500)."""
     line = {"year": Decimal("Infinity"), "description": "x", "amount": 1, "borne_by": "LA"}
     with pytest.raises(ValidationError) as exc:
-        services.cba_save(area=gg_area, user=author, costs=[line], benefits=[])
+        services.cba_save(area=gg_area, actor=author, costs=[line], benefits=[])
     assert exc.value.messages == ["Cost line 1, year: Enter a number."]
     assert not CostBenefitAnalysis.objects.exists()

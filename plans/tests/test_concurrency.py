@@ -24,14 +24,14 @@ pytestmark = [
 
 def test_concurrent_final_submissions_freeze_one_version_and_release_once(ready_plan, author, pm):
     award_grant(area=ready_plan.area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=pm)
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     barrier = threading.Barrier(2)
     outcomes = []
 
     def submit():
         try:
             barrier.wait()
-            services.plan_submit_final(plan=ready_plan, user=author)
+            services.plan_submit_final(plan=ready_plan, actor=author)
             outcomes.append("ok")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])
@@ -120,10 +120,10 @@ class Pair:
 @pytest.fixture
 def pm_signed_plan(ready_plan, author, pm):
     """A final plan the programme manager has signed: the funder's signature signs it off."""
-    services.plan_submit_draft(plan=ready_plan, user=author)
-    services.plan_submit_final(plan=ready_plan, user=author)
-    services.plan_start_review(plan=ready_plan, user=pm)
-    services.plan_sign_off(plan=ready_plan, user=pm)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
+    services.plan_start_review(plan=ready_plan, actor=pm)
+    services.plan_sign_off(plan=ready_plan, actor=pm)
     return ready_plan
 
 
@@ -159,7 +159,7 @@ def test_an_area_leaving_while_its_plan_is_signed_off_waits_for_the_sign_off(
     area = pm_signed_plan.area
     manager = UserFactory(programme_manager=True)
     pair.run(
-        lambda: services.plan_sign_off(plan=pm_signed_plan, user=funder),
+        lambda: services.plan_sign_off(plan=pm_signed_plan, actor=funder),
         lambda: area_leave(area=area, outcome="withdrawn", reasons="Closed.", actor=manager),
     )
 
@@ -197,7 +197,7 @@ def test_a_plan_signed_off_while_its_area_leaves_is_refused(pm_signed_plan, fund
     manager = UserFactory(programme_manager=True)
     pair.run(
         lambda: area_leave(area=area, outcome="withdrawn", reasons="Closed.", actor=manager),
-        lambda: services.plan_sign_off(plan=pm_signed_plan, user=funder),
+        lambda: services.plan_sign_off(plan=pm_signed_plan, actor=funder),
     )
 
     assert pair.errors == []

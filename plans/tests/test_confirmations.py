@@ -29,7 +29,7 @@ def test_final_submission_without_confirmation_locks_and_releases_nothing(
     accept_offer(
         award_grant(area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=pm)
     )
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     url = reverse("plans:submit_final", args=[area.reference])
     response = client_for(author).post(url)
     assert response.status_code == 200
@@ -52,10 +52,10 @@ def test_final_submission_without_confirmation_locks_and_releases_nothing(
 def test_sign_off_without_confirmation_records_no_signature(
     client_for, ready_plan, author, pm, funder
 ):
-    services.plan_submit_draft(plan=ready_plan, user=author)
-    services.plan_submit_final(plan=ready_plan, user=author)
-    services.plan_start_review(plan=ready_plan, user=pm)
-    services.plan_sign_off(plan=ready_plan, user=funder)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
+    services.plan_start_review(plan=ready_plan, actor=pm)
+    services.plan_sign_off(plan=ready_plan, actor=funder)
     url = reverse("plans:review", args=[ready_plan.area.reference])
     response = client_for(pm).post(url, {"action": "sign_off", "sign-comment": "Good plan"})
     page = _text(response)

@@ -21,22 +21,22 @@ def test_unchanged_text_is_not_marked():
 def test_versions_diff_section_by_section(ready_plan, author):
     services.plan_save(
         area=ready_plan.area,
-        user=author,
+        actor=author,
         sections={"risks": "Staff turnover."},
         budget_arrangements=[
             {"kind": "aligned", "partner_name": "Leeds Council", "amount": 5000, "description": ""}
         ],
     )
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     services.plan_save(
         area=ready_plan.area,
-        user=author,
+        actor=author,
         sections={"risks": "Staff turnover and funding cuts."},
         budget_arrangements=[
             {"kind": "pooled", "partner_name": "Leeds Council", "amount": 7500, "description": ""}
         ],
     )
-    services.plan_submit_final(plan=ready_plan, user=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
     v1, v2 = ready_plan.versions.order_by("number")
     diffs = {d.key: d for d in version_diff(v1, v2)}
     assert diffs["risks"].changed
@@ -46,3 +46,27 @@ def test_versions_diff_section_by_section(ready_plan, author):
     assert "Pooled with Leeds Council: £7,500.00" in diffs["budget_arrangements"].html
     assert "Aligned with Leeds Council: £5,000.00" in diffs["budget_arrangements"].html
     assert not diffs["logic_model"].changed
+
+
+@pytest.mark.parametrize(
+    "amount, shown",
+    [
+        ("1234.5", "£1,234.50"),
+        ("1234567.89", "£1,234,567.89"),
+        ("0", "£0.00"),
+        ("7500", "£7,500.00"),
+    ],
+)
+def test_money_in_a_versions_tables_reads_as_pounds_and_pence(amount, shown):
+    from plans.diff import _budget_lines, _resourcing_lines
+
+    content = {
+        "budget_arrangements": [
+            {"kind_label": "Pooled", "partner_name": "Leeds Council", "amount": amount}
+        ],
+        "resourcing_lines": [
+            {"year": 2026, "source_label": "Local authority", "planned_amount": amount}
+        ],
+    }
+    assert _budget_lines(content) == [f"Pooled with Leeds Council: {shown}"]
+    assert _resourcing_lines(content) == [f"2026/27 Local authority: {shown}"]

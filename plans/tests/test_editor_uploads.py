@@ -49,7 +49,7 @@ def test_uploading_saves_the_typed_text_first_and_stays_on_the_editor(client_for
 
 def test_removing_a_document_keeps_the_typed_text(client_for, gg_area, author):
     attachment = services.attachment_add(
-        area=gg_area, user=author, uploaded_file=SimpleUploadedFile("old.pdf", PDF), title="Old"
+        area=gg_area, actor=author, uploaded_file=SimpleUploadedFile("old.pdf", PDF), title="Old"
     )
     url = reverse("plans:plan_edit", args=[gg_area.reference])
     data = {**EMPTY_LINES, "timetable": "Launch in May", "remove_attachment": str(attachment.pk)}

@@ -164,10 +164,10 @@ def test_status_change_emails_after_commit_reach_the_people_involved(
 ):
     rm = AreaAssignmentFactory(area=ready_plan.area).user
     colleague = lead_member_of(ready_plan.area, username="colleague")
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         assert mail.outbox == []  # nothing is sent until the transaction commits
     assert len(callbacks) == 1
     recipients = {m.to[0] for m in mail.outbox}
@@ -176,10 +176,10 @@ def test_status_change_emails_after_commit_reach_the_people_involved(
     assert funder.email not in recipients
     assert "Final operational plan submitted" in mail.outbox[0].subject
 
-    services.plan_start_review(plan=ready_plan, user=pm)
+    services.plan_start_review(plan=ready_plan, actor=pm)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.plan_sign_off(plan=ready_plan, user=pm)
+        services.plan_sign_off(plan=ready_plan, actor=pm)
     assert {m.to[0] for m in mail.outbox} == {author.email, colleague.email, rm.email, funder.email}
     assert "signed by the programme manager" in mail.outbox[0].subject
 
@@ -192,5 +192,5 @@ def test_rolled_back_change_emails_nobody(ready_plan, author, django_capture_on_
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(ValidationError),
     ):
-        services.plan_submit_final(plan=ready_plan, user=author)  # refused: still a draft
+        services.plan_submit_final(plan=ready_plan, actor=author)  # refused: still a draft
     assert callbacks == [] and mail.outbox == []

@@ -36,7 +36,7 @@ class TestWorkspace:
     def test_author_sees_status_in_applicant_words_and_submit_button(
         self, client_for, ready_plan, author
     ):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         page = client_for(author).get(_url("workspace", ready_plan.area)).content.decode()
         assert "Draft sent: you can keep improving it" in page
         assert "Submit final plan" in page
@@ -128,9 +128,9 @@ class TestEditors:
 
 class TestReview:
     def _under_review(self, plan, author, pm):
-        services.plan_submit_draft(plan=plan, user=author)
-        services.plan_submit_final(plan=plan, user=author)
-        services.plan_start_review(plan=plan, user=pm)
+        services.plan_submit_draft(plan=plan, actor=author)
+        services.plan_submit_final(plan=plan, actor=author)
+        services.plan_start_review(plan=plan, actor=pm)
 
     def test_lead_and_rm_forbidden(self, client_for, ready_plan, author, relationship_manager):
         for user in (author, relationship_manager):
@@ -160,10 +160,10 @@ class TestReview:
         assert "Name the risks." in page and "Returned for changes" in page
 
     def test_version_compare_page(self, client_for, ready_plan, author, pm):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         ready_plan.risks = "New risks"
         ready_plan.save()
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         page = client_for(pm).get(_url("version_compare", ready_plan.area)).content.decode()
         assert "version 1 to version 2" in page
         assert "<del>Staff</del><ins>New</ins> <del>turnover.</del><ins>risks</ins>" in page
@@ -259,7 +259,7 @@ class TestPeerReviewPages:
 
 
 def test_area_page_shows_plan_panel(client_for, ready_plan, author, pm):
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     page = client_for(author).get(ready_plan.area.get_absolute_url()).content.decode()
     assert "Plan documents" in page and "2 rows" in page
     assert "Programme manager: " in page and "awaited" in page
@@ -274,8 +274,8 @@ def test_navigation_links(client_for, pm, author):
 
 
 def test_plan_pages_use_the_area_breadcrumb_and_the_plan_badge(client_for, ready_plan, author, pm):
-    services.plan_submit_draft(plan=ready_plan, user=author)
-    services.plan_submit_final(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
     area = ready_plan.area
     workspace = client_for(author).get(_url("workspace", area)).content.decode()
     assert '<a href="/my-areas/">My areas</a>' in workspace

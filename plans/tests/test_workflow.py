@@ -23,9 +23,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def _to_review(plan, author, pm):
-    services.plan_submit_draft(plan=plan, user=author)
-    services.plan_submit_final(plan=plan, user=author)
-    services.plan_start_review(plan=plan, user=pm)
+    services.plan_submit_draft(plan=plan, actor=author)
+    services.plan_submit_final(plan=plan, actor=author)
+    services.plan_start_review(plan=plan, actor=pm)
     return plan
 
 
@@ -57,10 +57,10 @@ class TestCheckMove:
 
 class TestSubmission:
     def test_draft_then_final_freezes_numbered_versions(self, ready_plan, author):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         ready_plan.service_changes = "Changed after the draft."
         ready_plan.save()
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         versions = list(ready_plan.versions.order_by("number"))
         assert [(v.number, v.kind) for v in versions] == [(1, "draft"), (2, "final")]
         assert versions[0].content["sections"]["service_changes"] != "Changed after the draft."
@@ -73,7 +73,7 @@ class TestSubmission:
     def test_final_refused_without_logic_model(self, gg_area, author):
         plan = PlanFactory(area=gg_area, draft_submitted=True)
         with pytest.raises(ValidationError) as exc:
-            services.plan_submit_final(plan=plan, user=author)
+            services.plan_submit_final(plan=plan, actor=author)
         assert "logic model" in exc.value.messages[0]
         plan.refresh_from_db()
         assert plan.status == PlanStatus.DRAFT_SUBMITTED
@@ -81,47 +81,47 @@ class TestSubmission:
 
     def test_final_refused_without_required_cba(self, ready_plan, author, monkeypatch):
         monkeypatch.setattr("plans.selectors.area_requires_cba", lambda area: True)
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         with pytest.raises(ValidationError) as exc:
-            services.plan_submit_final(plan=ready_plan, user=author)
+            services.plan_submit_final(plan=ready_plan, actor=author)
         assert "cost benefit analysis" in exc.value.messages[0]
         # A CBA with costs but no benefits is still not enough.
         CostLineFactory(cba=CbaFactory(area=ready_plan.area))
         with pytest.raises(ValidationError):
-            services.plan_submit_final(plan=ready_plan, user=author)
+            services.plan_submit_final(plan=ready_plan, actor=author)
 
     def test_final_accepted_with_required_cba(self, ready_plan, author, monkeypatch):
         monkeypatch.setattr("plans.selectors.area_requires_cba", lambda area: True)
         CbaFactory(area=ready_plan.area, with_lines=True)
-        services.plan_submit_draft(plan=ready_plan, user=author)
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         assert ready_plan.status == PlanStatus.FINAL_SUBMITTED
         assert ready_plan.versions.get(number=2).content["cba"]["npv"]
 
     def test_cba_not_required_when_gate_did_not_ask(self, ready_plan, author):
-        services.plan_submit_draft(plan=ready_plan, user=author)
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         assert ready_plan.status == PlanStatus.FINAL_SUBMITTED
 
     def test_final_before_draft_refused(self, ready_plan, author):
         with pytest.raises(ValidationError) as exc:
-            services.plan_submit_final(plan=ready_plan, user=author)
+            services.plan_submit_final(plan=ready_plan, actor=author)
         assert "draft cannot become final plan submitted" in exc.value.messages[0]
 
     def test_other_areas_user_cannot_submit(self, ready_plan):
         outsider = lead_member_of(AreaFactory(), username="outsider")
         with pytest.raises(PermissionDenied):
-            services.plan_submit_draft(plan=ready_plan, user=outsider)
+            services.plan_submit_draft(plan=ready_plan, actor=outsider)
 
     def test_pm_cannot_start_review_of_a_draft(self, ready_plan, pm):
         with pytest.raises(ValidationError):
-            services.plan_start_review(plan=ready_plan, user=pm)
+            services.plan_start_review(plan=ready_plan, actor=pm)
 
     def test_lead_cannot_start_review(self, ready_plan, author):
-        services.plan_submit_draft(plan=ready_plan, user=author)
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         with pytest.raises(ValidationError) as exc:
-            services.plan_start_review(plan=ready_plan, user=author)
+            services.plan_start_review(plan=ready_plan, actor=author)
         assert "Only a programme manager" in exc.value.messages[0]
 
 
@@ -140,8 +140,8 @@ class TestRetention:
         assert held.status == Payment.Status.SCHEDULED
         released_at = held.released_at
 
-        services.plan_return(plan=ready_plan, user=pm, comments={"risks": "Say more."})
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_return(plan=ready_plan, actor=pm, comments={"risks": "Say more."})
+        services.plan_submit_final(plan=ready_plan, actor=author)
         held.refresh_from_db()
         assert held.released_at == released_at
         assert award.payments.filter(kind=Payment.Kind.RETENTION).count() == 1
@@ -152,8 +152,8 @@ class TestRetention:
             "grants.services.retention_release", lambda **kw: calls.append(kw) or []
         )
         _to_review(ready_plan, author, pm)
-        services.plan_return(plan=ready_plan, user=pm, comments={"risks": "Say more."})
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_return(plan=ready_plan, actor=pm, comments={"risks": "Say more."})
+        services.plan_submit_final(plan=ready_plan, actor=author)
         assert len(calls) == 1
         assert calls[0]["area"] == ready_plan.area
 
@@ -163,7 +163,7 @@ class TestReturnAndNotApprove:
         _to_review(ready_plan, author, pm)
         services.plan_return(
             plan=ready_plan,
-            user=pm,
+            actor=pm,
             comments={
                 "risks": "What if the council withdraws?",
                 "timetable": "",
@@ -176,27 +176,27 @@ class TestReturnAndNotApprove:
         comments = {c.section: c.comment for c in SectionComment.objects.filter(plan=ready_plan)}
         assert comments == {"risks": "What if the council withdraws?", "governance": "Who chairs?"}
         assert SectionComment.objects.filter(plan=ready_plan, version__number=2).count() == 2
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         assert ready_plan.version_number == 3
 
     def test_return_needs_a_comment(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
         with pytest.raises(ValidationError):
-            services.plan_return(plan=ready_plan, user=pm, comments={"risks": "  "})
+            services.plan_return(plan=ready_plan, actor=pm, comments={"risks": "  "})
 
     def test_return_withdraws_signatures_but_keeps_the_record(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
-        services.plan_sign_off(plan=ready_plan, user=pm)
-        services.plan_return(plan=ready_plan, user=pm, comments={"general": "One more thing."})
+        services.plan_sign_off(plan=ready_plan, actor=pm)
+        services.plan_return(plan=ready_plan, actor=pm, comments={"general": "One more thing."})
         # The signature no longer counts, but the audit record of it stays (issue 10).
         kept = SignOff.objects.get(plan=ready_plan)
         assert kept.user == pm and kept.superseded_at is not None
         state = {row["party"]: row["sign_off"] for row in selectors.sign_off_state(ready_plan)}
         assert all(signed is None for signed in state.values())
         # Resubmitted and reviewed again, the same party signs afresh.
-        services.plan_submit_final(plan=ready_plan, user=author)
-        services.plan_start_review(plan=ready_plan, user=pm)
-        services.plan_sign_off(plan=ready_plan, user=pm)
+        services.plan_submit_final(plan=ready_plan, actor=author)
+        services.plan_start_review(plan=ready_plan, actor=pm)
+        services.plan_sign_off(plan=ready_plan, actor=pm)
         assert ready_plan.status == PlanStatus.PM_APPROVED
         assert SignOff.objects.filter(plan=ready_plan).count() == 2
         assert SignOff.objects.filter(plan=ready_plan, superseded_at__isnull=True).count() == 1
@@ -204,17 +204,17 @@ class TestReturnAndNotApprove:
     def test_not_approve_needs_reasons_and_is_final(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
         with pytest.raises(ValidationError):
-            services.plan_not_approve(plan=ready_plan, user=pm, reasons="")
-        services.plan_not_approve(plan=ready_plan, user=pm, reasons="No partner commitment.")
+            services.plan_not_approve(plan=ready_plan, actor=pm, reasons="")
+        services.plan_not_approve(plan=ready_plan, actor=pm, reasons="No partner commitment.")
         assert ready_plan.status == PlanStatus.NOT_APPROVED
         assert ready_plan.decision_reason == "No partner commitment."
         with pytest.raises(ValidationError):
-            services.plan_submit_final(plan=ready_plan, user=author)
+            services.plan_submit_final(plan=ready_plan, actor=author)
 
     def test_lead_cannot_return_own_plan(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
         with pytest.raises(ValidationError):
-            services.plan_return(plan=ready_plan, user=author, comments={"risks": "x"})
+            services.plan_return(plan=ready_plan, actor=author, comments={"risks": "x"})
 
 
 class TestSignOff:
@@ -222,14 +222,14 @@ class TestSignOff:
     def test_parallel_round_either_order(self, ready_plan, author, pm, funder, first):
         _to_review(ready_plan, author, pm)
         signers = [pm, funder] if first == "pm" else [funder, pm]
-        services.plan_sign_off(plan=ready_plan, user=signers[0], comment="Good plan.")
+        services.plan_sign_off(plan=ready_plan, actor=signers[0], comment="Good plan.")
         ready_plan.refresh_from_db()
         assert ready_plan.status == (
             PlanStatus.PM_APPROVED if first == "pm" else PlanStatus.FUNDER_APPROVED
         )
         ready_plan.area.refresh_from_db()
         assert ready_plan.area.stage == AreaStage.GETTING_GOING
-        services.plan_sign_off(plan=ready_plan, user=signers[1])
+        services.plan_sign_off(plan=ready_plan, actor=signers[1])
         ready_plan.refresh_from_db()
         assert ready_plan.status == PlanStatus.SIGNED_OFF
         ready_plan.area.refresh_from_db()
@@ -245,33 +245,33 @@ class TestSignOff:
         LogicModelFactory(area=area)
         plan = _to_review(PlanFactory(area=area), author, pm)
         with pytest.raises(ValidationError) as exc:
-            services.plan_sign_off(plan=plan, user=funder)
+            services.plan_sign_off(plan=plan, actor=funder)
         assert "programme manager signs off first" in exc.value.messages[0]
         assert not plan.sign_offs.exists()
-        services.plan_sign_off(plan=plan, user=pm)
-        services.plan_sign_off(plan=plan, user=funder)
+        services.plan_sign_off(plan=plan, actor=pm)
+        services.plan_sign_off(plan=plan, actor=funder)
         plan.refresh_from_db()
         assert plan.status == PlanStatus.SIGNED_OFF
 
     def test_same_party_cannot_sign_twice(self, ready_plan, author, pm):
         _to_review(ready_plan, author, pm)
-        services.plan_sign_off(plan=ready_plan, user=pm)
+        services.plan_sign_off(plan=ready_plan, actor=pm)
         other_pm = UserFactory(programme_manager=True)
         with pytest.raises(ValidationError) as exc:
-            services.plan_sign_off(plan=ready_plan, user=other_pm)
+            services.plan_sign_off(plan=ready_plan, actor=other_pm)
         assert "already signed" in exc.value.messages[0]
 
     def test_lead_and_rm_cannot_sign(self, ready_plan, author, pm, relationship_manager):
         _to_review(ready_plan, author, pm)
         for user in (author, relationship_manager):
             with pytest.raises(PermissionDenied):
-                services.plan_sign_off(plan=ready_plan, user=user)
+                services.plan_sign_off(plan=ready_plan, actor=user)
 
     def test_cannot_sign_before_review_starts(self, ready_plan, author, pm):
-        services.plan_submit_draft(plan=ready_plan, user=author)
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
         with pytest.raises(ValidationError):
-            services.plan_sign_off(plan=ready_plan, user=pm)
+            services.plan_sign_off(plan=ready_plan, actor=pm)
 
 
 class TestPeerReview:
@@ -279,11 +279,11 @@ class TestPeerReview:
         return [AreaFactory(round=area.round).lead_organisation for _ in range(n)]
 
     def test_assign_two_reviewers_and_submit(self, ready_plan, author, pm):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         orgs = self._orgs(ready_plan.area, 2)
         due = today() + datetime.timedelta(days=21)
         created = services.peer_review_assign(
-            plan=ready_plan, reviewer_organisations=orgs, user=pm, due_on=due
+            plan=ready_plan, reviewer_organisations=orgs, actor=pm, due_on=due
         )
         assert len(created) == 2
         reviewer = UserFactory()
@@ -292,7 +292,7 @@ class TestPeerReview:
         MembershipFactory(user=reviewer, organisation=orgs[0])
         review = services.peer_review_submit(
             assignment=created[0],
-            user=reviewer,
+            actor=reviewer,
             strengths="Clear",
             suggestions="Add numbers",
             overall_rating=3,
@@ -301,7 +301,7 @@ class TestPeerReview:
         with pytest.raises(PermissionDenied):
             services.peer_review_submit(
                 assignment=created[0],
-                user=reviewer,
+                actor=reviewer,
                 strengths="a",
                 suggestions="b",
                 overall_rating=2,
@@ -309,33 +309,33 @@ class TestPeerReview:
         with pytest.raises(PermissionDenied):
             services.peer_review_submit(
                 assignment=created[1],
-                user=reviewer,
+                actor=reviewer,
                 strengths="a",
                 suggestions="b",
                 overall_rating=2,
             )
 
     def test_at_least_two_when_round_requires(self, ready_plan, author, pm):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         due = today() + datetime.timedelta(days=21)
         with pytest.raises(ValidationError) as exc:
             services.peer_review_assign(
                 plan=ready_plan,
                 reviewer_organisations=self._orgs(ready_plan.area, 1),
-                user=pm,
+                actor=pm,
                 due_on=due,
             )
         assert "at least two" in str(exc.value)
 
     def test_reviewers_must_be_other_leads_in_same_round(self, ready_plan, author, pm):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         other_round_org = AreaFactory().lead_organisation
         due = today() + datetime.timedelta(days=21)
         with pytest.raises(ValidationError) as exc:
             services.peer_review_assign(
                 plan=ready_plan,
                 reviewer_organisations=[*self._orgs(ready_plan.area, 1), other_round_org],
-                user=pm,
+                actor=pm,
                 due_on=due,
             )
         assert other_round_org.name in str(exc.value)
@@ -346,17 +346,17 @@ class TestPeerReview:
                     ready_plan.area.lead_organisation,
                     *self._orgs(ready_plan.area, 1),
                 ],
-                user=pm,
+                actor=pm,
                 due_on=due,
             )
 
     def test_only_pm_assigns(self, ready_plan, author, funder):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
         with pytest.raises(PermissionDenied):
             services.peer_review_assign(
                 plan=ready_plan,
                 reviewer_organisations=self._orgs(ready_plan.area, 2),
-                user=funder,
+                actor=funder,
                 due_on=today(),
             )
 
@@ -373,12 +373,12 @@ def test_gate_decision_requiring_a_cba_blocks_the_final_plan(ready_plan, author)
         milestone=MilestoneFactory(round=ready_plan.area.round),
     )
     GateApplication.objects.filter(pk=gate.pk).update(status=GateStatus.APPROVED, cba_required=True)
-    services.plan_submit_draft(plan=ready_plan, user=author)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
     with pytest.raises(ValidationError) as exc:
-        services.plan_submit_final(plan=ready_plan, user=author)
+        services.plan_submit_final(plan=ready_plan, actor=author)
     assert "must include a cost benefit analysis" in exc.value.messages[0]
     CbaFactory(area=ready_plan.area, with_lines=True)
-    services.plan_submit_final(plan=ready_plan, user=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
     assert ready_plan.status == PlanStatus.FINAL_SUBMITTED
 
 
@@ -387,15 +387,15 @@ def test_a_plan_of_an_area_that_left_cannot_be_submitted_or_signed_off(
 ):
     from applications.services import area_leave
 
-    services.plan_submit_draft(plan=ready_plan, user=author)
-    services.plan_submit_final(plan=ready_plan, user=author)
-    services.plan_start_review(plan=ready_plan, user=pm)
-    services.plan_sign_off(plan=ready_plan, user=pm)
+    services.plan_submit_draft(plan=ready_plan, actor=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
+    services.plan_start_review(plan=ready_plan, actor=pm)
+    services.plan_sign_off(plan=ready_plan, actor=pm)
     area_leave(area=ready_plan.area, outcome="withdrawn", reasons="Dissolved.", actor=pm)
     with pytest.raises(
         ValidationError, match="has left the programme \\(withdrawn\\), so its plan"
     ):
-        services.plan_sign_off(plan=ready_plan, user=funder)
+        services.plan_sign_off(plan=ready_plan, actor=funder)
     ready_plan.refresh_from_db()
     ready_plan.area.refresh_from_db()
     assert ready_plan.status == PlanStatus.PM_APPROVED
@@ -407,6 +407,6 @@ def test_a_draft_of_an_area_that_left_cannot_be_submitted(ready_plan, author, pm
 
     area_leave(area=ready_plan.area, outcome="not_progressed", reasons="No partners.", actor=pm)
     with pytest.raises(ValidationError, match="so its plan can no longer be submitted"):
-        services.plan_submit_draft(plan=ready_plan, user=author)
+        services.plan_submit_draft(plan=ready_plan, actor=author)
     ready_plan.refresh_from_db()
     assert ready_plan.status == PlanStatus.DRAFT

@@ -27,7 +27,7 @@ def attachment_upload(request, reference):
         try:
             attachment = services.attachment_add(
                 area=area,
-                user=request.user,
+                actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
                 document=form.cleaned_data["document"],
@@ -77,7 +77,7 @@ def attachment_delete(request, reference, pk):
     attachment = get_object_or_404(PlanAttachment, pk=pk, area=area)
     document = attachment.document
     try:
-        services.attachment_remove(attachment=attachment, user=request.user)
+        services.attachment_remove(attachment=attachment, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
         refusal_messages(request, exc)
     else:

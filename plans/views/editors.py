@@ -61,7 +61,7 @@ def _documents_after_save(request, area, document: str) -> None:
         attachment = PlanAttachment.objects.filter(area=area, pk=int(remove)).first()
         if attachment is not None:
             try:
-                services.attachment_remove(attachment=attachment, user=request.user)
+                services.attachment_remove(attachment=attachment, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 refusal_messages(request, exc)
             else:
@@ -79,7 +79,7 @@ def _documents_after_save(request, area, document: str) -> None:
     try:
         attachment = services.attachment_add(
             area=area,
-            user=request.user,
+            actor=request.user,
             uploaded_file=form.cleaned_data["file"],
             title=form.cleaned_data["title"],
             document=document,
@@ -108,7 +108,7 @@ def strategy_edit(request, reference):
     strategy = DevelopmentStrategy.objects.filter(area=area).first()
     form = StrategyForm(request.POST or None, instance=strategy)
     if request.method == "POST" and form.is_valid():
-        services.strategy_save(area=area, user=request.user, **form.cleaned_data)
+        services.strategy_save(area=area, actor=request.user, **form.cleaned_data)
         messages.success(request, "Development strategy saved.")
         if _wants_documents(request):
             _documents_after_save(request, area, "strategy")
@@ -140,7 +140,7 @@ def logic_model_edit(request, reference):
         ]
         kept.sort(key=lambda t: (t[0], t[1]))
         try:
-            services.logic_model_save(area=area, rows=[t[2] for t in kept], user=request.user)
+            services.logic_model_save(area=area, rows=[t[2] for t in kept], actor=request.user)
         except (ValidationError, PermissionDenied) as exc:
             refusal_messages(request, exc)
         else:
@@ -187,7 +187,7 @@ def cba_edit(request, reference):
         try:
             services.cba_save(
                 area=area,
-                user=request.user,
+                actor=request.user,
                 costs=_lines(costs),
                 benefits=_lines(benefits),
                 notes=notes_form.cleaned_data["notes"],
@@ -239,7 +239,7 @@ def plan_edit(request, reference):
         try:
             services.plan_save(
                 area=area,
-                user=request.user,
+                actor=request.user,
                 sections=form.cleaned_data,
                 budget_arrangements=_lines(budget),
                 resourcing_lines=_lines(resourcing),

@@ -33,7 +33,7 @@ def peer_review_assign(request, reference):
             created = services.peer_review_assign(
                 plan=plan,
                 reviewer_organisations=list(form.cleaned_data["reviewer_organisations"]),
-                user=request.user,
+                actor=request.user,
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as exc:
@@ -70,7 +70,7 @@ def peer_review_detail(request, pk):
         if request.method == "POST" and form.is_valid():
             try:
                 services.peer_review_submit(
-                    assignment=assignment, user=request.user, **form.cleaned_data
+                    assignment=assignment, actor=request.user, **form.cleaned_data
                 )
             except (ValidationError, PermissionDenied) as exc:
                 refusal_messages(request, exc)

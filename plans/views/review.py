@@ -27,17 +27,17 @@ def _act(request, plan, action, *, return_form, not_form, sign_form) -> str:
     when the action's form needs correcting (the page shows the form's errors)."""
     user = request.user
     if action == "start":
-        services.plan_start_review(plan=plan, user=user)
+        services.plan_start_review(plan=plan, actor=user)
         return "Review started; the area has been told."
     if action == "return" and return_form.is_valid():
-        services.plan_return(plan=plan, user=user, comments=return_form.comments())
+        services.plan_return(plan=plan, actor=user, comments=return_form.comments())
         return "Plan returned for changes with your comments."
     if action == "not_approve" and not_form.is_valid():
-        services.plan_not_approve(plan=plan, user=user, reasons=not_form.cleaned_data["reasons"])
+        services.plan_not_approve(plan=plan, actor=user, reasons=not_form.cleaned_data["reasons"])
         return "Plan not approved; the area has been told why."
     if action == "sign_off" and sign_form.is_valid():
         plan = services.plan_sign_off(
-            plan=plan, user=user, comment=sign_form.cleaned_data["comment"]
+            plan=plan, actor=user, comment=sign_form.cleaned_data["comment"]
         )
         if plan.status == PlanStatus.SIGNED_OFF:
             return "Plan signed off by both parties: the area is now in implementation."

@@ -24,7 +24,7 @@ def _submit(request, reference, service, done):
         messages.error(request, "Write the plan before submitting it.")
         return redirect("plans:workspace", area.reference)
     try:
-        service(plan=plan, user=request.user)
+        service(plan=plan, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
         refusal_messages(request, exc)
     else:

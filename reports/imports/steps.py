@@ -312,7 +312,7 @@ def apply_application(ctx: "ImportContext", record: Record) -> Area | None:
     )
     ctx.result.counts["applications"] += 1
     application_services.application_submit(
-        application=application, user=contact, occurred_at=when, imported=True
+        application=application, actor=contact, occurred_at=when, imported=True
     )
     return decide_application(ctx, record, application, contact)
 
@@ -323,14 +323,14 @@ def decide_application(ctx: "ImportContext", record: Record, application, contac
     if record.application_outcome == "withdrawn":
         application_services.application_withdraw(
             application=application,
-            user=contact,
+            actor=contact,
             reason=WITHDRAWN_REASON,
             occurred_at=when,
             imported=True,
         )
         return None
     application_services.application_start_assessment(
-        application=application, user=ctx.pm, occurred_at=when, imported=True
+        application=application, actor=ctx.pm, occurred_at=when, imported=True
     )
     if record.application_outcome == "rejected":
         application_services.application_decide(
@@ -397,18 +397,18 @@ def apply_gate(ctx: "ImportContext", record: Record, area: Area) -> bool:
     when = at(gate_day(ctx, record))
     gate = application_services.gate_create(
         area=area,
-        user=contact,
+        actor=contact,
         target_stage=GateStage.GETTING_GOING,
         milestone=ctx.milestone,
         summary=GATE_SUMMARY,
         occurred_at=when,
         imported=True,
     )
-    application_services.gate_submit(gate=gate, user=contact, occurred_at=when, imported=True)
+    application_services.gate_submit(gate=gate, actor=contact, occurred_at=when, imported=True)
     if wanted == "withdrawn":
         application_services.gate_withdraw(
             gate=gate,
-            user=contact,
+            actor=contact,
             reason=WITHDRAWN_REASON,
             occurred_at=when,
             imported=True,
@@ -458,16 +458,18 @@ def submit_final_plan(ctx: "ImportContext", record: Record, area: Area):
     when = at(record.plan_submitted_on)
     plan = plan_services.plan_save(
         area=area,
-        user=contact,
+        actor=contact,
         sections={"issues_and_why": PLACEHOLDER},
         occurred_at=when,
         imported=True,
     )
     if plan.status == PlanStatus.DRAFT:
         plan = plan_services.plan_submit_draft(
-            plan=plan, user=contact, occurred_at=when, imported=True
+            plan=plan, actor=contact, occurred_at=when, imported=True
         )
-    plan = plan_services.plan_submit_final(plan=plan, user=contact, occurred_at=when, imported=True)
+    plan = plan_services.plan_submit_final(
+        plan=plan, actor=contact, occurred_at=when, imported=True
+    )
     ctx.result.counts["final_plans"] += 1
     return plan
 
@@ -489,17 +491,17 @@ def apply_plan_outcome(ctx: "ImportContext", record: Record, plan) -> bool:
     when = at(record.plan_decided_on)
     if plan.status == PlanStatus.FINAL_SUBMITTED:
         plan = plan_services.plan_start_review(
-            plan=plan, user=ctx.pm, occurred_at=when, imported=True
+            plan=plan, actor=ctx.pm, occurred_at=when, imported=True
         )
     if outcome == PlanStatus.SIGNED_OFF:
         for signer in (ctx.pm, ctx.funder):
             plan = plan_services.plan_sign_off(
-                plan=plan, user=signer, occurred_at=when, imported=True
+                plan=plan, actor=signer, occurred_at=when, imported=True
             )
     elif outcome == PlanStatus.NOT_APPROVED:
         plan_services.plan_not_approve(
             plan=plan,
-            user=ctx.pm,
+            actor=ctx.pm,
             reasons=NOT_APPROVED_REASON,
             occurred_at=when,
             imported=True,
@@ -507,7 +509,7 @@ def apply_plan_outcome(ctx: "ImportContext", record: Record, plan) -> bool:
     else:
         plan_services.plan_return(
             plan=plan,
-            user=ctx.pm,
+            actor=ctx.pm,
             comments={"general": RETURNED_COMMENT},
             occurred_at=when,
             imported=True,

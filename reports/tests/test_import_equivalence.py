@@ -76,13 +76,13 @@ class WebRound:
             },
             themes=[Theme.objects.get(name=t) for t in themes],
         )
-        application_services.application_submit(application=application, user=lead)
+        application_services.application_submit(application=application, actor=lead)
         if outcome == "withdrawn":
             application_services.application_withdraw(
-                application=application, user=lead, reason="Not now."
+                application=application, actor=lead, reason="Not now."
             )
             return
-        application_services.application_start_assessment(application=application, user=self.pm)
+        application_services.application_start_assessment(application=application, actor=self.pm)
         decision = "admit" if outcome == "admitted" else "reject"
         application = application_services.application_decide(
             application=application,
@@ -97,7 +97,7 @@ class WebRound:
     def gate_and_plan(self, area, lead, gate_outcome, cba, plan_outcome):
         gate = application_services.gate_create(
             area=area,
-            user=lead,
+            actor=lead,
             target_stage=GateStage.GETTING_GOING,
             milestone=self.milestone,
             summary="Our evidence.",
@@ -105,7 +105,7 @@ class WebRound:
         gate.development_strategy = _evidence("strategy.pdf")
         gate.logic_model = _evidence("logic.pdf")
         gate.save()
-        application_services.gate_submit(gate=gate, user=lead)
+        application_services.gate_submit(gate=gate, actor=lead)
         application_services.gate_decide(
             gate=gate,
             decision="approve" if gate_outcome == "approved" else "reject",
@@ -121,7 +121,7 @@ class WebRound:
             CbaFactory(area=area, with_lines=True)
         plan = plan_services.plan_save(
             area=area,
-            user=lead,
+            actor=lead,
             sections={
                 "issues_and_why": "Isolated residents lose touch with services.",
                 "service_changes": "A shared link worker.",
@@ -132,12 +132,12 @@ class WebRound:
                 "timetable": "From April.",
             },
         )
-        plan = plan_services.plan_submit_draft(plan=plan, user=lead)
-        plan = plan_services.plan_submit_final(plan=plan, user=lead)
+        plan = plan_services.plan_submit_draft(plan=plan, actor=lead)
+        plan = plan_services.plan_submit_final(plan=plan, actor=lead)
         if plan_outcome == "approved":
-            plan = plan_services.plan_start_review(plan=plan, user=self.pm)
-            plan = plan_services.plan_sign_off(plan=plan, user=self.pm)
-            plan_services.plan_sign_off(plan=plan, user=self.funder)
+            plan = plan_services.plan_start_review(plan=plan, actor=self.pm)
+            plan = plan_services.plan_sign_off(plan=plan, actor=self.pm)
+            plan_services.plan_sign_off(plan=plan, actor=self.funder)
 
 
 def _report(rnd):

@@ -49,7 +49,7 @@ def live_area():
     )
     lead = UserFactory(username="lead")
     MembershipFactory(user=lead, organisation=org)
-    plan_services.plan_save(area=area, user=lead, sections={"issues_and_why": "Our own words."})
+    plan_services.plan_save(area=area, actor=lead, sections={"issues_and_why": "Our own words."})
     return area
 
 

@@ -38,13 +38,13 @@ def _closed_round():
 def test_application_submit_refuses_a_live_submission_after_closing():
     application = ApplicationFactory(round=_closed_round())
     with pytest.raises(ValidationError, match="closed for applications"):
-        app_services.application_submit(application=application, user=application.applicant)
+        app_services.application_submit(application=application, actor=application.applicant)
 
 
 def test_application_submit_accepts_imported_history_outside_the_rounds_dates():
     application = ApplicationFactory(round=_closed_round())
     app_services.application_submit(
-        application=application, user=application.applicant, occurred_at=LONG_AGO, imported=True
+        application=application, actor=application.applicant, occurred_at=LONG_AGO, imported=True
     )
     application.refresh_from_db()
     assert application.status == "submitted" and application.submitted_at == LONG_AGO
@@ -69,7 +69,7 @@ def test_gate_submit_still_refuses_a_live_late_gate_without_evidence():
         logic_model=None,
     )
     with pytest.raises(ValidationError):
-        app_services.gate_submit(gate=gate, user=_lead_user(area))
+        app_services.gate_submit(gate=gate, actor=_lead_user(area))
 
 
 def test_gate_create_and_submit_accept_imported_history():
@@ -78,14 +78,14 @@ def test_gate_create_and_submit_accept_imported_history():
     milestone = GettingGoingMilestoneFactory(round=area.round, past=True)
     gate = app_services.gate_create(
         area=area,
-        user=user,
+        actor=user,
         target_stage="getting_going",
         milestone=milestone,
         summary="Imported record.",
         occurred_at=LONG_AGO,
         imported=True,
     )
-    app_services.gate_submit(gate=gate, user=user, occurred_at=LONG_AGO, imported=True)
+    app_services.gate_submit(gate=gate, actor=user, occurred_at=LONG_AGO, imported=True)
     gate.refresh_from_db()
     assert gate.status == "submitted" and gate.submitted_at == LONG_AGO
     for verb in ("gate.created", "gate.submitted"):
@@ -96,7 +96,7 @@ def test_gate_create_and_submit_accept_imported_history():
 def test_plan_submit_final_refuses_a_live_plan_without_a_logic_model():
     plan = PlanFactory(draft_submitted=True)
     with pytest.raises(ValidationError, match="logic model"):
-        plan_services.plan_submit_final(plan=plan, user=_lead_user(plan.area))
+        plan_services.plan_submit_final(plan=plan, actor=_lead_user(plan.area))
 
 
 def test_plan_services_accept_imported_history_with_its_dates():
@@ -106,13 +106,13 @@ def test_plan_services_accept_imported_history_with_its_dates():
     lead = _lead_user(plan.area)
     decided = LONG_AGO + datetime.timedelta(days=60)
     plan = plan_services.plan_submit_final(
-        plan=plan, user=lead, occurred_at=LONG_AGO, imported=True
+        plan=plan, actor=lead, occurred_at=LONG_AGO, imported=True
     )
     assert plan.status == PlanStatus.FINAL_SUBMITTED and plan.final_submitted_at == LONG_AGO
     pm = UserFactory(programme_manager=True)
-    plan = plan_services.plan_start_review(plan=plan, user=pm, occurred_at=decided, imported=True)
+    plan = plan_services.plan_start_review(plan=plan, actor=pm, occurred_at=decided, imported=True)
     plan = plan_services.plan_not_approve(
-        plan=plan, user=pm, reasons="Old decision.", occurred_at=decided, imported=True
+        plan=plan, actor=pm, reasons="Old decision.", occurred_at=decided, imported=True
     )
     assert plan.decided_at == decided
     verbs = ["plan.final_submitted", "plan.review_started", "plan.not_approved"]
