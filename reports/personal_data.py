@@ -2,7 +2,7 @@
 
 from core.personal_data import PersonalData
 
-from .models import ImportJob, ReportJob
+from .models import ExportJob, ImportJob, ReportJob
 
 KINDS = (
     PersonalData(
@@ -15,5 +15,10 @@ KINDS = (
         description="Files you uploaded to import, with the files.",
         rows=lambda person: ImportJob.objects.filter(requested_by=person).order_by("pk"),
         files=("file",),
+    ),
+    PersonalData(
+        name="reports_exports",
+        description="Large exports you asked for (the files are copies of the lists you saw).",
+        rows=lambda person: ExportJob.objects.filter(requested_by=person).order_by("pk"),
     ),
 )
