@@ -32,6 +32,13 @@ ADMIN = Role.ADMIN.value
 LEAD = Role.LEAD_ORGANISATION.value
 ROLE_LABELS = {r.value: r.label for r in Role}
 
+# What a commitment's moves answer (closes= on a move resolves those notifications of the
+# commitment when it is made, core.transition): the relationship manager's notice of a new
+# commitment waits for its confirmation (or withdrawal); the lead organisation's notice that it
+# was confirmed waits for the money to be recorded as received (or the commitment withdrawn).
+COMMITMENT_RECORDED = ("match_funding.committed",)
+COMMITMENT_CONFIRMED = ("match_funding.confirmed",)
+
 COMMITMENT = Workflow(
     name="commitment",
     noun="A commitment",
@@ -42,13 +49,21 @@ COMMITMENT = Workflow(
         State("withdrawn", "Withdrawn", tone="light"),
     ],
     moves=[
-        Move("committed", "confirmed", who=frozenset({PM, ADMIN}), name="confirm", label="Confirm"),
+        Move(
+            "committed",
+            "confirmed",
+            who=frozenset({PM, ADMIN}),
+            name="confirm",
+            label="Confirm",
+            closes=COMMITMENT_RECORDED,
+        ),
         Move(
             "confirmed",
             "received",
             who=frozenset({LEAD, PM, ADMIN}),
             name="receive",
             label="Record receipt",
+            closes=COMMITMENT_CONFIRMED,
         ),
         Move(
             "committed",
@@ -56,6 +71,7 @@ COMMITMENT = Workflow(
             who=frozenset({LEAD, PM, ADMIN}),
             name="withdraw",
             label="Withdraw",
+            closes=COMMITMENT_RECORDED,
         ),
         Move(
             "confirmed",
@@ -63,6 +79,7 @@ COMMITMENT = Workflow(
             who=frozenset({LEAD, PM, ADMIN}),
             name="withdraw",
             label="Withdraw",
+            closes=COMMITMENT_CONFIRMED,
         ),
     ],
     role_labels=ROLE_LABELS,

@@ -14,8 +14,8 @@ from activity.models import Visibility
 from activity.services import activity_record
 from applications.models import GateApplication, GateStage, GateStatus
 from core.errors import require
-from core.locking import copy_back, lock
 from core.money import pounds
+from core.transition import transition
 from core.validators import require_single_line
 from programmes.models import Area
 
@@ -125,34 +125,33 @@ def commitment_add(
     return commitment
 
 
-def _move_commitment(commitment, to_state, user) -> tuple[MatchFundingCommitment, Area]:
-    """Lock the commitment, check scope, then the move against the table (a refusal is a
+def _in_scope(user):
+    """The area scope, asked of the locked commitment before the table (whose refusal is a
     MoveRefused: a PermissionDenied, as these refusals have always been, and a ValidationError
-    the page can show); the caller writes the rest."""
-    locked = lock(commitment, related=("application__area",), of=("self",))
-    area = locked.application.area
-    require(delivery_perms.can_edit_delivery(user, area))
-    COMMITMENT.check(locked, to_state, user)
-    locked.status = to_state
-    return locked, area
+    the page can show)."""
+    return lambda locked: delivery_perms.can_edit_delivery(user, locked.application.area)
 
 
 @transaction.atomic
 def commitment_confirm(*, commitment: MatchFundingCommitment, user) -> MatchFundingCommitment:
     """A programme manager confirms the commitment (has seen the body's signed letter)."""
-    locked, area = _move_commitment(commitment, CommitmentStatus.CONFIRMED, user)
-    locked.confirmed_at = timezone.now()
-    locked.save(update_fields=["status", "confirmed_at"])
-    activity_record(
-        verb="match_funding.confirmed",
-        summary=f"Match funding confirmed: {pounds(locked.amount)} from {locked.public_body}",
+    return transition(
+        commitment,
+        CommitmentStatus.CONFIRMED,
+        workflow=COMMITMENT,
         actor=user,
-        area=area,
+        verb="match_funding.confirmed",
+        summary=lambda locked: (
+            f"Match funding confirmed: {pounds(locked.amount)} from {locked.public_body}"
+        ),
+        area=lambda locked: locked.application.area,
         visibility=Visibility.AREA,
-        target=locked,
-        notify=lead_members(area),
+        notify=lambda locked: lead_members(locked.application.area),
+        changes=lambda locked: {"confirmed_at": timezone.now()},
+        permission=_in_scope(user),
+        related=("application__area",),
+        of=("self",),
     )
-    return copy_back(commitment, locked)
 
 
 @transaction.atomic
@@ -168,19 +167,23 @@ def commitment_receive(
         raise ValidationError({"received_on": "Enter the date it was received (not in future)."})
     if received_amount is None or Decimal(received_amount) < 0:
         raise ValidationError({"received_amount": "Enter the amount received, £0 or more."})
-    locked, area = _move_commitment(commitment, CommitmentStatus.RECEIVED, user)
-    locked.received_on, locked.received_amount = received_on, Decimal(received_amount)
-    locked.save(update_fields=["status", "received_on", "received_amount"])
-    activity_record(
-        verb="match_funding.received",
-        summary=f"Match funding received: {pounds(locked.received_amount)} from {locked.public_body}",
+    return transition(
+        commitment,
+        CommitmentStatus.RECEIVED,
+        workflow=COMMITMENT,
         actor=user,
-        area=area,
+        verb="match_funding.received",
+        summary=lambda locked: (
+            f"Match funding received: {pounds(locked.received_amount)} from {locked.public_body}"
+        ),
+        area=lambda locked: locked.application.area,
         visibility=Visibility.AREA,
-        target=locked,
-        notify=[relationship_manager(area)],
+        notify=lambda locked: [relationship_manager(locked.application.area)],
+        changes={"received_on": received_on, "received_amount": Decimal(received_amount)},
+        permission=_in_scope(user),
+        related=("application__area",),
+        of=("self",),
     )
-    return copy_back(commitment, locked)
 
 
 @transaction.atomic
@@ -191,17 +194,21 @@ def commitment_withdraw(
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the commitment was withdrawn."})
     require_single_line(reason=reason)
-    locked, area = _move_commitment(commitment, CommitmentStatus.WITHDRAWN, user)
-    locked.withdrawn_reason = reason.strip()
-    locked.save(update_fields=["status", "withdrawn_reason"])
-    activity_record(
-        verb="match_funding.withdrawn",
-        summary=f"Match funding withdrawn: {pounds(locked.amount)} from {locked.public_body}",
+    return transition(
+        commitment,
+        CommitmentStatus.WITHDRAWN,
+        workflow=COMMITMENT,
         actor=user,
-        area=area,
-        reason=locked.withdrawn_reason,
+        verb="match_funding.withdrawn",
+        summary=lambda locked: (
+            f"Match funding withdrawn: {pounds(locked.amount)} from {locked.public_body}"
+        ),
+        area=lambda locked: locked.application.area,
+        reason=reason.strip(),
         visibility=Visibility.AREA,
-        target=locked,
-        notify=[relationship_manager(area)],
+        notify=lambda locked: [relationship_manager(locked.application.area)],
+        changes={"withdrawn_reason": reason.strip()},
+        permission=_in_scope(user),
+        related=("application__area",),
+        of=("self",),
     )
-    return copy_back(commitment, locked)

@@ -10,6 +10,7 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.outbox import outbox_add
+from core.transition import transition
 from core.validators import require_single_line
 
 from .. import permissions, selectors, standard
@@ -121,31 +122,45 @@ def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[
     return copy_back(survey, locked)
 
 
-def _move(survey: Survey, to: str, user, *, verb: str, summary: str) -> Survey:
-    locked = lock(survey)
-    SURVEY.check(locked, to, user)
-    locked.status = to
-    locked.save(update_fields=["status"])
-    activity_record(verb=verb, summary=f"{summary}: {locked.title}", actor=user, target=locked)
-    return copy_back(survey, locked)
-
-
 @transaction.atomic
 def survey_open(*, survey: Survey, user, today: datetime.date | None = None) -> int:
     """Open the survey and invite everyone it reaches today (by its opening rule). Returns how
     many invitations went out; people who become eligible later are invited by the daily task."""
-    _move(survey, SurveyStatus.OPEN, user, verb="survey.opened", summary="Survey opened")
+    transition(
+        survey,
+        SurveyStatus.OPEN,
+        workflow=SURVEY,
+        actor=user,
+        verb="survey.opened",
+        summary=lambda locked: f"Survey opened: {locked.title}",
+    )
     return survey_invite_eligible(survey=survey, today=today)
 
 
 @transaction.atomic
 def survey_close(*, survey: Survey, user) -> Survey:
-    return _move(survey, SurveyStatus.CLOSED, user, verb="survey.closed", summary="Survey closed")
+    """Close the survey: its links stop taking answers."""
+    return transition(
+        survey,
+        SurveyStatus.CLOSED,
+        workflow=SURVEY,
+        actor=user,
+        verb="survey.closed",
+        summary=lambda locked: f"Survey closed: {locked.title}",
+    )
 
 
 @transaction.atomic
 def survey_reopen(*, survey: Survey, user) -> Survey:
-    return _move(survey, SurveyStatus.OPEN, user, verb="survey.reopened", summary="Survey reopened")
+    """Open a closed survey again."""
+    return transition(
+        survey,
+        SurveyStatus.OPEN,
+        workflow=SURVEY,
+        actor=user,
+        verb="survey.reopened",
+        summary=lambda locked: f"Survey reopened: {locked.title}",
+    )
 
 
 def _expires(survey: Survey, now) -> datetime.datetime:
@@ -268,11 +283,15 @@ def surveys_daily(*, today: datetime.date | None = None) -> dict:
     invited = reminded = closed = 0
     for survey in Survey.objects.filter(status=SurveyStatus.OPEN):
         if survey.closes_on < today:
-            with transaction.atomic():
-                locked = lock(survey)
-                SURVEY.check(locked, SurveyStatus.CLOSED, None, closing_date_passed=True)
-                locked.status = SurveyStatus.CLOSED
-                locked.save(update_fields=["status"])
+            transition(
+                survey,
+                SurveyStatus.CLOSED,
+                workflow=SURVEY,
+                actor=None,
+                verb="survey.closed",
+                summary=lambda locked: f"Survey closed on its closing date: {locked.title}",
+                closing_date_passed=True,
+            )
             closed += 1
             continue
         with transaction.atomic():
