@@ -160,7 +160,12 @@ def return_detail(request, pk):
         comment.draft_answer = posted.get(comment.pk, comment.response)
     can_review = (
         progress_return.status == ReturnStatus.SUBMITTED
-        and RETURN.allows(progress_return, ReturnStatus.ACCEPTED, request.user, area=area)[0]
+        and RETURN.allows(
+            progress_return,
+            ReturnStatus.ACCEPTED,
+            request.user,
+            **delivery_perms.return_review_context(request.user, area),
+        )[0]
     )
     return render(
         request,

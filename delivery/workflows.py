@@ -24,7 +24,7 @@ workflow states: see ``ProgressReturn.state_on``.
 """
 
 from accounts import permissions as perms
-from accounts.models import AreaAssignment, Role
+from accounts.models import Role
 from core.workflow import Move, State, Workflow
 
 PM = Role.PROGRAMME_MANAGER.value
@@ -93,13 +93,17 @@ MOVE_NAMES = frozenset(m.name for m in COMMITMENT.moves.values())
 
 
 def is_return_reviewer(user, context) -> bool:
-    """Programme managers, admins and the relationship manager who looks after the area now."""
+    """Programme managers, admins and the relationship manager who looks after the area now: the
+    context's ``area_relationship_manager_id``, which the caller reads once
+    (``delivery.permissions.return_review_context``), so this rule reads only what it is given."""
     if perms.is_manager_or_admin(user):
         return True
-    area = context.get("area")
-    if area is None or not perms.is_relationship_manager(user):
-        return False
-    return AreaAssignment.objects.filter(area=area, user=user, ended_on__isnull=True).exists()
+    looks_after = context.get("area_relationship_manager_id")
+    return (
+        looks_after is not None
+        and perms.is_relationship_manager(user)
+        and looks_after == getattr(user, "pk", None)
+    )
 
 
 def return_window_open(context) -> str | None:

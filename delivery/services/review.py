@@ -48,7 +48,10 @@ def return_review(
     one). Tells the lead organisation either way; the staff's notifications of the submission
     are resolved (declared on the move in delivery/workflows.py)."""
     locked = lock(progress_return, related=("area",), of=("self",))
-    require(delivery_perms.can_review_returns(user, locked.area))
+    # Who looks after the area, read once: the permission and the table's reviewer rule both
+    # answer from it.
+    reviewer = delivery_perms.return_review_context(user, locked.area)
+    require(delivery_perms.can_review_returns(user, locked.area, context=reviewer))
     if decision not in DECISION_MOVES:
         raise ValidationError({"decision": "Accept the return or ask for changes."})
     status, verb = DECISION_MOVES[decision]
@@ -95,6 +98,7 @@ def return_review(
         notify=lead_members(locked.area),
         changes=write_review,
         relations=("area",),
+        **reviewer,
     )
     return made[0]
 
