@@ -107,7 +107,7 @@ def _return(decision):
         comments = {ReturnSection.PROGRESS: "More on the timetable."}
 
         def move():
-            return_review(progress_return=ret, user=pm, decision=decision, comments=comments)
+            return_review(progress_return=ret, actor=pm, decision=decision, comments=comments)
 
         return ret, ret.area, "progress_return.submitted", move
 
@@ -208,7 +208,7 @@ def _commitment(to):
             commitment = CommitmentFactory()
             verb, move = (
                 "match_funding.committed",
-                lambda: commitment_confirm(commitment=commitment, user=pm),
+                lambda: commitment_confirm(commitment=commitment, actor=pm),
             )
         else:
             commitment = CommitmentFactory(confirmed=True)
@@ -218,14 +218,14 @@ def _commitment(to):
                 def move():
                     commitment_receive(
                         commitment=commitment,
-                        user=pm,
+                        actor=pm,
                         received_on=datetime.date(2020, 1, 1),
                         received_amount=commitment.amount,
                     )
             else:
 
                 def move():
-                    commitment_withdraw(commitment=commitment, user=pm, reason="Budget cut")
+                    commitment_withdraw(commitment=commitment, actor=pm, reason="Budget cut")
 
         return commitment, commitment.application.area, verb, move
 

@@ -46,7 +46,7 @@ def _check_mih_stage(area):
 
 @transaction.atomic
 def mih_application_save(
-    *, area: Area, user, sustainability_plan: str
+    *, area: Area, actor, sustainability_plan: str
 ) -> MakingItHappenApplication:
     """Create or update the area's Making it Happen application, attaching it to the area's
     Making it Happen gate application when there is one.
@@ -56,20 +56,20 @@ def mih_application_save(
     the gate is decided, it carries the match-funding commitments that are paid in after the
     first year and tracked here, and an area moved into the stage without a gate still has one.
     The gate application decides the stage; this says how the work will be sustained."""
-    require(delivery_perms.can_edit_delivery(user, area))
+    require(delivery_perms.can_edit_delivery(actor, area))
     _check_mih_stage(area)
     application, made = MakingItHappenApplication.objects.select_for_update().get_or_create(
         area=area
     )
     application.sustainability_plan = sustainability_plan.strip()
-    application.updated_by = user
+    application.updated_by = actor
     if application.gate_id is None:
         application.gate = _making_it_happen_gate(area)
     application.save()
     activity_record(
         verb="making_it_happen.saved",
         summary="Making it Happen sustainability plan " + ("started" if made else "updated"),
-        actor=user,
+        actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=application,
@@ -81,14 +81,14 @@ def mih_application_save(
 def commitment_add(
     *,
     area: Area,
-    user,
+    actor,
     public_body: str,
     body_type: str,
     amount: Decimal,
     expected_payment_on: datetime.date,
 ) -> MatchFundingCommitment:
     """Record a public body's commitment of match funding (status committed)."""
-    require(delivery_perms.can_edit_delivery(user, area))
+    require(delivery_perms.can_edit_delivery(actor, area))
     _check_mih_stage(area)
     errors = {}
     if not public_body.strip():
@@ -103,7 +103,7 @@ def commitment_add(
         raise ValidationError(errors)
     require_single_line(public_body=public_body)
     application, _ = MakingItHappenApplication.objects.get_or_create(
-        area=area, defaults={"updated_by": user, "gate": _making_it_happen_gate(area)}
+        area=area, defaults={"updated_by": actor, "gate": _making_it_happen_gate(area)}
     )
     commitment = MatchFundingCommitment.objects.create(
         application=application,
@@ -111,12 +111,12 @@ def commitment_add(
         body_type=body_type,
         amount=Decimal(amount),
         expected_payment_on=expected_payment_on,
-        created_by=user,
+        created_by=actor,
     )
     activity_record(
         verb="match_funding.committed",
         summary=f"Match funding committed: {pounds(commitment.amount)} from {commitment.public_body}",
-        actor=user,
+        actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=commitment,
@@ -125,21 +125,21 @@ def commitment_add(
     return commitment
 
 
-def _in_scope(user):
+def _in_scope(actor):
     """The area scope, asked of the locked commitment before the table (whose refusal is a
     MoveRefused: a PermissionDenied, as these refusals have always been, and a ValidationError
     the page can show)."""
-    return lambda locked: delivery_perms.can_edit_delivery(user, locked.application.area)
+    return lambda locked: delivery_perms.can_edit_delivery(actor, locked.application.area)
 
 
 @transaction.atomic
-def commitment_confirm(*, commitment: MatchFundingCommitment, user) -> MatchFundingCommitment:
+def commitment_confirm(*, commitment: MatchFundingCommitment, actor) -> MatchFundingCommitment:
     """A programme manager confirms the commitment (has seen the body's signed letter)."""
     return transition(
         commitment,
         CommitmentStatus.CONFIRMED,
         workflow=COMMITMENT,
-        actor=user,
+        actor=actor,
         verb="match_funding.confirmed",
         summary=lambda locked: (
             f"Match funding confirmed: {pounds(locked.amount)} from {locked.public_body}"
@@ -148,7 +148,7 @@ def commitment_confirm(*, commitment: MatchFundingCommitment, user) -> MatchFund
         visibility=Visibility.AREA,
         notify=lambda locked: lead_members(locked.application.area),
         changes=lambda locked: {"confirmed_at": timezone.now()},
-        permission=_in_scope(user),
+        permission=_in_scope(actor),
         related=("application__area",),
         of=("self",),
     )
@@ -158,7 +158,7 @@ def commitment_confirm(*, commitment: MatchFundingCommitment, user) -> MatchFund
 def commitment_receive(
     *,
     commitment: MatchFundingCommitment,
-    user,
+    actor,
     received_on: datetime.date,
     received_amount: Decimal,
 ) -> MatchFundingCommitment:
@@ -171,7 +171,7 @@ def commitment_receive(
         commitment,
         CommitmentStatus.RECEIVED,
         workflow=COMMITMENT,
-        actor=user,
+        actor=actor,
         verb="match_funding.received",
         summary=lambda locked: (
             f"Match funding received: {pounds(locked.received_amount)} from {locked.public_body}"
@@ -180,7 +180,7 @@ def commitment_receive(
         visibility=Visibility.AREA,
         notify=lambda locked: [relationship_manager(locked.application.area)],
         changes={"received_on": received_on, "received_amount": Decimal(received_amount)},
-        permission=_in_scope(user),
+        permission=_in_scope(actor),
         related=("application__area",),
         of=("self",),
     )
@@ -188,7 +188,7 @@ def commitment_receive(
 
 @transaction.atomic
 def commitment_withdraw(
-    *, commitment: MatchFundingCommitment, user, reason: str
+    *, commitment: MatchFundingCommitment, actor, reason: str
 ) -> MatchFundingCommitment:
     """The body has pulled out: record why."""
     if not (reason or "").strip():
@@ -198,7 +198,7 @@ def commitment_withdraw(
         commitment,
         CommitmentStatus.WITHDRAWN,
         workflow=COMMITMENT,
-        actor=user,
+        actor=actor,
         verb="match_funding.withdrawn",
         summary=lambda locked: (
             f"Match funding withdrawn: {pounds(locked.amount)} from {locked.public_body}"
@@ -208,7 +208,7 @@ def commitment_withdraw(
         visibility=Visibility.AREA,
         notify=lambda locked: [relationship_manager(locked.application.area)],
         changes={"withdrawn_reason": reason.strip()},
-        permission=_in_scope(user),
+        permission=_in_scope(actor),
         related=("application__area",),
         of=("self",),
     )

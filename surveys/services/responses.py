@@ -71,7 +71,7 @@ def _missing(questions, values: dict) -> list[str]:
 
 
 @transaction.atomic
-def response_save(*, invitation: Invitation, values: dict, send: bool, user=None) -> Response:
+def response_save(*, invitation: Invitation, values: dict, send: bool, actor=None) -> Response:
     """Save the answers (`values`: (question id, item id or None) -> choice id, list of choice
     ids, number or text) as the invitation's draft, and send them when `send`. The caller has
     established that the person holds the invitation (its link, or signed in as its contact)."""
@@ -89,7 +89,7 @@ def response_save(*, invitation: Invitation, values: dict, send: bool, user=None
         if missing:
             raise ValidationError("Please answer: " + "; ".join(missing))
         now = timezone.now()
-        sent_by = user if getattr(user, "is_authenticated", False) else None
+        sent_by = actor if getattr(actor, "is_authenticated", False) else None
         # The response is read under the invitation's lock, so the move takes it as it is.
         transition(
             response,

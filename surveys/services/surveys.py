@@ -70,11 +70,11 @@ def _questions(survey: Survey, rows) -> None:
 
 
 @transaction.atomic
-def standard_survey_create(*, round, which: str, user, today: datetime.date | None = None):
+def standard_survey_create(*, round, which: str, actor, today: datetime.date | None = None):
     """Create the evaluation's lead (`which="lead"`) or partner questionnaire for `round`, as a
     draft: opening today, closing in six weeks, reminders after 7 and 14 days. Returns the
     existing survey when the round has it already."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     spec = standard.STANDARD[which]
     existing = Survey.objects.filter(round=round, standard=which).first()
     if existing is not None:
@@ -89,22 +89,22 @@ def standard_survey_create(*, round, which: str, user, today: datetime.date | No
         opening_rule=OpeningRule.DATE,
         opens_on=today,
         closes_on=today + datetime.timedelta(weeks=6),
-        created_by=user,
+        created_by=actor,
     )
     Reminder.objects.bulk_create(
         Reminder(survey=survey, days_after_invitation=d) for d in DEFAULT_REMINDER_DAYS
     )
     _questions(survey, spec["questions"])
     activity_record(
-        verb="survey.created", summary=f"Survey created: {survey.title}", actor=user, target=survey
+        verb="survey.created", summary=f"Survey created: {survey.title}", actor=actor, target=survey
     )
     return survey
 
 
 @transaction.atomic
-def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[int], user):
+def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[int], actor):
     """Change the title, opening rule, dates and reminder schedule."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     locked = lock(survey)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -116,21 +116,21 @@ def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[
     activity_record(
         verb="survey.changed",
         summary=f"Survey settings changed: {locked.title}",
-        actor=user,
+        actor=actor,
         target=locked,
     )
     return copy_back(survey, locked)
 
 
 @transaction.atomic
-def survey_open(*, survey: Survey, user, today: datetime.date | None = None) -> int:
+def survey_open(*, survey: Survey, actor, today: datetime.date | None = None) -> int:
     """Open the survey and invite everyone it reaches today (by its opening rule). Returns how
     many invitations went out; people who become eligible later are invited by the daily task."""
     transition(
         survey,
         SurveyStatus.OPEN,
         workflow=SURVEY,
-        actor=user,
+        actor=actor,
         verb="survey.opened",
         summary=lambda locked: f"Survey opened: {locked.title}",
     )
@@ -138,26 +138,26 @@ def survey_open(*, survey: Survey, user, today: datetime.date | None = None) -> 
 
 
 @transaction.atomic
-def survey_close(*, survey: Survey, user) -> Survey:
+def survey_close(*, survey: Survey, actor) -> Survey:
     """Close the survey: its links stop taking answers."""
     return transition(
         survey,
         SurveyStatus.CLOSED,
         workflow=SURVEY,
-        actor=user,
+        actor=actor,
         verb="survey.closed",
         summary=lambda locked: f"Survey closed: {locked.title}",
     )
 
 
 @transaction.atomic
-def survey_reopen(*, survey: Survey, user) -> Survey:
+def survey_reopen(*, survey: Survey, actor) -> Survey:
     """Open a closed survey again."""
     return transition(
         survey,
         SurveyStatus.OPEN,
         workflow=SURVEY,
-        actor=user,
+        actor=actor,
         verb="survey.reopened",
         summary=lambda locked: f"Survey reopened: {locked.title}",
     )
@@ -204,9 +204,9 @@ def _email(invitation: Invitation, *, number: int) -> None:
 
 
 @transaction.atomic
-def partner_invite(*, survey: Survey, partner, email: str, name: str, user) -> Invitation | None:
+def partner_invite(*, survey: Survey, partner, email: str, name: str, actor) -> Invitation | None:
     """A programme manager invites a partner's contact (partners have no accounts)."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     require_single_line(name=name)
     invitation = invitation_create(
         survey=survey,
@@ -219,7 +219,7 @@ def partner_invite(*, survey: Survey, partner, email: str, name: str, user) -> I
         activity_record(
             verb="survey.invited",
             summary=f"Invited {partner.organisation} to the {survey.title}",
-            actor=user,
+            actor=actor,
             area=partner.area,
             target=invitation,
         )
@@ -237,9 +237,9 @@ def survey_invite_eligible(*, survey: Survey, today: datetime.date | None = None
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, user) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     """Withdraw a link: it stops working at once (answers already sent are kept)."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     locked = lock(invitation)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
@@ -247,7 +247,7 @@ def invitation_revoke(*, invitation: Invitation, user) -> Invitation:
         activity_record(
             verb="survey.invitation_revoked",
             summary=f"Survey link withdrawn for {locked.email}",
-            actor=user,
+            actor=actor,
             area=locked.area,
             target=locked,
         )

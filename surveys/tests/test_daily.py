@@ -36,9 +36,9 @@ def test_areas_are_invited_nine_months_after_sign_off(lead_survey, programme_man
         survey=lead_survey,
         fields={"opening_rule": "after_sign_off", "opens_on": None, "months_after_sign_off": 9},
         reminder_days=[7],
-        user=programme_manager,
+        actor=programme_manager,
     )
-    assert services.survey_open(survey=lead_survey, user=programme_manager) == 1
+    assert services.survey_open(survey=lead_survey, actor=programme_manager) == 1
     assert list(lead_survey.invitations.values_list("area", flat=True)) == [early.pk]
 
     in_90_days = today() + datetime.timedelta(days=90)
