@@ -251,8 +251,7 @@ def gate_submit(
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
     activity_record(
         verb="gate.submitted",
-        summary=f"{locked.get_target_stage_display()} application submitted "
-        f"(£{locked.amount_requested:,.2f} requested)",
+        summary=submission_summary(locked),
         actor=user,
         area=area,
         visibility=Visibility.AREA,
@@ -373,6 +372,14 @@ def _approval_effects(area, gate, *, reasons, actor, occurred_at, imported):
             reason=reasons,
             **history,
         )
+
+
+def submission_summary(gate) -> str:
+    """The entry's summary of a sent gate application (the bulk importer writes the same)."""
+    return (
+        f"{gate.get_target_stage_display()} application submitted "
+        f"({pounds(gate.amount_requested)} requested)"
+    )
 
 
 def approval_summary(gate, *, cba_required: bool) -> str:
