@@ -175,12 +175,8 @@ def return_detail(request, pk):
             "r": progress_return,
             "state": progress_return.state_on(today),
             "form": form,
-            "submit_refusal": RETURN.refusal(
-                progress_return,
-                ReturnStatus.SUBMITTED,
-                request.user,
-                today=today,
-                progress_return=progress_return,
+            "submit_refusal": services.return_submit_preview(
+                progress_return=progress_return, actor=request.user, today=today
             )
             if can_edit and progress_return.status == ReturnStatus.DRAFT
             else None,

@@ -226,6 +226,23 @@ def return_save(
     return locked
 
 
+def return_submit_preview(*, progress_return: ProgressReturn, actor, today=None):
+    """Why ``return_submit`` would refuse to send the return now by the workflow table (the
+    move from its state, who may make it, the submission window, a reviewer's comment left
+    unanswered), as a MoveRefused, or None. Writes nothing: the return's page shows the reason
+    in place of the Submit button, and ``return_submit`` asks the same function, so the two
+    cannot disagree. The permission (the area's lead organisation, an editable return) is
+    asked before this, and the return's content after it."""
+    return RETURN.refusal(
+        progress_return,
+        ReturnStatus.SUBMITTED,
+        actor,
+        area=progress_return.area,
+        progress_return=progress_return,
+        today=today or timezone.localdate(),
+    )
+
+
 @transaction.atomic
 def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> ProgressReturn:
     """Submit a complete return, or resubmit one sent back with changes requested. Refused once
@@ -238,6 +255,9 @@ def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> Prog
     # The permission first: its refusal says why this person may not ("This return has been
     # submitted, so it cannot be changed."); then the table, which is the rule for the move.
     require(delivery_perms.can_submit_return(actor, locked))
+    refused = return_submit_preview(progress_return=locked, actor=actor, today=today)
+    if refused is not None:
+        raise refused
     resubmission = locked.status == ReturnStatus.CHANGES_REQUESTED
     now = timezone.now()
 

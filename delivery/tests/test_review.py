@@ -16,7 +16,13 @@ from core.testing import today
 from core.workflow import MoveRefused
 from delivery.models import ProgressStatus, ReturnStatus
 from delivery.selectors import returns_awaiting_review_for, returns_overdue_for
-from delivery.services import return_comments_answer, return_review, return_save, return_submit
+from delivery.services import (
+    return_comments_answer,
+    return_review,
+    return_save,
+    return_submit,
+    return_submit_preview,
+)
 from delivery.workflows import RETURN
 
 from .factories import ImplementingAreaFactory, ProgressReturnFactory
@@ -69,6 +75,38 @@ def test_a_return_cannot_be_submitted_on_26_november_for_a_period_ending_15_febr
         today=D(2027, 2, 1),
     )
     assert not allowed and "15 February 2027" in reason
+
+
+def test_the_page_and_the_service_refuse_a_submission_for_the_same_reason(
+    winter_return, impl_lead, impl_rm
+):
+    """The return's page shows return_submit_preview's reason instead of the Submit button;
+    the service refuses with that same reason, before the window opens and while a reviewer's
+    comment is unanswered."""
+    _fill(winter_return, impl_lead)
+    early = D(2026, 11, 26)
+    preview = return_submit_preview(progress_return=winter_return, actor=impl_lead, today=early)
+    with pytest.raises(MoveRefused) as refused:
+        return_submit(progress_return=winter_return, actor=impl_lead, today=early)
+    assert preview is not None and "opens for submission" in preview.reason
+    assert (refused.value.why, refused.value.reason) == (preview.why, preview.reason)
+
+    opened = D(2027, 2, 2)
+    assert (
+        return_submit_preview(progress_return=winter_return, actor=impl_lead, today=opened) is None
+    )
+    return_submit(progress_return=winter_return, actor=impl_lead, today=opened)
+    return_review(
+        progress_return=winter_return,
+        actor=impl_rm,
+        decision="changes_requested",
+        comments={"achievements": "Say how many residents came."},
+    )
+    preview = return_submit_preview(progress_return=winter_return, actor=impl_lead, today=opened)
+    with pytest.raises(MoveRefused) as refused:
+        return_submit(progress_return=winter_return, actor=impl_lead, today=opened)
+    assert preview is not None and "Answer each of the reviewer's comments" in preview.reason
+    assert (refused.value.why, refused.value.reason) == (preview.why, preview.reason)
 
 
 def test_the_window_opens_in_the_last_days_of_the_period(winter_return, impl_lead):
