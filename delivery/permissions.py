@@ -3,6 +3,7 @@ used by views, services and templates alike. Scope (a lead user and another area
 with 404 by the views before these are asked."""
 
 from accounts import permissions as perms
+from accounts.models import AreaAssignment
 from core.errors import Decision
 
 from .workflows import REVIEWERS_TEXT, is_return_reviewer
@@ -47,10 +48,26 @@ def can_submit_return(user, progress_return) -> Decision:
     return can_edit_return(user, progress_return)
 
 
-def can_review_returns(user, area) -> Decision:
+def return_review_context(user, area) -> dict:
+    """What the return table's reviewer rule (``is_return_reviewer``) is given: the id of the
+    relationship manager who looks after `area` now, or None. Read here, once per request or
+    service, because a workflow rule reads only its context; only a relationship manager's
+    answer depends on it, so nobody else pays for the query."""
+    if area is None or not perms.is_relationship_manager(user):
+        return {"area_relationship_manager_id": None}
+    looks_after = (
+        AreaAssignment.objects.filter(area=area, ended_on__isnull=True)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return {"area_relationship_manager_id": looks_after}
+
+
+def can_review_returns(user, area, *, context: dict | None = None) -> Decision:
     """Programme managers, admins and the relationship manager who looks after the area now
     review its returns (accept them or ask for changes). Whether this return is waiting for a
-    review is the workflow table's to say."""
-    if is_return_reviewer(user, {"area": area}):
+    review is the workflow table's to say. A caller that has the ``return_review_context``
+    already passes it as `context`."""
+    if is_return_reviewer(user, context or return_review_context(user, area)):
         return True, ""
     return False, f"Returns are reviewed by {REVIEWERS_TEXT}."

@@ -119,15 +119,15 @@ def _save_return(request, progress_return, form) -> bool:
     with the form's errors set when a service refused."""
     try:
         services.return_save(
-            progress_return=progress_return, user=request.user, **form.service_kwargs()
+            progress_return=progress_return, actor=request.user, **form.service_kwargs()
         )
         answers = posted_answers(request.POST, _comments(progress_return))
         if answers:
             services.return_comments_answer(
-                progress_return=progress_return, user=request.user, answers=answers
+                progress_return=progress_return, actor=request.user, answers=answers
             )
         if "submit" in request.POST:
-            services.return_submit(progress_return=progress_return, user=request.user)
+            services.return_submit(progress_return=progress_return, actor=request.user)
     except ValidationError as exc:
         errors_to_form(form, exc)
         return False
@@ -160,7 +160,12 @@ def return_detail(request, pk):
         comment.draft_answer = posted.get(comment.pk, comment.response)
     can_review = (
         progress_return.status == ReturnStatus.SUBMITTED
-        and RETURN.allows(progress_return, ReturnStatus.ACCEPTED, request.user, area=area)[0]
+        and RETURN.allows(
+            progress_return,
+            ReturnStatus.ACCEPTED,
+            request.user,
+            **delivery_perms.return_review_context(request.user, area),
+        )[0]
     )
     return render(
         request,
@@ -170,12 +175,8 @@ def return_detail(request, pk):
             "r": progress_return,
             "state": progress_return.state_on(today),
             "form": form,
-            "submit_refusal": RETURN.refusal(
-                progress_return,
-                ReturnStatus.SUBMITTED,
-                request.user,
-                today=today,
-                progress_return=progress_return,
+            "submit_refusal": services.return_submit_preview(
+                progress_return=progress_return, actor=request.user, today=today
             )
             if can_edit and progress_return.status == ReturnStatus.DRAFT
             else None,
@@ -204,7 +205,7 @@ def return_review(request, pk):
     try:
         review = services.return_review(
             progress_return=progress_return,
-            user=request.user,
+            actor=request.user,
             decision=form.cleaned_data["decision"],
             note=form.cleaned_data["note"],
             comments=form.comments(),
@@ -231,7 +232,7 @@ def area_funding(request, reference):
         _require_edit(request.user, area)
         if form.is_valid():
             try:
-                services.funding_record_save(area=area, user=request.user, **form.cleaned_data)
+                services.funding_record_save(area=area, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 errors_to_form(form, exc)
             else:
@@ -269,7 +270,7 @@ def funding_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.funding_record_save(
-                area=record.area, user=request.user, record=record, **form.cleaned_data
+                area=record.area, actor=request.user, record=record, **form.cleaned_data
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
@@ -285,7 +286,7 @@ def funding_edit(request, pk):
 @require_POST
 def funding_delete(request, pk):
     record = _record(request.user, pk)
-    services.funding_record_delete(record=record, user=request.user)
+    services.funding_record_delete(record=record, actor=request.user)
     messages.success(request, "Funding record removed.")
     return redirect("delivery:area_funding", record.area.reference)
 
@@ -305,7 +306,7 @@ def area_outturn(request, reference):
             raise Http404("This area has no cost benefit analysis.")
         if form.is_valid():
             try:
-                services.outturn_line_save(area=area, user=request.user, **form.service_kwargs())
+                services.outturn_line_save(area=area, actor=request.user, **form.service_kwargs())
             except ValidationError as exc:
                 errors_to_form(form, exc)
             else:
@@ -347,7 +348,7 @@ def outturn_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.outturn_line_save(
-                area=area, user=request.user, line=line, **form.service_kwargs()
+                area=area, actor=request.user, line=line, **form.service_kwargs()
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
@@ -361,7 +362,7 @@ def outturn_edit(request, pk):
 @require_POST
 def outturn_delete(request, pk):
     line = _outturn(request.user, pk)
-    services.outturn_line_delete(line=line, user=request.user)
+    services.outturn_line_delete(line=line, actor=request.user)
     messages.success(request, "Outturn line removed.")
     return redirect("delivery:area_outturn", line.area.reference)
 
@@ -388,7 +389,7 @@ def area_making_it_happen(request, reference):
         if plan_form.is_valid():
             try:
                 services.mih_application_save(
-                    area=area, user=request.user, **plan_form.cleaned_data
+                    area=area, actor=request.user, **plan_form.cleaned_data
                 )
             except ValidationError as exc:
                 errors_to_form(plan_form, exc)
@@ -428,7 +429,7 @@ def commitment_add(request, reference):
     form = CommitmentForm(request.POST)
     if form.is_valid():
         try:
-            services.commitment_add(area=area, user=request.user, **form.cleaned_data)
+            services.commitment_add(area=area, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -459,18 +460,18 @@ def commitment_move(request, pk, move):
     back = reverse("delivery:area_making_it_happen", args=[area.reference]) + "#commitments"
     try:
         if move == "confirm":
-            services.commitment_confirm(commitment=commitment, user=request.user)
+            services.commitment_confirm(commitment=commitment, actor=request.user)
         elif move == "receive":
             form = ReceiveForm(request.POST)
             if not form.is_valid():
                 messages.error(request, "Enter the date and the amount received.")
                 return redirect(back)
             services.commitment_receive(
-                commitment=commitment, user=request.user, **form.cleaned_data
+                commitment=commitment, actor=request.user, **form.cleaned_data
             )
         else:
             services.commitment_withdraw(
-                commitment=commitment, user=request.user, reason=request.POST.get("reason", "")
+                commitment=commitment, actor=request.user, reason=request.POST.get("reason", "")
             )
     except ValidationError as exc:
         messages.error(request, message_for(exc))

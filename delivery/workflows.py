@@ -24,13 +24,20 @@ workflow states: see ``ProgressReturn.state_on``.
 """
 
 from accounts import permissions as perms
-from accounts.models import AreaAssignment, Role
+from accounts.models import Role
 from core.workflow import Move, State, Workflow
 
 PM = Role.PROGRAMME_MANAGER.value
 ADMIN = Role.ADMIN.value
 LEAD = Role.LEAD_ORGANISATION.value
 ROLE_LABELS = {r.value: r.label for r in Role}
+
+# What a commitment's moves answer (closes= on a move resolves those notifications of the
+# commitment when it is made, core.transition): the relationship manager's notice of a new
+# commitment waits for its confirmation (or withdrawal); the lead organisation's notice that it
+# was confirmed waits for the money to be recorded as received (or the commitment withdrawn).
+COMMITMENT_RECORDED = ("match_funding.committed",)
+COMMITMENT_CONFIRMED = ("match_funding.confirmed",)
 
 COMMITMENT = Workflow(
     name="commitment",
@@ -42,13 +49,21 @@ COMMITMENT = Workflow(
         State("withdrawn", "Withdrawn", tone="light"),
     ],
     moves=[
-        Move("committed", "confirmed", who=frozenset({PM, ADMIN}), name="confirm", label="Confirm"),
+        Move(
+            "committed",
+            "confirmed",
+            who=frozenset({PM, ADMIN}),
+            name="confirm",
+            label="Confirm",
+            closes=COMMITMENT_RECORDED,
+        ),
         Move(
             "confirmed",
             "received",
             who=frozenset({LEAD, PM, ADMIN}),
             name="receive",
             label="Record receipt",
+            closes=COMMITMENT_CONFIRMED,
         ),
         Move(
             "committed",
@@ -56,6 +71,7 @@ COMMITMENT = Workflow(
             who=frozenset({LEAD, PM, ADMIN}),
             name="withdraw",
             label="Withdraw",
+            closes=COMMITMENT_RECORDED,
         ),
         Move(
             "confirmed",
@@ -63,6 +79,7 @@ COMMITMENT = Workflow(
             who=frozenset({LEAD, PM, ADMIN}),
             name="withdraw",
             label="Withdraw",
+            closes=COMMITMENT_CONFIRMED,
         ),
     ],
     role_labels=ROLE_LABELS,
@@ -76,13 +93,17 @@ MOVE_NAMES = frozenset(m.name for m in COMMITMENT.moves.values())
 
 
 def is_return_reviewer(user, context) -> bool:
-    """Programme managers, admins and the relationship manager who looks after the area now."""
+    """Programme managers, admins and the relationship manager who looks after the area now: the
+    context's ``area_relationship_manager_id``, which the caller reads once
+    (``delivery.permissions.return_review_context``), so this rule reads only what it is given."""
     if perms.is_manager_or_admin(user):
         return True
-    area = context.get("area")
-    if area is None or not perms.is_relationship_manager(user):
-        return False
-    return AreaAssignment.objects.filter(area=area, user=user, ended_on__isnull=True).exists()
+    looks_after = context.get("area_relationship_manager_id")
+    return (
+        looks_after is not None
+        and perms.is_relationship_manager(user)
+        and looks_after == getattr(user, "pk", None)
+    )
 
 
 def return_window_open(context) -> str | None:

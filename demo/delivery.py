@@ -101,7 +101,7 @@ def _reviews(sent, index, reviewer):
         if latest and index % 3 == 1:
             services.return_review(
                 progress_return=r,
-                user=reviewer,
+                actor=reviewer,
                 decision="changes_requested",
                 note="Thank you: two things to add before we accept it.",
                 comments={
@@ -110,7 +110,7 @@ def _reviews(sent, index, reviewer):
                 },
             )
             continue
-        services.return_review(progress_return=r, user=reviewer, decision="accepted")
+        services.return_review(progress_return=r, actor=reviewer, decision="accepted")
 
 
 def _returns(area, index, actor, today, reviewer):
@@ -129,7 +129,7 @@ def _returns(area, index, actor, today, reviewer):
         status = STATUSES[(index + n) % len(STATUSES)]
         services.return_save(
             progress_return=r,
-            user=actor,
+            actor=actor,
             progress_status=status,
             milestones_met="Quarterly review held; actions agreed with partners.",
             achievements=ACHIEVEMENTS[(index + n) % len(ACHIEVEMENTS)],
@@ -139,7 +139,7 @@ def _returns(area, index, actor, today, reviewer):
             service_users_reached=20 + 15 * n + index,
             factors=_factors(status, index + n),
         )
-        services.return_submit(progress_return=r, user=actor, today=today)
+        services.return_submit(progress_return=r, actor=actor, today=today)
         # Most returns arrive within the window; every fourth one a little late.
         sent = r.period_end + datetime.timedelta(days=40 if (index + n) % 4 == 3 else 18)
         ProgressReturn.objects.filter(pk=r.pk).update(
@@ -153,7 +153,7 @@ def _returns(area, index, actor, today, reviewer):
     if open_ones and index % 2 == 0:
         services.return_save(
             progress_return=open_ones[-1],
-            user=actor,
+            actor=actor,
             progress_status=ProgressStatus.BEHIND,
             achievements="Started the second cohort of volunteers.",
             factors=_factors(ProgressStatus.BEHIND, index),
@@ -169,7 +169,7 @@ def _funding(area, index, actor):
         funder, arrangement = FUNDERS.get(line.source, ("Local funder", Arrangement.NONE))
         services.funding_record_save(
             area=area,
-            user=actor,
+            actor=actor,
             source=line.source,
             year=line.year,
             amount=(line.planned_amount * share).quantize(Decimal("0.01")),
@@ -181,7 +181,7 @@ def _funding(area, index, actor):
         # Money the plan did not expect.
         services.funding_record_save(
             area=area,
-            user=actor,
+            actor=actor,
             source="external_grants",
             year=lines[0].year,
             amount=Decimal("4500"),
@@ -195,7 +195,7 @@ def _outturn(area, index, actor, cba):
         factor = [Decimal("1.1"), Decimal("0.95"), Decimal("1.3")][(index + n) % 3]
         services.outturn_line_save(
             area=area,
-            user=actor,
+            actor=actor,
             kind="cost",
             cost_line=cost,
             actual_amount=(cost.amount * factor).quantize(Decimal("0.01")),
@@ -204,7 +204,7 @@ def _outturn(area, index, actor, cba):
         factor = [Decimal("0.7"), Decimal("1.05"), Decimal("0.85")][(index + n) % 3]
         services.outturn_line_save(
             area=area,
-            user=actor,
+            actor=actor,
             kind="benefit",
             benefit_line=benefit,
             actual_amount=(benefit.amount * factor).quantize(Decimal("0.01")),
@@ -213,7 +213,7 @@ def _outturn(area, index, actor, cba):
     if index % 2 == 0:
         services.outturn_line_save(
             area=area,
-            user=actor,
+            actor=actor,
             kind="cost",
             year=1,
             description="Venue hire after the community centre closed for repairs",
@@ -254,7 +254,7 @@ def _apply_for_making_it_happen(area, pm, today):
 def _making_it_happen(area, actor, pm, today):
     services.mih_application_save(
         area=area,
-        user=actor,
+        actor=actor,
         sustainability_plan="The council will commission the link-worker service from the "
         "second year, paid from its early help budget; the NHS pays for the drop-in sessions "
         "through its community services contract. Match funding below covers the first two "
@@ -263,25 +263,25 @@ def _making_it_happen(area, actor, pm, today):
     for n, (body, body_type, amount, state) in enumerate(COMMITMENTS):
         commitment = services.commitment_add(
             area=area,
-            user=actor,
+            actor=actor,
             public_body=body,
             body_type=body_type,
             amount=amount,
             expected_payment_on=today + datetime.timedelta(days=365 - 120 * n),
         )
         if state in ("confirmed", "received"):
-            services.commitment_confirm(commitment=commitment, user=pm)
+            services.commitment_confirm(commitment=commitment, actor=pm)
         if state == "received":
             services.commitment_receive(
                 commitment=commitment,
-                user=actor,
+                actor=actor,
                 received_on=today - datetime.timedelta(days=20),
                 received_amount=amount,
             )
         if state == "withdrawn":
             services.commitment_withdraw(
                 commitment=commitment,
-                user=actor,
+                actor=actor,
                 reason="The housing association's board did not approve the spend this year.",
             )
 

@@ -73,18 +73,18 @@ def load(ctx=None):
     if Survey.objects.filter(round=pilot).exclude(standard="").exists():
         return ctx
     rng = random.Random(20261126)
-    lead = services.standard_survey_create(round=pilot, which="lead", user=pm)
+    lead = services.standard_survey_create(round=pilot, which="lead", actor=pm)
     services.survey_settings_update(
         survey=lead,
         fields={"opening_rule": "after_sign_off", "opens_on": None, "months_after_sign_off": 9},
         reminder_days=[7, 14],
-        user=pm,
+        actor=pm,
     )
-    services.survey_open(survey=lead, user=pm)
+    services.survey_open(survey=lead, actor=pm)
     _answer(rng, lead, leave=2)
 
-    partner = services.standard_survey_create(round=pilot, which="partner", user=pm)
-    services.survey_open(survey=partner, user=pm)
+    partner = services.standard_survey_create(round=pilot, which="partner", actor=pm)
+    services.survey_open(survey=partner, actor=pm)
     partners = Partner.objects.filter(area__round=pilot, area__stage__in=["implementation"])
     for n, p in enumerate(partners.select_related("area", "organisation").order_by("pk")[:10]):
         services.partner_invite(
@@ -92,10 +92,10 @@ def load(ctx=None):
             partner=p,
             email=f"partner{n + 1}@partners.example",
             name=p.contact_name or f"Partner contact {n + 1}",
-            user=pm,
+            actor=pm,
         )
     _answer(rng, partner, leave=3)
     last = partner.invitations.filter(answered_at__isnull=True).order_by("-pk").first()
     if last is not None:
-        services.invitation_revoke(invitation=last, user=pm)
+        services.invitation_revoke(invitation=last, actor=pm)
     return ctx

@@ -324,9 +324,12 @@ def area_move(
     imported: bool = False,
     notify=(),
 ) -> Area:
-    """The one place an area's stage and status are written. Called by the decision services
-    (admission, stage gates, sign-off), never by forms or views, so the stage is always derived
-    from decisions."""
+    """The one place an area's stage is written, and its status when a decision moves it.
+    Called by the decision services (admission, stage gates, sign-off), never by forms or views,
+    so the stage is always derived from decisions. The stage is not a workflow's state and these
+    status changes follow the decision's own rules, so this is not a ``core.transition`` move;
+    the AREA workflow's moves a person makes by hand (leaving, reinstating) are, in
+    ``applications/services/leaving.py``."""
     with transaction.atomic():
         locked = lock(area)
         fields = []

@@ -15,6 +15,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
+from core.transition import transition
 from core.validators import require_single_line
 
 from . import permissions as perms
@@ -215,46 +216,56 @@ def adviser_day_update(
 def adviser_day_deliver(*, booking: AdviserDay, actor, today=None) -> AdviserDay:
     """Mark a planned booking delivered, on or after its date: it now counts as used."""
     today = today or timezone.localdate()
-    locked = lock(booking, related=("area", "adviser"), of=("self",))
-    BOOKING.check(
-        locked, BookingStatus.DELIVERED, actor, area=locked.area, booking=locked, today=today
-    )
-    locked.status, locked.delivered_at = BookingStatus.DELIVERED, timezone.now()
-    locked.save(update_fields=["status", "delivered_at"])
-    totals = adviser_days_totals(area=locked.area)
-    activity_record(
-        verb="support.adviser_day_delivered",
-        summary=f"{days_label(locked.days)} adviser days with {locked.adviser.name} on "
-        f"{locked.date:%d %b %Y} delivered ({days_label(totals.delivered)} of "
-        f"{days_label(totals.entitled)} used)",
+
+    def summary(locked):
+        # Read once the booking is saved as delivered, so the totals count it.
+        totals = adviser_days_totals(area=locked.area)
+        return (
+            f"{days_label(locked.days)} adviser days with {locked.adviser.name} on "
+            f"{locked.date:%d %b %Y} delivered ({days_label(totals.delivered)} of "
+            f"{days_label(totals.entitled)} used)"
+        )
+
+    return transition(
+        booking,
+        BookingStatus.DELIVERED,
+        workflow=BOOKING,
         actor=actor,
-        area=locked.area,
+        verb="support.adviser_day_delivered",
+        summary=summary,
+        area=lambda locked: locked.area,
         visibility=Visibility.AREA,
-        target=locked,
+        changes=lambda locked: {"delivered_at": timezone.now()},
+        related=("area", "adviser"),
+        of=("self",),
+        check_context=lambda locked: {"area": locked.area, "booking": locked},
+        today=today,
     )
-    return copy_back(booking, locked, relations=("area", "adviser"))
 
 
 @transaction.atomic
 def adviser_day_cancel(*, booking: AdviserDay, actor, reason: str = "") -> AdviserDay:
     """Cancel a planned booking: its days are free to book again."""
     require_single_line(reason=reason)
-    locked = lock(booking, related=("area", "adviser"), of=("self",))
-    BOOKING.check(locked, BookingStatus.CANCELLED, actor, area=locked.area)
-    locked.status, locked.cancelled_at = BookingStatus.CANCELLED, timezone.now()
-    locked.cancelled_reason = (reason or "").strip()[:300]
-    locked.save(update_fields=["status", "cancelled_at", "cancelled_reason"])
-    activity_record(
-        verb="support.adviser_day_cancelled",
-        summary=f"Adviser booking with {locked.adviser.name} on {locked.date:%d %b %Y} "
-        f"({days_label(locked.days)} days) cancelled",
+    reason = (reason or "").strip()[:300]
+    return transition(
+        booking,
+        BookingStatus.CANCELLED,
+        workflow=BOOKING,
         actor=actor,
-        area=locked.area,
-        reason=locked.cancelled_reason,
+        verb="support.adviser_day_cancelled",
+        summary=lambda locked: (
+            f"Adviser booking with {locked.adviser.name} on {locked.date:%d %b %Y} "
+            f"({days_label(locked.days)} days) cancelled"
+        ),
+        area=lambda locked: locked.area,
+        reason=reason,
         visibility=Visibility.AREA,
-        target=locked,
+        changes=lambda locked: {"cancelled_at": timezone.now(), "cancelled_reason": reason},
+        related=("area", "adviser"),
+        of=("self",),
+        check_context=lambda locked: {"area": locked.area},
     )
-    return copy_back(booking, locked, relations=("area", "adviser"))
 
 
 @transaction.atomic

@@ -200,9 +200,9 @@ def _surveys(w: World) -> None:
     )
     o["survey_link_token"] = invitation_token(o["survey_link"])
     live = survey_services.standard_survey_create(
-        round=o["round"], which="lead", user=w.users["pm"]
+        round=o["round"], which="lead", actor=w.users["pm"]
     )
-    survey_services.survey_open(survey=live, user=w.users["pm"])
+    survey_services.survey_open(survey=live, actor=w.users["pm"])
     o["lead_invitation"] = live.invitations.get(user=w.users["lead2"])
 
 

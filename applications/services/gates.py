@@ -263,10 +263,7 @@ def gate_submit(
         workflow=GATE,
         actor=actor,
         verb="gate.submitted",
-        summary=lambda locked: (
-            f"{locked.get_target_stage_display()} application submitted "
-            f"({pounds(locked.amount_requested)} requested)"
-        ),
+        summary=submission_summary,
         area=lambda locked: locked.area,
         visibility=Visibility.AREA,
         occurred_at=occurred_at,
@@ -387,6 +384,14 @@ def _approval_effects(area, gate, *, reasons, actor, occurred_at, imported):
             reason=reasons,
             **history,
         )
+
+
+def submission_summary(gate) -> str:
+    """The entry's summary of a sent gate application (the bulk importer writes the same)."""
+    return (
+        f"{gate.get_target_stage_display()} application submitted "
+        f"({pounds(gate.amount_requested)} requested)"
+    )
 
 
 def approval_summary(gate, *, cba_required: bool) -> str:

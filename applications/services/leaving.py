@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.selectors import lead_members, relationship_manager
+from activity.models import Visibility
 from core.locking import lock
-from programmes import services as programme_services
+from core.transition import transition
 from programmes.models import Area, AreaStatus
 from programmes.workflows import AREA
 
@@ -99,12 +100,17 @@ def area_leave(
                 occurred_at=occurred_at,
             )
         )
-    programme_services.area_move(
-        area=locked,
-        status=outcome,
+    transition(
+        locked,
+        outcome,
+        workflow=AREA,
+        locked=locked,
         actor=actor,
+        verb="area.moved",
         summary=LEAVING_OUTCOMES[outcome],
+        area=locked,
         reason=reasons,
+        visibility=Visibility.AREA,
         notify=area_people(locked),
         **history,
     )
@@ -123,12 +129,17 @@ def area_reinstate(*, area, reasons: str, actor, occurred_at=None) -> Area:
         raise ValidationError({"reasons": "Say why the area is being reinstated."})
     locked = lock(area, related=("round",))
     AREA.check(locked, AreaStatus.ACTIVE, actor)
-    programme_services.area_move(
-        area=locked,
-        status=AreaStatus.ACTIVE,
+    transition(
+        locked,
+        AreaStatus.ACTIVE,
+        workflow=AREA,
+        locked=locked,
         actor=actor,
+        verb="area.moved",
         summary=f"Reinstated in the programme at {locked.get_stage_display()}",
+        area=locked,
         reason=reasons,
+        visibility=Visibility.AREA,
         occurred_at=occurred_at,
         notify=area_people(locked),
     )

@@ -229,7 +229,7 @@ def test_workflow_status_is_never_a_field_of_an_admin_form(admin_request):
 
 def _survey():
     return survey_services.standard_survey_create(
-        round=RoundFactory(), which="lead", user=UserFactory(programme_manager=True)
+        round=RoundFactory(), which="lead", actor=UserFactory(programme_manager=True)
     )
 
 

@@ -28,6 +28,8 @@ APPLICATION_SENT = {
     "application.recommended",
 }
 PAYMENT_ANY = {"payment.scheduled", "payment.approved", "payment.second_approved"}
+COMMITMENT_RECORDED = {"match_funding.committed"}
+COMMITMENT_CONFIRMED = {"match_funding.confirmed"}
 PLAN_DECISION = {"plan.final_submitted", "plan.review_started", "plan.signed"}
 
 # (workflow, from, to) -> the verbs whose notifications the move resolves. Moves not listed
@@ -37,6 +39,10 @@ CLOSES = {
     ("return", "changes_requested", "submitted"): {"progress_return.changes_requested"},
     ("return", "submitted", "accepted"): RETURN_SENT,
     ("return", "submitted", "changes_requested"): RETURN_SENT,
+    ("commitment", "committed", "confirmed"): COMMITMENT_RECORDED,
+    ("commitment", "committed", "withdrawn"): COMMITMENT_RECORDED,
+    ("commitment", "confirmed", "received"): COMMITMENT_CONFIRMED,
+    ("commitment", "confirmed", "withdrawn"): COMMITMENT_CONFIRMED,
     ("gate", "submitted", "approved"): GATE_SENT,
     ("gate", "submitted", "rejected"): GATE_SENT,
     ("gate", "submitted", "withdrawn"): GATE_SENT,
@@ -102,7 +108,7 @@ def _return(decision):
         comments = {ReturnSection.PROGRESS: "More on the timetable."}
 
         def move():
-            return_review(progress_return=ret, user=pm, decision=decision, comments=comments)
+            return_review(progress_return=ret, actor=pm, decision=decision, comments=comments)
 
         return ret, ret.area, "progress_return.submitted", move
 
@@ -232,7 +238,45 @@ def _plan(to):
     return make
 
 
+def _commitment(to):
+    import datetime
+
+    from delivery.services import commitment_confirm, commitment_receive, commitment_withdraw
+    from delivery.tests.factories import CommitmentFactory
+
+    def make(pm):
+        if to == "confirmed":
+            commitment = CommitmentFactory()
+            verb, move = (
+                "match_funding.committed",
+                lambda: commitment_confirm(commitment=commitment, actor=pm),
+            )
+        else:
+            commitment = CommitmentFactory(confirmed=True)
+            verb = "match_funding.confirmed"
+            if to == "received":
+
+                def move():
+                    commitment_receive(
+                        commitment=commitment,
+                        actor=pm,
+                        received_on=datetime.date(2020, 1, 1),
+                        received_amount=commitment.amount,
+                    )
+            else:
+
+                def move():
+                    commitment_withdraw(commitment=commitment, actor=pm, reason="Budget cut")
+
+        return commitment, commitment.application.area, verb, move
+
+    return make
+
+
 SERVICES = {
+    ("commitment", "committed", "confirmed"): _commitment("confirmed"),
+    ("commitment", "confirmed", "received"): _commitment("received"),
+    ("commitment", "confirmed", "withdrawn"): _commitment("withdrawn"),
     ("payment", "scheduled", "approved"): _payment_approve,
     ("payment", "approved", "paid"): _payment_pay,
     ("plan", "final_submitted", "under_review"): _plan("under_review"),

@@ -38,7 +38,7 @@ def _check_funding(source, year, arrangement, amount, funder_name):
 def funding_record_save(
     *,
     area: Area,
-    user,
+    actor,
     source: str,
     year: int,
     amount: Decimal,
@@ -48,7 +48,7 @@ def funding_record_save(
     record: FundingRecord | None = None,
 ) -> FundingRecord:
     """Record (or correct) money secured for the area."""
-    require(delivery_perms.can_edit_delivery(user, area))
+    require(delivery_perms.can_edit_delivery(actor, area))
     _check_funding(source, year, arrangement, amount, funder_name)
     require_single_line(notes=notes)
     if record is not None:
@@ -58,13 +58,13 @@ def funding_record_save(
     is_new = record.pk is None
     record.source, record.year, record.arrangement = source, int(year), arrangement
     record.amount, record.funder_name = Decimal(amount), funder_name.strip()
-    record.notes, record.recorded_by = notes.strip(), user
+    record.notes, record.recorded_by = notes.strip(), actor
     record.save()
     activity_record(
         verb="funding.recorded" if is_new else "funding.updated",
         summary=f"Funding secured {'recorded' if is_new else 'updated'}: {pounds(record.amount)} "
         f"from {record.funder_name} ({record.get_source_display()}, {record.year_label})",
-        actor=user,
+        actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=record,
@@ -73,12 +73,12 @@ def funding_record_save(
 
 
 @transaction.atomic
-def funding_record_delete(*, record: FundingRecord, user) -> None:
-    require(delivery_perms.can_edit_delivery(user, record.area))
+def funding_record_delete(*, record: FundingRecord, actor) -> None:
+    require(delivery_perms.can_edit_delivery(actor, record.area))
     activity_record(
         verb="funding.removed",
         summary=f"Funding record removed: {pounds(record.amount)} from {record.funder_name}",
-        actor=user,
+        actor=actor,
         area=record.area,
         visibility=Visibility.AREA,
     )

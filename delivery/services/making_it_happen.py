@@ -14,8 +14,8 @@ from activity.models import Visibility
 from activity.services import activity_record
 from applications.models import GateApplication, GateStage, GateStatus
 from core.errors import require
-from core.locking import copy_back, lock
 from core.money import pounds
+from core.transition import transition
 from core.validators import require_single_line
 from programmes.models import Area
 
@@ -46,7 +46,7 @@ def _check_mih_stage(area):
 
 @transaction.atomic
 def mih_application_save(
-    *, area: Area, user, sustainability_plan: str
+    *, area: Area, actor, sustainability_plan: str
 ) -> MakingItHappenApplication:
     """Create or update the area's Making it Happen application, attaching it to the area's
     Making it Happen gate application when there is one.
@@ -56,20 +56,20 @@ def mih_application_save(
     the gate is decided, it carries the match-funding commitments that are paid in after the
     first year and tracked here, and an area moved into the stage without a gate still has one.
     The gate application decides the stage; this says how the work will be sustained."""
-    require(delivery_perms.can_edit_delivery(user, area))
+    require(delivery_perms.can_edit_delivery(actor, area))
     _check_mih_stage(area)
     application, made = MakingItHappenApplication.objects.select_for_update().get_or_create(
         area=area
     )
     application.sustainability_plan = sustainability_plan.strip()
-    application.updated_by = user
+    application.updated_by = actor
     if application.gate_id is None:
         application.gate = _making_it_happen_gate(area)
     application.save()
     activity_record(
         verb="making_it_happen.saved",
         summary="Making it Happen sustainability plan " + ("started" if made else "updated"),
-        actor=user,
+        actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=application,
@@ -81,14 +81,14 @@ def mih_application_save(
 def commitment_add(
     *,
     area: Area,
-    user,
+    actor,
     public_body: str,
     body_type: str,
     amount: Decimal,
     expected_payment_on: datetime.date,
 ) -> MatchFundingCommitment:
     """Record a public body's commitment of match funding (status committed)."""
-    require(delivery_perms.can_edit_delivery(user, area))
+    require(delivery_perms.can_edit_delivery(actor, area))
     _check_mih_stage(area)
     errors = {}
     if not public_body.strip():
@@ -103,7 +103,7 @@ def commitment_add(
         raise ValidationError(errors)
     require_single_line(public_body=public_body)
     application, _ = MakingItHappenApplication.objects.get_or_create(
-        area=area, defaults={"updated_by": user, "gate": _making_it_happen_gate(area)}
+        area=area, defaults={"updated_by": actor, "gate": _making_it_happen_gate(area)}
     )
     commitment = MatchFundingCommitment.objects.create(
         application=application,
@@ -111,12 +111,12 @@ def commitment_add(
         body_type=body_type,
         amount=Decimal(amount),
         expected_payment_on=expected_payment_on,
-        created_by=user,
+        created_by=actor,
     )
     activity_record(
         verb="match_funding.committed",
         summary=f"Match funding committed: {pounds(commitment.amount)} from {commitment.public_body}",
-        actor=user,
+        actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=commitment,
@@ -125,41 +125,40 @@ def commitment_add(
     return commitment
 
 
-def _move_commitment(commitment, to_state, user) -> tuple[MatchFundingCommitment, Area]:
-    """Lock the commitment, check scope, then the move against the table (a refusal is a
+def _in_scope(actor):
+    """The area scope, asked of the locked commitment before the table (whose refusal is a
     MoveRefused: a PermissionDenied, as these refusals have always been, and a ValidationError
-    the page can show); the caller writes the rest."""
-    locked = lock(commitment, related=("application__area",), of=("self",))
-    area = locked.application.area
-    require(delivery_perms.can_edit_delivery(user, area))
-    COMMITMENT.check(locked, to_state, user)
-    locked.status = to_state
-    return locked, area
+    the page can show)."""
+    return lambda locked: delivery_perms.can_edit_delivery(actor, locked.application.area)
 
 
 @transaction.atomic
-def commitment_confirm(*, commitment: MatchFundingCommitment, user) -> MatchFundingCommitment:
+def commitment_confirm(*, commitment: MatchFundingCommitment, actor) -> MatchFundingCommitment:
     """A programme manager confirms the commitment (has seen the body's signed letter)."""
-    locked, area = _move_commitment(commitment, CommitmentStatus.CONFIRMED, user)
-    locked.confirmed_at = timezone.now()
-    locked.save(update_fields=["status", "confirmed_at"])
-    activity_record(
+    return transition(
+        commitment,
+        CommitmentStatus.CONFIRMED,
+        workflow=COMMITMENT,
+        actor=actor,
         verb="match_funding.confirmed",
-        summary=f"Match funding confirmed: {pounds(locked.amount)} from {locked.public_body}",
-        actor=user,
-        area=area,
+        summary=lambda locked: (
+            f"Match funding confirmed: {pounds(locked.amount)} from {locked.public_body}"
+        ),
+        area=lambda locked: locked.application.area,
         visibility=Visibility.AREA,
-        target=locked,
-        notify=lead_members(area),
+        notify=lambda locked: lead_members(locked.application.area),
+        changes=lambda locked: {"confirmed_at": timezone.now()},
+        permission=_in_scope(actor),
+        related=("application__area",),
+        of=("self",),
     )
-    return copy_back(commitment, locked)
 
 
 @transaction.atomic
 def commitment_receive(
     *,
     commitment: MatchFundingCommitment,
-    user,
+    actor,
     received_on: datetime.date,
     received_amount: Decimal,
 ) -> MatchFundingCommitment:
@@ -168,40 +167,48 @@ def commitment_receive(
         raise ValidationError({"received_on": "Enter the date it was received (not in future)."})
     if received_amount is None or Decimal(received_amount) < 0:
         raise ValidationError({"received_amount": "Enter the amount received, £0 or more."})
-    locked, area = _move_commitment(commitment, CommitmentStatus.RECEIVED, user)
-    locked.received_on, locked.received_amount = received_on, Decimal(received_amount)
-    locked.save(update_fields=["status", "received_on", "received_amount"])
-    activity_record(
+    return transition(
+        commitment,
+        CommitmentStatus.RECEIVED,
+        workflow=COMMITMENT,
+        actor=actor,
         verb="match_funding.received",
-        summary=f"Match funding received: {pounds(locked.received_amount)} from {locked.public_body}",
-        actor=user,
-        area=area,
+        summary=lambda locked: (
+            f"Match funding received: {pounds(locked.received_amount)} from {locked.public_body}"
+        ),
+        area=lambda locked: locked.application.area,
         visibility=Visibility.AREA,
-        target=locked,
-        notify=[relationship_manager(area)],
+        notify=lambda locked: [relationship_manager(locked.application.area)],
+        changes={"received_on": received_on, "received_amount": Decimal(received_amount)},
+        permission=_in_scope(actor),
+        related=("application__area",),
+        of=("self",),
     )
-    return copy_back(commitment, locked)
 
 
 @transaction.atomic
 def commitment_withdraw(
-    *, commitment: MatchFundingCommitment, user, reason: str
+    *, commitment: MatchFundingCommitment, actor, reason: str
 ) -> MatchFundingCommitment:
     """The body has pulled out: record why."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the commitment was withdrawn."})
     require_single_line(reason=reason)
-    locked, area = _move_commitment(commitment, CommitmentStatus.WITHDRAWN, user)
-    locked.withdrawn_reason = reason.strip()
-    locked.save(update_fields=["status", "withdrawn_reason"])
-    activity_record(
+    return transition(
+        commitment,
+        CommitmentStatus.WITHDRAWN,
+        workflow=COMMITMENT,
+        actor=actor,
         verb="match_funding.withdrawn",
-        summary=f"Match funding withdrawn: {pounds(locked.amount)} from {locked.public_body}",
-        actor=user,
-        area=area,
-        reason=locked.withdrawn_reason,
+        summary=lambda locked: (
+            f"Match funding withdrawn: {pounds(locked.amount)} from {locked.public_body}"
+        ),
+        area=lambda locked: locked.application.area,
+        reason=reason.strip(),
         visibility=Visibility.AREA,
-        target=locked,
-        notify=[relationship_manager(area)],
+        notify=lambda locked: [relationship_manager(locked.application.area)],
+        changes={"withdrawn_reason": reason.strip()},
+        permission=_in_scope(actor),
+        related=("application__area",),
+        of=("self",),
     )
-    return copy_back(commitment, locked)

@@ -21,7 +21,7 @@ from ..models import CbaOutturnLine, LineKind
 def outturn_line_save(
     *,
     area: Area,
-    user,
+    actor,
     kind: str,
     actual_amount: Decimal,
     year: int | None = None,
@@ -33,7 +33,7 @@ def outturn_line_save(
 ) -> CbaOutturnLine:
     """Record what a forecast cost or benefit actually came to (or an unforeseen one, with a
     description and year). A forecast line has one outturn; its year is the forecast's."""
-    require(delivery_perms.can_edit_delivery(user, area))
+    require(delivery_perms.can_edit_delivery(actor, area))
     require_single_line(description=description, notes=notes)
     cba = getattr(area, "cba", None)
     if cba is None:
@@ -74,13 +74,13 @@ def outturn_line_save(
     line.year = int(year)
     line.description = description.strip() or (forecast.description if forecast else "")
     line.actual_amount = Decimal(actual_amount)
-    line.notes, line.recorded_by = notes.strip(), user
+    line.notes, line.recorded_by = notes.strip(), actor
     line.save()
     activity_record(
         verb="cba_outturn.recorded" if is_new else "cba_outturn.updated",
         summary=f"CBA outturn {'recorded' if is_new else 'updated'}: {line.description} "
         f"(year {line.year}) {pounds(line.actual_amount)}",
-        actor=user,
+        actor=actor,
         area=area,
         visibility=Visibility.AREA,
         target=line,
@@ -89,12 +89,12 @@ def outturn_line_save(
 
 
 @transaction.atomic
-def outturn_line_delete(*, line: CbaOutturnLine, user) -> None:
-    require(delivery_perms.can_edit_delivery(user, line.area))
+def outturn_line_delete(*, line: CbaOutturnLine, actor) -> None:
+    require(delivery_perms.can_edit_delivery(actor, line.area))
     activity_record(
         verb="cba_outturn.removed",
         summary=f"CBA outturn removed: {line.description} (year {line.year})",
-        actor=user,
+        actor=actor,
         area=line.area,
         visibility=Visibility.AREA,
     )

@@ -180,7 +180,7 @@ def validate_factors(*, progress_status: str, factors: list[dict], complete: boo
 def return_save(
     *,
     progress_return: ProgressReturn,
-    user,
+    actor,
     progress_status: str = "",
     milestones_met: str = "",
     achievements: str = "",
@@ -193,7 +193,7 @@ def return_save(
     """Save a draft return and replace its obstacles or enablers. `factors` is a list of
     {"factor", "kind", "other_text"}."""
     locked = lock(progress_return, related=("area",))
-    require(delivery_perms.can_edit_return(user, locked))
+    require(delivery_perms.can_edit_return(actor, locked))
     factors = factors or []
     if service_users_reached is None or int(service_users_reached) < 0:
         raise ValidationError({"service_users_reached": "Enter a number of people, 0 or more."})
@@ -207,7 +207,7 @@ def return_save(
     locked.mainstream_resources = bool(mainstream_resources)
     locked.paid_staff = bool(paid_staff)
     locked.service_users_reached = int(service_users_reached)
-    locked.updated_by = user
+    locked.updated_by = actor
     locked.save()
     locked.factors.all().delete()
     ReturnFactor.objects.bulk_create(
@@ -226,8 +226,25 @@ def return_save(
     return locked
 
 
+def return_submit_preview(*, progress_return: ProgressReturn, actor, today=None):
+    """Why ``return_submit`` would refuse to send the return now by the workflow table (the
+    move from its state, who may make it, the submission window, a reviewer's comment left
+    unanswered), as a MoveRefused, or None. Writes nothing: the return's page shows the reason
+    in place of the Submit button, and ``return_submit`` asks the same function, so the two
+    cannot disagree. The permission (the area's lead organisation, an editable return) is
+    asked before this, and the return's content after it."""
+    return RETURN.refusal(
+        progress_return,
+        ReturnStatus.SUBMITTED,
+        actor,
+        area=progress_return.area,
+        progress_return=progress_return,
+        today=today or timezone.localdate(),
+    )
+
+
 @transaction.atomic
-def return_submit(*, progress_return: ProgressReturn, user, today=None) -> ProgressReturn:
+def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> ProgressReturn:
     """Submit a complete return, or resubmit one sent back with changes requested. Refused once
     submitted, before its window opens (the last ``returns_open_days_before_end`` days of its
     period), with a reviewer's comment unanswered, or when the progress status or its obstacles
@@ -237,7 +254,10 @@ def return_submit(*, progress_return: ProgressReturn, user, today=None) -> Progr
     locked = lock(progress_return, related=("area", "area__round"), of=("self",))
     # The permission first: its refusal says why this person may not ("This return has been
     # submitted, so it cannot be changed."); then the table, which is the rule for the move.
-    require(delivery_perms.can_submit_return(user, locked))
+    require(delivery_perms.can_submit_return(actor, locked))
+    refused = return_submit_preview(progress_return=locked, actor=actor, today=today)
+    if refused is not None:
+        raise refused
     resubmission = locked.status == ReturnStatus.CHANGES_REQUESTED
     now = timezone.now()
 
@@ -248,7 +268,7 @@ def return_submit(*, progress_return: ProgressReturn, user, today=None) -> Progr
             for f in locked.factors.all()
         ]
         validate_factors(progress_status=locked.progress_status, factors=factors, complete=True)
-        return {"submitted_by": user, "submitted_at": now}
+        return {"submitted_by": actor, "submitted_at": now}
 
     late = today > locked.due_on and not resubmission
     notify = [relationship_manager(locked.area)]
@@ -260,7 +280,7 @@ def return_submit(*, progress_return: ProgressReturn, user, today=None) -> Progr
         ReturnStatus.SUBMITTED,
         workflow=RETURN,
         locked=locked,
-        actor=user,
+        actor=actor,
         verb="progress_return.resubmitted" if resubmission else "progress_return.submitted",
         summary=f"Progress return for {locked.period_label} "
         + ("resubmitted with answers to the review: " if resubmission else "submitted: ")
@@ -270,7 +290,7 @@ def return_submit(*, progress_return: ProgressReturn, user, today=None) -> Progr
         visibility=Visibility.AREA,
         occurred_at=now,
         data={"progress_status": locked.progress_status, "late": late},
-        notify=[u for u in dict.fromkeys(notify) if u is not None and u != user],
+        notify=[u for u in dict.fromkeys(notify) if u is not None and u != actor],
         changes=factors_complete,
         relations=("area",),
         progress_return=locked,

@@ -39,7 +39,7 @@ DECISION_MOVES = {
 def return_review(
     *,
     progress_return: ProgressReturn,
-    user,
+    actor,
     decision: str,
     note: str = "",
     comments: dict[str, str] | None = None,
@@ -48,7 +48,10 @@ def return_review(
     one). Tells the lead organisation either way; the staff's notifications of the submission
     are resolved (declared on the move in delivery/workflows.py)."""
     locked = lock(progress_return, related=("area",), of=("self",))
-    require(delivery_perms.can_review_returns(user, locked.area))
+    # Who looks after the area, read once: the permission and the table's reviewer rule both
+    # answer from it.
+    reviewer = delivery_perms.return_review_context(actor, locked.area)
+    require(delivery_perms.can_review_returns(actor, locked.area, context=reviewer))
     if decision not in DECISION_MOVES:
         raise ValidationError({"decision": "Accept the return or ask for changes."})
     status, verb = DECISION_MOVES[decision]
@@ -67,7 +70,7 @@ def return_review(
                 "Say what should change: write a comment on at least one section."
             )
         review = ReturnReview.objects.create(
-            progress_return=locked, decision=decision, note=note, reviewer=user, decided_at=now
+            progress_return=locked, decision=decision, note=note, reviewer=actor, decided_at=now
         )
         ReturnComment.objects.bulk_create(
             [ReturnComment(review=review, section=s, comment=t) for s, t in comments.items()]
@@ -84,7 +87,7 @@ def return_review(
         status,
         workflow=RETURN,
         locked=locked,
-        actor=user,
+        actor=actor,
         verb=verb,
         summary=summary,
         area=locked.area,
@@ -95,18 +98,19 @@ def return_review(
         notify=lead_members(locked.area),
         changes=write_review,
         relations=("area",),
+        **reviewer,
     )
     return made[0]
 
 
 @transaction.atomic
 def return_comments_answer(
-    *, progress_return: ProgressReturn, user, answers: dict[int, str]
+    *, progress_return: ProgressReturn, actor, answers: dict[int, str]
 ) -> int:
     """Save the lead organisation's answers to reviewers' comments ({comment id: text}) on a
     return sent back for changes. Returns how many answers changed."""
     locked = lock(progress_return, related=("area",), of=("self",))
-    require(delivery_perms.can_edit_return(user, locked))
+    require(delivery_perms.can_edit_return(actor, locked))
     if locked.status != ReturnStatus.CHANGES_REQUESTED:
         return 0
     now = timezone.now()
@@ -117,7 +121,7 @@ def return_comments_answer(
         text = (answers.get(comment.pk) or "").strip()
         if text != comment.response:
             comment.response = text
-            comment.responded_by, comment.responded_at = (user, now) if text else (None, None)
+            comment.responded_by, comment.responded_at = (actor, now) if text else (None, None)
             comment.save(update_fields=["response", "responded_by", "responded_at"])
             changed += 1
     return changed

@@ -46,12 +46,12 @@ def mih_lead(mih):
 
 def move(commitment, target, user):
     if target == C.CONFIRMED:
-        return commitment_confirm(commitment=commitment, user=user)
+        return commitment_confirm(commitment=commitment, actor=user)
     if target == C.RECEIVED:
         return commitment_receive(
-            commitment=commitment, user=user, received_on=today(), received_amount=Decimal("19000")
+            commitment=commitment, actor=user, received_on=today(), received_amount=Decimal("19000")
         )
-    return commitment_withdraw(commitment=commitment, user=user, reason="Budget cut")
+    return commitment_withdraw(commitment=commitment, actor=user, reason="Budget cut")
 
 
 STATE_TRAITS = {C.COMMITTED: {}, C.CONFIRMED: {"confirmed": True}, C.RECEIVED: {"received": True}}
@@ -111,7 +111,7 @@ def test_receipt_in_the_future_is_refused(mih, mih_lead):
     with pytest.raises(ValidationError):
         commitment_receive(
             commitment=commitment,
-            user=mih_lead,
+            actor=mih_lead,
             received_on=today() + datetime.timedelta(days=1),
             received_amount=Decimal("1"),
         )
@@ -120,12 +120,12 @@ def test_receipt_in_the_future_is_refused(mih, mih_lead):
 def test_withdrawing_needs_a_reason(mih, mih_lead):
     commitment = CommitmentFactory(application=mih)
     with pytest.raises(ValidationError):
-        commitment_withdraw(commitment=commitment, user=mih_lead, reason=" ")
+        commitment_withdraw(commitment=commitment, actor=mih_lead, reason=" ")
 
 
 def test_confirming_notifies_the_lead_organisation(mih, mih_lead, programme_manager):
     commitment = CommitmentFactory(application=mih)
-    commitment_confirm(commitment=commitment, user=programme_manager)
+    commitment_confirm(commitment=commitment, actor=programme_manager)
     assert Notification.objects.filter(recipient=mih_lead).exists()
 
 
@@ -161,14 +161,14 @@ def test_totals(mih):
 def test_add_commitment_and_plan(mih, mih_lead):
     c = commitment_add(
         area=mih.area,
-        user=mih_lead,
+        actor=mih_lead,
         public_body="Leeds City Council",
         body_type="local_authority",
         amount=Decimal("30000"),
         expected_payment_on=today() + datetime.timedelta(days=365),
     )
     assert c.status == C.COMMITTED and c.application == mih
-    app = mih_application_save(area=mih.area, user=mih_lead, sustainability_plan=" Commission. ")
+    app = mih_application_save(area=mih.area, actor=mih_lead, sustainability_plan=" Commission. ")
     assert app.sustainability_plan == "Commission."
 
 
@@ -176,7 +176,7 @@ def test_add_commitment_validates(mih, mih_lead):
     with pytest.raises(ValidationError) as exc:
         commitment_add(
             area=mih.area,
-            user=mih_lead,
+            actor=mih_lead,
             public_body="",
             body_type="charity",
             amount=Decimal("0"),
@@ -194,7 +194,7 @@ def test_add_commitment_validates(mih, mih_lead):
 def test_not_before_implementation(db, programme_manager):
     area = AreaFactory(stage=AreaStage.GETTING_GOING)
     with pytest.raises(ValidationError):
-        mih_application_save(area=area, user=programme_manager, sustainability_plan="x")
+        mih_application_save(area=area, actor=programme_manager, sustainability_plan="x")
 
 
 def test_application_is_attached_to_the_making_it_happen_gate(impl_area, impl_lead):
@@ -204,6 +204,6 @@ def test_application_is_attached_to_the_making_it_happen_gate(impl_area, impl_le
         stage=Stage.MAKING_IT_HAPPEN,
     )
     gate = GateFactory(area=impl_area, target_stage="making_it_happen", milestone=milestone)
-    app = mih_application_save(area=impl_area, user=impl_lead, sustainability_plan="Plan")
+    app = mih_application_save(area=impl_area, actor=impl_lead, sustainability_plan="Plan")
     assert app.gate == gate
     assert gate.making_it_happen == app

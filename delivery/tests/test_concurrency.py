@@ -49,11 +49,11 @@ def test_a_return_is_submitted_once():
     ret = ProgressReturnFactory(area=area)
     services.return_save(
         progress_return=ret,
-        user=lead,
+        actor=lead,
         progress_status="ahead",
         factors=[{"factor": "residents", "kind": "enabler", "other_text": ""}],
     )
-    outcomes = race(lambda: services.return_submit(progress_return=ret, user=lead))
+    outcomes = race(lambda: services.return_submit(progress_return=ret, actor=lead))
     assert outcomes == ["done", "refused"]
     assert ActivityEntry.objects.filter(verb="progress_return.submitted").count() == 1
 
@@ -61,7 +61,7 @@ def test_a_return_is_submitted_once():
 def test_a_commitment_is_confirmed_once():
     pm = UserFactory(programme_manager=True)
     commitment = CommitmentFactory(application__area__themes=[])
-    outcomes = race(lambda: services.commitment_confirm(commitment=commitment, user=pm))
+    outcomes = race(lambda: services.commitment_confirm(commitment=commitment, actor=pm))
     assert outcomes == ["done", "refused"]
     assert ActivityEntry.objects.filter(verb="match_funding.confirmed").count() == 1
 

@@ -96,7 +96,7 @@ def test_empty_area_has_no_rows(impl_area):
 def test_lead_records_funding_with_an_activity_entry(impl_area, impl_lead):
     record = funding_record_save(
         area=impl_area,
-        user=impl_lead,
+        actor=impl_lead,
         source="statutory_pooled",
         year=2026,
         amount=M("15000"),
@@ -111,7 +111,7 @@ def test_bad_values_are_refused_next_to_the_field(impl_area, impl_lead):
     with pytest.raises(ValidationError) as exc:
         funding_record_save(
             area=impl_area,
-            user=impl_lead,
+            actor=impl_lead,
             source="lottery",
             year=1990,
             amount=M("-1"),
@@ -125,7 +125,7 @@ def test_read_only_roles_and_other_areas_cannot_record(request, impl_area, who):
     with pytest.raises(PermissionDenied):
         funding_record_save(
             area=impl_area,
-            user=request.getfixturevalue(who),
+            actor=request.getfixturevalue(who),
             source="in_kind",
             year=2026,
             amount=M("1"),
@@ -133,5 +133,5 @@ def test_read_only_roles_and_other_areas_cannot_record(request, impl_area, who):
         )
     record = FundingRecordFactory(area=impl_area)
     with pytest.raises(PermissionDenied):
-        funding_record_delete(record=record, user=request.getfixturevalue(who))
+        funding_record_delete(record=record, actor=request.getfixturevalue(who))
     assert FundingRecord.objects.filter(pk=record.pk).exists()

@@ -36,21 +36,21 @@ def outturn(cba, impl_area, impl_lead):
     setup, worker = cba.costs.order_by("year")
     benefit = cba.benefits.get()
     outturn_line_save(
-        area=impl_area, user=impl_lead, kind="cost", cost_line=setup, actual_amount=M("1200")
+        area=impl_area, actor=impl_lead, kind="cost", cost_line=setup, actual_amount=M("1200")
     )
     outturn_line_save(
-        area=impl_area, user=impl_lead, kind="cost", cost_line=worker, actual_amount=M("550")
+        area=impl_area, actor=impl_lead, kind="cost", cost_line=worker, actual_amount=M("550")
     )
     outturn_line_save(
         area=impl_area,
-        user=impl_lead,
+        actor=impl_lead,
         kind="benefit",
         benefit_line=benefit,
         actual_amount=M("1650"),
     )
     outturn_line_save(
         area=impl_area,
-        user=impl_lead,
+        actor=impl_lead,
         kind="cost",
         year=1,
         description="Venue hire",
@@ -100,7 +100,7 @@ def test_area_without_cba_has_no_comparison_and_cannot_record(impl_area, impl_le
     with pytest.raises(ValidationError):
         outturn_line_save(
             area=impl_area,
-            user=impl_lead,
+            actor=impl_lead,
             kind="cost",
             year=0,
             description="x",
@@ -110,10 +110,10 @@ def test_area_without_cba_has_no_comparison_and_cannot_record(impl_area, impl_le
 
 def test_one_outturn_per_forecast_line(impl_area, impl_lead, cba):
     line = cba.costs.first()
-    outturn_line_save(area=impl_area, user=impl_lead, kind="cost", cost_line=line, actual_amount=1)
+    outturn_line_save(area=impl_area, actor=impl_lead, kind="cost", cost_line=line, actual_amount=1)
     with pytest.raises(ValidationError) as exc:
         outturn_line_save(
-            area=impl_area, user=impl_lead, kind="cost", cost_line=line, actual_amount=2
+            area=impl_area, actor=impl_lead, kind="cost", cost_line=line, actual_amount=2
         )
     assert "already has an outturn" in str(exc.value)
 
@@ -121,7 +121,7 @@ def test_one_outturn_per_forecast_line(impl_area, impl_lead, cba):
 def test_year_comes_from_the_forecast_line(impl_area, impl_lead, cba):
     line = cba.costs.get(year=1)
     saved = outturn_line_save(
-        area=impl_area, user=impl_lead, kind="cost", cost_line=line, year=7, actual_amount=1
+        area=impl_area, actor=impl_lead, kind="cost", cost_line=line, year=7, actual_amount=1
     )
     assert saved.year == 1 and saved.description == "Link worker"
 
@@ -130,7 +130,7 @@ def test_a_benefit_outturn_cannot_answer_a_cost_line(impl_area, impl_lead, cba):
     with pytest.raises(ValidationError):
         outturn_line_save(
             area=impl_area,
-            user=impl_lead,
+            actor=impl_lead,
             kind="benefit",
             cost_line=cba.costs.first(),
             actual_amount=1,
@@ -143,14 +143,14 @@ def test_another_areas_forecast_line_is_refused(impl_area, impl_lead, cba):
     elsewhere = CostLineFactory()
     with pytest.raises(ValidationError) as exc:
         outturn_line_save(
-            area=impl_area, user=impl_lead, kind="cost", cost_line=elsewhere, actual_amount=1
+            area=impl_area, actor=impl_lead, kind="cost", cost_line=elsewhere, actual_amount=1
         )
     assert "forecast_line" in exc.value.error_dict
 
 
 def test_unforeseen_line_needs_a_description(impl_area, impl_lead, cba):
     with pytest.raises(ValidationError) as exc:
-        outturn_line_save(area=impl_area, user=impl_lead, kind="cost", year=0, actual_amount=1)
+        outturn_line_save(area=impl_area, actor=impl_lead, kind="cost", year=0, actual_amount=1)
     assert "description" in exc.value.error_dict
 
 
@@ -159,7 +159,7 @@ def test_read_only_roles_cannot_record(request, impl_area, cba, who):
     with pytest.raises(PermissionDenied):
         outturn_line_save(
             area=impl_area,
-            user=request.getfixturevalue(who),
+            actor=request.getfixturevalue(who),
             kind="cost",
             cost_line=cba.costs.first(),
             actual_amount=1,
@@ -170,7 +170,7 @@ def test_read_only_roles_cannot_record(request, impl_area, cba, who):
 def test_like_for_like_totals_while_outturn_is_coming_in(impl_area, impl_lead, cba):
     outturn_line_save(
         area=impl_area,
-        user=impl_lead,
+        actor=impl_lead,
         kind="cost",
         cost_line=cba.costs.get(year=0),
         actual_amount=M("1200"),

@@ -32,7 +32,7 @@ def ret(impl_area):
 
 def save(ret, user, status, factors, **extra):
     return return_save(
-        progress_return=ret, user=user, progress_status=status, factors=factors, **extra
+        progress_return=ret, actor=user, progress_status=status, factors=factors, **extra
     )
 
 
@@ -86,11 +86,11 @@ def test_negative_service_users_refused(ret, impl_lead):
 
 def test_submit_needs_a_status_and_a_matching_factor(ret, impl_lead):
     with pytest.raises(ValidationError) as exc:
-        return_submit(progress_return=ret, user=impl_lead)
+        return_submit(progress_return=ret, actor=impl_lead)
     assert "progress_status" in exc.value.error_dict
     save(ret, impl_lead, "behind", [])
     with pytest.raises(ValidationError) as exc:
-        return_submit(progress_return=ret, user=impl_lead)
+        return_submit(progress_return=ret, actor=impl_lead)
     assert "at least one obstacle" in str(exc.value)
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.DRAFT
@@ -98,7 +98,7 @@ def test_submit_needs_a_status_and_a_matching_factor(ret, impl_lead):
 
 def test_submit_records_the_activity_and_notifies_the_relationship_manager(ret, impl_lead, impl_rm):
     save(ret, impl_lead, "on_schedule", [f(Factor.GOVERNANCE, EN)], steering_group_meeting=True)
-    return_submit(progress_return=ret, user=impl_lead)
+    return_submit(progress_return=ret, actor=impl_lead)
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.SUBMITTED
     assert ret.submitted_by == impl_lead and ret.submitted_at is not None
@@ -111,15 +111,15 @@ def test_submit_records_the_activity_and_notifies_the_relationship_manager(ret, 
 def test_late_submission_is_marked_late(impl_area, impl_lead):
     ret = ProgressReturnFactory(area=impl_area, overdue=True)
     save(ret, impl_lead, "behind", [f(Factor.MANAGEMENT, OB)])
-    return_submit(progress_return=ret, user=impl_lead)
+    return_submit(progress_return=ret, actor=impl_lead)
     assert "(late)" in ActivityEntry.objects.get(verb="progress_return.submitted").summary
 
 
 def test_submitted_return_cannot_be_changed_or_submitted_again(ret, impl_lead):
     save(ret, impl_lead, "ahead", [f(Factor.RESIDENTS, EN)])
-    return_submit(progress_return=ret, user=impl_lead)
+    return_submit(progress_return=ret, actor=impl_lead)
     with pytest.raises(PermissionDenied):
-        return_submit(progress_return=ret, user=impl_lead)
+        return_submit(progress_return=ret, actor=impl_lead)
     with pytest.raises(PermissionDenied):
         save(ret, impl_lead, "behind", [f(Factor.RESIDENTS, OB)])
 
@@ -134,7 +134,7 @@ def test_cannot_submit_before_the_period_starts(impl_area, impl_lead):
     )
     save(ret, impl_lead, "ahead", [f(Factor.RESIDENTS, EN)])
     with pytest.raises(ValidationError):
-        return_submit(progress_return=ret, user=impl_lead, today=today())
+        return_submit(progress_return=ret, actor=impl_lead, today=today())
 
 
 @pytest.mark.parametrize("who", ["funder_officer", "relationship_manager", "other_lead"])
@@ -146,6 +146,6 @@ def test_read_only_roles_and_other_areas_cannot_save(request, ret, who):
 
 def test_programme_manager_may_fill_in_for_the_area(ret, programme_manager):
     save(ret, programme_manager, "ahead", [f(Factor.RESIDENTS, EN)])
-    return_submit(progress_return=ret, user=programme_manager)
+    return_submit(progress_return=ret, actor=programme_manager)
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.SUBMITTED

@@ -16,7 +16,13 @@ from core.testing import today
 from core.workflow import MoveRefused
 from delivery.models import ProgressStatus, ReturnStatus
 from delivery.selectors import returns_awaiting_review_for, returns_overdue_for
-from delivery.services import return_comments_answer, return_review, return_save, return_submit
+from delivery.services import (
+    return_comments_answer,
+    return_review,
+    return_save,
+    return_submit,
+    return_submit_preview,
+)
 from delivery.workflows import RETURN
 
 from .factories import ImplementingAreaFactory, ProgressReturnFactory
@@ -30,7 +36,7 @@ D = datetime.date
 def _fill(ret, user):
     return_save(
         progress_return=ret,
-        user=user,
+        actor=user,
         progress_status=ProgressStatus.ON_SCHEDULE,
         factors=[{"factor": "leadership", "kind": "enabler", "other_text": ""}],
         service_users_reached=3,
@@ -55,7 +61,7 @@ def test_a_return_cannot_be_submitted_on_26_november_for_a_period_ending_15_febr
 ):
     _fill(winter_return, impl_lead)
     with pytest.raises(MoveRefused) as refused:
-        return_submit(progress_return=winter_return, user=impl_lead, today=D(2026, 11, 26))
+        return_submit(progress_return=winter_return, actor=impl_lead, today=D(2026, 11, 26))
     assert refused.value.why == "condition"
     assert "opens for submission on 2 February 2027" in refused.value.reason
     winter_return.refresh_from_db()
@@ -71,10 +77,42 @@ def test_a_return_cannot_be_submitted_on_26_november_for_a_period_ending_15_febr
     assert not allowed and "15 February 2027" in reason
 
 
+def test_the_page_and_the_service_refuse_a_submission_for_the_same_reason(
+    winter_return, impl_lead, impl_rm
+):
+    """The return's page shows return_submit_preview's reason instead of the Submit button;
+    the service refuses with that same reason, before the window opens and while a reviewer's
+    comment is unanswered."""
+    _fill(winter_return, impl_lead)
+    early = D(2026, 11, 26)
+    preview = return_submit_preview(progress_return=winter_return, actor=impl_lead, today=early)
+    with pytest.raises(MoveRefused) as refused:
+        return_submit(progress_return=winter_return, actor=impl_lead, today=early)
+    assert preview is not None and "opens for submission" in preview.reason
+    assert (refused.value.why, refused.value.reason) == (preview.why, preview.reason)
+
+    opened = D(2027, 2, 2)
+    assert (
+        return_submit_preview(progress_return=winter_return, actor=impl_lead, today=opened) is None
+    )
+    return_submit(progress_return=winter_return, actor=impl_lead, today=opened)
+    return_review(
+        progress_return=winter_return,
+        actor=impl_rm,
+        decision="changes_requested",
+        comments={"achievements": "Say how many residents came."},
+    )
+    preview = return_submit_preview(progress_return=winter_return, actor=impl_lead, today=opened)
+    with pytest.raises(MoveRefused) as refused:
+        return_submit(progress_return=winter_return, actor=impl_lead, today=opened)
+    assert preview is not None and "Answer each of the reviewer's comments" in preview.reason
+    assert (refused.value.why, refused.value.reason) == (preview.why, preview.reason)
+
+
 def test_the_window_opens_in_the_last_days_of_the_period(winter_return, impl_lead):
     assert winter_return.opens_on == D(2027, 2, 2)
     _fill(winter_return, impl_lead)
-    return_submit(progress_return=winter_return, user=impl_lead, today=D(2027, 2, 2))
+    return_submit(progress_return=winter_return, actor=impl_lead, today=D(2027, 2, 2))
     assert winter_return.status == ReturnStatus.SUBMITTED
 
 
@@ -86,7 +124,7 @@ def test_the_window_is_a_round_setting(winter_return, impl_lead):
     assert winter_return.opens_on == D(2027, 2, 16)
     _fill(winter_return, impl_lead)
     with pytest.raises(MoveRefused):
-        return_submit(progress_return=winter_return, user=impl_lead, today=D(2027, 2, 15))
+        return_submit(progress_return=winter_return, actor=impl_lead, today=D(2027, 2, 15))
 
 
 def test_the_return_page_says_when_it_opens_instead_of_offering_submit(
@@ -124,7 +162,7 @@ def test_an_areas_returns_are_listed_soonest_first(client_for, impl_area, impl_l
 def sent(impl_area, impl_lead, impl_rm):
     ret = ProgressReturnFactory(area=impl_area)
     _fill(ret, impl_lead)
-    return_submit(progress_return=ret, user=impl_lead)
+    return_submit(progress_return=ret, actor=impl_lead)
     return ret
 
 
@@ -133,7 +171,7 @@ def test_staff_ask_for_changes_the_lead_answers_and_resubmits_and_staff_accept(
 ):
     review = return_review(
         progress_return=sent,
-        user=impl_rm,
+        actor=impl_rm,
         decision="changes_requested",
         note="Nearly there.",
         comments={"achievements": "Say how many residents came.", "resources": ""},
@@ -147,34 +185,34 @@ def test_staff_ask_for_changes_the_lead_answers_and_resubmits_and_staff_accept(
 
     # Resubmitting with the comment unanswered is refused, with the reason.
     with pytest.raises(MoveRefused) as refused:
-        return_submit(progress_return=sent, user=impl_lead)
+        return_submit(progress_return=sent, actor=impl_lead)
     assert "Answer each of the reviewer's comments" in refused.value.reason
 
     comment = review.comments.get()
     return_comments_answer(
-        progress_return=sent, user=impl_lead, answers={comment.pk: "42 residents came."}
+        progress_return=sent, actor=impl_lead, answers={comment.pk: "42 residents came."}
     )
-    return_submit(progress_return=sent, user=impl_lead)
+    return_submit(progress_return=sent, actor=impl_lead)
     sent.refresh_from_db()
     assert sent.status == ReturnStatus.SUBMITTED
     entry = ActivityEntry.objects.get(verb="progress_return.resubmitted")
     assert Notification.objects.filter(entry=entry, recipient=impl_rm).exists()
 
-    return_review(progress_return=sent, user=programme_manager, decision="accepted")
+    return_review(progress_return=sent, actor=programme_manager, decision="accepted")
     sent.refresh_from_db()
     assert sent.status == ReturnStatus.ACCEPTED
     entry = ActivityEntry.objects.get(verb="progress_return.accepted")
     assert Notification.objects.filter(entry=entry, recipient=impl_lead).exists()
     # Accepted is final: no more edits or reviews.
     with pytest.raises(PermissionDenied):
-        return_save(progress_return=sent, user=impl_lead, progress_status="behind")
+        return_save(progress_return=sent, actor=impl_lead, progress_status="behind")
     with pytest.raises(MoveRefused):
-        return_review(progress_return=sent, user=programme_manager, decision="changes_requested")
+        return_review(progress_return=sent, actor=programme_manager, decision="changes_requested")
 
 
 def test_asking_for_changes_needs_a_comment(sent, impl_rm):
     with pytest.raises(ValidationError) as exc:
-        return_review(progress_return=sent, user=impl_rm, decision="changes_requested")
+        return_review(progress_return=sent, actor=impl_rm, decision="changes_requested")
     assert "at least one section" in str(exc.value)
     sent.refresh_from_db()
     assert sent.status == ReturnStatus.SUBMITTED
@@ -188,7 +226,7 @@ def test_only_reviewers_review(sent, impl_lead, funder_officer, who):
         "funder": funder_officer,
     }[who]
     with pytest.raises(PermissionDenied):
-        return_review(progress_return=sent, user=user, decision="accepted")
+        return_review(progress_return=sent, actor=user, decision="accepted")
     sent.refresh_from_db()
     assert sent.status == ReturnStatus.SUBMITTED
 
@@ -196,7 +234,7 @@ def test_only_reviewers_review(sent, impl_lead, funder_officer, who):
 def test_a_draft_cannot_be_reviewed(impl_area, programme_manager):
     ret = ProgressReturnFactory(area=impl_area)
     with pytest.raises(MoveRefused):
-        return_review(progress_return=ret, user=programme_manager, decision="accepted")
+        return_review(progress_return=ret, actor=programme_manager, decision="accepted")
 
 
 def test_the_review_through_the_pages(client_for, sent, impl_lead, impl_rm):
@@ -291,15 +329,15 @@ def test_my_work_shows_returns_to_review_and_returns_sent_back(
     assert "Progress returns sent back for changes" not in headings(impl_lead)
     return_review(
         progress_return=sent,
-        user=impl_rm,
+        actor=impl_rm,
         decision="changes_requested",
         comments={"achievements": "Say how many residents came."},
     )
     assert "Progress returns to review" not in headings(impl_rm)
     assert headings(impl_lead)["Progress returns sent back for changes"] == 1
     comment = sent.reviews.get().comments.get()
-    return_comments_answer(progress_return=sent, user=impl_lead, answers={comment.pk: "42."})
-    return_submit(progress_return=sent, user=impl_lead)
-    return_review(progress_return=sent, user=programme_manager, decision="accepted")
+    return_comments_answer(progress_return=sent, actor=impl_lead, answers={comment.pk: "42."})
+    return_submit(progress_return=sent, actor=impl_lead)
+    return_review(progress_return=sent, actor=programme_manager, decision="accepted")
     assert "Progress returns to review" not in headings(programme_manager)
     assert "Progress returns sent back for changes" not in headings(impl_lead)

@@ -14,7 +14,7 @@ from delivery.models import (
     ProgressReturn,
     ReturnStatus,
 )
-from delivery.workflows import COMMITMENT, MOVE_NAMES, RETURN
+from delivery.workflows import COMMITMENT, MOVE_NAMES, RETURN, is_return_reviewer
 
 from .factories import ImplementingAreaFactory
 
@@ -82,16 +82,37 @@ def test_the_areas_relationship_manager_reviews_its_returns(users_by_role):
     area_rm = UserFactory(relationship_manager=True)
     AreaAssignmentFactory(area=area, user=area_rm)
     people = {**users_by_role, "area_rm": area_rm}
-    assert walk_expected(RETURN, RETURN_TABLE_FOR_AN_AREA, people, area=area) == 128
+    # Who looks after the area is in the context, as the service reads it.
+    looks_after = {"area_relationship_manager_id": area_rm.pk}
+    assert walk_expected(RETURN, RETURN_TABLE_FOR_AN_AREA, people, **looks_after) == 128
     with pytest.raises(MoveRefused) as refused:
         RETURN.check(
             ReturnStatus.SUBMITTED,
             ReturnStatus.ACCEPTED,
             users_by_role["relationship_manager"],
-            area=area,
+            **looks_after,
         )
     assert refused.value.why == "role"
     assert "the area's relationship manager" in refused.value.reason
+
+
+def test_the_reviewer_rule_reads_only_its_context(db, django_assert_num_queries):
+    """A workflow rule runs no query: who looks after the area is given to it."""
+    area_rm = UserFactory(relationship_manager=True)
+    other_rm = UserFactory(relationship_manager=True)
+    lead = UserFactory()  # a lead organisation user
+    pm = UserFactory(programme_manager=True)
+    looks_after = {"area_relationship_manager_id": area_rm.pk}
+    with django_assert_num_queries(0):
+        assert is_return_reviewer(area_rm, looks_after)
+        assert is_return_reviewer(pm, {"area_relationship_manager_id": None})
+        assert not is_return_reviewer(other_rm, looks_after)
+        # A lead organisation user never reviews, whatever id the context names.
+        assert not is_return_reviewer(lead, {"area_relationship_manager_id": lead.pk})
+        refused = RETURN.refusal(
+            ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED, other_rm, **looks_after
+        )
+    assert refused is not None and refused.why == "role"
 
 
 def test_the_model_choices_are_the_workflow_states():

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from activity.models import ActivityEntry
 from activity.verification import audit_verify
 from applications.models import Application, GateApplication
+from core.money import pounds
 from core.testing import today
 from grants.models import Award, Payment
 from grants.offers.models import GrantOffer
@@ -186,3 +187,26 @@ def test_the_write_takes_the_same_number_of_queries_for_more_records(tmp_path):
         # far fewer than one query for each of the 30 extra records (the services: 127 each).
         assert counts[2] - counts[0] < 2 * SHAPES, counts
         assert counts[3] - counts[1] < 2 * SHAPES, counts
+
+
+def test_an_imported_gates_entries_say_what_the_gate_services_write(tmp_path):
+    """The bulk writer words a gate's entries with the gate services' own summaries
+    (applications.services.gates), so the two cannot drift apart."""
+    from applications.services.gates import approval_summary, submission_summary
+
+    from .test_import import ROWS, run, write
+
+    rnd = RoundFactory(slug="r1", name="Round One")
+    run(write(tmp_path, ROWS[:1]))  # admitted, Getting Going approved, CBA required
+    gate = GateApplication.objects.get(area__round=rnd)
+    said = dict(
+        ActivityEntry.objects.filter(
+            target_type="applications.gateapplication", target_id=str(gate.pk)
+        ).values_list("verb", "summary")
+    )
+    assert said["gate.submitted"] == submission_summary(gate)
+    assert said["gate.approved"] == approval_summary(gate, cba_required=True)
+    assert said["gate.submitted"] == (
+        f"Getting Going application submitted ({pounds(gate.amount_requested)} requested)"
+    )
+    assert said["gate.approved"].endswith("; cost benefit analysis required")

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from activity.services import activity_record
 from core.errors import require
 from core.locking import lock
+from core.transition import transition
 
 from .. import permissions
 from ..models import Answer, Invitation, QuestionKind, Response
@@ -71,7 +71,7 @@ def _missing(questions, values: dict) -> list[str]:
 
 
 @transaction.atomic
-def response_save(*, invitation: Invitation, values: dict, send: bool, user=None) -> Response:
+def response_save(*, invitation: Invitation, values: dict, send: bool, actor=None) -> Response:
     """Save the answers (`values`: (question id, item id or None) -> choice id, list of choice
     ids, number or text) as the invitation's draft, and send them when `send`. The caller has
     established that the person holds the invitation (its link, or signed in as its contact)."""
@@ -88,20 +88,23 @@ def response_save(*, invitation: Invitation, values: dict, send: bool, user=None
         missing = _missing(questions, values)
         if missing:
             raise ValidationError("Please answer: " + "; ".join(missing))
-        RESPONSE.check(response, ResponseStatus.SENT, user, invited=True)
         now = timezone.now()
-        response.status = ResponseStatus.SENT
-        response.sent_at = now
-        response.sent_by = user if getattr(user, "is_authenticated", False) else None
-        locked.answered_at = now
-        locked.save(update_fields=["answered_at"])
-        activity_record(
+        sent_by = actor if getattr(actor, "is_authenticated", False) else None
+        # The response is read under the invitation's lock, so the move takes it as it is.
+        transition(
+            response,
+            ResponseStatus.SENT,
+            workflow=RESPONSE,
+            locked=response,
+            actor=sent_by,
             verb="survey.answered",
             summary=f"Survey answers sent: {locked.survey.title}",
-            actor=response.sent_by,
             area=locked.area,
-            target=response,
+            changes={"sent_at": now, "sent_by": sent_by},
+            invited=True,
         )
+        locked.answered_at = now
+        locked.save(update_fields=["answered_at"])
     response.save()
     invitation.answered_at = locked.answered_at
     return response

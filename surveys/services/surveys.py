@@ -10,6 +10,7 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.outbox import outbox_add
+from core.transition import transition
 from core.validators import require_single_line
 
 from .. import permissions, selectors, standard
@@ -69,11 +70,11 @@ def _questions(survey: Survey, rows) -> None:
 
 
 @transaction.atomic
-def standard_survey_create(*, round, which: str, user, today: datetime.date | None = None):
+def standard_survey_create(*, round, which: str, actor, today: datetime.date | None = None):
     """Create the evaluation's lead (`which="lead"`) or partner questionnaire for `round`, as a
     draft: opening today, closing in six weeks, reminders after 7 and 14 days. Returns the
     existing survey when the round has it already."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     spec = standard.STANDARD[which]
     existing = Survey.objects.filter(round=round, standard=which).first()
     if existing is not None:
@@ -88,22 +89,22 @@ def standard_survey_create(*, round, which: str, user, today: datetime.date | No
         opening_rule=OpeningRule.DATE,
         opens_on=today,
         closes_on=today + datetime.timedelta(weeks=6),
-        created_by=user,
+        created_by=actor,
     )
     Reminder.objects.bulk_create(
         Reminder(survey=survey, days_after_invitation=d) for d in DEFAULT_REMINDER_DAYS
     )
     _questions(survey, spec["questions"])
     activity_record(
-        verb="survey.created", summary=f"Survey created: {survey.title}", actor=user, target=survey
+        verb="survey.created", summary=f"Survey created: {survey.title}", actor=actor, target=survey
     )
     return survey
 
 
 @transaction.atomic
-def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[int], user):
+def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[int], actor):
     """Change the title, opening rule, dates and reminder schedule."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     locked = lock(survey)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -115,37 +116,51 @@ def survey_settings_update(*, survey: Survey, fields: dict, reminder_days: list[
     activity_record(
         verb="survey.changed",
         summary=f"Survey settings changed: {locked.title}",
-        actor=user,
+        actor=actor,
         target=locked,
     )
     return copy_back(survey, locked)
 
 
-def _move(survey: Survey, to: str, user, *, verb: str, summary: str) -> Survey:
-    locked = lock(survey)
-    SURVEY.check(locked, to, user)
-    locked.status = to
-    locked.save(update_fields=["status"])
-    activity_record(verb=verb, summary=f"{summary}: {locked.title}", actor=user, target=locked)
-    return copy_back(survey, locked)
-
-
 @transaction.atomic
-def survey_open(*, survey: Survey, user, today: datetime.date | None = None) -> int:
+def survey_open(*, survey: Survey, actor, today: datetime.date | None = None) -> int:
     """Open the survey and invite everyone it reaches today (by its opening rule). Returns how
     many invitations went out; people who become eligible later are invited by the daily task."""
-    _move(survey, SurveyStatus.OPEN, user, verb="survey.opened", summary="Survey opened")
+    transition(
+        survey,
+        SurveyStatus.OPEN,
+        workflow=SURVEY,
+        actor=actor,
+        verb="survey.opened",
+        summary=lambda locked: f"Survey opened: {locked.title}",
+    )
     return survey_invite_eligible(survey=survey, today=today)
 
 
 @transaction.atomic
-def survey_close(*, survey: Survey, user) -> Survey:
-    return _move(survey, SurveyStatus.CLOSED, user, verb="survey.closed", summary="Survey closed")
+def survey_close(*, survey: Survey, actor) -> Survey:
+    """Close the survey: its links stop taking answers."""
+    return transition(
+        survey,
+        SurveyStatus.CLOSED,
+        workflow=SURVEY,
+        actor=actor,
+        verb="survey.closed",
+        summary=lambda locked: f"Survey closed: {locked.title}",
+    )
 
 
 @transaction.atomic
-def survey_reopen(*, survey: Survey, user) -> Survey:
-    return _move(survey, SurveyStatus.OPEN, user, verb="survey.reopened", summary="Survey reopened")
+def survey_reopen(*, survey: Survey, actor) -> Survey:
+    """Open a closed survey again."""
+    return transition(
+        survey,
+        SurveyStatus.OPEN,
+        workflow=SURVEY,
+        actor=actor,
+        verb="survey.reopened",
+        summary=lambda locked: f"Survey reopened: {locked.title}",
+    )
 
 
 def _expires(survey: Survey, now) -> datetime.datetime:
@@ -189,9 +204,9 @@ def _email(invitation: Invitation, *, number: int) -> None:
 
 
 @transaction.atomic
-def partner_invite(*, survey: Survey, partner, email: str, name: str, user) -> Invitation | None:
+def partner_invite(*, survey: Survey, partner, email: str, name: str, actor) -> Invitation | None:
     """A programme manager invites a partner's contact (partners have no accounts)."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     require_single_line(name=name)
     invitation = invitation_create(
         survey=survey,
@@ -204,7 +219,7 @@ def partner_invite(*, survey: Survey, partner, email: str, name: str, user) -> I
         activity_record(
             verb="survey.invited",
             summary=f"Invited {partner.organisation} to the {survey.title}",
-            actor=user,
+            actor=actor,
             area=partner.area,
             target=invitation,
         )
@@ -222,9 +237,9 @@ def survey_invite_eligible(*, survey: Survey, today: datetime.date | None = None
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, user) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     """Withdraw a link: it stops working at once (answers already sent are kept)."""
-    require(permissions.can_manage_surveys(user))
+    require(permissions.can_manage_surveys(actor))
     locked = lock(invitation)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
@@ -232,7 +247,7 @@ def invitation_revoke(*, invitation: Invitation, user) -> Invitation:
         activity_record(
             verb="survey.invitation_revoked",
             summary=f"Survey link withdrawn for {locked.email}",
-            actor=user,
+            actor=actor,
             area=locked.area,
             target=locked,
         )
@@ -268,11 +283,15 @@ def surveys_daily(*, today: datetime.date | None = None) -> dict:
     invited = reminded = closed = 0
     for survey in Survey.objects.filter(status=SurveyStatus.OPEN):
         if survey.closes_on < today:
-            with transaction.atomic():
-                locked = lock(survey)
-                SURVEY.check(locked, SurveyStatus.CLOSED, None, closing_date_passed=True)
-                locked.status = SurveyStatus.CLOSED
-                locked.save(update_fields=["status"])
+            transition(
+                survey,
+                SurveyStatus.CLOSED,
+                workflow=SURVEY,
+                actor=None,
+                verb="survey.closed",
+                summary=lambda locked: f"Survey closed on its closing date: {locked.title}",
+                closing_date_passed=True,
+            )
             closed += 1
             continue
         with transaction.atomic():

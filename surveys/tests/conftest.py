@@ -25,7 +25,9 @@ def survey_round(db):
 
 @pytest.fixture
 def lead_survey(survey_round, programme_manager):
-    return services.standard_survey_create(round=survey_round, which="lead", user=programme_manager)
+    return services.standard_survey_create(
+        round=survey_round, which="lead", actor=programme_manager
+    )
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def open_survey(lead_survey, programme_manager):
     implementing_area(rnd, contacts=2)
     implementing_area(rnd)
     implementing_area(rnd, OrganisationType.LOCAL_AUTHORITY)
-    services.survey_open(survey=lead_survey, user=programme_manager)
+    services.survey_open(survey=lead_survey, actor=programme_manager)
     return lead_survey
 
 

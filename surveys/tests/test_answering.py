@@ -67,7 +67,7 @@ def test_an_expired_link_is_refused(client, open_survey):
 def test_a_withdrawn_link_stops_working_at_once(client, open_survey, programme_manager):
     invitation = open_survey.invitations.first()
     assert client.get(_link(invitation)).status_code == 200
-    services.invitation_revoke(invitation=invitation, user=programme_manager)
+    services.invitation_revoke(invitation=invitation, actor=programme_manager)
     page = client.get(_link(invitation))
     assert page.status_code == 403 and "withdrawn" in page.text
     # Withdrawn invitations are not counted as invited.
@@ -124,7 +124,7 @@ def test_a_required_question_must_be_answered_before_sending(open_survey):
 
 
 def test_a_closed_survey_takes_no_answers(open_survey, programme_manager):
-    services.survey_close(survey=open_survey, user=programme_manager)
+    services.survey_close(survey=open_survey, actor=programme_manager)
     with pytest.raises(PermissionDenied, match="not open"):
         services.response_save(invitation=open_survey.invitations.first(), values={}, send=False)
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from activity.models import ActivityEntry
 from core.testing import today
 from plans.tests.factories import PlanFactory
 from surveys import services
@@ -35,9 +36,9 @@ def test_areas_are_invited_nine_months_after_sign_off(lead_survey, programme_man
         survey=lead_survey,
         fields={"opening_rule": "after_sign_off", "opens_on": None, "months_after_sign_off": 9},
         reminder_days=[7],
-        user=programme_manager,
+        actor=programme_manager,
     )
-    assert services.survey_open(survey=lead_survey, user=programme_manager) == 1
+    assert services.survey_open(survey=lead_survey, actor=programme_manager) == 1
     assert list(lead_survey.invitations.values_list("area", flat=True)) == [early.pk]
 
     in_90_days = today() + datetime.timedelta(days=90)
@@ -53,3 +54,14 @@ def test_a_survey_past_its_closing_date_closes(open_survey):
     assert services.surveys_daily(today=after)["closed"] == 1
     open_survey.refresh_from_db()
     assert open_survey.status == "closed"
+
+
+def test_the_daily_close_is_written_down_like_a_managers_close(open_survey):
+    """The close is a move like any other (issue 21): its entry says the closing date did it."""
+    after = open_survey.closes_on + datetime.timedelta(days=1)
+    services.surveys_daily(today=after)
+    entry = ActivityEntry.objects.get(verb="survey.closed", target_id=str(open_survey.pk))
+    assert entry.actor is None
+    assert entry.summary == f"Survey closed on its closing date: {open_survey.title}"
+    assert services.surveys_daily(today=after)["closed"] == 0  # closed once, written once
+    assert ActivityEntry.objects.filter(verb="survey.closed").count() == 1

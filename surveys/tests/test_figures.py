@@ -33,7 +33,7 @@ def _panels(survey):
 def _open_with(lead_survey, pm, types):
     for org_type in types:
         implementing_area(lead_survey.round, org_type)
-    services.survey_open(survey=lead_survey, user=pm)
+    services.survey_open(survey=lead_survey, actor=pm)
     return lead_survey
 
 

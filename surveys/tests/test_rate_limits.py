@@ -29,7 +29,7 @@ def limits(settings):
 @pytest.fixture
 def partner_survey(survey_round, programme_manager):
     return services.standard_survey_create(
-        round=survey_round, which="partner", user=programme_manager
+        round=survey_round, which="partner", actor=programme_manager
     )
 
 

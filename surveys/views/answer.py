@@ -55,7 +55,7 @@ def _answer_page(request, invitation: Invitation, *, again: str):
             send = "send" in request.POST
             try:
                 services.response_save(
-                    invitation=invitation, values=form.values(), send=send, user=request.user
+                    invitation=invitation, values=form.values(), send=send, actor=request.user
                 )
             except (ValidationError, PermissionDenied) as exc:
                 errors_to_form(form, exc)

@@ -53,7 +53,7 @@ def standard_create(request):
         messages.error(request, "Choose a round and a questionnaire.")
         return redirect("surveys:survey_list")
     survey = services.standard_survey_create(
-        round=form.cleaned_data["round"], which=form.cleaned_data["which"], user=request.user
+        round=form.cleaned_data["round"], which=form.cleaned_data["which"], actor=request.user
     )
     messages.success(request, f"{survey.title} is ready as a draft: check it, then open it.")
     return redirect("surveys:survey_detail", pk=survey.pk)
@@ -93,7 +93,7 @@ def survey_settings(request, pk):
             survey=survey,
             fields={k: v for k, v in form.cleaned_data.items() if k != "reminder_days"},
             reminder_days=form.cleaned_data["reminder_days"],
-            user=request.user,
+            actor=request.user,
         )
         messages.success(request, "Survey settings saved.")
         return redirect("surveys:survey_detail", pk=survey.pk)
@@ -114,7 +114,7 @@ def survey_move(request, pk, move):
     if move not in actions:
         raise Http404("No such action.")
     try:
-        result = actions[move](survey=survey, user=request.user)
+        result = actions[move](survey=survey, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, message_for(exc))
         return redirect("surveys:survey_detail", pk=survey.pk)
@@ -149,7 +149,7 @@ def partner_invite(request, pk):
         partner=form.cleaned_data["partner"],
         email=email,
         name=form.cleaned_data["name"],
-        user=request.user,
+        actor=request.user,
     )
     if invitation is None:
         messages.info(request, "That contact was invited already.")
@@ -163,7 +163,7 @@ def partner_invite(request, pk):
 def invitation_revoke(request, pk):
     require(permissions.can_manage_surveys(request.user))
     invitation = get_object_or_404(Invitation, pk=pk)
-    services.invitation_revoke(invitation=invitation, user=request.user)
+    services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, f"The link for {invitation.email} no longer works.")
     return redirect("surveys:survey_detail", pk=invitation.survey_id)
 

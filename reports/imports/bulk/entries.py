@@ -7,7 +7,11 @@ from decimal import Decimal
 
 from activity.models import Visibility
 from activity.services import activity_entry
-from applications.services.gates import GATE_MOVES_AREA_TO
+from applications.services.gates import (
+    GATE_MOVES_AREA_TO,
+    approval_summary,
+    submission_summary,
+)
 from grants.summaries import award_summary, retention_summary
 from plans.services.review import section_label
 from programmes.models import AreaStage
@@ -164,7 +168,7 @@ def gate_entries(s: Story) -> list:
             actor=who,
             visibility=AREA,
             **on,
-            summary=f"{stage} application submitted (£{gate.amount_requested:,.2f} requested)",
+            summary=submission_summary(gate),
         ),
     ]
     if gate.status == "withdrawn":
@@ -190,11 +194,10 @@ def gate_entries(s: Story) -> list:
         )
         out.append(_move(s, "gate_rejected", when, gate.decision_reasons))
     else:
-        cba = "; cost benefit analysis required" if gate.cba_required else ""
         out.append(
             _e(
                 verb="gate.approved",
-                summary=f"{stage} approved: £{gate.amount_approved:,.2f}" + cba,
+                summary=approval_summary(gate, cba_required=bool(gate.cba_required)),
                 visibility=AREA,
                 **on,
                 data={

@@ -31,5 +31,5 @@ class Command(BaseCommand):
             )
         if user is None:
             raise CommandError("Name a programme manager or admin with --as-user.")
-        survey = services.standard_survey_create(round=round, which=options["which"], user=user)
+        survey = services.standard_survey_create(round=round, which=options["which"], actor=user)
         self.stdout.write(f"{survey.title}: survey {survey.pk} ({survey.get_status_display()}).")
