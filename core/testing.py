@@ -83,11 +83,14 @@ def _table_problems(workflow: Workflow, table: RoleTable, people: dict) -> list[
     return problems
 
 
-def walk_expected(workflow: Workflow, table: RoleTable, people: dict, **context) -> int:
+def walk_expected(
+    workflow: Workflow, table: RoleTable, people: dict, *, context_for=None, **context
+) -> int:
     """Check every (from, to, person) of `workflow` against `table`; return how many cases.
 
     `people` maps a name (each role, "anonymous", and any particular person the table names) to
-    a user; `context` is passed to the engine as a service would pass it."""
+    a user; `context` is passed to the engine as a service would pass it, with what
+    `context_for(user)` adds for each person (what a service reads about the person acting)."""
     problems = _table_problems(workflow, table, people)
     assert not problems, f"The {table.workflow} table does not fit:\n  " + "\n  ".join(problems)
     disagreements = []
@@ -95,7 +98,8 @@ def walk_expected(workflow: Workflow, table: RoleTable, people: dict, **context)
     for (source, target), (who, user) in product(product(table.states, repeat=2), people.items()):
         cases += 1
         expected = _expected(table, source, target, who)
-        refused: MoveRefused | None = workflow.refusal(source, target, user, **context)
+        own = {**context, **(context_for(user) if context_for else {})}
+        refused: MoveRefused | None = workflow.refusal(source, target, user, **own)
         got = None if refused is None else refused.why
         if got != expected:
             disagreements.append(
@@ -104,7 +108,7 @@ def walk_expected(workflow: Workflow, table: RoleTable, people: dict, **context)
                 + (f" ({refused.reason})" if refused is not None else "")
             )
         elif refused is None:
-            move = workflow.check(source, target, user, **context)
+            move = workflow.check(source, target, user, **own)
             assert (move.source, move.target) == (source, target)
         else:
             assert refused.reason, (source, target, who)

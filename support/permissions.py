@@ -29,6 +29,13 @@ def looks_after(user, area) -> bool:
     return perms.is_relationship_manager(user) and area.pk in current_area_ids(user)
 
 
+def booking_context(user, area) -> dict:
+    """What the booking workflow's rule (``support.workflows.is_booker``) is given: whether
+    `user` looks after `area` now. Read here, once, because a workflow rule reads only its
+    context; only a relationship manager's answer needs the query."""
+    return {"looks_after_area": area is not None and looks_after(user, area)}
+
+
 def is_support_staff(user) -> bool:
     """People who use the support pages as staff (not lead organisations)."""
     return perms.is_programme_staff(user)

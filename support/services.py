@@ -238,7 +238,11 @@ def adviser_day_deliver(*, booking: AdviserDay, actor, today=None) -> AdviserDay
         changes=lambda locked: {"delivered_at": timezone.now()},
         related=("area", "adviser"),
         of=("self",),
-        check_context=lambda locked: {"area": locked.area, "booking": locked},
+        check_context=lambda locked: {
+            "area": locked.area,
+            "booking": locked,
+            **perms.booking_context(actor, locked.area),
+        },
         today=today,
     )
 
@@ -264,7 +268,10 @@ def adviser_day_cancel(*, booking: AdviserDay, actor, reason: str = "") -> Advis
         changes=lambda locked: {"cancelled_at": timezone.now(), "cancelled_reason": reason},
         related=("area", "adviser"),
         of=("self",),
-        check_context=lambda locked: {"area": locked.area},
+        check_context=lambda locked: {
+            "area": locked.area,
+            **perms.booking_context(actor, locked.area),
+        },
     )
 
 

@@ -6,24 +6,23 @@ planned -> cancelled   it will not happen: it no longer counts at all
 A planned booking counts against what the area can still book, but only a delivered one counts
 as entitlement used. Delivered and cancelled are final. The moves are made by a programme
 manager, an admin or the relationship manager who looks after the area now (the context's
-``area``); ``support/services.py`` makes them.
+``looks_after_area``, which ``support.permissions.booking_context`` reads once for the service);
+``support/services.py`` makes them. The rules read only their context: no query.
 """
 
 from accounts import permissions as perms
-from accounts.models import AreaAssignment, Role
+from accounts.models import Role
 from core.workflow import Move, State, Workflow
 
 BOOKERS_TEXT = "programme managers, admins and the area's relationship manager"
 
 
 def is_booker(user, context) -> bool:
-    """Programme managers, admins and the area's current relationship manager."""
+    """Programme managers, admins and the area's current relationship manager (the context's
+    ``looks_after_area``: whether this user looks after the booking's area now)."""
     if perms.is_manager_or_admin(user):
         return True
-    area = context.get("area")
-    if area is None or not perms.is_relationship_manager(user):
-        return False
-    return AreaAssignment.objects.filter(area=area, user=user, ended_on__isnull=True).exists()
+    return perms.is_relationship_manager(user) and bool(context.get("looks_after_area"))
 
 
 def day_has_come(context) -> str | None:

@@ -6,6 +6,7 @@ import pytest
 
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from core.testing import RoleTable, walk_expected
+from support.permissions import booking_context
 from support.workflows import BOOKING
 
 pytestmark = pytest.mark.django_db
@@ -40,4 +41,25 @@ def test_every_booking_move_for_an_area(one_user_per_role, area):
     area_rm = UserFactory(relationship_manager=True)
     AreaAssignmentFactory(area=area, user=area_rm)
     people = {**one_user_per_role, "area_rm": area_rm}
-    assert walk_expected(BOOKING, BOOKING_TABLE_FOR_AN_AREA, people, area=area) == 72
+    # Each person is asked with what the service reads about them (whether they look after the
+    # area now: support.permissions.booking_context).
+    cases = walk_expected(
+        BOOKING,
+        BOOKING_TABLE_FOR_AN_AREA,
+        people,
+        area=area,
+        context_for=lambda user: booking_context(user, area),
+    )
+    assert cases == 72
+
+
+def test_the_booker_rule_reads_only_its_context(one_user_per_role, area, django_assert_num_queries):
+    area_rm = UserFactory(relationship_manager=True)
+    AreaAssignmentFactory(area=area, user=area_rm)
+    other_rm = one_user_per_role["relationship_manager"]
+    with django_assert_num_queries(0):
+        assert BOOKING.refusal("planned", "delivered", area_rm, looks_after_area=True) is None
+        refused = BOOKING.refusal("planned", "delivered", other_rm, looks_after_area=False)
+    assert refused is not None and refused.why == "role"
+    assert booking_context(area_rm, area) == {"looks_after_area": True}
+    assert booking_context(other_rm, area) == {"looks_after_area": False}
