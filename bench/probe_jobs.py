@@ -25,7 +25,7 @@ def _run_jobs(areas, pm, timeout: float) -> dict:
     from reports.models import LIVE_STATUSES, ReportJob, ReportKind
     from reports.services import report_request
 
-    ids = [report_request(kind=ReportKind.AREA_PROGRESS, user=pm, area=a).pk for a in areas]
+    ids = [report_request(kind=ReportKind.AREA_PROGRESS, actor=pm, area=a).pk for a in areas]
     jobs = ReportJob.objects.filter(pk__in=ids)
     deadline = time.monotonic() + timeout
     while jobs.filter(status__in=LIVE_STATUSES).exists():

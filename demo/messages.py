@@ -44,7 +44,7 @@ def load(ctx):
         document = None
         if who == "rm":
             document = SimpleUploadedFile("CBA guidance.pdf", DEMO_PDF, "application/pdf")
-        message_post(area=area, user=people[who], body=body, uploaded_file=document)
-    message_post(area=area, user=people["rm"], body=NOTE, note=True)
+        message_post(area=area, actor=people[who], body=body, uploaded_file=document)
+    message_post(area=area, actor=people["rm"], body=NOTE, note=True)
     ctx.created = True
     return ctx

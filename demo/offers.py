@@ -34,7 +34,7 @@ def accept(award: Award) -> None:
     when = min(offer.issued_at + datetime.timedelta(days=2), timezone.now())
     offer_accept(
         offer=offer,
-        user=person,
+        actor=person,
         name=person.get_full_name() or person.username,
         role=getattr(person, "job_title", "") or "Project lead",
         terms_sha256=offer.terms_sha256,

@@ -47,13 +47,13 @@ def _summary(message: Message) -> str:
     return text
 
 
-def message_post(*, area, user, body: str, uploaded_file=None, note: bool = False) -> Message:
+def message_post(*, area, actor, body: str, uploaded_file=None, note: bool = False) -> Message:
     """Post a message to the area's thread (or, with `note`, a staff note beside it) and notify
     the other side. An attached document must pass the plan documents' check (PDF, DOCX, XLSX or
     ODT, 10 MB, checked by content): a refused file stores nothing and posts nothing. Call it
     outside a transaction (the file is stored first and deleted again if the write fails)."""
     kind = Kind.NOTE if note else Kind.MESSAGE
-    require(perms.can_add_note(user, area) if note else perms.can_post_message(user, area))
+    require(perms.can_add_note(actor, area) if note else perms.can_post_message(actor, area))
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a message."})
@@ -68,7 +68,7 @@ def message_post(*, area, user, body: str, uploaded_file=None, note: bool = Fals
         except ValidationError as exc:
             raise ValidationError({"attachment": exc.messages}) from exc
     message = Message(
-        area=area, kind=kind, from_lead=perms.is_lead_member(user, area), author=user, body=body
+        area=area, kind=kind, from_lead=perms.is_lead_member(actor, area), author=actor, body=body
     )
 
     def write(saved: str | None) -> Message:
@@ -80,7 +80,7 @@ def message_post(*, area, user, body: str, uploaded_file=None, note: bool = Fals
         activity_record(
             verb=VERBS[kind],
             summary=_summary(message),
-            actor=user,
+            actor=actor,
             area=area,
             reason=body,
             visibility=Visibility.STAFF if note else Visibility.AREA,
@@ -90,7 +90,7 @@ def message_post(*, area, user, body: str, uploaded_file=None, note: bool = Fals
         )
         # Writing in the thread means having read it.
         ThreadRead.objects.update_or_create(
-            user=user, area=area, defaults={"read_at": message.created_at}
+            user=actor, area=area, defaults={"read_at": message.created_at}
         )
         return message
 

@@ -48,7 +48,7 @@ def _post(request, area, form, note: bool):
     try:
         services.message_post(
             area=area,
-            user=request.user,
+            actor=request.user,
             body=form.cleaned_data["body"],
             uploaded_file=form.cleaned_data.get("attachment") or None,
             note=note,

@@ -143,7 +143,7 @@ def organisation_create(*, actor, partner_of: Area | None = None, **fields) -> O
 
 
 @transaction.atomic
-def organisation_sign_up(*, name: str, org_type: str, email: str, user) -> Organisation:
+def organisation_sign_up(*, name: str, org_type: str, email: str, actor) -> Organisation:
     """An applicant signing up brings their organisation with them. Anyone may sign up (the
     assessment decides who joins), so there is no permission to check; the activity entry
     credits the new user."""
@@ -153,9 +153,9 @@ def organisation_sign_up(*, name: str, org_type: str, email: str, user) -> Organ
     activity_record(
         verb="organisation.created",
         summary=f"{organisation.name} signed up to apply",
-        actor=user,
+        actor=actor,
         target=organisation,
-        data={"signed_up_by": user.username},
+        data={"signed_up_by": actor.username},
     )
     return organisation
 
@@ -189,7 +189,7 @@ def applicant_register(
     user.full_clean()
     user.save()
     organisation = organisation_sign_up(
-        name=organisation_name, org_type=org_type, email=email, user=user
+        name=organisation_name, org_type=org_type, email=email, actor=user
     )
     OrganisationMembership.objects.create(
         user=user, organisation=organisation, is_primary_contact=True
@@ -242,7 +242,7 @@ def organisation_update(*, organisation: Organisation, actor, **changes) -> Orga
     return copy_back(organisation, locked)
 
 
-def organisation_save(*, organisation: Organisation, user, changed_fields=()) -> Organisation:
+def organisation_save(*, organisation: Organisation, actor, changed_fields=()) -> Organisation:
     """An unsaved organisation goes through `organisation_create`, a saved one through
     `organisation_update` with the fields named in `changed_fields`. Kept for callers that build
     an Organisation first (the CRM import); new code calls those two directly."""
@@ -252,11 +252,11 @@ def organisation_save(*, organisation: Organisation, user, changed_fields=()) ->
             for name in ORGANISATION_FIELDS
             if getattr(organisation, name) not in (None, "")
         }
-        created = organisation_create(actor=user, **values)
+        created = organisation_create(actor=actor, **values)
         return copy_back(organisation, created)
     return organisation_update(
         organisation=organisation,
-        actor=user,
+        actor=actor,
         **{name: getattr(organisation, name) for name in changed_fields},
     )
 
@@ -357,13 +357,13 @@ def area_move(
 
 
 @transaction.atomic
-def partner_save(*, partner: Partner, user, new_organisation: dict | None = None) -> Partner:
+def partner_save(*, partner: Partner, actor, new_organisation: dict | None = None) -> Partner:
     """Add or update one of an area's partners. `new_organisation` (name, org_type, ...) adds the
     partner as an organisation the programme does not know yet, through `organisation_create`."""
-    require(perms.can_edit_area_partners(user, partner.area))
+    require(perms.can_edit_area_partners(actor, partner.area))
     if new_organisation:
         partner.organisation = organisation_create(
-            actor=user, partner_of=partner.area, **new_organisation
+            actor=actor, partner_of=partner.area, **new_organisation
         )
     if partner.organisation_id == partner.area.lead_organisation_id:
         raise ValidationError({"organisation": "The lead organisation cannot also be a partner."})
@@ -373,7 +373,7 @@ def partner_save(*, partner: Partner, user, new_organisation: dict | None = None
     activity_record(
         verb="partner.added" if is_new else "partner.updated",
         summary=f"{'Added' if is_new else 'Updated'} partner {partner.organisation.name}",
-        actor=user,
+        actor=actor,
         area=partner.area,
         visibility=Visibility.AREA,
         target=partner,
@@ -382,14 +382,14 @@ def partner_save(*, partner: Partner, user, new_organisation: dict | None = None
 
 
 @transaction.atomic
-def partner_remove(*, partner: Partner, user) -> None:
+def partner_remove(*, partner: Partner, actor) -> None:
     """Stop listing an organisation as one of the area's partners; the organisation stays known
     to the programme."""
-    require(perms.can_edit_area_partners(user, partner.area))
+    require(perms.can_edit_area_partners(actor, partner.area))
     activity_record(
         verb="partner.removed",
         summary=f"Removed partner {partner.organisation.name}",
-        actor=user,
+        actor=actor,
         area=partner.area,
         visibility=Visibility.AREA,
     )

@@ -134,7 +134,7 @@ def partner_add(request, reference):
             }
         try:
             services.partner_save(
-                partner=partner, user=request.user, new_organisation=new_organisation
+                partner=partner, actor=request.user, new_organisation=new_organisation
             )
         except ValidationError as exc:
             errors_to_form(
@@ -154,7 +154,7 @@ def partner_edit(request, reference, pk):
     form = PartnerForm(request.POST or None, instance=partner, area=area)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_save(partner=form.save(commit=False), user=request.user)
+            services.partner_save(partner=form.save(commit=False), actor=request.user)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -171,7 +171,7 @@ def partner_remove(request, reference, pk):
     area = _visible_area(request.user, reference)
     partner = get_object_or_404(Partner.objects.select_related("organisation"), pk=pk, area=area)
     name = partner.organisation.name
-    services.partner_remove(partner=partner, user=request.user)
+    services.partner_remove(partner=partner, actor=request.user)
     messages.success(request, f"{name} is no longer listed as a partner.")
     return redirect(area.get_absolute_url() + "#partners")
 

@@ -58,7 +58,7 @@ def index(request):
         job = None
         if "area_report" in request.POST and area_form.is_valid():
             job = services.report_request(
-                kind=ReportKind.AREA_PROGRESS, user=user, area=area_form.cleaned_data["area"]
+                kind=ReportKind.AREA_PROGRESS, actor=user, area=area_form.cleaned_data["area"]
             )
         elif (
             programme_form is not None
@@ -66,7 +66,7 @@ def index(request):
             and programme_form.is_valid()
         ):
             job = services.report_request(
-                kind=ReportKind.PROGRAMME, user=user, round=programme_form.cleaned_data["round"]
+                kind=ReportKind.PROGRAMME, actor=user, round=programme_form.cleaned_data["round"]
             )
         if job is not None:
             _announce(request, job, asked_at)
@@ -106,7 +106,7 @@ def area_request(request, reference):
     if area is None:
         raise Http404("No such area.")
     asked_at = timezone.now()
-    job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=request.user, area=area)
+    job = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=request.user, area=area)
     _announce(request, job, asked_at)
     return redirect("reports:job_detail", pk=job.pk)
 
@@ -153,7 +153,7 @@ def job_retry(request, pk):
     if not allowed:
         messages.error(request, reason)
         return redirect("reports:job_detail", pk=job.pk)
-    services.report_retry(job=job, user=request.user)
+    services.report_retry(job=job, actor=request.user)
     messages.success(request, "The report has been sent to be made again.")
     return redirect("reports:job_detail", pk=job.pk)
 

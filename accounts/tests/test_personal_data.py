@@ -54,7 +54,7 @@ def _zip(content: bytes) -> dict[str, bytes]:
 
 def _lead_with_message_and_document(users, area):
     lead = users["lead"]
-    message_post(area=area, user=lead, body="Our steering group meets on Tuesdays.")
+    message_post(area=area, actor=lead, body="Our steering group meets on Tuesdays.")
     attach = SimpleUploadedFile("minutes.pdf", PDF)
     attachment_add(area=area, actor=lead, uploaded_file=attach, title="Steering group minutes")
     return lead

@@ -77,7 +77,7 @@ def test_a_message_body_cannot_be_rewritten_or_deleted_in_the_admin(
 ):
     """The issue's reproduction: a staff message rewritten as a bank-details confirmation."""
     message = messaging_services.message_post(
-        area=area, user=programme_manager, body="Your quarterly return is due on Friday."
+        area=area, actor=programme_manager, body="Your quarterly return is due on Friday."
     )
     url = reverse("admin:messaging_message_change", args=[message.pk])
     assert admin_client.get(url).status_code == 200  # still there to look at
@@ -131,7 +131,7 @@ def test_stage_grant_range_changed_through_the_round_page_is_on_the_audit_trail(
 
 
 def test_audit_verify_passes_after_an_audited_admin_edit(admin_client, area, programme_manager):
-    messaging_services.message_post(area=area, user=programme_manager, body="Hello")
+    messaging_services.message_post(area=area, actor=programme_manager, body="Hello")
     programme = Programme.objects.get(slug="our-place")
     assert _change(admin_client, programme, description="Changed by an admin").status_code == 302
     assert _change(admin_client, area, name="Renamed in the admin").status_code == 302

@@ -307,7 +307,7 @@ def test_a_reissued_offers_notification_is_resolved_once_the_lead_accepts(
     assert note.url == new.get_absolute_url()
 
     offer_accept(
-        offer=new, user=lead_user, name="Priya Shah", role="Chair", terms_sha256=new.terms_sha256
+        offer=new, actor=lead_user, name="Priya Shah", role="Chair", terms_sha256=new.terms_sha256
     )
 
     note.refresh_from_db()

@@ -43,7 +43,7 @@ def eve(area):
 def test_a_new_members_message_reaches_staff_with_a_one_line_subject(
     area, eve, programme_manager, rm
 ):
-    message = messaging.message_post(area=area, user=eve, body="Hello from the new member.")
+    message = messaging.message_post(area=area, actor=eve, body="Hello from the new member.")
     entry = ActivityEntry.objects.get(verb="message.posted", target_id=str(message.pk))
     assert "\r\n" in entry.summary  # the stored summary keeps the name as it was
 

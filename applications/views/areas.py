@@ -9,6 +9,7 @@ from django.template.defaultfilters import pluralize
 
 from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, require
+from core.money import pounds
 from programmes.models import AreaStatus
 
 from .. import confirmations, services
@@ -74,7 +75,7 @@ def area_leave(request, reference):
             if payments:
                 done.append(
                     f"{payments} unpaid payment{pluralize(payments)} totalling "
-                    f"£{result.money_cancelled:,.2f} cancelled."
+                    f"{pounds(result.money_cancelled)} cancelled."
                 )
             messages.success(request, " ".join(done))
             return redirect(area.get_absolute_url())

@@ -121,7 +121,7 @@ def _lock_offer(offer: GrantOffer):
 
 @transaction.atomic
 def offer_accept(
-    *, offer: GrantOffer, user, name: str, role: str, terms_sha256: str, occurred_at=None
+    *, offer: GrantOffer, actor, name: str, role: str, terms_sha256: str, occurred_at=None
 ) -> GrantOffer:
     """The lead organisation accepts this version of the offer: who (the named person and their
     role or job title), when, and the fingerprint of the exact text they were shown, which must
@@ -149,7 +149,7 @@ def offer_accept(
             raise ValidationError("The award has been cancelled, so its offer cannot be accepted.")
         return {
             "accepted_at": accepted_at,
-            "accepted_by": user,
+            "accepted_by": actor,
             "accepted_name": name[:200],
             "accepted_role": role[:200],
             "accepted_terms_sha256": terms_sha256,
@@ -161,7 +161,7 @@ def offer_accept(
         GrantOffer.Status.ACCEPTED,
         workflow=OFFER,
         locked=locked,
-        actor=user,
+        actor=actor,
         verb="offer.accepted",
         summary=f"{award.get_stage_display()} grant offer (version {locked.version}) accepted "
         f"by {name[:200]}, {role[:200]}",

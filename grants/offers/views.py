@@ -58,7 +58,7 @@ def offer_detail(request, pk):
             try:
                 services.offer_accept(
                     offer=offer,
-                    user=request.user,
+                    actor=request.user,
                     name=data["name"],
                     role=data["role"],
                     terms_sha256=data["terms_sha256"],

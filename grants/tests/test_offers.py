@@ -30,7 +30,7 @@ def award(area, programme_manager):
 def _accept(offer, user, **kw):
     return offer_accept(
         offer=offer,
-        user=user,
+        actor=user,
         name=kw.get("name", "Jo Bloggs"),
         role=kw.get("role", "Chief executive"),
         terms_sha256=kw.get("terms", offer.terms_sha256),

@@ -44,9 +44,9 @@ def test_anonymous_is_sent_to_sign_in(client, area):
 
 
 def test_lead_never_sees_a_staff_note_nor_its_count(client_for, area, lead_user, rm):
-    services.message_post(area=area, user=lead_user, body="When is the plan due?")
-    services.message_post(area=area, user=rm, body="Secret: area at risk", note=True)
-    services.message_post(area=area, user=rm, body="By 1 March.")
+    services.message_post(area=area, actor=lead_user, body="When is the plan due?")
+    services.message_post(area=area, actor=rm, body="Secret: area at risk", note=True)
+    services.message_post(area=area, actor=rm, body="By 1 March.")
     client = client_for(lead_user)
     for url in (_thread(area), area.get_absolute_url()):
         page = client.get(url).content.decode()
@@ -71,7 +71,7 @@ def test_lead_never_sees_a_staff_note_nor_its_count(client_for, area, lead_user,
 
 
 def test_staff_see_notes_apart_from_the_thread(client_for, area, lead_user, rm):
-    services.message_post(area=area, user=rm, body="Chased the council", note=True)
+    services.message_post(area=area, actor=rm, body="Chased the council", note=True)
     page = client_for(rm).get(_thread(area)).content.decode()
     assert "Staff notes" in page and "Chased the council" in page
     area_page = client_for(rm).get(area.get_absolute_url()).content.decode()
@@ -79,8 +79,8 @@ def test_staff_see_notes_apart_from_the_thread(client_for, area, lead_user, rm):
 
 
 def test_timeline_shows_messages_and_notes_only_to_staff(client_for, area, lead_user, rm):
-    services.message_post(area=area, user=lead_user, body="Hello from the lead")
-    services.message_post(area=area, user=rm, body="Private note text", note=True)
+    services.message_post(area=area, actor=lead_user, body="Hello from the lead")
+    services.message_post(area=area, actor=rm, body="Private note text", note=True)
     entries = ActivityEntry.objects.filter(area=area, verb__startswith="message.")
     assert {e.verb: e.visibility for e in entries} == {
         "message.posted": Visibility.AREA,
@@ -101,7 +101,7 @@ def test_lead_message_notifies_rm_and_programme_managers(
     MembershipFactory(user=colleague, organisation=area.lead_organisation)
     with django_capture_on_commit_callbacks(execute=False):
         message = services.message_post(
-            area=area, user=lead_user, body="Can we talk about the CBA?"
+            area=area, actor=lead_user, body="Can we talk about the CBA?"
         )
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {"rm_a", "pm"}
@@ -117,13 +117,13 @@ def test_staff_message_notifies_the_lead_organisation(
     colleague = UserFactory(username="lead_colleague")
     MembershipFactory(user=colleague, organisation=area.lead_organisation)
     with django_capture_on_commit_callbacks(execute=False):
-        services.message_post(area=area, user=programme_manager, body="Your plan is in review.")
+        services.message_post(area=area, actor=programme_manager, body="Your plan is in review.")
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {"lead", "lead_colleague"}
 
 
 def test_staff_note_never_notifies_the_lead(area, lead_user, rm, programme_manager):
-    services.message_post(area=area, user=programme_manager, body="note", note=True)
+    services.message_post(area=area, actor=programme_manager, body="note", note=True)
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"rm_a"}
 
 
@@ -134,14 +134,14 @@ def test_who_may_write(area, lead_user, rm, funder_officer, finance_officer):
         UserFactory(username="rm_b", relationship_manager=True),
     ):
         with pytest.raises(PermissionDenied):
-            services.message_post(area=area, user=user, body="hi")
+            services.message_post(area=area, actor=user, body="hi")
     with pytest.raises(PermissionDenied):
-        services.message_post(area=area, user=lead_user, body="sneaky", note=True)
+        services.message_post(area=area, actor=lead_user, body="sneaky", note=True)
     assert not Message.objects.exists()
 
 
 def test_funder_reads_but_cannot_write(client_for, area, lead_user, funder_officer):
-    services.message_post(area=area, user=lead_user, body="Question")
+    services.message_post(area=area, actor=lead_user, body="Question")
     client = client_for(funder_officer)
     page = client.get(_thread(area)).content.decode()
     assert "Question" in page and "Send message" not in page
@@ -184,7 +184,7 @@ def test_invalid_documents_are_refused_and_nothing_posted(
 ):
     with pytest.raises(ValidationError):
         services.message_post(
-            area=area, user=lead_user, body="x", uploaded_file=SimpleUploadedFile(name, content)
+            area=area, actor=lead_user, body="x", uploaded_file=SimpleUploadedFile(name, content)
         )
     response = client_for(lead_user).post(
         _thread(area),
@@ -198,8 +198,8 @@ def test_invalid_documents_are_refused_and_nothing_posted(
 
 
 def test_unread_indicator_and_reading_clears_it(client_for, area, lead_user, rm):
-    services.message_post(area=area, user=rm, body="First")
-    services.message_post(area=area, user=rm, body="Second")
+    services.message_post(area=area, actor=rm, body="First")
+    services.message_post(area=area, actor=rm, body="Second")
     assert unread_count(area=area, user=lead_user) == 2
     client = client_for(lead_user)
     assert "2 new" in client.get(area.get_absolute_url()).content.decode()
@@ -211,15 +211,15 @@ def test_unread_indicator_and_reading_clears_it(client_for, area, lead_user, rm)
 
 
 def test_threads_awaiting_reply(area, other_area, lead_user, rm, programme_manager, funder_officer):
-    services.message_post(area=area, user=lead_user, body="Help?")
+    services.message_post(area=area, actor=lead_user, body="Help?")
     assert list(threads_awaiting_reply_for(rm)) == [area]
     assert list(threads_awaiting_reply_for(programme_manager)) == [area]
     assert list(threads_awaiting_reply_for(lead_user)) == []
     assert list(threads_awaiting_reply_for(funder_officer)) == []
     # A staff note is not an answer; a message is.
-    services.message_post(area=area, user=rm, body="note", note=True)
+    services.message_post(area=area, actor=rm, body="note", note=True)
     assert list(threads_awaiting_reply_for(rm)) == [area]
-    services.message_post(area=area, user=rm, body="Here to help.")
+    services.message_post(area=area, actor=rm, body="Here to help.")
     assert list(threads_awaiting_reply_for(rm)) == []
     waiting = list(threads_awaiting_reply_for(lead_user))
     assert waiting == [area] and waiting[0].last_message_by_id == rm.pk
@@ -230,11 +230,11 @@ def test_thread_page_queries_do_not_grow(
 ):
     client = client_for(rm)
     for i in range(3):
-        services.message_post(area=area, user=lead_user, body=f"m{i}")
+        services.message_post(area=area, actor=lead_user, body=f"m{i}")
     with django_assert_max_num_queries(30) as small:
         client.get(_thread(area))
     for i in range(20):
-        services.message_post(area=area, user=lead_user, body=f"n{i}")
+        services.message_post(area=area, actor=lead_user, body=f"n{i}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(_thread(area))
 
@@ -245,10 +245,10 @@ def test_my_work_lists_threads_awaiting_a_reply_until_answered(client_for, area,
     from core.mywork import work_for
 
     heading = "Messages awaiting your reply"
-    services.message_post(area=area, user=lead_user, body="Can we move the visit?")
+    services.message_post(area=area, actor=lead_user, body="Can we move the visit?")
     assert heading in [g.heading for g in work_for(rm)]
     page = client_for(rm).get(reverse("mywork")).content.decode()
     assert heading in page and _thread(area) in page
-    services.message_post(area=area, user=rm, body="Yes, Thursday.")
+    services.message_post(area=area, actor=rm, body="Yes, Thursday.")
     assert heading not in [g.heading for g in work_for(rm)]
     assert heading in [g.heading for g in work_for(lead_user)]

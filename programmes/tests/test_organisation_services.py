@@ -60,7 +60,7 @@ class TestCreate:
     def test_a_lead_user_adds_a_new_partner_through_the_partner_service(self, lead_user, area):
         partner = services.partner_save(
             partner=Partner(area=area, partner_type=PartnerType.NHS),
-            user=lead_user,
+            actor=lead_user,
             new_organisation={"name": "Beeston GP Practice", "org_type": "other_public"},
         )
 
@@ -77,7 +77,7 @@ class TestCreate:
         with pytest.raises(ValidationError):
             services.partner_save(
                 partner=Partner(area=area, partner_type=""),
-                user=lead_user,
+                actor=lead_user,
                 new_organisation={"name": "Half Made Trust", "org_type": "vcs"},
             )
 

@@ -17,15 +17,15 @@ from .reading import ImportFailed, read_records_from
 logger = logging.getLogger("reports.services")
 
 
-def import_request(*, user, upload, round_slug: str) -> ImportJob:
+def import_request(*, actor, upload, round_slug: str) -> ImportJob:
     """Keep an uploaded CRM export and send it to a worker to import. Nothing is imported here:
     the worker checks the whole file first and imports it all or nothing."""
-    require(permissions.can_import(user))
+    require(permissions.can_import(actor))
     with transaction.atomic():
         job = ImportJob(
             original_name=(upload.name or "records.csv")[:200],
             round_slug=round_slug,
-            requested_by=user,
+            requested_by=actor,
             progress_message="Waiting for a worker",
         )
         job.file.save("records.csv", upload, save=False)
@@ -33,21 +33,21 @@ def import_request(*, user, upload, round_slug: str) -> ImportJob:
         activity_record(
             verb="import.requested",
             summary=f"Import of {job.original_name} into {round_slug} requested",
-            actor=user,
+            actor=actor,
             target=job,
         )
         lifecycle.enqueue(job)
     return job
 
 
-def import_retry(*, job: ImportJob, user) -> ImportJob:
+def import_retry(*, job: ImportJob, actor) -> ImportJob:
     """Send a failed import (one that failed for a reason other than the file's contents) to a
     worker again, with a fresh set of attempts."""
     return lifecycle.retry(
         ImportJob,
         job,
-        actor=user,
-        permission=lambda locked: permissions.can_retry_import(user, locked),
+        actor=actor,
+        permission=lambda locked: permissions.can_retry_import(actor, locked),
         verb="import.retried",
         summary=lambda locked: (
             f"Import of {locked.original_name} into {locked.round_slug} tried again"

@@ -282,7 +282,7 @@ def find_or_create_organisation(ctx: "ImportContext", record: Record) -> Organis
     if org is None:
         org = programme_services.organisation_save(
             organisation=Organisation(name=record.lead_organisation, org_type=record.org_type),
-            user=ctx.pm,
+            actor=ctx.pm,
         )
         ctx.organisations[key] = org
         ctx.result.counts["organisations"] += 1

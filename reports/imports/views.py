@@ -25,7 +25,7 @@ def import_index(request):
     form = ImportForm(request.POST or None, request.FILES or None, rounds=selectors.round_choices())
     if request.method == "POST" and form.is_valid():
         job = jobs.import_request(
-            user=request.user,
+            actor=request.user,
             upload=form.cleaned_data["file"],
             round_slug=form.cleaned_data["round_slug"],
         )
@@ -106,6 +106,6 @@ def import_retry(request, pk):
     if not allowed:
         messages.error(request, reason)
         return redirect("reports:import_detail", pk=job.pk)
-    jobs.import_retry(job=job, user=request.user)
+    jobs.import_retry(job=job, actor=request.user)
     messages.success(request, "The import has been sent to a worker again.")
     return redirect("reports:import_detail", pk=job.pk)

@@ -37,29 +37,29 @@ def _live_job(*, kind, area, round, audience) -> ReportJob | None:
 
 
 def report_request(
-    *, kind: str, user, area: Area | None = None, round: Round | None = None
+    *, kind: str, actor, area: Area | None = None, round: Round | None = None
 ) -> ReportJob:
     """Ask for a report. If the same report (kind, subject and edition) is already queued or
     running, that job is returned instead of a new one, so double clicks and impatient users do not
     pile up work. The task is sent after commit."""
-    require(permissions.can_request_report(user, kind=kind, area=area, round=round))
+    require(permissions.can_request_report(actor, kind=kind, area=area, round=round))
     if kind == ReportKind.AREA_PROGRESS:
         round = None
     else:
         area = None
-    audience = permissions.audience_for(user, area)
+    audience = permissions.audience_for(actor, area)
     if kind == ReportKind.PROGRAMME:
         # Programme reports have one edition (staff only).
         audience = Audience.STAFF
 
     def create() -> ReportJob:
         job = ReportJob.objects.create(
-            kind=kind, area=area, round=round, audience=audience, requested_by=user
+            kind=kind, area=area, round=round, audience=audience, requested_by=actor
         )
         activity_record(
             verb="report.requested",
             summary=f"{job.get_kind_display()} requested: {job.subject_label}",
-            actor=user,
+            actor=actor,
             area=area,
             target=job,
         )
@@ -91,14 +91,14 @@ def report_schedule(*, round: Round, report_date: datetime.date) -> ReportJob | 
         return job
 
 
-def report_retry(*, job: ReportJob, user) -> ReportJob:
+def report_retry(*, job: ReportJob, actor) -> ReportJob:
     """Put a failed job back in the queue (with a fresh set of attempts) and ask a worker for
     it again."""
     return lifecycle.retry(
         ReportJob,
         job,
-        actor=user,
-        permission=lambda locked: permissions.can_retry_job(user, locked),
+        actor=actor,
+        permission=lambda locked: permissions.can_retry_job(actor, locked),
         verb="report.retried",
         summary=lambda locked: f"{locked.get_kind_display()} tried again: {locked.subject_label}",
     )

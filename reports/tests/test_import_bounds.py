@@ -32,7 +32,7 @@ def _bytes(lines) -> bytes:
 def _imported(user, data: bytes) -> ImportJob:
     """The job for an upload of `data`, after the worker's run (called as the task calls it)."""
     job = services.import_request(
-        user=user, upload=SimpleUploadedFile("crm.csv", data), round_slug="r1"
+        actor=user, upload=SimpleUploadedFile("crm.csv", data), round_slug="r1"
     )
     services.import_run(job_id=job.pk)
     job.refresh_from_db()

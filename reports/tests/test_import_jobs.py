@@ -129,7 +129,7 @@ def test_an_unexpected_failure_can_be_retried(
 
 
 def test_run_leaves_a_finished_import_alone(programme, programme_manager):
-    job = services.import_request(user=programme_manager, upload=_csv(ROWS), round_slug="r1")
+    job = services.import_request(actor=programme_manager, upload=_csv(ROWS), round_slug="r1")
     assert services.import_run(job_id=job.pk).status == JobStatus.SUCCEEDED
     areas = Area.objects.count()
     assert services.import_run(job_id=job.pk) is None  # not run again

@@ -73,7 +73,7 @@ def test_a_stalled_job_is_sent_again_then_failed_after_the_cap(area, programme_m
     assert job.status == JobStatus.FAILED and job.attempts == 2
     assert "stopped while doing this job 2 times" in job.error
     # A person may retry it: the attempts start again.
-    services.report_retry(job=job, user=programme_manager)
+    services.report_retry(job=job, actor=programme_manager)
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.attempts == 0
 
@@ -104,7 +104,7 @@ def test_a_redelivered_import_message_does_nothing(programme, programme_manager)
     from reports.tests.test_import import HEADER, ROWS
 
     upload = SimpleUploadedFile("crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode())
-    job = services.import_request(user=programme_manager, upload=upload, round_slug="r1")
+    job = services.import_request(actor=programme_manager, upload=upload, round_slug="r1")
     assert tasks.records_import_job.run(job.pk) == JobStatus.SUCCEEDED
     areas = Area.objects.count()
     # The same message again (the broker redelivered it): the claim refuses, nothing is written.
@@ -125,7 +125,7 @@ def test_a_redelivered_import_message_while_the_import_runs_does_nothing(
     from reports.tests.test_import import HEADER, ROWS
 
     upload = SimpleUploadedFile("crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode())
-    job = services.import_request(user=programme_manager, upload=upload, round_slug="r1")
+    job = services.import_request(actor=programme_manager, upload=upload, round_slug="r1")
     lifecycle.claim(ImportJob, job.pk, progress=10, message="Checking every row of the file")
     monkeypatch.setattr(pipeline.Importer, "run", lambda self: pytest.fail("imported twice"))
     assert tasks.records_import_job.run(job.pk) == "nothing to do"

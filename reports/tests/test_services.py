@@ -24,7 +24,7 @@ def test_request_creates_a_queued_job_and_sends_the_task_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = services.report_request(
-            kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area
+            kind=ReportKind.AREA_PROGRESS, actor=programme_manager, area=area
         )
         assert sent_tasks == []  # nothing leaves before the transaction commits
     for callback in callbacks:
@@ -44,11 +44,11 @@ def test_second_request_for_the_same_report_returns_the_live_job(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.report_request(
-            kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area
+            kind=ReportKind.AREA_PROGRESS, actor=programme_manager, area=area
         )
     with django_capture_on_commit_callbacks(execute=True):
         second = services.report_request(
-            kind=ReportKind.AREA_PROGRESS, user=funder_officer, area=area
+            kind=ReportKind.AREA_PROGRESS, actor=funder_officer, area=area
         )
     assert second.pk == first.pk
     assert ReportJob.objects.count() == 1 and sent_tasks == [first.pk]
@@ -56,7 +56,7 @@ def test_second_request_for_the_same_report_returns_the_live_job(
 
 def test_a_finished_job_does_not_block_a_new_request(programme_manager, area, sent_tasks):
     done = ReportJobFactory(area=area, succeeded=True)
-    job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area)
+    job = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=programme_manager, area=area)
     assert job.pk != done.pk
 
 
@@ -64,9 +64,9 @@ def test_lead_organisation_request_gets_its_own_edition(
     programme_manager, lead_user, area, sent_tasks
 ):
     staff_job = services.report_request(
-        kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area
+        kind=ReportKind.AREA_PROGRESS, actor=programme_manager, area=area
     )
-    lead_job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=lead_user, area=area)
+    lead_job = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=lead_user, area=area)
     assert lead_job.pk != staff_job.pk and lead_job.audience == Audience.AREA
 
 
@@ -83,7 +83,7 @@ def test_database_refuses_a_job_without_its_subject():
 
 def test_lead_user_cannot_request_another_areas_report(lead_user, other_area, sent_tasks):
     with pytest.raises(PermissionDenied):
-        services.report_request(kind=ReportKind.AREA_PROGRESS, user=lead_user, area=other_area)
+        services.report_request(kind=ReportKind.AREA_PROGRESS, actor=lead_user, area=other_area)
     assert not ReportJob.objects.exists()
 
 
@@ -91,7 +91,7 @@ def test_lead_user_cannot_request_another_areas_report(lead_user, other_area, se
 def test_programme_reports_are_for_managers_funders_and_admins(request, who, sent_tasks):
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
-        services.report_request(kind=ReportKind.PROGRAMME, user=user, round=RoundFactory())
+        services.report_request(kind=ReportKind.PROGRAMME, actor=user, round=RoundFactory())
 
 
 def test_run_renders_saves_the_file_and_finishes(area):
@@ -131,7 +131,7 @@ def test_failure_is_recorded_and_a_retry_succeeds(area, programme_manager, monke
     assert "could not be produced" in job.error and "the logo image is corrupt" in job.error
 
     monkeypatch.setattr(report_jobs, "report_pdf", real)
-    services.report_retry(job=job, user=programme_manager)
+    services.report_retry(job=job, actor=programme_manager)
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.error == "" and job.progress == 0
     services.report_run(job_id=job.pk)
@@ -143,7 +143,7 @@ def test_failure_is_recorded_and_a_retry_succeeds(area, programme_manager, monke
 def test_only_failed_jobs_can_be_retried(area, programme_manager):
     job = ReportJobFactory(area=area, running=True)
     with pytest.raises(PermissionDenied):
-        services.report_retry(job=job, user=programme_manager)
+        services.report_retry(job=job, actor=programme_manager)
 
 
 def test_transient_errors_are_retried_by_celery(area, monkeypatch):
@@ -185,7 +185,7 @@ def test_request_while_the_monthly_report_is_being_made_follows_that_job(
 ):
     rnd = RoundFactory()
     programme_reports_monthly()
-    job = services.report_request(kind=ReportKind.PROGRAMME, user=programme_manager, round=rnd)
+    job = services.report_request(kind=ReportKind.PROGRAMME, actor=programme_manager, round=rnd)
     assert job.scheduled
     assert ReportJob.objects.filter(round=rnd).count() == 1
 
@@ -193,7 +193,7 @@ def test_request_while_the_monthly_report_is_being_made_follows_that_job(
 def test_monthly_report_is_made_even_while_a_users_report_is_running(programme_manager, sent_tasks):
     rnd = RoundFactory()
     users_job = services.report_request(
-        kind=ReportKind.PROGRAMME, user=programme_manager, round=rnd
+        kind=ReportKind.PROGRAMME, actor=programme_manager, round=rnd
     )
     assert programme_reports_monthly() == 1
     assert ReportJob.objects.filter(round=rnd, scheduled=True).exclude(pk=users_job.pk).exists()
@@ -202,14 +202,14 @@ def test_monthly_report_is_made_even_while_a_users_report_is_running(programme_m
 def test_programme_request_ignores_an_area(programme_manager, sent_tasks):
     rnd = RoundFactory()
     job = services.report_request(
-        kind=ReportKind.PROGRAMME, user=programme_manager, round=rnd, area=AreaFactory()
+        kind=ReportKind.PROGRAMME, actor=programme_manager, round=rnd, area=AreaFactory()
     )
     assert job.area is None and job.round == rnd
 
 
 def test_admin_may_request_a_programme_report(sent_tasks):
     admin = UserFactory(admin=True)
-    job = services.report_request(kind=ReportKind.PROGRAMME, user=admin, round=RoundFactory())
+    job = services.report_request(kind=ReportKind.PROGRAMME, actor=admin, round=RoundFactory())
     assert job.pk
 
 
@@ -222,7 +222,7 @@ def test_a_running_job_is_returned_to_a_new_request_until_the_stall_sweep_acts(
     ReportJob.objects.filter(pk=old.pk).update(
         started_at=timezone.now() - datetime.timedelta(hours=2), heartbeat_at=timezone.now()
     )
-    job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area)
+    job = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=programme_manager, area=area)
     assert job.pk == old.pk
 
 
@@ -249,7 +249,7 @@ def test_a_request_that_loses_the_race_to_insert_gets_a_job_not_an_error(
         return real_live_job(**kwargs)
 
     monkeypatch.setattr(report_jobs, "_live_job", first_look_misses)
-    job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=programme_manager, area=area)
+    job = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=programme_manager, area=area)
     assert job is not None
     if winner_finished:
         assert job.pk != winner.pk and job.status == JobStatus.QUEUED

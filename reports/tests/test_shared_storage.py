@@ -80,7 +80,7 @@ def test_an_import_uploaded_on_the_web_is_read_by_the_worker_from_the_bucket(
     Programme.objects.get_or_create(slug="our-place", defaults={"name": "Our Place"})
     private_storage_settings(settings, root=tmp_path / "web-disk")
     upload = SimpleUploadedFile("crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode())
-    job = services.import_request(user=programme_manager, upload=upload, round_slug="r1")
+    job = services.import_request(actor=programme_manager, upload=upload, round_slug="r1")
     assert s3_private_storage.keys() == [f"private/{job.file.name}"]
 
     private_storage_settings(settings, root=tmp_path / "worker-disk")

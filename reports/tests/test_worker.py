@@ -139,8 +139,8 @@ def test_worker_renders_a_requested_area_report(worker_queue, tmp_path):
     manager = UserFactory(username="worker-pm", programme_manager=True)
     area = AreaFactory(name="Worker Heights", lead_organisation__name="Heights Community Trust")
 
-    job = services.report_request(kind=ReportKind.AREA_PROGRESS, user=manager, area=area)
-    again = services.report_request(kind=ReportKind.AREA_PROGRESS, user=manager, area=area)
+    job = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=manager, area=area)
+    again = services.report_request(kind=ReportKind.AREA_PROGRESS, actor=manager, area=area)
     assert again.pk == job.pk
 
     job = _wait_for(job, worker, log)
@@ -166,7 +166,7 @@ def test_worker_imports_an_uploaded_crm_export(worker_queue):
     upload = SimpleUploadedFile(
         "crm.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode(), content_type="text/csv"
     )
-    job = services.import_request(user=manager, upload=upload, round_slug="r1")
+    job = services.import_request(actor=manager, upload=upload, round_slug="r1")
     job = _wait_for(job, worker, log)
     assert isinstance(job, ImportJob)
     assert job.status == JobStatus.SUCCEEDED, job.error or job.problems
