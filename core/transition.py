@@ -26,6 +26,11 @@ fields the move writes. ``summary``, ``area``, ``data``, ``notify`` and ``reason
 functions of the locked row, read once it is saved, for what the move itself makes (the area an
 admission creates). An ``area`` given as a value is also the workflow check's ``area``.
 
+A move that is one part of a larger action the caller writes down itself (reissuing an offer
+supersedes the old version; the one entry, ``offer.reissued``, is about the new version) passes
+``recorded_with="offer.reissued"`` instead of ``verb``/``summary``: everything else is the same,
+and grep still finds the verb at the move.
+
 What the move closes is declared with it in the app's workflow (``Move(..., closes=(verbs,))``):
 the open notifications of those entries that point at the object are resolved before the new
 entry is recorded, so the new entry's own notifications stay open.
@@ -93,8 +98,9 @@ def transition(
     *,
     workflow: Workflow,
     actor,
-    verb: str,
-    summary,
+    verb: str = "",
+    summary=None,
+    recorded_with: str = "",
     area=None,
     data=None,
     visibility: str = "staff",
@@ -114,6 +120,11 @@ def transition(
     """Move `obj` to the state `to` for `actor` and return `obj`, updated. Refuses (raises) as
     `permission(locked)` (an ``(allowed, reason)`` pair) or `workflow.check` does, or as a
     `changes` function does, before anything is written. See the module's docstring."""
+    if bool(verb) == bool(recorded_with):
+        raise ImproperlyConfigured(
+            "A move is recorded by its own verb or, as part of a larger "
+            "action, `recorded_with` that action's verb: give one."
+        )
     if locked is None:
         locked = lock(obj, related=related, of=of)
     if permission is not None:
@@ -133,6 +144,39 @@ def transition(
     closes = move_closes(workflow, source, to)
     if closes:
         trail.resolve(target=locked, verbs=closes)
+    if not recorded_with:
+        _record(
+            trail,
+            locked,
+            verb,
+            summary,
+            actor,
+            area,
+            reason,
+            visibility,
+            occurred_at,
+            imported,
+            data,
+            notify,
+        )
+    names = relations or tuple(dict.fromkeys(path.split("__", 1)[0] for path in related))
+    return copy_back(obj, locked, relations=names) if obj is not locked else obj
+
+
+def _record(
+    trail,
+    locked,
+    verb,
+    summary,
+    actor,
+    area,
+    reason,
+    visibility,
+    occurred_at,
+    imported,
+    data,
+    notify,
+) -> None:
     trail.record(
         verb=verb,
         summary=_of(summary, locked),
@@ -146,5 +190,3 @@ def transition(
         data=_of(data, locked),
         notify=_of(notify, locked) or (),
     )
-    names = relations or tuple(dict.fromkeys(path.split("__", 1)[0] for path in related))
-    return copy_back(obj, locked, relations=names) if obj is not locked else obj

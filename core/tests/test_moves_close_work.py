@@ -59,6 +59,7 @@ CLOSES = {
     ("payment", "approved", "cancelled"): PAYMENT_ANY,
     ("offer", "issued", "accepted"): {"offer.issued", "offer.reissued"},
     ("offer", "issued", "withdrawn"): {"offer.issued", "offer.reissued"},
+    ("offer", "issued", "superseded"): {"offer.issued", "offer.reissued"},
     ("plan", "returned", "final_submitted"): {"plan.returned"},
     ("plan", "final_submitted", "under_review"): {"plan.final_submitted"},
     **{
@@ -161,6 +162,22 @@ def _offer_withdraw(pm):
         offer_withdraw(offer=offer, actor=pm, reason="The area has left.")
 
     return offer, area, "offer.reissued", move
+
+
+def _offer_reissue(pm):
+    from grants.offers.services import offer_reissue
+    from grants.services import award_grant
+    from programmes.models import Stage
+    from programmes.tests.factories import AreaFactory
+
+    area = AreaFactory()
+    award = award_grant(area=area, stage=Stage.GETTING_GOING, amount=Decimal("10000"), actor=pm)
+    offer = award.offers.get()
+
+    def move():
+        offer_reissue(offer=offer, actor=pm, reason="Schedule corrected.")
+
+    return offer, area, "offer.issued", move
 
 
 def _application_reject(pm):
@@ -289,6 +306,7 @@ SERVICES = {
     ("gate", "submitted", "withdrawn"): _gate_withdraw,
     ("application", "submitted", "withdrawn"): _application_withdraw,
     ("offer", "issued", "withdrawn"): _offer_withdraw,
+    ("offer", "issued", "superseded"): _offer_reissue,
 }
 
 

@@ -215,11 +215,22 @@ def offer_reissue(*, offer: GrantOffer, actor, reason: str, occurred_at=None) ->
     longer be accepted."""
     reason = _reason(reason, "reissued")
     award, locked = _lock_offer(offer)
-    OFFER.check(locked, GrantOffer.Status.SUPERSEDED, actor, area=award.area)
-    if not award.is_live:
-        raise ValidationError("The award has been cancelled, so its offer cannot be reissued.")
-    locked.status = GrantOffer.Status.SUPERSEDED
-    locked.save(update_fields=["status"])
+
+    def still_live(locked):
+        if not award.is_live:
+            raise ValidationError("The award has been cancelled, so its offer cannot be reissued.")
+        return {}
+
+    transition(
+        locked,
+        GrantOffer.Status.SUPERSEDED,
+        workflow=OFFER,
+        actor=actor,
+        locked=locked,
+        recorded_with="offer.reissued",
+        area=award.area,
+        changes=still_live,
+    )
     latest = award.offers.order_by("-version").values_list("version", flat=True).first()
     new = _create(
         award=award,
