@@ -174,6 +174,28 @@ def payment_date_check(locked: Payment, award: Award, paid_on: date) -> None:
         )
 
 
+def payment_pay_preview(payment: Payment, actor, paid_on: date | None = None) -> ApprovalPreview:
+    """The rules ``payment_pay`` applies, in its order, without writing: may this person pay
+    payments at all; does the workflow let them mark this one paid (not their own approval:
+    grants/workflows.py); is the date allowed (``payment_date_check``: a ValidationError naming
+    ``paid_on``). The confirmation page asks it before showing what will happen; the service
+    applies the same rules under the locks."""
+    allowed, reason = grant_perms.can_pay_payments(actor)
+    if not allowed:
+        return _refused(PermissionDenied(reason))
+    refused = PAYMENT.refusal(
+        payment, Payment.Status.PAID, actor, **payment_context(payment, actor)
+    )
+    if refused is not None:
+        return _refused(refused)
+    paid_on = paid_on or timezone.localdate()
+    try:
+        payment_date_check(payment, payment.award, paid_on)
+    except ValidationError as exc:
+        return _refused(exc)
+    return ApprovalPreview(True, figures={"target": Payment.Status.PAID, "paid_on": paid_on})
+
+
 @transaction.atomic
 def payment_pay(
     *,

@@ -38,6 +38,7 @@ from .payment_moves import (  # noqa: F401  (the payment moves, under the names 
     payment_cancel,
     payment_date_check,
     payment_pay,
+    payment_pay_preview,
 )
 from .summaries import award_summary, retention_summary
 from .workflows import AWARD, PAYMENT

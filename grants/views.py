@@ -268,18 +268,16 @@ def payment_approve(request, pk):
 def _pay_confirmation(request, payment, form):
     """The confirmation step before marking paid, once the payer and the date pass the rules
     (the service checks both again); None when the form shows a date refusal instead."""
-    require(grant_perms.can_pay_payments(request.user))
-    refused = PAYMENT.refusal(
-        payment, Payment.Status.PAID, request.user, **payment_context(payment, request.user)
-    )
-    if refused:
-        messages.error(request, f"Not marked as paid: {refused.reason}")
-        return _back(request, reverse("grants:finance"))
     paid_on = form.cleaned_data["paid_on"] or timezone.localdate()
-    try:
-        services.payment_date_check(payment, payment.award, paid_on)
-    except ValidationError as exc:
-        errors_to_form(form, exc)
+    preview = services.payment_pay_preview(payment, request.user, paid_on)
+    refusal = preview.refusal
+    if isinstance(refusal, MoveRefused):  # the workflow's rules: a message, back to the list
+        messages.error(request, f"Not marked as paid: {preview.reason}")
+        return _back(request, reverse("grants:finance"))
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
+    if isinstance(refusal, ValidationError):
+        errors_to_form(form, refusal)  # the date, by its field
         return None
     return confirmation_page(
         request,
