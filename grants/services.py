@@ -18,11 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from activity.models import Visibility
-from activity.services import activity_record, notifications_resolve
+from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
-from core.transition import move_closes, transition
+from core.transition import transition
 from programmes.models import Stage, StageDefinition
 
 from . import permissions as grant_perms
@@ -41,7 +41,7 @@ from .payment_moves import (  # noqa: F401  (the payment moves, under the names 
     payment_pay_preview,
 )
 from .summaries import award_summary, retention_summary
-from .workflows import AWARD, PAYMENT
+from .workflows import AWARD, PAYMENT, payment_context
 
 PENNY = Decimal("0.01")
 # Imported records are history: the money they describe went out under the old system, so their
@@ -305,18 +305,23 @@ def retention_release(
         return []
     now = occurred_at or timezone.now()
     released = []
+    due_on = timezone.localdate(now) if timezone.is_aware(now) else now.date()
     for payment in held:
-        PAYMENT.check(payment, Payment.Status.SCHEDULED, actor)
-        payment.status = Payment.Status.SCHEDULED
-        payment.released_at = now
-        payment.due_on = timezone.localdate(now) if timezone.is_aware(now) else now.date()
-        if imported:
-            payment.status = Payment.Status.PAID
-            payment.paid_on = payment.due_on
-            payment.reference = IMPORTED_PAYMENT_REFERENCE
-        payment.save(
-            update_fields=["status", "released_at", "due_on", "paid_on", "reference", "updated_at"]
+        transition(
+            payment,
+            Payment.Status.SCHEDULED,
+            workflow=PAYMENT,
+            locked=payment,
+            actor=actor,
+            recorded_with="grant.retention_released",
+            changes={"released_at": now, "due_on": due_on},
         )
+        if imported:
+            # Imported history: the old records say the released money was paid that day.
+            payment.status = Payment.Status.PAID
+            payment.paid_on = due_on
+            payment.reference = IMPORTED_PAYMENT_REFERENCE
+            payment.save(update_fields=["status", "paid_on", "reference", "updated_at"])
         released.append(payment)
     activity_record(
         verb="grant.retention_released",
@@ -371,18 +376,22 @@ def retention_release_by_manager(
     return _copy_back(payment, locked)
 
 
-def _cancel_locked(*, award: Award, locked: Payment, reason: str) -> None:
-    """Cancel a payment of an award being cancelled, under both locks: the award's cancellation
-    is its record, and the payment's open notifications (what its cancel move closes:
-    grants/workflows.py) are resolved with it, as ``payment_cancel`` resolves them."""
-    closes = move_closes(PAYMENT, locked.status, Payment.Status.CANCELLED)
-    locked.status = Payment.Status.CANCELLED
-    locked.cancelled_reason = reason
-    locked.save(update_fields=["status", "cancelled_reason", "updated_at"])
+def _cancel_locked(*, award: Award, locked: Payment, reason: str, actor) -> None:
+    """Cancel a payment of an award being cancelled, under both locks, through the payment's own
+    cancel move (its rules, and the notifications it closes resolved: grants/workflows.py), as
+    part of the award's cancellation, whose entry is the record."""
+    transition(
+        locked,
+        Payment.Status.CANCELLED,
+        workflow=PAYMENT,
+        locked=locked,
+        actor=actor,
+        recorded_with="grant.cancelled",
+        changes={"cancelled_reason": reason},
+        check_context=lambda locked: payment_context(locked, actor),
+    )
     award.total_scheduled -= locked.amount
     award.save(update_fields=["total_scheduled", "updated_at"])
-    if closes:
-        notifications_resolve(target=locked, verbs=closes)
 
 
 def reschedule_reason_required(cancelled: list[Payment]) -> str:
@@ -472,7 +481,7 @@ def award_cancel(*, award: Award, actor, reason: str) -> Award:
             .order_by("id")
         )
         for payment in cancelled:
-            _cancel_locked(award=locked, locked=payment, reason=reason)
+            _cancel_locked(award=locked, locked=payment, reason=reason, actor=actor)
         return {"cancelled_reason": reason}
 
     return transition(
