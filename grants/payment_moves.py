@@ -74,6 +74,9 @@ def _refused(exc: Exception) -> ApprovalPreview:
     return ApprovalPreview(False, reason, refusal=exc)
 
 
+_UNREAD = object()
+
+
 def payment_approve_preview(payment: Payment, actor) -> ApprovalPreview:
     """The rules ``payment_approve`` applies, in its order, without writing: may this person
     approve payments at all; does the workflow let them make this approval (four eyes, first or
@@ -89,7 +92,13 @@ def payment_approve_preview(payment: Payment, actor) -> ApprovalPreview:
         return _refused(refused)
     award = payment.award
     try:
-        offer_require_accepted(award)  # -- offers (grants/offers): no approval before acceptance
+        # -- offers (grants/offers): no approval before acceptance (read now, unless a page
+        # previewing many payments annotated each with its award's current offer).
+        preloaded = getattr(payment, "current_offer_status", _UNREAD)
+        current = None
+        if preloaded is not _UNREAD:
+            current = (preloaded, getattr(payment, "current_offer_version", None))
+        offer_require_accepted(award, current=current)
     except ValidationError as exc:
         return _refused(exc)
     if award.status != Award.Status.LIVE:

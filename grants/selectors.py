@@ -306,8 +306,15 @@ def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
 
 def payments_for_bulk(*, user, ids) -> list[Payment]:
     """The payable payments among `ids` that `user` may see, joined and annotated for the
-    confirmation page and the four-eyes checks, in the finance list's order."""
-    return list(with_four_eyes(payable_now(user=user).filter(pk__in=ids)))
+    confirmation page's previews (four eyes, and each award's current offer), in the finance
+    list's order."""
+    from .offers.services import current_offer_subqueries  # offers' services import selectors
+
+    return list(
+        with_four_eyes(payable_now(user=user).filter(pk__in=ids)).annotate(
+            **current_offer_subqueries()
+        )
+    )
 
 
 def payment_in_scope(*, user, pk: int) -> Payment | None:

@@ -26,7 +26,7 @@ from . import permissions as grant_perms
 from .filters import PayableFilter
 from .forms import CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
-from .workflows import PAYMENT, approval_target, payment_context, second_approval_reason
+from .workflows import PAYMENT, payment_context, second_approval_reason
 
 PAGE_SIZE = 50
 
@@ -104,23 +104,24 @@ def finance(request):
 
 
 def _bulk_preview(payments, action: str, user) -> list[dict]:
-    """Each selected payment with the refusal it would meet now, if any, and whether it will need
-    a second approver, for the confirmation page (the services decide again when it is
-    confirmed). Payments are approved in this order, so a payment of an award whose earlier
+    """Each selected payment with the refusal it would meet now (the service's own preview), if
+    any, and whether it will need a second approver, for the confirmation page (the services
+    decide again when it is confirmed). Payments are approved in this order, so a payment of an award whose earlier
     selected payment will be approved counts that money too, as the service will."""
     rows = []
     approving = defaultdict(Decimal)  # award id -> money this selection approves before
     for p in payments:
         if action == bulk.APPROVE:
             p.award_approved_other += approving[p.award_id]
-        target = approval_target(p) if action == bulk.APPROVE else Payment.Status.PAID
-        refused = PAYMENT.refusal(p, target, user, **payment_context(p, user))
-        if action == bulk.APPROVE and refused is None and p.status == Payment.Status.SCHEDULED:
-            approving[p.award_id] += p.amount
+            preview = services.payment_approve_preview(p, user)
+            if preview.allowed and p.status == Payment.Status.SCHEDULED:
+                approving[p.award_id] += p.amount
+        else:
+            preview = services.payment_pay_preview(p, user)
         rows.append(
             {
                 "payment": p,
-                "refused": refused.reason if refused else "",
+                "refused": preview.reason,
                 "second_approval": _second_approval(p) if action == bulk.APPROVE else "",
             }
         )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string, select_template
 from django.utils import timezone
 
@@ -247,23 +248,41 @@ def offer_reissue(*, offer: GrantOffer, actor, reason: str, occurred_at=None) ->
     return new
 
 
-def offer_require_accepted(award) -> None:
-    """Refuse (ValidationError) unless the award's current offer has been accepted. Called by
-    the payment approval service under the award's lock."""
+def current_offer_subqueries(award_path: str = "award") -> dict:
+    """Annotations giving each row the status and version of its award's current offer (the
+    latest not superseded), so a page previewing many approvals asks no query per payment; see
+    ``offer_require_accepted``'s ``current``."""
     current = (
-        GrantOffer.objects.filter(award=award)
+        GrantOffer.objects.filter(award=OuterRef(award_path))
         .exclude(status=GrantOffer.Status.SUPERSEDED)
         .order_by("-version")
-        .first()
     )
-    if current is None or current.status != GrantOffer.Status.ACCEPTED:
-        version = current.version if current else 1
-        if current is not None and current.status == GrantOffer.Status.WITHDRAWN:
+    return {
+        "current_offer_status": Subquery(current.values("status")[:1]),
+        "current_offer_version": Subquery(current.values("version")[:1]),
+    }
+
+
+def offer_require_accepted(award, *, current: tuple[str | None, int | None] | None = None) -> None:
+    """Refuse (ValidationError) unless the award's current offer has been accepted. Called by
+    the payment approval service under the award's lock (which reads the offer then); a preview
+    of many payments passes `current` (status, version) from ``current_offer_subqueries``."""
+    if current is None:
+        offer = (
+            GrantOffer.objects.filter(award=award)
+            .exclude(status=GrantOffer.Status.SUPERSEDED)
+            .order_by("-version")
+            .first()
+        )
+        current = (offer.status, offer.version) if offer else (None, None)
+    status, version = current
+    if status != GrantOffer.Status.ACCEPTED:
+        if status == GrantOffer.Status.WITHDRAWN:
             raise ValidationError(
                 "The grant offer has not been accepted yet: it was withdrawn, and a new version "
                 "must be issued and accepted before any payment of this award is approved."
             )
-        raise ValidationError(NOT_ACCEPTED.format(version=version))
+        raise ValidationError(NOT_ACCEPTED.format(version=version or 1))
 
 
 def offer_pdf(offer: GrantOffer) -> bytes:

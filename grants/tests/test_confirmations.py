@@ -80,3 +80,25 @@ def test_bulk_confirmation_states_the_count_and_total(
     page = _text(response)
     assert "Approves 2 payments totalling £18,000.00" in page
     assert Payment.objects.filter(pk__in=ids, status=Payment.Status.SCHEDULED).count() == 2
+
+
+def test_bulk_confirmation_says_which_payments_the_service_will_refuse_and_why(
+    client_for, area, other_area, finance_officer, django_assert_max_num_queries
+):
+    """The bulk page asks each payment's own preview (payment_approve_preview), so a payment
+    whose award's offer the lead has not accepted is shown as refused before anyone confirms,
+    with the service's reason, not as one that will be approved."""
+    manager = UserFactory(programme_manager=True)
+    ready = _advance(area, manager)
+    not_accepted = _advance(other_area, manager)
+    not_accepted.award.offers.update(status="issued", accepted_at=None)
+    response = client_for(finance_officer).post(
+        reverse("grants:finance_bulk"),
+        {"action": "approve", "payment": [ready.pk, not_accepted.pk]},
+    )
+    refused = {row["payment"].pk: row["refused"] for row in response.context["rows"]}
+    assert refused[ready.pk] == ""
+    assert refused[not_accepted.pk] == (
+        "The grant offer has not been accepted yet: the lead organisation must accept version 1 "
+        "before any payment of this award is approved."
+    )
