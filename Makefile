@@ -48,9 +48,11 @@ worker: venv
 # It runs in TEST_WORKERS processes (pytest-xdist; each with its own test database, broker folder
 # or Redis keys, and private files): `make test TEST_WORKERS=0` runs it in one, e.g. to debug.
 # Each process takes whole test files (--dist loadfile): a file's tests run in order, together.
+# Files are handed out in collection order (--no-loadscope-reorder, not xdist's "most tests
+# first"), which the root conftest.py arranges so the longest files (browsers, workers) go first.
 TEST_WORKERS ?= auto
 test: venv
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

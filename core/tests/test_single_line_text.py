@@ -145,6 +145,11 @@ MODEL_EXCEPTIONS = {
     "reports.ImportJob.progress_message": "written by the worker",
     "reports.ImportJob.task_id": "Celery's id",
     "reports.ImportJob.claim_token": "a random token",
+    "reports.ExportJob.progress_message": "written by the worker",
+    "reports.ExportJob.task_id": "Celery's id",
+    "reports.ExportJob.claim_token": "a random token",
+    "reports.ExportJob.export": "a name from reports.exports.jobs.EXPORTS, never typed",
+    "reports.ExportJob.params": "a query string, urlencoded (no control characters survive it)",
     "surveys.Invitation.nonce": "a random token",
     **dict.fromkeys(PATTERN_FIELDS, "its pattern, anchored with \\Z, admits no control character"),
 }
