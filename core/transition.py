@@ -145,48 +145,18 @@ def transition(
     if closes:
         trail.resolve(target=locked, verbs=closes)
     if not recorded_with:
-        _record(
-            trail,
-            locked,
-            verb,
-            summary,
-            actor,
-            area,
-            reason,
-            visibility,
-            occurred_at,
-            imported,
-            data,
-            notify,
+        trail.record(
+            verb=verb,
+            summary=_of(summary, locked),
+            actor=actor,
+            area=_of(area, locked),
+            reason=_of(reason, locked) or "",
+            visibility=visibility,
+            target=locked,
+            occurred_at=occurred_at,
+            imported=imported,
+            data=_of(data, locked),
+            notify=_of(notify, locked) or (),
         )
     names = relations or tuple(dict.fromkeys(path.split("__", 1)[0] for path in related))
     return copy_back(obj, locked, relations=names) if obj is not locked else obj
-
-
-def _record(
-    trail,
-    locked,
-    verb,
-    summary,
-    actor,
-    area,
-    reason,
-    visibility,
-    occurred_at,
-    imported,
-    data,
-    notify,
-) -> None:
-    trail.record(
-        verb=verb,
-        summary=_of(summary, locked),
-        actor=actor,
-        area=_of(area, locked),
-        reason=_of(reason, locked) or "",
-        visibility=visibility,
-        target=locked,
-        occurred_at=occurred_at,
-        imported=imported,
-        data=_of(data, locked),
-        notify=_of(notify, locked) or (),
-    )
