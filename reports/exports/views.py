@@ -1,6 +1,7 @@
 """Downloads: the areas list, the other list pages' datasets and the 360Giving awards, for the
 people who may export (programme managers and admins)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -158,6 +159,14 @@ def _export_job(user, pk) -> ExportJob:
 
 
 def _export_context(user, job) -> dict:
+    # The Reports page does not list exports: the page says how long its address stays useful.
+    return {
+        **_progress(user, job),
+        "keep_days": int(settings.RETENTION.get("exports", 0)),
+    }
+
+
+def _progress(user, job) -> dict:
     return job_progress_context(
         user,
         job,

@@ -81,6 +81,8 @@ def test_a_big_areas_csv_is_made_by_a_worker_and_is_the_same_file(
     assert "3 rows is too many to send at once" in text
     assert "Your export of the areas list (CSV) is queued" in text
     assert reverse("reports:export_job_progress", args=[job.pk]) in text
+    # The Reports page lists no exports, so the page does not send people there to find it.
+    assert "keep this page's address: the file is kept for 7 days" in text
 
     done = jobs.export_run(job_id=job.pk)
     assert done.status == JobStatus.SUCCEEDED and done.rows == 3 and done.progress == 100
