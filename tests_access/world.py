@@ -14,7 +14,7 @@ from activity.models import Notification
 from applications.models import Application, GateApplication
 from core.testing import today
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
-from demo.load import load_demo
+from demo.tests.snapshot import load_demo_for_test
 from grants.models import Award, Payment
 from messaging.models import Kind, Message
 from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion
@@ -70,7 +70,7 @@ class World:
 
 
 def build_world() -> World:
-    load_demo()
+    load_demo_for_test()
     w = World()
     w.users = {u.username: u for u in User.objects.all()}
     w.areas = {a.reference: a for a in Area.objects.filter(reference__in=["R2-041", "R2-057"])}

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+
+from demo.tests.snapshot import load_demo_for_test
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
 # made from the test (loading demo data, checking results) while the browser is open.
@@ -123,7 +124,8 @@ def page(browser, live_server):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The demo programme (64 areas, one user per role), loaded through the real command."""
+    """The demo programme (64 areas, one user per role), loaded through the real command (once per
+    process: later journeys get its rows back, demo.tests.snapshot)."""
     from django.apps import apps
 
     from programmes.models import Theme
@@ -132,7 +134,7 @@ def demo_data(transactional_db):
         # A transactional test before this one flushed the themes the migrations seed (serialized
         # rollback does not always restore them, e.g. under xdist), so seed them again.
         importlib.import_module("programmes.migrations.0002_seed_themes").seed(apps, None)
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
 
 
 def login(page, username, password=DEMO_PASSWORD):

@@ -21,6 +21,7 @@ from accounts.personal_data import person_anonymise, person_data_export
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.models import ActivityEntry
 from core.tests.sample_files import PDF
+from demo.tests.snapshot import load_demo_for_test
 from messaging.services import message_post
 from plans.services import attachment_add
 from programmes.models import Area
@@ -41,7 +42,7 @@ WHO_MAY_SEE = [
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     users = {u.username: u for u in User.objects.all()}
     area = Area.objects.get(reference="R2-041")
     return users, area

@@ -9,12 +9,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from activity.models import ActivityChain, ActivityEntry
+from demo.tests.snapshot import load_demo_for_test
 
 pytestmark = pytest.mark.django_db
 
 
 def test_audit_verify_passes_on_the_demo_and_names_a_hand_edited_entry():
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     entries, chains = ActivityEntry.objects.count(), ActivityChain.objects.count()
     out = StringIO()
     call_command("audit_verify", stdout=out)

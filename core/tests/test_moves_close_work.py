@@ -13,12 +13,12 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 
 from accounts.tests.factories import UserFactory
 from activity.models import Notification, Visibility
 from activity.services import activity_record
 from core.workflow import REGISTRY
+from demo.tests.snapshot import load_demo_for_test
 
 RETURN_SENT = {"progress_return.submitted", "progress_return.resubmitted"}
 GATE_SENT = {"gate.submitted"}
@@ -338,7 +338,7 @@ def _closed_by_reaching(workflow, status) -> set[str]:
 
 @pytest.mark.django_db
 def test_after_the_demo_no_open_notification_asks_for_work_its_object_has_finished():
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     stale = []
     for n in Notification.objects.filter(resolved_at__isnull=True).select_related("entry"):
         label = n.entry.target_type

@@ -2,8 +2,8 @@
 figures show, a draft, a withdrawn link and one organisation type group suppressed."""
 
 import pytest
-from django.core.management import call_command
 
+from demo.tests.snapshot import load_demo_for_test
 from surveys import figures
 from surveys.models import Survey
 from surveys.selectors import tracking
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_both_surveys_with_figures_and_a_suppressed_group():
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     lead = Survey.objects.get(round__slug="pilot", standard="lead")
     partner = Survey.objects.get(round__slug="pilot", standard="partner")
     assert lead.status == partner.status == "open"

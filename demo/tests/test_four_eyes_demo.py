@@ -7,17 +7,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role, User
+from demo.tests.snapshot import load_demo_for_test
 from grants.models import Payment
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_demo_payment_respects_four_eyes():
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     finance = User.objects.get(username="finance")
     assert finance.role == Role.FINANCE_OFFICER and finance.check_password("ourplace-demo")
     payments = Payment.objects.select_related("award__area__round__programme")

@@ -7,12 +7,12 @@ import re
 import shutil
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import User
 from demo.grants import CANCEL_REASON, RESCHEDULE_REASON
+from demo.tests.snapshot import load_demo_for_test
 from grants.models import Payment
 from grants.workflows import PAYMENT
 from programmes.models import Round
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demos_money_pages_render_with_a_payment_in_every_state(client, tmp_path):
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
     assert set(Payment.objects.values_list("status", flat=True)) == set(PAYMENT.states)
     waiting = Payment.objects.get(status=Payment.Status.APPROVED_ONCE)
     rescheduled = Payment.objects.exclude(rescheduled_reason="").get()

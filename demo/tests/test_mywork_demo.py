@@ -2,11 +2,11 @@
 look like a person's inbox (old ones read, some preferences chosen)."""
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from activity.models import Notification, NotificationPreference
 from core.mywork import work_count, work_for
+from demo.tests.snapshot import load_demo_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ EXPECTED = {
 
 
 def test_each_demo_login_has_realistic_work():
-    call_command("load_demo", verbosity=0)
+    load_demo_for_test()
 
     for username, headings in EXPECTED.items():
         groups = work_for(User.objects.get(username=username))
