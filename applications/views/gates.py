@@ -159,7 +159,10 @@ def _confirm_decision(request, gate, form):
     data = form.cleaned_data
     preview = services.gate_decide_preview(gate=gate, actor=request.user, **_decision_args(data))
     if preview.refusal is not None:
-        _refused(request, form, preview.refusal)
+        if getattr(preview.refusal, "error_dict", None):
+            errors_to_form(form, preview.refusal)  # by its fields, nothing said twice at the top
+        else:
+            _refused(request, form, preview.refusal)
         return _page(request, gate, decision_form=form)
     approve = data["decision"] == "approve"
     stage = gate.get_target_stage_display()
