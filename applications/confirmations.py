@@ -48,7 +48,8 @@ def _getting_ready_amount(rnd) -> Decimal:
     return definition.grant_max if definition else Decimal(0)
 
 
-def gate_effects(gate, data: dict) -> list[Effect]:
+def gate_effects(gate, data: dict, *, amount: Decimal | None = None) -> list[Effect]:
+    """`amount`: the grant approving awards, as the decision service's preview gave it."""
     area = gate.area
     stage_label = gate.get_target_stage_display()
     told = people_told([gate.created_by], what=f"the {stage_label} decision, with your reasons")
@@ -63,7 +64,7 @@ def gate_effects(gate, data: dict) -> list[Effect]:
                 )
             )
         return [*effects, told, final]
-    amount = data.get("amount") or gate.amount_requested
+    amount = gate.amount_requested if amount is None else amount
     effects = _grant_effects(
         area_name=f"{area.reference} {area.name}",
         rnd=area.round,

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.files.uploadedfile import UploadedFile
 
+from core.money import pounds
 from core.uploads import accept_attribute, check_upload
 from core.validators import single_line_text
 from programmes.models import Milestone, Organisation, OrganisationType, Theme
@@ -321,6 +322,22 @@ class GateDecisionForm(forms.Form):
     def __init__(self, *args, gate, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("amount", gate.amount_requested)
+        definition = gate.area.round.stage_definitions.filter(stage=gate.target_stage).first()
+        # A fixed grant is shown, not typed (the decision awards the amount requested, which
+        # sending the application checked against it); a range bounds what can be typed. The
+        # service checks the amount again either way (gate_decide_preview, before confirming).
+        self.fixed_amount = None
+        if definition and definition.is_fixed_amount:
+            self.fixed_amount = definition.grant_max
+            del self.fields["amount"]
+        elif definition:
+            amount = self.fields["amount"]
+            amount.widget.attrs.update(
+                min=definition.grant_min, max=definition.grant_max, step="0.01"
+            )
+            amount.help_text = (
+                f"Between {pounds(definition.grant_min)} and {pounds(definition.grant_max)}."
+            )
         if gate.target_stage != GateStage.GETTING_GOING:
             # CBA and extra consultancy days are decided at the Getting Going gate.
             del self.fields["cba_required"]

@@ -32,6 +32,9 @@ class Message(models.Model):
     attachment_name = models.CharField(max_length=255, blank=True, validators=[single_line_text])
     attachment_size = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The form's one-off token: the same submission posted again (a double click, a resent
+    # request) is the same message, never a second one (messaging.services.message_post).
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["area", "created_at", "id"]
@@ -46,6 +49,7 @@ class Message(models.Model):
                 | Q(attachment_size__lte=10 * 1024 * 1024),
                 name="message_attachment_size_limit",
             ),
+            models.UniqueConstraint(fields=["author", "submission"], name="message_submitted_once"),
         ]
 
     def __str__(self):

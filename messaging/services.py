@@ -1,7 +1,7 @@
 """Writing an area's messages and staff notes, and remembering what each person has read."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -47,13 +47,27 @@ def _summary(message: Message) -> str:
     return text
 
 
-def message_post(*, area, actor, body: str, uploaded_file=None, note: bool = False) -> Message:
+def _posted_before(*, area, actor, submission) -> Message | None:
+    if submission is None:
+        return None
+    return Message.objects.filter(area=area, author=actor, submission=submission).first()
+
+
+def message_post(
+    *, area, actor, body: str, uploaded_file=None, note: bool = False, submission=None
+) -> Message:
     """Post a message to the area's thread (or, with `note`, a staff note beside it) and notify
     the other side. An attached document must pass the plan documents' check (PDF, DOCX, XLSX or
     ODT, 10 MB, checked by content): a refused file stores nothing and posts nothing. Call it
-    outside a transaction (the file is stored first and deleted again if the write fails)."""
+    outside a transaction (the file is stored first and deleted again if the write fails).
+
+    `submission` is the form's one-off token: posting it again (a double click, a request sent
+    twice, even both at once) returns the message the first post made, and tells nobody again."""
     kind = Kind.NOTE if note else Kind.MESSAGE
     require(perms.can_add_note(actor, area) if note else perms.can_post_message(actor, area))
+    earlier = _posted_before(area=area, actor=actor, submission=submission)
+    if earlier is not None:
+        return earlier
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a message."})
@@ -68,7 +82,12 @@ def message_post(*, area, actor, body: str, uploaded_file=None, note: bool = Fal
         except ValidationError as exc:
             raise ValidationError({"attachment": exc.messages}) from exc
     message = Message(
-        area=area, kind=kind, from_lead=perms.is_lead_member(actor, area), author=actor, body=body
+        area=area,
+        kind=kind,
+        from_lead=perms.is_lead_member(actor, area),
+        author=actor,
+        body=body,
+        submission=submission,
     )
 
     def write(saved: str | None) -> Message:
@@ -94,12 +113,20 @@ def message_post(*, area, actor, body: str, uploaded_file=None, note: bool = Fal
         )
         return message
 
-    if checked is None:
-        with transaction.atomic():
-            return write(None)
-    field = Message._meta.get_field("attachment")
-    path = uploads.stored_name(f"messages/{area.pk}", checked.kind.extension)
-    return uploads.store_then(field.storage, path, uploaded_file, write)
+    try:
+        if checked is None:
+            with transaction.atomic():
+                return write(None)
+        field = Message._meta.get_field("attachment")
+        path = uploads.stored_name(f"messages/{area.pk}", checked.kind.extension)
+        return uploads.store_then(field.storage, path, uploaded_file, write)
+    except IntegrityError:
+        # The same submission, posted at the same moment, was written first (the unique
+        # constraint on author and submission): that message is this one too.
+        earlier = _posted_before(area=area, actor=actor, submission=submission)
+        if earlier is None:
+            raise
+        return earlier
 
 
 @transaction.atomic

@@ -52,6 +52,7 @@ def _post(request, area, form, note: bool):
             body=form.cleaned_data["body"],
             uploaded_file=form.cleaned_data.get("attachment") or None,
             note=note,
+            submission=form.cleaned_data.get("submission"),
         )
     except (ValidationError, PermissionDenied) as exc:
         errors_to_form(form, exc)

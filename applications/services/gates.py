@@ -7,6 +7,7 @@ Every status change: locks the gate (then the area, always in that order, as are
 asks the GATE workflow, checks the actor's scope, and writes one activity entry.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -15,10 +16,11 @@ from django.db import transaction
 from accounts import permissions as perms
 from activity.models import Visibility
 from activity.services import activity_record
-from core.errors import require
+from core.errors import message_for, require
 from core.locking import copy_back, lock
 from core.money import pounds
 from core.transition import transition
+from core.workflow import MoveRefused
 from programmes import services as programme_services
 from programmes.models import AREA_STAGE_ORDER, Area, AreaStage, AreaStatus, Milestone
 
@@ -353,6 +355,67 @@ def _approvable_amount(area, gate, amount, extra) -> Decimal:
     return amount
 
 
+NO_REASONS = "Give the reasons for not approving."
+DECISION_TARGETS = {"approve": GateStatus.APPROVED, "reject": GateStatus.REJECTED}
+
+
+def _rejection_reasons(reasons) -> str:
+    """The reasons a rejection is given with, refused when there are none."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": NO_REASONS})
+    return reasons
+
+
+@dataclass(frozen=True)
+class DecisionPreview:
+    """What deciding a gate would do for one person now, or why it would be refused.
+    ``refusal`` is the exception ``gate_decide`` raises for the same reason (a MoveRefused, or a
+    ValidationError naming the field at fault); ``amount`` is the grant approving would award."""
+
+    allowed: bool
+    reason: str = ""
+    amount: Decimal | None = None
+    refusal: Exception | None = None
+
+
+def _preview_refused(exc: Exception) -> DecisionPreview:
+    reason = exc.reason if isinstance(exc, MoveRefused) else message_for(exc)
+    return DecisionPreview(False, reason, refusal=exc)
+
+
+def gate_decide_preview(
+    *,
+    gate: GateApplication,
+    decision: str,
+    actor,
+    reasons: str = "",
+    amount=None,
+    cba_required: bool = False,
+    extra_adviser_days=0,
+) -> DecisionPreview:
+    """The rules ``gate_decide`` applies, in its order, without writing: may this person make
+    the move now (the GATE workflow); for an approval, is the amount within the stage's grant
+    (the amount requested when none is given), are the extra days 0 to 5, is the area still
+    active and has the stage no other approved gate; for a rejection, are there reasons. The
+    confirmation page asks it before showing what the decision will do, and the service applies
+    the same rules under the locks, so both refuse for the same reason."""
+    target = DECISION_TARGETS.get(decision)
+    if target is None:
+        return _preview_refused(ValidationError({"decision": "Choose approve or reject."}))
+    refused = GATE.refusal(gate, target, actor)
+    if refused is not None:
+        return _preview_refused(refused)
+    try:
+        if target == GateStatus.REJECTED:
+            _rejection_reasons(reasons)
+            return DecisionPreview(True)
+        awarded = _approvable_amount(gate.area, gate, amount, Decimal(extra_adviser_days or 0))
+    except ValidationError as exc:
+        return _preview_refused(exc)
+    return DecisionPreview(True, amount=awarded)
+
+
 def _approval_effects(area, gate, *, reasons, actor, occurred_at, imported):
     """An approved gate's grant, its stage's adviser days and any extra days, and the area's
     move to the stage the gate leads to."""
@@ -463,9 +526,7 @@ def gate_reject(
     area = _lock_area_of(locked)
 
     def rejected(locked):
-        if not reasons:
-            raise ValidationError({"reasons": "Give the reasons for not approving."})
-        return _decision(reasons, actor, occurred_at)
+        return _decision(_rejection_reasons(reasons), actor, occurred_at)
 
     transition(
         gate,

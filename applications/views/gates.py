@@ -140,24 +140,36 @@ def gate_submit(request, pk):
     return redirect(gate.get_absolute_url())
 
 
+def _decision_args(data) -> dict:
+    """The decision form's answers as the decision service (and its preview) takes them."""
+    return {
+        "decision": data["decision"],
+        "amount": data.get("amount"),
+        "cba_required": data.get("cba_required", False),
+        "extra_adviser_days": data.get("extra_adviser_days") or 0,
+        "reasons": data["reasons"],
+    }
+
+
 def _confirm_decision(request, gate, form):
     """The confirmation step before a gate decision (core/confirm.py): the grant and its
-    schedule, days, the area's move or its leaving, and who is told."""
+    schedule, days, the area's move or its leaving, and who is told. The decision service's own
+    preview is asked first, so the page never describes a decision the service would refuse: a
+    refusal comes back on the form, by its field."""
     data = form.cleaned_data
+    preview = services.gate_decide_preview(gate=gate, actor=request.user, **_decision_args(data))
+    if preview.refusal is not None:
+        if getattr(preview.refusal, "error_dict", None):
+            errors_to_form(form, preview.refusal)  # by its fields, nothing said twice at the top
+        else:
+            _refused(request, form, preview.refusal)
+        return _page(request, gate, decision_form=form)
     approve = data["decision"] == "approve"
-    target = GateStatus.APPROVED if approve else GateStatus.REJECTED
-    refused = GATE.refusal(gate, target, request.user)
-    if refused:
-        _refused(request, form, ValidationError(refused.reason))
-        return _page(request, gate, decision_form=form)
-    if not approve and not data["reasons"].strip():
-        form.add_error("reasons", "Give the reasons for not approving.")
-        return _page(request, gate, decision_form=form)
     stage = gate.get_target_stage_display()
     return confirmation_page(
         request,
         title=f"{'approve' if approve else 'reject'} {gate.area.reference}'s {stage} application",
-        effects=confirmations.gate_effects(gate, data),
+        effects=confirmations.gate_effects(gate, data, amount=preview.amount),
         button=f"Approve the {stage} application" if approve else f"Reject the {stage} application",
         back_url=gate.get_absolute_url(),
         danger=not approve,
@@ -174,15 +186,7 @@ def gate_decide(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.gate_decide(
-                gate=gate,
-                decision=data["decision"],
-                amount=data.get("amount"),
-                cba_required=data.get("cba_required", False),
-                extra_adviser_days=data.get("extra_adviser_days") or 0,
-                reasons=data["reasons"],
-                actor=request.user,
-            )
+            services.gate_decide(gate=gate, actor=request.user, **_decision_args(data))
         except REFUSED as exc:
             _refused(request, form, exc)
         else:

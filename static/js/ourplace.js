@@ -95,6 +95,66 @@
     }
   }, true);
 
+  // A form that posts is sent once. Its submit buttons are disabled once it is on its way (after
+  // the browser has read the clicked button's name and value, which the confirmation pages'
+  // confirm=1 rides on), and submitting it again meanwhile does nothing. Only the submitted form
+  // is touched; the server guards as well (the confirmation step, redirect after success, one
+  // message per submission token), since a page without this script must stay safe.
+  var SUBMITTERS = "button:not([type]), button[type=submit], input[type=submit], input[type=image]";
+
+  function posts(form) {
+    return form && (form.getAttribute("method") || "").toLowerCase() === "post";
+  }
+
+  function release(form) {
+    delete form.dataset.submitting;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("[data-disabled-on-submit]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("data-disabled-on-submit");
+    });
+  }
+
+  // The second click of a double click never submits: not this page's form a second time, nor
+  // the next page's form when that page has loaded under the pointer between the two clicks (an
+  // empty form sent by accident: "This field is required.").
+  document.addEventListener("click", function (event) {
+    if (event.detail > 1 && event.target.closest(SUBMITTERS) && posts(event.target.closest("form"))) {
+      event.preventDefault();
+    }
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    // Left alone: a submission already stopped (data-confirm answered no; htmx sends its own).
+    if (event.defaultPrevented || !posts(form)) {
+      return;
+    }
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll(SUBMITTERS).forEach(function (button) {
+        if (!button.disabled) {
+          button.disabled = true;
+          button.setAttribute("data-disabled-on-submit", "");
+        }
+      });
+    }, 0);
+    // A post that answers with a download leaves the page where it is: usable again later.
+    window.setTimeout(function () { release(form); }, 10000);
+  });
+
+  // Back to a page kept in the browser's cache: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form[data-submitting]").forEach(release);
+    }
+  });
+
   // A select whose options are addresses: <select data-navigate>.
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-navigate]");
