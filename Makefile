@@ -12,19 +12,24 @@ SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test venv migrate demo worker lint check bench clean backup restore prod-check
 
+# pip lists each package as it installs it: the first run takes a few minutes, and says so.
 $(VENV)/.installed: requirements.txt
+	@echo "== Creating $(VENV) and installing the Python packages (first run: a few minutes)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	set -o pipefail; $(PY) -m pip install --progress-bar off -r requirements.txt \
+		| { grep --line-buffered -E '^(Collecting|Successfully)' || true; }
 	touch $@
 
 venv: $(VENV)/.installed
 
 migrate: venv
 	mkdir -p var
+	@echo "== Migrating the database"
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	@echo "== Loading the demo programme (about a minute the first time)"
 	$(PY) manage.py load_demo
 
 # Set up everything, then serve the site on http://$(HOST):$(PORT) with a Celery worker (and its

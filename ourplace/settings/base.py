@@ -407,7 +407,9 @@ if REDIS_URL:
         "interval_max": 0.5,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The filesystem transport ignores the host; naming one keeps Kombu from warning "No hostname
+    # was supplied" on every start (a newcomer's first `make run` should print no false alarm).
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True

@@ -9,4 +9,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 for sub in ("private",):
     (VAR_DIR / sub).mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# WhiteNoise serves from the app folders here; an empty STATIC_ROOT under var/ keeps it from
+# warning "No directory at: .../staticfiles/" on every start.
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
