@@ -50,7 +50,7 @@ class BulkPayForm(PaymentPayForm):
         self.fields["reference"].label = "Batch reference"
         self.fields[
             "reference"
-        ].help_text = "Used for every payment whose own reference below is left blank."
+        ].help_text = "Used for every payment whose own reference in the table is left blank."
         self.payments = list(payments)
         for payment in self.payments:
             self.fields[self.reference_name(payment)] = ReferenceField(
