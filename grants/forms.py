@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from core.validators import single_line_text
 
-REFERENCE_MAX = 60  # Payment.reference's max_length
+from .models import Payment
+
+REFERENCE_MAX = Payment._meta.get_field("reference").max_length
 
 
 class ReferenceField(forms.CharField):

@@ -261,3 +261,16 @@ class TestSelectAllMatchingTheFilter:
         )
         assert "More than 2 payments match this filter" in _text(response)
         assert Payment.objects.filter(status=S.SCHEDULED).count() == 3
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_a_filter_confirmation_runs_the_same_queries_however_many_match(
+    client_for, finance_officer, pm2, django_assert_max_num_queries, n
+):
+    for _ in range(n):
+        _approved("1000", pm2)
+        _approved("2000", finance_officer)  # refused: the officer approved it
+    client = client_for(finance_officer)
+    with django_assert_max_num_queries(12):
+        response = client.post(BULK, {"action": "pay", "scope": "filter", "status": "approved"})
+    assert len(response.context["rows"]) == len(response.context["refused"]) == n
