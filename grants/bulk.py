@@ -32,10 +32,14 @@ def payments_bulk(
     actor,
     paid_on: date | None = None,
     reference: str = "",
+    references: dict[int, str] | None = None,
 ) -> list[BulkResult]:
     """Approve, or mark as paid, each of `payments` in turn, each in its own transaction (the
     services are atomic and this function is not), and say for each what happened: done, or
-    refused with the service's reason (four eyes, state, date rules)."""
+    refused with the service's reason (four eyes, state, date rules, a reference too long).
+    Marking paid, each payment takes its own reference from `references` (by id), or else
+    `reference`."""
+    references = references or {}
     if action not in ACTIONS:
         raise ValidationError({"action": f"Unknown bulk action {action!r}."})
     results = []
@@ -50,7 +54,10 @@ def payments_bulk(
                 )
             else:
                 services.payment_pay(
-                    payment=payment, actor=actor, paid_on=paid_on, reference=reference
+                    payment=payment,
+                    actor=actor,
+                    paid_on=paid_on,
+                    reference=references.get(payment.pk) or reference,
                 )
                 message = f"Marked as paid on {payment.paid_on.day} {payment.paid_on:%B %Y}."
         except (ValidationError, PermissionDenied) as exc:

@@ -205,6 +205,24 @@ def payment_pay_preview(payment: Payment, actor, paid_on: date | None = None) ->
     return ApprovalPreview(True, figures={"target": Payment.Status.PAID, "paid_on": paid_on})
 
 
+REFERENCE_MAX = Payment._meta.get_field("reference").max_length
+
+
+def reference_fits(reference: str, field: str = "reference") -> None:
+    """Refuse, by its field, a payment reference longer than the field holds: a reference is
+    what the bank statement is matched on, so it is never cut short behind the person's back."""
+    if len(reference) > REFERENCE_MAX:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"A payment reference can be at most {REFERENCE_MAX} characters "
+                    f"(this one has {len(reference)}): shorten it.",
+                    code="reference_too_long",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def payment_pay(
     *,
@@ -218,7 +236,9 @@ def payment_pay(
     it; the date is on or after the approval and the award, and not in the future. Records who,
     when and the reference."""
     require(grant_perms.can_pay_payments(actor))
+    reference = (reference or "").strip()
     require_single_line(reference=reference)
+    reference_fits(reference)
     award, locked = _lock(payment)
     paid_on = paid_on or timezone.localdate()
     paid_at = occurred_at or timezone.now()
@@ -229,7 +249,7 @@ def payment_pay(
             "paid_by": actor,
             "paid_at": paid_at,
             "paid_on": paid_on,
-            "reference": reference.strip()[:60],
+            "reference": reference,
         }
 
     transition(

@@ -395,6 +395,16 @@ def live_awards_with_disbursed(*, round: Round | None = None) -> QuerySet[Award]
     return qs
 
 
+def payment_run(*, user, round_slug: str = "") -> QuerySet[Payment]:
+    """The next payment run: payments approved and ready to pay (of live awards), with the lead
+    organisation (the payee) and the approvers joined, oldest due first (no due date is due now),
+    for the finance export. ``round_slug`` narrows it to one round, as the finance list's filter."""
+    qs = payable_now(user=user).filter(status__in=PAYABLE_BY_FINANCE)
+    if round_slug:
+        qs = qs.filter(award__area__round__slug=round_slug)
+    return qs.order_by(F("due_on").asc(nulls_first=True), "award__area__reference", "id")
+
+
 def payments_visible_to(*, user) -> QuerySet[Payment]:
     """Every payment of the areas the user may see, with its award, area, round and lead
     organisation joined (unordered)."""

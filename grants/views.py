@@ -1,6 +1,7 @@
 """Finance pages: what is payable now, totals by round, and an award with its payments. Views are
 thin: the services make every check again, and refusals come back as messages."""
 
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,12 +20,13 @@ from core.confirm import confirmation_page, confirmed
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
 from core.workflow import MoveRefused
+from programmes.models import Round
 from programmes.permissions import areas_visible_to
 
 from . import bulk, confirmations, selectors, services
 from . import permissions as grant_perms
-from .filters import PayableFilter
-from .forms import CancelForm, PaymentAddForm, PaymentPayForm
+from .filters import SHOW_CHOICES, STATUS_CHOICES, PayableFilter
+from .forms import BulkPayForm, CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
 from .workflows import PAYMENT, payment_context, second_approval_reason
 
@@ -99,16 +101,19 @@ def finance(request):
             "can_manage": can_manage or can_act,
             "can_act": can_act,
             "pay_form": PaymentPayForm(),
+            # "All N matching this filter" posts the filter itself (finance_bulk resolves it).
+            "bulk_filter": list(_filter_params(request.GET).items()),
         },
     )
 
 
-def _bulk_preview(payments, action: str, user) -> list[dict]:
-    """Each selected payment with the refusal it would meet now (the service's own preview), if
-    any, and whether it will need a second approver, for the confirmation page (the services
-    decide again when it is confirmed). Payments are approved in this order, so a payment of an award whose earlier
-    selected payment will be approved counts that money too, as the service will."""
-    rows = []
+def _bulk_preview(payments, action: str, user, paid_on=None) -> tuple[list[dict], list[dict]]:
+    """The selected payments split into what will be done and what will be refused, each refused
+    one with the reason the service will give (its own preview), and whether an approval will
+    need a second approver (the services decide again when it is confirmed). Payments are
+    approved in this order, so a payment of an award whose earlier selected payment will be
+    approved counts that money too, as the service will."""
+    will_do, refused = [], []
     approving = defaultdict(Decimal)  # award id -> money this selection approves before
     for p in payments:
         if action == bulk.APPROVE:
@@ -117,56 +122,143 @@ def _bulk_preview(payments, action: str, user) -> list[dict]:
             if preview.allowed and p.status == Payment.Status.SCHEDULED:
                 approving[p.award_id] += p.amount
         else:
-            preview = services.payment_pay_preview(p, user)
-        rows.append(
-            {
-                "payment": p,
-                "refused": preview.reason,
-                "second_approval": _second_approval(p) if action == bulk.APPROVE else "",
-            }
-        )
-    return rows
+            preview = services.payment_pay_preview(p, user, paid_on)
+        row = {
+            "payment": p,
+            "refused": preview.reason,
+            "second_approval": _second_approval(p) if action == bulk.APPROVE else "",
+        }
+        (will_do if preview.allowed else refused).append(row)
+    return will_do, refused
+
+
+# "Select all N matching this filter" carries the finance list's filter, not ids, and the server
+# resolves it; a selection bigger than this is refused (narrow the filter), so a confirmation
+# page stays readable and its form stays under Django's 1,000-field limit.
+BULK_LIMIT = 500
+SCOPE_FILTER = "filter"
+FILTER_FIELDS = ("show", "round", "status")
+
+
+def _filter_params(data) -> QueryDict:
+    params = QueryDict(mutable=True)
+    for name in FILTER_FIELDS:
+        if data.get(name):
+            params[name] = data[name]
+    return params
+
+
+def _describe_filter(params) -> str:
+    """The filter in the list's own words: "Round: Round 1; Status: Approved (to pay)"."""
+    labels = {"show": dict(SHOW_CHOICES), "status": dict(STATUS_CHOICES)}
+    parts = []
+    for name, value in params.items():
+        if name == "round":
+            found = Round.objects.filter(slug=value).values_list("name", flat=True).first()
+            parts.append(f"Round: {found or value}")
+        else:
+            field = PayableFilter.base_filters[name]
+            parts.append(f"{field.label or name.title()}: {labels[name].get(value, value)}")
+    return "; ".join(parts)
+
+
+def _matching_ids(user, params) -> list[int]:
+    """The ids of the finance list's payments matching `params`, as the list shows them (the
+    list's own selector and filter), at most BULK_LIMIT + 1 of them."""
+    qs = selectors.finance_list(user=user, show=params.get("show", ""))
+    results = PayableFilter(params or None, queryset=qs).qs
+    return list(results.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+
+
+def _fingerprint(rows) -> str:
+    """Names the payments a filter confirmation showed as to be done: confirming acts only if the
+    filter still resolves to the same ones."""
+    ids = ",".join(str(pk) for pk in sorted(r["payment"].pk for r in rows))
+    return hashlib.sha256(ids.encode()).hexdigest()[:20]
+
+
+def _bulk_form(request, action, payments, *, bound: bool):
+    if action != bulk.PAY:
+        return None
+    if request.POST.get("fill_references"):
+        # The batch reference copied into every payment's own field, without any script.
+        data = request.POST.copy()
+        for p in payments:
+            data[BulkPayForm.reference_name(p)] = data.get("reference", "")
+        return BulkPayForm(data, payments=payments)
+    return BulkPayForm(request.POST if bound else None, payments=payments)
 
 
 @login_required
 @require_POST
 def finance_bulk(request):
-    """Bulk approve or mark paid: the selected payments and their total on a confirmation page,
-    then one result line per payment (each in its own transaction)."""
+    """Bulk approve or mark paid: the selected payments (ticked, or every one matching the list's
+    filter) on a confirmation page that lists what will be done, with its total, apart from what
+    will be refused and why; then one result line per payment (each in its own transaction)."""
     _finance_staff(request.user)
     require(grant_perms.can_act_on_payments(request.user))
+    back = reverse("grants:finance")
     action = request.POST.get("action", "")
     if action not in bulk.ACTIONS:
         messages.error(request, "Choose what to do with the selected payments.")
-        return _back(request, reverse("grants:finance"))
-    ids = [int(x) for x in request.POST.getlist("payment") if x.isdigit()]
+        return _back(request, back)
+    by_filter = request.POST.get("scope") == SCOPE_FILTER
+    params = _filter_params(request.POST)
+    if by_filter:
+        ids = _matching_ids(request.user, params)
+        if len(ids) > BULK_LIMIT:
+            messages.error(
+                request,
+                f"More than {BULK_LIMIT} payments match this filter: narrow it (by round or "
+                "status) and select them again.",
+            )
+            return _back(request, back)
+    else:
+        ids = [int(x) for x in request.POST.getlist("payment") if x.isdigit()]
     payments = selectors.payments_for_bulk(user=request.user, ids=ids)
     if not payments:
         messages.error(request, "Select at least one payment that is payable now.")
-        return _back(request, reverse("grants:finance"))
+        return _back(request, back)
     is_confirmed = confirmed(request)
-    form = PaymentPayForm(request.POST if is_confirmed else None) if action == bulk.PAY else None
+    form = _bulk_form(request, action, payments, bound=is_confirmed)
+    valid = form is None or form.is_valid()
+    paid_on = form.cleaned_data.get("paid_on") if form is not None and valid else None
+    will_do, refused = _bulk_preview(payments, action, request.user, paid_on)
     context = {
         "action": action,
         "action_label": bulk.ACTIONS[action],
-        "total": sum((p.amount for p in payments), selectors.ZERO),
+        "rows": will_do,
+        "refused": refused,
+        "total": sum((r["payment"].amount for r in will_do), selectors.ZERO),
         "form": form,
         "next": _safe_next(request),
+        "by_filter": by_filter,
+        "filter_params": list(params.items()),
+        "filter_described": _describe_filter(params) if by_filter else "",
+        "fingerprint": _fingerprint(will_do),
     }
-    if is_confirmed and (form is None or form.is_valid()):
+    changed = by_filter and request.POST.get("fingerprint") != context["fingerprint"]
+    if is_confirmed and changed:
+        context["changed"] = True
+    elif is_confirmed and valid and will_do:
         results = bulk.payments_bulk(
-            payments=payments,
+            payments=[r["payment"] for r in will_do],
             action=action,
             actor=request.user,
-            paid_on=form.cleaned_data["paid_on"] if form else None,
+            paid_on=paid_on,
             reference=form.cleaned_data["reference"] if form else "",
+            references=form.references() if form else None,
         )
+        # What the confirmation listed as refused is reported with its reason too.
+        results += [bulk.BulkResult(r["payment"], False, r["refused"]) for r in refused]
         context["results"] = results
         context["done"] = sum(1 for r in results if r.done)
         return render(request, "grants/finance_bulk_results.html", context)
-    context["rows"] = _bulk_preview(payments, action, request.user)
+    if form is not None:
+        for row in will_do:
+            row["reference_field"] = form[BulkPayForm.reference_name(row["payment"])]
     context["effects"] = confirmations.bulk_effects(
-        action=action, payments=payments, total=context["total"]
+        action=action, payments=[r["payment"] for r in will_do], total=context["total"]
     )
     return render(request, "grants/finance_bulk_confirm.html", context)
 

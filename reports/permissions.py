@@ -97,6 +97,14 @@ def can_export(user) -> Decision:
     return False, "Only programme managers and admins can export data."
 
 
+def can_export_payment_run(user) -> Decision:
+    """The payment run (approved payments, ready to pay) as a file for the bank: the people who
+    approve and pay, finance officers and programme managers."""
+    if perms.is_finance_officer(user) or perms.is_programme_manager(user):
+        return True, ""
+    return False, "Only finance officers and programme managers can export the payment run."
+
+
 def can_view_dashboard(user) -> Decision:
     """The programme dashboard: programme managers, funder officers and admins."""
     if can_use_reports_page(user):

@@ -31,6 +31,14 @@ urlpatterns = [
     path("export/areas.xlsx", export_views.export_areas_xlsx, name="export_areas_xlsx"),
     path("export/360giving.csv", export_views.export_360giving_csv, name="export_360giving_csv"),
     path("export/360giving.json", export_views.export_360giving_json, name="export_360giving_json"),
+    path(
+        "export/payment-run.csv", export_views.export_payment_run_csv, name="export_payment_run_csv"
+    ),
+    path(
+        "export/payment-run.xlsx",
+        export_views.export_payment_run_xlsx,
+        name="export_payment_run_xlsx",
+    ),
     # After the fixed names above, which these patterns would otherwise also match.
     path("export/<slug:dataset>.csv", export_views.export_dataset_csv, name="export_csv"),
     path("export/<slug:dataset>.xlsx", export_views.export_dataset_xlsx, name="export_xlsx"),

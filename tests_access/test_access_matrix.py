@@ -389,6 +389,15 @@ EXPECTED = {
         "L 200 403 403 403 403 403 403 200",
         "L 200 403 403 403 403 403 403 200",
     ),
+    # The payment run is for the people who approve and pay: programme managers and finance.
+    "reports:export_payment_run_csv": (
+        "L 200 403 200 403 403 403 403 403",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "reports:export_payment_run_xlsx": (
+        "L 200 403 200 403 403 403 403 403",
+        "L 405 405 405 405 405 405 405 405",
+    ),
     # A background export is its requester's alone (the programme manager's here).
     "reports:export_job": (
         "L 200 404 404 404 404 404 404 404",

@@ -256,6 +256,8 @@ def targets(w: World) -> dict:
             "reports:export_areas_xlsx",
             "reports:export_360giving_csv",
             "reports:export_360giving_json",
+            "reports:export_payment_run_csv",
+            "reports:export_payment_run_xlsx",
             "password_reset",
             "password_reset_done",
             "password_reset_complete",

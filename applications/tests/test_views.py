@@ -219,6 +219,20 @@ def test_bulk_decision_lists_successes_and_failures(client_for, programme_manage
     assert "Walker: not done. An application that is submitted cannot become rejected" in content
 
 
+def test_the_queue_offers_select_all_on_the_page_by_a_static_script(client_for, programme_manager):
+    """Issue 25: a box in the header ticks every application on the page. It is drawn hidden and
+    shown by static/js/ourplace.js (the Content-Security-Policy forbids inline script), so
+    without a script only the row boxes, which work alone, are offered."""
+    ApplicationFactory(round=OpenRoundFactory(), submitted=True)
+    page = client_for(programme_manager).get(reverse("applications:assessment_queue"))
+    content = page.content.decode()
+    assert (
+        '<input class="form-check-input" type="checkbox" data-select-all="selected" '
+        'aria-label="Select all applications on this page" hidden>' in content
+    )
+    assert "<script>" not in content
+
+
 def test_bulk_start_assessment(client_for, programme_manager):
     rnd = OpenRoundFactory()
     waiting = ApplicationFactory.create_batch(2, round=rnd, submitted=True)

@@ -96,7 +96,8 @@ def test_bulk_confirmation_says_which_payments_the_service_will_refuse_and_why(
         reverse("grants:finance_bulk"),
         {"action": "approve", "payment": [ready.pk, not_accepted.pk]},
     )
-    refused = {row["payment"].pk: row["refused"] for row in response.context["rows"]}
+    rows = response.context["rows"] + response.context["refused"]
+    refused = {row["payment"].pk: row["refused"] for row in rows}
     assert refused[ready.pk] == ""
     assert refused[not_accepted.pk] == (
         "The grant offer has not been accepted yet: the lead organisation must accept version 1 "

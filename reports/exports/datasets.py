@@ -109,6 +109,47 @@ PAYMENTS = Dataset(
 )
 
 
+def _payment_run(user, params, today):
+    return grant_selectors.payment_run(user=user, round_slug=params.get("round", ""))
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _approvers(p) -> str:
+    names = [_person(u) for u in (p.approved_by, p.second_approved_by) if u]
+    return " and ".join(names)
+
+
+# No bank details are held: the payee's account reference is its organisation identifier
+# (a charity or company number's org-id, or the programme's own 360G- id), then its id.
+ACCOUNT_REFERENCE = "Account reference (organisation identifier)"
+
+# The next payment run, for the bank: approved payments ready to pay. Its own URLs and permission
+# (finance officers and programme managers: reports:export_payment_run_*), not DATASETS'.
+PAYMENT_RUN = Dataset(
+    "payment-run",
+    "Payment run",
+    _payment_run,
+    [
+        ("Payment id", lambda p, t: p.pk),
+        ("Area reference", lambda p, t: p.award.area.reference),
+        ("Payee", lambda p, t: p.award.area.lead_organisation.name),
+        (
+            ACCOUNT_REFERENCE,
+            lambda p, t: (
+                p.award.area.lead_organisation.org_identifier
+                or f"Organisation {p.award.area.lead_organisation_id}"
+            ),
+        ),
+        ("Amount (£)", lambda p, t: _money(p.amount)),
+        ("Due on", lambda p, t: p.due_on or ""),
+        ("Approved by", lambda p, t: _approvers(p)),
+    ],
+)
+
+
 # Support log -------------------------------------------------------------------------------------
 
 

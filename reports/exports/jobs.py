@@ -30,9 +30,10 @@ from core.spreadsheets import csv_lines, xlsx_file
 from .. import selectors
 from ..jobs import lifecycle
 from ..models import LIVE_STATUSES, ExportFormat, ExportJob, JobStatus
-from ..permissions import can_export
+from ..permissions import can_export, can_export_payment_run
 from . import threesixtygiving
 from .areas import area_rows, filtered_areas
+from .datasets import PAYMENT_RUN
 
 logger = logging.getLogger("reports.exports")
 
@@ -57,6 +58,8 @@ class Export:
     count: Callable[..., int]
     rows: Callable[..., Iterator[list]]
     json_chunks: Callable[..., Iterator[str]] | None = None
+    # Who may have it (a Decision): the person who asks, and again when the worker makes it.
+    permission: Callable = can_export
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -81,6 +84,14 @@ EXPORTS = {
         count=lambda user, params: threesixtygiving.awards(round=_round(params)).count(),
         rows=lambda user, params: threesixtygiving.csv_rows(round=_round(params)),
         json_chunks=lambda user, params: threesixtygiving.json_chunks(round=_round(params)),
+    ),
+    "payment-run": Export(
+        name="payment-run",
+        title="Payment run",
+        stem="payment-run",
+        count=lambda user, params: PAYMENT_RUN.queryset(user, params, None).count(),
+        rows=lambda user, params: PAYMENT_RUN.rows(user=user, params=params),
+        permission=can_export_payment_run,
     ),
 }
 
@@ -111,9 +122,9 @@ def _live_job(*, user, export: str, fmt: str, params: str) -> ExportJob | None:
 def export_request(*, actor, export: str, fmt: str, params: str, filename: str) -> ExportJob:
     """Ask a worker for an export (the same export, format and filters already under way for this
     person is returned instead). The task is sent after commit, through the outbox."""
-    require(can_export(actor))
     if export not in EXPORTS or fmt not in EXPORTS[export].formats:
         raise ValueError(f"No {fmt} export called {export!r}.")
+    require(EXPORTS[export].permission(actor))
 
     def create() -> ExportJob:
         job = ExportJob.objects.create(
@@ -184,7 +195,7 @@ def export_run(*, job_id: int, task_id: str = "") -> ExportJob | None:
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
-        allowed, reason = can_export(job.requested_by)
+        allowed, reason = EXPORTS[job.export].permission(job.requested_by)
         if not allowed:
             lifecycle.fail(ExportJob, job.pk, token=token, error=reason)
             job.refresh_from_db()

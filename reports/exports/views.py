@@ -14,11 +14,11 @@ from core.spreadsheets import csv_lines, xlsx_file
 
 from .. import selectors
 from ..models import ExportFormat, ExportJob, JobStatus
-from ..permissions import can_export
+from ..permissions import can_export, can_export_payment_run
 from ..views import job_progress_context
 from . import jobs, threesixtygiving
 from .areas import area_rows, filtered_areas
-from .datasets import DATASETS
+from .datasets import DATASETS, PAYMENT_RUN
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -138,6 +138,30 @@ def export_dataset_xlsx(request, dataset):
     data = _dataset(dataset)
     rows = data.rows(user=request.user, params=request.GET)
     return _xlsx_response(rows, _dated(data.slug, "xlsx"), title=data.title)
+
+
+def _payment_run(request, fmt: str):
+    """The next payment run (approved payments, ready to pay) for finance: the same dataset path
+    as the other lists' exports, made in the background when it is big."""
+    require(can_export_payment_run(request.user))
+    if response := _in_background(request, "payment-run", fmt):
+        return response
+    rows = PAYMENT_RUN.rows(user=request.user, params=request.GET)
+    if fmt == ExportFormat.XLSX:
+        return _xlsx_response(rows, _dated(PAYMENT_RUN.slug, "xlsx"), title=PAYMENT_RUN.title)
+    return _csv_response(rows, _dated(PAYMENT_RUN.slug, "csv"))
+
+
+@login_required
+@require_GET
+def export_payment_run_csv(request):
+    return _payment_run(request, ExportFormat.CSV)
+
+
+@login_required
+@require_GET
+def export_payment_run_xlsx(request):
+    return _payment_run(request, ExportFormat.XLSX)
 
 
 # --- Exports made in the background -------------------------------------------------------------

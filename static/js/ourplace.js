@@ -155,6 +155,41 @@
     }
   });
 
+  // "Select all on this page" for a bulk list: <input type="checkbox" data-select-all="payment"
+  // hidden> in the table's header ticks or clears every box named "payment" in the same table.
+  // It is hidden until this script shows it, so without a script the page offers only the row
+  // boxes, which work on their own. It shows "some ticked" (indeterminate) as rows change.
+  function selectAllBoxes(master) {
+    var scope = master.closest("table") || document;
+    return scope.querySelectorAll('input[type="checkbox"][name="' + master.dataset.selectAll + '"]');
+  }
+
+  function syncSelectAll(master) {
+    var boxes = Array.prototype.slice.call(selectAllBoxes(master));
+    var ticked = boxes.filter(function (box) { return box.checked; }).length;
+    master.checked = boxes.length > 0 && ticked === boxes.length;
+    master.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+
+  function setUpSelectAll(root) {
+    root.querySelectorAll("input[data-select-all]").forEach(function (master) {
+      master.hidden = false;
+      syncSelectAll(master);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("input[data-select-all]")) {
+      selectAllBoxes(target).forEach(function (box) { box.checked = target.checked; });
+      return;
+    }
+    if (target.type === "checkbox" && target.name) {
+      var scope = target.closest("table") || document;
+      scope.querySelectorAll('input[data-select-all="' + target.name + '"]').forEach(syncSelectAll);
+    }
+  });
+
   // A select whose options are addresses: <select data-navigate>.
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-navigate]");
@@ -164,6 +199,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    setUpSelectAll(document);
     buildContents();
     markSorted(document);
     markScrollers();
