@@ -1,7 +1,7 @@
 """Rate limits on what emails or notifies other people: password reset links, team invitations,
 messages in an area's conversation and personal survey links. django-ratelimit counts requests in
 Django's cache (CACHE_URL) per email address asked for, per account and per client address; the
-rates are settings (`RATE_LIMITS`, README's configuration table). A limited request is refused
+rates are settings (`RATE_LIMITS`, docs/configuration.md). A limited request is refused
 with `refusal()` on its form and HTTP 429, and nothing is sent."""
 
 import re

@@ -13,8 +13,8 @@ from accounts.models import Invitation, OrganisationMembership, User
 from activity.models import Notification
 from applications.models import Application, GateApplication
 from core.testing import today
+from core.tests.demo_snapshot import load_demo_for_test
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
-from demo.tests.snapshot import load_demo_for_test
 from grants.models import Award, Payment
 from messaging.models import Kind, Message
 from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion

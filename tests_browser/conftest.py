@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from demo.tests.snapshot import load_demo_for_test
+from core.tests.demo_snapshot import load_demo_for_test
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
 # made from the test (loading demo data, checking results) while the browser is open.
@@ -125,7 +125,7 @@ def page(browser, live_server):
 @pytest.fixture
 def demo_data(transactional_db):
     """The demo programme (64 areas, one user per role), loaded through the real command (once per
-    process: later journeys get its rows back, demo.tests.snapshot)."""
+    process: later journeys get its rows back, core.tests.demo_snapshot)."""
     from django.apps import apps
 
     from programmes.models import Theme

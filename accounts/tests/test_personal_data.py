@@ -20,8 +20,8 @@ from accounts.models import User
 from accounts.personal_data import person_anonymise, person_data_export
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.models import ActivityEntry
+from core.tests.demo_snapshot import load_demo_for_test
 from core.tests.sample_files import PDF
-from demo.tests.snapshot import load_demo_for_test
 from messaging.services import message_post
 from plans.services import attachment_add
 from programmes.models import Area

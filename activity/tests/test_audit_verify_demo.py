@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from activity.models import ActivityChain, ActivityEntry
-from demo.tests.snapshot import load_demo_for_test
+from core.tests.demo_snapshot import load_demo_for_test
 
 pytestmark = pytest.mark.django_db
 

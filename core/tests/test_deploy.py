@@ -1,4 +1,4 @@
-"""The deployment files in deploy/ (README "Production deployment"): what can be checked without
+"""The deployment files in deploy/ (README, "Production deployment"): what can be checked without
 starting the stack. `make prod-check` runs the stack itself."""
 
 import re

@@ -17,8 +17,8 @@ from django.apps import apps
 from accounts.tests.factories import UserFactory
 from activity.models import Notification, Visibility
 from activity.services import activity_record
+from core.tests.demo_snapshot import load_demo_for_test
 from core.workflow import REGISTRY
-from demo.tests.snapshot import load_demo_for_test
 
 RETURN_SENT = {"progress_return.submitted", "progress_return.resubmitted"}
 GATE_SENT = {"gate.submitted"}

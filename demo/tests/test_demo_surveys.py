@@ -3,7 +3,7 @@ figures show, a draft, a withdrawn link and one organisation type group suppress
 
 import pytest
 
-from demo.tests.snapshot import load_demo_for_test
+from core.tests.demo_snapshot import load_demo_for_test
 from surveys import figures
 from surveys.models import Survey
 from surveys.selectors import tracking

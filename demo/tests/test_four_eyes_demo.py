@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from demo.tests.snapshot import load_demo_for_test
+from core.tests.demo_snapshot import load_demo_for_test
 from grants.models import Payment
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import User
+from core.tests.demo_snapshot import load_demo_for_test
 from demo.grants import CANCEL_REASON, RESCHEDULE_REASON
-from demo.tests.snapshot import load_demo_for_test
 from grants.models import Payment
 from grants.workflows import PAYMENT
 from programmes.models import Round

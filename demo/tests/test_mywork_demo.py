@@ -6,7 +6,7 @@ import pytest
 from accounts.models import User
 from activity.models import Notification, NotificationPreference
 from core.mywork import work_count, work_for
-from demo.tests.snapshot import load_demo_for_test
+from core.tests.demo_snapshot import load_demo_for_test
 
 pytestmark = pytest.mark.django_db
 
