@@ -36,15 +36,20 @@ def plan_draft_save(*, area: Area, actor, section: str, text: str) -> PlanSectio
     earlier draft. Only the area's lead organisation, and only while the plan is open to changes
     (as ``plan_save``); the text is bounded as a saved section is. Text that is the same as the
     plan's removes the draft (nothing is unsaved) and returns None."""
-    if section not in SECTIONS:
-        raise ValidationError(
-            {"section": ValidationError("Choose a section of the plan.", code="unknown_section")}
-        )
     text = text or ""
-    if message := bounds.too_long(text, bounds.MAX_SECTION_CHARS):
-        raise ValidationError({section: ValidationError(message, code="too_long")})
     with transaction.atomic():
+        # Who may write comes first: someone refused learns nothing from checks of the text.
         plan = _editable_plan(area, actor)
+        if section not in SECTIONS:
+            raise ValidationError(
+                {
+                    "section": ValidationError(
+                        "Choose a section of the plan.", code="unknown_section"
+                    )
+                }
+            )
+        if message := bounds.too_long(text, bounds.MAX_SECTION_CHARS):
+            raise ValidationError({section: ValidationError(message, code="too_long")})
         if text == (getattr(plan, section) if plan is not None else ""):
             PlanSectionDraft.objects.filter(area=area, section=section).delete()
             return None
