@@ -212,6 +212,9 @@ class PlanSectionsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bound_texts(self, self.Meta.fields, bounds.MAX_SECTION_CHARS)
+        for name in self.Meta.fields:
+            # The editor's script keeps each section as a draft while it is typed.
+            self.fields[name].widget.attrs["data-draft-section"] = name
         _no_form_tag(self)
 
 

@@ -583,3 +583,7 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.area_id}: {self.milestone} ({self.days_before} days)"
+
+
+# The plan editor's unsaved drafts live in their own module (this one is at its size limit).
+from .drafts import PlanSectionDraft  # noqa: E402, F401

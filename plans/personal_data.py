@@ -2,7 +2,7 @@
 
 from core.personal_data import PersonalData
 
-from .models import PeerReview, PlanAttachment, PlanVersion, SectionComment
+from .models import PeerReview, PlanAttachment, PlanSectionDraft, PlanVersion, SectionComment
 
 KINDS = (
     PersonalData(
@@ -15,6 +15,11 @@ KINDS = (
         name="plans_versions",
         description="Versions of operational plans you submitted.",
         rows=lambda person: PlanVersion.objects.filter(submitted_by=person).order_by("pk"),
+    ),
+    PersonalData(
+        name="plans_unsaved_drafts",
+        description="Text you typed in an operational plan's sections and had not yet saved.",
+        rows=lambda person: PlanSectionDraft.objects.filter(saved_by=person).order_by("pk"),
     ),
     PersonalData(
         name="plans_section_comments",

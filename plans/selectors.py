@@ -24,6 +24,7 @@ from .models import (
     LogicModelRow,
     OperationalPlan,
     PeerReviewAssignment,
+    PlanSectionDraft,
     PlanVersion,
     SignOff,
     SignOffParty,
@@ -312,3 +313,12 @@ def area_plan(*, area) -> OperationalPlan | None:
     """The area's plan with nothing related loaded, for writers that only read its status and
     dates (the records import)."""
     return OperationalPlan.objects.filter(area=area).first()
+
+
+def unsaved_drafts(*, area, plan) -> list[PlanSectionDraft]:
+    """The plan editor's drafts that hold changes the plan does not: those kept after the plan was
+    last written (a draft older than that was overtaken by a save, a submission or a return)."""
+    drafts = PlanSectionDraft.objects.filter(area=area).select_related("saved_by")
+    if plan is not None:
+        drafts = drafts.filter(saved_at__gt=plan.updated_at)
+    return list(drafts.order_by("saved_at"))

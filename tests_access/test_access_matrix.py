@@ -272,6 +272,15 @@ EXPECTED = {
         "L 403 403 403 403 403 200 200 403",
     ),
     "plans:plan_edit": ("L 403 403 403 403 403 200 404 403", "L 403 403 403 403 403 200 404 403"),
+    # The editor's drafts: its own lead organisation only (400: a POST naming no section).
+    "plans:plan_draft_save": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 403 403 403 400 404 403",
+    ),
+    "plans:plan_drafts_discard": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 403 403 403 R 404 403",
+    ),
     "plans:review": ("L 200 200 403 403 403 403 403 403", "L 200 200 403 403 403 403 403 403"),
     "plans:review_queue": (
         "L 200 200 403 403 403 403 403 200",

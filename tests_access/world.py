@@ -293,6 +293,8 @@ def targets(w: World) -> dict:
         "plans:logic_model_edit",
         "plans:cba_edit",
         "plans:plan_edit",
+        "plans:plan_draft_save",
+        "plans:plan_drafts_discard",
         "plans:attachment_upload",
         "plans:submit_draft",
         "plans:submit_final",

@@ -1,6 +1,7 @@
 """Writes for an area's plan documents and the operational plan's workflow, split by concept:
 
 - ``writing``: the strategy, logic model, CBA and plan sections; ``attachments``: their documents
+- ``drafts``: the plan editor's unsaved text, kept as it is typed
 - ``submission``: sending the draft and the final plan; ``versions``: what a submission freezes
 - ``review``: start the review, return the plan, do not approve it; ``sign_off``: the signatures
 - ``peer_review``: other lead organisations' feedback on a draft
@@ -12,6 +13,7 @@ written (which notifies the people involved by email after commit). Other apps i
 """
 
 from .attachments import attachment_add, attachment_remove
+from .drafts import plan_draft_save, plan_drafts_discard
 from .peer_review import peer_review_assign, peer_review_submit
 from .review import (
     COMMENTABLE_SECTIONS,
@@ -45,6 +47,8 @@ __all__ = [
     "logic_model_save",
     "peer_review_assign",
     "peer_review_submit",
+    "plan_draft_save",
+    "plan_drafts_discard",
     "plan_not_approve",
     "plan_return",
     "plan_save",

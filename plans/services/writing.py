@@ -25,6 +25,7 @@ from ..models import (
     LogicModel,
     LogicModelRow,
     OperationalPlan,
+    PlanSectionDraft,
 )
 from .common import lock_plan
 
@@ -249,7 +250,7 @@ def plan_save(
     """Create or update the plan's sections and, when given, replace its budget arrangements and
     planned funding lines. Sections up to bounds.MAX_SECTION_CHARS characters, at most
     bounds.MAX_BUDGET_LINES arrangements and bounds.MAX_RESOURCING_LINES funding lines; a plan
-    over the bounds is refused whole."""
+    over the bounds is refused whole. Saving clears the editor's unsaved drafts of the sections."""
     _check_plan_bounds(sections, budget_arrangements, resourcing_lines)
     with transaction.atomic():
         plan, created = OperationalPlan.objects.get_or_create(area=area)
@@ -260,6 +261,8 @@ def plan_save(
                 setattr(plan, key, sections[key] or "")
         plan.updated_by = actor
         plan.save()
+        # What the editor kept while the person typed is now in the plan (or was replaced by it).
+        PlanSectionDraft.objects.filter(area=area).delete()
         if budget_arrangements is not None:
             plan.budget_arrangements.all().delete()
             for b in budget_arrangements:

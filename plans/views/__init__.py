@@ -3,6 +3,7 @@ documents, submission, versions, staff review and peer review. ``plans/urls.py``
 from here."""
 
 from .attachments import attachment_delete, attachment_download, attachment_upload
+from .drafts import plan_draft_save, plan_drafts_discard
 from .editors import cba_edit, logic_model_edit, plan_edit, strategy_edit
 from .peer_review import peer_review_assign, peer_review_detail, peer_review_list
 from .review import review, review_queue
@@ -19,6 +20,8 @@ __all__ = [
     "peer_review_assign",
     "peer_review_detail",
     "peer_review_list",
+    "plan_draft_save",
+    "plan_drafts_discard",
     "plan_edit",
     "review",
     "review_queue",

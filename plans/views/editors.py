@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .. import services
+from .. import selectors, services
 from ..forms import (
     AttachmentForm,
     BenefitFormSet,
@@ -30,6 +30,7 @@ from ..models import (
     ResourcingLine,
 )
 from .common import area_for, editable_or_leave, plan_of, refusal_messages
+from .drafts import saved_at_label
 
 EDITOR_FORM_ID = "editor-form"
 
@@ -212,6 +213,21 @@ def cba_edit(request, reference):
     )
 
 
+def _drafts_offer(user, drafts, restoring: bool) -> dict | None:
+    """What the editor says about unsaved drafts: when the latest was kept, which sections, and
+    who typed them when it was not this user."""
+    if not drafts:
+        return None
+    others = sorted({str(d.saved_by) for d in drafts if d.saved_by_id not in (None, user.pk)})
+    return {
+        "restored": restoring,
+        "saved_at": drafts[-1].saved_at,
+        "saved_at_label": saved_at_label(drafts[-1].saved_at),
+        "sections": [d.get_section_display() for d in drafts],
+        "others": others,
+    }
+
+
 @login_required
 def plan_edit(request, reference):
     area = area_for(request.user, reference)
@@ -220,7 +236,13 @@ def plan_edit(request, reference):
     if leave:
         return leave
     data = request.POST or None
-    form = PlanSectionsForm(data, instance=plan)
+    drafts = [] if data else selectors.unsaved_drafts(area=area, plan=plan)
+    restoring = bool(drafts) and request.GET.get("drafts") == "restore"
+    form = PlanSectionsForm(
+        data,
+        instance=plan,
+        initial={d.section: d.text for d in drafts} if restoring else None,
+    )
     budget = BudgetFormSet(
         data,
         queryset=BudgetArrangement.objects.filter(plan__area=area)
@@ -263,6 +285,10 @@ def plan_edit(request, reference):
             "form": form,
             "budget": budget,
             "resourcing": resourcing,
+            "drafts": _drafts_offer(request.user, drafts, restoring),
+            # The page holds changes the plan does not (restored drafts, or a refused save):
+            # the editor's script warns before leaving it.
+            "unsaved": restoring or request.method == "POST",
             **_editor_attachments(request, area, "plan"),
         },
     )
