@@ -48,10 +48,8 @@ def _hit(application) -> Hit:
     return Hit(
         title=application.area_name or "(no neighbourhood named yet)",
         url=application.get_absolute_url(),
-        detail=(
-            f"{application.organisation.name} · {application.round.name} · "
-            f"{application.get_status_display()}{area}"
-        ),
+        detail=f"{application.organisation.name} · {application.round.name}{area}",
+        status_of=application,
     )
 
 

@@ -23,6 +23,9 @@ class Hit:
     title: str
     url: str = ""
     detail: str = ""
+    # A row whose class names its workflow, to show its status badge in the words each person
+    # sees it in (the status_badge tag: applicants' labels for lead organisation users).
+    status_of: Any = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 the visibility rule the list pages use (programmes.permissions) and the area list's own matching
 (`selectors.areas_matching`, served by the trigram indexes of migrations 0007 and 0009)."""
 
+import re
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -9,8 +10,11 @@ from django.urls import reverse
 from accounts import permissions as perms
 from core.search import Hit, SearchKind
 
+from .models import AreaStatus
 from .permissions import areas_visible_to, organisations_visible_to
 from .selectors import areas_matching
+
+REFERENCE = re.compile(r"[A-Z0-9-]+")  # as the area's reference validator
 
 
 def _areas(*, user, query):
@@ -22,14 +26,14 @@ def _areas(*, user, query):
 
 
 def _area_hit(area) -> Hit:
-    status = "" if area.status == "active" else f" ({area.get_status_display()})"
     return Hit(
         title=f"{area.reference} {area.name}",
         url=area.get_absolute_url(),
         detail=(
             f"{area.lead_organisation.name} · {area.local_authority} · {area.round.name} · "
-            f"{area.get_stage_display()}{status}"
+            f"{area.get_stage_display()}"
         ),
+        status_of=None if area.status == AreaStatus.ACTIVE else area,
     )
 
 
@@ -44,7 +48,7 @@ def _areas_list(*, user, query) -> str:
 
 def _area_by_reference(*, user, query) -> str:
     reference = query.strip().upper()
-    if " " in reference:
+    if not REFERENCE.fullmatch(reference):  # not a reference's shape: no query
         return ""
     found = areas_visible_to(user).filter(reference=reference).values_list("reference", flat=True)
     found = found.first()
