@@ -5,10 +5,14 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
 
     def ready(self):
-        from core import personal_data
+        from core import personal_data, search
 
         from .personal_data import KINDS as personal_data_kinds
+        from .search import KINDS as search_kinds
 
         # What the app holds about a person, for subject access and anonymisation.
         for kind in personal_data_kinds:
             personal_data.register(kind)
+        # What the header's search finds here (core.search).
+        for kind in search_kinds:
+            search.register(kind)

@@ -35,6 +35,9 @@ PAGES = [
     Page("areas_theme", "Area list, theme filter", "/areas/?theme={theme}", "pm"),
     Page("areas_search", "Area list, search", "/areas/?q={search}", "pm"),
     Page("areas_theme_search", "Area list, theme + search", "/areas/?theme={theme}&q={common}", "pm"),
+    # The header's search (issue 25): every kind at once, counted and capped.
+    Page("site_search", "Site search", "/search/?q={search}", "pm"),
+    Page("site_search_common", "Site search, a common word", "/search/?q={common}", "pm"),
     Page("area_detail", "Area detail", "/areas/{rich}/", "pm"),
     # The area page's panels that arrive after it (core.area_panels), as htmx asks for them.
     Page("area_panel_support", "Area detail: support panel", "/areas/{rich}/panel/support/", "pm", htmx=True),

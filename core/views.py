@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import personal_data
+from . import search as site_search
 from .health import readiness
 from .mywork import work_count, work_for
 
@@ -129,4 +130,28 @@ def privacy(request):
         request,
         "core/privacy.html",
         {"retention": retention_schedule(), "kinds": personal_data.kinds()},
+    )
+
+
+@login_required
+@require_GET
+def search(request):
+    """The header's search: an area's exact reference goes straight to the area; anything else
+    lists what matches, grouped by kind with how many, each group capped (core/search.py for
+    what each app contributes). Each person finds only what they may see."""
+    query = site_search.clean(request.GET.get("q", ""))
+    jump = site_search.jump_for(request.user, query)
+    if jump:
+        return redirect(jump)
+    groups = site_search.search(request.user, query)
+    return render(
+        request,
+        "core/search.html",
+        {
+            "query": query,
+            "groups": groups,
+            "too_short": bool(query) and len(query) < site_search.MIN_LENGTH,
+            "total": sum(g.count for g in groups),
+            "per_kind": site_search.PER_KIND,
+        },
     )

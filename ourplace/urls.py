@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("my-work/", core_views.my_work, name="mywork"),
     path("my-work/count/", core_views.my_work_count, name="mywork_count"),
+    path("search/", core_views.search, name="search"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the static file.
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),

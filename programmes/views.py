@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from core.errors import errors_to_form, require
 from . import selectors, services
 from .filters import AreaFilter, OrganisationFilter
 from .forms import OrganisationForm, PartnerForm
-from .models import Organisation, Partner
+from .models import AreaStatus, Organisation, Partner
 from .permissions import areas_visible_to, can_see_contact_details
 
 PAGE_SIZE = 25
@@ -33,19 +35,58 @@ def _visible_area(user, reference):
     return area
 
 
+def area_list_defaults(params, filter_names):
+    """The area list's filters as asked or, when no filter is named at all (a bare /areas/, or
+    only a sort order or page), the view it opens on: the current round's areas still in the
+    programme, rather than every round's with the finished pilot first and withdrawn areas on
+    page 1. Naming any filter, even empty (``?round=&status=``: "Show all areas"), takes the
+    filters as asked, so the filter form and bookmarked views mean what they say."""
+    params = params.copy()
+    if any(name in params for name in filter_names):
+        return params, False
+    params["status"] = AreaStatus.ACTIVE
+    current = selectors.current_round()
+    params["round"] = current.slug if current else ""
+    return params, True
+
+
+def _opened_on(area_filter) -> str:
+    """What the list opened on, in words, when no filter was asked for."""
+    chosen_round = area_filter.form.cleaned_data.get("round") if area_filter.is_valid() else None
+    which = f"{chosen_round.name}'s areas" if chosen_round else "Areas of every round"
+    return f"Showing {which} still in the programme."
+
+
 @login_required
 def area_list(request):
     _staff_only(request.user)
     qs = selectors.area_list(user=request.user)
-    area_filter = AreaFilter(request.GET or None, queryset=qs)
-    results = area_filter.qs if area_filter.is_bound else qs
-    if not request.GET.get("sort"):
+    filter_names = [name for name in AreaFilter.base_filters if name != "sort"]
+    params, defaulted = area_list_defaults(request.GET, filter_names)
+    area_filter = AreaFilter(params, queryset=qs)
+    results = area_filter.qs
+    if not params.get("sort"):
         results = results.order_by("reference")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = params.copy()
+    shown.pop("page", None)
+    everything = {"round": "", "status": ""}  # a filter named, empty: every round and status
+    if params.get("sort"):
+        everything["sort"] = params["sort"]
     return render(
         request,
         "programmes/area_list.html",
-        {"filter": area_filter, "page_obj": page, "total": page.paginator.count},
+        {
+            "filter": area_filter,
+            "page_obj": page,
+            "total": page.paginator.count,
+            # The filters the page shows (defaults included), for the exports: they export what
+            # the page lists.
+            "query": shown.urlencode(),
+            "all_query": urlencode(everything),
+            "narrowed": any(params.get(name) for name in filter_names),
+            "opened_on": _opened_on(area_filter) if defaulted else "",
+        },
     )
 
 

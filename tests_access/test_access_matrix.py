@@ -213,6 +213,9 @@ EXPECTED = {
     ),
     "mywork": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
     "mywork_count": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    # The header's search: everyone signed in, each finding only what they may see
+    # (core/tests/test_search.py checks what each finds).
+    "search": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
     "lockout_list": ("L 403 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 403 R"),
     "login": ("200 R R R R R R R R", "200 R R R R R R R R"),
     # A person's data (subject access, anonymisation): admins only, nobody else learns of it.

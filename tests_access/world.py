@@ -234,6 +234,7 @@ def targets(w: World) -> dict:
             "activity:preferences",
             "mywork",
             "mywork_count",
+            "search",
             "applications:register",
             "applications:apply",
             "applications:my_applications",

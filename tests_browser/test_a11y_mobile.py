@@ -92,6 +92,7 @@ def key_pages(username: str) -> list[str]:
 def main_pages(username: str) -> list[str]:
     user = User.objects.get(username=username)
     nav = [reverse(name) for name in nav_url_names(user)] + [reverse("activity:notifications")]
+    nav.append(reverse("search") + "?q=R2")  # the header's search, with results (issue 25)
     return nav + key_pages(username)
 
 

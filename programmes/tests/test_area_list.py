@@ -35,14 +35,59 @@ def _at(area, *, stage=None, status=None):
 
 
 class TestFilters:
-    def test_no_filter_lists_every_area_by_reference(self, pm_client):
-        for ref in ("OP-0003", "OP-0001", "OP-0002"):
-            AreaFactory(reference=ref)
+    def test_opens_on_the_current_rounds_areas_still_in_the_programme(self, pm_client):
+        """Issue 25: a bare /areas/ listed every round's areas, the finished pilot first and
+        withdrawn areas on page 1. It opens on the current round's active areas, by reference,
+        and says so, with a way to see them all."""
+        pilot = RoundFactory(slug="pilot", status="finished")
+        current = RoundFactory(slug="round-2", name="Round 2")
+        for ref in ("R2-003", "R2-001"):
+            AreaFactory(reference=ref, round=current)
+        _at(AreaFactory(reference="R2-002", round=current), status=AreaStatus.WITHDRAWN)
+        AreaFactory(reference="P-001", round=pilot)
 
         response = pm_client.get(URL)
 
-        assert _refs(response) == ["OP-0001", "OP-0002", "OP-0003"]
-        assert "3 found" in response.content.decode()
+        content = response.content.decode()
+        assert _refs(response) == ["R2-001", "R2-003"]
+        assert "2 found" in content
+        assert "Showing Round 2&#x27;s areas still in the programme." in content
+        show_all = re.search(r'<a href="\?([^"]+)">Show all areas</a>', content)
+        assert show_all
+        everything = pm_client.get(f"{URL}?{show_all.group(1).replace('&amp;', '&')}")
+        assert _refs(everything) == ["P-001", "R2-001", "R2-002", "R2-003"]
+        assert "Show all areas</a>" not in everything.content.decode()
+
+    def test_sorting_the_opening_view_keeps_it(self, pm_client):
+        current = RoundFactory(slug="round-2")
+        for ref, name in (("R2-001", "Walker"), ("R2-002", "Anfield")):
+            AreaFactory(reference=ref, name=name, round=current)
+        _at(AreaFactory(reference="R2-003", round=current), status=AreaStatus.WITHDRAWN)
+
+        assert _refs(pm_client.get(URL, {"sort": "name"})) == ["R2-002", "R2-001"]
+
+    def test_sorting_by_status(self, pm_client):
+        rnd = RoundFactory()
+        _at(AreaFactory(reference="OP-0001", round=rnd), status=AreaStatus.WITHDRAWN)
+        AreaFactory(reference="OP-0002", round=rnd)
+        everything = {"round": "", "status": ""}
+
+        assert _refs(pm_client.get(URL, {**everything, "sort": "status"})) == [
+            "OP-0002",  # active
+            "OP-0001",  # withdrawn
+        ]
+        assert _refs(pm_client.get(URL, {**everything, "sort": "-status"})) == [
+            "OP-0001",
+            "OP-0002",
+        ]
+
+    def test_exports_carry_the_filters_the_page_shows(self, pm_client):
+        RoundFactory(slug="round-2")
+
+        content = pm_client.get(URL).content.decode()
+
+        csv_link = re.search(r'href="([^"]*areas\.csv[^"]*)"', content).group(1)
+        assert "round=round-2" in csv_link and "status=active" in csv_link
 
     def test_round(self, pm_client):
         pilot, live = RoundFactory(slug="pilot"), RoundFactory(slug="round-2")
@@ -157,9 +202,14 @@ class TestFilters:
 class TestSorting:
     @pytest.fixture
     def three(self):
-        AreaFactory(reference="OP-0001", name="Walker", local_authority="Newcastle upon Tyne")
-        AreaFactory(reference="OP-0002", name="Anfield", local_authority="Liverpool")
-        AreaFactory(reference="OP-0003", name="Moss Side", local_authority="Manchester")
+        # One round: the list opens on the current round (see TestFilters).
+        rnd = RoundFactory()
+        for ref, name, district in (
+            ("OP-0001", "Walker", "Newcastle upon Tyne"),
+            ("OP-0002", "Anfield", "Liverpool"),
+            ("OP-0003", "Moss Side", "Manchester"),
+        ):
+            AreaFactory(reference=ref, name=name, local_authority=district, round=rnd)
 
     def test_by_name_both_ways(self, pm_client, three):
         assert _refs(pm_client.get(URL, {"sort": "name"})) == ["OP-0002", "OP-0003", "OP-0001"]
@@ -220,8 +270,9 @@ class TestPagination:
         assert "Previous" in second.content.decode()
 
     def test_a_page_past_the_end_shows_the_last_page(self, pm_client):
+        rnd = RoundFactory()
         for _ in range(3):
-            AreaFactory()
+            AreaFactory(round=rnd)
 
         response = pm_client.get(URL, {"page": "99"})
 
@@ -242,11 +293,12 @@ def test_query_count_is_the_same_for_5_and_50_areas(
             area = AreaFactory(round=rnd, themes=themes)
             AreaAssignmentFactory(area=area, user=rm)
 
+    # 12: the opening view (no filter named) reads the current round and checks its slug.
     add(5)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         small = pm_client.get(URL, params)
     add(45)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         large = pm_client.get(URL, params)
 
     assert len(_refs(small)) == 5

@@ -198,6 +198,24 @@
     }
   });
 
+  // "/" from anywhere puts the cursor in the header's search box, unless it is being typed into a
+  // field (a "/" in a date or a message is just a character).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) {
+      return;
+    }
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    var box = document.querySelector("input[data-site-search]");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpSelectAll(document);
     buildContents();
