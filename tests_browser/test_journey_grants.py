@@ -192,7 +192,8 @@ def test_new_lead_applies_is_admitted_and_gets_going_with_ninety_percent_paid(pa
         href = page.get_by_role("link", name=name).get_attribute("href")
         assert page.request.get(href).body() == PDF
     page.get_by_role("radio", name="Approve").check()
-    expect(page.get_by_label("Amount approved (£)")).to_have_value(re.compile(r"^10000"))
+    # The Getting Going grant is fixed: shown, not typed.
+    expect(page.locator("#gate-grant")).to_contain_text("fixed: £10,000.00")
     page.get_by_label("The area must produce a cost benefit analysis").check()
     page.get_by_role("button", name=re.compile("Record decision|Decide")).click()
     expect(page.locator("main")).to_contain_text("£1,000.00 (10%) is held back until")

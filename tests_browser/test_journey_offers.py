@@ -86,7 +86,7 @@ def test_lead_accepts_the_offer_before_money_moves_and_funder_reads_the_budget(p
     page.goto("/grants/finance/?status=approved")
     _find_on_list(page, advance.pk).check()
     page.get_by_role("button", name="Mark selected as paid").click()
-    page.get_by_label("Payment reference").fill("BACS-J10")
+    page.get_by_label("Batch reference").fill("BACS-J10")
     page.get_by_role("button", name=re.compile(r"^Mark as paid 1 payment")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("1 of 1 done")
     advance.refresh_from_db()

@@ -15,7 +15,9 @@ from .conftest import login, screenshot
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # No serialized rollback: these journeys build their own rows with the factories, and the
+    # root conftest puts the reference data (themes) back after the flush before each one.
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "correct-horse-battery"  # accounts/tests/factories.py
