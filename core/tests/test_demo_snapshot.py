@@ -1,0 +1,55 @@
+"""The demo copy the tests share (core.tests.demo_snapshot) gives back exactly what the real
+`load_demo` made: every table's rows, whichever reference tables a flush left filled."""
+
+import pytest
+from django.db import connection, transaction
+
+from core.tests import demo_snapshot
+from programmes.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+def _contents() -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in demo_snapshot._tables():
+            cursor.execute(f"SELECT COUNT(*) FROM {demo_snapshot._quote(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _empty_all_but(keep: frozenset[str]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in demo_snapshot._tables():
+            if table not in keep:
+                cursor.execute(f"DELETE FROM {demo_snapshot._quote(table)}")
+
+
+def test_the_copy_put_back_is_the_demo_the_command_made(monkeypatch):
+    demo_snapshot.load_demo_for_test()
+    made = _contents()
+    references = sorted(Area.objects.values_list("reference", flat=True))
+    assert made["programmes_area"] == len(references) > 0
+
+    # As after a flush that left only some of the reference data (no standard programme).
+    _empty_all_but(frozenset({"auth_permission", "django_content_type", "programmes_theme"}))
+    assert demo_snapshot._filled() <= demo_snapshot.REFERENCE_TABLES
+
+    def no_second_load(*args, **kwargs):
+        raise AssertionError("the real command ran again: the copy was not used")
+
+    monkeypatch.setattr(demo_snapshot, "call_command", no_second_load)
+    demo_snapshot.load_demo_for_test()
+
+    assert _contents() == made
+    assert sorted(Area.objects.values_list("reference", flat=True)) == references
+
+
+def test_a_database_with_rows_of_its_own_gets_the_real_command(django_user_model):
+    django_user_model.objects.create_user(username="someone-else", password="x")
+    assert not demo_snapshot._filled() <= demo_snapshot.REFERENCE_TABLES
+    demo_snapshot.load_demo_for_test()
+    # The test's own row is still there beside the demo's: nothing was replaced.
+    assert django_user_model.objects.filter(username="someone-else").exists()
+    assert django_user_model.objects.filter(username="pm").exists()
