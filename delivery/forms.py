@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.money import pounds
+from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead
 from core.validators import single_line_text
 
 from .models import (
@@ -45,10 +46,16 @@ class ReturnForm(forms.Form):
         label="Other enabler", max_length=300, required=False, validators=[single_line_text]
     )
     milestones_met = forms.CharField(
-        label="Milestones met this period", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=ANSWER_CHARS,
+        label="Milestones met this period",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     achievements = forms.CharField(
-        label="Main achievements", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=ANSWER_CHARS,
+        label="Main achievements",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     steering_group_meeting = forms.BooleanField(
         label="A steering group or partnership board meets regularly", required=False
@@ -122,6 +129,7 @@ class ReviewForm(forms.Form):
         choices=[("accepted", "Accept"), ("changes_requested", "Ask for changes")]
     )
     note = forms.CharField(
+        max_length=NOTE_CHARS,
         label="General comment (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -131,6 +139,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for section in ReturnSection:
             self.fields[f"comment_{section.value}"] = forms.CharField(
+                max_length=NOTE_CHARS,
                 label=f"{section.label}: what should change",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
@@ -247,6 +256,7 @@ class OutturnForm(forms.Form):
 
 class SustainabilityForm(forms.Form):
     sustainability_plan = forms.CharField(
+        max_length=ANSWER_CHARS,
         label="Sustainability plan",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="How you will scale up and pay for the work once the programme's money ends: "
@@ -254,7 +264,9 @@ class SustainabilityForm(forms.Form):
     )
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(DatesAhead, forms.ModelForm):
+    dates_ahead = ("expected_payment_on",)
+
     class Meta:
         model = MatchFundingCommitment
         fields = ["public_body", "body_type", "amount", "expected_payment_on"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from core.text import DatesAhead
 from core.validators import single_line_text
 
 from .models import Payment
@@ -75,7 +76,9 @@ class CancelForm(forms.Form):
     )
 
 
-class PaymentAddForm(forms.Form):
+class PaymentAddForm(DatesAhead, forms.Form):
+    dates_ahead = ("due_on",)
+
     amount = forms.DecimalField(
         label="Amount (£)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )

@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 
+from core.text import NOTE_CHARS, limit_texts
 from core.validators import single_line_text
 
 from .models import ORG_ID_SCHEMES, ORG_ID_VALIDATOR, Organisation, Partner, is_internal_identifier
@@ -73,6 +74,7 @@ class IdentifierField(forms.MultiValueField):
         return identifier
 
 
+@limit_texts(description=NOTE_CHARS)
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
     org_identifier = IdentifierField(
@@ -127,6 +129,7 @@ class OrganisationForm(forms.ModelForm):
         )
 
 
+@limit_texts(notes=NOTE_CHARS)
 class PartnerForm(forms.ModelForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(),
