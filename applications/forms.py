@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.files.uploadedfile import UploadedFile
 
 from core.money import pounds
-from core.text import ANSWER_CHARS, NOTE_CHARS, REASON_CHARS, DatesAhead, limit_texts
+from core.text import ANSWER_CHARS, NOTE_CHARS, REASON_CHARS, DatesAhead, TextBox, limit_texts
 from core.uploads import accept_attribute, check_upload
 from core.validators import single_line_text
 from programmes.models import Milestone, Organisation, OrganisationType, Theme
@@ -61,9 +61,9 @@ class ApplicationForm(forms.ModelForm):
         ]
         widgets = {
             "approach": forms.RadioSelect,
-            "issues": forms.Textarea(attrs={"rows": 5}),
-            "services_involved": forms.Textarea(attrs={"rows": 3}),
-            "expected_outcomes": forms.Textarea(attrs={"rows": 4}),
+            "issues": TextBox(attrs={"rows": 5}),
+            "services_involved": TextBox(attrs={"rows": 3}),
+            "expected_outcomes": TextBox(attrs={"rows": 4}),
         }
         help_texts = {
             "geo_code": "Optional: a ward, LSOA or parish code such as E05001234.",
@@ -173,7 +173,7 @@ class ScoreForm(forms.Form):
     recommendation_notes = forms.CharField(
         max_length=NOTE_CHARS,
         label="Notes for the decision",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
     )
 
@@ -197,7 +197,7 @@ class ScoreForm(forms.Form):
                 max_length=NOTE_CHARS,
                 label=f"Comment on {c.name.lower()}",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2}),
                 initial=row.comment if row else "",
             )
         self.order_fields([*self.fields][2:] + ["recommendation", "recommendation_notes"])
@@ -217,7 +217,7 @@ class DecisionForm(forms.Form):
     )
     reasons = forms.CharField(
         max_length=NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
         help_text="Required when rejecting; the applicant sees them.",
     )
@@ -241,7 +241,7 @@ class BulkDecisionForm(DecisionForm):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REASON_CHARS, required=False, widget=TextBox(attrs={"rows": 2})
     )
 
 
@@ -257,7 +257,7 @@ class GateForm(forms.ModelForm):
             "development_strategy",
             "logic_model",
         ]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"summary": TextBox(attrs={"rows": 5})}
         labels = {"target_stage": "Stage you are applying for", "amount_requested": "Amount (£)"}
 
     def __init__(self, *args, area, **kwargs):
@@ -325,7 +325,7 @@ class GateDecisionForm(forms.Form):
     )
     reasons = forms.CharField(
         max_length=NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
         help_text="Required when rejecting; the area sees them.",
     )
@@ -364,7 +364,7 @@ class ExtensionForm(DatesAhead, forms.Form):
         label="New deadline",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = forms.CharField(max_length=REASON_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=REASON_CHARS, widget=TextBox(attrs={"rows": 3}))
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
@@ -385,7 +385,7 @@ class AreaLeaveForm(forms.Form):
         max_length=NOTE_CHARS,
         label="Reasons",
         help_text="Shown on the area's timeline and to the lead organisation.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -397,7 +397,7 @@ class AreaReinstateForm(forms.Form):
     reasons = forms.CharField(
         max_length=NOTE_CHARS,
         label="Why is the area being reinstated?",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -11,8 +11,12 @@ every model field would be a migration per field for no extra safety (the import
 go through the forms; plans' write services check plans/bounds.py as well).
 core/tests/test_text_bounds.py fails for any form with a textarea and no limit.
 
-- A declared field: ``forms.CharField(max_length=NOTE_CHARS, widget=forms.Textarea(...))``.
+- A declared field: ``forms.CharField(max_length=NOTE_CHARS, widget=TextBox(...))``.
 - A ModelForm's generated field: ``@limit_texts(notes=NOTE_CHARS)`` on the class.
+
+The box is ``TextBox``, a Textarea that takes a line break as one character ("\n"), as the
+browser's ``maxlength`` and the counter count it: browsers send each line break as "\r\n", so a
+note typed up to the limit with its paragraphs would otherwise be refused for the line breaks.
 
 Dates ahead. Where a person schedules something (a follow-up due, an adviser day booked, a
 deadline, a payment to come), a past date is refused next to the field: the form takes
@@ -24,6 +28,7 @@ past dates and do not use it; nor do the services, which the importer and the de
 """
 
 import datetime
+import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,6 +46,16 @@ ANSWER_CHARS = 10_000
 FUTURE_CODE = "date_in_past"
 
 
+class TextBox(forms.Textarea):
+    """A Textarea whose text arrives with "\n" line breaks (see the module's docstring)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+
 def limit_text(field: forms.Field, limit: int) -> forms.Field:
     """Bound one form field at `limit` characters, as ``CharField(max_length=limit)`` would: the
     validator, and the ``maxlength`` attribute the browser's counter reads."""
@@ -54,11 +69,22 @@ def limit_text(field: forms.Field, limit: int) -> forms.Field:
 def limit_texts(**limits: int):
     """Class decorator for a ModelForm: bound the text fields it generates from the model, by
     name (``@limit_texts(notes=NOTE_CHARS)``). On the class's fields, so every instance and any
-    test that reads the class sees the limit."""
+    test that reads the class sees the limit; and again on each instance's fields, because a
+    formset's factory makes a subclass whose fields are generated afresh from the model."""
 
     def decorate(form_class):
         for name, limit in limits.items():
             limit_text(form_class.base_fields[name], limit)
+        form_init = form_class.__init__
+
+        @functools.wraps(form_init)
+        def __init__(self, *args, **kwargs):
+            form_init(self, *args, **kwargs)
+            for name, limit in limits.items():
+                if name in self.fields:
+                    limit_text(self.fields[name], limit)
+
+        form_class.__init__ = __init__
         return form_class
 
     return decorate

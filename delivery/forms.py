@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.money import pounds
-from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead
+from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 
 from .models import (
@@ -48,13 +48,13 @@ class ReturnForm(forms.Form):
     milestones_met = forms.CharField(
         max_length=ANSWER_CHARS,
         label="Milestones met this period",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
     )
     achievements = forms.CharField(
         max_length=ANSWER_CHARS,
         label="Main achievements",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
     )
     steering_group_meeting = forms.BooleanField(
@@ -131,7 +131,7 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         max_length=NOTE_CHARS,
         label="General comment (optional)",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
         required=False,
     )
 
@@ -141,7 +141,7 @@ class ReviewForm(forms.Form):
             self.fields[f"comment_{section.value}"] = forms.CharField(
                 max_length=NOTE_CHARS,
                 label=f"{section.label}: what should change",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2}),
                 required=False,
             )
 
@@ -258,7 +258,7 @@ class SustainabilityForm(forms.Form):
     sustainability_plan = forms.CharField(
         max_length=ANSWER_CHARS,
         label="Sustainability plan",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=TextBox(attrs={"rows": 6}),
         help_text="How you will scale up and pay for the work once the programme's money ends: "
         "which services will commission it, and what the match funding pays for.",
     )

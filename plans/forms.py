@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.validators import MaxValueValidator
 
-from core.text import NOTE_CHARS, DatesAhead, limit_text, limit_texts
+from core.text import NOTE_CHARS, DatesAhead, TextBox, limit_texts
 from core.uploads import accept_attribute, check_upload
 from core.validators import single_line_text
 from programmes.models import Area, Organisation
@@ -33,14 +33,15 @@ def _no_form_tag(form):
 
 
 def _section_texts(*names):
-    """Bound each named text at bounds.MAX_SECTION_CHARS (on the class, so every instance and
-    core/tests/test_text_bounds.py see it) and say the limit by the field; the site's script
-    counts it."""
+    """Bound each named text (all the Meta's fields when none is named) at
+    bounds.MAX_SECTION_CHARS and say the limit by the field; the site's script counts it."""
 
     def decorate(form_class):
-        for name in names or form_class.Meta.fields:
-            field = limit_text(form_class.base_fields[name], bounds.MAX_SECTION_CHARS)
-            hint = f"Up to {bounds.MAX_SECTION_CHARS:,} characters."
+        texts = names or form_class.Meta.fields
+        limit_texts(**dict.fromkeys(texts, bounds.MAX_SECTION_CHARS))(form_class)
+        hint = f"Up to {bounds.MAX_SECTION_CHARS:,} characters."
+        for name in texts:
+            field = form_class.base_fields[name]
             field.help_text = f"{field.help_text} {hint}".strip()
         return form_class
 
@@ -79,7 +80,7 @@ class StrategyForm(forms.ModelForm):
     class Meta:
         model = DevelopmentStrategy
         fields = ["issues", "evidence_of_need", "who_engaged"]
-        widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in fields}
+        widgets = {f: TextBox(attrs={"rows": 6}) for f in fields}
         help_texts = {
             "issues": "The issues in your neighbourhood you want to tackle.",
             "evidence_of_need": "Data, surveys and local knowledge that show the need.",
@@ -107,7 +108,7 @@ class LogicModelRowForm(forms.ModelForm):
         widgets = {
             "order": forms.HiddenInput(attrs={"class": "row-order"}),
             **{
-                f: forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"})
+                f: TextBox(attrs={"rows": 3, "class": "form-control form-control-sm"})
                 for f in fields[1:]
             },
         }
@@ -145,7 +146,7 @@ class CbaNotesForm(forms.Form):
     notes = forms.CharField(
         max_length=bounds.MAX_SECTION_CHARS,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         help_text="Assumptions, sources and anything a reviewer should know.",
     )
 
@@ -200,7 +201,7 @@ class PlanSectionsForm(forms.ModelForm):
             "risks",
             "timetable",
         ]
-        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in fields}
+        widgets = {f: TextBox(attrs={"rows": 5}) for f in fields}
         help_texts = {
             "issues_and_why": "Which issues and services the plan addresses, and why.",
             "service_changes": "What will change in how services are delivered.",
@@ -284,7 +285,7 @@ class ReturnForm(forms.Form):
                 label=label,
                 required=False,
                 max_length=NOTE_CHARS,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2}),
             )
         _no_form_tag(self)
 
@@ -299,7 +300,7 @@ class ReturnForm(forms.Form):
 
 
 class NotApproveForm(forms.Form):
-    reasons = forms.CharField(max_length=NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(max_length=NOTE_CHARS, widget=TextBox(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,7 +311,7 @@ class SignOffForm(forms.Form):
     comment = forms.CharField(
         required=False,
         max_length=NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
         label="Comment (optional)",
     )
 
@@ -354,9 +355,9 @@ class PeerReviewForm(forms.ModelForm):
         model = PeerReview
         fields = ["strengths", "suggestions", "questions", "overall_rating"]
         widgets = {
-            "strengths": forms.Textarea(attrs={"rows": 4}),
-            "suggestions": forms.Textarea(attrs={"rows": 4}),
-            "questions": forms.Textarea(attrs={"rows": 3}),
+            "strengths": TextBox(attrs={"rows": 4}),
+            "suggestions": TextBox(attrs={"rows": 4}),
+            "questions": TextBox(attrs={"rows": 3}),
             "overall_rating": forms.RadioSelect,
         }
         labels = {"suggestions": "Suggestions for improvement", "overall_rating": "Overall"}

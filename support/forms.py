@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from core.text import NOTE_CHARS, REASON_CHARS, DatesAhead
+from core.text import NOTE_CHARS, REASON_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 from programmes.models import Area, AreaStatus, Round
 
@@ -41,7 +41,7 @@ class ContactForm(forms.Form):
         validators=[single_line_text],
     )
     notes = forms.CharField(
-        max_length=NOTE_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=NOTE_CHARS, required=False, widget=TextBox(attrs={"rows": 4})
     )
     risk_level = forms.ChoiceField(
         label="Risk", choices=RiskLevel.choices, initial=RiskLevel.NONE, widget=forms.RadioSelect
@@ -50,7 +50,7 @@ class ContactForm(forms.Form):
         max_length=REASON_CHARS,
         label="What is the risk?",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -128,7 +128,7 @@ class BookingForm(DatesAhead, forms.Form):
         max_length=NOTE_CHARS,
         label="What the adviser will do",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -203,7 +203,7 @@ class EventForm(DatesAhead, forms.Form):
         validators=[single_line_text],
     )
     description = forms.CharField(
-        max_length=NOTE_CHARS, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=NOTE_CHARS, required=False, widget=TextBox(attrs={"rows": 3})
     )
 
     def __init__(self, *args, **kwargs):

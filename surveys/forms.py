@@ -4,7 +4,7 @@ item), and the staff forms: create a standard survey, its settings, invite a par
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.text import DatesAhead
+from core.text import DatesAhead, TextBox
 from core.validators import single_line_text
 from programmes.models import Round
 
@@ -21,7 +21,7 @@ def _field(question, item):
         return forms.DecimalField(label=label, required=False, decimal_places=2, max_digits=14)
     if question.kind == QuestionKind.TEXT:
         return forms.CharField(
-            label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+            label=label, required=False, max_length=5000, widget=TextBox(attrs={"rows": 3})
         )
     choices = [(c.pk, c.label) for c in question.choice_set.choices.all()]
     if question.kind == QuestionKind.MULTIPLE:

@@ -2,8 +2,8 @@
 
 Two walks, so the next field added without a limit fails here:
 
-- every Form and ModelForm class in the apps' modules: each field drawn as a textarea has
-  ``max_length`` and the ``maxlength`` attribute the browser's counter reads;
+- every Form and ModelForm class in the apps' modules: each field drawn as a textarea is a
+  ``TextBox`` and has ``max_length`` and the ``maxlength`` attribute the browser's counter reads;
 - the source, for the fields forms build inside ``__init__`` (one per question, one per line),
   which no class lists: each ``CharField(...)`` call with a Textarea widget passes ``max_length``.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from django import forms
 
 from core.tests.test_architecture import APPS, ROOT
-from core.text import limit_texts
+from core.text import TextBox, limit_texts
 
 SKIPPED_PARTS = {"tests", "migrations", "management"}
 
@@ -50,6 +50,10 @@ def _unbounded(form_class):
     for name, field in form_class.base_fields.items():
         if not isinstance(field.widget, forms.Textarea):
             continue
+        if not isinstance(field.widget, TextBox):
+            problems.append(
+                f"{name}: a Textarea, not core.text.TextBox (line breaks counted twice)"
+            )
         if not getattr(field, "max_length", None):
             problems.append(f"{name}: no max_length")
         elif field.widget.attrs.get("maxlength") != str(field.max_length):
@@ -72,21 +76,38 @@ def test_every_textarea_in_every_form_class_has_a_limit():
 
 def test_the_walk_catches_a_textarea_without_a_limit():
     class Unbounded(forms.Form):
-        note = forms.CharField(widget=forms.Textarea)
+        note = forms.CharField(widget=TextBox)
+
+    class PlainTextarea(forms.Form):
+        note = forms.CharField(max_length=10, widget=forms.Textarea)
 
     @limit_texts(note=10)
     class Bounded(forms.Form):
-        note = forms.CharField(widget=forms.Textarea)
+        note = forms.CharField(widget=TextBox)
 
     assert _unbounded(Unbounded) == ["note: no max_length"]
+    assert _unbounded(PlainTextarea) == [
+        "note: a Textarea, not core.text.TextBox (line breaks counted twice)"
+    ]
     assert _unbounded(Bounded) == []
+
+
+def test_a_line_break_counts_once_as_in_the_browser():
+    """Browsers send "\r\n" for each line break but count it as one against maxlength."""
+
+    class Note(forms.Form):
+        note = forms.CharField(max_length=11, widget=TextBox)
+
+    form = Note({"note": "one\r\ntwo\r\nsix"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["note"] == "one\ntwo\nsix"
+    assert not Note({"note": "one\r\ntwo\r\nsixty"}).is_valid()
 
 
 def _is_textarea(node: ast.AST) -> bool:
     target = node.func if isinstance(node, ast.Call) else node
-    return (isinstance(target, ast.Attribute) and target.attr == "Textarea") or (
-        isinstance(target, ast.Name) and target.id == "Textarea"
-    )
+    name = getattr(target, "attr", getattr(target, "id", ""))
+    return name in {"Textarea", "TextBox"}
 
 
 def _char_fields_without_limit(source: str) -> list[int]:
@@ -121,3 +142,14 @@ def test_the_source_walk_catches_a_char_field_without_a_limit():
         "b = forms.CharField(max_length=5, widget=forms.Textarea)\n"
     )
     assert _char_fields_without_limit(source) == [1]
+
+
+def test_a_formset_of_a_bounded_form_keeps_the_limits():
+    """A model formset's factory makes a subclass whose fields come afresh from the model."""
+    from plans import bounds
+    from plans.forms import LogicModelFormSet
+
+    field = LogicModelFormSet.form().fields["inputs"]
+    assert field.max_length == bounds.MAX_CELL_CHARS
+    assert field.widget.attrs["maxlength"] == str(bounds.MAX_CELL_CHARS)
+    assert not LogicModelFormSet.form({"inputs": "x" * (bounds.MAX_CELL_CHARS + 1)}).is_valid()

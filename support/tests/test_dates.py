@@ -4,7 +4,6 @@ are refused with a message by the field, and nothing is written."""
 
 import datetime
 from decimal import Decimal
-
 from zoneinfo import ZoneInfo
 
 import pytest
