@@ -154,7 +154,12 @@ class ReviewForm(forms.Form):
 
 def posted_answers(data, comments) -> dict[int, str]:
     """The lead organisation's answers to `comments` from the posted ``answer_<id>`` fields."""
-    return {c.pk: data[f"answer_{c.pk}"] for c in comments if f"answer_{c.pk}" in data}
+    # Line breaks as one character each, as the box's maxlength and counter count them.
+    return {
+        c.pk: data[f"answer_{c.pk}"].replace("\r\n", "\n")
+        for c in comments
+        if f"answer_{c.pk}" in data
+    }
 
 
 class FundingRecordForm(forms.ModelForm):
