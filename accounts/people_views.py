@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import personal_data
 from core.confirm import Effect, confirmation_page, confirmed
 from core.errors import message_for
+from core.text import TextBox
 
 from . import permissions as perms
 from .models import User
@@ -27,7 +28,7 @@ from .personal_data import (
 class AnonymiseForm(forms.Form):
     reason = forms.CharField(
         label="Why is this person being anonymised?",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         max_length=1000,
         help_text="For example: left the organisation on 1 March and asked to be forgotten.",
     )

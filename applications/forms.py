@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.files.uploadedfile import UploadedFile
 
 from core.money import pounds
+from core.text import ANSWER_CHARS, NOTE_CHARS, REASON_CHARS, DatesAhead, TextBox, limit_texts
 from core.uploads import accept_attribute, check_upload
 from core.validators import single_line_text
 from programmes.models import Milestone, Organisation, OrganisationType, Theme
@@ -30,6 +31,7 @@ def _helper(*layout):
     return helper
 
 
+@limit_texts(issues=ANSWER_CHARS, services_involved=ANSWER_CHARS, expected_outcomes=ANSWER_CHARS)
 class ApplicationForm(forms.ModelForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
@@ -59,9 +61,9 @@ class ApplicationForm(forms.ModelForm):
         ]
         widgets = {
             "approach": forms.RadioSelect,
-            "issues": forms.Textarea(attrs={"rows": 5}),
-            "services_involved": forms.Textarea(attrs={"rows": 3}),
-            "expected_outcomes": forms.Textarea(attrs={"rows": 4}),
+            "issues": TextBox(attrs={"rows": 5}),
+            "services_involved": TextBox(attrs={"rows": 3}),
+            "expected_outcomes": TextBox(attrs={"rows": 4}),
         }
         help_texts = {
             "geo_code": "Optional: a ward, LSOA or parish code such as E05001234.",
@@ -169,7 +171,10 @@ class ScoreForm(forms.Form):
         choices=Recommendation.choices, required=False, widget=forms.RadioSelect
     )
     recommendation_notes = forms.CharField(
-        label="Notes for the decision", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=NOTE_CHARS,
+        label="Notes for the decision",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, criteria, scale, existing=None, **kwargs):
@@ -189,9 +194,10 @@ class ScoreForm(forms.Form):
                 initial=str(row.score) if row else "",
             )
             self.fields[f"comment_{c.pk}"] = forms.CharField(
+                max_length=NOTE_CHARS,
                 label=f"Comment on {c.name.lower()}",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2}),
                 initial=row.comment if row else "",
             )
         self.order_fields([*self.fields][2:] + ["recommendation", "recommendation_notes"])
@@ -210,7 +216,8 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_CHARS,
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
         help_text="Required when rejecting; the applicant sees them.",
     )
@@ -233,9 +240,12 @@ class BulkDecisionForm(DecisionForm):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=REASON_CHARS, required=False, widget=TextBox(attrs={"rows": 2})
+    )
 
 
+@limit_texts(summary=ANSWER_CHARS)
 class GateForm(forms.ModelForm):
     class Meta:
         model = GateApplication
@@ -247,7 +257,7 @@ class GateForm(forms.ModelForm):
             "development_strategy",
             "logic_model",
         ]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"summary": TextBox(attrs={"rows": 5})}
         labels = {"target_stage": "Stage you are applying for", "amount_requested": "Amount (£)"}
 
     def __init__(self, *args, area, **kwargs):
@@ -314,7 +324,8 @@ class GateDecisionForm(forms.Form):
         initial=0,
     )
     reasons = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_CHARS,
+        widget=TextBox(attrs={"rows": 3}),
         required=False,
         help_text="Required when rejecting; the area sees them.",
     )
@@ -345,12 +356,15 @@ class GateDecisionForm(forms.Form):
         self.helper = _helper()
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(DatesAhead, forms.Form):
+    dates_ahead = ("new_due_on",)
+
     milestone = forms.ModelChoiceField(queryset=Milestone.objects.none())
     new_due_on = forms.DateField(
-        label="New deadline", widget=forms.DateInput(attrs={"type": "date"})
+        label="New deadline",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=REASON_CHARS, widget=TextBox(attrs={"rows": 3}))
 
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
@@ -368,9 +382,10 @@ class AreaLeaveForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(
+        max_length=NOTE_CHARS,
         label="Reasons",
         help_text="Shown on the area's timeline and to the lead organisation.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -380,7 +395,9 @@ class AreaLeaveForm(forms.Form):
 
 class AreaReinstateForm(forms.Form):
     reasons = forms.CharField(
-        label="Why is the area being reinstated?", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=NOTE_CHARS,
+        label="Why is the area being reinstated?",
+        widget=TextBox(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.money import pounds
+from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 
 from .models import (
@@ -45,10 +46,16 @@ class ReturnForm(forms.Form):
         label="Other enabler", max_length=300, required=False, validators=[single_line_text]
     )
     milestones_met = forms.CharField(
-        label="Milestones met this period", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=ANSWER_CHARS,
+        label="Milestones met this period",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
     )
     achievements = forms.CharField(
-        label="Main achievements", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=ANSWER_CHARS,
+        label="Main achievements",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
     )
     steering_group_meeting = forms.BooleanField(
         label="A steering group or partnership board meets regularly", required=False
@@ -122,8 +129,9 @@ class ReviewForm(forms.Form):
         choices=[("accepted", "Accept"), ("changes_requested", "Ask for changes")]
     )
     note = forms.CharField(
+        max_length=NOTE_CHARS,
         label="General comment (optional)",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
         required=False,
     )
 
@@ -131,8 +139,9 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for section in ReturnSection:
             self.fields[f"comment_{section.value}"] = forms.CharField(
+                max_length=NOTE_CHARS,
                 label=f"{section.label}: what should change",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2}),
                 required=False,
             )
 
@@ -145,7 +154,12 @@ class ReviewForm(forms.Form):
 
 def posted_answers(data, comments) -> dict[int, str]:
     """The lead organisation's answers to `comments` from the posted ``answer_<id>`` fields."""
-    return {c.pk: data[f"answer_{c.pk}"] for c in comments if f"answer_{c.pk}" in data}
+    # Line breaks as one character each, as the box's maxlength and counter count them.
+    return {
+        c.pk: data[f"answer_{c.pk}"].replace("\r\n", "\n")
+        for c in comments
+        if f"answer_{c.pk}" in data
+    }
 
 
 class FundingRecordForm(forms.ModelForm):
@@ -247,14 +261,17 @@ class OutturnForm(forms.Form):
 
 class SustainabilityForm(forms.Form):
     sustainability_plan = forms.CharField(
+        max_length=ANSWER_CHARS,
         label="Sustainability plan",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=TextBox(attrs={"rows": 6}),
         help_text="How you will scale up and pay for the work once the programme's money ends: "
         "which services will commission it, and what the match funding pays for.",
     )
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(DatesAhead, forms.ModelForm):
+    dates_ahead = ("expected_payment_on",)
+
     class Meta:
         model = MatchFundingCommitment
         fields = ["public_body", "body_type", "amount", "expected_payment_on"]

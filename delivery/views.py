@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import errors_to_form, message_for, require
+from core.text import NOTE_CHARS
 from programmes.models import Area
 from programmes.permissions import areas_visible_to
 
@@ -118,14 +119,15 @@ def _save_return(request, progress_return, form) -> bool:
     """Save the draft (and the answers to reviewers' comments), then submit if asked. False
     with the form's errors set when a service refused."""
     try:
-        services.return_save(
-            progress_return=progress_return, actor=request.user, **form.service_kwargs()
-        )
+        # The answers first: one refused (too long) leaves the return as it was.
         answers = posted_answers(request.POST, _comments(progress_return))
         if answers:
             services.return_comments_answer(
                 progress_return=progress_return, actor=request.user, answers=answers
             )
+        services.return_save(
+            progress_return=progress_return, actor=request.user, **form.service_kwargs()
+        )
         if "submit" in request.POST:
             services.return_submit(progress_return=progress_return, actor=request.user)
     except ValidationError as exc:
@@ -173,6 +175,7 @@ def return_detail(request, pk):
         {
             "area": area,
             "r": progress_return,
+            "answer_limit": NOTE_CHARS,
             "state": progress_return.state_on(today),
             "form": form,
             "submit_refusal": services.return_submit_preview(

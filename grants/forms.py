@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from core.text import DatesAhead, TextBox
 from core.validators import single_line_text
 
 from .models import Payment
@@ -75,7 +76,9 @@ class CancelForm(forms.Form):
     )
 
 
-class PaymentAddForm(forms.Form):
+class PaymentAddForm(DatesAhead, forms.Form):
+    dates_ahead = ("due_on",)
+
     amount = forms.DecimalField(
         label="Amount (£)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
@@ -89,7 +92,7 @@ class PaymentAddForm(forms.Form):
         label="Why this payment is scheduled",
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
         help_text="Required when a payment of this award was cancelled after it was approved; "
         "shown on the finance list.",
     )

@@ -2,13 +2,16 @@ import uuid
 
 from django import forms
 
+from core.text import NOTE_CHARS, TextBox
 from core.uploads import accept_attribute, check_upload
 from plans.models import MAX_ATTACHMENT_BYTES
 from plans.services.attachments import ATTACHMENT_EXTENSIONS
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        max_length=NOTE_CHARS, label="Message", widget=TextBox(attrs={"rows": 4})
+    )
     # A fresh token each time the empty form is shown; a form shown again with its errors keeps
     # its own. The same token posted twice makes one message (message_post).
     submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -33,7 +36,8 @@ class MessageForm(forms.Form):
 
 class NoteForm(MessageForm):
     body = forms.CharField(
+        max_length=NOTE_CHARS,
         label="Staff note",
         help_text="Seen by programme staff only, never by the lead organisation.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
     )

@@ -1,13 +1,15 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.validators import MaxValueValidator
 
+from core.text import NOTE_CHARS, DatesAhead, TextBox, limit_texts
 from core.uploads import accept_attribute, check_upload
 from core.validators import single_line_text
 from programmes.models import Area, Organisation
 
 from . import bounds
 from .models import (
+    LOGIC_MODEL_COLUMNS,
     MAX_ATTACHMENT_BYTES,
     BenefitLine,
     BudgetArrangement,
@@ -30,15 +32,20 @@ def _no_form_tag(form):
     return form
 
 
-def _bound_texts(form, names, limit):
-    """Show the character limit by each text field (and let the browser count it)."""
-    for name in names:
-        field = form.fields[name]
-        field.max_length = limit
-        field.validators.append(MaxLengthValidator(limit))
-        field.widget.attrs["maxlength"] = str(limit)
-        hint = f"Up to {limit:,} characters."
-        field.help_text = f"{field.help_text} {hint}".strip()
+def _section_texts(*names):
+    """Bound each named text (all the Meta's fields when none is named) at
+    bounds.MAX_SECTION_CHARS and say the limit by the field; the site's script counts it."""
+
+    def decorate(form_class):
+        texts = names or form_class.Meta.fields
+        limit_texts(**dict.fromkeys(texts, bounds.MAX_SECTION_CHARS))(form_class)
+        hint = f"Up to {bounds.MAX_SECTION_CHARS:,} characters."
+        for name in texts:
+            field = form_class.base_fields[name]
+            field.help_text = f"{field.help_text} {hint}".strip()
+        return form_class
+
+    return decorate
 
 
 class BoundedFormSet(forms.BaseModelFormSet):
@@ -68,11 +75,12 @@ def _bounded_formset(model, form, limit, what, hint=""):
     )
 
 
+@_section_texts()
 class StrategyForm(forms.ModelForm):
     class Meta:
         model = DevelopmentStrategy
         fields = ["issues", "evidence_of_need", "who_engaged"]
-        widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in fields}
+        widgets = {f: TextBox(attrs={"rows": 6}) for f in fields}
         help_texts = {
             "issues": "The issues in your neighbourhood you want to tackle.",
             "evidence_of_need": "Data, surveys and local knowledge that show the need.",
@@ -81,10 +89,10 @@ class StrategyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bound_texts(self, self.Meta.fields, bounds.MAX_SECTION_CHARS)
         _no_form_tag(self)
 
 
+@limit_texts(**{name: bounds.MAX_CELL_CHARS for name, _ in LOGIC_MODEL_COLUMNS})
 class LogicModelRowForm(forms.ModelForm):
     class Meta:
         model = LogicModelRow
@@ -100,18 +108,10 @@ class LogicModelRowForm(forms.ModelForm):
         widgets = {
             "order": forms.HiddenInput(attrs={"class": "row-order"}),
             **{
-                f: forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"})
+                f: TextBox(attrs={"rows": 3, "class": "form-control form-control-sm"})
                 for f in fields[1:]
             },
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.Meta.fields[1:]:
-            field = self.fields[name]
-            field.max_length = bounds.MAX_CELL_CHARS
-            field.validators.append(MaxLengthValidator(bounds.MAX_CELL_CHARS))
-            field.widget.attrs["maxlength"] = str(bounds.MAX_CELL_CHARS)
 
 
 LogicModelFormSet = _bounded_formset(
@@ -141,16 +141,17 @@ class TableRowForm(forms.ModelForm):
             widget.attrs.setdefault("class", css)
 
 
+@_section_texts("notes")
 class CbaNotesForm(forms.Form):
     notes = forms.CharField(
+        max_length=bounds.MAX_SECTION_CHARS,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         help_text="Assumptions, sources and anything a reviewer should know.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bound_texts(self, ["notes"], bounds.MAX_SECTION_CHARS)
         _no_form_tag(self)
 
 
@@ -187,6 +188,7 @@ CostFormSet = _bounded_formset(CostLine, CostLineForm, bounds.MAX_CBA_LINES, "co
 BenefitFormSet = _bounded_formset(BenefitLine, BenefitLineForm, bounds.MAX_CBA_LINES, "benefits")
 
 
+@_section_texts()
 class PlanSectionsForm(forms.ModelForm):
     class Meta:
         model = OperationalPlan
@@ -199,7 +201,7 @@ class PlanSectionsForm(forms.ModelForm):
             "risks",
             "timetable",
         ]
-        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in fields}
+        widgets = {f: TextBox(attrs={"rows": 5}) for f in fields}
         help_texts = {
             "issues_and_why": "Which issues and services the plan addresses, and why.",
             "service_changes": "What will change in how services are delivered.",
@@ -211,7 +213,6 @@ class PlanSectionsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bound_texts(self, self.Meta.fields, bounds.MAX_SECTION_CHARS)
         for name in self.Meta.fields:
             # The editor's script keeps each section as a draft while it is typed.
             self.fields[name].widget.attrs["data-draft-section"] = name
@@ -281,7 +282,10 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in COMMENTABLE_SECTIONS:
             self.fields[f"comment_{key}"] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=label,
+                required=False,
+                max_length=NOTE_CHARS,
+                widget=TextBox(attrs={"rows": 2}),
             )
         _no_form_tag(self)
 
@@ -296,7 +300,7 @@ class ReturnForm(forms.Form):
 
 
 class NotApproveForm(forms.Form):
-    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(max_length=NOTE_CHARS, widget=TextBox(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -305,7 +309,10 @@ class NotApproveForm(forms.Form):
 
 class SignOffForm(forms.Form):
     comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment (optional)"
+        required=False,
+        max_length=NOTE_CHARS,
+        widget=TextBox(attrs={"rows": 2}),
+        label="Comment (optional)",
     )
 
     def __init__(self, *args, **kwargs):
@@ -313,14 +320,19 @@ class SignOffForm(forms.Form):
         _no_form_tag(self)
 
 
-class PeerReviewAssignForm(forms.Form):
+class PeerReviewAssignForm(DatesAhead, forms.Form):
+    dates_ahead = ("due_on",)
+
     reviewer_organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Reviewing organisations",
         help_text="Other lead organisations in the same round.",
     )
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    due_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Due on",
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -337,14 +349,15 @@ class PeerReviewAssignForm(forms.Form):
         _no_form_tag(self)
 
 
+@limit_texts(strengths=NOTE_CHARS, suggestions=NOTE_CHARS, questions=NOTE_CHARS)
 class PeerReviewForm(forms.ModelForm):
     class Meta:
         model = PeerReview
         fields = ["strengths", "suggestions", "questions", "overall_rating"]
         widgets = {
-            "strengths": forms.Textarea(attrs={"rows": 4}),
-            "suggestions": forms.Textarea(attrs={"rows": 4}),
-            "questions": forms.Textarea(attrs={"rows": 3}),
+            "strengths": TextBox(attrs={"rows": 4}),
+            "suggestions": TextBox(attrs={"rows": 4}),
+            "questions": TextBox(attrs={"rows": 3}),
             "overall_rating": forms.RadioSelect,
         }
         labels = {"suggestions": "Suggestions for improvement", "overall_rating": "Overall"}

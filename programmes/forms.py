@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
 
+from core.text import NOTE_CHARS, TextBox, limit_texts
 from core.validators import single_line_text
 
 from .models import ORG_ID_SCHEMES, ORG_ID_VALIDATOR, Organisation, Partner, is_internal_identifier
@@ -73,6 +74,7 @@ class IdentifierField(forms.MultiValueField):
         return identifier
 
 
+@limit_texts(description=NOTE_CHARS)
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
     org_identifier = IdentifierField(
@@ -99,7 +101,7 @@ class OrganisationForm(forms.ModelForm):
             "phone",
             "description",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": TextBox(attrs={"rows": 3})}
 
     def __init__(self, *args, can_change_type=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +129,7 @@ class OrganisationForm(forms.ModelForm):
         )
 
 
+@limit_texts(notes=NOTE_CHARS)
 class PartnerForm(forms.ModelForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(),
@@ -155,7 +158,7 @@ class PartnerForm(forms.ModelForm):
         ]
         widgets = {
             "agreement_signed_on": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 3}),
+            "notes": TextBox(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, area, **kwargs):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.text import NOTE_CHARS, REASON_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 from programmes.models import Area, AreaStatus, Round
 
@@ -39,12 +40,17 @@ class ContactForm(forms.Form):
         help_text="Who from the area took part.",
         validators=[single_line_text],
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        max_length=NOTE_CHARS, required=False, widget=TextBox(attrs={"rows": 4})
+    )
     risk_level = forms.ChoiceField(
         label="Risk", choices=RiskLevel.choices, initial=RiskLevel.NONE, widget=forms.RadioSelect
     )
     risk_description = forms.CharField(
-        label="What is the risk?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REASON_CHARS,
+        label="What is the risk?",
+        required=False,
+        widget=TextBox(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,7 +86,9 @@ def _followup_owners():
     ).order_by("first_name", "last_name")
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(DatesAhead, forms.Form):
+    dates_ahead = ("due_on",)
+
     action = forms.CharField(required=False, max_length=300, validators=[single_line_text])
     due_on = forms.DateField(label="Due", required=False, widget=DateInput())
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Me")
@@ -91,7 +99,11 @@ class FollowUpForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("action") or "").strip() and not data.get("due_on"):
+        if (
+            (data.get("action") or "").strip()
+            and not data.get("due_on")
+            and "due_on" not in self.errors
+        ):
             self.add_error("due_on", "Give the action a due date.")
         if data.get("due_on") and not (data.get("action") or "").strip():
             self.add_error("action", "Say what needs doing.")
@@ -101,7 +113,9 @@ class FollowUpForm(forms.Form):
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10)
 
 
-class BookingForm(forms.Form):
+class BookingForm(DatesAhead, forms.Form):
+    dates_ahead = ("date",)
+
     adviser = forms.ModelChoiceField(
         queryset=Adviser.objects.none(),
         help_text="From the list programme managers keep.",
@@ -111,7 +125,10 @@ class BookingForm(forms.Form):
         max_digits=3, decimal_places=1, min_value=0.5, max_value=5, help_text="In half days."
     )
     description = forms.CharField(
-        label="What the adviser will do", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=NOTE_CHARS,
+        label="What the adviser will do",
+        required=False,
+        widget=TextBox(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -166,7 +183,9 @@ class AssignmentForm(forms.Form):
         self.helper = _helper(Row(Column("user"), Column("started_on")))
 
 
-class EventForm(forms.Form):
+class EventForm(DatesAhead, forms.Form):
+    dates_ahead = ("starts_at",)
+
     title = forms.CharField(max_length=200, validators=[single_line_text])
     kind = forms.ChoiceField(label="Type", choices=EventKind.choices)
     round = forms.ModelChoiceField(
@@ -183,7 +202,9 @@ class EventForm(forms.Form):
         required=False,
         validators=[single_line_text],
     )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        max_length=NOTE_CHARS, required=False, widget=TextBox(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

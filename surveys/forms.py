@@ -4,6 +4,7 @@ item), and the staff forms: create a standard survey, its settings, invite a par
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.text import DatesAhead, TextBox
 from core.validators import single_line_text
 from programmes.models import Round
 
@@ -20,7 +21,7 @@ def _field(question, item):
         return forms.DecimalField(label=label, required=False, decimal_places=2, max_digits=14)
     if question.kind == QuestionKind.TEXT:
         return forms.CharField(
-            label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+            label=label, required=False, max_length=5000, widget=TextBox(attrs={"rows": 3})
         )
     choices = [(c.pk, c.label) for c in question.choice_set.choices.all()]
     if question.kind == QuestionKind.MULTIPLE:
@@ -105,7 +106,9 @@ class StandardSurveyForm(forms.Form):
     )
 
 
-class SurveySettingsForm(forms.ModelForm):
+class SurveySettingsForm(DatesAhead, forms.ModelForm):
+    dates_ahead = ("opens_on", "closes_on")
+
     reminder_days = forms.CharField(
         label="Reminders (days after the invitation)",
         required=False,
@@ -146,7 +149,7 @@ class SurveySettingsForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         rule = data.get("opening_rule")
-        if rule == OpeningRule.DATE and not data.get("opens_on"):
+        if rule == OpeningRule.DATE and not data.get("opens_on") and "opens_on" not in self.errors:
             self.add_error("opens_on", "Give the date the survey opens.")
         if rule == OpeningRule.AFTER_SIGN_OFF and not data.get("months_after_sign_off"):
             self.add_error("months_after_sign_off", "Give the number of months after sign-off.")

@@ -11,6 +11,7 @@ from accounts.selectors import lead_members
 from activity.models import Visibility
 from core.errors import require
 from core.locking import lock
+from core.text import NOTE_CHARS
 from core.transition import transition
 
 from .. import permissions as delivery_perms
@@ -108,17 +109,25 @@ def return_comments_answer(
     *, progress_return: ProgressReturn, actor, answers: dict[int, str]
 ) -> int:
     """Save the lead organisation's answers to reviewers' comments ({comment id: text}) on a
-    return sent back for changes. Returns how many answers changed."""
+    return sent back for changes, each up to core.text.NOTE_CHARS characters (all refused when
+    one is over). Returns how many answers changed."""
     locked = lock(progress_return, related=("area",), of=("self",))
     require(delivery_perms.can_edit_return(actor, locked))
     if locked.status != ReturnStatus.CHANGES_REQUESTED:
         return 0
+    answers = {pk: (text or "").strip() for pk, text in answers.items()}
+    too_long = [text for text in answers.values() if len(text) > NOTE_CHARS]
+    if too_long:
+        raise ValidationError(
+            f"Keep each answer to {NOTE_CHARS:,} characters or fewer "
+            f"(one has {max(map(len, too_long)):,})."
+        )
     now = timezone.now()
     changed = 0
     for comment in ReturnComment.objects.select_for_update().filter(
         review__progress_return=locked, pk__in=list(answers)
     ):
-        text = (answers.get(comment.pk) or "").strip()
+        text = answers.get(comment.pk) or ""
         if text != comment.response:
             comment.response = text
             comment.responded_by, comment.responded_at = (actor, now) if text else (None, None)

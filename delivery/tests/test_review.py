@@ -13,7 +13,9 @@ from django.urls import reverse
 from accounts.tests.factories import AreaAssignmentFactory, UserFactory
 from activity.models import ActivityEntry, Notification
 from core.testing import today
+from core.text import NOTE_CHARS
 from core.workflow import MoveRefused
+from delivery.forms import posted_answers
 from delivery.models import ProgressStatus, ReturnStatus
 from delivery.selectors import returns_awaiting_review_for, returns_overdue_for
 from delivery.services import (
@@ -341,3 +343,29 @@ def test_my_work_shows_returns_to_review_and_returns_sent_back(
     return_review(progress_return=sent, actor=programme_manager, decision="accepted")
     assert "Progress returns to review" not in headings(programme_manager)
     assert "Progress returns sent back for changes" not in headings(impl_lead)
+
+
+def test_an_answer_over_the_limit_is_refused_and_none_is_written(sent, impl_lead, impl_rm):
+    """Issue 25: every text a person types has a limit, the answers to a review's comments too."""
+    review = return_review(
+        progress_return=sent,
+        actor=impl_rm,
+        decision="changes_requested",
+        comments={"achievements": "Say how many came.", "resources": "And who paid."},
+    )
+    first, second = review.comments.order_by("pk")
+    with pytest.raises(ValidationError) as exc:
+        return_comments_answer(
+            progress_return=sent,
+            actor=impl_lead,
+            answers={first.pk: "42 came.", second.pk: "x" * (NOTE_CHARS + 1)},
+        )
+    assert f"Keep each answer to {NOTE_CHARS:,} characters or fewer" in str(exc.value)
+    assert [c.response for c in review.comments.order_by("pk")] == ["", ""]
+
+    # A browser's line breaks ("\r\n") count once, as the box's maxlength counts them.
+    answer = "Forty.\r\n" * (NOTE_CHARS // 7)
+    answers = posted_answers({f"answer_{first.pk}": answer}, [first])
+    return_comments_answer(progress_return=sent, actor=impl_lead, answers=answers)
+    first.refresh_from_db()
+    assert first.response == answer.replace("\r\n", "\n").strip()

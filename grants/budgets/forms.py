@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from core.text import TextBox
 from programmes.models import Stage
 
 from .models import fy_label
@@ -48,7 +49,7 @@ class BudgetOverrideForm(forms.Form):
     stage = forms.ChoiceField(label="Stage of the award", choices=BUDGET_STAGES)
     reason = forms.CharField(
         label="Why this award may go beyond the budget",
-        widget=forms.Textarea({"rows": 2}),
+        widget=TextBox({"rows": 2}),
         max_length=1000,
     )
 

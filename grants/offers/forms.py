@@ -1,5 +1,6 @@
 from django import forms
 
+from core.text import TextBox
 from core.validators import single_line_text
 
 
@@ -19,4 +20,4 @@ class OfferAcceptForm(forms.Form):
 
 
 class OfferReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea({"rows": 2}))
+    reason = forms.CharField(label="Reason", max_length=1000, widget=TextBox({"rows": 2}))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.testing import today
 from grants.models import Award, Payment
 from grants.services import award_grant
 from grants.tests.factories import AwardFactory, PaymentFactory, accept_offer
@@ -275,7 +276,11 @@ def test_a_manager_schedules_what_is_left_on_an_award(client_for, area, programm
     assert "This field is required." in response.content.decode()
     assert award.payments.count() == 2
 
-    response = client.post(url, {"amount": "9000", "due_on": "2026-12-01"}, follow=True)
+    # A payment scheduled ahead cannot be due before today (issue 25); today's is due now.
+    response = client.post(url, {"amount": "9000", "due_on": "2019-03-14"})
+    assert "must be today or later" in str(response.context["form"].errors["due_on"])
+    assert award.payments.count() == 2
+    response = client.post(url, {"amount": "9000", "due_on": today().isoformat()}, follow=True)
     assert "scheduled: it is now due to be paid." in response.content.decode()
     added = award.payments.get(kind=Payment.Kind.INSTALMENT)
     assert (added.amount, added.status) == (Decimal("9000.00"), Payment.Status.SCHEDULED)

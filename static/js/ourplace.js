@@ -4,7 +4,81 @@
 (function () {
   "use strict";
 
+  // A counter under every text with a limit: each <textarea maxlength>, and a one-line input
+  // with a long one (maxlength of 1,000 or more, or data-counter; a name or a short reason in a
+  // table row goes without). A form only sets max_length (core/text.py); the server refuses
+  // more, this shows how near the limit the text is.
+  // window.OurPlace.counter(field) gives a field's footer to a page script that shares it (the
+  // plan editor puts its draft status on the left).
+  var COUNTED = "textarea[maxlength], input[maxlength][data-counter], input[type=text][maxlength]";
+  var number = new Intl.NumberFormat("en-GB");
+  var unnamed = 0;
+
+  function counts(field) {
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    if (!(limit > 0)) {
+      return false;
+    }
+    return field.tagName === "TEXTAREA" || "counter" in field.dataset || limit >= 1000;
+  }
+
+  function showCount(field, count) {
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    var used = field.value.length;
+    var left = limit - used;
+    var near = left <= limit / 10;
+    var note = "";
+    if (left < 0) {
+      note = " (" + number.format(-left) + " too many)";
+    } else if (near) {
+      note = " (" + number.format(left) + " left)";
+    }
+    count.textContent = number.format(used) + " / " + number.format(limit) + note;
+    count.classList.toggle("is-near-limit", near);
+  }
+
+  function counter(field) {
+    if (!field.id) {
+      unnamed += 1;
+      field.id = "counted-text-" + unnamed;
+    }
+    var id = field.id + "_count";
+    var count = document.getElementById(id);
+    if (!count) {
+      var footer = document.createElement("div");
+      footer.className = "field-footer small";
+      count = document.createElement("span");
+      count.className = "char-count";
+      count.id = id;
+      footer.appendChild(count);
+      field.insertAdjacentElement("afterend", footer);
+      var described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", (described ? described + " " : "") + id);
+    }
+    showCount(field, count);
+    return { footer: count.parentElement, count: count };
+  }
+
+  function addCounters(root) {
+    root.querySelectorAll(COUNTED).forEach(function (field) {
+      if (counts(field)) {
+        counter(field);
+      }
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches(COUNTED) && counts(field)) {
+      counter(field);
+    }
+  });
+
+  window.OurPlace = window.OurPlace || {};
+  window.OurPlace.counter = counter;
+
   function apply(root) {
+    addCounters(root);
     // A bar's width from data-progress (0-100) and any box's height from data-height (px).
     root.querySelectorAll("[data-progress]").forEach(function (el) {
       var value = Math.max(0, Math.min(100, parseFloat(el.dataset.progress) || 0));

@@ -393,7 +393,7 @@ def test_event_create_invite_and_attendance(client_for, programme_manager):
             "title": "Regional hub: North",
             "kind": "peer_hub",
             "round": live.pk,
-            "starts_at": "2026-12-01T10:00",
+            "starts_at": f"{today() + datetime.timedelta(days=7):%Y-%m-%d}T10:00",
             "location": "Leeds Civic Hall",
         },
         follow=True,

@@ -1,6 +1,7 @@
 // The operational plan editor (plans/plan_form.html): each section is sent to the server as a
-// draft a moment after typing stops (and when the field is left), a counter shows each text's
-// length against its limit, and leaving the page with changes not saved in the plan asks first.
+// draft a moment after typing stops (and when the field is left), its state shown beside the
+// site's character counter (static/js/ourplace.js), and leaving the page with changes not saved
+// in the plan asks first.
 // Declared by data attributes on the form, so the page carries no inline script (the CSP).
 (function () {
   "use strict";
@@ -16,7 +17,6 @@
   var dirty = form.dataset.unsaved === "true";
   var submitting = false;
   var barStatus = form.querySelector("[data-save-status]");
-  var number = new Intl.NumberFormat("en-GB");
 
   function showBar() {
     if (!barStatus) {
@@ -32,35 +32,14 @@
     }
   }
 
-  // Under each text: the draft's state on the left, the count on the right.
-  function addFooter(field) {
-    var footer = document.createElement("div");
-    footer.className = "field-footer small";
+  // Under each text: the draft's state on the left, the site's counter (ourplace.js) on the right.
+  function addStatus(field) {
+    var footer = window.OurPlace.counter(field).footer;
     var status = document.createElement("span");
     status.className = "draft-status";
     status.setAttribute("aria-live", "polite");
-    var count = document.createElement("span");
-    count.className = "char-count";
-    count.id = field.id + "_count";
-    footer.appendChild(status);
-    footer.appendChild(count);
-    field.insertAdjacentElement("afterend", footer);
-    var described = field.getAttribute("aria-describedby");
-    field.setAttribute("aria-describedby", (described ? described + " " : "") + count.id);
-    return { status: status, count: count };
-  }
-
-  function showCount(field, count) {
-    var limit = parseInt(field.getAttribute("maxlength"), 10);
-    var used = field.value.length;
-    var text = number.format(used) + " / " + number.format(limit);
-    var left = limit - used;
-    var near = left <= limit / 10;
-    if (near) {
-      text += " (" + number.format(left) + " left)";
-    }
-    count.textContent = text;
-    count.classList.toggle("is-near-limit", near);
+    footer.insertBefore(status, footer.firstChild);
+    return status;
   }
 
   function keepAsDraft(field, status) {
@@ -122,15 +101,8 @@
     field.addEventListener("blur", send);
   }
 
-  form.querySelectorAll("textarea[maxlength]").forEach(function (field) {
-    var footer = addFooter(field);
-    showCount(field, footer.count);
-    field.addEventListener("input", function () {
-      showCount(field, footer.count);
-    });
-    if (field.dataset.draftSection) {
-      keepAsDraft(field, footer.status);
-    }
+  form.querySelectorAll("textarea[data-draft-section]").forEach(function (field) {
+    keepAsDraft(field, addStatus(field));
   });
 
   form.addEventListener("input", markDirty);
