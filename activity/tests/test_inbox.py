@@ -192,9 +192,7 @@ class TestInboxPage:
         n.refresh_from_db()
         assert n.read_at is None
 
-    def test_unread_rows_have_a_box_for_the_bulk_form_with_select_all(
-        self, client_for, lead_user
-    ):
+    def test_unread_rows_have_a_box_for_the_bulk_form_with_select_all(self, client_for, lead_user):
         unread = NotificationFactory(recipient=lead_user)
         read = NotificationFactory(recipient=lead_user, read=True)
 
