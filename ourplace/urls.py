@@ -13,9 +13,7 @@ urlpatterns = [
     path("my-work/count/", core_views.my_work_count, name="mywork_count"),
     path("my-work/hide/", core_views.my_work_hide, name="mywork_hide"),
     path("my-work/hidden/", core_views.my_work_hidden, name="mywork_hidden"),
-    path(
-        "my-work/hidden/<int:pk>/restore/", core_views.my_work_restore, name="mywork_restore"
-    ),
+    path("my-work/hidden/<int:pk>/restore/", core_views.my_work_restore, name="mywork_restore"),
     path("my-work/all/<str:kind>/", core_views.my_work_group, name="mywork_group"),
     path("search/", core_views.search, name="search"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the static file.
