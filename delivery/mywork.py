@@ -91,6 +91,8 @@ def returns_awaiting_review(work):
     qs = selectors.returns_awaiting_review_for(user)
     if qs.query.is_empty():  # none for leads, funders or finance
         return None
+    if not work.include_finished:
+        qs = qs.exclude(area__round__status=Round.Status.FINISHED)
     rows, total = work.queue(qs)
     more = reverse("delivery:returns_list") + "?state=submitted"
     return WorkGroup(

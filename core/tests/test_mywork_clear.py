@@ -301,3 +301,14 @@ def test_queries_fixed_for_5_and_50_items_with_some_hidden(url, client_for, rela
         assert "Hidden (11)" in response.content.decode()
     else:
         assert len(response.context["group"].items) == 50 - 11
+
+
+def test_a_finished_rounds_returns_to_review_are_left_out_too(programme_manager):
+    pilot = RoundFactory(status=Round.Status.FINISHED)
+    sent = ProgressReturnFactory(
+        area=AreaFactory(round=pilot, stage=AreaStage.IMPLEMENTATION), submitted=True
+    )
+
+    assert group(programme_manager, "Progress returns to review") is None
+    everything = group(programme_manager, "Progress returns to review", include_finished=True)
+    assert [i.about.pk for i in everything.items] == [sent.pk]
