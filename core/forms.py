@@ -3,6 +3,7 @@
 from django import forms
 
 from .models import HiddenWorkItem
+from .validators import single_line_text
 
 
 class HideWorkItemForm(forms.Form):
@@ -25,6 +26,7 @@ class HideWorkItemForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=HiddenWorkItem.REASON_MAX,
+        validators=[single_line_text],
         label="Reason for dismissing",
         help_text=f"Required to dismiss; at most {HiddenWorkItem.REASON_MAX} characters.",
     )

@@ -82,13 +82,13 @@ class HiddenWorkItem(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hidden_work"
     )
-    kind = models.CharField(max_length=100)
+    kind = models.CharField(max_length=100, **ONE_LINE)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     until = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=REASON_MAX, blank=True, **ONE_LINE)
-    title = models.CharField(max_length=300, blank=True)
-    url = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=300, blank=True, **ONE_LINE)
+    url = models.CharField(max_length=500, blank=True, **ONE_LINE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
