@@ -14,6 +14,7 @@ from .services import (
     notification_preferences,
     notification_preferences_set,
     notifications_mark_all_read,
+    notifications_mark_selected_read,
 )
 
 SHOW = {"open": "Still open", "unread": "Unread", "all": "All, including resolved"}
@@ -84,6 +85,22 @@ def notifications_read_all(request):
     messages.success(request, f"{done} notification{'s' if done != 1 else ''}{label} marked read.")
     url = reverse("activity:notifications")
     return redirect(f"{url}?kind={kind}" if kind else url)
+
+
+@login_required
+@require_POST
+def notifications_read_selected(request):
+    """Mark the ticked notifications read (only the person's own), back to the same view."""
+    ids = [int(v) for v in request.POST.getlist("notification") if v.isdigit()][:1000]
+    url = reverse("activity:notifications")
+    query = request.POST.get("query", "")
+    back = f"{url}?{query}" if query and "//" not in query else url
+    if not ids:
+        messages.warning(request, "Tick the notifications to mark read.")
+        return redirect(back)
+    done = notifications_mark_selected_read(user=request.user, ids=ids)
+    messages.success(request, f"{done} notification{'s' if done != 1 else ''} marked read.")
+    return redirect(back)
 
 
 @login_required

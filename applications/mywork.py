@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts import permissions as perms
-from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from core.mywork import WorkGroup, WorkItem, provider
 from programmes.models import AreaStage, AreaStatus, Milestone
 from programmes.permissions import areas_visible_to
 
@@ -34,6 +34,7 @@ def applications_to_assess(work):
             detail=f"{a.get_status_display()} · {a.round.name} · sent "
             + (f"{a.submitted_at:%-d %b %Y}" if a.submitted_at else "(date unknown)"),
             today=today,
+            about=a,
         )
         for a in rows
     ]
@@ -61,6 +62,7 @@ def gates_to_decide(work):
             url=g.get_absolute_url(),
             detail="Sent " + (f"{g.submitted_at:%-d %b %Y}" if g.submitted_at else ""),
             today=today,
+            about=g,
         )
         for g in rows
     ]
@@ -152,6 +154,6 @@ def lead_gate_applications(work):
             waiting=True,
             today=today,
         )
-        for a in applications.order_by("submitted_at", "pk")[:GROUP_LIMIT]
+        for a in applications.order_by("submitted_at", "pk")[: work.limit]
     ]
     return [todo, WorkGroup(heading="Decisions on your applications", items=waiting, waiting=True)]

@@ -1,6 +1,11 @@
 """What every app shares in the database: the outbox of work handed to the background."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+
+from .validators import ONE_LINE
 
 
 class OutboxStatus(models.TextChoices):
@@ -64,3 +69,45 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class HiddenWorkItem(models.Model):
+    """One person put one item of their My work aside: snoozed until a date (it comes back that
+    morning) or dismissed with a reason (it stays hidden). The item is named by its group's kind
+    and the object it is about, so the same object in another group, or on anyone else's My
+    work, is untouched. The title and address are kept as they were, for the "Hidden" list."""
+
+    REASON_MAX = 200
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hidden_work"
+    )
+    kind = models.CharField(max_length=100, **ONE_LINE)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    until = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=REASON_MAX, blank=True, **ONE_LINE)
+    title = models.CharField(max_length=300, blank=True, **ONE_LINE)
+    url = models.CharField(max_length=500, blank=True, **ONE_LINE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "content_type", "object_id"], name="hidden_work_once"
+            ),
+            # Snoozed (a date, no reason) or dismissed (a reason, no date), never both or neither.
+            models.CheckConstraint(
+                condition=(models.Q(until__isnull=False) & models.Q(reason=""))
+                | (models.Q(until__isnull=True) & ~models.Q(reason="")),
+                name="hidden_work_snoozed_or_dismissed",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "until"], name="hidden_work_user_until")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {self.title}"
+
+    @property
+    def dismissed(self) -> bool:
+        return self.until is None

@@ -42,6 +42,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 # How many items of a group the page lists; the group's total and "see all" link say the rest.
 GROUP_LIMIT = 5
@@ -63,6 +64,22 @@ class WorkItem:
     # Items that are not the user's move (a lead waiting for a decision) are listed as such.
     waiting: bool = False
     today: datetime.date = field(default_factory=timezone.localdate, compare=False)
+    # The object the item is about (a model instance): with it the person may snooze or dismiss
+    # the item on their own My work (core.models.HiddenWorkItem).
+    about: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def ref(self) -> tuple[str, int] | None:
+        """(model label, primary key) of what the item is about; None when it is about nothing
+        that can be put aside."""
+        if self.about is None or getattr(self.about, "pk", None) is None:
+            return None
+        return self.about._meta.label_lower, self.about.pk
+
+    @property
+    def ref_text(self) -> str:
+        ref = self.ref
+        return f"{ref[0]}:{ref[1]}" if ref else ""
 
     @property
     def overdue(self) -> bool:
@@ -85,12 +102,28 @@ class WorkGroup:
     # Waiting groups (what the user is waiting for from others) are not counted as work.
     waiting: bool = False
     order: int = 50
+    # Names the group in addresses ("see all") and in what a person put aside; set by
+    # `work_for` from the provider (and the queue's part) unless the provider names it.
+    kind: str = ""
+    # Every item the provider gave, in order, before the page's limit (a queue's provider gives
+    # only the first rows; a provider that builds a list gives all of it).
+    all_items: list[WorkItem] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self):
+        # A total counted from the items is recounted once the person's hidden ones are left out.
+        self.counted_from_items = self.total is None
         if self.total is None:
             self.total = len(self.items)
+        if not self.kind and isinstance(self.total, Total):
+            self.kind = self.total.kind
+        self.all_items = sorted(self.items, key=item_sort_key)
         # The page lists the first few; `total` and `more_url` say the rest.
-        self.items = sorted(self.items, key=item_sort_key)[:GROUP_LIMIT]
+        self.items = self.all_items[:GROUP_LIMIT]
+
+    @property
+    def more(self) -> bool:
+        """Whether the page lists only some of the group."""
+        return self.total > len(self.items)
 
     @property
     def overdue_count(self) -> int:
@@ -105,8 +138,9 @@ class Total:
     """A queue's size not known yet: `Work.count_totals` counts every one of a request's in one
     query and fills in `value`."""
 
-    def __init__(self, queryset: QuerySet):
+    def __init__(self, queryset: QuerySet, kind: str = ""):
         self.queryset = queryset
+        self.kind = kind
         self.value: int | None = None
 
 
@@ -118,14 +152,28 @@ class Work:
     user: object
     today: datetime.date
     items_wanted: bool = True
+    # How many rows of each queue are read: the page's GROUP_LIMIT, or a whole group's page.
+    limit: int = GROUP_LIMIT
+    # Work of finished rounds (a pilot round's returns never sent) is left out unless asked for.
+    include_finished: bool = False
+    # What this person put aside and is still hidden today: {(kind, model label, pk)}.
+    hidden: frozenset = frozenset()
+    # The provider being run, which names its queues' groups.
+    provider_name: str = ""
     _totals: list[Total] = field(default_factory=list, repr=False)
 
-    def queue(self, qs: QuerySet) -> tuple[list, Total]:
-        """The first GROUP_LIMIT rows of an ordered queue (one query; none when the items are not
-        wanted) and its size, counted later with every other queue's in one query
-        (`count_totals`), so a page runs the same queries however long its queues are."""
-        rows = list(qs[:GROUP_LIMIT]) if self.items_wanted else []
-        total = Total(qs)
+    def queue(self, qs: QuerySet, part: str = "") -> tuple[list, Total]:
+        """The first rows of an ordered queue (one query; none when the items are not wanted)
+        and its size, counted later with every other queue's in one query (`count_totals`), so
+        a page runs the same queries however long its queues are. The items this person put
+        aside are left out of both. A provider with more than one queue names each by `part`."""
+        kind = self.provider_name + (f".{part}" if part else "")
+        label = qs.model._meta.label_lower
+        hidden = [pk for k, lbl, pk in self.hidden if k == kind and lbl == label]
+        if hidden:
+            qs = qs.exclude(pk__in=hidden)
+        rows = list(qs[: self.limit]) if self.items_wanted else []
+        total = Total(qs, kind)
         self._totals.append(total)
         return rows, total
 
@@ -212,20 +260,80 @@ def _group_key(group: WorkGroup):
     )
 
 
-def work_for(user, *, today: datetime.date | None = None, items: bool = True) -> list[WorkGroup]:
-    """Every group of work waiting for `user`, overdue first and soonest due first. With
-    `items=False` (the menu's count) the groups' totals are right but queues list no items."""
+def hidden_keys(user, today: datetime.date) -> frozenset:
+    """What `user` put aside that is still hidden on `today` (dismissed, or snoozed until a
+    later day), as {(kind, model label, pk)}: one query."""
+    from django.db.models import Q
+
+    from .models import HiddenWorkItem
+
+    rows = (
+        HiddenWorkItem.objects.filter(user=user)
+        .filter(Q(until__isnull=True) | Q(until__gt=today))
+        .values_list("kind", "content_type__app_label", "content_type__model", "object_id")
+    )
+    return frozenset((kind, f"{app}.{model}", pk) for kind, app, model, pk in rows)
+
+
+def _name_groups(groups: list[WorkGroup], provider_name: str) -> None:
+    """A group's kind: the provider's name, with the heading when it gives more than one."""
+    for g in groups:
+        if not g.kind:
+            g.kind = provider_name if len(groups) == 1 else f"{provider_name}.{slugify(g.heading)}"
+
+
+def _leave_out_hidden(group: WorkGroup, hidden: frozenset, limit: int) -> None:
+    """Drop the items the person put aside (a queue already left them out of its rows and
+    count; a provider's own list has them still)."""
+    visible = [i for i in group.all_items if not (i.ref and (group.kind, *i.ref) in hidden)]
+    if group.counted_from_items:
+        group.total = len(visible)
+    group.all_items = visible
+    group.items = visible[:limit]
+
+
+def work_for(
+    user,
+    *,
+    today: datetime.date | None = None,
+    items: bool = True,
+    limit: int = GROUP_LIMIT,
+    include_finished: bool = False,
+    hidden: frozenset | None = None,
+    only: str = "",
+) -> list[WorkGroup]:
+    """Every group of work waiting for `user`, overdue first and soonest due first, without
+    what the person put aside. With `items=False` (the menu's count) the groups' totals are
+    right but queues list no items. `limit` items per group (a whole group's page asks for
+    more); `only` runs one provider (by its function's name); `hidden` is `hidden_keys`, when
+    the caller read it already."""
     if not getattr(user, "is_authenticated", False):
         return []
     mywork_autodiscover()
-    work = Work(user=user, today=today or timezone.localdate(), items_wanted=items)
+    today = today or timezone.localdate()
+    if hidden is None:
+        hidden = hidden_keys(user, today)
+    work = Work(
+        user=user,
+        today=today,
+        items_wanted=items,
+        limit=limit,
+        include_finished=include_finished,
+        hidden=hidden,
+    )
     groups: list[WorkGroup] = []
     for order, _name, func in sorted(_PROVIDERS, key=lambda p: (p[0], p[1])):
-        groups += _as_groups(func(work), order)
+        if only and func.__name__ != only:
+            continue
+        work.provider_name = func.__name__
+        produced = _as_groups(func(work), order)
+        _name_groups(produced, func.__name__)
+        groups += produced
     work.count_totals()
     for g in groups:
         if isinstance(g.total, Total):
             g.total = g.total.value
+        _leave_out_hidden(g, hidden, limit)
     return sorted([g for g in groups if g.total], key=_group_key)
 
 

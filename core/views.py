@@ -1,21 +1,31 @@
 """Views every deployment needs whatever the apps do."""
 
+import datetime
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import personal_data
 from . import search as site_search
+from .errors import errors_to_form, message_for
+from .forms import HideWorkItemForm
 from .health import readiness
-from .mywork import work_count, work_for
+from .models import HiddenWorkItem
+from .mywork import hidden_keys, work_count, work_for
+from .services import work_item_hide, work_item_restore
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +68,21 @@ def readyz(request):
     )
 
 
+def _include_finished(request) -> bool:
+    return request.GET.get("finished") == "1"
+
+
 @login_required
 @require_GET
 def my_work(request):
     """Everyone's start page: what is waiting for them, grouped, overdue first, each item
-    linking to where it is done (see core/mywork.py for how apps contribute)."""
+    linking to where it is done (see core/mywork.py for how apps contribute). Work of finished
+    rounds is left out unless asked for (?finished=1); what the person snoozed or dismissed is
+    left out and counted under "Hidden"."""
     today = timezone.localdate()
-    groups = work_for(request.user, today=today)
+    hidden = hidden_keys(request.user, today)
+    include_finished = _include_finished(request)
+    groups = work_for(request.user, today=today, hidden=hidden, include_finished=include_finished)
     return render(
         request,
         "core/my_work.html",
@@ -74,8 +92,123 @@ def my_work(request):
             "count": work_count(groups),
             "overdue": sum(g.overdue_count for g in groups if not g.waiting),
             "today": today,
+            "hidden_count": len(hidden),
+            "include_finished": include_finished,
+            "min_snooze": today + datetime.timedelta(days=1),
         },
     )
+
+
+# A whole group's page lists at most this many (a queue longer than that has its list page).
+SEE_ALL_LIMIT = 500
+
+
+@login_required
+@require_GET
+def my_work_group(request, kind):
+    """Every item of one group of the person's My work ("see all"), with the group's list
+    page, when it has one, for filters and bulk actions."""
+    today = timezone.localdate()
+    include_finished = _include_finished(request)
+    groups = work_for(
+        request.user,
+        today=today,
+        limit=SEE_ALL_LIMIT,
+        include_finished=include_finished,
+        only=kind.split(".", 1)[0],
+    )
+    group = next((g for g in groups if g.kind == kind), None)
+    if group is None:
+        raise Http404("Nothing of this kind is waiting for you.")
+    return render(
+        request,
+        "core/my_work_group.html",
+        {
+            "group": group,
+            "today": today,
+            "include_finished": include_finished,
+            "min_snooze": today + datetime.timedelta(days=1),
+        },
+    )
+
+
+def _next_url(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("mywork")
+
+
+@login_required
+@require_POST
+def my_work_hide(request):
+    """Snooze an item of the person's own My work until a date, or dismiss it with a reason.
+    A refusal (a date not in the future, no reason) is shown next to its field."""
+    form = HideWorkItemForm(request.POST)
+    if not form.is_valid() and ({"kind", "ref"} & set(form.errors) or form.non_field_errors()):
+        messages.error(request, "That item could not be put aside.")
+        return redirect("mywork")
+    if form.is_valid():
+        data = form.cleaned_data
+        snooze = data["action"] == HideWorkItemForm.SNOOZE
+        try:
+            work_item_hide(
+                user=request.user,
+                kind=data["kind"],
+                ref=data["ref"],
+                title=data["title"],
+                url=data["url"],
+                until=data["until"] if snooze else None,
+                reason="" if snooze else data["reason"],
+            )
+        except ValidationError as exc:
+            if "until" in getattr(exc, "error_dict", {}) or "reason" in getattr(
+                exc, "error_dict", {}
+            ):
+                errors_to_form(form, exc)
+            else:
+                messages.error(request, message_for(exc))
+                return redirect("mywork")
+        else:
+            title = data["title"] or "The item"
+            if snooze:
+                messages.success(
+                    request,
+                    f"{title} is snoozed until {data['until']:%-d %b %Y}. "
+                    "Hidden items are listed under Hidden.",
+                )
+            else:
+                messages.success(request, f"{title} is dismissed from your My work.")
+            return redirect(_next_url(request, data["next"]))
+    return render(
+        request,
+        "core/my_work_hide.html",
+        {"form": form, "min_snooze": timezone.localdate() + datetime.timedelta(days=1)},
+    )
+
+
+@login_required
+@require_GET
+def my_work_hidden(request):
+    """What the person snoozed (until a day still ahead) or dismissed, each with a way back."""
+    today = timezone.localdate()
+    rows = (
+        HiddenWorkItem.objects.filter(user=request.user)
+        .filter(Q(until__isnull=True) | Q(until__gt=today))
+        .order_by("until", "-created_at", "pk")
+    )
+    return render(request, "core/my_work_hidden.html", {"rows": rows, "today": today})
+
+
+@login_required
+@require_POST
+def my_work_restore(request, pk):
+    """Bring one of the person's own snoozed or dismissed items back (another's: 404)."""
+    hidden = get_object_or_404(HiddenWorkItem, pk=pk, user=request.user)
+    work_item_restore(user=request.user, hidden=hidden)
+    messages.success(request, f"{hidden.title or 'The item'} is back on your My work.")
+    return redirect(_next_url(request, request.POST.get("next", "")))
 
 
 @login_required

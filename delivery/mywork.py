@@ -8,12 +8,13 @@ from django.urls import reverse
 
 from accounts import permissions as perms
 from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from programmes.models import Round
 
 from . import selectors
 from .models import ReturnStatus
 
 
-def _items(rows, today, title):
+def _items(rows, today, title, limit=GROUP_LIMIT):
     return [
         WorkItem(
             title=title(r),
@@ -21,8 +22,9 @@ def _items(rows, today, title):
             due=r.due_on,
             detail=f"{r.period_start:%-d %b %Y} to {r.period_end:%-d %b %Y}",
             today=today,
+            about=r,
         )
-        for r in rows[:GROUP_LIMIT]
+        for r in rows[:limit]
     ]
 
 
@@ -37,6 +39,9 @@ def returns_overdue(work):
         .prefetch_related(None)
         .filter(selectors.state_q("overdue", today))
     )
+    if not work.include_finished:
+        # A finished round's returns never sent are history, not work (issue 25).
+        qs = qs.exclude(area__round__status=Round.Status.FINISHED)
     more = reverse("delivery:returns_list") + "?state=overdue"
     if perms.is_relationship_manager(user):
         qs = qs.filter(area__assignments__user=user, area__assignments__ended_on__isnull=True)
@@ -44,7 +49,7 @@ def returns_overdue(work):
     rows, total = work.queue(qs)
     return WorkGroup(
         heading="Progress returns overdue",
-        items=_items(rows, today, lambda r: f"{r.area.reference} {r.area.name}"),
+        items=_items(rows, today, lambda r: f"{r.area.reference} {r.area.name}", work.limit),
         total=total,
         more_url=more,
     )
@@ -62,7 +67,7 @@ def lead_returns(work):
         .prefetch_related(None)
         .filter(status=ReturnStatus.DRAFT)
     )
-    due = list(qs.filter(selectors.state_q("", today))[:GROUP_LIMIT])
+    due = list(qs.filter(selectors.state_q("", today))[: work.limit])
     upcoming = qs.filter(selectors.state_q("upcoming", today))
     # Each area's next one: few per area (a few years of quarters), and few areas per lead.
     seen = {r.area_id for r in due}
@@ -72,7 +77,9 @@ def lead_returns(work):
             due.append(r)
     return WorkGroup(
         heading="Progress returns to send",
-        items=_items(due, today, lambda r: f"Send your progress return: {r.area.name}"),
+        items=_items(
+            due, today, lambda r: f"Send your progress return: {r.area.name}", work.limit * 2
+        ),
     )
 
 
@@ -84,6 +91,8 @@ def returns_awaiting_review(work):
     qs = selectors.returns_awaiting_review_for(user)
     if qs.query.is_empty():  # none for leads, funders or finance
         return None
+    if not work.include_finished:
+        qs = qs.exclude(area__round__status=Round.Status.FINISHED)
     rows, total = work.queue(qs)
     more = reverse("delivery:returns_list") + "?state=submitted"
     return WorkGroup(
@@ -95,6 +104,7 @@ def returns_awaiting_review(work):
                 detail=f"{r.period_start:%-d %b %Y} to {r.period_end:%-d %b %Y}, sent "
                 f"{r.submitted_at:%-d %b %Y}",
                 today=today,
+                about=r,
             )
             for r in rows
         ],
@@ -117,6 +127,8 @@ def lead_returns_changes_requested(work):
     rows, total = work.queue(qs)
     return WorkGroup(
         heading="Progress returns sent back for changes",
-        items=_items(rows, today, lambda r: f"Answer the comments and resend: {r.area.name}"),
+        items=_items(
+            rows, today, lambda r: f"Answer the comments and resend: {r.area.name}", work.limit
+        ),
         total=total,
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts import permissions as perms
 from core.money import pounds
-from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from core.mywork import WorkGroup, WorkItem, provider
 from programmes.permissions import areas_visible_to
 
 from . import selectors
@@ -14,6 +14,7 @@ from .offers.models import GrantOffer
 
 
 def _payment_items(rows, today, verb):
+    # Each item is about its payment: approving and paying it are separate groups (kinds).
     return [
         WorkItem(
             title=f"{verb} {pounds(p.amount)}: {p.award.area.reference} {p.award.area.name}",
@@ -21,6 +22,7 @@ def _payment_items(rows, today, verb):
             due=p.due_on,
             detail=f"{p.get_kind_display()} · {p.award}",
             today=today,
+            about=p,
         )
         for p in rows
     ]
@@ -34,8 +36,10 @@ def payments_to_approve_or_pay(work):
     # The finance list's rows, with only what an item shows joined (not the people who scheduled
     # or approved them, nor the round and programme).
     payable = selectors.payable_now(user=user).select_related(None).select_related("award__area")
-    to_approve, approve_total = work.queue(payable.filter(selectors.awaiting_approval_by(user)))
-    to_pay, pay_total = work.queue(payable.filter(selectors.awaiting_payment_by(user)))
+    to_approve, approve_total = work.queue(
+        payable.filter(selectors.awaiting_approval_by(user)), part="approve"
+    )
+    to_pay, pay_total = work.queue(payable.filter(selectors.awaiting_payment_by(user)), part="pay")
     finance = reverse("grants:finance")
     return [
         WorkGroup(
@@ -71,8 +75,9 @@ def offers_to_accept(work):
             url=reverse("grants:offer_detail", args=[o.pk]),
             detail=f"{o.award.area.reference} {o.award.area.name} · issued {o.issued_at:%-d %b %Y}",
             today=today,
+            about=o,
         )
-        for o in offers[:GROUP_LIMIT]
+        for o in offers[: work.limit]
     ]
     return WorkGroup(heading="Grant offers to accept", items=items)
 
@@ -94,6 +99,6 @@ def payments_on_their_way(work):
             waiting=True,
             today=today,
         )
-        for p in qs[:GROUP_LIMIT]
+        for p in qs[: work.limit]
     ]
     return WorkGroup(heading="Payments on their way", items=items, waiting=True)

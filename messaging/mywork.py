@@ -20,6 +20,7 @@ def messages_awaiting_reply(work):
             detail="Last message "
             + timezone.localtime(a.last_message_at).strftime("%-d %b %Y, %H:%M"),
             today=work.today,
+            about=a,
         )
         for a in areas
     ]

@@ -11,6 +11,10 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("my-work/", core_views.my_work, name="mywork"),
     path("my-work/count/", core_views.my_work_count, name="mywork_count"),
+    path("my-work/hide/", core_views.my_work_hide, name="mywork_hide"),
+    path("my-work/hidden/", core_views.my_work_hidden, name="mywork_hidden"),
+    path("my-work/hidden/<int:pk>/restore/", core_views.my_work_restore, name="mywork_restore"),
+    path("my-work/all/<str:kind>/", core_views.my_work_group, name="mywork_group"),
     path("search/", core_views.search, name="search"),
     # Browsers ask for /favicon.ico whatever the page says: send them to the static file.
     path("favicon.ico", core_views.favicon, name="favicon"),

@@ -8,7 +8,7 @@ import datetime
 from django.urls import reverse
 
 from accounts import permissions as perms
-from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
+from core.mywork import WorkGroup, WorkItem, provider
 from programmes.models import AreaStage, AreaStatus, Milestone
 from programmes.permissions import areas_visible_to
 
@@ -53,6 +53,7 @@ def plans_to_review(work):
             )
             + f" · {p.get_status_display()}",
             today=today,
+            about=p,
         )
         for p in rows
     ]
@@ -141,8 +142,9 @@ def lead_plans(work):
             due=a.due_on,
             detail=f"For {a.reviewer_organisation.name}",
             today=today,
+            about=a,
         )
-        for a in selectors.peer_reviews_for(user=user).filter(review__isnull=True)[:GROUP_LIMIT]
+        for a in selectors.peer_reviews_for(user=user).filter(review__isnull=True)[: work.limit]
     ]
     return [
         WorkGroup(heading="Your operational plan", items=todo),

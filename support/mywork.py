@@ -25,6 +25,7 @@ def followups_due(work):
             due=f.due_on,
             detail=f"{f.area.reference} {f.area.name} · {f.owner}",
             today=today,
+            about=f,
         )
         for f in rows
     ]
@@ -49,6 +50,7 @@ def areas_at_risk(work):
             url=reverse("support:area_support", args=[a.reference]),
             detail=f"{a.open_risks} open risk{'s' if a.open_risks != 1 else ''}",
             today=today,
+            about=a,
         )
         for a in rows
     ]
@@ -80,6 +82,7 @@ def bookings_coming_up(work):
             due=b.date,
             detail=b.area.reference,
             today=today,
+            about=b,
         )
         for b in rows
     ]

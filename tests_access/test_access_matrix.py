@@ -41,6 +41,10 @@ EXPECTED = {
         "L 405 405 405 405 405 405 405 405",
         "L R R R R R R R R",
     ),
+    "activity:notifications_read_selected": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R R R R R R R R",
+    ),
     "activity:preferences": (
         "L 200 200 200 200 200 200 200 200",
         "L 200 200 200 200 200 200 200 200",
@@ -215,6 +219,13 @@ EXPECTED = {
     ),
     "mywork": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
     "mywork_count": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    # Anyone's own view: whose group it is decides (404: nothing of that kind is theirs).
+    "mywork_group": ("L 404 404 404 200 404 404 404 404", "L 405 405 405 405 405 405 405 405"),
+    "mywork_hidden": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    # An empty form is refused with a message, back to My work.
+    "mywork_hide": ("L 405 405 405 405 405 405 405 405", "L R R R R R R R R"),
+    # Only the person who put it aside may bring it back (the lead's, here).
+    "mywork_restore": ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 R 404 404"),
     # The header's search: everyone signed in, each finding only what they may see
     # (core/tests/test_search.py checks what each finds).
     "search": ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),

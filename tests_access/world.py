@@ -4,6 +4,7 @@ an import job of each edition. Each URL name maps to the area it concerns and it
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from accounts.invitations import invitation_token as team_invitation_token
 from accounts.models import Invitation, OrganisationMembership, User
 from activity.models import Notification
 from applications.models import Application, GateApplication
+from core.models import HiddenWorkItem
 from core.testing import today
 from core.tests.demo_snapshot import load_demo_for_test
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
@@ -141,6 +143,14 @@ def build_world() -> World:
             date=today() + datetime.timedelta(days=7),
             days="0.5",
         )
+    # An item the lead put aside on their My work: only they may bring it back.
+    o["hidden_work"] = HiddenWorkItem.objects.create(
+        user=w.users["lead"],
+        kind="bookings_coming_up",
+        content_type=ContentType.objects.get_for_model(AdviserDay),
+        object_id=o["booking"].pk,
+        reason="Matrix",
+    )
     o["import_job"] = ImportJob.objects.create(
         round_slug="round-2", requested_by=w.users["pm"], original_name="crm.csv"
     )
@@ -234,6 +244,9 @@ def targets(w: World) -> dict:
             "activity:preferences",
             "mywork",
             "mywork_count",
+            "mywork_hide",
+            "mywork_hidden",
+            "activity:notifications_read_selected",
             "search",
             "applications:register",
             "applications:apply",
@@ -277,6 +290,8 @@ def targets(w: World) -> dict:
     }
     for name in ("person_data", "person_data_download", "person_anonymise"):
         t[name] = (None, {"pk": w.users["lead"].pk})
+    t["mywork_restore"] = pk("hidden_work")
+    t["mywork_group"] = (None, {"kind": "followups_due"})
     t["password_reset_confirm"] = (None, {"uidb64": "MQ", "token": "set-password"})
     for name in ("offer_detail", "offer_pdf", "offer_withdraw", "offer_reissue"):
         t[f"grants:{name}"] = pk("offer")

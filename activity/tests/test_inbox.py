@@ -162,6 +162,46 @@ class TestInboxPage:
         other.refresh_from_db()
         assert other.read_at is None
 
+    def test_mark_selected_read_touches_only_the_ticked_and_only_ones_own(
+        self, client_for, lead_user
+    ):
+        ticked, also_ticked, left = NotificationFactory.create_batch(3, recipient=lead_user)
+        someone_elses = NotificationFactory()
+
+        response = client_for(lead_user).post(
+            reverse("activity:notifications_read_selected"),
+            {"notification": [ticked.pk, also_ticked.pk, someone_elses.pk], "query": "kind="},
+            follow=True,
+        )
+
+        assert "2 notifications marked read." in response.content.decode()
+        for n in (ticked, also_ticked, left, someone_elses):
+            n.refresh_from_db()
+        assert ticked.read_at and also_ticked.read_at
+        assert left.read_at is None and someone_elses.read_at is None
+        assert response.redirect_chain[-1][0] == reverse("activity:notifications") + "?kind="
+
+    def test_nothing_ticked_says_so(self, client_for, lead_user):
+        n = NotificationFactory(recipient=lead_user)
+
+        response = client_for(lead_user).post(
+            reverse("activity:notifications_read_selected"), follow=True
+        )
+
+        assert "Tick the notifications to mark read." in response.content.decode()
+        n.refresh_from_db()
+        assert n.read_at is None
+
+    def test_unread_rows_have_a_box_for_the_bulk_form_with_select_all(self, client_for, lead_user):
+        unread = NotificationFactory(recipient=lead_user)
+        read = NotificationFactory(recipient=lead_user, read=True)
+
+        page = client_for(lead_user).get(reverse("activity:notifications")).content.decode()
+
+        assert 'data-select-all="notification"' in page
+        assert f'name="notification" value="{unread.pk}" form="bulk-read"' in page
+        assert f'name="notification" value="{read.pk}"' not in page
+
     def test_mark_all_read_of_one_kind(self, client_for, lead_user):
         plans = NotificationFactory(recipient=lead_user, kind="plans")
         grants = NotificationFactory(recipient=lead_user, kind="grants")

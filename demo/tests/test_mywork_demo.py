@@ -14,7 +14,8 @@ EXPECTED = {
     "pm": {"Applications to assess", "Plans to review or sign", "Payments to approve"},
     "funder": {"Plans to co-sign"},
     "finance": {"Payments to approve", "Payments to mark paid"},
-    "rm": {"Follow-ups", "Areas at risk", "Progress returns overdue"},
+    # The rm's overdue returns are all the finished pilot round's: left out (issue 25).
+    "rm": {"Follow-ups", "Areas at risk"},
     "rm2": {"Areas at risk"},
     "lead": {"Your operational plan", "Peer reviews to send", "Grant offers to accept"},
     "lead2": {"Progress returns to send", "Payments on their way"},
@@ -31,6 +32,10 @@ def test_each_demo_login_has_realistic_work():
         assert work_count(groups) > 0, username
         for group in groups:
             assert all(item.url.startswith("/") for item in group.items), username
+
+    rm = User.objects.get(username="rm")
+    assert "Progress returns overdue" not in {g.heading for g in work_for(rm)}
+    assert "Progress returns overdue" in {g.heading for g in work_for(rm, include_finished=True)}
 
     assert NotificationPreference.objects.filter(user__username="rm", delivery="digest").exists()
     # Nobody has a backlog of unread news from years ago.
