@@ -222,7 +222,9 @@ def finance_bulk(request):
     is_confirmed = confirmed(request)
     form = _bulk_form(request, action, payments, bound=is_confirmed)
     valid = form is None or form.is_valid()
-    paid_on = form.cleaned_data.get("paid_on") if form is not None and valid else None
+    # The date typed, when it is itself valid, even if another field was refused: the lists
+    # are judged against the date that will be used, not today's.
+    paid_on = form.cleaned_data.get("paid_on") if form is not None and form.is_bound else None
     will_do, refused = _bulk_preview(payments, action, request.user, paid_on)
     context = {
         "action": action,

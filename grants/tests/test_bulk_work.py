@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from core.testing import today
@@ -190,6 +191,37 @@ class TestReferencePerPayment:
         assert "reference" in response.context["form"].errors
         payment.refresh_from_db()
         assert payment.status == S.APPROVED
+
+
+    def test_a_refusal_elsewhere_on_the_form_keeps_the_lists_for_the_date_typed(
+        self, client_for, finance_officer, pm2
+    ):
+        """With one reference too long, the page came back judged against today rather than
+        the payment date typed: a payment approved after that date moved from "will not be
+        done" into the list to pay, and the total with it."""
+        earlier, later = _approved("1000", pm2), _approved("2000", pm2)
+        Payment.objects.filter(pk=earlier.pk).update(
+            approved_at=timezone.now() - datetime.timedelta(days=5)
+        )
+        paid_on = today() - datetime.timedelta(days=2)
+        response = client_for(finance_officer).post(
+            BULK,
+            {
+                "action": "pay",
+                "payment": [earlier.pk, later.pk],
+                "confirm": "1",
+                "paid_on": paid_on.isoformat(),
+                f"reference_{earlier.pk}": "X" * 305,
+            },
+        )
+        assert "results" not in response.context
+        assert list(response.context["form"].errors) == [f"reference_{earlier.pk}"]
+        assert [r["payment"].pk for r in response.context["rows"]] == [earlier.pk]
+        refused = {r["payment"].pk: r["refused"] for r in response.context["refused"]}
+        assert list(refused) == [later.pk]
+        assert "before the payment was approved" in refused[later.pk]
+        assert response.context["total"] == Decimal("1000")
+        assert Payment.objects.filter(status=S.PAID).count() == 0
 
 
 class TestSelectAllMatchingTheFilter:
