@@ -44,6 +44,7 @@ from ..selectors import assessment_settings_for
 from ..workflows import APPLICATION
 from .awards import add_adviser_days, award_stage
 from .dates import happened_at, happened_on
+from .gates import DecisionPreview, preview_refused
 
 APPLICATION_FIELDS = [
     "area_name",
@@ -531,6 +532,30 @@ def application_decide(
     if decision == "reject":
         return application_reject(application=application, reasons=reasons, actor=actor, **history)
     raise ValidationError({"decision": "Choose admit or reject."})
+
+
+def application_decide_preview(
+    *, application: Application, decision: str, reasons: str, actor
+) -> DecisionPreview:
+    """The rules ``application_decide`` applies, in its order, without writing: may this person
+    make the move now (the APPLICATION workflow); for a rejection, are there reasons; for an
+    admission, is every required answer still there. The confirmation page asks it before
+    showing what the decision will do, so it never describes a move the service will refuse."""
+    targets = {"admit": ApplicationStatus.ADMITTED, "reject": ApplicationStatus.REJECTED}
+    if decision not in targets:
+        return preview_refused(ValidationError({"decision": "Choose admit or reject."}))
+    refused = APPLICATION.refusal(application, targets[decision], actor)
+    if refused is not None:
+        return preview_refused(refused)
+    if decision == "reject" and not (reasons or "").strip():
+        return preview_refused(
+            ValidationError({"reasons": "Give the reasons for not admitting this application."})
+        )
+    if decision == "admit":
+        missing = application_missing(application)
+        if missing:
+            return preview_refused(ValidationError(missing))
+    return DecisionPreview(True)
 
 
 # --- Many at once -----------------------------------------------------------------------------

@@ -379,7 +379,7 @@ class DecisionPreview:
     refusal: Exception | None = None
 
 
-def _preview_refused(exc: Exception) -> DecisionPreview:
+def preview_refused(exc: Exception) -> DecisionPreview:
     reason = exc.reason if isinstance(exc, MoveRefused) else message_for(exc)
     return DecisionPreview(False, reason, refusal=exc)
 
@@ -402,17 +402,17 @@ def gate_decide_preview(
     the same rules under the locks, so both refuse for the same reason."""
     target = DECISION_TARGETS.get(decision)
     if target is None:
-        return _preview_refused(ValidationError({"decision": "Choose approve or reject."}))
+        return preview_refused(ValidationError({"decision": "Choose approve or reject."}))
     refused = GATE.refusal(gate, target, actor)
     if refused is not None:
-        return _preview_refused(refused)
+        return preview_refused(refused)
     try:
         if target == GateStatus.REJECTED:
             _rejection_reasons(reasons)
             return DecisionPreview(True)
         awarded = _approvable_amount(gate.area, gate, amount, Decimal(extra_adviser_days or 0))
     except ValidationError as exc:
-        return _preview_refused(exc)
+        return preview_refused(exc)
     return DecisionPreview(True, amount=awarded)
 
 

@@ -121,3 +121,39 @@ def test_bulk_admit_without_confirmation_names_them_and_the_total(client_for, pr
     assert "Creates 2 areas at Getting Ready: Keyham, Lower Place" in page
     assert "Awards 2 Getting Ready grants totalling £6,000.00" in page
     assert not Area.objects.filter(name__in=["Keyham", "Lower Place"]).exists()
+
+
+def test_admit_confirmation_refuses_first_what_admitting_will_refuse(client_for, programme_manager):
+    """An application under assessment with an answer now missing (an import, an edit): the
+    confirmation page described creating the area; only Confirm said what was missing. The
+    page is refused with the service's reason before any confirmation is shown."""
+    application = ApplicationFactory(under_assessment=True)
+    type(application).objects.filter(pk=application.pk).update(expected_outcomes="")
+    url = reverse("applications:application_decide", args=[application.pk])
+    response = client_for(programme_manager).post(url, {"decision": "admit", "reasons": "Strong"})
+    assert response.status_code == 200
+    page = _text(response)
+    assert NOTHING_DONE not in page and 'name="confirm" value="1"' not in page
+    assert "Say what you expect to change." in page
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.UNDER_ASSESSMENT
+
+
+def test_the_decision_preview_gives_the_services_reasons(programme_manager):
+    from applications.services import application_decide_preview
+
+    application = ApplicationFactory(under_assessment=True)
+    assert application_decide_preview(
+        application=application, decision="admit", reasons="", actor=programme_manager
+    ).allowed
+    rejecting = application_decide_preview(
+        application=application, decision="reject", reasons=" ", actor=programme_manager
+    )
+    assert not rejecting.allowed
+    assert rejecting.reason == "Give the reasons for not admitting this application."
+    type(application).objects.filter(pk=application.pk).update(issues="")
+    application.refresh_from_db()
+    admitting = application_decide_preview(
+        application=application, decision="admit", reasons="", actor=programme_manager
+    )
+    assert not admitting.allowed and "Describe the issues" in admitting.reason

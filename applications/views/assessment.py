@@ -146,13 +146,14 @@ def application_decide(request, pk):
     form = DecisionForm(request.POST)
     if form.is_valid() and not confirmed(request):
         decision = form.cleaned_data["decision"]
-        target = ApplicationStatus.ADMITTED if decision == "admit" else ApplicationStatus.REJECTED
-        refused = APPLICATION.refusal(application, target, request.user)
-        if refused:
-            _refused(request, form, ValidationError(refused.reason))
-            return _page(request, application, decision_form=form)
-        if decision == "reject" and not form.cleaned_data["reasons"].strip():
-            form.add_error("reasons", "Give the reasons for not admitting this application.")
+        preview = services.application_decide_preview(
+            application=application,
+            decision=decision,
+            reasons=form.cleaned_data["reasons"],
+            actor=request.user,
+        )
+        if not preview.allowed:
+            _refused(request, form, preview.refusal)
             return _page(request, application, decision_form=form)
         verb = "admit" if decision == "admit" else "reject"
         return confirmation_page(
