@@ -9,6 +9,8 @@ that size. `pg_trgm` is a trusted extension (PostgreSQL 13+), so the database ow
 
 from django.db import migrations
 
+from core.trigram import trigram_indexes
+
 INDEXES = [
     ("programmes_area", "reference", "programmes_area_reference_trgm"),
     ("programmes_area", "name", "programmes_area_name_trgm"),
@@ -17,24 +19,7 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for table, column, name in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for _, _, name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("programmes", "0006_round_budget_total")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [trigram_indexes(INDEXES)]
