@@ -12,6 +12,7 @@ page works without any script (the Content-Security-Policy forbids inline script
         return confirmation_page(request, title=..., effects=[Effect.money(...), ...], ...)
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -84,22 +85,27 @@ def confirmation_page(
     back_url: str,
     intro: str = "",
     danger: bool = False,
+    warning: str = "",
+    extra: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The confirmation step: nothing has been done yet; `effects` (``Effect``s; None entries
     are skipped) say what confirming will do; the Confirm button posts the same fields to the
-    same URL with ``confirm=1``."""
+    same URL with ``confirm=1``, and the `extra` fields in place of any posted of that name
+    (a selection's fingerprint, say). `warning` is said first (why it is asked again)."""
+    extra = extra or {}
     replay = [
         (name, value)
         for name in request.POST
-        if name not in _NOT_REPLAYED
+        if name not in _NOT_REPLAYED and name not in extra
         for value in request.POST.getlist(name)
-    ]
+    ] + list(extra.items())
     return render(
         request,
         "core/confirm.html",
         {
             "title": title,
             "intro": intro,
+            "warning": warning,
             "effects": [e for e in effects if e is not None],
             "button": button,
             "back_url": back_url,
@@ -108,3 +114,10 @@ def confirmation_page(
             "replay": replay,
         },
     )
+
+
+def selection_fingerprint(ids) -> str:
+    """Names a selection resolved on the server ("all matching this filter"): the confirmation
+    carries it, and confirming acts only if the filter still resolves to the same rows."""
+    joined = ",".join(str(pk) for pk in sorted(ids))
+    return hashlib.sha256(joined.encode()).hexdigest()[:20]

@@ -1,7 +1,6 @@
 """Finance pages: what is payable now, totals by round, and an award with its payments. Views are
 thin: the services make every check again, and refusals come back as messages."""
 
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.confirm import confirmation_page, confirmed
+from core.confirm import confirmation_page, confirmed, selection_fingerprint
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
 from core.workflow import MoveRefused
@@ -171,10 +170,8 @@ def _matching_ids(user, params) -> list[int]:
 
 
 def _fingerprint(rows) -> str:
-    """Names the payments a filter confirmation showed as to be done: confirming acts only if the
-    filter still resolves to the same ones."""
-    ids = ",".join(str(pk) for pk in sorted(r["payment"].pk for r in rows))
-    return hashlib.sha256(ids.encode()).hexdigest()[:20]
+    """Names the payments a filter confirmation showed as to be done."""
+    return selection_fingerprint(r["payment"].pk for r in rows)
 
 
 def _bulk_form(request, action, payments, *, bound: bool):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
-from core.confirm import confirmation_page, confirmed
+from core.confirm import confirmation_page, confirmed, selection_fingerprint
 from core.errors import errors_to_form, message_for, require
 from programmes.models import Round
 from programmes.permissions import organisations_editable_by
@@ -172,10 +172,29 @@ def application_submit(request, pk):
     return redirect(application.get_absolute_url())
 
 
-def _bulk_decide(request, base, bulk_form):
-    """The queue's bulk action on the ticked applications. Admitting or rejecting goes through
-    the confirmation step first (core/confirm.py): areas, grants and emails for each one."""
-    ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+# "All N matching this filter" resolves the queue's filter (in its address) on the server; a
+# selection bigger than this is refused (narrow the filter), so a confirmation stays readable.
+BULK_LIMIT = 500
+SCOPE_FILTER = "filter"
+
+
+def _bulk_decide(request, base, results, bulk_form):
+    """The queue's bulk action on the ticked applications, or on every one matching the filter
+    (`results`, on every page). Admitting or rejecting goes through the confirmation step first
+    (core/confirm.py): areas, grants and emails for each one; for the filter, confirming acts
+    only if it still resolves to the applications the confirmation named."""
+    by_filter = request.POST.get("scope") == SCOPE_FILTER
+    if by_filter:
+        ids = list(results.order_by().values_list("pk", flat=True)[: BULK_LIMIT + 1])
+        if len(ids) > BULK_LIMIT:
+            messages.error(
+                request,
+                f"More than {BULK_LIMIT} applications match this filter: narrow it (by round or "
+                "status) and select them again.",
+            )
+            return redirect(request.get_full_path())
+    else:
+        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
     if not ids:
         messages.error(request, "Tick at least one application first.")
         return None
@@ -183,14 +202,25 @@ def _bulk_decide(request, base, bulk_form):
         return None
     chosen = list(base.filter(pk__in=ids).order_by("area_name"))
     decision = bulk_form.cleaned_data["decision"]
-    if decision != "start" and not confirmed(request):
+    fingerprint = selection_fingerprint(a.pk for a in chosen)
+    changed = by_filter and confirmed(request) and request.POST.get("fingerprint") != fingerprint
+    if decision != "start" and (changed or not confirmed(request)):
+        count = f"{len(chosen)} application{pluralize(len(chosen))}"
         return confirmation_page(
             request,
-            title=f"{decision} {len(chosen)} application{pluralize(len(chosen))}",
+            title=f"{decision} {count}",
+            intro="For every application matching the filter of the queue." if by_filter else "",
+            warning=(
+                "Nothing has been done: the applications matching the filter have changed since "
+                "the confirmation was shown. Check them again, then confirm."
+                if changed
+                else ""
+            ),
             effects=confirmations.bulk_decision_effects(chosen, decision),
-            button=f"{decision.capitalize()} {len(chosen)} application{pluralize(len(chosen))}",
+            button=f"{decision.capitalize()} {count}",
             back_url=request.get_full_path(),
             danger=decision == "reject",
+            extra={"fingerprint": fingerprint} if by_filter else None,
         )
     if decision == "start":
         result = services.applications_start_assessment_bulk(
@@ -234,7 +264,7 @@ def assessment_queue(request):
         results = results.order_by("-submitted_at", "-pk")
     bulk_form = BulkDecisionForm(request.POST or None)
     if request.method == "POST":
-        answer = _bulk_decide(request, base, bulk_form)
+        answer = _bulk_decide(request, base, results, bulk_form)
         if answer is not None:
             return answer
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))

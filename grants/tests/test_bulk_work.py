@@ -192,7 +192,6 @@ class TestReferencePerPayment:
         payment.refresh_from_db()
         assert payment.status == S.APPROVED
 
-
     def test_a_refusal_elsewhere_on_the_form_keeps_the_lists_for_the_date_typed(
         self, client_for, finance_officer, pm2
     ):
