@@ -47,6 +47,7 @@ class ActivityConfig(AppConfig):
                 heading="Timeline",
                 heading_id="h-timeline",
                 template="activity/_area_timeline.html",
+                page_template="activity/_area_timeline_entries.html",
                 context=timeline,
             )
         )

@@ -8,7 +8,11 @@ queries. Each app declares its panels here from its AppConfig.ready, as it decla
 `core.area_figures`, so programmes, whose page and URL it is, imports none of them. The panel's
 URL reads the area with the page's selector (so the same people see it; 404 otherwise), without
 the page's figures (a panel showing figures counts its own), and renders `template` with
-`context(area=..., user=...)`: alone for htmx, in a page of its own for the placeholder's link."""
+`context(area=..., user=...)`: alone for htmx, in a page of its own for the placeholder's link.
+
+A long panel comes a page at a time (`page_template` set): its context takes `page=` too, and
+`programmes:area_panel_page` (`.../panel/<name>/<page>/`) renders `page_template` (the page's
+rows, for htmx to add below the ones shown) or, without JavaScript, the panel at that page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +30,7 @@ class AreaPanel:
     # holds (no query): e.g. the support record is for programme staff only.
     shown: Callable[..., bool] | None = None
     trigger: str = "load"  # htmx: "load", or "revealed" for a panel far below
+    page_template: str = ""  # a paged panel's rows of one page (its context then takes `page=`)
 
     def shown_to(self, user, area) -> bool:
         return self.shown is None or self.shown(user, area)

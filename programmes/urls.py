@@ -8,6 +8,11 @@ urlpatterns = [
     path("my-areas/", views.my_areas, name="my_areas"),
     path("areas/<str:reference>/", views.area_detail, name="area_detail"),
     path("areas/<str:reference>/panel/<slug:name>/", views.area_panel, name="area_panel"),
+    path(
+        "areas/<str:reference>/panel/<slug:name>/<int:page>/",
+        views.area_panel,
+        name="area_panel_page",
+    ),
     path("areas/<str:reference>/partners/add/", views.partner_add, name="partner_add"),
     path(
         "areas/<str:reference>/partners/options/",

@@ -141,19 +141,24 @@ def area_detail(request, reference):
 
 @login_required
 @require_GET
-def area_panel(request, reference, name):
+def area_panel(request, reference, name, page=None):
     """One of the area page's lazy panels (core.area_panels), for htmx or, without JavaScript,
-    followed from the placeholder's link; nothing when the panel has nothing to show."""
+    followed from the placeholder's link; nothing when the panel has nothing to show. With
+    `page` (a paged panel's "Show older"): that page's rows for htmx, else the panel at that
+    page in a page of its own."""
     panel = area_panels.get(name)
-    if panel is None:
+    if panel is None or (page is not None and (not panel.page_template or page < 1)):
         raise Http404("No such panel.")
     area = _area_for_page(request.user, reference, with_overview=False)
+    paging = {"page": page} if page is not None else {}
     if not panel.shown_to(request.user, area):
         response = HttpResponse("")
     elif request.headers.get("HX-Request"):
-        response = render(request, panel.template, panel.context(area=area, user=request.user))
+        context = panel.context(area=area, user=request.user, **paging)
+        template = panel.page_template if page is not None else panel.template
+        response = render(request, template, context)
     else:  # the placeholder's link, followed without JavaScript: the panel in a page of its own
-        context = panel.context(area=area, user=request.user)
+        context = panel.context(area=area, user=request.user, **paging)
         response = render(request, "programmes/area_panel.html", {**context, "panel": panel})
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -336,6 +336,8 @@ def targets(w: World) -> dict:
     t["programmes:area_panel"] = (a041, {**ref41, "name": "timeline"})
     for name in ("support", "contacts", "delivery"):
         t[f"programmes:area_panel#{name}"] = (a041, {**ref41, "name": name})
+    # A paged panel's next page (the timeline's "Show older").
+    t["programmes:area_panel_page"] = (a041, {**ref41, "name": "timeline", "page": 2})
     t["programmes:partner_edit"] = (a041, {**ref41, "pk": o["partner"].pk})
     t["programmes:partner_remove"] = (a041, {**ref41, "pk": o["partner"].pk})
     org = a041.lead_organisation

@@ -181,3 +181,18 @@ def eager_tasks(settings):
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+def whole_timeline(page):
+    """The area page's Timeline region with every entry: it shows a page of entries (issue 25),
+    so "Show older" is pressed until there is none left."""
+    from playwright.sync_api import expect
+
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline.locator(".timeline")).to_be_attached()
+    older = timeline.get_by_role("link", name="Show older")
+    while older.count():
+        shown = timeline.locator(".timeline > li").count()
+        older.click()
+        expect(timeline.locator(".timeline > li")).not_to_have_count(shown)
+    return timeline

@@ -15,7 +15,7 @@ from core.testing import today
 from grants.models import Award
 from programmes.models import Area, AreaStage
 
-from .conftest import flash, logout, screenshot
+from .conftest import flash, logout, screenshot, whole_timeline
 
 pytestmark = [
     pytest.mark.browser,
@@ -215,7 +215,7 @@ def test_new_lead_applies_is_admitted_and_gets_going_with_ninety_percent_paid(pa
     retention = grants.get_by_role("row").filter(has_text="Retention")
     expect(retention).to_contain_text("£1,000.00")
     expect(retention).to_contain_text("Held back until final operational plan submitted")
-    timeline = page.get_by_role("region", name="Timeline")
+    timeline = whole_timeline(page)
     expect(timeline).to_contain_text("Admitted to Round 2: Lower Place starts at Getting Ready")
     expect(timeline).to_contain_text(
         "Getting Going approved: £10,000.00; cost benefit analysis required"

@@ -16,7 +16,7 @@ from grants.models import Payment
 from plans.models import OperationalPlan
 from programmes.models import Area, AreaStage
 
-from .conftest import flash, login, logout, screenshot
+from .conftest import flash, login, logout, screenshot, whole_timeline
 
 pytestmark = [
     pytest.mark.browser,
@@ -215,7 +215,7 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
 
     page.goto(area.get_absolute_url())
     expect(page.locator("main")).to_contain_text("Implementation")
-    timeline = page.get_by_role("region", name="Timeline")
+    timeline = whole_timeline(page)
     for text in (
         "Logic model updated (2 rows)",
         "Cost benefit analysis started",

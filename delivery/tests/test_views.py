@@ -257,9 +257,12 @@ def test_area_page_shows_the_delivery_panel(client_for, impl_area, impl_lead):
     FundingRecordFactory(area=impl_area, source="in_kind", year=2026, amount=Decimal("2000"))
     ProgressReturnFactory(area=impl_area, overdue=True)
     client = client_for(impl_lead)
-    # The panel arrives after the page (core.area_panels); the page brings the chart's scripts.
-    assert "chart.umd.min.js" in client.get(impl_area.get_absolute_url()).content.decode()
+    # The panel arrives after the page (core.area_panels). The page brings the chart's own small
+    # script, not Chart.js (210 KB), which the panel's canvas loads when it has a chart to draw
+    # (issue 25: scripts only where they are used).
+    page = client.get(impl_area.get_absolute_url()).content.decode()
+    assert "delivery/funding_chart.js" in page and "chart.umd.min.js" not in page
     body = area_panel(client, impl_area, "delivery")
     assert "Funding planned and secured" in body and "as planned" in body
     assert "Overdue" in body
-    assert "data-funding-chart" in body
+    assert "data-funding-chart" in body and 'data-chart-src="/static/vendor/chartjs/' in body

@@ -65,3 +65,58 @@ def test_a_panel_with_nothing_to_show_takes_its_placeholder_away(
     )
     assert response.status_code == 200
     assert response.content.decode().strip() == ""
+
+
+def _page_url(area, name, page):
+    return reverse("programmes:area_panel_page", args=[area.reference, name, page])
+
+
+def test_the_timeline_comes_a_page_at_a_time_and_show_older_brings_the_next(
+    client_for, programme_manager, area
+):
+    """Issue 25: the timeline listed every entry (45 on the demo's R2-041). It shows the latest
+    page with how many there are in all; "Show older" brings the next page, with no entry twice."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from activity.panels import TIMELINE_PAGE
+    from activity.tests.factories import ActivityEntryFactory
+
+    total = 2 * TIMELINE_PAGE + 3
+    start = timezone.now() - datetime.timedelta(days=total)
+    for i in range(total):
+        ActivityEntryFactory(
+            area=area, summary=f"Entry {i:02d}", occurred_at=start + datetime.timedelta(days=i)
+        )
+    client = client_for(programme_manager)
+
+    def shown(html):
+        return re.findall(r"Entry (\d\d)", html)
+
+    first = client.get(panel_url(area, "timeline"), HTTP_HX_REQUEST="true").content.decode()
+    assert shown(first) == [f"{i:02d}" for i in range(total - 1, total - 1 - TIMELINE_PAGE, -1)]
+    assert f'{total}<span class="visually-hidden"> entries</span>' in first
+    older = _page_url(area, "timeline", 2)
+    assert f'hx-get="{older}" hx-target="closest li" hx-swap="outerHTML">Show older</a>' in first
+
+    # htmx gets the next page's items alone (they replace the button), older than the first's.
+    second = client.get(older, HTTP_HX_REQUEST="true")
+    assert second.status_code == 200
+    second = second.content.decode()
+    assert "<section" not in second
+    assert shown(second) == [f"{i:02d}" for i in range(total - 1 - TIMELINE_PAGE, 2, -1)]
+    assert not set(shown(first)) & set(shown(second))
+    third = client.get(_page_url(area, "timeline", 3), HTTP_HX_REQUEST="true").content.decode()
+    assert shown(third) == ["02", "01", "00"]
+    assert "Show older" not in third
+    # Without JavaScript the link opens that page of the panel in a page of its own.
+    page = client.get(older).content.decode()
+    assert "<h1" in page and shown(page) == shown(second)
+
+
+def test_only_a_paged_panel_has_pages(client_for, programme_manager, area):
+    client = client_for(programme_manager)
+    assert client.get(_page_url(area, "support", 2)).status_code == 404
+    assert client.get(_page_url(area, "timeline", 0)).status_code == 404

@@ -67,6 +67,24 @@
     });
   }
 
+  // Sections that fold (<details data-area-section open>, the area page's): open without a script
+  // and on a desktop; on a phone they start closed, so the page is a list of its sections with
+  // their counts, except the one the address jumps to. Only `root` (the page, or the piece htmx
+  // has just brought) is touched, and nothing reads the layout.
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width: 767.98px)") : null;
+
+  function foldForPhone(root) {
+    if (!PHONE || !PHONE.matches) {
+      return;
+    }
+    var target = jumpTarget();
+    root.querySelectorAll("details[data-area-section][open]").forEach(function (details) {
+      if (!target || !details.contains(target)) {
+        details.open = false;
+      }
+    });
+  }
+
   document.addEventListener("input", function (event) {
     var field = event.target;
     if (field.matches && field.matches(COUNTED) && counts(field)) {
@@ -77,8 +95,23 @@
   window.OurPlace = window.OurPlace || {};
   window.OurPlace.counter = counter;
 
+  function jumpTarget() {
+    var id = window.location.hash.slice(1);
+    return id ? document.getElementById(decodeURIComponent(id)) : null;
+  }
+
+  // A jump to a section (the contents bar, an address with #...) opens the sections around it.
+  function openAround(target) {
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") {
+        el.open = true;
+      }
+    }
+  }
+
   function apply(root) {
     addCounters(root);
+    foldForPhone(root);
     // A bar's width from data-progress (0-100) and any box's height from data-height (px).
     root.querySelectorAll("[data-progress]").forEach(function (el) {
       var value = Math.max(0, Math.min(100, parseFloat(el.dataset.progress) || 0));
@@ -91,9 +124,11 @@
 
   // A table that scrolls inside its box (.table-responsive) must be reachable by keyboard to be
   // scrolled (axe: scrollable-region-focusable); .is-scrolling draws the fixed key column's edge.
-  function markScrollers() {
+  // Only within `root`: the page, or the piece htmx has just brought.
+  function markScrollers(root) {
+    root = root && root.querySelectorAll ? root : document.querySelector("main") || document;
     // Every data table scrolls in its own box, even one whose template forgot the wrapper.
-    document.querySelectorAll("main table.table").forEach(function (table) {
+    root.querySelectorAll("table.table").forEach(function (table) {
       if (!table.parentElement.classList.contains("table-responsive")) {
         var box = document.createElement("div");
         box.className = "table-responsive";
@@ -101,7 +136,11 @@
         box.appendChild(table);
       }
     });
-    document.querySelectorAll(".table-responsive").forEach(function (box) {
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(".table-responsive"));
+    if (root.classList && root.classList.contains("table-responsive")) {
+      boxes.push(root);
+    }
+    boxes.forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("is-scrolling", scrolls);
       if (scrolls) {
@@ -124,7 +163,9 @@
   }
 
   // In-page contents for long pages: <nav data-page-contents> lists the sections' headings. Built
-  // again when htmx brings a panel (the area page's lazy panels) or takes a placeholder away.
+  // once with the page; a lazy panel (the area page's) keeps its placeholder's heading id, so after
+  // a swap only the links whose heading has gone are taken away and the swapped piece's new
+  // headings added (syncContents): never a walk over the whole document.
   function buildContents() {
     document.querySelectorAll("nav[data-page-contents]").forEach(function (nav) {
       var list = document.createElement("ul");
@@ -151,12 +192,47 @@
     });
   }
 
-  // The section last jumped to is marked in the bar.
+  function syncContents(piece) {
+    document.querySelectorAll("nav[data-page-contents] ul").forEach(function (list) {
+      list.querySelectorAll("a").forEach(function (link) {
+        if (!document.getElementById(link.getAttribute("href").slice(1))) {
+          link.parentElement.remove();
+        }
+      });
+      if (!piece || !piece.querySelectorAll) {
+        return;
+      }
+      var headings = Array.prototype.slice.call(piece.querySelectorAll("h2[id]"));
+      if (piece.matches && piece.matches("h2[id]")) {
+        headings.push(piece);
+      }
+      headings.forEach(function (heading) {
+        if (heading.closest("nav, .modal, [hidden]") || !heading.closest("main") ||
+            list.querySelector('a[href="#' + heading.id + '"]')) {
+          return;
+        }
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = "#" + heading.id;
+        link.textContent = heading.textContent.trim();
+        item.appendChild(link);
+        // In the document's order: before the first listed heading that comes after it.
+        var before = Array.prototype.find.call(list.children, function (li) {
+          var other = document.getElementById(li.firstChild.getAttribute("href").slice(1));
+          return other && (heading.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING);
+        });
+        list.insertBefore(item, before || null);
+      });
+    });
+  }
+
+  // The section last jumped to is marked in the bar, and opened.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("nav[data-page-contents] a");
     if (!link) {
       return;
     }
+    openAround(document.getElementById(link.getAttribute("href").slice(1)));
     link.closest("nav").querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
     link.setAttribute("aria-current", "true");
   });
@@ -290,27 +366,36 @@
     }
   });
 
+  // An address with #section, and the browser's back and forward between them, open it too.
+  window.addEventListener("hashchange", function () { openAround(jumpTarget()); });
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpSelectAll(document);
+    openAround(jumpTarget());
     buildContents();
     markSorted(document);
     markScrollers();
   });
-  window.addEventListener("resize", markScrollers);
+  // Once the resizing has stopped, not at each step of it.
+  var resizing;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(markScrollers, 150);
+  });
 
   if (window.htmx) {
     window.htmx.onLoad(apply);
-    // A panel htmx brings in (the area page's lazy panels): its tables and the contents bar. A
-    // panel with nothing to show takes its placeholder away without new content, so after the
-    // swap too (the placeholder, gone, cannot tell the document).
+    // A panel htmx brings in (the area page's lazy panels): its own tables and headings, nothing
+    // else. A panel with nothing to show takes its placeholder away without new content: after
+    // the swap the bar drops the link whose heading has gone.
     document.addEventListener("htmx:load", function (event) {
       if (event.target !== document.body) {
         markSorted(event.target);
-        markScrollers();
-        buildContents();
+        markScrollers(event.target);
+        syncContents(event.target);
       }
     });
-    document.addEventListener("htmx:beforeSwap", function () { window.setTimeout(buildContents); });
+    document.addEventListener("htmx:afterSwap", function () { syncContents(null); });
   } else {
     document.addEventListener("DOMContentLoaded", function () { apply(document); });
   }

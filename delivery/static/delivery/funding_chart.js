@@ -1,10 +1,25 @@
 // Planned against secured funding by source: a grouped bar chart beside a table that carries the
 // same figures and labels, so the chart is never the only way to read them. Drawn for the page
-// and for any piece htmx brings in (the area page's delivery panel arrives after the page).
+// and for any piece htmx brings in (the area page's delivery panel arrives after the page). A page
+// whose chart may come later (the area page) does not load Chart.js (210 KB) up front: the first
+// canvas that needs it loads it from its data-chart-src, then is drawn.
 (function () {
-  if (typeof Chart === "undefined") return;
+  var waiting = [];
+  function needChart(root) {
+    var src = root.querySelector("canvas[data-chart-src]");
+    if (!src) return;
+    waiting.push(root);
+    if (waiting.length > 1) return;  // already on its way
+    var script = document.createElement("script");
+    script.src = src.dataset.chartSrc;
+    script.onload = function () { waiting.splice(0).forEach(draw); };
+    document.head.appendChild(script);
+  }
   function draw(root) {
-    root.querySelectorAll("canvas[data-funding-chart]").forEach(function (canvas) {
+    var canvases = root.querySelectorAll("canvas[data-funding-chart]");
+    if (!canvases.length) return;
+    if (typeof Chart === "undefined") { needChart(root); return; }
+    canvases.forEach(function (canvas) {
       var source = document.getElementById(canvas.dataset.fundingChart);
       if (!source || canvas.dataset.drawn) return;
       var data = JSON.parse(source.textContent);
