@@ -81,10 +81,10 @@ def prepare(out: Path) -> None:
     import django
 
     django.setup()
+    from django.test import Client
     from probe import _second_factor_verified
 
     from accounts.models import User
-    from django.test import Client
 
     sessions = {}
     for role in sorted({role for _, _, role in PAGES}):
