@@ -151,7 +151,7 @@ def _lighthouse_bin() -> Path:
     return binary
 
 
-def _run_lighthouse(binary: Path, url: str, session: str, out: Path) -> dict:
+def _run_lighthouse(binary: Path, url: str, session: str, out: Path, assets: bool) -> dict:
     argv = [
         str(binary),
         url,
@@ -162,8 +162,14 @@ def _run_lighthouse(binary: Path, url: str, session: str, out: Path) -> dict:
         "--extra-headers",
         json.dumps({"Cookie": f"sessionid={session}"}),
         "--quiet",
-    ]
-    subprocess.run(argv, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, timeout=300)
+    ] + (["--save-assets"] if assets else [])
+    for attempt in (1, 2):
+        # A Chromium that fails to start or crashes mid-run (a busy machine) is given one more go.
+        done = subprocess.run(argv, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
+        if done.returncode == 0:
+            break
+        if attempt == 2:
+            raise SystemExit(f"Lighthouse failed twice on {url} (exit {done.returncode}).")
     report = json.loads(out.read_text())
     if report.get("finalDisplayedUrl", url).split("?")[0] != url.split("?")[0]:
         raise SystemExit(f"{url} was redirected to {report['finalDisplayedUrl']}: not signed in?")
@@ -223,6 +229,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median kept)")
     parser.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
+    parser.add_argument(
+        "--save-assets", action="store_true", help="keep each run's trace (var/bench/lighthouse)"
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"No Chromium at {CHROMIUM} (apt-get install chromium, or CHROME_PATH).")
@@ -246,7 +255,9 @@ def main(argv=None) -> int:
         for key, label, role in chosen:
             url = f"http://127.0.0.1:{port}{found['addresses'][key]}"
             runs = [
-                _run_lighthouse(binary, url, found["sessions"][role], WORK / f"{key}-{n}.json")
+                _run_lighthouse(
+                    binary, url, found["sessions"][role], WORK / f"{key}-{n}.json", args.save_assets
+                )
                 for n in range(args.runs)
             ]
             result = {"key": key, "label": label, "role": role, **_median_run(runs)}

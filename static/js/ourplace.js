@@ -67,21 +67,22 @@
     });
   }
 
-  // Sections that fold (<details data-area-section open>, the area page's): open without a script
-  // and on a desktop; on a phone they start closed, so the page is a list of its sections with
-  // their counts, except the one the address jumps to. Only `root` (the page, or the piece htmx
-  // has just brought) is touched, and nothing reads the layout.
+  // Sections that fold (<details data-area-section>, the area page's). The server draws them
+  // closed; on a desktop the stylesheet shows their content until this script has opened them
+  // (.is-settled), so neither a phone nor a desktop sees the page move as it loads. On a phone
+  // they stay closed, a list of the sections with their counts, except the one the address
+  // jumps to. Only `root` (the page, or the piece htmx has just brought) is touched, and nothing
+  // reads the layout.
   var PHONE = window.matchMedia ? window.matchMedia("(max-width: 767.98px)") : null;
 
-  function foldForPhone(root) {
-    if (!PHONE || !PHONE.matches) {
-      return;
-    }
+  function settleSections(root) {
+    var phone = PHONE && PHONE.matches;
     var target = jumpTarget();
-    root.querySelectorAll("details[data-area-section][open]").forEach(function (details) {
-      if (!target || !details.contains(target)) {
-        details.open = false;
+    root.querySelectorAll("details[data-area-section]:not(.is-settled)").forEach(function (details) {
+      if (!phone || (target && details.contains(target))) {
+        details.open = true;
       }
+      details.classList.add("is-settled");
     });
   }
 
@@ -111,7 +112,7 @@
 
   function apply(root) {
     addCounters(root);
-    foldForPhone(root);
+    settleSections(root);
     // A bar's width from data-progress (0-100) and any box's height from data-height (px).
     root.querySelectorAll("[data-progress]").forEach(function (el) {
       var value = Math.max(0, Math.min(100, parseFloat(el.dataset.progress) || 0));
