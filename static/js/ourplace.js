@@ -175,7 +175,7 @@
           labels.push(label);
         }
       });
-      Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.concat.call(Array.prototype.slice.call(table.tBodies), table.tFoot ? [table.tFoot] : []).forEach(function (body) {
         Array.prototype.forEach.call(body.rows, function (row) {
           var column = 0;
           Array.prototype.forEach.call(row.cells, function (cell) {
