@@ -64,7 +64,7 @@ def assert_in_view(tab, wanted, shot, references=True):
     for name, box in cells.items():
         assert "missing" not in box, box.get("missing")
         assert box["width"] > 0, f"{name} is not shown: {box}"
-        assert 0 <= box["left"] and box["right"] <= PHONE["width"], (
+        assert box["left"] >= 0 and box["right"] <= PHONE["width"], (
             f"{shot}: {name} ({box['text']!r}) lies at {box['left']:.0f}..{box['right']:.0f} px, "
             f"outside the {PHONE['width']} px screen"
         )
@@ -140,7 +140,7 @@ def test_dashboard_summary_and_funding_chart_fit_a_phone(browser, live_server, d
     screenshot(tab, "phone_dashboard_390")
     assert fits["scroll"] <= fits["client"], fits
     # Within the screen and within the box that would clip it (a table's scrolling box).
-    assert 0 <= fits["left"] and fits["right"] <= PHONE["width"], fits
+    assert fits["left"] >= 0 and fits["right"] <= PHONE["width"], fits
     assert fits["boxLeft"] <= fits["left"] and fits["right"] <= fits["boxRight"] + 0.5, fits
 
     # The funding chart (the area's funding page): each source's name fits the label column.
