@@ -19,7 +19,7 @@ def _refs(response):
     """Area references in the table, in the order shown."""
     body = response.content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
-    return re.findall(r'<td[^>]*><a href="/areas/([A-Z0-9-]+)/">\1</a></td>', table)
+    return re.findall(r'<td[^>]*><a [^>]*href="/areas/([A-Z0-9-]+)/">\1</a></td>', table)
 
 
 @pytest.fixture

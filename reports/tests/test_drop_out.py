@@ -50,7 +50,7 @@ def test_dashboard_shows_the_three_outcomes_as_at_today(client_for, programme_ma
     rnd, _ = build_waiting_round()
     html = client_for(programme_manager).get(reverse("reports:dashboard", args=[rnd.slug]))
     html = re.sub(r"\s+", " ", html.content.decode())
-    table = html[html.index('id="drop-out-table"') :]
+    table = html[html.index('id="drop-out-as-at"') :]
     table = table[: table.index("</table>")]
     assert f"Figures as at {today():%-d %B %Y}" in table
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)

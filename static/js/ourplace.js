@@ -109,6 +109,45 @@
       }
     }
   }
+  // A horizontal bar chart's category names (Chart.js, drawn right-aligned beside the bars) are
+  // cut at the canvas's left edge when one is wider than the room Chart.js gives them: on a
+  // phone "Local authority mainstream money pooled or aligned" lost its first words. Each name
+  // is wrapped into lines of at most 45% of the chart's width (Chart.js draws a label given as
+  // an array as one line each), and the chart's box grows to give every line its height.
+  // Used by the dashboard's funnel and the funding chart (static/reports, static/delivery).
+  window.OurPlace.fitChartLabels = function (canvas, labels) {
+    var box = canvas.parentElement;
+    var room = Math.max(90, box.clientWidth * 0.45);
+    var font = window.Chart ? window.Chart.helpers.toFont(window.Chart.defaults.font) : { string: "12px sans-serif", lineHeight: 14.4, size: 12 };
+    var measure = document.createElement("canvas").getContext("2d");
+    measure.font = font.string;
+    var lines = 0;
+    var wrapped = labels.map(function (label) {
+      var out = [];
+      var line = "";
+      String(label).split(/\s+/).forEach(function (word) {
+        var longer = line ? line + " " + word : word;
+        if (line && measure.measureText(longer).width > room) {
+          out.push(line);
+          line = word;
+        } else {
+          line = longer;
+        }
+      });
+      out.push(line);
+      lines += out.length;
+      return out.length === 1 ? out[0] : out;
+    });
+    // Each line's height, a gap for each bar, and the axis and legend beneath.
+    var lineHeight = font.lineHeight || font.size * 1.2;
+    var needed = Math.ceil(lines * lineHeight + labels.length * 12 + 70);
+    // data-height too: apply() may set the box's height from it after the chart is drawn.
+    if (Math.max(box.clientHeight, parseInt(box.dataset.height, 10) || 0) < needed) {
+      box.dataset.height = needed;
+      box.style.height = needed + "px";
+    }
+    return wrapped;
+  };
 
   function apply(root) {
     addCounters(root);
@@ -149,6 +188,43 @@
       } else if (box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
       }
+    });
+  }
+
+  // A list shown as cards on a phone (<table class="table-cards">, css/ourplace.css): each cell
+  // is labelled with its column's header (data-label), unless the template gave it one. The
+  // label is the header's visible words: a column headed only by hidden text (a checkbox, the
+  // actions) gets none, and a sort link's arrow is left out.
+  function labelCards(root) {
+    root.querySelectorAll("table.table-cards").forEach(function (table) {
+      if (!table.tHead || !table.tHead.rows.length) {
+        return;
+      }
+      var labels = [];
+      Array.prototype.forEach.call(table.tHead.rows[table.tHead.rows.length - 1].cells, function (th) {
+        var label = th.dataset.label;
+        if (label === undefined) {
+          var copy = th.cloneNode(true);
+          copy.querySelectorAll(".visually-hidden, [aria-hidden='true'], input").forEach(function (el) {
+            el.remove();
+          });
+          label = copy.textContent.replace(/\s+/g, " ").trim();
+        }
+        for (var span = 0; span < th.colSpan; span++) {
+          labels.push(label);
+        }
+      });
+      Array.prototype.concat.call(Array.prototype.slice.call(table.tBodies), table.tFoot ? [table.tFoot] : []).forEach(function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (!cell.hasAttribute("data-label") && labels[column]) {
+              cell.setAttribute("data-label", labels[column]);
+            }
+            column += cell.colSpan;
+          });
+        });
+      });
     });
   }
 
@@ -373,6 +449,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpSelectAll(document);
     openAround(jumpTarget());
+    labelCards(document);
     buildContents();
     markSorted(document);
     markScrollers();
@@ -392,6 +469,7 @@
     document.addEventListener("htmx:load", function (event) {
       if (event.target !== document.body) {
         markSorted(event.target);
+        labelCards(event.target);
         markScrollers(event.target);
         syncContents(event.target);
       }

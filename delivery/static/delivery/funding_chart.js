@@ -27,7 +27,8 @@
       new Chart(canvas, {
         type: "bar",
         data: {
-          labels: data.labels,
+          labels: window.OurPlace && window.OurPlace.fitChartLabels
+            ? window.OurPlace.fitChartLabels(canvas, data.labels) : data.labels,
           datasets: [
             { label: "Planned", data: data.planned, backgroundColor: "#9bb7d4", borderColor: "#2c5d8f", borderWidth: 1 },
             { label: "Secured", data: data.secured, backgroundColor: "#2c7a4b", borderColor: "#1b4d2f", borderWidth: 1 }
@@ -41,7 +42,11 @@
             legend: { position: "bottom" },
             tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + money.format(ctx.parsed.x); } } }
           },
-          scales: { x: { ticks: { callback: function (v) { return money.format(v); } } } }
+          // Every source's name shown (none skipped for want of room: the box grows instead).
+          scales: {
+            x: { ticks: { callback: function (v) { return money.format(v); } } },
+            y: { ticks: { autoSkip: false } }
+          }
         }
       });
       canvas.dataset.drawn = "true";

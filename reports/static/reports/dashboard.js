@@ -9,7 +9,8 @@
     new Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.labels,
+        labels: window.OurPlace && window.OurPlace.fitChartLabels
+          ? window.OurPlace.fitChartLabels(canvas, data.labels) : data.labels,
         datasets: [{ label: "Count", data: data.counts, backgroundColor: "#1d5c4f" }]
       },
       options: {
@@ -17,7 +18,8 @@
         responsive: true,
         maintainAspectRatio: false,
         plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+        // Every step's name shown (none skipped for want of room: the box grows instead).
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } }
       }
     });
   });
