@@ -232,7 +232,7 @@ def adviser_days(request, reference):
                 else:
                     messages.success(
                         request,
-                        f"{services.days_label(booking.days)} days with {booking.adviser_name} "
+                        f"{services.days_phrase(booking.days)} with {booking.adviser_name} "
                         f"planned for {booking.date:%-d %b %Y}. Mark them delivered once they "
                         "have happened.",
                     )
@@ -253,7 +253,7 @@ def adviser_days(request, reference):
                 else:
                     messages.success(
                         request,
-                        f"Entitlement raised by {services.days_label(raise_form.cleaned_data['raise_days'])} days.",
+                        f"Entitlement raised by {services.days_phrase(raise_form.cleaned_data['raise_days'])}.",
                     )
                     return redirect("support:adviser_days", reference=area.reference)
         else:
