@@ -494,3 +494,17 @@ def test_invitations_can_be_narrowed_to_a_local_authority(client_for, programme_
     assert list(EventInvitation.objects.filter(event=event).values_list("area", flat=True)) == [
         leeds.pk
     ]
+
+
+def test_open_risks_are_listed_one_by_one_not_joined_after_their_full_stops(
+    client_for, relationship_manager, rm_area
+):
+    SupportContactFactory(
+        area=rm_area, risk_level="high", risk_description="Match funding may not cover the budget."
+    )
+    SupportContactFactory(area=rm_area, risk_level="medium", risk_description="Chair stepping down")
+    contacts = area_panel(client_for(relationship_manager), rm_area, "contacts")
+    assert "2 open risks" in contacts
+    assert ".;" not in contacts
+    assert "<li><strong>High:</strong> Match funding may not cover the budget.</li>" in contacts
+    assert "<li><strong>Medium:</strong> Chair stepping down</li>" in contacts
