@@ -166,7 +166,9 @@ def contact_log(request, reference):
     area = _area_for_record(request.user, reference)
     require(perms.can_log_contact(request.user, area))
     form = ContactForm(_posted(request))
-    formset = FollowUpFormSet(_posted(request), prefix="followups")
+    formset = FollowUpFormSet(
+        _posted(request), prefix="followups", form_kwargs={"user": request.user}
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         followups = [
             {
