@@ -96,3 +96,22 @@ def as_term(value):
 
     found = glossary.find(str(value))
     return _term_link(found, str(value)) if found else value
+
+
+@register.simple_tag
+def term_badge(label: str, tone: str = "info"):
+    """A badge whose label is a programme term (an area's stage), linked to its glossary entry
+    when the glossary holds it: ``{% term_badge area.get_stage_display "info" %}``."""
+    from core import glossary
+
+    badge = _badge_html(label, tone)
+    found = glossary.find(str(label))
+    if found is None:
+        return badge
+    return format_html(
+        '<a class="term term-badge" href="{}#{}" title="{}">{}</a>',
+        reverse("glossary"),
+        found.slug,
+        found.short,
+        badge,
+    )

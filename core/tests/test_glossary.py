@@ -67,3 +67,20 @@ def test_an_unknown_term_fails_loudly_and_the_filter_leaves_other_words_alone():
     rendered = template.render(Context({"a": "Getting Going", "b": "Implementation phase"}))
     assert 'href="/glossary/#getting-going"' in rendered
     assert rendered.endswith("/ Implementation phase")
+
+
+def test_key_pages_link_their_terms(client_for, programme_manager, lead_user, area):
+    from applications.tests.factories import GateFactory
+
+    gate = GateFactory(area=area, target_stage="going_further")
+    page = client_for(programme_manager).get(area.get_absolute_url()).content.decode()
+    assert f'href="/glossary/#{area.get_stage_display().lower().replace(" ", "-")}"' in page
+    assert 'href="/glossary/#going-further"' in page  # the top-up gate, explained
+    page = client_for(programme_manager).get(gate.get_absolute_url()).content.decode()
+    assert 'href="/glossary/#going-further"' in page
+    form = client_for(lead_user).get(reverse("applications:gate_new", args=[area.reference]))
+    text = form.content.decode()
+    assert 'href="/glossary/#going-further"' in text
+    assert 'href="/glossary/#breaking-new-ground"' in text
+    workspace = client_for(lead_user).get(reverse("plans:workspace", args=[area.reference]))
+    assert 'href="/glossary/#logic-model"' in workspace.content.decode()
