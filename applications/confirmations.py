@@ -82,7 +82,7 @@ def gate_effects(gate, data: dict, *, amount: Decimal | None = None) -> list[Eff
     return [*effects, told, final]
 
 
-def leave_effects(area, effects: dict, *, outcome_label: str = "") -> list[Effect]:
+def leave_effects(area, effects: dict, *, outcome_label: str = "", actor=None) -> list[Effect]:
     """`effects`: services.area_leaving_effects(area)."""
     from .services.leaving import area_people
 
@@ -123,7 +123,9 @@ def leave_effects(area, effects: dict, *, outcome_label: str = "") -> list[Effec
         result.append(
             Effect.money("No payments are waiting to be made; payments made stay on record.")
         )
-    result.append(people_told(area_people(area), what="the area has left, with your reasons"))
+    result.append(
+        people_told(area_people(area), what="the area has left, with your reasons", actor=actor)
+    )
     return [e for e in result if e is not None]
 
 

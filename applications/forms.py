@@ -3,6 +3,8 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
+from django.utils.html import format_html_join
 
 from core.money import pounds
 from core.text import ANSWER_CHARS, NOTE_CHARS, REASON_CHARS, DatesAhead, TextBox, limit_texts
@@ -245,6 +247,18 @@ class WithdrawForm(forms.Form):
     )
 
 
+def _top_up_help():
+    """What the two top-up grants are, with a link to each in the glossary: the list offers
+    them by name and nothing else explained them (issue 25)."""
+    from core.glossary import find
+
+    rows = [
+        (reverse("glossary"), term.slug, term.name, term.short)
+        for term in (find("Going Further"), find("Breaking New Ground"))
+    ]
+    return format_html_join(" ", '<a class="term" href="{}#{}">{}</a>: {}', rows)
+
+
 @limit_texts(summary=ANSWER_CHARS)
 class GateForm(forms.ModelForm):
     class Meta:
@@ -277,6 +291,7 @@ class GateForm(forms.ModelForm):
                     else f"{label}: £{d.grant_min:,.0f} to £{d.grant_max:,.0f}"
                 )
         self.fields["amount_requested"].help_text = "; ".join(ranges)
+        self.fields["target_stage"].help_text = _top_up_help()
         accept = accept_attribute(EVIDENCE_EXTENSIONS)
         for name in ("development_strategy", "logic_model"):
             self.fields[name].widget.attrs["accept"] = accept

@@ -64,10 +64,18 @@ def confirmed(request) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "1"
 
 
-def people_told(users, *, what: str) -> Effect | None:
+def people_told(users, *, what: str, actor=None) -> Effect | None:
     """ "Emails X, Y and 3 others: <what>", for the people an activity entry will notify (each
-    gets a notification and, by their preferences, an email). None when nobody is told."""
-    names = sorted({u.get_full_name() or u.get_username() for u in users if u and u.is_active})
+    gets a notification and, by their preferences, an email). None when nobody is told. The
+    person acting (`actor`) is left out: nobody is notified of their own action."""
+    skip = getattr(actor, "pk", None)
+    names = sorted(
+        {
+            u.get_full_name() or u.get_username()
+            for u in users
+            if u and u.is_active and (skip is None or u.pk != skip)
+        }
+    )
     if not names:
         return None
     shown = ", ".join(names[:3])

@@ -266,6 +266,15 @@ def privacy(request):
     )
 
 
+@require_GET
+def glossary(request):
+    """The programme's terms and what they mean (public, like the privacy notice: nothing in it
+    is about anyone). Each term has an anchor that ``{% term %}`` links to."""
+    from core.glossary import TERMS
+
+    return render(request, "core/glossary.html", {"terms": TERMS})
+
+
 @login_required
 @require_GET
 def search(request):

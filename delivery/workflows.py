@@ -25,6 +25,7 @@ workflow states: see ``ProgressReturn.state_on``.
 
 from accounts import permissions as perms
 from accounts.models import Role
+from core.wording import days
 from core.workflow import Move, State, Workflow
 
 PM = Role.PROGRAMME_MANAGER.value
@@ -116,7 +117,7 @@ def return_window_open(context) -> str | None:
     if today < opens_on:
         return (
             f"This return opens for submission on {opens_on:%-d %B %Y}, "
-            f"{progress_return.area.round.returns_open_days_before_end} days before its period "
+            f"{days(progress_return.area.round.returns_open_days_before_end)} before its period "
             f"ends on {progress_return.period_end:%-d %B %Y}. You can save a draft until then."
         )
     return None

@@ -11,6 +11,7 @@ from programmes.permissions import areas_visible_to
 
 from . import selectors
 from .offers.models import GrantOffer
+from .offers.services import current_offer_subqueries
 
 
 def _payment_items(rows, today, verb):
@@ -85,11 +86,17 @@ def offers_to_accept(work):
 @provider(order=70)
 def payments_on_their_way(work):
     """What a lead organisation is waiting for from the programme: its scheduled and approved
-    payments, with the date each is due. Only waiting: the menu's count does not read it."""
+    payments, with the date each is due. Only waiting: the menu's count does not read it.
+    Payments of an award whose current offer is not accepted are not on their way (none is
+    approved before acceptance): the offer waits under "Grant offers to accept" instead."""
     user, today = work.user, work.today
     if not perms.is_lead_organisation_user(user) or not work.items_wanted:
         return None
-    qs = selectors.payable_now(user=user)
+    qs = (
+        selectors.payable_now(user=user)
+        .annotate(**current_offer_subqueries())
+        .filter(current_offer_status=GrantOffer.Status.ACCEPTED)
+    )
     items = [
         WorkItem(
             title=f"{p.get_kind_display()} of {pounds(p.amount)}",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("glossary/", core_views.glossary, name="glossary"),
     path("readyz", core_views.readyz, name="readyz"),
     path("my-work/", core_views.my_work, name="mywork"),
     path("my-work/count/", core_views.my_work_count, name="mywork_count"),

@@ -43,6 +43,7 @@ def sign_off_effects(plan, user) -> list[Effect]:
         people_told(
             people(area, pms=True, funders=True),
             what="the plan has been signed" if other not in signed else "the plan is signed off",
+            actor=user,
         )
     )
     return effects
@@ -69,8 +70,9 @@ def final_submission_effects(plan, user) -> list[Effect]:
         )
     effects.append(
         people_told(
-            [p for p in people(area, pms=True) if p.pk != user.pk],
+            people(area, pms=True),
             what="the final plan has been submitted",
+            actor=user,
         )
     )
     return effects

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from core.storage import private_storage
 from core.validators import single_line_text
+from core.wording import days
 from programmes.models import MONEY
 
 from .cba import adjusted_benefit
@@ -582,7 +583,7 @@ class ReminderSent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.area_id}: {self.milestone} ({self.days_before} days)"
+        return f"{self.area_id}: {self.milestone} ({days(self.days_before)})"
 
 
 # The plan editor's unsaved drafts live in their own module (this one is at its size limit).

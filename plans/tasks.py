@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
 from activity.services import activity_record
+from core.wording import days
 from programmes.models import Area, AreaStage, AreaStatus, Milestone
 
 from . import selectors
@@ -90,7 +91,7 @@ def _remind(area, milestone, days_before) -> int:
             ReminderSent.objects.create(area=area, milestone=milestone, days_before=days_before)
             activity_record(
                 verb="milestone.reminder",
-                summary=f"Reminder: {milestone.name} is due in {days_before} days "
+                summary=f"Reminder: {milestone.name} is due in {days(days_before)} "
                 f"({milestone.due_on.day} {milestone.due_on:%B %Y})",
                 area=area,
                 visibility=Visibility.AREA,
@@ -123,7 +124,7 @@ def _flag_overdue_reviews(day) -> int:
             activity_record(
                 verb="plan.review_overdue",
                 summary=f"Plan review overdue: {plan.area.reference} has waited "
-                f"{plan.days_waiting} days (target {plan.target_days})",
+                f"{days(plan.days_waiting)} (target {plan.target_days})",
                 area=plan.area,
                 visibility=Visibility.STAFF,
                 target=plan,

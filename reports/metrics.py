@@ -37,9 +37,13 @@ FUNNEL_STAGES = [
     ("admitted", "Admitted"),
     ("applied_getting_going", "Applied for Getting Going"),
     ("approved_getting_going", "Getting Going approved"),
-    ("cba_required", "CBA required"),
     ("plan_submitted", "Final plan submitted"),
     ("plan_signed_off", "Plan signed off"),
+]
+# Not steps every area passes but requirements set on some of them at a step: shown beside the
+# funnel, never drawn in it (a "CBA required" bar read as a stage areas fell out at).
+FUNNEL_FLAGS = [
+    ("cba_required", "CBA required", "approved_getting_going"),
 ]
 PROGRESSION_KEYS = [
     "admitted",
@@ -85,6 +89,14 @@ class RoundMetrics:
         counts = {"applications": self.applications, **self.totals}
         return [
             {"stage": key, "label": label, "count": counts[key]} for key, label in FUNNEL_STAGES
+        ]
+
+    def funnel_flags(self) -> list[dict]:
+        """Each requirement set at a step (FUNNEL_FLAGS), with how many of that step's areas
+        carry it: ``of`` is the step's count."""
+        return [
+            {"stage": key, "label": label, "count": self.totals[key], "of": self.totals[step]}
+            for key, label, step in FUNNEL_FLAGS
         ]
 
     def _progression(self, groups: list[tuple[str, dict]], label_key: str) -> list[dict]:

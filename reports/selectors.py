@@ -169,6 +169,7 @@ def _dashboard_figures(round: Round, today) -> dict:
         ],
         "total_areas": sum(by_stage.values()),
         "funnel": funnel,
+        "funnel_flags": data.funnel_flags(),
         "funnel_chart": {
             "labels": [s["label"] for s in funnel],
             "counts": [s["count"] for s in funnel],

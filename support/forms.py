@@ -93,9 +93,13 @@ class FollowUpForm(DatesAhead, forms.Form):
     due_on = forms.DateField(label="Due", required=False, widget=DateInput())
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Me")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _followup_owners()
+        owners = _followup_owners()
+        if user is not None:
+            # "Me" is the person logging the contact: not listed a second time by name.
+            owners = owners.exclude(pk=user.pk)
+        self.fields["owner"].queryset = owners
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.validators import single_line_text
+from core.wording import days
 
 from .workflows import BOOKING, BookingStatus
 
@@ -41,7 +42,7 @@ class AdviserEntitlement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.area.reference}: {self.days} days ({self.reason})"
+        return f"{self.area.reference}: {days(self.days)} ({self.reason})"
 
     def clean(self):
         if self.days is not None and self.days <= 0:

@@ -40,6 +40,16 @@ def days_label(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
+def days_unit(value) -> str:
+    """ "day" for exactly one, "days" otherwise (0 days, 1.5 days, 2 days)."""
+    return "day" if Decimal(value) == 1 else "days"
+
+
+def days_phrase(value) -> str:
+    """1 -> "1 day", 1.5 -> "1.5 days", 2.0 -> "2 days"."""
+    return f"{days_label(value)} {days_unit(value)}"
+
+
 @transaction.atomic
 def entitlement_add(
     *,
@@ -137,7 +147,7 @@ def _check_booking(booking: AdviserDay, *, adviser_changed: bool) -> DayTotals:
         raise ValidationError(
             {
                 "days": f"This booking would take the area to "
-                f"{days_label(totals.delivered + totals.planned + booking.days)} days of its "
+                f"{days_phrase(totals.delivered + totals.planned + booking.days)} of its "
                 f"{days_label(totals.entitled)}-day entitlement (delivered and planned); ask a "
                 f"programme manager to raise it."
             }
@@ -194,7 +204,7 @@ def adviser_day_update(
     require(perms.can_book_adviser_days(actor, locked.area))
     if not locked.is_planned:
         raise ValidationError(f"A {locked.get_status_display().lower()} booking cannot be changed.")
-    before = f"{locked.adviser.name}, {locked.date:%d %b %Y}, {days_label(locked.days)} days"
+    before = f"{locked.adviser.name}, {locked.date:%d %b %Y}, {days_phrase(locked.days)}"
     adviser_changed = adviser.pk != locked.adviser_id
     locked.adviser, locked.date, locked.days = adviser, date, Decimal(days)
     locked.description = description or ""
@@ -203,7 +213,7 @@ def adviser_day_update(
     activity_record(
         verb="support.adviser_day_changed",
         summary=f"Adviser booking changed from {before} to {adviser.name}, {date:%d %b %Y}, "
-        f"{days_label(locked.days)} days",
+        f"{days_phrase(locked.days)}",
         actor=actor,
         area=locked.area,
         visibility=Visibility.AREA,
@@ -260,7 +270,7 @@ def adviser_day_cancel(*, booking: AdviserDay, actor, reason: str = "") -> Advis
         verb="support.adviser_day_cancelled",
         summary=lambda locked: (
             f"Adviser booking with {locked.adviser.name} on {locked.date:%d %b %Y} "
-            f"({days_label(locked.days)} days) cancelled"
+            f"({days_phrase(locked.days)}) cancelled"
         ),
         area=lambda locked: locked.area,
         reason=reason,

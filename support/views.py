@@ -166,7 +166,9 @@ def contact_log(request, reference):
     area = _area_for_record(request.user, reference)
     require(perms.can_log_contact(request.user, area))
     form = ContactForm(_posted(request))
-    formset = FollowUpFormSet(_posted(request), prefix="followups")
+    formset = FollowUpFormSet(
+        _posted(request), prefix="followups", form_kwargs={"user": request.user}
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         followups = [
             {
@@ -232,7 +234,7 @@ def adviser_days(request, reference):
                 else:
                     messages.success(
                         request,
-                        f"{services.days_label(booking.days)} days with {booking.adviser_name} "
+                        f"{services.days_phrase(booking.days)} with {booking.adviser_name} "
                         f"planned for {booking.date:%-d %b %Y}. Mark them delivered once they "
                         "have happened.",
                     )
@@ -253,7 +255,7 @@ def adviser_days(request, reference):
                 else:
                     messages.success(
                         request,
-                        f"Entitlement raised by {services.days_label(raise_form.cleaned_data['raise_days'])} days.",
+                        f"Entitlement raised by {services.days_phrase(raise_form.cleaned_data['raise_days'])}.",
                     )
                     return redirect("support:adviser_days", reference=area.reference)
         else:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.validators import single_line_text
+from core.wording import days
 from programmes.models import OrganisationType
 
 from .workflows import RESPONSE, SURVEY, ResponseStatus, SurveyStatus
@@ -173,7 +174,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"after {self.days_after_invitation} days"
+        return f"after {days(self.days_after_invitation)}"
 
 
 class QuestionKind(models.TextChoices):

@@ -242,6 +242,8 @@ EXPECTED = {
         "L 404 404 404 404 404 404 404 400",
     ),
     "privacy": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
+    # The glossary is public like the privacy notice: definitions, nothing about anyone.
+    "glossary": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
     "logout": ("405 405 405 405 405 405 405 405 405", "L L L L L L L L L"),
     "password_change": ("L 200 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200 200"),
     "password_change_done": (

@@ -286,6 +286,7 @@ def targets(w: World) -> dict:
             "readyz",
             "favicon",
             "privacy",
+            "glossary",
         )
     }
     for name in ("person_data", "person_data_download", "person_anonymise"):

@@ -52,7 +52,6 @@ FUNNEL = {
     "Admitted": "3",
     "Applied for Getting Going": "3",
     "Getting Going approved": "2",
-    "CBA required": "1",
     "Final plan submitted": "2",
     "Plan signed off": "1",
 }

@@ -56,7 +56,10 @@ def area_leave(request, reference):
             request,
             title=f"record that {area.name} has left the programme",
             effects=confirmations.leave_effects(
-                area, services.area_leaving_effects(area), outcome_label=outcome
+                area,
+                services.area_leaving_effects(area),
+                outcome_label=outcome,
+                actor=request.user,
             ),
             button="Record and apply",
             back_url=area.get_absolute_url(),
@@ -86,7 +89,7 @@ def area_leave(request, reference):
         {
             "area": area,
             "form": form,
-            "effects": confirmations.leave_effects(area, effects),
+            "effects": confirmations.leave_effects(area, effects, actor=request.user),
         },
     )
 

@@ -63,3 +63,55 @@ def area_breadcrumbs(context, area, here: str = "", *trail):
     )
     pairs = list(zip(trail[0::2], trail[1::2], strict=False))
     return {"root": root, "area": area, "trail": pairs, "here": here}
+
+
+def _term_link(term, label: str):
+    return format_html(
+        '<a class="term" href="{}#{}" title="{}">{}</a>',
+        reverse("glossary"),
+        term.slug,
+        term.short,
+        label,
+    )
+
+
+@register.simple_tag
+def term(name: str, label: str = ""):
+    """A programme term linked to its glossary entry, its short meaning as the title:
+    ``{% term "Getting Going" %}``, ``{% term "cost benefit analysis" "CBA" %}``. A name the
+    glossary does not hold is a mistake in the template, so it fails loudly."""
+    from core import glossary
+
+    found = glossary.find(name)
+    if found is None:
+        raise template.TemplateSyntaxError(f"term: {name!r} is not in core/glossary.py")
+    return _term_link(found, label or name)
+
+
+@register.filter
+def as_term(value):
+    """A value that may be a programme term (a stage's label): linked when the glossary holds
+    it, plain text otherwise. ``{{ area.get_stage_display|as_term }}``."""
+    from core import glossary
+
+    found = glossary.find(str(value))
+    return _term_link(found, str(value)) if found else value
+
+
+@register.simple_tag
+def term_badge(label: str, tone: str = "info"):
+    """A badge whose label is a programme term (an area's stage), linked to its glossary entry
+    when the glossary holds it: ``{% term_badge area.get_stage_display "info" %}``."""
+    from core import glossary
+
+    badge = _badge_html(label, tone)
+    found = glossary.find(str(label))
+    if found is None:
+        return badge
+    return format_html(
+        '<a class="term term-badge" href="{}#{}" title="{}">{}</a>',
+        reverse("glossary"),
+        found.slug,
+        found.short,
+        badge,
+    )

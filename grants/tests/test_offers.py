@@ -1,6 +1,7 @@
 """Grant offers: issued with every award, accepted by the lead organisation before any payment of
 the award is approved, withdrawn or reissued (as a new version) by a programme manager."""
 
+import datetime
 import shutil
 import subprocess
 from decimal import Decimal
@@ -8,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import MembershipFactory, UserFactory
 from activity.models import ActivityEntry
@@ -235,3 +237,31 @@ def test_area_panel_links_the_lead_to_the_offer(client_for, award, lead_user):
     page = client_for(lead_user).get(award.area.get_absolute_url()).content.decode()
     assert "Read and accept the offer" in page
     assert reverse("grants:offer_detail", args=[award.offers.get().pk]) in page
+
+
+def test_versions_show_when_each_was_issued_and_accepted(
+    client_for, award, lead_user, programme_manager
+):
+    first = award.offers.get()
+    second = offer_reissue(offer=first, actor=programme_manager, reason="Schedule corrected.")
+    GrantOffer.objects.filter(pk=second.pk).update(
+        issued_at=second.issued_at - datetime.timedelta(days=3)
+    )
+    accepted = _accept(second, lead_user)
+    GrantOffer.objects.filter(pk=accepted.pk).update(accepted_at=timezone.now())
+    accepted.refresh_from_db()
+    page = client_for(lead_user).get(accepted.get_absolute_url()).content.decode()
+    versions = page[page.index('id="h-versions"') :]
+    local = timezone.localtime
+    issued = f"Issued {local(accepted.issued_at):%-d %b %Y}"
+    assert f"{issued} · accepted {local(accepted.accepted_at):%-d %b %Y}" in versions
+    assert f"Issued {local(first.issued_at):%-d %b %Y}" in versions
+
+
+def test_the_text_fingerprint_is_for_staff_only(client_for, award, lead_user, programme_manager):
+    offer = award.offers.get()
+    lead_page = client_for(lead_user).get(offer.get_absolute_url()).content.decode()
+    # (The accept form still posts the full fingerprint back in a hidden field, unseen.)
+    assert "Text fingerprint" not in lead_page and f"{offer.terms_sha256[:16]}…" not in lead_page
+    staff_page = client_for(programme_manager).get(offer.get_absolute_url()).content.decode()
+    assert "Text fingerprint" in staff_page and f"{offer.terms_sha256[:16]}…" in staff_page

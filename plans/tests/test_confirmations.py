@@ -1,6 +1,7 @@
 """Issue 14: the lead's final submission (locks the plan, releases the 10%) and a reviewer's
 sign-off go through a confirmation step that says so; a POST without it does nothing."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -68,3 +69,18 @@ def test_sign_off_without_confirmation_records_no_signature(
     client_for(pm).post(url, {"action": "sign_off", "sign-comment": "Good plan", "confirm": "1"})
     ready_plan.refresh_from_db()
     assert ready_plan.status == PlanStatus.SIGNED_OFF
+
+
+def test_the_signer_is_not_told_they_will_be_notified_of_their_own_signature(
+    client_for, ready_plan, author, pm, funder
+):
+    services.plan_submit_draft(plan=ready_plan, actor=author)
+    services.plan_submit_final(plan=ready_plan, actor=author)
+    services.plan_start_review(plan=ready_plan, actor=pm)
+    url = reverse("plans:review", args=[ready_plan.area.reference])
+    response = client_for(funder).post(url, {"action": "sign_off", "sign-comment": "Fine"})
+    page = _text(response)
+    told = page[page.index("will be told by notification and email") - 300 :]
+    told = told[: told.index("will be told")]
+    assert html.escape(pm.get_full_name()) in told
+    assert html.escape(funder.get_full_name()) not in told

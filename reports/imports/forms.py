@@ -7,7 +7,11 @@ from core.uploads import check_upload
 from core.validators import single_line_text
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-NEW_ROUND = ""
+# The list starts on no choice: it used to start on "A new round", so an import whose person did
+# not look at the list was one typed name away from creating a round (issue 25). "+" is never in
+# a round's slug.
+NO_CHOICE = ""
+NEW_ROUND = "+new"
 
 
 class ImportForm(forms.Form):
@@ -32,8 +36,9 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rounds = dict(rounds)
         self.fields["round"].choices = [
-            (NEW_ROUND, "A new round (name it below)"),
+            (NO_CHOICE, "Choose the round to import into"),
             *[(slug, f"{name} ({slug})") for slug, name in rounds],
+            (NEW_ROUND, "A new round (name it below)"),
         ]
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
         self.helper = FormHelper()
@@ -57,9 +62,18 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        chosen = cleaned.get("round") or NEW_ROUND
+        chosen = cleaned.get("round") or NO_CHOICE
         name = (cleaned.get("new_round") or "").strip()
-        if chosen != NEW_ROUND:
+        if chosen == NO_CHOICE and not name:
+            self.add_error(
+                "round",
+                "Choose the round to import into, or choose “A new round” and name it.",
+            )
+            return cleaned
+        if chosen == NEW_ROUND and not name:
+            self.add_error("new_round", "Name the new round, e.g. Round 3.")
+            return cleaned
+        if chosen not in (NO_CHOICE, NEW_ROUND):
             if name:
                 self.add_error(
                     "new_round",
@@ -68,10 +82,9 @@ class ImportForm(forms.Form):
                 )
             cleaned["round_slug"] = chosen
             return cleaned
+        # A new round: chosen as such, or named here (typing a name is a choice in itself).
         slug = slugify(name)[:50].strip("-")
-        if not name:
-            self.add_error("new_round", "Choose a round from the list, or name a new round here.")
-        elif not slug:
+        if not slug:
             self.add_error(
                 "new_round",
                 f"“{name}” has no letters or digits to make the round's short name from; "

@@ -100,11 +100,13 @@ def programme_timetable(ctx: ReportContext) -> dict | None:
 def programme_funnel(ctx: ReportContext) -> dict:
     """The funnel from `reports.metrics` (the numbers of `report funnel` and the dashboard)."""
     steps = _metrics(ctx).funnel()
+    flags = _metrics(ctx).funnel_flags()
     first = steps[0]["count"] if steps else 0
     for step in steps:
         step["share_pct"] = metrics.percent(step["count"], first)
     return {
         "steps": steps,
+        "flags": flags,
         "chart": charts.funnel(
             [(s["label"], s["count"]) for s in steps], title="Funnel: applications to sign-off"
         )

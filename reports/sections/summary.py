@@ -9,6 +9,7 @@ sections already computed (the report's cache), so the summary cannot disagree w
 from decimal import Decimal
 
 from core.money import pounds
+from core.wording import days
 from grants.budgets.selectors import round_budget
 from programmes.models import AreaStage, AreaStatus
 
@@ -76,13 +77,13 @@ def _sign_off_sentence(ctx) -> str:
         f"{last.in_progress} {'is' if last.in_progress == 1 else 'are'} still in review"
     )
     if last.in_progress:
-        sentence += f" (the longest for {last.longest_wait} days)"
+        sentence += f" (the longest for {days(last.longest_wait)})"
     sentence += (
         f" and {last.left} left (not approved or withdrew)" if last.left else " and none left"
     )
     sign_off = programme_sign_off_time(ctx)
     if sign_off and sign_off["km_median"] is not None:
-        sentence += f"; counting those waiting, the median time to sign-off is {sign_off['km_median']:g} days."
+        sentence += f"; counting those waiting, the median time to sign-off is {days(sign_off['km_median'])}."
     elif sign_off:
         sentence += "; with so many still waiting, the median time to sign-off is not yet reached."
     return sentence

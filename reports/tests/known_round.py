@@ -31,10 +31,10 @@ FUNNEL = [
     ("admitted", 8),
     ("applied_getting_going", 6),
     ("approved_getting_going", 4),
-    ("cba_required", 2),
     ("plan_submitted", 3),
     ("plan_signed_off", 1),
 ]
+FUNNEL_FLAGS = [("cba_required", 2)]
 PROGRESSION = [
     ("VCS body", 4, 50, 2, 50, 1, 25),
     ("Local authority", 2, 25, 1, 50, 0, 0),

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -116,3 +117,20 @@ def test_dashboard_queries_do_not_grow_with_areas(
     with django_assert_max_num_queries(16):  # 13 (one for drop-out), plus three for the budget
         response = client.get(url(rnd))
     assert response.status_code == 200
+
+
+def test_cba_required_is_shown_apart_from_the_funnel_not_as_a_step(client_for, programme_manager):
+    rnd, _ = build_known_round()
+    response = client_for(programme_manager).get(url(rnd))
+    chart = response.context["d"]["funnel_chart"]
+    assert "CBA required" not in chart["labels"]
+    assert chart["labels"][-2:] == ["Final plan submitted", "Plan signed off"]
+    html = " ".join(response.content.decode().split())
+    table = html[html.index('id="funnel-table"') :]
+    table = table[: table.index("</table>")]
+    assert "CBA required" not in table
+    said = re.sub(r"<[^>]+>", "", html[html.index('id="funnel-cba">') + 16 :])
+    assert said.startswith(
+        "Not a step: of the 4 areas approved for Getting Going, 2 were asked for a cost benefit "
+        "analysis with their plan."
+    )

@@ -269,3 +269,25 @@ def test_the_job_page_hears_progress_while_the_file_is_checked_and_written(
             "Imported 4 of 5 records",
             "Imported 5 of 5 records",
         ]
+
+
+def test_the_round_defaults_to_no_choice_so_no_round_is_created_by_accident(
+    client_for, programme, programme_manager
+):
+    RoundFactory(slug="pilot", name="Pilot round")
+    client = client_for(programme_manager)
+    page = client.get(reverse("reports:import_index")).content.decode()
+    select = page[page.index('name="round"') :]
+    select = select[: select.index("</select>")]
+    first = select[select.index("<option") :]
+    assert first.startswith('<option value="" selected>Choose the round to import into</option>')
+    assert "A new round (name it below)" in select
+    rounds = Round.objects.count()
+    response = client.post(reverse("reports:import_index"), {"file": _csv(ROWS), "round": ""})
+    assert "Choose the round to import into, or choose" in response.content.decode()
+    assert not ImportJob.objects.exists() and Round.objects.count() == rounds
+    response = client.post(
+        reverse("reports:import_index"), {"file": _csv(ROWS), "round": "+new", "new_round": ""}
+    )
+    assert "Name the new round" in response.content.decode()
+    assert not ImportJob.objects.exists()

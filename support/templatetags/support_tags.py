@@ -2,7 +2,7 @@
 
 from django import template
 
-from support.services import days_label
+from support.services import days_label, days_unit
 
 register = template.Library()
 
@@ -13,3 +13,11 @@ def days(value):
     if value is None or value == "":
         return ""
     return days_label(value)
+
+
+@register.filter
+def day_word(value):
+    """ "day" after exactly one, "days" after any other number: {{ n|days }} {{ n|day_word }}."""
+    if value is None or value == "":
+        return "days"
+    return days_unit(value)

@@ -258,3 +258,22 @@ def test_free_text_advisers_become_the_list():
         ("Ruth Baker Associates", BookingStatus.DELIVERED),
         ("Anita Patel", BookingStatus.PLANNED),
     }
+
+
+def test_one_day_is_a_day_on_the_page_and_in_the_record(
+    client_for, relationship_manager, sam, programme_manager
+):
+    area = AreaFactory()
+    AreaAssignmentFactory(area=area, user=relationship_manager)
+    AdviserEntitlementFactory(area=area, days=Decimal("1"))
+    client = client_for(relationship_manager)
+    url = reverse("support:adviser_days", args=[area.reference])
+    text = " ".join(client.get(url).content.decode().split())
+    assert '<div class="display-6">1</div><div class="small">day</div>' in text
+    assert '1</div><div class="small">days' not in text
+    booking = _book(area, relationship_manager, sam)
+    services.adviser_day_cancel(booking=booking, actor=relationship_manager, reason="Ill")
+    entry = ActivityEntry.objects.get(verb="support.adviser_day_cancelled")
+    assert "(1 day) cancelled" in entry.summary
+    assert services.days_phrase(Decimal("1.5")) == "1.5 days"
+    assert services.days_phrase(Decimal("2")) == "2 days"

@@ -1,4 +1,5 @@
 import datetime
+import html
 from decimal import Decimal
 
 import pytest
@@ -494,3 +495,28 @@ def test_invitations_can_be_narrowed_to_a_local_authority(client_for, programme_
     assert list(EventInvitation.objects.filter(event=event).values_list("area", flat=True)) == [
         leeds.pk
     ]
+
+
+def test_open_risks_are_listed_one_by_one_not_joined_after_their_full_stops(
+    client_for, relationship_manager, rm_area
+):
+    SupportContactFactory(
+        area=rm_area, risk_level="high", risk_description="Match funding may not cover the budget."
+    )
+    SupportContactFactory(area=rm_area, risk_level="medium", risk_description="Chair stepping down")
+    contacts = area_panel(client_for(relationship_manager), rm_area, "contacts")
+    assert "2 open risks" in contacts
+    assert ".;" not in contacts
+    assert "<li><strong>High:</strong> Match funding may not cover the budget.</li>" in contacts
+    assert "<li><strong>Medium:</strong> Chair stepping down</li>" in contacts
+
+
+def test_the_follow_up_owner_list_has_me_once(client_for, relationship_manager, rm_area):
+    colleague = UserFactory(relationship_manager=True, first_name="Cal", last_name="Colleague")
+    url = reverse("support:contact_log", args=[rm_area.reference])
+    response = client_for(relationship_manager).get(url)
+    owners = response.context["formset"].forms[0].fields["owner"]
+    assert owners.empty_label == "Me"
+    assert relationship_manager not in owners.queryset and colleague in owners.queryset
+    page = response.content.decode()
+    assert f">{html.escape(relationship_manager.get_full_name())}</option>" not in page

@@ -97,7 +97,9 @@ class Command(BaseCommand):
         data = metrics.round_metrics(round_)
         if options["report"] == "funnel":
             header = ["stage", "count"]
-            rows = [{"stage": s["stage"], "count": s["count"]} for s in data.funnel()]
+            # The steps, then the requirements set at a step (CBA required), as before.
+            steps = data.funnel() + data.funnel_flags()
+            rows = [{"stage": s["stage"], "count": s["count"]} for s in steps]
         else:
             header = ["organisation_type", *metrics.PROGRESSION_KEYS]
             rows = data.progression_by_org_type()
