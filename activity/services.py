@@ -325,11 +325,11 @@ def notifications_mark_all_read(*, user, kind: str = "") -> int:
     return qs.update(read_at=timezone.now())
 
 
-def notifications_mark_selected_read(*, user, ids) -> int:
-    """Mark the chosen notifications read: only the user's own and unread ones among `ids`
+def notifications_mark_selected_read(*, actor, ids) -> int:
+    """Mark the chosen notifications read: only the actor's own and unread ones among `ids`
     (anyone else's are left alone, as if not chosen); how many."""
     return Notification.objects.filter(
-        recipient=user, pk__in=list(ids), read_at__isnull=True
+        recipient=actor, pk__in=list(ids), read_at__isnull=True
     ).update(read_at=timezone.now())
 
 

@@ -98,7 +98,7 @@ def notifications_read_selected(request):
     if not ids:
         messages.warning(request, "Tick the notifications to mark read.")
         return redirect(back)
-    done = notifications_mark_selected_read(user=request.user, ids=ids)
+    done = notifications_mark_selected_read(actor=request.user, ids=ids)
     messages.success(request, f"{done} notification{'s' if done != 1 else ''} marked read.")
     return redirect(back)
 

@@ -37,7 +37,7 @@ def _local(url: str) -> str:
 @transaction.atomic
 def work_item_hide(
     *,
-    user,
+    actor,
     kind: str,
     ref: str,
     title: str = "",
@@ -45,7 +45,7 @@ def work_item_hide(
     until: datetime.date | None = None,
     reason: str = "",
 ) -> HiddenWorkItem:
-    """Put one item of `user`'s My work aside: snoozed until `until` (a day after today; it
+    """Put one item of `actor`'s own My work aside: snoozed until `until` (a day after today; it
     comes back that day) or, without a date, dismissed for `reason` (required, at most
     HiddenWorkItem.REASON_MAX characters). Putting the same item aside again replaces the
     earlier choice."""
@@ -68,7 +68,7 @@ def work_item_hide(
                 code="reason_too_long",
             )
     hidden, _created = HiddenWorkItem.objects.update_or_create(
-        user=user,
+        user=actor,
         kind=kind,
         content_type=content_type,
         object_id=object_id,
@@ -84,7 +84,7 @@ def work_item_hide(
 
 
 @transaction.atomic
-def work_item_restore(*, user, hidden: HiddenWorkItem) -> None:
+def work_item_restore(*, actor, hidden: HiddenWorkItem) -> None:
     """Bring a snoozed or dismissed item back onto its owner's My work."""
-    require((hidden.user_id == user.pk, "This is not on your My work."))
+    require((hidden.user_id == actor.pk, "This is not on your My work."))
     hidden.delete()

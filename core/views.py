@@ -154,7 +154,7 @@ def my_work_hide(request):
         snooze = data["action"] == HideWorkItemForm.SNOOZE
         try:
             work_item_hide(
-                user=request.user,
+                actor=request.user,
                 kind=data["kind"],
                 ref=data["ref"],
                 title=data["title"],
@@ -206,7 +206,7 @@ def my_work_hidden(request):
 def my_work_restore(request, pk):
     """Bring one of the person's own snoozed or dismissed items back (another's: 404)."""
     hidden = get_object_or_404(HiddenWorkItem, pk=pk, user=request.user)
-    work_item_restore(user=request.user, hidden=hidden)
+    work_item_restore(actor=request.user, hidden=hidden)
     messages.success(request, f"{hidden.title or 'The item'} is back on your My work.")
     return redirect(_next_url(request, request.POST.get("next", "")))
 

@@ -111,5 +111,5 @@ def test_lead_writes_and_the_relationship_manager_replies(page, browser, live_se
     expect(page.locator("#messages")).to_contain_text("1 new")
     expect(page.locator("#messages")).to_contain_text("Friday at 10 is fine.")
     # The timeline shows the conversation too, never the staff note.
-    expect(page.locator("#h-timeline + ul")).to_contain_text("wrote to")
+    expect(page.locator("section:has(#h-timeline) ul.timeline")).to_contain_text("wrote to")
     assert note[:40] not in page.content()

@@ -107,10 +107,12 @@ def test_a_good_file_goes_through_the_services(rnd, tmp_path):
         "admitted": 3,
         "applied_getting_going": 3,
         "approved_getting_going": 2,
-        "cba_required": 1,
         "plan_submitted": 2,
         "plan_signed_off": 1,
     }
+    # Not a step of the funnel: a flag on the approved gates, said apart (issue 25).
+    flags = {s["stage"]: s["count"] for s in metrics.round_metrics(rnd).funnel_flags()}
+    assert flags == {"cba_required": 1}
 
 
 def test_activity_entries_are_marked_imported_with_the_files_dates(rnd, tmp_path):
