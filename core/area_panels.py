@@ -31,6 +31,11 @@ class AreaPanel:
     shown: Callable[..., bool] | None = None
     trigger: str = "load"  # htmx: "load", or "revealed" for a panel far below
     page_template: str = ""  # a paged panel's rows of one page (its context then takes `page=`)
+    # How the placeholder is drawn, so the page does not move when the panel arrives: "section",
+    # a section of the page that folds, drawn closed as the panel will be on a phone; "card", a
+    # card that keeps room for the panel (placeholder_class sets how much).
+    placeholder: str = "section"
+    placeholder_class: str = ""
 
     def shown_to(self, user, area) -> bool:
         return self.shown is None or self.shown(user, area)

@@ -26,6 +26,8 @@ class SupportConfig(AppConfig):
                 heading_id="h-support",
                 template="support/includes/area_sidebar.html",
                 context=panels.sidebar,
+                placeholder="card",
+                placeholder_class="panel-placeholder-support",
             )
         )
         area_panels.register(

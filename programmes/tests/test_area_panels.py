@@ -20,9 +20,18 @@ def test_the_page_holds_a_placeholder_that_htmx_replaces_with_the_panel(
         f'<section class="card mb-4" aria-labelledby="h-timeline" aria-busy="true" '
         f'hx-get="{url}" hx-trigger="load" hx-swap="outerHTML">'
     ) in html
-    assert '<h2 class="h5" id="h-timeline">Timeline</h2>' in html
-    assert '<span role="status">Loading…</span>' in html
+    # Drawn as the closed section the panel will be on a phone, so the page does not move when
+    # it arrives; the support card (not a folding section) keeps room for itself instead.
+    assert (
+        '<details class="card-body" data-area-section>\n'
+        '  <summary><h2 class="h5" id="h-timeline">Timeline</h2> '
+        '<span class="small text-muted" role="status">Loading…</span></summary>'
+    ) in html
     assert f'<a href="{url}">Show timeline</a>' in html
+    assert (
+        '<section class="card mb-4 panel-placeholder-support" aria-labelledby="h-support"' in html
+    )
+    assert '<span role="status">Loading…</span>' in html
     # The ids the page's links and the contents bar rely on.
     assert 'id="delivery" aria-labelledby="h-delivery"' in html
     assert 'id="support" aria-labelledby="h-contacts"' in html
