@@ -2,6 +2,7 @@
 `load_demo` made: every table's rows, whichever reference tables a flush left filled."""
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 
 from core.tests import demo_snapshot
@@ -53,3 +54,19 @@ def test_a_database_with_rows_of_its_own_gets_the_real_command(django_user_model
     # The test's own row is still there beside the demo's: nothing was replaced.
     assert django_user_model.objects.filter(username="someone-else").exists()
     assert django_user_model.objects.filter(username="pm").exists()
+
+
+def test_the_copy_made_after_a_bare_flush_holds_every_content_type(monkeypatch):
+    """A copy made from a database a flush left with no content types at all used to keep only
+    those the demo happened to make, and put that partial set back for every later test: a
+    snoozed My work item then named a content type that did not exist."""
+    from django.contrib.contenttypes.models import ContentType
+
+    _empty_all_but(frozenset({"programmes_theme"}))
+    ContentType.objects.clear_cache()
+    monkeypatch.setattr(demo_snapshot, "_copies", {})
+    demo_snapshot.load_demo_for_test()
+    assert ContentType.objects.filter(app_label="support", model="followup").exists()
+    expected = {(m._meta.app_label, m._meta.model_name) for m in apps.get_models()}
+    present = set(ContentType.objects.values_list("app_label", "model"))
+    assert expected <= present
