@@ -10,7 +10,7 @@ PORT ?= 8000
 # sends the emails.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test venv migrate demo worker lint check bench clean backup restore prod-check
+.PHONY: run test venv migrate demo worker lint check bench lighthouse clean backup restore prod-check
 
 # pip lists each package as it installs it: the first run takes a few minutes, and says so.
 $(VENV)/.installed: requirements.txt
@@ -72,6 +72,11 @@ check: venv
 # `BENCH_SIZES=200,1000 make bench` for a quick run.
 bench: venv
 	$(PY) bench/run.py
+
+# Lighthouse (mobile) on the key pages of the demo, as a phone would load them: writes
+# bench/results/lighthouse.json and lighthouse.md (bench/lighthouse.py; needs Chromium and npm).
+lighthouse: venv
+	$(PY) bench/lighthouse.py
 
 # One archive of the database (pg_dump on PostgreSQL, SQLite's backup API on the default) and every
 # private file, encrypted with BACKUP_KEY, in BACKUP_DIR (var/backups/); `make restore` puts back
