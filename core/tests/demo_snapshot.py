@@ -141,14 +141,49 @@ def _put_back(copy: _Copy) -> None:
             else:
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})", rows)
-        models_with_keys = apps.get_models(include_auto_created=True)
-        for sql in connection.ops.sequence_reset_sql(no_style(), models_with_keys):
-            cursor.execute(sql)
+        _sequences_past_the_keys(cursor)
     ContentType.objects.clear_cache()
     for path, content in copy.files.items():
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
+
+
+def _sequences_past_the_keys(cursor) -> None:
+    """Each key sequence past the largest key put back, and never lower than it was: PostgreSQL's
+    sequences are outside the test's transaction, so a sequence moved back to the copy's keys
+    would stay there after the rollback brings back rows with higher keys, and the next row
+    added would take a key already in use."""
+    models_with_keys = apps.get_models(include_auto_created=True)
+    if connection.vendor != "postgresql":
+        # SQLite hands out the largest rowid plus one: nothing to move.
+        for sql in connection.ops.sequence_reset_sql(no_style(), models_with_keys):
+            cursor.execute(sql)
+        return
+    for model in models_with_keys:
+        meta = model._meta
+        pk = meta.pk
+        if (
+            not meta.managed
+            or meta.proxy
+            or pk.get_internal_type()
+            not in (
+                "AutoField",
+                "BigAutoField",
+                "SmallAutoField",
+            )
+        ):
+            continue
+        table, column = _quote(meta.db_table), _quote(pk.column)
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, pk.column])
+        (sequence,) = cursor.fetchone()
+        if not sequence:
+            continue
+        cursor.execute(
+            f"SELECT setval(%s, GREATEST((SELECT last_value FROM {sequence}), "
+            f"(SELECT COALESCE(MAX({column}), 1) FROM {table})))",
+            [sequence],
+        )
 
 
 def _stored_files():

@@ -70,3 +70,18 @@ def test_the_copy_made_after_a_bare_flush_holds_every_content_type(monkeypatch):
     expected = {(m._meta.app_label, m._meta.model_name) for m in apps.get_models()}
     present = set(ContentType.objects.values_list("app_label", "model"))
     assert expected <= present
+
+
+def test_putting_the_copy_back_never_moves_a_sequence_backwards():
+    """PostgreSQL's sequences are outside the test's transaction: a copy put back with the keys
+    it was made with, then rolled back, once left the themes' sequence below rows that came back
+    with the rollback, and the next theme added took a key already in use."""
+    from programmes.models import Theme
+
+    demo_snapshot.load_demo_for_test()
+    _empty_all_but(demo_snapshot.REFERENCE_TABLES)
+    handed_out = max(Theme.objects.create(name=f"T{n}", slug=f"t-{n}").pk for n in range(30))
+    Theme.objects.filter(slug__startswith="t-").delete()
+
+    demo_snapshot.load_demo_for_test()
+    assert Theme.objects.create(name="After", slug="after").pk > handed_out
