@@ -90,6 +90,23 @@ def limit_texts(**limits: int):
     return decorate
 
 
+def require_within(limit: int, **fields: str) -> None:
+    """Refuse, naming each field, any of `fields` longer than `limit` characters (surrounding
+    spaces aside), in the forms' own words: for services that take free text straight from a
+    request, a task or a command, so it is refused rather than stored or cut short."""
+    errors = {}
+    for name, value in fields.items():
+        length = len((value or "").strip())
+        if length > limit:
+            errors[name] = ValidationError(
+                "Ensure this value has at most %(limit)d characters (it has %(length)d).",
+                code="max_length",
+                params={"limit": limit, "length": length},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def today_or_later(value: datetime.date | datetime.datetime | None) -> None:
     """Refuse a day before today in London: for dates a person sets for something ahead."""
     if value is None:

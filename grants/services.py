@@ -22,6 +22,7 @@ from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
 from core.money import pounds
+from core.text import require_within
 from core.transition import transition
 from programmes.models import Stage, StageDefinition
 
@@ -336,6 +337,10 @@ def retention_release(
     return released
 
 
+# The release note's box on the award page holds this much (maxlength); the service says so too.
+RELEASE_REASON_CHARS = 500
+
+
 @transaction.atomic
 def retention_release_by_manager(
     *, payment: Payment, actor, reason: str = "", occurred_at=None
@@ -344,6 +349,7 @@ def retention_release_by_manager(
     Happen's balance after the first year). Refused for payments another event releases, and
     for one already released, so it happens once."""
     require(grant_perms.can_manage_payments(actor))
+    require_within(RELEASE_REASON_CHARS, reason=reason)
     award, locked = _lock(payment)
     if locked.status != Payment.Status.HELD:
         raise ValidationError(

@@ -15,6 +15,7 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
+from core.text import REASON_CHARS, require_within
 from core.transition import transition
 from core.validators import require_single_line
 
@@ -257,11 +258,16 @@ def adviser_day_deliver(*, booking: AdviserDay, actor, today=None) -> AdviserDay
     )
 
 
+CANCEL_REASON_CHARS = 300
+
+
 @transaction.atomic
 def adviser_day_cancel(*, booking: AdviserDay, actor, reason: str = "") -> AdviserDay:
-    """Cancel a planned booking: its days are free to book again."""
+    """Cancel a planned booking: its days are free to book again. A reason over
+    CANCEL_REASON_CHARS is refused, never cut short."""
     require_single_line(reason=reason)
-    reason = (reason or "").strip()[:300]
+    require_within(CANCEL_REASON_CHARS, reason=reason)
+    reason = (reason or "").strip()
     return transition(
         booking,
         BookingStatus.CANCELLED,
@@ -442,7 +448,8 @@ def followup_complete(*, followup: FollowUp, actor) -> FollowUp:
 
 @transaction.atomic
 def risk_resolve(*, contact: SupportContact, actor, note: str = "") -> SupportContact:
-    """Close a risk flagged at a contact."""
+    """Close a risk flagged at a contact, with a note of at most core.text.REASON_CHARS."""
+    require_within(REASON_CHARS, note=note)
     locked = lock(contact, related=("area",))
     require(perms.can_resolve_risk(actor, locked))
     if not locked.has_risk:

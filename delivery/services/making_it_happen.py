@@ -15,6 +15,7 @@ from activity.services import activity_record
 from applications.models import GateApplication, GateStage, GateStatus
 from core.errors import require
 from core.money import pounds
+from core.text import require_within
 from core.transition import transition
 from core.validators import require_single_line
 from programmes.models import Area
@@ -186,6 +187,10 @@ def commitment_receive(
     )
 
 
+# The withdrawal reason's box holds this much (maxlength); the service says so too.
+WITHDRAW_REASON_CHARS = 500
+
+
 @transaction.atomic
 def commitment_withdraw(
     *, commitment: MatchFundingCommitment, actor, reason: str
@@ -194,6 +199,7 @@ def commitment_withdraw(
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the commitment was withdrawn."})
     require_single_line(reason=reason)
+    require_within(WITHDRAW_REASON_CHARS, reason=reason)
     return transition(
         commitment,
         CommitmentStatus.WITHDRAWN,

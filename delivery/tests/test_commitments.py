@@ -207,3 +207,12 @@ def test_application_is_attached_to_the_making_it_happen_gate(impl_area, impl_le
     app = mih_application_save(area=impl_area, actor=impl_lead, sustainability_plan="Plan")
     assert app.gate == gate
     assert gate.making_it_happen == app
+
+
+def test_a_withdrawal_reason_over_its_limit_is_refused(mih, mih_lead):
+    commitment = CommitmentFactory(application=mih)
+    with pytest.raises(ValidationError) as refused:
+        commitment_withdraw(commitment=commitment, actor=mih_lead, reason="W" * 501)
+    assert "at most 500 characters" in refused.value.message_dict["reason"][0]
+    commitment.refresh_from_db()
+    assert commitment.status != "withdrawn"

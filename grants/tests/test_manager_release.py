@@ -86,3 +86,14 @@ def test_the_award_page_offers_release_to_managers_only(
     assert _held(mih_award).status == Payment.Status.SCHEDULED
     response = client.post(release, {"next": url}, follow=True)
     assert "not held back, so there is nothing to release" in response.content.decode()
+
+
+def test_a_release_reason_over_its_limit_is_refused_and_nothing_moves(mih_award, programme_manager):
+    """The reason is read straight from the request (no form): the service bounds it, as the
+    input's maxlength says, rather than storing whatever a script sends."""
+    with pytest.raises(ValidationError) as refused:
+        retention_release_by_manager(
+            payment=_held(mih_award), actor=programme_manager, reason="R" * 501
+        )
+    assert "at most 500 characters (it has 501)" in refused.value.message_dict["reason"][0]
+    assert _held(mih_award).status == Payment.Status.HELD

@@ -277,3 +277,16 @@ def test_one_day_is_a_day_on_the_page_and_in_the_record(
     assert "(1 day) cancelled" in entry.summary
     assert services.days_phrase(Decimal("1.5")) == "1.5 days"
     assert services.days_phrase(Decimal("2")) == "2 days"
+
+
+def test_a_cancel_reason_over_its_limit_is_refused_never_cut(relationship_manager, sam):
+    """It was cut to its first 300 characters without a word."""
+    area = AreaFactory()
+    AreaAssignmentFactory(area=area, user=relationship_manager)
+    AdviserEntitlementFactory(area=area, days=Decimal("1"))
+    booking = _book(area, relationship_manager, sam)
+    with pytest.raises(ValidationError) as refused:
+        services.adviser_day_cancel(booking=booking, actor=relationship_manager, reason="C" * 301)
+    assert "at most 300 characters (it has 301)" in refused.value.message_dict["reason"][0]
+    booking.refresh_from_db()
+    assert booking.status != "cancelled"

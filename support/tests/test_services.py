@@ -259,6 +259,15 @@ def test_risk_resolve(rm_area, relationship_manager):
         services.risk_resolve(contact=contact, actor=relationship_manager)
 
 
+def test_a_risk_resolution_note_over_its_limit_is_refused(rm_area, relationship_manager):
+    contact = SupportContactFactory(area=rm_area, high_risk=True)
+    with pytest.raises(ValidationError) as refused:
+        services.risk_resolve(contact=contact, actor=relationship_manager, note="N" * 1001)
+    assert "at most 1000 characters" in refused.value.message_dict["note"][0]
+    contact.refresh_from_db()
+    assert contact.risk_is_open
+
+
 def test_event_invite_is_unique_per_area(programme_manager):
     event = services.event_create(
         actor=programme_manager,
