@@ -150,11 +150,13 @@ def phone_filters_and_contents(tab):
     ).to_be_attached()
     contents.get_by_role("link", name="Timeline").click()
     expect(tab.get_by_role("heading", name="Timeline")).to_be_in_viewport()
-    # The bar stays at the top while the page scrolls under it.
-    assert (
-        tab.evaluate("document.querySelector('[data-page-contents]').getBoundingClientRect().top")
-        == 0
-    )
+    # The bar stays at the top while the page scrolls under it: scrolled to the foot of the page
+    # (well past where the bar sits), it is still at the top. Read after the jump alone, its place
+    # depended on how far the jump could scroll, which the page's height at that moment decides.
+    tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    bar_top = "document.querySelector('[data-page-contents]').getBoundingClientRect().top"
+    tab.wait_for_function(f"{bar_top} === 0")  # times out (fails) if the bar scrolled away
+    assert tab.evaluate(bar_top) == 0
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOT_DIR / "a11y-rm-area-timeline-390.png"))
 
