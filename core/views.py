@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -132,12 +133,20 @@ def my_work_group(request, kind):
     )
 
 
-def _next_url(request, value: str) -> str:
+HIDDEN_PAGE_SIZE = 50
+
+
+def safe_next(request, value: str) -> str:
+    """`value` (a "next" address a form carried) when it is on this site, else ""."""
     if value and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return value
-    return reverse("mywork")
+    return ""
+
+
+def _next_url(request, value: str) -> str:
+    return safe_next(request, value) or reverse("mywork")
 
 
 @login_required
@@ -198,7 +207,13 @@ def my_work_hidden(request):
         .filter(Q(until__isnull=True) | Q(until__gt=today))
         .order_by("until", "-created_at", "pk")
     )
-    return render(request, "core/my_work_hidden.html", {"rows": rows, "today": today})
+    # Dismissed items stay until restored, so the list can grow: a page at a time.
+    page = Paginator(rows, HIDDEN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/my_work_hidden.html",
+        {"rows": page.object_list, "page_obj": page, "today": today},
+    )
 
 
 @login_required

@@ -12,12 +12,12 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.confirm import confirmation_page, confirmed, selection_fingerprint
 from core.errors import errors_to_form, message_for, require
 from core.money import pounds
+from core.views import safe_next
 from core.workflow import MoveRefused
 from programmes.models import Round
 from programmes.permissions import areas_visible_to
@@ -37,12 +37,7 @@ def _finance_staff(user):
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 def _back(request, default: str):

@@ -312,3 +312,26 @@ def test_a_finished_rounds_returns_to_review_are_left_out_too(programme_manager)
     assert group(programme_manager, "Progress returns to review") is None
     everything = group(programme_manager, "Progress returns to review", include_finished=True)
     assert [i.about.pk for i in everything.items] == [sent.pk]
+
+
+def test_the_hidden_list_comes_a_page_at_a_time(client_for):
+    """Dismissed items stay until restored, so the list can grow long: 50 to a page."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.views import HIDDEN_PAGE_SIZE
+
+    person = UserFactory(relationship_manager=True)
+    kind = ContentType.objects.get_for_model(HiddenWorkItem)
+    HiddenWorkItem.objects.bulk_create(
+        HiddenWorkItem(
+            user=person, kind="support.followups", content_type=kind, object_id=n,
+            reason="Done elsewhere", title=f"Item {n:03}",
+        )
+        for n in range(HIDDEN_PAGE_SIZE + 3)
+    )  # fmt: skip
+    client = client_for(person)
+    first = client.get(reverse("mywork_hidden")).content.decode()
+    assert first.count('class="list-group-item') == HIDDEN_PAGE_SIZE
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("mywork_hidden"), {"page": 2}).content.decode()
+    assert second.count('class="list-group-item') == 3
