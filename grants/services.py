@@ -29,6 +29,7 @@ from programmes.models import Stage, StageDefinition
 from . import permissions as grant_perms
 from . import selectors as grant_selectors
 from .budgets.services import budget_check, budget_override_use
+from .holds import award_holds_require
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
 from .offers.services import offer_issue, offer_require_accepted  # noqa: F401  (views ask it)
 from .payment_moves import (  # noqa: F401  (the payment moves, under the names callers use)
@@ -219,6 +220,9 @@ def award_grant(
     require(grant_perms.can_award(actor, imported=imported))
     amount = Decimal(amount).quantize(PENNY)
     definition = _stage_definition(area=area, stage=stage, amount=amount)
+    if not imported:
+        # -- holds other apps put on awards (grants/holds.py) --
+        award_holds_require(area=area, stage=stage, amount=amount)
     when = occurred_at or timezone.now()
     awarded_on = timezone.localdate(when) if timezone.is_aware(when) else when.date()
     # -- budgets (grants/budgets) --

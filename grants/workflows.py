@@ -40,6 +40,7 @@ from django.db.models import Q
 from accounts.models import Role
 from core.money import pounds
 from core.workflow import SYSTEM, Move, State, Workflow
+from grants.holds import payment_hold_reason
 
 MANAGERS = frozenset({Role.PROGRAMME_MANAGER.value, Role.ADMIN.value})
 APPROVERS = frozenset({Role.PROGRAMME_MANAGER.value, Role.FINANCE_OFFICER.value, Role.ADMIN.value})
@@ -135,9 +136,17 @@ def _not_the_scheduler(context) -> str | None:
     return None
 
 
+def _held(context) -> str | None:
+    """A hold another app has put on the payment (grants/holds.py), or None."""
+    payment, _ = _context(context)
+    return payment_hold_reason(payment) if payment is not None else None
+
+
 def _approve_alone(context) -> str | None:
     """scheduled -> approved: one approval is enough only up to the threshold."""
     payment, _ = _context(context)
+    if held := _held(context):
+        return held
     if payment is not None and needs_second_approval(payment):
         return second_approval_reason(payment)
     return _not_the_scheduler(context)
@@ -146,6 +155,8 @@ def _approve_alone(context) -> str | None:
 def _approve_first_of_two(context) -> str | None:
     """scheduled -> approved_once: only over the threshold."""
     payment, _ = _context(context)
+    if held := _held(context):
+        return held
     if payment is not None and not needs_second_approval(payment):
         return "This payment needs one approval only."
     return _not_the_scheduler(context)
@@ -153,6 +164,8 @@ def _approve_first_of_two(context) -> str | None:
 
 def _approve_second(context) -> str | None:
     payment, actor = _context(context)
+    if held := _held(context):
+        return held
     if payment is not None and _same(actor, payment.approved_by_id):
         return FIRST_APPROVER_MAY_NOT_SECOND
     return _not_the_scheduler(context)
@@ -160,6 +173,8 @@ def _approve_second(context) -> str | None:
 
 def _pay(context) -> str | None:
     payment, actor = _context(context)
+    if held := _held(context):
+        return held
     if payment is not None and (
         _same(actor, payment.approved_by_id) or _same(actor, payment.second_approved_by_id)
     ):

@@ -1,0 +1,63 @@
+"""Holds other apps put on the money: a registry, so grants never imports the apps that hold it.
+
+An app that can stop an award being made or a payment moving (due diligence missing or expired,
+a bank account change not yet confirmed, a grant closed) registers a check from its AppConfig's
+``ready()``::
+
+    from grants.holds import register_award_hold, register_payment_hold
+
+    register_award_hold(diligence_award_hold)    # fn(*, area, stage, amount) -> reason | None
+    register_payment_hold(bank_payment_hold)     # fn(payment) -> reason | None
+
+Each check returns one sentence a person can act on, or None. ``award_grant`` refuses an award
+while any award hold answers (imported history is never held); the payment workflow's approve and
+pay moves are guarded by the payment holds (grants/workflows.py), so the refusal reaches every
+caller (the finance list, bulk approval, the confirmation preview) with its reason.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+
+AwardHold = Callable[..., "str | None"]
+PaymentHold = Callable[[object], "str | None"]
+
+_award_holds: list[AwardHold] = []
+_payment_holds: list[PaymentHold] = []
+
+
+def register_award_hold(check: AwardHold) -> AwardHold:
+    """Add a check ``check(*, area, stage, amount) -> reason | None`` asked before an award."""
+    if check not in _award_holds:
+        _award_holds.append(check)
+    return check
+
+
+def register_payment_hold(check: PaymentHold) -> PaymentHold:
+    """Add a check ``check(payment) -> reason | None`` asked before a payment is approved or
+    paid."""
+    if check not in _payment_holds:
+        _payment_holds.append(check)
+    return check
+
+
+def award_hold_reasons(*, area, stage: str, amount) -> list[str]:
+    """Every registered reason an award for `area` cannot be made now (empty when none)."""
+    reasons = (check(area=area, stage=stage, amount=amount) for check in _award_holds)
+    return [reason for reason in reasons if reason]
+
+
+def award_holds_require(*, area, stage: str, amount) -> None:
+    """Refuse the award with every hold's reason, code ``award_held``."""
+    reasons = award_hold_reasons(area=area, stage=stage, amount=amount)
+    if reasons:
+        raise ValidationError(" ".join(reasons), code="award_held")
+
+
+def payment_hold_reason(payment) -> str | None:
+    """The first registered reason `payment` cannot be approved or paid now, or None."""
+    for check in _payment_holds:
+        reason = check(payment)
+        if reason:
+            return reason
+    return None
