@@ -88,6 +88,19 @@ def outbox_prune(cutoff: datetime.datetime) -> int:
     return deleted
 
 
+def snoozes_prune(cutoff: datetime.datetime) -> int:
+    """My work snoozes whose day came on or before the cut-off's day: the item is back on the
+    person's list that morning, so the row says nothing any more. Dismissals (no date) stay
+    until their person restores them."""
+    from .models import HiddenWorkItem
+
+    deleted, _ = HiddenWorkItem.objects.filter(
+        until__isnull=False, until__lte=timezone.localdate(cutoff)
+    ).delete()
+    return deleted
+
+
 def register_core_pruners() -> None:
     retention_register(Pruner("sessions", "expired sessions", sessions_prune))
     retention_register(Pruner("outbox", "confirmed outbox messages", outbox_prune))
+    retention_register(Pruner("snoozes", "My work snoozes that have ended", snoozes_prune))

@@ -245,6 +245,7 @@ RETENTION_LABELS = {
     "imports": "Uploaded import files",
     "notifications": "Notifications in your inbox",
     "signin_attempts": "Records of sign-in attempts (for lockouts)",
+    "snoozes": "Items you snoozed on My work, once they are back",
 }
 
 

@@ -138,10 +138,12 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for section in ReturnSection:
+            # Each box sits beside its section on the return's page, outside the review form's
+            # element: the `form` attribute still sends it with the decision.
             self.fields[f"comment_{section.value}"] = forms.CharField(
                 max_length=NOTE_CHARS,
                 label=f"{section.label}: what should change",
-                widget=TextBox(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2, "form": "review-form"}),
                 required=False,
             )
 

@@ -31,7 +31,14 @@ from .forms import (
     WithdrawForm,
     posted_answers,
 )
-from .models import DELIVERY_STAGES, CbaOutturnLine, FundingRecord, MatchFundingCommitment
+from .models import (
+    DELIVERY_STAGES,
+    CbaOutturnLine,
+    FundingRecord,
+    MatchFundingCommitment,
+    ReturnSection,
+    ReviewDecision,
+)
 from .workflows import COMMITMENT, MOVE_NAMES, RETURN, ReturnStatus
 
 PAGE_SIZE = 50
@@ -115,6 +122,38 @@ def _comments(progress_return) -> list:
     return [c for review in progress_return.reviews.all() for c in review.comments.all()]
 
 
+def _can_review(user, progress_return) -> bool:
+    return (
+        progress_return.status == ReturnStatus.SUBMITTED
+        and RETURN.allows(
+            progress_return,
+            ReturnStatus.ACCEPTED,
+            user,
+            **delivery_perms.return_review_context(user, progress_return.area),
+        )[0]
+    )
+
+
+def _sections(reviews, review_form) -> dict:
+    """What sits beside each section of the return, by section key: the latest review's comment
+    on it when that review asked for changes (with the lead organisation's answer), and the
+    reviewer's comment box for a new review. The review history lists the other reviews'
+    comments."""
+    latest = reviews[-1] if reviews else None
+    asked = latest if latest and latest.decision == ReviewDecision.CHANGES_REQUESTED else None
+    comments = {c.section: c for c in asked.comments.all()} if asked else {}
+    return {
+        "inline_review": asked,
+        "sections": {
+            s.value: {
+                "comment": comments.get(s.value),
+                "box": review_form[f"comment_{s.value}"] if review_form else None,
+            }
+            for s in ReturnSection
+        },
+    }
+
+
 def _save_return(request, progress_return, form) -> bool:
     """Save the draft (and the answers to reviewers' comments), then submit if asked. False
     with the form's errors set when a service refused."""
@@ -160,15 +199,8 @@ def return_detail(request, pk):
     for comment in _comments(progress_return):
         # What the answer box shows: what was just typed when the page comes back with errors.
         comment.draft_answer = posted.get(comment.pk, comment.response)
-    can_review = (
-        progress_return.status == ReturnStatus.SUBMITTED
-        and RETURN.allows(
-            progress_return,
-            ReturnStatus.ACCEPTED,
-            request.user,
-            **delivery_perms.return_review_context(request.user, area),
-        )[0]
-    )
+    reviews = list(progress_return.reviews.all())
+    review_form = ReviewForm() if _can_review(request.user, progress_return) else None
     return render(
         request,
         "delivery/return_detail.html",
@@ -183,8 +215,9 @@ def return_detail(request, pk):
             )
             if can_edit and progress_return.status == ReturnStatus.DRAFT
             else None,
-            "reviews": list(progress_return.reviews.all()),
-            "review_form": ReviewForm() if can_review else None,
+            "reviews": reviews,
+            **_sections(reviews, review_form),
+            "review_form": review_form,
             "obstacles": [f for f in progress_return.factors.all() if f.kind == "obstacle"],
             "enablers": [f for f in progress_return.factors.all() if f.kind == "enabler"],
         },

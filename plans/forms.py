@@ -276,16 +276,19 @@ class AttachmentForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    """One comment box per section; at least one must be filled in."""
+    """One comment box per section, each shown beside the section it concerns; at least one must
+    be filled in."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in COMMENTABLE_SECTIONS:
+            # Each box sits beside its section on the review page, outside the form's own
+            # element: the `form` attribute still sends it with the return.
             self.fields[f"comment_{key}"] = forms.CharField(
-                label=label,
+                label=f"Comment on {label.lower()}" if key != "general" else "General comment",
                 required=False,
                 max_length=NOTE_CHARS,
-                widget=TextBox(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2, "form": "return-form"}),
             )
         _no_form_tag(self)
 

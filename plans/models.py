@@ -197,6 +197,15 @@ PLAN_SECTIONS = [
     ("timetable", "Timetable"),
 ]
 SECTION_LABELS = dict(PLAN_SECTIONS)
+# Sections a reviewer can comment on when returning a plan, beyond the plan's own text sections.
+COMMENTABLE_SECTIONS = [
+    *PLAN_SECTIONS,
+    ("budget_arrangements", "Budget arrangements"),
+    ("resourcing_lines", "Planned funding by source"),
+    ("logic_model", "Logic model"),
+    ("cba", "Cost benefit analysis"),
+    ("general", "General"),
+]
 
 
 class OperationalPlan(models.Model):
@@ -445,7 +454,8 @@ class PlanVersion(models.Model):
 
 
 class SectionComment(models.Model):
-    """A reviewer's comment on one section when a plan is returned for changes."""
+    """A reviewer's comment on one section when a plan is returned for changes, and the lead
+    organisation's answer to it."""
 
     plan = models.ForeignKey(OperationalPlan, on_delete=models.CASCADE, related_name="comments")
     version = models.ForeignKey(
@@ -455,6 +465,12 @@ class SectionComment(models.Model):
     comment = models.TextField()
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The lead organisation's answer, written beside the comment while the plan is returned.
+    response = models.TextField("answer", blank=True)
+    responded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "-created_at", "id"]
@@ -464,7 +480,9 @@ class SectionComment(models.Model):
 
     @property
     def section_label(self):
-        return SECTION_LABELS.get(self.section, self.section.replace("_", " ").capitalize())
+        return dict(COMMENTABLE_SECTIONS).get(
+            self.section, self.section.replace("_", " ").capitalize()
+        )
 
 
 class PeerReviewAssignment(models.Model):

@@ -322,3 +322,25 @@ def unsaved_drafts(*, area, plan) -> list[PlanSectionDraft]:
     if plan is not None:
         drafts = drafts.filter(saved_at__gt=plan.updated_at)
     return list(drafts.order_by("saved_at"))
+
+
+# --- Reviewers' comments, where they belong -------------------------------------------------------
+def section_comments(plan) -> dict:
+    """The reviewers' comments of the plan's latest return, by section key (each shown beside the
+    section it concerns, with the lead organisation's answer), and the earlier returns' comments
+    as history: ``{"by_section": {key: [comment, ...]}, "earlier": [comment, ...]}``. One
+    query."""
+    comments = list(
+        plan.comments.select_related("author", "responded_by", "version").order_by(
+            "-created_at", "id"
+        )
+    )
+    latest = comments[0].version_id if comments else None
+    by_section: dict[str, list] = {}
+    earlier = []
+    for comment in comments:
+        if comment.version_id == latest:
+            by_section.setdefault(comment.section, []).append(comment)
+        else:
+            earlier.append(comment)
+    return {"by_section": by_section, "earlier": earlier}

@@ -21,6 +21,7 @@ urlpatterns = [
     path(area + "submit-draft/", views.submit_draft, name="submit_draft"),
     path(area + "submit-final/", views.submit_final, name="submit_final"),
     path(area + "review/", views.review, name="review"),
+    path(area + "comments/<int:pk>/answer/", views.comment_answer, name="comment_answer"),
     path(area + "peer-reviewers/", views.peer_review_assign, name="peer_review_assign"),
     path(area + "versions/compare/", views.version_compare, name="version_compare"),
     path(area + "versions/<int:number>/", views.version_detail, name="version_detail"),

@@ -273,6 +273,11 @@ EXPECTED = {
     ),
     "plans:attachment_upload": ("L 405 405 405 405 405 405 405 405", "L R R R R R R 404 R"),
     "plans:cba_edit": ("L 403 403 403 403 403 200 404 403", "L 403 403 403 403 403 200 404 403"),
+    # A lead answers a comment of the latest return only (R2-041's plan is a draft: 400).
+    "plans:comment_answer": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 403 403 403 403 403 400 404 403",
+    ),
     "plans:logic_model_edit": (
         "L 403 403 403 403 403 200 404 403",
         "L 403 403 403 403 403 200 404 403",

@@ -19,7 +19,13 @@ from core.tests.demo_snapshot import load_demo_for_test
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
 from grants.models import Award, Payment
 from messaging.models import Kind, Message
-from plans.models import OperationalPlan, PeerReviewAssignment, PlanAttachment, PlanVersion
+from plans.models import (
+    OperationalPlan,
+    PeerReviewAssignment,
+    PlanAttachment,
+    PlanVersion,
+    SectionComment,
+)
 from programmes.models import Area, Partner, Round
 from reports.models import Audience, ExportJob, ImportJob, ReportJob, ReportKind
 from support.models import Adviser, AdviserDay, Event, FollowUp, SupportContact
@@ -130,6 +136,10 @@ def build_world() -> World:
         attachment.file.save("budget.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
         o["attachment"] = attachment
     o["version"] = PlanVersion.objects.filter(plan__area=a057).order_by("number").first()
+    # A reviewer's comment on R2-041's plan (a draft: an earlier return's, no longer answerable).
+    o["plan_comment"] = SectionComment.objects.create(
+        plan=o["plan"], section="risks", comment="Name the risks.", author=w.users["pm"]
+    )
     gate = o["gate"]
     if not gate.development_strategy:
         gate.development_strategy.save("strategy.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
@@ -363,6 +373,7 @@ def targets(w: World) -> dict:
     att = {**ref41, "pk": o["attachment"].pk}
     t["plans:attachment_download"] = (a041, att)
     t["plans:attachment_delete"] = (a041, att)
+    t["plans:comment_answer"] = (a041, {**ref41, "pk": o["plan_comment"].pk})
     t["plans:version_detail"] = (a057, {**ref57, "number": o["version"].number})
     for name in ("award_detail", "award_cancel", "payment_add"):
         t[f"grants:{name}"] = pk("award")

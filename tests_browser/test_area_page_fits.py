@@ -69,6 +69,8 @@ def test_the_area_page_fits_a_phone(browser, live_server, demo_data, username):
     timeline.get_by_role("link", name="Show older").click()
     expect(entries).to_have_count(2 * TIMELINE_PAGE)  # R2-041 has more than two pages
     assert entries.all_inner_texts()[:TIMELINE_PAGE] == first_page
+    # The first new entry has the focus: the reader carries on where the list grew.
+    expect(entries.nth(TIMELINE_PAGE)).to_be_focused()
     expect(timeline.get_by_role("link", name="Show older")).to_have_count(1)
 
     # Another link opens its own section too.

@@ -162,3 +162,28 @@ def test_dashboard_summary_and_funding_chart_fit_a_phone(browser, live_server, d
     )
     screenshot(tab, "phone_funding_chart_390")
     assert labels["widest"] <= labels["room"] + 1, labels
+
+
+# Each table's box on the page: how far its contents reach beyond it (a table that scrolls
+# sideways inside its box has scrollWidth over clientWidth).
+TABLE_BOXES = """() => Array.from(document.querySelectorAll("main .table-responsive")).map(box => ({
+  caption: (box.querySelector("caption") || {}).textContent || "",
+  scroll: box.scrollWidth, client: box.clientWidth }))"""
+
+
+def test_funding_and_outturn_tables_do_not_scroll_sideways_on_a_phone(
+    browser, live_server, demo_data
+):
+    """Issue 25: the funding and CBA outturn tables still scrolled sideways inside their box at
+    390 px; now each row is a card, every figure on the screen."""
+    tab = phone(browser, live_server, "pm")
+    area = Area.objects.get(reference=DELIVERY_AREA)
+    for name in ("delivery:area_funding", "delivery:area_outturn"):
+        tab.goto(reverse(name, args=[area.reference]))
+        tab.wait_for_load_state("load")
+        screenshot(tab, f"phone_{name.split(':')[1]}_390")
+        boxes = tab.evaluate(TABLE_BOXES)
+        assert boxes, f"{name}: no tables"
+        for box in boxes:
+            assert box["scroll"] <= box["client"] + 1, f"{name}: {box}"
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -7,15 +7,17 @@ import logging
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from activity.models import Notification
 from activity.tests.factories import NotificationFactory
-from core.models import OutboxMessage, OutboxStatus
+from core.models import HiddenWorkItem, OutboxMessage, OutboxStatus
 from core.retention import retention_prune
 from ourplace.celery import app
 from reports.models import ImportJob, JobStatus, ReportJob
@@ -32,6 +34,7 @@ SCHEDULE = {
     "imports": 90,
     "notifications": 180,
     "signin_attempts": 90,
+    "snoozes": 0,
 }
 
 
@@ -162,6 +165,26 @@ def test_signin_attempts_and_logs_are_deleted():
     assert retention_prune(now=NOW, only="signin_attempts") == {"signin_attempts": 3}
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         assert list(model.objects.values_list("username", flat=True)) == ["recent"]
+
+
+def test_snoozes_whose_day_has_come_are_deleted_and_dismissals_kept():
+    """Issue 25: expired snoozes were never pruned, so the table only grew."""
+    user = UserFactory()
+    kind = ContentType.objects.get_for_model(user)
+
+    def hidden(object_id, **fields):
+        return HiddenWorkItem.objects.create(
+            user=user, kind="k", content_type=kind, object_id=object_id, **fields
+        )
+
+    today = timezone.localdate(NOW)
+    hidden(1, until=today - datetime.timedelta(days=3))
+    hidden(2, until=today)  # back on the list this morning
+    later = hidden(3, until=today + datetime.timedelta(days=1))
+    dismissed = hidden(4, reason="Dealt with by phone.")
+
+    assert retention_prune(now=NOW, only="snoozes") == {"snoozes": 2}
+    assert set(HiddenWorkItem.objects.values_list("pk", flat=True)) == {later.pk, dismissed.pk}
 
 
 def test_a_kind_missing_from_the_schedule_is_kept(settings):

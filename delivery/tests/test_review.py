@@ -369,3 +369,69 @@ def test_an_answer_over_the_limit_is_refused_and_none_is_written(sent, impl_lead
     return_comments_answer(progress_return=sent, actor=impl_lead, answers=answers)
     first.refresh_from_db()
     assert first.response == answer.replace("\r\n", "\n").strip()
+
+
+# Comments where they belong (issue 25) ------------------------------------------------------------
+
+
+def _between(page: str, start: str, end: str) -> str:
+    first = page.index(start)
+    return page[first : page.index(end, first)]
+
+
+def test_each_comment_and_its_answer_box_sit_by_the_fields_they_concern(
+    client_for, sent, impl_lead, impl_rm
+):
+    """Issue 25: a return's review comments sat at the top of a 1,861 px form, away from the
+    fields they concern. Now each is above its own fields, with the answer box beside it."""
+    return_review(
+        progress_return=sent,
+        actor=impl_rm,
+        decision="changes_requested",
+        note="Nearly there.",
+        comments={"reach": "Count the residents again.", "milestones": "Which milestones?"},
+    )
+    url = reverse("delivery:return_detail", args=[sent.pk])
+    page = client_for(impl_lead).get(url).content.decode()
+    reach, milestones = (
+        sent.reviews.get().comments.get(section=s) for s in ("reach", "milestones")
+    )
+    # The reach comment and its answer box come straight before the reach field...
+    before_reach = _between(page, 'name="paid_staff"', 'name="service_users_reached"')
+    assert "Count the residents again." in before_reach
+    assert f'name="answer_{reach.pk}"' in before_reach
+    # ...and the milestones one before the milestones field, not at the top of the form.
+    before_milestones = _between(page, 'name="other_enabler"', 'name="milestones_met"')
+    assert "Which milestones?" in before_milestones
+    assert f'name="answer_{milestones.pk}"' in before_milestones
+    history = _between(page, 'id="h-review"', 'name="progress_status"')
+    assert "Nearly there." in history and "Count the residents again." not in history
+    assert "2 comments, each beside the section they concern." in history
+
+
+def test_the_reviewer_comments_beside_each_section_and_sees_the_answers_there(
+    client_for, sent, impl_lead, impl_rm
+):
+    url = reverse("delivery:return_detail", args=[sent.pk])
+    page = client_for(impl_rm).get(url).content.decode()
+    achievements = _between(page, 'id="section-achievements"', 'id="section-resources"')
+    assert 'name="comment_achievements"' in achievements
+    assert 'form="review-form"' in achievements
+    assert 'name="comment_reach"' not in achievements
+    review = return_review(
+        progress_return=sent,
+        actor=impl_rm,
+        decision="changes_requested",
+        comments={"achievements": "Say how many residents came."},
+    )
+    comment = review.comments.get()
+    return_comments_answer(
+        progress_return=sent, actor=impl_lead, answers={comment.pk: "42 residents came."}
+    )
+    return_submit(progress_return=sent, actor=impl_lead)
+    page = client_for(impl_rm).get(url).content.decode()
+    achievements = _between(page, 'id="section-achievements"', 'id="section-resources"')
+    assert "Say how many residents came." in achievements
+    assert "42 residents came." in achievements
+    # A new comment box for this review too.
+    assert 'name="comment_achievements"' in achievements

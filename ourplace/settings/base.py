@@ -489,5 +489,7 @@ RETENTION = {
     "exports": env.int("RETENTION_EXPORTS_DAYS", default=7),
     "notifications": env.int("RETENTION_NOTIFICATIONS_DAYS", default=180),
     "signin_attempts": env.int("RETENTION_SIGNIN_ATTEMPTS_DAYS", default=90),
+    # My work snoozes, once their day has come (the item is back; dismissals are kept).
+    "snoozes": env.int("RETENTION_SNOOZES_DAYS", default=0),
 }
 # --- end of backups and retention ------------------------------------------------------------

@@ -17,6 +17,8 @@ from .drafts import plan_draft_save, plan_drafts_discard
 from .peer_review import peer_review_assign, peer_review_submit
 from .review import (
     COMMENTABLE_SECTIONS,
+    open_comments,
+    plan_comment_answer,
     plan_not_approve,
     plan_return,
     plan_start_review,
@@ -45,8 +47,10 @@ __all__ = [
     "cba_save",
     "final_plan_problems",
     "logic_model_save",
+    "open_comments",
     "peer_review_assign",
     "peer_review_submit",
+    "plan_comment_answer",
     "plan_draft_save",
     "plan_drafts_discard",
     "plan_not_approve",

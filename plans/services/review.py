@@ -6,25 +6,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.models import Visibility
+from activity.services import activity_record
+from core.errors import require
 from core.locking import copy_back
+from core.text import NOTE_CHARS, require_within
 from core.transition import transition
 from programmes.models import AreaStatus
 from programmes.services import area_move
 
+from .. import permissions as plan_perms
 from .. import selectors
-from ..models import PLAN_SECTIONS, SECTION_LABELS, OperationalPlan, SectionComment
+from ..models import COMMENTABLE_SECTIONS, SECTION_LABELS, OperationalPlan, SectionComment
 from ..workflows import PLAN, PlanStatus
 from .common import lock_plan, people
-
-# Sections a reviewer can comment on when returning a plan, beyond the plan's own text sections.
-COMMENTABLE_SECTIONS = [
-    *PLAN_SECTIONS,
-    ("budget_arrangements", "Budget arrangements"),
-    ("resourcing_lines", "Planned funding by source"),
-    ("logic_model", "Logic model"),
-    ("cba", "Cost benefit analysis"),
-    ("general", "General"),
-]
 
 
 def section_label(key: str) -> str:
@@ -153,3 +147,57 @@ def plan_not_approve(
             imported=imported,
         )
     return copy_back(plan, locked)
+
+
+def open_comments(plan: OperationalPlan) -> list[SectionComment]:
+    """The comments of the plan's latest return, while it is back with the lead organisation
+    for changes: the ones the lead answers (older returns' comments are history)."""
+    if plan.status != PlanStatus.RETURNED:
+        return []
+    version = selectors.latest_version(plan)
+    return list(
+        plan.comments.filter(version=version).select_related("author", "responded_by")
+        if version
+        else plan.comments.filter(version__isnull=True).select_related("author", "responded_by")
+    )
+
+
+def plan_comment_answer(*, comment: SectionComment, actor, response: str) -> SectionComment:
+    """The lead organisation answers a reviewer's comment beside it, while the plan is returned
+    for changes; an empty answer clears it. Only comments of the latest return are answered; the
+    answer is up to core.text.NOTE_CHARS characters and each change is on the area's
+    timeline."""
+    response = (response or "").replace("\r\n", "\n").strip()
+    require_within(NOTE_CHARS, response=response)
+    with transaction.atomic():
+        locked_plan = lock_plan(comment.plan)
+        require(plan_perms.can_edit_documents(actor, locked_plan.area))
+        if comment.pk not in {c.pk for c in open_comments(locked_plan)}:
+            raise ValidationError(
+                "Only the comments of the latest return can be answered, while the plan is "
+                "back with you for changes.",
+                code="comment_closed",
+            )
+        locked = SectionComment.objects.select_for_update().get(pk=comment.pk)
+        if locked.response == response:
+            return locked
+        now = timezone.now()
+        locked.response = response
+        locked.responded_by, locked.responded_at = (actor, now) if response else (None, None)
+        locked.save(update_fields=["response", "responded_by", "responded_at"])
+        activity_record(
+            verb="plan.comment_answered",
+            summary=(
+                f"Answered the reviewer's comment on {section_label(locked.section)}"
+                if response
+                else f"Cleared the answer to the reviewer's comment on "
+                f"{section_label(locked.section)}"
+            ),
+            actor=actor,
+            area=locked_plan.area,
+            reason=response,
+            visibility=Visibility.AREA,
+            target=locked,
+        )
+    copy_back(comment, locked)
+    return comment

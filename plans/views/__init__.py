@@ -9,9 +9,10 @@ from .peer_review import peer_review_assign, peer_review_detail, peer_review_lis
 from .review import review, review_queue
 from .submission import submit_draft, submit_final
 from .versions import version_compare, version_detail
-from .workspace import workspace
+from .workspace import comment_answer, workspace
 
 __all__ = [
+    "comment_answer",
     "attachment_delete",
     "attachment_download",
     "attachment_upload",

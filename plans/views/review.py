@@ -17,9 +17,10 @@ from programmes.models import Round
 from .. import confirmations, selectors, services
 from .. import permissions as plan_perms
 from ..forms import NotApproveForm, QueueFilterForm, ReturnForm, SignOffForm
-from ..models import LOGIC_MODEL_COLUMNS, PLAN_SECTIONS, CostBenefitAnalysis
+from ..models import COMMENTABLE_SECTIONS, LOGIC_MODEL_COLUMNS, CostBenefitAnalysis
 from ..workflows import AWAITING_REVIEW, PLAN, PlanStatus
 from .common import area_for, refusal_messages
+from .workspace import section_comment_context
 
 
 def _act(request, plan, action, *, return_form, not_form, sign_form) -> str:
@@ -63,7 +64,8 @@ def _review_context(request, area, plan) -> dict:
         "moves": {m.name: m for m in moves},
         "rows": selectors.logic_model_rows(area),
         "columns": LOGIC_MODEL_COLUMNS,
-        "sections": [(label, getattr(plan, key)) for key, label in PLAN_SECTIONS],
+        # The latest return's comments and the lead's answers, beside their sections.
+        **section_comment_context(plan, answering=False),
         "waiting": plan.status in AWAITING_REVIEW,
         "cba_result": services.cba_calculate(cba) if cba else None,
         "peer_reviews": list(plan.peer_review_assignments.all()),
@@ -103,7 +105,10 @@ def review(request, reference):
         if done:
             messages.success(request, done)
             return redirect("plans:review", area.reference)
-    return render(request, "plans/review.html", {**_review_context(request, area, plan), **forms})
+    context = _review_context(request, area, plan)
+    boxes = {key: forms["return_form"][f"comment_{key}"] for key, _ in COMMENTABLE_SECTIONS}
+    context["sections"] = [(*section, boxes[section[0]]) for section in context["sections"]]
+    return render(request, "plans/review.html", {**context, **forms, "comment_boxes": boxes})
 
 
 QUEUE_PAGE_SIZE = 25

@@ -475,6 +475,25 @@
       }
     });
     document.addEventListener("htmx:afterSwap", function () { syncContents(null); });
+    // "Show older" brings the next page of a list in its own place: the first new entry takes
+    // the focus, so a keyboard or screen-reader user carries on from where the list grew.
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var more = event.detail.elt.closest && event.detail.elt.closest("li.timeline-more");
+      if (more && more.parentElement) {
+        more.parentElement.setAttribute("data-grow-from",
+          Array.prototype.indexOf.call(more.parentElement.children, more));
+      }
+    });
+    document.addEventListener("htmx:afterSettle", function () {
+      document.querySelectorAll("[data-grow-from]").forEach(function (list) {
+        var first = list.children[Number(list.getAttribute("data-grow-from"))];
+        list.removeAttribute("data-grow-from");
+        if (first && !first.classList.contains("timeline-more")) {
+          first.setAttribute("tabindex", "-1");
+          first.focus();
+        }
+      });
+    });
   } else {
     document.addEventListener("DOMContentLoaded", function () { apply(document); });
   }

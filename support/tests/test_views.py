@@ -109,6 +109,24 @@ def test_rm_area_pages_200_for_own_area(client_for, relationship_manager, rm_are
         assert client.get(reverse(name, args=[rm_area.reference])).status_code == 200, name
 
 
+def test_a_long_note_shows_its_start_and_opens_in_full(client_for, relationship_manager, rm_area):
+    """Issue 25: the support page showed long notes in full, a screen each. A note over 600
+    characters shows its first 400 and opens to the whole; a short one is shown whole."""
+    long_note = "Met the steering group. " * 40  # 960 characters
+    SupportContactFactory(area=rm_area, notes=long_note.strip())
+    SupportContactFactory(area=rm_area, notes="Phoned the chair.")
+    page = client_for(relationship_manager).get(
+        reverse("support:area_support", args=[rm_area.reference])
+    )
+    text = page.content.decode()
+    assert "Read the whole note (959 characters)" in text
+    start = text.index('<div class="mb-2 long-note">')
+    shown = text[start : text.index("<details>", start)]
+    assert len(html.unescape(shown.split('<p class="mb-1">')[1].split("</p>")[0])) <= 400
+    assert text.count(long_note.strip()) == 1  # the whole note once, inside the details
+    assert '<p class="mb-2">Phoned the chair.</p>' in text
+
+
 def test_funder_reads_support_record_but_cannot_log(client_for, funder_officer, area):
     client = client_for(funder_officer)
     assert client.get(reverse("support:area_support", args=[area.reference])).status_code == 200
