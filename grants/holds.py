@@ -47,8 +47,11 @@ def award_hold_reasons(*, area, stage: str, amount) -> list[str]:
     return [reason for reason in reasons if reason]
 
 
-def award_holds_require(*, area, stage: str, amount) -> None:
-    """Refuse the award with every hold's reason, code ``award_held``."""
+def award_holds_require(*, area, stage: str, amount, imported: bool = False) -> None:
+    """Refuse the award with every hold's reason, code ``award_held`` (imported history is never
+    held)."""
+    if imported:
+        return
     reasons = award_hold_reasons(area=area, stage=stage, amount=amount)
     if reasons:
         raise ValidationError(" ".join(reasons), code="award_held")

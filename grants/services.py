@@ -220,9 +220,7 @@ def award_grant(
     require(grant_perms.can_award(actor, imported=imported))
     amount = Decimal(amount).quantize(PENNY)
     definition = _stage_definition(area=area, stage=stage, amount=amount)
-    if not imported:
-        # -- holds other apps put on awards (grants/holds.py) --
-        award_holds_require(area=area, stage=stage, amount=amount)
+    award_holds_require(area=area, stage=stage, amount=amount, imported=imported)
     when = occurred_at or timezone.now()
     awarded_on = timezone.localdate(when) if timezone.is_aware(when) else when.date()
     # -- budgets (grants/budgets) --

@@ -197,15 +197,6 @@ PLAN_SECTIONS = [
     ("timetable", "Timetable"),
 ]
 SECTION_LABELS = dict(PLAN_SECTIONS)
-# Sections a reviewer can comment on when returning a plan, beyond the plan's own text sections.
-COMMENTABLE_SECTIONS = [
-    *PLAN_SECTIONS,
-    ("budget_arrangements", "Budget arrangements"),
-    ("resourcing_lines", "Planned funding by source"),
-    ("logic_model", "Logic model"),
-    ("cba", "Cost benefit analysis"),
-    ("general", "General"),
-]
 
 
 class OperationalPlan(models.Model):
@@ -480,9 +471,9 @@ class SectionComment(models.Model):
 
     @property
     def section_label(self):
-        return dict(COMMENTABLE_SECTIONS).get(
-            self.section, self.section.replace("_", " ").capitalize()
-        )
+        from .services.review import section_label  # the services import this module
+
+        return section_label(self.section)
 
 
 class PeerReviewAssignment(models.Model):

@@ -16,9 +16,19 @@ from programmes.services import area_move
 
 from .. import permissions as plan_perms
 from .. import selectors
-from ..models import COMMENTABLE_SECTIONS, SECTION_LABELS, OperationalPlan, SectionComment
+from ..models import PLAN_SECTIONS, SECTION_LABELS, OperationalPlan, SectionComment
 from ..workflows import PLAN, PlanStatus
 from .common import lock_plan, people
+
+# Sections a reviewer can comment on when returning a plan, beyond the plan's own text sections.
+COMMENTABLE_SECTIONS = [
+    *PLAN_SECTIONS,
+    ("budget_arrangements", "Budget arrangements"),
+    ("resourcing_lines", "Planned funding by source"),
+    ("logic_model", "Logic model"),
+    ("cba", "Cost benefit analysis"),
+    ("general", "General"),
+]
 
 
 def section_label(key: str) -> str:

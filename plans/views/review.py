@@ -17,7 +17,8 @@ from programmes.models import Round
 from .. import confirmations, selectors, services
 from .. import permissions as plan_perms
 from ..forms import NotApproveForm, QueueFilterForm, ReturnForm, SignOffForm
-from ..models import COMMENTABLE_SECTIONS, LOGIC_MODEL_COLUMNS, CostBenefitAnalysis
+from ..models import LOGIC_MODEL_COLUMNS, CostBenefitAnalysis
+from ..services import COMMENTABLE_SECTIONS
 from ..workflows import AWAITING_REVIEW, PLAN, PlanStatus
 from .common import area_for, refusal_messages
 from .workspace import section_comment_context
