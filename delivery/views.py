@@ -25,6 +25,7 @@ from .forms import (
     FundingRecordForm,
     OutturnForm,
     ReceiveForm,
+    FinalReportForm,
     ReturnForm,
     ReviewForm,
     SustainabilityForm,
@@ -146,7 +147,8 @@ def return_detail(request, pk):
     can_edit, _ = delivery_perms.can_edit_return(request.user, progress_return)
     form = None
     if can_edit:
-        form = ReturnForm(request.POST or None, initial=ReturnForm.initial_for(progress_return))
+        form_class = FinalReportForm if progress_return.is_final else ReturnForm
+        form = form_class(request.POST or None, initial=form_class.initial_for(progress_return))
     if request.method == "POST":
         if not can_edit:
             require(delivery_perms.can_edit_return(request.user, progress_return))
@@ -184,7 +186,7 @@ def return_detail(request, pk):
             if can_edit and progress_return.status == ReturnStatus.DRAFT
             else None,
             "reviews": list(progress_return.reviews.all()),
-            "review_form": ReviewForm() if can_review else None,
+            "review_form": ReviewForm(final=progress_return.is_final) if can_review else None,
             "obstacles": [f for f in progress_return.factors.all() if f.kind == "obstacle"],
             "enablers": [f for f in progress_return.factors.all() if f.kind == "enabler"],
         },
@@ -200,7 +202,7 @@ def return_review(request, pk):
     if progress_return is None:
         raise Http404("No such return.")
     require(delivery_perms.can_review_returns(request.user, progress_return.area))
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, final=progress_return.is_final)
     back = redirect("delivery:return_detail", progress_return.pk)
     if not form.is_valid():
         messages.error(request, "Accept the return or ask for changes.")
