@@ -116,7 +116,10 @@ class UnspentMoney(models.Model):
     )
     amount = models.DecimalField(**MONEY)
     status = models.CharField(
-        max_length=20, choices=UnspentStatus.choices, default=UnspentStatus.TO_RETURN, editable=False
+        max_length=20,
+        choices=UnspentStatus.choices,
+        default=UnspentStatus.TO_RETURN,
+        editable=False,
     )
     due_on = models.DateField("to be returned by", null=True, blank=True)
     received_amount = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)

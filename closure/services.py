@@ -145,7 +145,9 @@ def reconciliation_record(
     if spent is None or spent < 0:
         raise ValidationError({"spent": "Enter the money spent, in pounds, 0 or more."})
     existing = getattr(locked, "unspent", None) if hasattr(locked, "unspent") else None
-    if existing is not None and (existing.status != UnspentStatus.TO_RETURN or existing.received_amount):
+    if existing is not None and (
+        existing.status != UnspentStatus.TO_RETURN or existing.received_amount
+    ):
         raise ValidationError(
             "Unspent money on this award has been received or put up for writing off: settle "
             "it first.",
@@ -157,8 +159,10 @@ def reconciliation_record(
     require_within(REASON_CHARS, write_off_reason=write_off_reason)
     if unspent and not write_off_reason and returned_by is None:
         raise ValidationError(
-            {"returned_by": f"{pounds(unspent)} was paid and not spent: say by when it is to be "
-             "returned, or give a reason to write it off."}
+            {
+                "returned_by": f"{pounds(unspent)} was paid and not spent: say by when it is to be "
+                "returned, or give a reason to write it off."
+            }
         )
     locked.spent = spent
     locked.recorded_by = actor
@@ -171,7 +175,9 @@ def reconciliation_record(
         UnspentMoney.objects.create(
             reconciliation=locked,
             amount=unspent,
-            status=UnspentStatus.WRITE_OFF_PROPOSED if write_off_reason else UnspentStatus.TO_RETURN,
+            status=UnspentStatus.WRITE_OFF_PROPOSED
+            if write_off_reason
+            else UnspentStatus.TO_RETURN,
             due_on=returned_by,
             write_off_reason=write_off_reason,
             proposed_by=actor if write_off_reason else None,
@@ -184,18 +190,18 @@ def reconciliation_record(
     elif unspent:
         summary += f"; {pounds(unspent)} unspent to be returned by {returned_by:%-d %b %Y}"
     activity_record(
-        verb="unspent.write_off_proposed" if unspent and write_off_reason else (
-            "unspent.to_return" if unspent else "closure.reconciled"
-        ),
+        verb="unspent.write_off_proposed"
+        if unspent and write_off_reason
+        else ("unspent.to_return" if unspent else "closure.reconciled"),
         summary=summary,
         actor=actor,
         area=closure.area,
         reason=write_off_reason,
         visibility=Visibility.AREA,
         target=locked.unspent if unspent else closure,
-        notify=[p for p in _managers() if p != actor] if write_off_reason and unspent else (
-            [p for p in lead_members(closure.area)] if unspent else ()
-        ),
+        notify=[p for p in _managers() if p != actor]
+        if write_off_reason and unspent
+        else ([p for p in lead_members(closure.area)] if unspent else ()),
     )
     return locked
 
@@ -302,7 +308,9 @@ def unspent_decide_write_off(*, unspent: UnspentMoney, actor, approve: bool) -> 
         ),
         area=area,
         changes=changes,
-        notify=[locked.proposed_by] if locked.proposed_by_id and locked.proposed_by != actor else (),
+        notify=[locked.proposed_by]
+        if locked.proposed_by_id and locked.proposed_by != actor
+        else (),
         unspent=locked,
     )
 
@@ -312,7 +320,7 @@ def closure_close(*, closure: GrantClosure, actor) -> GrantClosure:
     """Close the grant: refused, with every reason, while anything is unreconciled. The awards'
     figures are frozen; an active area moves to "completed" (an area that left stays left);
     the area's records become read-only."""
-    locked = lock(closure, related=("area", "final_report"))
+    locked = lock(closure, related=("area", "final_report"), of=("self",))
     again = locked.status == ClosureStatus.CORRECTING
     now = timezone.now()
 

@@ -110,7 +110,9 @@ def closure_start(request, reference):
     except ValidationError as exc:
         messages.error(request, message_for(exc))
     else:
-        messages.success(request, "Closure started. The lead organisation has been asked for the final report.")
+        messages.success(
+            request, "Closure started. The lead organisation has been asked for the final report."
+        )
     return redirect("closure:area_closure", area.reference)
 
 

@@ -300,7 +300,9 @@ def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> Prog
         locked=locked,
         actor=actor,
         verb="progress_return.resubmitted" if resubmission else "progress_return.submitted",
-        summary=(f"{locked.title} " if locked.is_final else f"Progress return for {locked.period_label} ")
+        summary=(
+            f"{locked.title} " if locked.is_final else f"Progress return for {locked.period_label} "
+        )
         + ("resubmitted with answers to the review: " if resubmission else "submitted: ")
         + locked.get_progress_status_display().lower()
         + (" (late)" if late else ""),
