@@ -312,6 +312,7 @@ def unspent_decide_write_off(*, unspent: UnspentMoney, actor, approve: bool) -> 
         if locked.proposed_by_id and locked.proposed_by != actor
         else (),
         unspent=locked,
+        approver=actor,
     )
 
 

@@ -68,7 +68,7 @@ def _page(request, area, *, bound=None, correction_form=None, status=200):
                         if unspent and can_receive and unspent.status == "to_return"
                         else None
                     ),
-                    "moves": UNSPENT.moves_for(unspent, user, unspent=unspent, actor=user)
+                    "moves": UNSPENT.moves_for(unspent, user, unspent=unspent, approver=user)
                     if unspent
                     else [],
                 }

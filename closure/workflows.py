@@ -46,7 +46,7 @@ def closure_ready(context) -> str | None:
 
 
 def second_approver(context) -> str | None:
-    unspent, actor = context.get("unspent"), context.get("actor")
+    unspent, actor = context.get("unspent"), context.get("approver")
     if unspent is None or actor is None:
         return None
     if unspent.proposed_by_id is not None and unspent.proposed_by_id == actor.pk:
