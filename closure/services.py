@@ -201,7 +201,7 @@ def reconciliation_record(
         target=locked.unspent if unspent else closure,
         notify=[p for p in _managers() if p != actor]
         if write_off_reason and unspent
-        else ([p for p in lead_members(closure.area)] if unspent else ()),
+        else (list(lead_members(closure.area)) if unspent else ()),
     )
     return locked
 

@@ -6,12 +6,12 @@ from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 
 from .models import (
+    FINAL_SECTIONS,
     Factor,
     FactorKind,
     FundingRecord,
     LineKind,
     MatchFundingCommitment,
-    FINAL_SECTIONS,
     ProgressStatus,
     ReturnSection,
 )

@@ -22,10 +22,10 @@ from . import selectors, services
 from .filters import ReturnsFilter
 from .forms import (
     CommitmentForm,
+    FinalReportForm,
     FundingRecordForm,
     OutturnForm,
     ReceiveForm,
-    FinalReportForm,
     ReturnForm,
     ReviewForm,
     SustainabilityForm,
