@@ -76,8 +76,8 @@ def closure_blockers(closure: GrantClosure) -> list[str]:
         unspent = getattr(rec, "unspent", None) if hasattr(rec, "unspent") else None
         if unspent is not None and unspent.status not in SETTLED_STATUSES:
             reasons.append(
-                f"{pounds(unspent.outstanding)} unspent on the {label} award is "
-                f"{unspent.get_status_display().lower()}: it must be returned or written off."
+                f"{pounds(unspent.outstanding)} unspent on the {label} award is not settled "
+                f"({unspent.get_status_display().lower()}): it must be returned or written off."
             )
         elif rec.spent is not None and unspent is None and paid_on(rec.award) > rec.spent:
             reasons.append(f"Reconcile the {label} award again: its payments have changed.")

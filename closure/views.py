@@ -55,7 +55,15 @@ def _page(request, area, *, bound=None, correction_form=None, status=200):
     if closure is not None:
         for rec in selectors.reconciliations(closure):
             unspent = getattr(rec, "unspent", None) if hasattr(rec, "unspent") else None
-            editable = can_manage and closure.status != ClosureStatus.CLOSED
+            # Reconciling again replaces unspent money nobody has acted on yet.
+            editable = (
+                can_manage
+                and closure.status != ClosureStatus.CLOSED
+                and (
+                    unspent is None
+                    or (unspent.status == "to_return" and not unspent.received_amount)
+                )
+            )
             rows.append(
                 {
                     "rec": rec,
