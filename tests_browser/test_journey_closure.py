@@ -44,7 +44,10 @@ def test_a_lead_reports_the_programme_reconciles_and_closes_the_grant(page, demo
     page.get_by_role("link", name="Open the final report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Final report")
     page.get_by_role("radio", name="On schedule").check()
-    page.get_by_role("checkbox", name="Commitment of residents and volunteers").first.check()
+    # The enablers' list (the obstacles' list, above it, has the same factors).
+    page.get_by_role("group", name="If you are on schedule or ahead").get_by_role(
+        "checkbox", name="Commitment of residents and volunteers"
+    ).check()
     page.get_by_label("Outcomes achieved against the plan").fill("The advice hub runs weekly.")
     page.get_by_label("Grant money spent (£)").fill("8500")
     page.get_by_label("Lessons learned").fill("Start the partnership board earlier.")
