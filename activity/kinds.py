@@ -28,6 +28,8 @@ VERB_KINDS = {
     "offer": "grants",
     "payment": "grants",
     "budget": "grants",
+    "closure": "grants",
+    "unspent": "grants",
     "progress_return": "delivery",
     "funding": "delivery",
     "cba_outturn": "delivery",

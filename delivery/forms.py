@@ -6,6 +6,7 @@ from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 
 from .models import (
+    FINAL_SECTIONS,
     Factor,
     FactorKind,
     FundingRecord,
@@ -110,6 +111,52 @@ class ReturnForm(forms.Form):
         return {**data, "factors": self.factors()}
 
 
+class FinalReportForm(ReturnForm):
+    """A final report: a return's sections, then what the grant achieved, what it spent against
+    the award, and the lessons (needed to submit; a draft may leave them empty)."""
+
+    outcomes_achieved = forms.CharField(
+        max_length=ANSWER_CHARS,
+        label="Outcomes achieved against the plan",
+        widget=TextBox(attrs={"rows": 4}),
+        required=False,
+    )
+    spent = forms.DecimalField(
+        label="Grant money spent (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="All the programme's grant money you spent, in pounds.",
+    )
+    spend_explained = forms.CharField(
+        max_length=ANSWER_CHARS,
+        label="Spend against the award",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
+        help_text="What the money went on, and why any was not spent.",
+    )
+    lessons = forms.CharField(
+        max_length=ANSWER_CHARS,
+        label="Lessons learned",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
+    )
+
+    @classmethod
+    def initial_for(cls, progress_return):
+        initial = super().initial_for(progress_return)
+        for name in _FINAL_KEYS:
+            initial[name] = getattr(progress_return, name)
+        return initial
+
+    def service_kwargs(self) -> dict:
+        final = {k: self.cleaned_data[k] for k in _FINAL_KEYS}
+        return {**super().service_kwargs(), "final": final}
+
+
+_FINAL_KEYS = ("outcomes_achieved", "spent", "spend_explained", "lessons")
+
 _RETURN_KEYS = {
     "progress_status",
     "milestones_met",
@@ -135,9 +182,11 @@ class ReviewForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, final: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        for section in ReturnSection:
+        # A final report has three sections more than a progress return.
+        self.sections = [s for s in ReturnSection if final or s not in FINAL_SECTIONS]
+        for section in self.sections:
             # Each box sits beside its section on the return's page, outside the review form's
             # element: the `form` attribute still sends it with the decision.
             self.fields[f"comment_{section.value}"] = forms.CharField(
@@ -148,10 +197,10 @@ class ReviewForm(forms.Form):
             )
 
     def comment_fields(self):
-        return [self[f"comment_{s.value}"] for s in ReturnSection]
+        return [self[f"comment_{s.value}"] for s in self.sections]
 
     def comments(self) -> dict[str, str]:
-        return {s.value: self.cleaned_data.get(f"comment_{s.value}", "") for s in ReturnSection}
+        return {s.value: self.cleaned_data.get(f"comment_{s.value}", "") for s in self.sections}
 
 
 def posted_answers(data, comments) -> dict[int, str]:

@@ -22,6 +22,7 @@ from . import selectors, services
 from .filters import ReturnsFilter
 from .forms import (
     CommitmentForm,
+    FinalReportForm,
     FundingRecordForm,
     OutturnForm,
     ReceiveForm,
@@ -147,7 +148,9 @@ def _sections(reviews, review_form) -> dict:
         "sections": {
             s.value: {
                 "comment": comments.get(s.value),
-                "box": review_form[f"comment_{s.value}"] if review_form else None,
+                "box": review_form[f"comment_{s.value}"]
+                if review_form and s in review_form.sections
+                else None,
             }
             for s in ReturnSection
         },
@@ -185,7 +188,8 @@ def return_detail(request, pk):
     can_edit, _ = delivery_perms.can_edit_return(request.user, progress_return)
     form = None
     if can_edit:
-        form = ReturnForm(request.POST or None, initial=ReturnForm.initial_for(progress_return))
+        form_class = FinalReportForm if progress_return.is_final else ReturnForm
+        form = form_class(request.POST or None, initial=form_class.initial_for(progress_return))
     if request.method == "POST":
         if not can_edit:
             require(delivery_perms.can_edit_return(request.user, progress_return))
@@ -200,7 +204,11 @@ def return_detail(request, pk):
         # What the answer box shows: what was just typed when the page comes back with errors.
         comment.draft_answer = posted.get(comment.pk, comment.response)
     reviews = list(progress_return.reviews.all())
-    review_form = ReviewForm() if _can_review(request.user, progress_return) else None
+    review_form = (
+        ReviewForm(final=progress_return.is_final)
+        if _can_review(request.user, progress_return)
+        else None
+    )
     return render(
         request,
         "delivery/return_detail.html",
@@ -233,7 +241,7 @@ def return_review(request, pk):
     if progress_return is None:
         raise Http404("No such return.")
     require(delivery_perms.can_review_returns(request.user, progress_return.area))
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, final=progress_return.is_final)
     back = redirect("delivery:return_detail", progress_return.pk)
     if not form.is_valid():
         messages.error(request, "Accept the return or ask for changes.")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),
+    path("closure/", include("closure.urls")),
     path("reports/", include("reports.urls")),
     path("surveys/", include("surveys.urls")),
     path("admin/", admin.site.urls),

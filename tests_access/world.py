@@ -177,6 +177,7 @@ def build_world() -> World:
     export.file.save("export.csv", ContentFile(b"Reference\r\n"), save=True)
     o["export_job"] = export
     _surveys(w)
+    _closure(w)
     return w
 
 
@@ -205,6 +206,28 @@ def _messaging_objects(w: World, a041) -> None:
         invited_by=w.users["lead"],
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+
+
+def _closure(w: World) -> None:
+    """A grant closure started on R2-057, with £500 of its first paid award unspent and to be
+    returned, so the closure pages have something to act on."""
+    from closure import services as closure_services
+
+    a057, o = w.areas["R2-057"], w.objects
+    closure = closure_services.closure_start(area=a057, actor=w.users["pm"])
+    rec = next(
+        r
+        for r in closure.reconciliations.select_related("award").order_by("pk")
+        if closure_services.paid_on(r.award) >= 500
+    )
+    closure_services.reconciliation_record(
+        reconciliation=rec,
+        actor=w.users["pm"],
+        spent=closure_services.paid_on(rec.award) - 500,
+        returned_by=today() + datetime.timedelta(days=28),
+    )
+    o["closure"], o["reconciliation"] = closure, rec
+    o["unspent"] = rec.unspent
 
 
 def _surveys(w: World) -> None:
@@ -424,6 +447,13 @@ def targets(w: World) -> dict:
     t["surveys:invitation_revoke"] = (None, {"pk": o["survey_link"].pk})
     t["surveys:answer"] = (a057, {"pk": o["lead_invitation"].pk})
     t["surveys:answer_link"] = (None, {"token": o["survey_link_token"]})
+    t["closure:closure_list"] = (None, {})
+    for name in ("area_closure", "closure_start", "closure_close", "closure_correct"):
+        t[f"closure:{name}"] = ref(a057)
+    t["closure:reconcile"] = (a057, {"pk": o["reconciliation"].pk})
+    t["closure:unspent_receive"] = (a057, {"pk": o["unspent"].pk})
+    t["closure:unspent_move"] = (a057, {"pk": o["unspent"].pk, "move": "propose_write_off"})
+    t["programmes:area_panel#closure"] = (a041, {**ref41, "name": "closure"})
     t["reports:export_csv"] = (None, {"dataset": "payments"})
     t["reports:export_xlsx"] = (None, {"dataset": "payments"})
     return t

@@ -170,17 +170,36 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
     page.get_by_role("link", name=re.compile("Abbey")).first.click()
     page.get_by_role("button", name="Start review").click()
     expect(_status(page)).to_contain_text("Review started")
-    page.get_by_label("Governance").fill("Say who chairs the partnership board and how often.")
+    # The comment box sits under the section it concerns (issue 25), folded until opened.
+    page.locator("#section-governance ~ details.plan-comment-box").first.locator("summary").click()
+    page.get_by_label("Comment on governance").fill(
+        "Say who chairs the partnership board and how often."
+    )
+    screenshot(page, "j4_review_comment_inline")
     page.get_by_role("button", name="Return for changes").click()
     expect(_status(page)).to_contain_text("Plan returned for changes with your comments.")
     logout(page)
 
-    # --- The lead sees the comment, changes the section and resubmits. -----------------------
+    # --- The lead sees the comment under its section, answers it beside it, changes the
+    # section and resubmits. ------------------------------------------------------------------
     login(page, "lead")
     page.goto(f"/areas/{area.reference}/plan/")
     comments = page.get_by_role("region", name="Reviewers' comments")
-    expect(comments).to_contain_text("Say who chairs the partnership board and how often.")
+    expect(comments.get_by_role("link", name="Governance")).to_be_visible()
+    governance = page.locator("#comments-governance")
+    expect(governance).to_contain_text("Say who chairs the partnership board and how often.")
+    governance.get_by_label("Your answer on governance").fill(
+        "The ward councillor chairs it; it meets monthly. Added to the plan."
+    )
     screenshot(page, "j4_returned")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "j4_returned_390")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    governance.get_by_role("button", name="Save the answer").click()
+    expect(_status(page)).to_contain_text("Your answer on governance is saved.")
+    expect(page.locator("#comments-governance textarea")).to_have_value(
+        "The ward councillor chairs it; it meets monthly. Added to the plan."
+    )
     page.get_by_role("link", name="Edit the plan").click()
     page.get_by_label("Governance").fill(
         "A partnership board chaired by the ward councillor meets monthly."
@@ -196,6 +215,11 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
     # --- The programme manager approves; the funder signs off. --------------------------------
     login(page, "pm")
     page.goto(f"/areas/{area.reference}/plan/review/")
+    # The lead's answer is beside the comment, under the section it concerns.
+    answered = page.locator("#section-governance ~ .plan-comment").first
+    expect(answered).to_contain_text("Say who chairs the partnership board and how often.")
+    expect(answered).to_contain_text("The ward councillor chairs it; it meets monthly.")
+    screenshot(page, "j4_review_answer_inline")
     if page.get_by_role("button", name="Start review").count():
         page.get_by_role("button", name="Start review").click()
         expect(_status(page)).to_contain_text("Review started")

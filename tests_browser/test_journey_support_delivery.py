@@ -173,9 +173,13 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     login(page, "rm")
     page.goto(return_url)
     expect(page.get_by_role("heading", name="Review this return")).to_be_visible()
-    page.get_by_label("Main achievements: what should change").fill(
+    # The comment box is beside the section it concerns (issue 25), folded until opened.
+    achievements = page.locator("#section-achievements")
+    achievements.locator("summary", has_text="Comment on this section").click()
+    achievements.get_by_label("Main achievements: what should change").fill(
         "Which of the 40 residents were new to the project?"
     )
+    screenshot(page, "j5_review_comment_inline")
     page.get_by_role("button", name="Ask for changes").click()
     expect(_status(page)).to_contain_text("Changes requested.")
     sent.refresh_from_db()
@@ -187,7 +191,24 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     page.goto(f"/delivery/areas/{area.reference}/returns/")
     page.get_by_role("link", name=re.compile(r"^Answer the comments")).first.click()
     expect(page.locator("main")).to_contain_text("Which of the 40 residents were new")
-    page.get_by_label("Your answer on main achievements").fill("25 of them were new this quarter.")
+    # The comment and its answer box sit just above the field it concerns.
+    comment = page.locator(".return-comment", has_text="Which of the 40 residents were new")
+    expect(comment).to_have_count(1)
+    assert (
+        comment.bounding_box()["y"]
+        < page.get_by_label("Main achievements", exact=True).bounding_box()["y"]
+    )
+    assert (
+        page.get_by_label("Milestones met this period", exact=True).bounding_box()["y"]
+        < comment.bounding_box()["y"]
+    )
+    comment.get_by_label("Your answer on main achievements").fill(
+        "25 of them were new this quarter."
+    )
+    screenshot(page, "j5_return_comment_inline")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "j5_return_comment_inline_390")
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="Resubmit the return").click()
     expect(_status(page)).to_contain_text("Return submitted. Thank you.")
     sent.refresh_from_db()

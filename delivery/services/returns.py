@@ -61,7 +61,7 @@ def returns_schedule(*, area: Area, starts_on: datetime.date | None = None) -> l
     """
     if area.stage in DELIVERY_STAGES:
         first = (
-            ProgressReturn.objects.filter(area=area)
+            ProgressReturn.objects.filter(area=area, kind="regular")
             .order_by("period_start")
             .values_list("period_start", flat=True)
             .first()
@@ -189,11 +189,21 @@ def return_save(
     paid_staff: bool = False,
     service_users_reached: int = 0,
     factors: list[dict] | None = None,
+    final: dict | None = None,
 ) -> ProgressReturn:
     """Save a draft return and replace its obstacles or enablers. `factors` is a list of
-    {"factor", "kind", "other_text"}."""
+    {"factor", "kind", "other_text"}; `final`, for a final report, its outcomes achieved, money
+    spent, spend against the award and lessons."""
     locked = lock(progress_return, related=("area",))
     require(delivery_perms.can_edit_return(actor, locked))
+    if locked.is_final and final is not None:
+        spent = final.get("spent")
+        if spent is not None and spent < 0:
+            raise ValidationError({"spent": "Enter an amount in pounds, 0 or more."})
+        locked.outcomes_achieved = (final.get("outcomes_achieved") or "").strip()
+        locked.spent = spent
+        locked.spend_explained = (final.get("spend_explained") or "").strip()
+        locked.lessons = (final.get("lessons") or "").strip()
     factors = factors or []
     if service_users_reached is None or int(service_users_reached) < 0:
         raise ValidationError({"service_users_reached": "Enter a number of people, 0 or more."})
@@ -268,6 +278,14 @@ def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> Prog
             for f in locked.factors.all()
         ]
         validate_factors(progress_status=locked.progress_status, factors=factors, complete=True)
+        if locked.is_final:
+            missing = {}
+            if not locked.outcomes_achieved:
+                missing["outcomes_achieved"] = "Say what the grant achieved against the plan."
+            if locked.spent is None:
+                missing["spent"] = "Enter the grant money you spent, in pounds."
+            if missing:
+                raise ValidationError(missing)
         return {"submitted_by": actor, "submitted_at": now}
 
     late = today > locked.due_on and not resubmission
@@ -282,7 +300,9 @@ def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> Prog
         locked=locked,
         actor=actor,
         verb="progress_return.resubmitted" if resubmission else "progress_return.submitted",
-        summary=f"Progress return for {locked.period_label} "
+        summary=(
+            f"{locked.title} " if locked.is_final else f"Progress return for {locked.period_label} "
+        )
         + ("resubmitted with answers to the review: " if resubmission else "submitted: ")
         + locked.get_progress_status_display().lower()
         + (" (late)" if late else ""),

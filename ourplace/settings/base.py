@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "support",
     "messaging",
     "delivery",
+    "closure",
     "reports",
     "surveys",
     "demo",

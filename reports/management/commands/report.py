@@ -4,6 +4,7 @@
     python manage.py report programme --round round-2 -o programme.pdf [--date 2026-11-01]
     python manage.py report funnel --round round-2 --format csv
     python manage.py report progression --round round-2 --format json
+    python manage.py report closure --round round-2 --format csv
 
 The funnel and progression numbers come from `reports.metrics`, the same module the dashboard
 and the programme report read.
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             dest="report",
             required=True,
             title="reports",
-            metavar="{area,programme,funnel,progression}",
+            metavar="{area,programme,funnel,progression,closure}",
         )
         area = subcommands.add_parser("area", help="An area's progress report.")
         area.add_argument("--area", required=True, help="The area's reference, e.g. R2-041.")
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         for name, help_text in (
             ("funnel", "How many applications and areas reached each step of the round."),
             ("progression", "Admitted areas, plans submitted and signed off by organisation type."),
+            ("closure", "Every award of the round with its closure reconciliation."),
         ):
             table = subcommands.add_parser(name, help=help_text)
             table.add_argument("--round", required=True, help="The round's slug.")
@@ -62,6 +64,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["report"] in ("funnel", "progression"):
             return self.handle_table(options)
+        if options["report"] == "closure":
+            return self.handle_closure(options)
         handler = getattr(self, f"handle_{options['report']}")
         ctx = handler(options)
         ctx.report_date = options.get("date") or timezone.localdate()
@@ -89,6 +93,25 @@ class Command(BaseCommand):
         if round_ is None:
             raise CommandError(f"No round with slug {options['round']}.")
         return ReportContext(kind=ReportKind.PROGRAMME, round=round_)
+
+    def handle_closure(self, options):
+        """One row per award (closure.report), formula-safe, money as numbers."""
+        from closure.report import COLUMNS, closure_rows
+        from core.spreadsheets import csv_value
+
+        round_ = selectors.round_by_slug(options["round"])
+        if round_ is None:
+            raise CommandError(f"No round with slug {options['round']}.")
+        rows = closure_rows(round_)
+        next(rows)
+        if options["format"] == "json":
+            data = [{c: str(v) for c, v in zip(COLUMNS, row, strict=True)} for row in rows]
+            self.stdout.write(json.dumps(data, indent=2))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in rows:
+            writer.writerow([csv_value(v) for v in row])
 
     def handle_table(self, options):
         round_ = selectors.round_by_slug(options["round"])
