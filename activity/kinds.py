@@ -28,6 +28,7 @@ VERB_KINDS = {
     "offer": "grants",
     "payment": "grants",
     "budget": "grants",
+    "bank_account": "grants",
     "progress_return": "delivery",
     "funding": "delivery",
     "cba_outturn": "delivery",
