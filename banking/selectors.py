@@ -4,7 +4,7 @@ payment)."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -55,14 +55,10 @@ def people_to_tell(organisation) -> list[User]:
     return list(
         User.objects.filter(is_active=True)
         .filter(
-            memberships__organisation=organisation,
-            role=Role.LEAD_ORGANISATION,
+            Q(memberships__organisation=organisation, role=Role.LEAD_ORGANISATION)
+            | Q(role__in=[Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER])
         )
-        .union(
-            User.objects.filter(
-                is_active=True, role__in=[Role.PROGRAMME_MANAGER, Role.FINANCE_OFFICER]
-            )
-        )
+        .distinct()
     )
 
 
@@ -91,8 +87,6 @@ def payment_annotations(prefix: str = "award__area__lead_organisation") -> dict:
 def changed_recently_filter(prefix: str = "award__area__lead_organisation"):
     """Payments whose organisation's confirmed account replaced another within the last
     RECENT_CHANGE_DAYS days (a Q for a Payment queryset)."""
-    from django.db.models import Q
-
     accounts = f"{prefix}__bank_accounts__"
     return Q(
         **{
