@@ -32,7 +32,9 @@ def bank_state(payment) -> tuple[bool, int | None]:
             ).values_list("status", "pk")
         )
         pending = any(status == BankAccount.Status.PENDING for status, _ in rows)
-        account_id = next((pk for status, pk in rows if status == BankAccount.Status.CONFIRMED), None)
+        account_id = next(
+            (pk for status, pk in rows if status == BankAccount.Status.CONFIRMED), None
+        )
     return bool(pending), account_id
 
 

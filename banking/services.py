@@ -147,9 +147,7 @@ def _callback_checked(contact, number, called_at, note) -> tuple[str, str, str]:
             code="callback_number_required",
         )
     if called_at is None:
-        errors["callback_at"] = ValidationError(
-            "Say when you called.", code="callback_at_required"
-        )
+        errors["callback_at"] = ValidationError("Say when you called.", code="callback_at_required")
     elif isinstance(called_at, datetime.datetime) and called_at > timezone.now():
         errors["callback_at"] = ValidationError(
             "The call cannot be in the future.", code="callback_in_future"

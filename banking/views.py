@@ -60,7 +60,9 @@ def _page(request, org, *, revealed=None, reject_form=None, status=200):
             "can_enter": bank_perms.can_enter_bank_details(user, org)[0] and pending is None,
             "can_confirm": "confirm" in moves,
             "can_reject": "reject" in moves,
-            "confirm_reason": confirm_reason if bank_perms.can_confirm_bank_details(user)[0] else "",
+            "confirm_reason": confirm_reason
+            if bank_perms.can_confirm_bank_details(user)[0]
+            else "",
             "can_reveal": bank_perms.can_see_full_number(user)[0],
             "revealed": revealed,
             "reject_form": reject_form or RejectForm(),

@@ -187,7 +187,7 @@ def award_detail(*, user, pk: int) -> Award | None:
                 "payments",
                 queryset=with_four_eyes(
                     Payment.objects.select_related(
-                        "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                        "scheduled_by", "approved_by", "second_approved_by", "paid_by", "paid_to"
                     )
                 ).order_by("id"),
             )
