@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions as account_perms
 from core.confirm import Effect, confirmation_page, confirmed, people_told
@@ -72,6 +72,7 @@ def _page(request, org, *, revealed=None, reject_form=None, status=200):
 
 
 @login_required
+@require_GET
 def organisation_bank(request, pk):
     org = _organisation(request.user, pk)
     return _page(request, org)
@@ -162,6 +163,7 @@ def account_confirm(request, pk):
 @require_POST
 def account_reject(request, pk):
     account = _account(request.user, pk)
+    require(bank_perms.can_confirm_bank_details(request.user))
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
@@ -190,6 +192,7 @@ def account_reveal(request, pk):
 
 
 @login_required
+@require_GET
 def pending_changes(request):
     """Bank details awaiting confirmation, for the people who confirm them."""
     require(bank_perms.can_confirm_bank_details(request.user))
