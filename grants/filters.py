@@ -27,7 +27,7 @@ SHOW_CHOICES = [
 # payments to an organisation whose confirmed account replaced another this recently
 # (banking.BankAccount, through the organisation's ``bank_accounts``).
 BANK_CHANGE_DAYS = 30
-BANK_CHOICES = [("changed", f"Account changed in the last {BANK_CHANGE_DAYS} days")]
+BANK_CHOICES = [("changed", f"Changed in the last {BANK_CHANGE_DAYS} days")]
 
 
 def bank_changed_since() -> datetime.datetime:
