@@ -60,7 +60,7 @@ def test_a_bank_change_is_held_confirmed_by_a_second_person_then_paid(page, demo
     expect(pending).to_contain_text("12-34-56")
     expect(pending).to_contain_text("****5678")
     expect(pending).not_to_contain_text("12345678")
-    expect(page.get_by_role("status").filter(has_text="Payments are held")).to_be_visible()
+    expect(page.locator(".alert-warning")).to_contain_text("Payments are held.")
     screenshot(page, "bank_change_held")
     logout(page)
 
