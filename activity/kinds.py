@@ -30,6 +30,7 @@ VERB_KINDS = {
     "budget": "grants",
     "closure": "grants",
     "unspent": "grants",
+    "bank_account": "grants",
     "progress_return": "delivery",
     "funding": "delivery",
     "cba_outturn": "delivery",

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from . import (
     areas,
+    banking,
     closure,
     delivery,
     grants,
@@ -31,6 +32,7 @@ STEPS = [
     delivery.load,
     offers.load,
     grants.load,
+    banking.load,
     closure.load,
     messages.load,
     identifiers.load,

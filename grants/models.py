@@ -145,6 +145,15 @@ class Payment(models.Model):
     )
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
+    # The bank account the money went to, recorded by the pay service (banking's confirmed
+    # account for the organisation at that moment): a later change never rewrites where it went.
+    paid_to = models.ForeignKey(
+        "banking.BankAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
     reference = models.CharField(
         max_length=60,
         blank=True,

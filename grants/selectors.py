@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_programme_staff
 from core.workflow import user_role
+from grants.holds import payment_hold_annotations
 from programmes.models import Round
 from programmes.permissions import areas_visible_to
 
@@ -153,6 +154,8 @@ def with_four_eyes(qs: QuerySet[Payment]) -> QuerySet[Payment]:
     return qs.annotate(
         award_approved_other=_award_approved_other_sum(),
         award_cancelled_reason=_award_cancelled_reason(),
+        # What the payment holds other apps put on the money read (grants/holds.py).
+        **payment_hold_annotations(),
     )
 
 
@@ -184,7 +187,7 @@ def award_detail(*, user, pk: int) -> Award | None:
                 "payments",
                 queryset=with_four_eyes(
                     Payment.objects.select_related(
-                        "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                        "scheduled_by", "approved_by", "second_approved_by", "paid_by", "paid_to"
                     )
                 ).order_by("id"),
             )

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("plans.urls")),
     path("grants/", include("grants.urls")),
+    path("bank-details/", include("banking.urls")),
     path("support/", include("support.urls")),
     path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),

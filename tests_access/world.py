@@ -377,6 +377,13 @@ def targets(w: World) -> dict:
     org = a041.lead_organisation
     t["programmes:organisation_detail"] = (a041, {"pk": org.pk})
     t["programmes:organisation_edit"] = (a041, {"pk": org.pk})
+    # Bank details (banking/): the organisation's page and its confirmed account.
+    t["banking:pending"] = (None, {})
+    t["banking:organisation_bank"] = (a041, {"pk": org.pk})
+    t["banking:account_enter"] = (a041, {"pk": org.pk})
+    bank_account = org.bank_accounts.get(status="confirmed")
+    for name in ("account_confirm", "account_reject", "account_reveal"):
+        t[f"banking:{name}"] = (a041, {"pk": bank_account.pk})
     t["activity:notification_read"] = (a041, {"pk": o["notification"].pk})
     t["applications:application_new"] = (None, {"round_slug": "round-2"})
     for name in (

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications",
     "plans",
     "grants",
+    "banking",
     "support",
     "messaging",
     "delivery",

@@ -84,11 +84,23 @@ def theme(slug="health-and-wellbeing"):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Community Trust {n}")
     org_type = OrganisationType.VCS
     charity_number = factory.Sequence(lambda n: f"{1100000 + n}")
     town = "Leeds"
+
+    @factory.post_generation
+    def bank_account(obj, create, extracted, **kwargs):
+        """Confirmed bank details, as every organisation paid by the programme has
+        (banking/holds.py holds payments otherwise); ``OrganisationFactory(bank_account=False)``
+        for an organisation that has given none."""
+        if not create or extracted is False:
+            return
+        from banking.tests.factories import BankAccountFactory
+
+        BankAccountFactory(organisation=obj, **kwargs)
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
