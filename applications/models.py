@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.storage import private_storage as core_private_storage
 from core.uploads import stored_name
@@ -499,7 +500,7 @@ class AssessorAssignment(SubjectMixin, models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -567,7 +568,7 @@ class ConflictDeclaration(SubjectMixin, models.Model):
     declaration = models.CharField(max_length=10, choices=Declaration.choices)
     nature = models.TextField("nature of the conflict", blank=True)
     as_peer_reviewer = models.BooleanField(default=False)
-    declared_at = models.DateTimeField(auto_now_add=True)
+    declared_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["declared_at", "id"]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.models import Visibility
+from applications.permissions import can_decide_subject
 from core.locking import copy_back
 from core.transition import transition
 from programmes.models import AreaStatus
@@ -100,6 +101,7 @@ def plan_return(
             workflow=PLAN,
             locked=locked,
             actor=actor,
+            permission=lambda locked: can_decide_subject(actor, locked),
             verb="plan.returned",
             summary="Operational plan returned for changes",
             area=locked.area,
@@ -130,6 +132,7 @@ def plan_not_approve(
             workflow=PLAN,
             locked=locked,
             actor=actor,
+            permission=lambda locked: can_decide_subject(actor, locked),
             verb="plan.not_approved",
             summary="Operational plan not approved",
             area=locked.area,
