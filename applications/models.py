@@ -452,6 +452,9 @@ class SubjectMixin:
     def subject(self):
         return self.application or self.gate or self.plan
 
+    def get_subject_kind_display(self) -> str:
+        return Subject(self.subject_kind).label
+
     @property
     def subject_kind(self) -> str:
         if self.application_id:

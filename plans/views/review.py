@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import permissions as perms
+from applications.views.assessors import assessors_url, declaration_needed
 from core.confirm import confirmation_page, confirmed
 from core.errors import require
 from programmes.models import Round
@@ -77,6 +78,10 @@ def review(request, reference):
     plan = selectors.plan_for_area(area)
     if plan is None:
         raise Http404("This area has no plan yet.")
+    # GovS 015: an assessor assigned to the final plan declares any conflict before seeing it.
+    must_declare = declaration_needed(request, plan)
+    if must_declare is not None:
+        return must_declare
     action = request.POST.get("action") if request.method == "POST" else None
     forms = {
         "return_form": ReturnForm(request.POST if action == "return" else None, prefix="ret"),
@@ -103,7 +108,11 @@ def review(request, reference):
         if done:
             messages.success(request, done)
             return redirect("plans:review", area.reference)
-    return render(request, "plans/review.html", {**_review_context(request, area, plan), **forms})
+    return render(
+        request,
+        "plans/review.html",
+        {**_review_context(request, area, plan), **forms, "assessors_url": assessors_url(plan)},
+    )
 
 
 QUEUE_PAGE_SIZE = 25
