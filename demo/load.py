@@ -2,7 +2,19 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
+from . import (
+    areas,
+    assessors,
+    delivery,
+    grants,
+    identifiers,
+    inbox,
+    messages,
+    offers,
+    plans,
+    support,
+    surveys,
+)
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -15,6 +27,7 @@ from .context import DemoContext
 STEPS = [
     areas.load,
     plans.load,
+    assessors.load,  # GovS 015: assessors assigned, conflicts declared (issue 23)
     support.load,
     delivery.load,
     offers.load,
