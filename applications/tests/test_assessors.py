@@ -259,7 +259,7 @@ def test_conflicted_assessor_sees_the_page_without_score_or_decision_forms(
     assigned(application, programme_manager, "conflict", "My neighbour.")
     page = client_for(programme_manager).get(application.get_absolute_url()).content.decode()
     assert "so you cannot score it" in page
-    assert 'action="/applications/%d/score/"' % application.pk not in page
+    assert f'action="/applications/{application.pk}/score/"' not in page
     assert "Record decision" not in page
 
 
