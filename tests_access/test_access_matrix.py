@@ -87,6 +87,31 @@ EXPECTED = {
         "L R 403 403 403 403 403 403 R",
         "L R 403 403 403 403 403 403 R",
     ),
+    # Assessors and conflicts of interest (issue 23).
+    "applications:assessors": (
+        "L 200 200 200 200 200 404 404 200",
+        "L 200 403 403 403 403 404 404 200",
+    ),
+    "applications:declare": (
+        "L R 403 403 403 403 404 404 403",
+        "L R 403 403 403 403 404 404 403",
+    ),
+    "applications:assessors_assign_bulk": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R 403 403 403 403 403 403 R",
+    ),
+    "applications:assessor_remove": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R 403 403 403 403 404 404 R",
+    ),
+    "applications:declaration_register": (
+        "L 200 200 403 403 403 403 403 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "applications:moderation": (
+        "L 200 200 403 403 403 403 403 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
     "applications:assessment_queue": (
         "L 200 403 403 403 403 403 403 200",
         "L 200 403 403 403 403 403 403 200",

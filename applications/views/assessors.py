@@ -12,7 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import permissions as perms
 from core.errors import errors_to_form, message_for, require
@@ -135,6 +135,7 @@ def assessors(request, kind, pk):
 def assessor_remove(request, pk):
     assignment = get_object_or_404(AssessorAssignment, pk=pk)
     subject = subject_for(request.user, kind_of(assignment.subject), assignment.subject.pk)
+    require(app_perms.can_assign_assessors(request.user))
     try:
         services.assessor_remove(assignment=assignment, actor=request.user)
     except REFUSED as exc:
@@ -260,6 +261,7 @@ def _register_row(d):
 
 
 @login_required
+@require_safe
 def declaration_register(request, slug):
     """Every declaration about the round's applications, gates and plans; ?format=csv for the
     funder's copy (formula-safe: core.spreadsheets)."""
@@ -287,6 +289,7 @@ def declaration_register(request, slug):
 
 
 @login_required
+@require_safe
 def moderation(request, slug):
     """The round's applications whose assessors' total scores differ by more than the round's
     threshold, with the totals side by side (the others, agreeing, below)."""
