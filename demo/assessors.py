@@ -47,8 +47,9 @@ def load(ctx):
         assess_as(application, second, actor=pm, declaration=declaration, nature=nature)
         if declaration == "none":
             mine = {s.criterion_id: s.score for s in application.scores.filter(assessor=pm)}
-            for c in criteria:
-                given = lean if lean is not None else mine.get(c.pk, 3)
+            # The same criteria as the first assessor, so their totals compare like with like.
+            for n, c in enumerate(c for c in criteria if c.pk in mine):
+                given = lean if lean is not None else min(5, mine[c.pk] + (n == 0))
                 app_services.application_score(
                     application=application,
                     criterion=c,
