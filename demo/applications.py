@@ -122,14 +122,23 @@ def score(rng, application, assessor, criteria, lean):
 
 
 def assess_as(application, assessor, *, actor=None, declaration="none", nature=""):
-    """`assessor` assigned to the application (by `actor`, or by themselves) and declared, once."""
+    """`assessor` assigned to the application (by `actor`, or by themselves) and declared, once.
+    An application sent weeks ago was assessed then: the history keeps its dates."""
+    history = {}
+    sent = application.submitted_at
+    if sent is not None and sent < timezone.now() - datetime.timedelta(days=3):
+        history = {"occurred_at": sent + datetime.timedelta(days=2), "imported": True}
     if app_perms.assignment_of(assessor, application) is None:
         app_services.assessor_assign(
-            subject=application, assessor=assessor, actor=actor or assessor
+            subject=application, assessor=assessor, actor=actor or assessor, **history
         )
     if app_perms.declaration_of(assessor, application) is None and declaration:
         app_services.conflict_declare(
-            subject=application, actor=assessor, declaration=declaration, nature=nature
+            subject=application,
+            actor=assessor,
+            declaration=declaration,
+            nature=nature,
+            **history,
         )
 
 
