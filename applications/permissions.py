@@ -209,3 +209,14 @@ def can_decide_subject(user, subject) -> Decision:
     """A decision (admit or reject, approve or reject a gate, sign off or return a plan) is
     refused to anyone who declared a conflict in it."""
     return not_conflicted(user, subject, "decide")
+
+
+def can_peer_review(user, plan) -> Decision:
+    """A peer reviewer declares before reviewing a draft plan, and one who declared a conflict
+    does not review it."""
+    declared = declaration_of(user, plan)
+    if declared is None:
+        return False, "Declare any conflict of interest in this plan before you review it."
+    if declared.is_conflict:
+        return False, "You declared a conflict of interest in this plan, so you cannot review it."
+    return True, ""

@@ -15,7 +15,7 @@ from applications.models import (
     GateApplication,
     GateStatus,
 )
-from plans.models import OperationalPlan
+from plans.models import OperationalPlan, PeerReviewAssignment
 
 from .applications import assess_as
 from .people import second_approver
@@ -80,6 +80,23 @@ def load(ctx):
     if plan is not None:
         _assign_and_declare(plan, pm, pm, "none", "")
         app_services.assessor_assign(subject=plan, assessor=second, actor=pm)
+    # A peer reviewer who declared a conflict, and so does not review that draft plan (the lead
+    # user's own organisation is left to declare in the demo itself).
+    lead_orgs = ctx.users["lead"].memberships.values("organisation")
+    peer = (
+        PeerReviewAssignment.objects.filter(review__isnull=True)
+        .exclude(reviewer_organisation__in=lead_orgs)
+        .order_by("pk")
+        .first()
+    )
+    member = peer and peer.reviewer_organisation.memberships.order_by("pk").first()
+    if member is not None:
+        app_services.peer_conflict_declare(
+            assignment=peer,
+            actor=member.user,
+            declaration="conflict",
+            nature="Our chief officer is a trustee of the reviewed area's lead organisation.",
+        )
     return ctx
 
 

@@ -104,6 +104,10 @@ EXPECTED = {
         "L 405 405 405 405 405 405 405 405",
         "L R 403 403 403 403 404 404 R",
     ),
+    "applications:peer_declare": (
+        "L 404 404 404 404 404 200 404 404",
+        "L 404 404 404 404 404 200 404 404",
+    ),
     "applications:declaration_register": (
         "L 200 200 403 403 403 403 403 200",
         "L 405 405 405 405 405 405 405 405",
@@ -306,9 +310,10 @@ EXPECTED = {
         "L 200 403 403 403 403 403 403 403",
         "L 200 403 403 403 403 403 403 403",
     ),
+    # The reviewer of R2-041's organisation declares any conflict first (issue 23): a redirect.
     "plans:peer_review_detail": (
-        "L 404 404 404 404 404 200 404 404",
-        "L 404 404 404 404 404 200 404 404",
+        "L 404 404 404 404 404 R 404 404",
+        "L 404 404 404 404 404 R 404 404",
     ),
     "plans:peer_review_list": (
         "L 403 403 403 403 403 200 200 403",

@@ -34,6 +34,7 @@ from .assessors import (
     assessor_remove,
     assessors_assign_bulk,
     conflict_declare,
+    peer_conflict_declare,
 )
 from .extensions import extension_grant, gate_deadline
 from .gates import (
@@ -86,6 +87,7 @@ __all__ = [
     "assessor_remove",
     "assessors_assign_bulk",
     "conflict_declare",
+    "peer_conflict_declare",
     "area_leaving_effects",
     "area_reinstate",
     "area_stage_derive",

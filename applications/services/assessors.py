@@ -230,3 +230,52 @@ def conflict_declare(
         assignment=assignment,
     )
     return made
+
+
+# --- Peer reviewers of draft plans --------------------------------------------------------------
+
+
+@transaction.atomic
+def peer_conflict_declare(
+    *, assignment, actor, declaration: str, nature: str = ""
+) -> ConflictDeclaration:
+    """A peer reviewer (a user of the organisation asked to review another area's draft plan)
+    declares any conflict of interest before reading it. Made once per person and plan; a
+    conflicted reviewer cannot send the review (plans.services.peer_review_submit asks)."""
+    from accounts import permissions as perms
+
+    nature = (nature or "").strip()
+    if not perms.user_belongs_to(actor, assignment.reviewer_organisation_id):
+        raise PermissionDenied("Only the organisation asked to review this plan can declare.")
+    if declaration not in Declaration.values:
+        raise ValidationError({"declaration": "Say whether you have a conflict of interest."})
+    require_within(REASON_CHARS, nature=nature)
+    if declaration == Declaration.CONFLICT and not nature:
+        raise ValidationError(
+            {"nature": "Say what the conflict is (for example, a neighbour or a colleague)."}
+        )
+    plan = lock(assignment.plan)
+    if ConflictDeclaration.objects.filter(assessor=actor, plan=plan).exists():
+        raise ValidationError("You have already declared your interests in this plan.")
+    made = ConflictDeclaration.objects.create(
+        assessor=actor,
+        plan=plan,
+        declaration=declaration,
+        nature=nature if declaration == Declaration.CONFLICT else "",
+        as_peer_reviewer=True,
+    )
+    name = actor.get_full_name() or actor.username
+    activity_record(
+        verb="peer_reviewer.declared",
+        summary=(
+            f"Peer reviewer {name} declared a conflict of interest in {subject_name(plan)}"
+            if made.is_conflict
+            else f"Peer reviewer {name} declared no conflict of interest in {subject_name(plan)}"
+        ),
+        actor=actor,
+        area=plan.area,
+        reason=made.nature,
+        target=made,
+        visibility=Visibility.STAFF,
+    )
+    return made

@@ -303,3 +303,41 @@ def moderation(request, slug):
             **selectors.round_moderation(round=rnd),
         },
     )
+
+
+@login_required
+def peer_declare(request, pk):
+    """A peer reviewer's declaration, before they read the draft plan they were asked to
+    review."""
+    from plans import selectors as plan_selectors
+
+    assignment = get_object_or_404(plan_selectors.peer_reviews_for(user=request.user), pk=pk)
+    detail = reverse("plans:peer_review_detail", args=[assignment.pk])
+    if app_perms.declaration_of(request.user, assignment.plan) is not None:
+        messages.info(request, "You have already declared your interests in this plan.")
+        return redirect(detail)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.peer_conflict_declare(
+                assignment=assignment,
+                actor=request.user,
+                declaration=form.cleaned_data["declaration"],
+                nature=form.cleaned_data["nature"],
+            )
+        except REFUSED as exc:
+            errors_to_form(form, exc)
+            messages.error(request, message_for(exc))
+        else:
+            messages.success(request, "Your declaration is recorded.")
+            return redirect(detail)
+    return render(
+        request,
+        "applications/declare.html",
+        {
+            "subject_name": f"the draft plan of {assignment.plan.area.reference}",
+            "round": assignment.plan.area.round,
+            "form": form,
+            "peer_review": True,
+        },
+    )
