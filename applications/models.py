@@ -538,6 +538,12 @@ class AssessorAssignment(SubjectMixin, models.Model):
     def get_absolute_url(self):
         return self.subject.get_absolute_url()
 
+    def get_absolute_url_for(self, user):
+        """Where the assessor acts: a plan's review page for reviewers (plans.models)."""
+        subject = self.subject
+        getter = getattr(subject, "get_absolute_url_for", None)
+        return getter(user) if getter else subject.get_absolute_url()
+
 
 class Declaration(models.TextChoices):
     NONE = "none", "No conflict of interest"
