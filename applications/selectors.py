@@ -267,7 +267,8 @@ def assigned_to_assess(user) -> QuerySet[AssessorAssignment]:
             )
         )
         .select_related("application__round", "gate__area", "plan__area")
-        .order_by("assigned_at", "pk")
+        # Those still to be declared about first ("awaiting" sorts before "clear").
+        .order_by("status", "assigned_at", "pk")
     )
 
 
