@@ -62,9 +62,10 @@ EXPECTED = {
         "L 403 403 403 403 403 200 200 403",
         "L 403 403 403 403 403 200 200 403",
     ),
+    # The admin is not assigned to assess R2-041's application: refused, with the reason (issue 23).
     "applications:application_score": (
         "L 405 405 405 405 405 405 405 405",
-        "L R 200 200 200 200 200 404 R",
+        "L R 200 200 200 200 200 404 200",
     ),
     "applications:application_start": (
         "L 405 405 405 405 405 405 405 405",
