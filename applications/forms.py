@@ -429,6 +429,10 @@ class AssessorChoice(forms.ModelChoiceField):
 
 
 class AssignAssessorForm(forms.Form):
+    # Not "required" in the HTML: on the assessment queue it sits in the bulk decision's form,
+    # whose submission an empty required select would block. The server still requires it.
+    use_required_attribute = False
+
     assessor = AssessorChoice(queryset=None, empty_label="Choose an assessor")
 
     def __init__(self, *args, assessors, **kwargs):

@@ -51,7 +51,7 @@ def test_a_conflicted_assessor_is_refused_a_score_and_a_clear_one_scores(page, d
     page.goto("/assessment/?status=under_assessment")
     page.get_by_label("Select Meadows").check()
     page.get_by_label("Select Pallion").check()
-    page.get_by_label("Assessor").select_option(label="Priya Shah")
+    page.locator("#id_assign-assessor").select_option(label="Priya Shah")
     page.get_by_role("button", name="Assign to selected").click()
     expect(flash(page)).to_contain_text("Priya Shah assigned to 2 applications: Meadows, Pallion")
 

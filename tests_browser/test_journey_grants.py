@@ -110,7 +110,7 @@ def test_new_lead_applies_is_admitted_and_gets_going_with_ninety_percent_paid(pa
     expect(_status(page)).to_contain_text("Assessment started")
     # Only an assigned assessor who declared no conflict scores (GovS 015, issue 23).
     page.get_by_role("link", name="Assign or remove assessors").click()
-    page.get_by_label("Assessor").select_option(label="Priya Shah")
+    page.locator("#id_assign-assessor").select_option(label="Priya Shah")
     page.get_by_role("button", name="Assign").click()
     page.get_by_role("link", name="Lower Place").first.click()
     page.get_by_label("No: I have no conflict of interest").check()
