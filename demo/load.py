@@ -4,6 +4,7 @@ from django.db import transaction
 
 from . import (
     areas,
+    assessors,
     banking,
     closure,
     delivery,
@@ -28,6 +29,7 @@ from .context import DemoContext
 STEPS = [
     areas.load,
     plans.load,
+    assessors.load,  # GovS 015: assessors assigned, conflicts declared (issue 23)
     support.load,
     delivery.load,
     offers.load,

@@ -62,9 +62,10 @@ EXPECTED = {
         "L 403 403 403 403 403 200 200 403",
         "L 403 403 403 403 403 200 200 403",
     ),
+    # The admin is not assigned to assess R2-041's application: refused, with the reason (issue 23).
     "applications:application_score": (
         "L 405 405 405 405 405 405 405 405",
-        "L R 200 200 200 200 200 404 R",
+        "L R 200 200 200 200 200 404 200",
     ),
     "applications:application_start": (
         "L 405 405 405 405 405 405 405 405",
@@ -86,6 +87,35 @@ EXPECTED = {
     "applications:area_reinstate": (
         "L R 403 403 403 403 403 403 R",
         "L R 403 403 403 403 403 403 R",
+    ),
+    # Assessors and conflicts of interest (issue 23).
+    "applications:assessors": (
+        "L 200 200 200 200 200 404 404 200",
+        "L 200 403 403 403 403 404 404 200",
+    ),
+    "applications:declare": (
+        "L R 403 403 403 403 404 404 403",
+        "L R 403 403 403 403 404 404 403",
+    ),
+    "applications:assessors_assign_bulk": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R 403 403 403 403 403 403 R",
+    ),
+    "applications:assessor_remove": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R 403 403 403 403 404 404 R",
+    ),
+    "applications:peer_declare": (
+        "L 404 404 404 404 404 200 404 404",
+        "L 404 404 404 404 404 200 404 404",
+    ),
+    "applications:declaration_register": (
+        "L 200 200 403 403 403 403 403 200",
+        "L 405 405 405 405 405 405 405 405",
+    ),
+    "applications:moderation": (
+        "L 200 200 403 403 403 403 403 200",
+        "L 405 405 405 405 405 405 405 405",
     ),
     "applications:assessment_queue": (
         "L 200 403 403 403 403 403 403 200",
@@ -330,9 +360,10 @@ EXPECTED = {
         "L 200 403 403 403 403 403 403 403",
         "L 200 403 403 403 403 403 403 403",
     ),
+    # The reviewer of R2-041's organisation declares any conflict first (issue 23): a redirect.
     "plans:peer_review_detail": (
-        "L 404 404 404 404 404 200 404 404",
-        "L 404 404 404 404 404 200 404 404",
+        "L 404 404 404 404 404 R 404 404",
+        "L 404 404 404 404 404 R 404 404",
     ),
     "plans:peer_review_list": (
         "L 403 403 403 403 403 200 200 403",

@@ -463,6 +463,18 @@ def targets(w: World) -> dict:
     t["programmes:area_panel#closure"] = (a041, {**ref41, "name": "closure"})
     t["reports:export_csv"] = (None, {"dataset": "payments"})
     t["reports:export_xlsx"] = (None, {"dataset": "payments"})
+    # Assessors and conflicts of interest (issue 23): R2-041's application, assessed by pm.
+    assessing = {"kind": "application", "pk": o["application"].pk}
+    t["applications:assessors"] = (a041, assessing)
+    t["applications:declare"] = (a041, assessing)
+    t["applications:assessors_assign_bulk"] = (None, {})
+    t["applications:assessor_remove"] = (
+        a041,
+        {"pk": o["application"].assessor_assignments.order_by("pk").first().pk},
+    )
+    t["applications:declaration_register"] = (None, {"slug": "round-2"})
+    t["applications:moderation"] = (None, {"slug": "round-2"})
+    t["applications:peer_declare"] = pk("peer_review")
     return t
 
 

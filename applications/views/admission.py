@@ -20,7 +20,14 @@ from programmes.services import applicant_register
 from .. import confirmations, selectors, services
 from .. import permissions as app_perms
 from ..filters import ApplicationFilter
-from ..forms import ApplicationForm, BulkDecisionForm, PartnerFormSet, RegisterForm, partner_rows
+from ..forms import (
+    ApplicationForm,
+    AssignAssessorForm,
+    BulkDecisionForm,
+    PartnerFormSet,
+    RegisterForm,
+    partner_rows,
+)
 from ..models import ApplicationStatus
 from ..workflows import APPLICATION
 from .scope import PAGE_SIZE, visible_application
@@ -281,6 +288,12 @@ def assessment_queue(request):
                 if s != ApplicationStatus.DRAFT
             ],
             "bulk_form": bulk_form,
+            "assign_form": AssignAssessorForm(
+                assessors=selectors.possible_assessors(), prefix="assign"
+            )
+            if app_perms.can_assign_assessors(request.user)[0]
+            else None,
+            "rounds_for_register": list(Round.objects.order_by("-starts_on")[:1]),
             "open_count": counts[ApplicationStatus.SUBMITTED]
             + counts[ApplicationStatus.UNDER_ASSESSMENT],
         },
