@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("grants/", include("grants.urls")),
     path("support/", include("support.urls")),
+    path("due-diligence/", include("diligence.urls")),
     path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),
     path("reports/", include("reports.urls")),

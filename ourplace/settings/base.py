@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "applications",
     "plans",
     "grants",
+    "diligence",
     "support",
     "messaging",
     "delivery",

@@ -82,13 +82,25 @@ def theme(slug="health-and-wellbeing"):
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation whose due diligence is confirmed and in date (diligence), so awards and
+    payments to it are not held; ``diligence=False`` for one with none."""
+
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Community Trust {n}")
     org_type = OrganisationType.VCS
     charity_number = factory.Sequence(lambda n: f"{1100000 + n}")
     town = "Leeds"
+
+    @factory.post_generation
+    def diligence(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from diligence.tests.factories import cleared
+
+        cleared(obj)
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
