@@ -91,9 +91,7 @@ class DetailsForm(forms.Form):
 
 class RegisterCheckForm(forms.Form):
     register = forms.ChoiceField(choices=RegisterCheck.Register.choices)
-    register_name = forms.CharField(
-        label="Register (when other)", required=False, max_length=120
-    )
+    register_name = forms.CharField(label="Register (when other)", required=False, max_length=120)
     identifier = forms.CharField(label="Number looked up", max_length=60)
     checked_on = forms.DateField(label="Checked on", initial=timezone.localdate, widget=DateInput())
     outcome = forms.ChoiceField(label="Result", choices=RegisterCheck.Outcome.choices)
@@ -157,6 +155,4 @@ class ListFilterForm(forms.Form):
         ],
     )
     risk = forms.ChoiceField(required=False, choices=[("", "Any risk"), *FraudRisk.choices])
-    expiring = forms.BooleanField(
-        required=False, label=f"Expiring within {EXPIRING_DAYS} days"
-    )
+    expiring = forms.BooleanField(required=False, label=f"Expiring within {EXPIRING_DAYS} days")

@@ -42,9 +42,12 @@ def standing_reason(organisation, diligence, today: datetime.date) -> str | None
 
 
 def _current(organisation):
-    """The organisation's current checklist, read once per organisation object (a page asking
-    about several payments of one area asks once; ``preload`` fills it for a whole page)."""
-    return per_object(organisation, "diligence_current", lambda: selectors.current_for(organisation.pk))
+    """The organisation's current checklist: what ``preload`` read for a page of payments, else
+    read now (never kept: a decision made since must count at once)."""
+    memo = organisation.__dict__.get("_memo", {})
+    if "diligence_current" in memo:
+        return memo["diligence_current"]
+    return selectors.current_for(organisation.pk)
 
 
 def preload(organisations) -> None:

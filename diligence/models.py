@@ -150,7 +150,9 @@ class DueDiligence(models.Model):
             if kind not in kinds:
                 missing.append(f"add the {GovernanceDocument.Kind(kind).label.lower()}")
         if not self.conflicts_answered:
-            missing.append("record the conflicts the organisation declared (or that it declared none)")
+            missing.append(
+                "record the conflicts the organisation declared (or that it declared none)"
+            )
         if not self.fraud_risk or not self.fraud_risk_reasons.strip():
             missing.append("rate the fraud risk and give the reasons")
         elif self.fraud_risk != FraudRisk.LOW and not self.fraud_mitigations.strip():

@@ -80,9 +80,7 @@ def diligence_list(
 ) -> QuerySet[DueDiligence]:
     """The list across organisations: each organisation's latest checklist, narrowed by state
     ("expired" is a state people ask for, though it is a date), risk and expiry within 60 days."""
-    qs = _latest_per_organisation().select_related(
-        "organisation", "prepared_by", "confirmed_by"
-    )
+    qs = _latest_per_organisation().select_related("organisation", "prepared_by", "confirmed_by")
     if state == "expired":
         qs = qs.filter(status=DiligenceStatus.CONFIRMED, expires_on__lt=today)
     elif state == "high_undecided":
@@ -155,8 +153,6 @@ def organisation_ids_with_open(organisation_ids) -> set[int]:
             status__in=[DiligenceStatus.DRAFT, DiligenceStatus.SUBMITTED, DiligenceStatus.RETURNED],
         ).values_list("organisation_id", flat=True)
     )
-
-
 
 
 def open_for(organisation_id) -> DueDiligence | None:

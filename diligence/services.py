@@ -54,7 +54,8 @@ def diligence_start(*, organisation, actor, occurred_at=None) -> DueDiligence:
     require(perms.can_prepare_diligence(actor))
     type(organisation).objects.select_for_update().get(pk=organisation.pk)
     if DueDiligence.objects.filter(
-        organisation=organisation, status__in=[s.value for s in EDITABLE + (DiligenceStatus.SUBMITTED,)]
+        organisation=organisation,
+        status__in=[s.value for s in EDITABLE + (DiligenceStatus.SUBMITTED,)],
     ).exists():
         raise ValidationError(
             f"{organisation.name} already has a checklist in preparation.", code="open_exists"
@@ -203,9 +204,7 @@ def document_add(
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     name = uploads.display_name(checked.original_name, FILENAME_MAX)
-    title = uploads.display_name(
-        title.strip() or GovernanceDocument.Kind(kind).label, TITLE_MAX
-    )
+    title = uploads.display_name(title.strip() or GovernanceDocument.Kind(kind).label, TITLE_MAX)
     field = GovernanceDocument._meta.get_field("file")
 
     def write(saved: str) -> GovernanceDocument:
@@ -361,7 +360,12 @@ def risk_decide(
     locked.risk_decided_by = actor
     locked.risk_decided_at = occurred_at or timezone.now()
     locked.save(
-        update_fields=["risk_decision", "risk_decision_reason", "risk_decided_by", "risk_decided_at"]
+        update_fields=[
+            "risk_decision",
+            "risk_decision_reason",
+            "risk_decided_by",
+            "risk_decided_at",
+        ]
     )
     activity_record(
         verb="diligence.risk_decided",

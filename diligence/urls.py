@@ -10,7 +10,11 @@ urlpatterns = [
     path("organisation/<int:org_pk>/start/", views.start, name="start"),
     path("<int:pk>/details/", views.details, name="details"),
     path("<int:pk>/registers/", views.register_check, name="register_check"),
-    path("<int:pk>/registers/<int:check_pk>/remove/", views.register_check_remove, name="register_check_remove"),
+    path(
+        "<int:pk>/registers/<int:check_pk>/remove/",
+        views.register_check_remove,
+        name="register_check_remove",
+    ),
     path("<int:pk>/documents/", views.document, name="document"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
     path("<int:pk>/documents/<int:doc_pk>/remove/", views.document_remove, name="document_remove"),

@@ -92,9 +92,7 @@ def _page(request, organisation, *, status=200, **forms):
     )
     can_prepare = perms.can_prepare_diligence(user)[0]
     editable = open_one is not None and open_one.status in services.EDITABLE and can_prepare
-    moves = (
-        DILIGENCE.moves_for(open_one, user, diligence=open_one, by=user) if open_one else []
-    )
+    moves = DILIGENCE.moves_for(open_one, user, diligence=open_one, by=user) if open_one else []
     # Why a move is not offered, for the one person who may not make it: the preparer.
     refusals = []
     if open_one is not None and can_prepare:
@@ -152,10 +150,19 @@ def _page(request, organisation, *, status=200, **forms):
 
 def _register_initial(organisation) -> dict:
     if organisation.charity_number:
-        return {"register": RegisterCheck.Register.CHARITY, "identifier": organisation.charity_number}
+        return {
+            "register": RegisterCheck.Register.CHARITY,
+            "identifier": organisation.charity_number,
+        }
     if organisation.company_number:
-        return {"register": RegisterCheck.Register.COMPANY, "identifier": organisation.company_number}
-    return {"register": RegisterCheck.Register.OTHER, "identifier": organisation.org_identifier or ""}
+        return {
+            "register": RegisterCheck.Register.COMPANY,
+            "identifier": organisation.company_number,
+        }
+    return {
+        "register": RegisterCheck.Register.OTHER,
+        "identifier": organisation.org_identifier or "",
+    }
 
 
 @login_required
@@ -317,5 +324,3 @@ def risk_decision(request, pk):
             messages.success(request, f"Decision recorded: {label.lower()}.")
             return redirect("diligence:organisation", org_pk=org.pk)
     return _page(request, org, status=400, risk_form=form)
-
-

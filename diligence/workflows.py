@@ -109,9 +109,17 @@ RISK_DECISION = Workflow(
         State("stop", "Do not proceed", tone="dark"),
     ],
     moves=[
-        Move("pending", "proceed", who=PREPARERS, label="Proceed with the mitigations", name="proceed"),
+        Move(
+            "pending",
+            "proceed",
+            who=PREPARERS,
+            label="Proceed with the mitigations",
+            name="proceed",
+        ),
         Move("pending", "stop", who=PREPARERS, label="Do not proceed", name="stop"),
-        Move("stop", "proceed", who=PREPARERS, label="Proceed with the mitigations", name="proceed"),
+        Move(
+            "stop", "proceed", who=PREPARERS, label="Proceed with the mitigations", name="proceed"
+        ),
     ],
     role_labels={r.value: r.label for r in Role},
     refuse_state="A high-risk decision that is {here} cannot become {there}.",

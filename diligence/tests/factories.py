@@ -72,5 +72,3 @@ class RegisterCheckFactory(factory.django.DjangoModelFactory):
     checked_by = factory.SelfAttribute("diligence.prepared_by")
     outcome = RegisterCheck.Outcome.CLEAR
     finding = "Registered, accounts filed on time."
-
-
