@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
+from . import diligence as diligence_demo
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -22,6 +23,7 @@ STEPS = [
     messages.load,
     identifiers.load,
     surveys.load,
+    diligence_demo.load,
     inbox.load,
 ]
 

@@ -7,8 +7,6 @@ import datetime
 
 from django.utils import timezone
 
-from core.memo import per_object
-
 from . import selectors
 from .models import FraudRisk
 from .workflows import RiskDecision
@@ -41,27 +39,25 @@ def standing_reason(organisation, diligence, today: datetime.date) -> str | None
     return None
 
 
-def _current(organisation):
-    """The organisation's current checklist: what ``preload`` read for a page of payments, else
-    read now (never kept: a decision made since must count at once)."""
-    memo = organisation.__dict__.get("_memo", {})
-    if "diligence_current" in memo:
-        return memo["diligence_current"]
-    return selectors.current_for(organisation.pk)
+def preload_payments(payments) -> None:
+    """For a page of payments (grants.holds.payment_holds_preload): each payment's lead
+    organisation and its current checklist, read in two queries for the whole page."""
+    from grants.models import Payment
 
-
-def preload(organisations) -> None:
-    """Read the current checklists of many organisations in one query, for a list of payments."""
-    todo = [o for o in organisations if "diligence_current" not in o.__dict__.get("_memo", {})]
-    if not todo:
-        return
-    found = selectors.current_for_many(o.pk for o in todo)
-    for o in todo:
-        per_object(o, "diligence_current", lambda o=o: found.get(o.pk))
+    rows = Payment.objects.filter(pk__in=[p.pk for p in payments]).values_list(
+        "pk", "award__area__lead_organisation_id", "award__area__lead_organisation__name"
+    )
+    orgs = {pk: (org_id, name) for pk, org_id, name in rows}
+    found = selectors.current_for_many(org_id for org_id, _ in orgs.values())
+    for payment in payments:
+        if payment.pk in orgs:
+            org_id, name = orgs[payment.pk]
+            payment.__dict__.setdefault("_memo", {})["diligence"] = (name, found.get(org_id))
 
 
 def organisation_hold(organisation) -> str | None:
-    return standing_reason(organisation, _current(organisation), timezone.localdate())
+    current = selectors.current_for(organisation.pk)
+    return standing_reason(organisation, current, timezone.localdate())
 
 
 def award_hold(*, area, stage, amount) -> str | None:
@@ -71,5 +67,17 @@ def award_hold(*, area, stage, amount) -> str | None:
 
 def payment_hold(payment) -> str | None:
     """grants.holds payment hold: the award's area's lead organisation must have cleared due
-    diligence for a payment to be approved or paid."""
+    diligence for a payment to be approved or paid. Reads what ``preload_payments`` read for a
+    page, else asks now (never kept: a decision made since must count at once)."""
+    preloaded = payment.__dict__.get("_memo", {}).get("diligence")
+    if preloaded is not None:
+        name, current = preloaded
+        return standing_reason(_Named(name), current, timezone.localdate())
     return organisation_hold(payment.award.area.lead_organisation)
+
+
+class _Named:
+    """An organisation as the reason needs it: its name."""
+
+    def __init__(self, name):
+        self.name = name

@@ -74,6 +74,12 @@ def _checklist(user, pk) -> DueDiligence:
         raise Http404("No such checklist.") from None
 
 
+def _to_prepare(user, pk) -> DueDiligence:
+    """A checklist for a write: only those who prepare checklists (403 for readers)."""
+    require(perms.can_prepare_diligence(user))
+    return _checklist(user, pk)
+
+
 def _page(request, organisation, *, status=200, **forms):
     user = request.user
     today = timezone.localdate()
@@ -173,6 +179,7 @@ def organisation_page(request, org_pk):
 @login_required
 @require_POST
 def start(request, org_pk):
+    require(perms.can_prepare_diligence(request.user))
     organisation = _organisation(request.user, org_pk)
     try:
         services.diligence_start(organisation=organisation, actor=request.user)
@@ -186,7 +193,7 @@ def start(request, org_pk):
 @login_required
 @require_POST
 def details(request, pk):
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     form = DetailsForm(request.POST)
     if form.is_valid():
         try:
@@ -202,7 +209,7 @@ def details(request, pk):
 @login_required
 @require_POST
 def register_check(request, pk):
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     form = RegisterCheckForm(request.POST)
     if form.is_valid():
         try:
@@ -220,7 +227,7 @@ def register_check(request, pk):
 @login_required
 @require_POST
 def register_check_remove(request, pk, check_pk):
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     check = get_object_or_404(RegisterCheck, pk=check_pk, diligence=diligence)
     try:
         services.register_check_remove(check=check, actor=request.user)
@@ -234,7 +241,7 @@ def register_check_remove(request, pk, check_pk):
 @login_required
 @require_POST
 def document(request, pk):
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -269,7 +276,7 @@ def document_download(request, pk, doc_pk):
 @login_required
 @require_POST
 def document_remove(request, pk, doc_pk):
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     doc = get_object_or_404(GovernanceDocument, pk=doc_pk, diligence=diligence)
     try:
         services.document_remove(document=doc, actor=request.user)
@@ -286,7 +293,7 @@ def move(request, pk, move):
     """Send for confirmation, confirm, or return for changes (with a reason)."""
     if move not in DILIGENCE_MOVE_NAMES:
         raise Http404("No such action.")
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     org = diligence.organisation
     try:
         if move == "submit":
@@ -311,7 +318,7 @@ def move(request, pk, move):
 @login_required
 @require_POST
 def risk_decision(request, pk):
-    diligence = _checklist(request.user, pk)
+    diligence = _to_prepare(request.user, pk)
     org = diligence.organisation
     form = RiskDecisionForm(request.POST)
     if form.is_valid():

@@ -24,6 +24,7 @@ PaymentHold = Callable[[object], "str | None"]
 
 _award_holds: list[AwardHold] = []
 _payment_holds: list[PaymentHold] = []
+_payment_preloads: list[Callable[[list], None]] = []
 
 
 def register_award_hold(check: AwardHold) -> AwardHold:
@@ -33,12 +34,26 @@ def register_award_hold(check: AwardHold) -> AwardHold:
     return check
 
 
-def register_payment_hold(check: PaymentHold) -> PaymentHold:
+def register_payment_hold(
+    check: PaymentHold, *, preload: Callable[[list], None] | None = None
+) -> PaymentHold:
     """Add a check ``check(payment) -> reason | None`` asked before a payment is approved or
-    paid."""
+    paid. A check that queries gives ``preload(payments)`` too: the list pages call it once for
+    their rows (``payment_holds_preload``) so that asking every row costs no query per row."""
     if check not in _payment_holds:
         _payment_holds.append(check)
+    if preload is not None and preload not in _payment_preloads:
+        _payment_preloads.append(preload)
     return check
+
+
+def payment_holds_preload(payments) -> None:
+    """Let every hold read what it needs for these payments at once (a page of the finance list,
+    a bulk confirmation): a fixed number of queries whatever the number of rows."""
+    payments = list(payments)
+    if payments:
+        for preload in _payment_preloads:
+            preload(payments)
 
 
 def award_hold_reasons(*, area, stage: str, amount) -> list[str]:

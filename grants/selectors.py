@@ -26,6 +26,7 @@ from core.workflow import user_role
 from programmes.models import Round
 from programmes.permissions import areas_visible_to
 
+from .holds import payment_holds_preload
 from .models import Award, Payment
 from .workflows import (
     APPROVED,
@@ -291,7 +292,9 @@ def finance_page(*, user, page_ids) -> list[Payment]:
     with a LIMIT subquery PostgreSQL joined every payment first (250 ms)."""
     ids = [pk for (pk,) in page_ids]
     qs = with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids)))
-    return list(_in_finance_order(qs, user=user))
+    payments = list(_in_finance_order(qs, user=user))
+    payment_holds_preload(payments)  # what other apps' holds read, for the page at once
+    return payments
 
 
 def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
@@ -310,11 +313,13 @@ def payments_for_bulk(*, user, ids) -> list[Payment]:
     list's order."""
     from .offers.services import current_offer_subqueries  # offers' services import selectors
 
-    return list(
+    payments = list(
         with_four_eyes(payable_now(user=user).filter(pk__in=ids)).annotate(
             **current_offer_subqueries()
         )
     )
+    payment_holds_preload(payments)
+    return payments
 
 
 def payment_in_scope(*, user, pk: int) -> Payment | None:
