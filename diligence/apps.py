@@ -24,7 +24,7 @@ class DiligenceConfig(AppConfig):
         # No award is made and no payment approved or paid while the lead organisation's due
         # diligence is missing, expired, or high risk without a decision (grants/holds.py).
         register_award_hold(holds.award_hold)
-        register_payment_hold(holds.payment_hold, preload=holds.preload_payments)
+        register_payment_hold(holds.payment_hold, annotations=holds.payment_annotations)
 
         area_panels.register(
             area_panels.AreaPanel(

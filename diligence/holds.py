@@ -5,11 +5,14 @@ to proceed."""
 
 import datetime
 
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
+from programmes.models import Organisation
+
 from . import selectors
-from .models import FraudRisk
-from .workflows import RiskDecision
+from .models import DueDiligence, FraudRisk
+from .workflows import DiligenceStatus, RiskDecision
 
 MISSING = (
     "Due diligence on {org} has not been confirmed: a programme manager must complete the "
@@ -39,20 +42,20 @@ def standing_reason(organisation, diligence, today: datetime.date) -> str | None
     return None
 
 
-def preload_payments(payments) -> None:
-    """For a page of payments (grants.holds.payment_holds_preload): each payment's lead
-    organisation and its current checklist, read in two queries for the whole page."""
-    from grants.models import Payment
-
-    rows = Payment.objects.filter(pk__in=[p.pk for p in payments]).values_list(
-        "pk", "award__area__lead_organisation_id", "award__area__lead_organisation__name"
-    )
-    orgs = {pk: (org_id, name) for pk, org_id, name in rows}
-    found = selectors.current_for_many(org_id for org_id, _ in orgs.values())
-    for payment in payments:
-        if payment.pk in orgs:
-            org_id, name = orgs[payment.pk]
-            payment.__dict__.setdefault("_memo", {})["diligence"] = (name, found.get(org_id))
+def payment_annotations() -> dict:
+    """For a page of payments (grants.holds.payment_holds_annotate): the lead organisation's
+    name and its current checklist's expiry, rating and decision, on each payment's row."""
+    latest = DueDiligence.objects.filter(
+        organisation_id=OuterRef("award__area__lead_organisation_id"),
+        status=DiligenceStatus.CONFIRMED,
+    ).order_by("-confirmed_at")
+    return {
+        "dd_organisation_name": F("award__area__lead_organisation__name"),
+        "dd_found": Exists(latest),
+        "dd_expires_on": Subquery(latest.values("expires_on")[:1]),
+        "dd_fraud_risk": Subquery(latest.values("fraud_risk")[:1]),
+        "dd_risk_decision": Subquery(latest.values("risk_decision")[:1]),
+    }
 
 
 def organisation_hold(organisation) -> str | None:
@@ -67,17 +70,18 @@ def award_hold(*, area, stage, amount) -> str | None:
 
 def payment_hold(payment) -> str | None:
     """grants.holds payment hold: the award's area's lead organisation must have cleared due
-    diligence for a payment to be approved or paid. Reads what ``preload_payments`` read for a
-    page, else asks now (never kept: a decision made since must count at once)."""
-    preloaded = payment.__dict__.get("_memo", {}).get("diligence")
-    if preloaded is not None:
-        name, current = preloaded
-        return standing_reason(_Named(name), current, timezone.localdate())
+    diligence for a payment to be approved or paid. Reads what ``payment_annotations`` put on a
+    page's rows, else asks now."""
+    if hasattr(payment, "dd_found"):
+        current = (
+            DueDiligence(
+                expires_on=payment.dd_expires_on,
+                fraud_risk=payment.dd_fraud_risk,
+                risk_decision=payment.dd_risk_decision,
+            )
+            if payment.dd_found
+            else None
+        )
+        named = Organisation(name=payment.dd_organisation_name)
+        return standing_reason(named, current, timezone.localdate())
     return organisation_hold(payment.award.area.lead_organisation)
-
-
-class _Named:
-    """An organisation as the reason needs it: its name."""
-
-    def __init__(self, name):
-        self.name = name

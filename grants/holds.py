@@ -24,7 +24,7 @@ PaymentHold = Callable[[object], "str | None"]
 
 _award_holds: list[AwardHold] = []
 _payment_holds: list[PaymentHold] = []
-_payment_preloads: list[Callable[[list], None]] = []
+_payment_annotations: list[Callable[[], dict]] = []
 
 
 def register_award_hold(check: AwardHold) -> AwardHold:
@@ -35,25 +35,24 @@ def register_award_hold(check: AwardHold) -> AwardHold:
 
 
 def register_payment_hold(
-    check: PaymentHold, *, preload: Callable[[list], None] | None = None
+    check: PaymentHold, *, annotations: Callable[[], dict] | None = None
 ) -> PaymentHold:
     """Add a check ``check(payment) -> reason | None`` asked before a payment is approved or
-    paid. A check that queries gives ``preload(payments)`` too: the list pages call it once for
-    their rows (``payment_holds_preload``) so that asking every row costs no query per row."""
+    paid. A check that queries gives ``annotations() -> {name: expression}`` too: the list pages
+    add them to their payments query (``payment_holds_annotate``), and the check reads them from
+    the row when present, so asking every row of a page costs no query at all."""
     if check not in _payment_holds:
         _payment_holds.append(check)
-    if preload is not None and preload not in _payment_preloads:
-        _payment_preloads.append(preload)
+    if annotations is not None and annotations not in _payment_annotations:
+        _payment_annotations.append(annotations)
     return check
 
 
-def payment_holds_preload(payments) -> None:
-    """Let every hold read what it needs for these payments at once (a page of the finance list,
-    a bulk confirmation): a fixed number of queries whatever the number of rows."""
-    payments = list(payments)
-    if payments:
-        for preload in _payment_preloads:
-            preload(payments)
+def payment_holds_annotate(qs):
+    """`qs` (payments) with what every hold reads annotated on each row."""
+    for annotations in _payment_annotations:
+        qs = qs.annotate(**annotations())
+    return qs
 
 
 def award_hold_reasons(*, area, stage: str, amount) -> list[str]:

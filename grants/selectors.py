@@ -26,7 +26,7 @@ from core.workflow import user_role
 from programmes.models import Round
 from programmes.permissions import areas_visible_to
 
-from .holds import payment_holds_preload
+from .holds import payment_holds_annotate
 from .models import Award, Payment
 from .workflows import (
     APPROVED,
@@ -291,10 +291,9 @@ def finance_page(*, user, page_ids) -> list[Payment]:
     areas). Two queries: the ids, then their rows. The ids go in as a list, not a subquery:
     with a LIMIT subquery PostgreSQL joined every payment first (250 ms)."""
     ids = [pk for (pk,) in page_ids]
-    qs = with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids)))
-    payments = list(_in_finance_order(qs, user=user))
-    payment_holds_preload(payments)  # what other apps' holds read, for the page at once
-    return payments
+    # What other apps' holds read (grants/holds.py), on the rows themselves: no query per row.
+    qs = payment_holds_annotate(with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids))))
+    return list(_in_finance_order(qs, user=user))
 
 
 def payments_totals(qs: QuerySet[Payment]) -> dict[str, Decimal]:
@@ -313,13 +312,13 @@ def payments_for_bulk(*, user, ids) -> list[Payment]:
     list's order."""
     from .offers.services import current_offer_subqueries  # offers' services import selectors
 
-    payments = list(
-        with_four_eyes(payable_now(user=user).filter(pk__in=ids)).annotate(
-            **current_offer_subqueries()
+    return list(
+        payment_holds_annotate(
+            with_four_eyes(payable_now(user=user).filter(pk__in=ids)).annotate(
+                **current_offer_subqueries()
+            )
         )
     )
-    payment_holds_preload(payments)
-    return payments
 
 
 def payment_in_scope(*, user, pk: int) -> Payment | None:
