@@ -104,6 +104,9 @@ def _page(request, organisation, *, status=200, **forms):
     if open_one is not None and can_prepare:
         for move in DILIGENCE.moves_from(open_one.status):
             refused = DILIGENCE.refusal(open_one, move.target, user, diligence=open_one, by=user)
+            # An incomplete checklist's refusal is the "Still to do" list the page shows.
+            if refused is not None and refused.why == "condition" and open_one.missing_parts():
+                continue
             if refused is not None and refused.reason not in refusals:
                 refusals.append(refused.reason)
     risk_moves = []
