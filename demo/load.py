@@ -17,6 +17,7 @@ from . import (
     support,
     surveys,
 )
+from . import diligence as diligence_demo
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -39,6 +40,7 @@ STEPS = [
     messages.load,
     identifiers.load,
     surveys.load,
+    diligence_demo.load,
     inbox.load,
 ]
 

@@ -38,11 +38,18 @@ def register_award_hold(check: AwardHold) -> AwardHold:
     return check
 
 
-def register_payment_hold(check: PaymentHold) -> PaymentHold:
+def register_payment_hold(
+    check: PaymentHold, *, annotations: Callable[[], dict] | None = None
+) -> PaymentHold:
     """Add a check ``check(payment) -> reason | None`` asked before a payment is approved or
-    paid."""
+    paid. A check that queries gives ``annotations() -> {name: expression}`` too: the list pages
+    add them to their payments query (``grants.selectors.with_four_eyes``, through
+    ``payment_hold_annotations``), and the check reads them from
+    the row when present, so asking every row of a page costs no query at all."""
     if check not in _payment_holds:
         _payment_holds.append(check)
+    if annotations is not None and annotations not in _payment_annotations:
+        _payment_annotations.append(annotations)
     return check
 
 

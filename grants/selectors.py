@@ -293,6 +293,7 @@ def finance_page(*, user, page_ids) -> list[Payment]:
     areas). Two queries: the ids, then their rows. The ids go in as a list, not a subquery:
     with a LIMIT subquery PostgreSQL joined every payment first (250 ms)."""
     ids = [pk for (pk,) in page_ids]
+    # with_four_eyes carries what other apps' holds read (grants/holds.py): no query per row.
     qs = with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids)))
     return list(_in_finance_order(qs, user=user))
 

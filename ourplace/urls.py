@@ -28,6 +28,7 @@ urlpatterns = [
     path("grants/", include("grants.urls")),
     path("bank-details/", include("banking.urls")),
     path("support/", include("support.urls")),
+    path("due-diligence/", include("diligence.urls")),
     path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),
     path("closure/", include("closure.urls")),

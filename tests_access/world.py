@@ -178,7 +178,18 @@ def build_world() -> World:
     o["export_job"] = export
     _surveys(w)
     _closure(w)
+    _diligence(w)
     return w
+
+
+def _diligence(w: World) -> None:
+    """The demo's checklist in preparation, with a register check and a document (demo/diligence)."""
+    from diligence.models import DueDiligence
+
+    o = w.objects
+    o["diligence"] = DueDiligence.objects.filter(status="draft").order_by("pk").first()
+    o["diligence_check"] = o["diligence"].register_checks.order_by("pk").first()
+    o["diligence_doc"] = o["diligence"].documents.order_by("pk").first()
 
 
 def _messaging_objects(w: World, a041) -> None:
@@ -461,6 +472,19 @@ def targets(w: World) -> dict:
     t["closure:unspent_receive"] = (a057, {"pk": o["unspent"].pk})
     t["closure:unspent_move"] = (a057, {"pk": o["unspent"].pk, "move": "propose_write_off"})
     t["programmes:area_panel#closure"] = (a041, {**ref41, "name": "closure"})
+    dd = o["diligence"]
+    t["diligence:list"] = (None, {})
+    for name in ("organisation", "start"):
+        t[f"diligence:{name}"] = (None, {"org_pk": dd.organisation_id})
+    for name in ("details", "register_check", "document", "risk_decision"):
+        t[f"diligence:{name}"] = (None, {"pk": dd.pk})
+    t["diligence:move"] = (None, {"pk": dd.pk, "move": "submit"})
+    t["diligence:register_check_remove"] = (
+        None,
+        {"pk": dd.pk, "check_pk": o["diligence_check"].pk},
+    )
+    for name in ("document_download", "document_remove"):
+        t[f"diligence:{name}"] = (None, {"pk": dd.pk, "doc_pk": o["diligence_doc"].pk})
     t["reports:export_csv"] = (None, {"dataset": "payments"})
     t["reports:export_xlsx"] = (None, {"dataset": "payments"})
     # Assessors and conflicts of interest (issue 23): R2-041's application, assessed by pm.

@@ -59,8 +59,19 @@ def register(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Your account is ready. Choose a round to apply to.")
+            _warn_if_duplicate(request, user)
             return redirect("applications:apply")
     return render(request, "applications/register.html", {"form": form})
+
+
+def _warn_if_duplicate(request, user) -> None:
+    """Tell the new applicant when their organisation looks like one already registered (the
+    flag is recorded for staff by diligence when the organisation is saved)."""
+    from diligence.duplicates import warning_for
+
+    for organisation in organisations_editable_by(user):
+        if warning := warning_for(organisation):
+            messages.warning(request, warning)
 
 
 @login_required

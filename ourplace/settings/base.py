@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plans",
     "grants",
     "banking",
+    "diligence",
     "support",
     "messaging",
     "delivery",

@@ -82,6 +82,9 @@ def theme(slug="health-and-wellbeing"):
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation whose due diligence is confirmed and in date (diligence), so awards and
+    payments to it are not held; ``diligence=False`` for one with none."""
+
     class Meta:
         model = Organisation
         skip_postgeneration_save = True
@@ -101,6 +104,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         from banking.tests.factories import BankAccountFactory
 
         BankAccountFactory(organisation=obj, **kwargs)
+
+    def diligence(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from diligence.tests.factories import cleared
+
+        cleared(obj)
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
