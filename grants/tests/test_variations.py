@@ -169,8 +169,9 @@ def test_refused_over_the_threshold_without_the_cosignature(
 
     # A programme manager cannot make it approved alone...
     with pytest.raises(MoveRefused) as exc:
-        VARIATION.check(variation, "approved", programme_manager, variation=variation,
-                        by=programme_manager)
+        VARIATION.check(
+            variation, "approved", programme_manager, variation=variation, by=programme_manager
+        )
     assert "co-signature" in exc.value.reason
     variation_approve(variation=variation, actor=programme_manager)
     # ... and once approved for co-signature, nobody but a funder officer finishes it.

@@ -352,9 +352,7 @@ def _apply(*, award: Award, variation: Variation, reissue_by, note: str) -> Gran
         plan.ends_on,
     )
     award.save(update_fields=["amount", "total_scheduled", "ends_on", "updated_at"])
-    current = (
-        award.offers.exclude(status=GrantOffer.Status.SUPERSEDED).order_by("-version").first()
-    )
+    current = award.offers.exclude(status=GrantOffer.Status.SUPERSEDED).order_by("-version").first()
     if current is None:
         return None
     reason = f"Variation {variation.reference} approved: {described}"
@@ -407,7 +405,9 @@ def variation_approve_preview(variation: Variation, actor) -> DecisionPreview:
 
 
 @transaction.atomic
-def variation_approve(*, variation: Variation, actor, note: str = "", occurred_at=None) -> Variation:
+def variation_approve(
+    *, variation: Variation, actor, note: str = "", occurred_at=None
+) -> Variation:
     """A programme manager approves: at or under the programme's threshold the variation is
     approved and made; over it, it waits for a funder officer's co-signature."""
     note = _note(note)
@@ -487,8 +487,10 @@ def variation_cosign(*, variation: Variation, actor, note: str = "", occurred_at
         locked=locked,
         actor=actor,
         verb="variation.cosigned",
-        summary=lambda v: f"Variation {v.reference} co-signed by the funder and approved"
-        + (f": grant offer reissued as version {offer.version}" if offer else ""),
+        summary=lambda v: (
+            f"Variation {v.reference} co-signed by the funder and approved"
+            + (f": grant offer reissued as version {offer.version}" if offer else "")
+        ),
         area=award.area,
         reason=note,
         visibility=Visibility.AREA,
