@@ -2,7 +2,19 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
+from . import (
+    areas,
+    delivery,
+    grants,
+    identifiers,
+    inbox,
+    messages,
+    offers,
+    plans,
+    support,
+    surveys,
+    variations,
+)
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -19,6 +31,7 @@ STEPS = [
     delivery.load,
     offers.load,
     grants.load,
+    variations.load,
     messages.load,
     identifiers.load,
     surveys.load,

@@ -1,6 +1,7 @@
 """Reads for variations, shaped for their pages (a fixed number of queries per page)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from programmes.permissions import areas_visible_to
 
@@ -45,4 +46,25 @@ def award_variations(award) -> list[Variation]:
         award.variations.select_related("requested_by", "offer")
         .prefetch_related(_changes())
         .order_by("-requested_at", "-id")
+    )
+
+
+def with_amendments(awards: QuerySet) -> QuerySet:
+    """Awards annotated with their approved variations: ``amendment_count`` and ``amended_at``
+    (the latest decision or co-signature), by subqueries so the payments' sums beside them are
+    not multiplied by a join."""
+    approved = Variation.objects.filter(award=OuterRef("pk"), status=Variation.Status.APPROVED)
+    return awards.annotate(
+        amendment_count=Coalesce(
+            Subquery(
+                approved.order_by().values("award").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        amended_at=Subquery(
+            approved.annotate(at=Coalesce("cosigned_at", "decided_at"))
+            .order_by("-at")
+            .values("at")[:1]
+        ),
     )
