@@ -299,3 +299,105 @@ def test_a_refusal_changes_nothing_and_needs_a_reason(award, lead_user, programm
 def test_the_database_keeps_payments_within_the_award(award):
     with pytest.raises(IntegrityError), transaction.atomic():
         Award.objects.filter(pk=award.pk).update(amount=D("9000"))
+
+
+# --- pages, the list's queries and the 360Giving export ---------------------------------------
+
+
+def test_pages_by_role(award, lead_user, programme_manager, funder_officer, other_area, client_for):
+    from django.urls import reverse
+
+    other_lead = UserFactory(username="otherlead")
+    MembershipFactory(user=other_lead, organisation=other_area.lead_organisation)
+    new_url = reverse("grants:variation_new", args=[award.pk])
+    assert client_for(other_lead).get(new_url).status_code == 404
+    assert client_for(funder_officer).get(new_url).status_code == 403
+    client = client_for(lead_user)
+    assert "Ask for a variation" in client.get(award.get_absolute_url()).content.decode()
+    later = award.ends + datetime.timedelta(days=40)
+    response = client.post(
+        new_url, {"reasons": "Later start.", "time_date": later.isoformat()}, follow=True
+    )
+    variation = Variation.objects.get(award=award)
+    assert response.redirect_chain[-1][0] == variation.get_absolute_url()
+    assert "Waiting for the programme" in response.content.decode()
+    # A refusal is shown next to its field.
+    variation_withdraw(variation=variation, actor=lead_user)
+    response = client.post(
+        new_url,
+        {
+            "reasons": "All of it.",
+            "move_from": _payments(award)[0].pk,
+            "move_amount": "9000",
+            "move_date": "2030-05-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "would leave a payment of nothing" in response.content.decode()
+    assert client_for(other_lead).get(variation.get_absolute_url()).status_code == 404
+    # The programme manager's approval goes through the confirmation page first.
+    variation = _ask(award, lead_user, _time(later))
+    pm = client_for(programme_manager)
+    url = reverse("grants:variation_approve", args=[variation.pk])
+    page = pm.post(url, {"note": ""})
+    assert page.status_code == 200 and "reissued as version 2" in page.content.decode()
+    variation.refresh_from_db()
+    assert variation.status == "requested"
+    pm.post(url, {"note": "", "confirm": "1"})
+    variation.refresh_from_db()
+    assert variation.status == "approved"
+
+
+def _many(n, area_factory):
+    from grants.tests.factories import AwardFactory
+
+    for i in range(n):
+        award = AwardFactory(area=area_factory(), amount=D("10000"))
+        lead = UserFactory()
+        v = Variation.objects.create(
+            award=award,
+            reasons="x",
+            requested_by=lead,
+            requested_at=award.created_at,
+            status="refused",
+        )
+        v.changes.create(kind="time", new_date=datetime.date(2031, 1, i + 1))
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_list_asks_a_fixed_number_of_queries(
+    n, programme_manager, client_for, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from programmes.tests.factories import AreaFactory
+
+    _many(n, AreaFactory)
+    client = client_for(programme_manager)
+    client.get(reverse("grants:variation_list"))  # warm the session and caches
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("grants:variation_list"))
+    assert response.content.decode().count("Move the grant end date") == n
+
+
+def test_the_360giving_export_shows_the_amended_grant(
+    award, lead_user, programme_manager, funder_officer
+):
+    from reports.exports import threesixtygiving
+
+    later = award.ends + datetime.timedelta(days=60)
+    variation = _ask(award, lead_user, _time(later), {"kind": "amount", "amount": D("16000")})
+    (before,) = threesixtygiving.package()["grants"]
+    assert "amendments" not in before
+    variation_approve(variation=variation, actor=programme_manager)
+    variation_cosign(variation=variation, actor=funder_officer)
+    (grant,) = threesixtygiving.package()["grants"]
+    assert grant["id"] == before["id"]  # the same grant, amended
+    assert grant["amountAwarded"] == 16000.0
+    assert grant["plannedDates"][0]["endDate"] == later.isoformat()
+    assert grant["amendments"]["count"] == 1 and grant["amendments"]["amendedOn"]
+    header, row = list(threesixtygiving.csv_rows())[:2]
+    assert header[-2:] == ["Last modified", "Data Source"]
+    assert header[:9][-1] == "Planned Dates:End Date"
+    values = dict(zip(header, row, strict=True))
+    assert values["Amendments"] == 1 and values["Planned Dates:End Date"] == later.isoformat()
