@@ -37,6 +37,7 @@ from core.locking import copy_back, lock
 from core.money import pounds
 from core.text import require_within
 from core.transition import transition
+from core.workflow import MoveRefused
 from grants.budgets.services import budget_overruns
 from grants.models import Award, GrantOffer, Payment
 from grants.offers.services import offer_reissue
@@ -470,6 +471,11 @@ def variation_cosign(*, variation: Variation, actor, note: str = "", occurred_at
     it is approved and made (the offer is reissued in the approving manager's name)."""
     note = _note(note)
     award, locked = _lock_variation(variation)
+    if locked.status != Variation.Status.AWAITING_COSIGN:
+        raise MoveRefused(
+            "Only a variation a programme manager approved for co-signature can be co-signed.",
+            why="state",
+        )
     when = occurred_at or timezone.now()
     offer = None
 

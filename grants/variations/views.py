@@ -124,6 +124,14 @@ def _decide(request, pk, *, cosign: bool):
     award = variation.award
     form = VariationNoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if cosign != (variation.status == Variation.Status.AWAITING_COSIGN):
+        messages.error(
+            request,
+            "Not approved: this variation waits for a funder officer's co-signature."
+            if not cosign
+            else "Not co-signed: only a variation approved for co-signature can be co-signed.",
+        )
+        return redirect(variation.get_absolute_url())
     if not confirmed(request):
         preview = services.variation_approve_preview(variation, request.user)
         if preview.refusal is not None:
