@@ -16,6 +16,7 @@ from . import (
     plans,
     support,
     surveys,
+    variations,
 )
 from . import diligence as diligence_demo
 from .context import DemoContext
@@ -36,6 +37,7 @@ STEPS = [
     offers.load,
     grants.load,
     banking.load,
+    variations.load,
     closure.load,
     messages.load,
     identifiers.load,

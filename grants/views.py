@@ -27,6 +27,8 @@ from . import permissions as grant_perms
 from .filters import SHOW_CHOICES, STATUS_CHOICES, PayableFilter, bank_changed_since
 from .forms import BulkPayForm, CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
+from .variations import selectors as variation_selectors
+from .variations import services as variation_services
 from .workflows import PAYMENT, payment_context, second_approval_reason
 
 PAGE_SIZE = 50
@@ -293,6 +295,7 @@ def award_detail(request, pk):
         for p in award.payments.all()
     ]
     can_cancel, _ = grant_perms.can_cancel_award(request.user, award)
+    variations = variation_selectors.award_variations(award)
     return render(
         request,
         "grants/award_detail.html",
@@ -305,6 +308,10 @@ def award_detail(request, pk):
             "can_schedule": can_manage and award.amount > award.total_scheduled,
             "unscheduled": award.amount - award.total_scheduled,
             "pay_form": PaymentPayForm(),
+            "variations": variations,
+            "can_vary": award.is_live
+            and variation_services.can_request_variation(request.user, award)[0]
+            and not any(v.is_open for v in variations),
         },
     )
 

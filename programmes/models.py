@@ -74,6 +74,18 @@ class Programme(models.Model):
         help_text="A payment over this amount needs two different approvers. "
         "Leave blank for one approver whatever the amount.",
     )
+    # Variations of an award (grants/variations): one that changes more money than this (added,
+    # taken away or moved between payments) needs a funder officer's co-signature as well as a
+    # programme manager's approval. Blank: a programme manager's approval is always enough.
+    variation_cosign_over = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        default=Decimal("5000.00"),
+        verbose_name="Funder co-signature for variations over (£)",
+        help_text="A variation changing more money than this needs a funder officer's "
+        "co-signature. Leave blank for a programme manager's approval alone.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -326,6 +326,34 @@ EXPECTED = {
         "L 200 200 200 200 200 403 403 200",
         "L 200 200 200 200 200 403 403 200",
     ),
+    "grants:variation_new": (
+        "L 200 403 403 403 403 200 404 200",
+        "L 200 403 403 403 403 200 404 200",
+    ),
+    "grants:variation_list": (
+        "L 200 200 200 200 200 403 403 200",
+        "L 200 200 200 200 200 403 403 200",
+    ),
+    "grants:variation_detail": (
+        "L 200 200 200 200 200 200 404 200",
+        "L 200 200 200 200 200 200 404 200",
+    ),
+    "grants:variation_approve": (
+        "L 405 405 405 405 405 405 405 405",
+        "L 200 R R R R R 404 200",
+    ),
+    "grants:variation_cosign": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R R R R R R 404 R",
+    ),
+    "grants:variation_refuse": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R R R R R R 404 R",
+    ),
+    "grants:variation_withdraw": (
+        "L 405 405 405 405 405 405 405 405",
+        "L R R R R R R 404 R",
+    ),
     "favicon": ("R R R R R R R R R", "R R R R R R R R R"),
     "healthz": ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
     # No worker runs in the tests, so the readiness check says 503 to everyone (no login).

@@ -17,7 +17,7 @@ from core.models import HiddenWorkItem
 from core.testing import today
 from core.tests.demo_snapshot import load_demo_for_test
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
-from grants.models import Award, Payment
+from grants.models import Award, Payment, Variation
 from messaging.models import Kind, Message
 from plans.models import (
     OperationalPlan,
@@ -89,6 +89,8 @@ def build_world() -> World:
     o["award"] = Award.objects.filter(area=a041).first()
     o["offer"] = o["award"].offers.order_by("-version").first()
     o["payment"] = Payment.objects.filter(award__area=a041).order_by("pk").first()
+    # The demo's variation waiting for a decision (demo/variations.py).
+    o["variation"] = Variation.objects.filter(award__area=a041).order_by("pk").first()
     o["plan"] = OperationalPlan.objects.get(area=a041)
     o["attachment"] = PlanAttachment.objects.filter(area=a041).first()
     # A review the lead organisation of R2-041 was asked to write (of another area's plan).
@@ -301,6 +303,7 @@ def targets(w: World) -> dict:
             "plans:peer_review_list",
             "grants:finance",
             "grants:round_summary",
+            "grants:variation_list",
             "support:my_areas",
             "support:followup_list",
             "support:event_list",
@@ -341,6 +344,9 @@ def targets(w: World) -> dict:
     for name in ("offer_detail", "offer_pdf", "offer_withdraw", "offer_reissue"):
         t[f"grants:{name}"] = pk("offer")
     t["grants:round_budget"] = (None, {"slug": "round-2"})
+    t["grants:variation_new"] = pk("award")
+    for name in ("detail", "approve", "cosign", "refuse", "withdraw"):
+        t[f"grants:variation_{name}"] = pk("variation")
     for name in (
         "programmes:area_detail",
         "programmes:partner_add",
