@@ -588,3 +588,7 @@ class ReminderSent(models.Model):
 
 # The plan editor's unsaved drafts live in their own module (this one is at its size limit).
 from .drafts import PlanSectionDraft  # noqa: E402, F401
+
+
+# Structured outcome indicators beside the logic model's prose live in their own module.
+from .indicators import IndicatorDirection, IndicatorUnit, OutcomeIndicator  # noqa: E402, F401
