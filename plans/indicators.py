@@ -161,3 +161,43 @@ def indicator_status(
     if sign * (latest - expected) >= 0:
         return IndicatorStatus.ON_TRACK
     return IndicatorStatus.BEHIND
+
+
+def indicators_of(area) -> list[dict]:
+    """The area's indicators as a plan version freezes them, each with the number of the logic
+    model row it measures (one query)."""
+    indicators = list(
+        OutcomeIndicator.objects.filter(row__logic_model__area=area).select_related("row")
+    )
+    numbers = (
+        {
+            pk: n
+            for n, pk in enumerate(
+                LogicModelRow.objects.filter(logic_model__area=area)
+                .order_by("order", "id")
+                .values_list("pk", flat=True),
+                1,
+            )
+        }
+        if indicators
+        else {}
+    )
+    return [{"row_number": numbers.get(i.row_id), **i.as_dict()} for i in indicators]
+
+
+def for_display(items: list[dict]) -> list[dict]:
+    """Frozen or current indicators (``as_dict`` shape) with their values and dates as pages show
+    them."""
+    out = []
+    for item in items:
+        out.append(
+            {
+                **item,
+                "baseline_label": format_value(item["baseline_value"], item["unit"]),
+                "target_label": format_value(item["target_value"], item["unit"]),
+                "baseline_date": datetime.date.fromisoformat(item["baseline_on"]),
+                "target_date": datetime.date.fromisoformat(item["target_on"]),
+                "direction_label": IndicatorDirection(item["direction"]).label,
+            }
+        )
+    return out

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from .. import permissions as plan_perms
 from .. import selectors, services
+from ..indicators import for_display, indicators_of
 from ..models import (
     LOGIC_MODEL_COLUMNS,
     PLAN_SECTIONS,
@@ -50,6 +51,7 @@ def workspace(request, reference):
         "strategy": strategy,
         "rows": rows,
         "columns": LOGIC_MODEL_COLUMNS,
+        "indicators": for_display(indicators_of(area)) if rows else [],
         "cba": cba,
         "cba_result": services.cba_calculate(cba) if cba else None,
         "cba_required": selectors.area_requires_cba(area),
