@@ -31,6 +31,7 @@ from .forms import (
     WithdrawForm,
     posted_answers,
 )
+from .indicators import indicators_due
 from .models import DELIVERY_STAGES, CbaOutturnLine, FundingRecord, MatchFundingCommitment
 from .workflows import COMMITMENT, MOVE_NAMES, RETURN, ReturnStatus
 
@@ -144,9 +145,12 @@ def return_detail(request, pk):
     area = progress_return.area
     today = timezone.localdate()
     can_edit, _ = delivery_perms.can_edit_return(request.user, progress_return)
+    due = indicators_due(progress_return)
     form = None
     if can_edit:
-        form = ReturnForm(request.POST or None, initial=ReturnForm.initial_for(progress_return))
+        form = ReturnForm(
+            request.POST or None, initial=ReturnForm.initial_for(progress_return), due=due
+        )
     if request.method == "POST":
         if not can_edit:
             require(delivery_perms.can_edit_return(request.user, progress_return))
@@ -185,6 +189,7 @@ def return_detail(request, pk):
             else None,
             "reviews": list(progress_return.reviews.all()),
             "review_form": ReviewForm() if can_review else None,
+            "due": due,
             "obstacles": [f for f in progress_return.factors.all() if f.kind == "obstacle"],
             "enablers": [f for f in progress_return.factors.all() if f.kind == "enabler"],
         },
