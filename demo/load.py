@@ -2,7 +2,19 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
+from . import (
+    areas,
+    delivery,
+    grants,
+    identifiers,
+    inbox,
+    indicators,
+    messages,
+    offers,
+    plans,
+    support,
+    surveys,
+)
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -17,6 +29,7 @@ STEPS = [
     plans.load,
     support.load,
     delivery.load,
+    indicators.load,  # after delivery: its returns report the indicators' values
     offers.load,
     grants.load,
     messages.load,

@@ -146,11 +146,11 @@ def indicator_status(
       has not reached the target).
     """
     if latest is None:
-        return IndicatorStatus.NO_DATA
+        return IndicatorStatus.NO_DATA.value
     latest = Decimal(latest)
     sign = 1 if direction == IndicatorDirection.HIGHER else -1
     if sign * (latest - Decimal(target)) >= 0:
-        return IndicatorStatus.ACHIEVED
+        return IndicatorStatus.ACHIEVED.value
     expected = expected_value(
         baseline=baseline,
         baseline_on=baseline_on,
@@ -159,8 +159,8 @@ def indicator_status(
         on=latest_on or target_on,
     )
     if sign * (latest - expected) >= 0:
-        return IndicatorStatus.ON_TRACK
-    return IndicatorStatus.BEHIND
+        return IndicatorStatus.ON_TRACK.value
+    return IndicatorStatus.BEHIND.value
 
 
 def indicators_of(area) -> list[dict]:
