@@ -8,7 +8,7 @@ from core.validators import single_line_text
 from programmes.models import Area, Organisation
 
 from . import bounds
-from .indicators import MAX_INDICATORS, OutcomeIndicator
+from .indicators import MAX_INDICATORS, OutcomeIndicator, indicator_problems
 from .models import (
     LOGIC_MODEL_COLUMNS,
     MAX_ATTACHMENT_BYTES,
@@ -425,6 +425,14 @@ class IndicatorForm(forms.ModelForm):
         ]
         for name in ("name", "how_measured"):
             self.fields[name].widget.attrs["maxlength"] = self.fields[name].max_length
+
+    def clean(self):
+        data = super().clean()
+        fields = ("unit", "direction", "baseline_value", "baseline_on", "target_value", "target_on")
+        if all(data.get(name) not in (None, "") for name in fields):
+            for name, message in indicator_problems(data).items():
+                self.add_error(name, message)
+        return data
 
 
 def _row_label(row) -> str:

@@ -69,6 +69,7 @@ class OutcomeIndicator(models.Model):
             models.CheckConstraint(
                 condition=Q(target_on__gt=F("baseline_on")),
                 name="indicator_target_after_baseline",
+                violation_error_message="The target date must be after the baseline date.",
             ),
             models.CheckConstraint(
                 condition=Q(unit__in=[c.value for c in IndicatorUnit]), name="indicator_unit_valid"
@@ -95,6 +96,27 @@ class OutcomeIndicator(models.Model):
             "direction": self.direction,
             "how_measured": self.how_measured,
         }
+
+
+def indicator_problems(values: dict) -> dict[str, str]:
+    """{field: message} for an indicator whose fields are each well formed but do not fit
+    together; the service refuses them and the editor's form shows them by the field."""
+    errors = {}
+    if values["target_on"] <= values["baseline_on"]:
+        errors["target_on"] = "The target date must be after the baseline date."
+    if values["unit"] == IndicatorUnit.PERCENTAGE and not all(
+        0 <= values[n] <= 100 for n in ("baseline_value", "target_value")
+    ):
+        errors["target_value"] = "A percentage is between 0 and 100."
+    if values["baseline_value"] == values["target_value"]:
+        errors["target_value"] = "The target must differ from the baseline."
+    elif (values["target_value"] > values["baseline_value"]) != (
+        values["direction"] == IndicatorDirection.HIGHER
+    ):
+        errors["direction"] = (
+            "The target moves the other way from the baseline: check which direction is better."
+        )
+    return errors
 
 
 def format_value(value, unit: str) -> str:

@@ -11,7 +11,13 @@ from activity.models import Visibility
 from activity.services import activity_record
 from programmes.models import Area
 
-from ..indicators import MAX_INDICATORS, IndicatorDirection, IndicatorUnit, OutcomeIndicator
+from ..indicators import (
+    MAX_INDICATORS,
+    IndicatorDirection,
+    IndicatorUnit,
+    OutcomeIndicator,
+    indicator_problems,
+)
 from ..models import LogicModel
 from .writing import _plan_for_edit
 
@@ -71,20 +77,7 @@ def _check(number: int, values: dict, rows: dict) -> dict:
             errors[name] = "Enter a date."
         cleaned[name] = values.get(name)
     if not errors:
-        if cleaned["target_on"] <= cleaned["baseline_on"]:
-            errors["target_on"] = "The target date must be after the baseline date."
-        if cleaned["unit"] == IndicatorUnit.PERCENTAGE and not all(
-            0 <= cleaned[n] <= 100 for n in ("baseline_value", "target_value")
-        ):
-            errors["target_value"] = "A percentage is between 0 and 100."
-        if cleaned["baseline_value"] == cleaned["target_value"]:
-            errors["target_value"] = "The target must differ from the baseline."
-        elif (cleaned["target_value"] > cleaned["baseline_value"]) != (
-            cleaned["direction"] == IndicatorDirection.HIGHER
-        ):
-            errors["direction"] = (
-                "The target moves the other way from the baseline: check which direction is better."
-            )
+        errors.update(indicator_problems(cleaned))
     if errors:
         raise ValidationError(
             [f"Indicator {number}, {LABELS[field]}: {message}" for field, message in errors.items()]
