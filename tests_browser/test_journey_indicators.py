@@ -6,6 +6,7 @@ chart and its status in words."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -97,7 +98,7 @@ def test_indicators_from_draft_plan_to_the_area_page(page, demo_data, eager_task
     assert len(ended) == 2
     login(page, "lead")
     for r, values in zip(ended, REPORTED, strict=True):
-        page.goto(f"/returns/{r.pk}/")
+        page.goto(reverse("delivery:return_detail", args=[r.pk]))
         page.get_by_role("radio", name="On schedule").check()
         page.get_by_role("checkbox", name="Commitment of residents and volunteers").first.check()
         for (name, *_rest), value in zip(INDICATORS, values, strict=True):
@@ -110,7 +111,7 @@ def test_indicators_from_draft_plan_to_the_area_page(page, demo_data, eager_task
 
     # --- The reviewer reads the second return with the trend. ------------------------------
     login(page, "pm")
-    page.goto(f"/returns/{ended[1].pk}/")
+    page.goto(reverse("delivery:return_detail", args=[ended[1].pk]))
     trend = page.locator("#indicators")
     expect(trend).to_contain_text("Earlier returns")
     expect(trend.get_by_role("row", name="Residents supported into work")).to_contain_text("12")

@@ -45,6 +45,8 @@
           ]
         },
         options: {
+          // Drawn inside a folded section that may open later: no animation from a zero size.
+          animation: false,
           responsive: true,
           maintainAspectRatio: false,
           plugins: {
