@@ -8,7 +8,7 @@ from core.validators import single_line_text
 from programmes.models import Area, Organisation
 
 from . import bounds
-from .indicators import MAX_INDICATORS, OutcomeIndicator, indicator_problems
+from .indicators import MAX_INDICATORS, IndicatorUnit, OutcomeIndicator, indicator_problems
 from .models import (
     LOGIC_MODEL_COLUMNS,
     MAX_ATTACHMENT_BYTES,
@@ -423,6 +423,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["row"].choices = [("", "Choose a row")] + [
             (r.pk, f"Row {n}: {_row_label(r)}") for n, r in enumerate(rows, 1)
         ]
+        self.fields["unit"].choices = [("", "Choose a unit"), *IndicatorUnit.choices]
         for name in ("name", "how_measured"):
             self.fields[name].widget.attrs["maxlength"] = self.fields[name].max_length
 

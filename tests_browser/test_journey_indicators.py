@@ -127,5 +127,5 @@ def test_indicators_from_draft_plan_to_the_area_page(page, demo_data, eager_task
     expect(cards.filter(has_text="Residents supported into work")).to_contain_text("Achieved")
     expect(cards.filter(has_text="Residents who feel they have a say")).to_contain_text("Behind")
     expect(cards.filter(has_text="Emergency admissions over 65")).to_contain_text("Behind")
-    expect(panel.get_by_role("table").first).to_contain_text("Target")
+    expect(panel.locator("table").first).to_contain_text("Target")
     screenshot(page, "j24_area_indicators")
