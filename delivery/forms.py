@@ -69,6 +69,60 @@ class ReturnForm(forms.Form):
         label="Service users reached this period", min_value=0, initial=0
     )
 
+    def __init__(self, *args, due=(), **kwargs):
+        """`due`: the outcome indicators the return asks about (``indicators_due``), each
+        adding a value and a note field."""
+        super().__init__(*args, **kwargs)
+        self.due = list(due)
+        for d in self.due:
+            i = d.indicator
+            self.fields[f"indicator_{i.pk}"] = forms.DecimalField(
+                label=f"{i.name}: latest value ({i.get_unit_display().lower()})",
+                max_digits=12,
+                decimal_places=2,
+                required=False,
+                help_text=f"Baseline {d.trend.baseline_label}; target {d.trend.target_label} by "
+                f"{i.target_on:%-d %b %Y}; {i.get_direction_display().lower()}. "
+                f"Measured by: {i.how_measured}",
+            )
+            self.fields[f"indicator_{i.pk}_note"] = forms.CharField(
+                label=f"Note on {i.name}",
+                max_length=500,
+                required=False,
+                validators=[single_line_text],
+                help_text="How you got the figure, or why it has moved.",
+            )
+            if d.value is not None:
+                self.initial.setdefault(f"indicator_{i.pk}", d.value.value)
+                self.initial.setdefault(f"indicator_{i.pk}_note", d.value.note)
+
+    def indicator_fields(self):
+        """(value field, note field, DueIndicator) for the template, in the plan's order."""
+        return [
+            (self[f"indicator_{d.indicator.pk}"], self[f"indicator_{d.indicator.pk}_note"], d)
+            for d in self.due
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for d in self.due:
+            key = f"indicator_{d.indicator.pk}"
+            if data.get(f"{key}_note") and data.get(key) is None and key not in self.errors:
+                self.add_error(key, "Give the value the note is about.")
+        return data
+
+    def indicator_values(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "indicator": d.indicator.pk,
+                "value": data[f"indicator_{d.indicator.pk}"],
+                "note": data.get(f"indicator_{d.indicator.pk}_note") or "",
+            }
+            for d in self.due
+            if data.get(f"indicator_{d.indicator.pk}") is not None
+        ]
+
     @classmethod
     def initial_for(cls, progress_return):
         factors = list(progress_return.factors.all())
@@ -108,7 +162,7 @@ class ReturnForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k in _RETURN_KEYS}
-        return {**data, "factors": self.factors()}
+        return {**data, "factors": self.factors(), "indicator_values": self.indicator_values()}
 
 
 class FinalReportForm(ReturnForm):

@@ -569,3 +569,31 @@ class MatchFundingCommitment(models.Model):
 
     def __str__(self):
         return f"{self.public_body}: {pounds(self.amount)} ({self.get_status_display().lower()})"
+
+
+class IndicatorValue(models.Model):
+    """The latest value of one of the plan's outcome indicators, as a return reports it (one per
+    return and indicator), with a note on how it was reached. Written by ``return_save`` while
+    the return is editable; ``delivery.indicators`` reads them for the trend and the status."""
+
+    progress_return = models.ForeignKey(
+        ProgressReturn, on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    # RESTRICT, not CASCADE: a reported value is history, so an indicator that has one cannot be
+    # removed (plans' services refuse first, with a reason); deleting a whole area still works.
+    indicator = models.ForeignKey(
+        "plans.OutcomeIndicator", on_delete=models.RESTRICT, related_name="values"
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=500, blank=True, validators=[single_line_text])
+
+    class Meta:
+        ordering = ["progress_return", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress_return", "indicator"], name="indicator_value_once_per_return"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"

@@ -32,6 +32,7 @@ from .forms import (
     WithdrawForm,
     posted_answers,
 )
+from .indicators import indicators_due
 from .models import (
     DELIVERY_STAGES,
     CbaOutturnLine,
@@ -186,10 +187,13 @@ def return_detail(request, pk):
     area = progress_return.area
     today = timezone.localdate()
     can_edit, _ = delivery_perms.can_edit_return(request.user, progress_return)
+    due = indicators_due(progress_return)
     form = None
     if can_edit:
         form_class = FinalReportForm if progress_return.is_final else ReturnForm
-        form = form_class(request.POST or None, initial=form_class.initial_for(progress_return))
+        form = form_class(
+            request.POST or None, initial=form_class.initial_for(progress_return), due=due
+        )
     if request.method == "POST":
         if not can_edit:
             require(delivery_perms.can_edit_return(request.user, progress_return))
@@ -226,6 +230,7 @@ def return_detail(request, pk):
             "reviews": reviews,
             **_sections(reviews, review_form),
             "review_form": review_form,
+            "due": due,
             "obstacles": [f for f in progress_return.factors.all() if f.kind == "obstacle"],
             "enablers": [f for f in progress_return.factors.all() if f.kind == "enabler"],
         },

@@ -11,6 +11,7 @@ from . import (
     grants,
     identifiers,
     inbox,
+    indicators,
     messages,
     offers,
     plans,
@@ -34,6 +35,7 @@ STEPS = [
     assessors.load,  # GovS 015: assessors assigned, conflicts declared (issue 23)
     support.load,
     delivery.load,
+    indicators.load,  # after delivery: its returns report the indicators' values
     offers.load,
     grants.load,
     banking.load,

@@ -358,6 +358,7 @@ def targets(w: World) -> dict:
         "plans:workspace",
         "plans:strategy_edit",
         "plans:logic_model_edit",
+        "plans:indicators_edit",
         "plans:cba_edit",
         "plans:plan_edit",
         "plans:plan_draft_save",
