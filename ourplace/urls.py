@@ -31,6 +31,7 @@ urlpatterns = [
     path("delivery/", include("delivery.urls")),
     path("reports/", include("reports.urls")),
     path("surveys/", include("surveys.urls")),
+    path("early-warning/", include("earlywarning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "delivery",
     "reports",
     "surveys",
+    "earlywarning",
     "demo",
 ]
 
