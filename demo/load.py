@@ -22,6 +22,7 @@ STEPS = [
     messages.load,
     identifiers.load,
     surveys.load,
+    __import__("demo.earlywarning", fromlist=["load"]).load,  # scores after all their inputs
     inbox.load,
 ]
 

@@ -21,6 +21,8 @@ class AreaReplay:
     left_on: datetime.date | None
     first_flagged: datetime.date | None = None
     best_score: int = 0
+    # The signals that fired on any replayed day while the area was in (before it left).
+    fired: set = field(default_factory=set)
 
     @property
     def weeks_warning(self) -> float | None:
@@ -56,6 +58,15 @@ class Backtest:
     def recall(self) -> float:
         return len(self.caught) / len(self.left) if self.left else 0.0
 
+    def signal_counts(self) -> dict[str, tuple[int, int]]:
+        """{signal: (areas that left on which it fired before they left, areas that stayed on
+        which it fired)}: how well each signal on its own tells them apart."""
+        counts: dict[str, list[int]] = {}
+        for a in self.areas:
+            for name in a.fired:
+                counts.setdefault(name, [0, 0])[0 if a.left_on else 1] += 1
+        return {name: (c[0], c[1]) for name, c in sorted(counts.items())}
+
     @property
     def median_weeks_warning(self) -> float | None:
         weeks = [a.weeks_warning for a in self.caught]
@@ -74,7 +85,10 @@ def backtest(
     start = min([facts.round.starts_on, *joined]) if joined else facts.round.starts_on
     result = Backtest(start=start, until=until, threshold=threshold)
     replays = {
-        pk: AreaReplay(reference=f.area.reference, left_on=f.left_on if f.left_on and f.left_on <= until else None)
+        pk: AreaReplay(
+            reference=f.area.reference,
+            left_on=f.left_on if f.left_on and f.left_on <= until else None,
+        )
         for pk, f in facts.areas.items()
     }
     day = start
@@ -84,6 +98,7 @@ def backtest(
             score = score_area(f, round_day, signals)
             replay = replays[f.area.pk]
             replay.best_score = max(replay.best_score, score.score)
+            replay.fired |= {r["signal"] for r in score.reasons}
             if score.score >= threshold and replay.first_flagged is None:
                 replay.first_flagged = day
         day += datetime.timedelta(days=step_days)

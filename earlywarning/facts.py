@@ -6,7 +6,6 @@ do the cut), so a replayed score never sees the future.
 Reading a whole round is a fixed number of queries whatever its size (one per kind of row)."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -128,9 +127,9 @@ def round_facts(rnd, *, area_ids=None) -> RoundFacts:
         .values_list("area_id", "created_at", "delivered_at", "status", "days")
     ):
         facts[area_id].bookings.append((_day(created), _day(delivered), status, days))
-    for area_id, due, submitted, progress in ProgressReturn.objects.filter(
-        **in_round
-    ).values_list("area_id", "due_on", "submitted_at", "progress_status"):
+    for area_id, due, submitted, progress in ProgressReturn.objects.filter(**in_round).values_list(
+        "area_id", "due_on", "submitted_at", "progress_status"
+    ):
         facts[area_id].returns.append((due, _day(submitted), progress))
     for area_id, created, from_lead in (
         Message.objects.filter(kind=MessageKind.MESSAGE, **in_round)

@@ -6,9 +6,7 @@ from django.db import models
 
 
 class AreaWarning(models.Model):
-    area = models.OneToOneField(
-        "programmes.Area", on_delete=models.CASCADE, related_name="warning"
-    )
+    area = models.OneToOneField("programmes.Area", on_delete=models.CASCADE, related_name="warning")
     score = models.PositiveSmallIntegerField(default=0)
     flagged = models.BooleanField(default=False)
     # [{"signal": name, "points": n, "reason": "no contact for 41 days"}, ...], worst first.

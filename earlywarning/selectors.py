@@ -10,16 +10,22 @@ from .models import AreaWarning
 from .permissions import warning_areas_visible_to
 
 
-def round_warnings(*, round, user, relationship_manager: User | None = None) -> QuerySet[AreaWarning]:
+def round_warnings(
+    *, round, user, relationship_manager: User | None = None
+) -> QuerySet[AreaWarning]:
     """The round's active areas' warnings that `user` may see, worst first; only the areas
     `relationship_manager` looks after now when given."""
-    areas = warning_areas_visible_to(user, Area.objects.filter(round=round, status=AreaStatus.ACTIVE))
+    areas = warning_areas_visible_to(
+        user, Area.objects.filter(round=round, status=AreaStatus.ACTIVE)
+    )
     qs = AreaWarning.objects.filter(area__in=areas)
     if relationship_manager is not None:
         qs = qs.filter(
             area__assignments__user=relationship_manager, area__assignments__ended_on__isnull=True
         )
-    return qs.select_related("area", "area__lead_organisation").order_by("-score", "area__reference")
+    return qs.select_related("area", "area__lead_organisation").order_by(
+        "-score", "area__reference"
+    )
 
 
 def current_managers(*, area_ids) -> dict[int, User]:

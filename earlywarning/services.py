@@ -38,7 +38,9 @@ def warnings_recompute(*, round, as_of: datetime.date | None = None) -> list[Are
     facts = round_facts(round)
     scores = score_round(facts, as_of)
     now = timezone.now()
-    existing = {w.area_id: w for w in AreaWarning.objects.select_for_update().filter(area__round=round)}
+    existing = {
+        w.area_id: w for w in AreaWarning.objects.select_for_update().filter(area__round=round)
+    }
     keep, create, update = set(), [], []
     for s in scores:
         keep.add(s.area_id)

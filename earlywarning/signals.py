@@ -22,6 +22,7 @@ NO_CONTACT_DAYS = 42
 STAGE_OVERRUN_DAYS = 30
 ADVISER_UNUSED_DAYS = 90
 UNANSWERED_DAYS = 14
+RETURN_GRACE_DAYS = 14
 PLAN_STALLED_DAYS = 35
 # A round's median time in a stage is compared only when this many areas are in it.
 MEDIAN_MIN_AREAS = 3
@@ -37,8 +38,9 @@ MILESTONE_STAGES = {
     "getting_going_application": {"getting_ready"},
     "draft_plan": {"getting_going"},
     "final_plan": {"getting_going"},
-    "making_it_happen_application": {"implementation"},
 }
+# (Making it Happen is a further stage an area may apply for, not one it must reach: an area that
+# does not apply has not fallen behind, so its deadline is not a milestone missed.)
 
 
 def day_text(day: datetime.date, as_of: datetime.date) -> str:
@@ -130,23 +132,33 @@ def missed_milestones(f: AreaFacts, day: RoundDay) -> str | None:
         return None
     if len(missed) == 1:
         milestone, due = missed[0]
-        return f"missed {milestone.name[:1].lower()}{milestone.name[1:]} ({day_text(due, as_of)})"
+        return f"{milestone.get_kind_display()} not in by {day_text(due, as_of)}"
     return f"{len(missed)} milestones missed"
 
 
 def returns_late(f: AreaFacts, day: RoundDay) -> str | None:
+    """Returns not sent RETURN_GRACE_DAYS after they were due (a few days late is common)."""
     as_of = day.as_of
-    late = [r for r in f.returns if r[0] < as_of and (r[1] is None or r[1] > as_of)]
-    return f"{plural(len(late), 'return')} overdue" if late else None
+    cutoff = as_of - datetime.timedelta(days=RETURN_GRACE_DAYS)
+    late = [r for r in f.returns if r[0] < cutoff and (r[1] is None or r[1] > as_of)]
+    if not late:
+        return None
+    return f"{plural(len(late), 'return')} overdue by more than {RETURN_GRACE_DAYS} days"
 
 
 def returns_behind(f: AreaFacts, day: RoundDay) -> str | None:
     as_of = day.as_of
     sent = sorted((r for r in f.returns if r[1] is not None and r[1] <= as_of), key=lambda r: r[0])
-    behind = [r for r in sent[-3:] if r[2] in ("behind", "not_started")]
-    if not behind:
+    # One return behind is common (two in five were); the latest two both behind is a trend.
+    latest = sent[-2:]
+    if len(latest) < 2 or any(r[2] not in ("behind", "not_started") for r in latest):
         return None
-    return f"{plural(len(behind), 'return')} behind schedule"
+    behind = 0
+    for r in reversed(sent):
+        if r[2] not in ("behind", "not_started"):
+            break
+        behind += 1
+    return f"{plural(behind, 'return')} behind schedule"
 
 
 def adviser_days_unused(f: AreaFacts, day: RoundDay) -> str | None:
@@ -202,7 +214,7 @@ class Signal:
 
 
 SIGNALS = [
-    Signal("missed_milestones", "Missed milestones", 3, missed_milestones),
+    Signal("missed_milestones", "Missed milestones", 4, missed_milestones),
     Signal("no_contact", "No contact for weeks", 2, no_contact),
     Signal("stage_overrun", "Longer in the stage than the round's median", 2, stage_overrun),
     Signal("returns_late", "Returns overdue", 2, returns_late),

@@ -57,10 +57,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{s.score:3d} {mark} {area.reference} {area.name}: {reasons}")
 
     def _backtest(self, facts, as_of):
-        result = backtest(facts, until=as_of)
+        # A finished round is replayed to its end, not to today.
+        result = backtest(facts, until=min(as_of, facts.round.ends_on))
         self.stdout.write(
             f"Backtest of {facts.round.name}: weekly from {result.start:%Y-%m-%d} to "
-            f"{as_of:%Y-%m-%d}, flagged at {result.threshold}"
+            f"{result.until:%Y-%m-%d}, flagged at {result.threshold}"
         )
         for a in result.areas:
             if a.left_on is None and a.first_flagged is None:
@@ -69,8 +70,16 @@ class Command(BaseCommand):
             flagged = (
                 f"first flagged {a.first_flagged:%Y-%m-%d}" if a.first_flagged else "never flagged"
             )
-            warning = f" ({a.weeks_warning:.0f} weeks before)" if a.weeks_warning is not None else ""
+            warning = (
+                f" ({a.weeks_warning:.0f} weeks before)" if a.weeks_warning is not None else ""
+            )
             self.stdout.write(f"  {a.reference}: {left}, {flagged}{warning}")
+        stayed = len(result.areas) - len(result.left)
+        for name, (left, kept) in result.signal_counts().items():
+            self.stdout.write(
+                f"  signal {name}: fired for {left} of {len(result.left)} that left, "
+                f"{kept} of {stayed} that stayed"
+            )
         weeks = result.median_weeks_warning
         self.stdout.write(
             f"{len(result.areas)} areas, {len(result.left)} left, {len(result.flagged)} flagged, "
