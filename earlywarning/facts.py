@@ -44,10 +44,16 @@ class AreaFacts:
     def stage_on(self, day: datetime.date) -> tuple[str, datetime.date]:
         """(stage, the day it was entered) as the decisions dated on or before `day` made it."""
         stage, since = "getting_ready", self.joined_on
-        for target, _created, _sent, decided, status, _m in self.gates:
-            if status == "approved" and decided is not None and decided <= day:
-                if target == "getting_going" and stage == "getting_ready":
-                    stage, since = "getting_going", decided
+        going = [
+            decided
+            for target, _created, _sent, decided, status, _m in self.gates
+            if target == "getting_going"
+            and status == "approved"
+            and decided is not None
+            and decided <= day
+        ]
+        if going:
+            stage, since = "getting_going", min(going)
         signed = [d for d, verb in self.plan_entries if verb == "plan.signed_off" and d <= day]
         if signed:
             stage, since = "implementation", min(signed)
