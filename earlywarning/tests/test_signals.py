@@ -141,9 +141,7 @@ def test_draft_plan_unchanged(rnd):
         "" if last.year == timezone.localdate().year else f" {last.year}"
     )
     assert reasons(area)["plan_stalled"] == (2, text)
-    activity_record(
-        verb="plan.saved", summary="Plan saved", area=area, occurred_at=at(days_ago(2))
-    )
+    activity_record(verb="plan.saved", summary="Plan saved", area=area, occurred_at=at(days_ago(2)))
     assert "plan_stalled" not in reasons(area)
 
 
