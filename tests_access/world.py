@@ -258,6 +258,7 @@ def targets(w: World) -> dict:
             "grants:finance",
             "grants:round_summary",
             "support:my_areas",
+            "earlywarning:index",
             "support:followup_list",
             "support:event_list",
             "support:event_create",
