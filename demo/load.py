@@ -20,6 +20,7 @@ from . import (
     variations,
 )
 from . import diligence as diligence_demo
+from . import earlywarning as earlywarning_demo
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -45,6 +46,7 @@ STEPS = [
     identifiers.load,
     surveys.load,
     diligence_demo.load,
+    earlywarning_demo.load,  # scores after all their inputs
     inbox.load,
 ]
 

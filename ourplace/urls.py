@@ -34,6 +34,7 @@ urlpatterns = [
     path("closure/", include("closure.urls")),
     path("reports/", include("reports.urls")),
     path("surveys/", include("surveys.urls")),
+    path("early-warning/", include("earlywarning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -305,6 +305,7 @@ def targets(w: World) -> dict:
             "grants:round_summary",
             "grants:variation_list",
             "support:my_areas",
+            "earlywarning:index",
             "support:followup_list",
             "support:event_list",
             "support:event_create",
@@ -443,6 +444,7 @@ def targets(w: World) -> dict:
     c = o["commitment"]
     t["delivery:commitment_move"] = (c.application.area, {"pk": c.pk, "move": "confirm"})
     t["reports:dashboard"] = (None, {"slug": "round-2"})
+    t["earlywarning:round_list"] = (None, {"slug": "round-2"})
     # Each edition of a report has its own readers: one row per edition.
     for name in ("job_detail", "job_progress", "job_retry", "job_download"):
         t[f"reports:{name}"] = pk("staff_report")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "closure",
     "reports",
     "surveys",
+    "earlywarning",
     "demo",
 ]
 
