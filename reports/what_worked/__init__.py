@@ -105,6 +105,7 @@ def _cba_cells(lines: list[BenefitOutturn]) -> dict[str, Cell]:
     if n < MIN_GROUP:
         return {key: Cell(n) for key, _, _ in CBA_MEASURES}
     forecast_lines = [x for x in lines if x.forecast is not None]
+    benefits = any(x.kind == "benefit" for x in lines)
     raw = sum((x.forecast_raw for x in forecast_lines), ZERO)
     forecast = sum((x.forecast for x in forecast_lines), ZERO)
     outturn = sum((x.actual for x in lines), ZERO)
@@ -113,7 +114,8 @@ def _cba_cells(lines: list[BenefitOutturn]) -> dict[str, Cell]:
         "forecast": forecast if forecast_lines else None,
         "outturn": outturn,
         "outturn_pct_of_forecast": percent(outturn, forecast) if forecast else None,
-        "assumed_optimism_pct": percent(raw - forecast, raw) if raw else None,
+        # Optimism bias is applied to benefits only: for costs it does not apply.
+        "assumed_optimism_pct": percent(raw - forecast, raw) if raw and benefits else None,
         "observed_shortfall_pct": percent(raw - outturn, raw) if raw else None,
     }
     return {key: Cell(n, values[key]) for key, _, _ in CBA_MEASURES}
@@ -334,3 +336,89 @@ def what_worked(round: Round, *, as_at: date | None = None) -> WhatWorked:
                         )
                     result.factors[(factor, kind, dim, group)] = Cell(n, ticked)
     return result
+
+
+# --- Open data ------------------------------------------------------------------------------------
+
+OPEN_DATA_COLUMNS = ["round", "as_at", *COLUMNS]
+
+COLUMN_MEANINGS = {
+    "round": "The round the figures describe (its short name).",
+    "as_at": "The date the figures were read (YYYY-MM-DD).",
+    "table": (
+        "measures: areas compared by group; cba_forecast_vs_outturn: the round's cost benefit "
+        "analyses, forecast against outturn, by benefit type; obstacles_and_enablers: the factors "
+        "ticked in progress returns."
+    ),
+    "dimension": "What the areas are grouped by (see the dimension rows below).",
+    "group": "The group's key within its dimension.",
+    "group_label": "The group's name.",
+    "measure": "The measure's key (see the measure rows below).",
+    "measure_label": "The measure's name.",
+    "unit": "How the value reads.",
+    "n": "How many areas the figure counts (who counts is given per measure below).",
+    "value": (
+        f"The figure; 'suppressed' when n is under {MIN_GROUP}, so that no area can be "
+        "identified; empty when there is nothing to compare (no forecast to set an outturn "
+        "against). Money in pounds, percentages as whole numbers."
+    ),
+}
+
+
+def dictionary_rows() -> list[list]:
+    """The data dictionary of the open-data file: every column, dimension, group and measure,
+    and the suppression rule, as rows of (kind, name, meaning)."""
+    rows = [["kind", "name", "meaning"]]
+    rows += [["column", name, COLUMN_MEANINGS[name]] for name in OPEN_DATA_COLUMNS]
+    for d in DIMENSIONS:
+        groups = fixed_groups(d.key)
+        listed = "; ".join(f"{key} = {label}" for key, label in groups) or (
+            "one group per theme the round's areas chose (an area with three themes counts in each)"
+        )
+        rows.append(["dimension", d.key, f"{d.label}: {listed}."])
+    for m in MEASURES:
+        rows.append(
+            [
+                "measure",
+                m.key,
+                f"{m.label} ({m.unit_label}; section: {dict(SECTIONS)[m.section]}). "
+                f"n counts {m.n_means}.",
+            ]
+        )
+    for key, label, unit in CBA_MEASURES:
+        rows.append(
+            [
+                "measure",
+                key,
+                f"{label} ({_UNIT[unit]}), in table cba_forecast_vs_outturn: outturn lines "
+                "recorded so far, against the forecast of the same lines. n counts the areas with "
+                "such lines.",
+            ]
+        )
+    rows.append(
+        [
+            "measure",
+            "obstacle:<factor>, enabler:<factor>",
+            "In table obstacles_and_enablers: how many areas ticked the factor as an obstacle "
+            "(or enabler) in any sent progress return. n counts the group's areas with a sent "
+            "return. Factors: " + "; ".join(f"{k} = {label}" for k, label in Factor.choices) + ".",
+        ]
+    )
+    rows.append(
+        [
+            "rule",
+            "suppression",
+            f"A figure is published only when it counts at least {MIN_GROUP} areas; otherwise "
+            "its value reads 'suppressed' (n is still given). No names, contact details, "
+            "references or free text are published.",
+        ]
+    )
+    return rows
+
+
+def open_data_rows(result: WhatWorked) -> list[list]:
+    """The figures with the round and date on every row, safe to publish: suppressed aggregates
+    only (no per-area row, no names)."""
+    header, *body = result.rows()
+    prefix = [result.round.slug, result.as_at]
+    return [OPEN_DATA_COLUMNS, *([*prefix, *row] for row in body)]
