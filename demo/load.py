@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
+from . import what_worked as what_worked_demo
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -22,6 +23,7 @@ STEPS = [
     messages.load,
     identifiers.load,
     surveys.load,
+    what_worked_demo.load,
     inbox.load,
 ]
 

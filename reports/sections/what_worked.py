@@ -35,10 +35,12 @@ def programme_what_worked(ctx: ReportContext) -> dict | None:
         "cba_measures": CBA_MEASURES,
         "factor_table": printed_factors(result.factor_table()),
         "support_chart": hbars(
-            measure_chart(main, "mean"), "Support received by lead organisation type group"
+            measure_chart(main, "mean", short=True),
+            "Support received by lead organisation type group",
         ),
         "percent_chart": hbars(
-            measure_chart(main, "percent"), "Progress and results by lead organisation type group"
+            measure_chart(main, "percent", short=True),
+            "Progress and results by lead organisation type group",
         ),
         "cba_chart": hbars(cba_chart(result), "CBA forecast and outturn by benefit type"),
         "factor_chart": hbars(factor_chart(result), "Obstacles and enablers, all areas")

@@ -14,14 +14,22 @@ def _value(cell):
     return None if cell.suppressed or cell.value is None else float(cell.value)
 
 
-def measure_chart(table: dict, unit: str) -> dict:
+# Short group names for the PDF's legends, which do not wrap.
+SHORT_GROUPS = {"all": "All", "community": "VCS or parish", "public": "LA or other public"}
+
+
+def measure_chart(table: dict, unit: str, *, short: bool = False) -> dict:
     """One bar per group for each measure of `unit` ("mean" or "percent")."""
     rows = [r for s in table["sections"] for r in s["rows"] if r["measure"].unit == unit]
     return {
         "labels": [r["measure"].label for r in rows],
         "datasets": [
             {
-                "label": f"{col['label']} ({col['areas']} areas)",
+                "label": (
+                    f"{SHORT_GROUPS.get(col['key'], col['label'])} ({col['areas']})"
+                    if short
+                    else f"{col['label']} ({col['areas']} areas)"
+                ),
                 "data": [_value(r["cells"][i]) for r in rows],
             }
             for i, col in enumerate(table["columns"])
