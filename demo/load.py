@@ -21,6 +21,7 @@ from . import (
 )
 from . import diligence as diligence_demo
 from . import earlywarning as earlywarning_demo
+from . import what_worked as what_worked_demo
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -46,6 +47,7 @@ STEPS = [
     identifiers.load,
     surveys.load,
     diligence_demo.load,
+    what_worked_demo.load,
     earlywarning_demo.load,  # scores after all their inputs
     inbox.load,
 ]

@@ -488,6 +488,15 @@ class Area(models.Model):
     geo_code_type = models.CharField(
         "geographic code type", max_length=10, choices=GeoCodeType.choices, blank=True
     )
+    # The neighbourhood's Index of Multiple Deprivation decile (1 most deprived, 10 least), from
+    # its geography where recorded: context for the programme's learning (reports.what_worked).
+    deprivation_decile = models.PositiveSmallIntegerField(
+        "deprivation decile",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Index of Multiple Deprivation decile: 1 is the most deprived tenth, 10 the least.",
+    )
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_areas"
     )
@@ -512,6 +521,11 @@ class Area(models.Model):
             models.CheckConstraint(
                 condition=Q(geo_code="") | ~Q(geo_code_type=""),
                 name="area_geo_code_has_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(deprivation_decile__isnull=True)
+                | Q(deprivation_decile__gte=1, deprivation_decile__lte=10),
+                name="area_deprivation_decile_1_to_10",
             ),
         ]
         indexes = [

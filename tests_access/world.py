@@ -445,6 +445,14 @@ def targets(w: World) -> dict:
     t["delivery:commitment_move"] = (c.application.area, {"pk": c.pk, "move": "confirm"})
     t["reports:dashboard"] = (None, {"slug": "round-2"})
     t["earlywarning:round_list"] = (None, {"slug": "round-2"})
+    for name in (
+        "what_worked",
+        "what_worked_csv",
+        "what_worked_xlsx",
+        "what_worked_open_data",
+        "what_worked_dictionary",
+    ):
+        t[f"reports:{name}"] = (None, {"slug": "round-2"})
     # Each edition of a report has its own readers: one row per edition.
     for name in ("job_detail", "job_progress", "job_retry", "job_download"):
         t[f"reports:{name}"] = pk("staff_report")

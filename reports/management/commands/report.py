@@ -5,6 +5,7 @@
     python manage.py report funnel --round round-2 --format csv
     python manage.py report progression --round round-2 --format json
     python manage.py report closure --round round-2 --format csv
+    python manage.py report what_worked --round round-2 --format csv
 
 The funnel and progression numbers come from `reports.metrics`, the same module the dashboard
 and the programme report read.
@@ -25,6 +26,7 @@ from reports import metrics, selectors
 from reports.models import Audience, ReportKind
 from reports.rendering import report_pdf
 from reports.sections import ReportContext
+from reports.what_worked import what_worked
 
 
 class Command(BaseCommand):
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             dest="report",
             required=True,
             title="reports",
-            metavar="{area,programme,funnel,progression,closure}",
+            metavar="{area,programme,funnel,progression,closure,what_worked}",
         )
         area = subcommands.add_parser("area", help="An area's progress report.")
         area.add_argument("--area", required=True, help="The area's reference, e.g. R2-041.")
@@ -60,12 +62,21 @@ class Command(BaseCommand):
             table = subcommands.add_parser(name, help=help_text)
             table.add_argument("--round", required=True, help="The round's slug.")
             table.add_argument("--format", choices=["csv", "json"], default="csv")
+        learning = subcommands.add_parser(
+            "what_worked",
+            help="What worked, for whom: one row per group and measure, with n ('suppressed' "
+            "under five).",
+        )
+        learning.add_argument("--round", required=True, help="The round's slug.")
+        learning.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args, **options):
         if options["report"] in ("funnel", "progression"):
             return self.handle_table(options)
         if options["report"] == "closure":
             return self.handle_closure(options)
+        if options["report"] == "what_worked":
+            return self.handle_what_worked(options)
         handler = getattr(self, f"handle_{options['report']}")
         ctx = handler(options)
         ctx.report_date = options.get("date") or timezone.localdate()
@@ -132,3 +143,16 @@ class Command(BaseCommand):
         writer = csv.DictWriter(self.stdout, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+    def handle_what_worked(self, options):
+        round_ = selectors.round_by_slug(options["round"])
+        if round_ is None:
+            raise CommandError(f"No round with slug {options['round']}.")
+        header, *body = what_worked(round_).rows()
+        if options["format"] == "json":
+            rows = [dict(zip(header, row, strict=True)) for row in body]
+            self.stdout.write(json.dumps(rows, indent=2, default=str))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(body)
