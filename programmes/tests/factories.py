@@ -82,8 +82,9 @@ def theme(slug="health-and-wellbeing"):
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
-    """An organisation whose due diligence is confirmed and in date (diligence), so awards and
-    payments to it are not held; ``diligence=False`` for one with none."""
+    """An organisation whose due diligence is confirmed and in date (diligence) and whose bank
+    details are confirmed (bank_account), so awards and payments to it are not held;
+    ``diligence=False`` / ``bank_account=False`` for one with none."""
 
     class Meta:
         model = Organisation
@@ -105,6 +106,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
         BankAccountFactory(organisation=obj, **kwargs)
 
+    @factory.post_generation
     def diligence(obj, create, extracted, **kwargs):
         if not create or extracted is False:
             return

@@ -4,6 +4,7 @@ downloads, the open data (no personal data), the page's access and query count, 
 chapter."""
 
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -15,6 +16,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.tests.factories import UserFactory
+from delivery.models import IndicatorValue
+from plans.models import LogicModel, OutcomeIndicator
+from plans.tests.factories import LogicModelFactory
 from programmes.services import area_deprivation_record
 from reports import charts
 from reports.models import ReportKind
@@ -39,6 +43,45 @@ def _figures(result):
     """(dimension, group, measure) -> (n, value as published)."""
     header, *body = result.rows()
     return {(r[1], r[2], r[4]): (r[7], r[8]) for r in body if r[0] == "measures"}
+
+
+def _indicator(area, *, value=None, progress_return=None):
+    """One outcome indicator of `area` (0 to 10 by 2030, higher is better) and, with `value`, its
+    value reported in `progress_return`."""
+    model = LogicModel.objects.filter(area=area).first() or LogicModelFactory(area=area)
+    indicator = OutcomeIndicator.objects.create(
+        row=model.rows.first(),
+        name="Residents volunteering",
+        unit="count",
+        baseline_value=Decimal("0"),
+        baseline_on=datetime.date(2024, 1, 1),
+        target_value=Decimal("10"),
+        target_on=datetime.date(2030, 1, 1),
+        direction="higher",
+    )
+    if value is not None:
+        IndicatorValue.objects.create(
+            progress_return=progress_return, indicator=indicator, value=Decimal(value)
+        )
+    return indicator
+
+
+def test_outcome_indicators_on_track_or_achieved_by_group_worked_out_by_hand():
+    """Issue 24: "results (indicators on track or achieved ...)". Community: A1, A2, A4 and A5
+    report 10 of a target of 10 (achieved), A3 reports 0 where the line from 0 in 2024 to 10 in
+    2030 expects more (behind); A1's second indicator has no value and does not count. So 4 of 5
+    reported indicators, n = 5 areas: 80%. Public: only B1 reports (achieved): n = 1,
+    suppressed. All areas: 5 of 6 = 83%, n = 6."""
+    rnd, areas = build_what_worked_round()
+    for name, value in (("A1", "10"), ("A2", "10"), ("A3", "0"), ("A4", "10"), ("A5", "10")):
+        _indicator(areas[name], value=value, progress_return=areas[f"{name}-return"])
+    _indicator(areas["A1"])
+    b1_return = areas["B1"].progress_returns.get()
+    _indicator(areas["B1"], value="12", progress_return=b1_return)
+    f = _figures(what_worked(rnd))
+    assert f[("organisation_group", "community", "indicators_on_track")] == (5, 80)
+    assert f[("organisation_group", "public", "indicators_on_track")] == (1, SUPPRESSED)
+    assert f[("all", "all", "indicators_on_track")] == (6, 83)
 
 
 def test_measures_by_group_match_the_figures_worked_out_by_hand():

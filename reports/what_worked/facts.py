@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from applications import selectors as application_selectors
 from applications.models import GateStatus
+from delivery.indicators import indicator_statuses_for_areas
 from delivery.models import Arrangement, CbaOutturnLine, FundingRecord, ReturnFactor
 from delivery.selectors import latest_progress_statuses
 from delivery.workflows import SENT_STATUSES
 from plans import selectors as plan_selectors
 from plans.cba import adjusted_benefit
+from plans.indicators import IndicatorStatus
 from plans.models import PeerReview, ResourcingLine
 from programmes import selectors as programme_selectors
 from programmes.models import AreaTheme, Round
@@ -66,6 +68,9 @@ class AreaFacts:
     obstacles: set = field(default_factory=set)
     enablers: set = field(default_factory=set)
     has_return: bool = False
+    # Outcome indicators with a reported value, and those of them on track or achieved
+    indicators_reported: int = 0
+    indicators_good: int = 0
 
 
 @dataclass(frozen=True)
@@ -270,5 +275,10 @@ def area_facts(round: Round) -> RoundFacts:
         .distinct()
     ):
         (facts[area_id].obstacles if kind == "obstacle" else facts[area_id].enablers).add(factor)
+
+    for area_id, statuses in indicator_statuses_for_areas(list(facts)).items():
+        good = statuses[IndicatorStatus.ON_TRACK] + statuses[IndicatorStatus.ACHIEVED]
+        facts[area_id].indicators_good = good
+        facts[area_id].indicators_reported = good + statuses[IndicatorStatus.BEHIND]
     themes = sorted(theme_labels.items(), key=lambda kv: (kv[1][0], kv[1][1]))
     return RoundFacts(list(facts.values()), outturns, [(slug, name) for slug, (_, name) in themes])

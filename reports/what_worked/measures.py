@@ -6,8 +6,7 @@ A measure says which areas it counts (``applies``: its n) and how it turns their
 figure (``compute``). Every figure is shown with its n, and withheld when n is under
 `MIN_GROUP`, the surveys' rule (one place: ``surveys.figures.MIN_GROUP``).
 
-To add a measure (outcome indicators on track or achieved, once the indicators exist), append one
-`Measure` to `MEASURES`; every output picks it up.
+To add a measure, append one `Measure` to `MEASURES`; every output picks it up.
 """
 
 from collections.abc import Callable
@@ -216,6 +215,15 @@ MEASURES: list[Measure] = [
         lambda f: f.progress_status in (ProgressStatus.AHEAD, ProgressStatus.ON_SCHEDULE),
         applies=lambda f: f.has_return,
         n_means="areas with at least one sent progress return",
+    ),
+    ratio(
+        "indicators_on_track",
+        "Outcome indicators on track or achieved, of those with a reported value",
+        "results",
+        lambda f: f.indicators_good,
+        lambda f: f.indicators_reported,
+        applies=lambda f: f.indicators_reported > 0,
+        n_means="areas with an outcome indicator whose value has been reported in a sent return",
     ),
 ]
 
