@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import errors_to_form, message_for, require
 from programmes.models import Area
-from programmes.permissions import areas_visible_to
+from programmes.permissions import visible_area_or_404
 
 from . import permissions as closure_perms
 from . import selectors, services
@@ -19,16 +19,7 @@ from .forms import ReasonForm, ReceiveForm, ReconcileForm
 from .models import AwardReconciliation, GrantClosure, UnspentMoney
 from .workflows import CLOSURE, UNSPENT, ClosureStatus
 
-
-def _area(user, reference) -> Area:
-    area = (
-        areas_visible_to(user, Area.objects.select_related("round", "lead_organisation"))
-        .filter(reference=reference)
-        .first()
-    )
-    if area is None:
-        raise Http404("No such area.")
-    return area
+_area = visible_area_or_404
 
 
 @login_required

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import errors_to_form, message_for, require
 from core.text import NOTE_CHARS
-from programmes.models import Area
-from programmes.permissions import areas_visible_to
+from programmes.permissions import areas_visible_to, visible_area_or_404
 
 from . import permissions as delivery_perms
 from . import selectors, services
@@ -46,15 +45,7 @@ from .workflows import COMMITMENT, MOVE_NAMES, RETURN, ReturnStatus
 PAGE_SIZE = 50
 
 
-def _area(user, reference) -> Area:
-    area = (
-        areas_visible_to(user, Area.objects.select_related("round", "lead_organisation"))
-        .filter(reference=reference)
-        .first()
-    )
-    if area is None:
-        raise Http404("No such area.")
-    return area
+_area = visible_area_or_404
 
 
 def _can_edit(user, area) -> bool:

@@ -1,29 +1,15 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils import timezone
 
+from core.forms import DateInput, inline_form_helper
 from core.text import REASON_CHARS, TextBox
 
 from .models import FraudRisk, GovernanceDocument, RegisterCheck
 from .selectors import EXPIRING_DAYS
 from .workflows import DiligenceStatus
 
-
-def _helper(*fields_or_layout):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if fields_or_layout:
-        helper.layout = Layout(*fields_or_layout)
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+_helper = inline_form_helper
 
 
 class DetailsForm(forms.Form):
