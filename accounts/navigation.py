@@ -32,6 +32,12 @@ NAV_ITEMS = [
         lambda u: perms.is_programme_manager(u) or perms.is_funder_officer(u),
         "Decisions",
     ),
+    (
+        "Due diligence",
+        "diligence:list",
+        lambda u: perms.is_manager_or_admin(u) or perms.is_funder_officer(u),
+        "Decisions",
+    ),
     ("Progress returns", "delivery:returns_list", perms.is_programme_staff, "Support"),
     ("Events", "support:event_list", perms.is_programme_staff, "Support"),
     ("Peer reviews", "plans:peer_review_list", perms.is_lead_organisation_user),

@@ -67,7 +67,7 @@ def _chain_append(entry: ActivityEntry) -> ActivityEntry:
         head.length = entry.chain_position
         head.head_hash = entry.content_hash
         head.save(update_fields=["length", "head_hash"])
-    recorded.send(sender=ActivityEntry)
+    recorded.send(sender=ActivityEntry, entries=[entry])
     return entry
 
 
@@ -155,7 +155,7 @@ def activity_record_many(entries: list[ActivityEntry]) -> list[ActivityEntry]:
         list(heads.values()), ["length", "head_hash"], batch_size=1000
     )
     if entries:
-        recorded.send(sender=ActivityEntry)
+        recorded.send(sender=ActivityEntry, entries=entries)
     return entries
 
 

@@ -47,7 +47,7 @@ class AssessmentCriterionAdmin(GuardedModelAdmin):
 
 @admin.register(RoundAssessmentSettings)
 class RoundAssessmentSettingsAdmin(GuardedModelAdmin):
-    list_display = ["round", "score_min", "score_max"]
+    list_display = ["round", "score_min", "score_max", "moderation_gap_percent"]
 
 
 @admin.register(AssessmentScore)

@@ -418,3 +418,54 @@ class AreaReinstateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+# --- Assessors and conflicts of interest ---------------------------------------------------------
+
+
+class AssessorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class AssignAssessorForm(forms.Form):
+    # Not "required" in the HTML: on the assessment queue it sits in the bulk decision's form,
+    # whose submission an empty required select would block. The server still requires it.
+    use_required_attribute = False
+
+    assessor = AssessorChoice(queryset=None, empty_label="Choose an assessor")
+
+    def __init__(self, *args, assessors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = assessors
+        self.helper = _helper()
+
+
+class DeclarationForm(forms.Form):
+    declaration = forms.ChoiceField(
+        label="Do you have a conflict of interest?",
+        choices=[
+            ("none", "No: I have no conflict of interest"),
+            ("conflict", "Yes: I have a conflict of interest"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="For example, you live near the applicant, know its staff or trustees, or "
+        "work with one of its partners.",
+    )
+    nature = forms.CharField(
+        label="The nature of the conflict",
+        max_length=REASON_CHARS,
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
+        help_text="Required if you have a conflict. The funder's register shows it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("declaration") == "conflict" and not (data.get("nature") or "").strip():
+            self.add_error("nature", "Say what the conflict is.")
+        return data

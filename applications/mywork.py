@@ -13,7 +13,7 @@ from programmes.permissions import areas_visible_to
 
 from . import permissions as app_perms
 from . import selectors
-from .models import ApplicationStatus, GateStage, GateStatus
+from .models import ApplicationStatus, AssessorStatus, GateStage, GateStatus
 
 OPEN = [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_ASSESSMENT]
 
@@ -157,3 +157,45 @@ def lead_gate_applications(work):
         for a in applications.order_by("submitted_at", "pk")[: work.limit]
     ]
     return [todo, WorkGroup(heading="Decisions on your applications", items=waiting, waiting=True)]
+
+
+@provider(order=5)
+def assigned_to_assess(work):
+    """Applications, stage gates and final plans a programme manager has been assigned to
+    assess and has not declared a conflict in: declare first, then score or decide."""
+    user, today = work.user, work.today
+    if not app_perms.can_assess(user)[0]:
+        return None
+    rows, total = work.queue(selectors.assigned_to_assess(user))
+    items = []
+    for assignment in rows:
+        subject = assignment.subject
+        if assignment.application_id:
+            title = f"Assess the application for {subject.area_name}"
+            where = subject.round.name
+        elif assignment.gate_id:
+            title = f"Assess {subject.area.reference}'s {subject.get_target_stage_display()} application"
+            where = subject.area.name
+        else:
+            title = f"Assess {subject.area.reference}'s final plan"
+            where = subject.area.name
+        url = (
+            subject.get_absolute_url_for(user) if assignment.plan_id else subject.get_absolute_url()
+        )
+        awaiting = assignment.status == AssessorStatus.AWAITING
+        items.append(
+            WorkItem(
+                title=title,
+                url=url,
+                detail=where
+                + (
+                    " · declare any conflict of interest first"
+                    if awaiting
+                    else " · declared: no conflict"
+                )
+                + f" · assigned {assignment.assigned_at:%-d %b %Y}",
+                today=today,
+                about=assignment,
+            )
+        )
+    return WorkGroup(heading="Assigned to you to assess", items=items, total=total)

@@ -2,7 +2,7 @@
 
 from core.personal_data import PersonalData
 
-from .models import Application, GateApplication
+from .models import Application, ConflictDeclaration, GateApplication
 
 KINDS = (
     PersonalData(
@@ -15,5 +15,11 @@ KINDS = (
         description="Stage-gate applications you started, with the documents attached to them.",
         rows=lambda person: GateApplication.objects.filter(created_by=person).order_by("pk"),
         files=("development_strategy", "logic_model"),
+    ),
+    PersonalData(
+        name="applications_declarations_of_interest",
+        description="Your declarations of any conflict of interest, as an assessor or a peer "
+        "reviewer.",
+        rows=lambda person: ConflictDeclaration.objects.filter(assessor=person).order_by("pk"),
     ),
 )

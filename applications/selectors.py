@@ -191,3 +191,130 @@ def latest_getting_going_gate(*, area) -> GateApplication | None:
         .order_by("-submitted_at", "-pk")
         .first()
     )
+
+
+# --- Assessors, declarations and moderation ------------------------------------------------------
+
+from django.db.models import Q, Sum  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+
+from .models import AssessorAssignment, AssessorStatus, ConflictDeclaration  # noqa: E402
+
+
+def possible_assessors() -> QuerySet[User]:
+    """Who may be assigned to assess: active programme managers and admins."""
+    return User.objects.filter(
+        Q(role__in=[Role.PROGRAMME_MANAGER, Role.ADMIN]) | Q(is_superuser=True), is_active=True
+    ).order_by("first_name", "last_name", "username")
+
+
+def assessors_of(subject) -> list[AssessorAssignment]:
+    """Everyone assigned to `subject` (removed ones too, last), with what they declared."""
+    where = app_perms.subject_filter(subject)
+    rows = list(
+        AssessorAssignment.objects.filter(**where).select_related("assessor", "assigned_by")
+    )
+    declared = {
+        d.assessor_id: d
+        for d in ConflictDeclaration.objects.filter(**where).select_related("assessor")
+    }
+    for row in rows:
+        row.declared = declared.pop(row.assessor_id, None)
+    rows.sort(key=lambda r: (r.status == AssessorStatus.REMOVED, r.assigned_at, r.pk))
+    # Declarations without an assignment (a peer reviewer's) are listed after them.
+    return rows + [_unassigned(d) for d in declared.values()]
+
+
+def _unassigned(declaration):
+    row = AssessorAssignment(assessor=declaration.assessor, status=AssessorStatus.REMOVED)
+    row.declared = declaration
+    return row
+
+
+def round_declarations(*, round: Round) -> QuerySet[ConflictDeclaration]:
+    """Every declaration about the round's applications, stage gates and final plans, oldest
+    first: the register the funder reads."""
+    return (
+        ConflictDeclaration.objects.filter(
+            Q(application__round=round) | Q(gate__area__round=round) | Q(plan__area__round=round)
+        )
+        .select_related("assessor", "application", "gate__area", "plan__area")
+        .order_by("declared_at", "pk")
+    )
+
+
+def assigned_to_assess(user) -> QuerySet[AssessorAssignment]:
+    """The live assignments of `user` whose subject still waits for a decision (My work)."""
+    return (
+        AssessorAssignment.objects.filter(assessor=user)
+        .exclude(status__in=[AssessorStatus.REMOVED, AssessorStatus.CONFLICTED])
+        .filter(
+            Q(
+                application__status__in=[
+                    ApplicationStatus.SUBMITTED,
+                    ApplicationStatus.UNDER_ASSESSMENT,
+                ]
+            )
+            | Q(gate__status=GateStatus.SUBMITTED)
+            | Q(
+                plan__status__in=[
+                    "final_submitted",
+                    "under_review",
+                    "pm_approved",
+                    "funder_approved",
+                ]
+            )
+        )
+        .select_related("application__round", "gate__area", "plan__area")
+        # Those still to be declared about first ("awaiting" sorts before "clear").
+        .order_by("status", "assigned_at", "pk")
+    )
+
+
+def round_moderation(*, round: Round) -> dict:
+    """The round's applications scored by two or more assessors, each with the assessors' total
+    scores side by side, flagged where the highest and lowest totals differ by more than the
+    round's threshold (a percentage of the highest total possible). Three queries, whatever the
+    number of applications."""
+    scale = assessment_settings_for(round)
+    criteria = criteria_for(round)
+    possible = scale.score_max * len(criteria)
+    threshold = possible * scale.moderation_gap_percent / 100
+    totals = {}
+    for row in (
+        AssessmentScore.objects.filter(application__round=round)
+        .order_by()
+        .values("application", "assessor")
+        .annotate(total=Sum("score"), scored=Count("pk"))
+    ):
+        totals.setdefault(row["application"], {})[row["assessor"]] = (row["total"], row["scored"])
+    several = {a: by for a, by in totals.items() if len(by) > 1}
+    people = User.objects.in_bulk({u for by in several.values() for u in by})
+    applications = Application.objects.in_bulk(several.keys())
+    rows = []
+    for pk, by in several.items():
+        values = [total for total, _ in by.values()]
+        gap = max(values) - min(values)
+        rows.append(
+            {
+                "application": applications[pk],
+                "totals": sorted(
+                    (
+                        (people[u], total, scored, scored < len(criteria))
+                        for u, (total, scored) in by.items()
+                    ),
+                    key=lambda t: (-t[1], t[0].get_full_name()),
+                ),
+                "gap": gap,
+                "flagged": gap > threshold,
+            }
+        )
+    rows.sort(key=lambda r: (not r["flagged"], -r["gap"], r["application"].area_name))
+    return {
+        "rows": rows,
+        "threshold": threshold,
+        "possible": possible,
+        "percent": scale.moderation_gap_percent,
+        "flagged": sum(1 for r in rows if r["flagged"]),
+    }

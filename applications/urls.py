@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import admission, areas, assessment, gates
+from .views import admission, areas, assessment, assessors, gates
 
 app_name = "applications"
 urlpatterns = [
@@ -21,6 +21,22 @@ urlpatterns = [
         name="application_withdraw",
     ),
     path("assessment/", admission.assessment_queue, name="assessment_queue"),
+    # Assessors and conflicts of interest (GovS 015).
+    path("assessment/assign/", assessors.assessors_assign_bulk, name="assessors_assign_bulk"),
+    path("assessors/<str:kind>/<int:pk>/", assessors.assessors, name="assessors"),
+    path("assessors/<str:kind>/<int:pk>/declare/", assessors.declare, name="declare"),
+    path("peer-reviews/<int:pk>/declare/", assessors.peer_declare, name="peer_declare"),
+    path(
+        "assessors/assignments/<int:pk>/remove/",
+        assessors.assessor_remove,
+        name="assessor_remove",
+    ),
+    path(
+        "rounds/<slug:slug>/declarations/",
+        assessors.declaration_register,
+        name="declaration_register",
+    ),
+    path("rounds/<slug:slug>/moderation/", assessors.moderation, name="moderation"),
     path("stage-gates/", gates.gate_queue, name="gate_queue"),
     path("stage-gates/<int:pk>/", gates.gate_detail, name="gate_detail"),
     path("stage-gates/<int:pk>/edit/", gates.gate_edit, name="gate_edit"),

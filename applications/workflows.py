@@ -131,3 +131,63 @@ GATE = Workflow(
     role_labels=ROLE_LABELS,
 )
 GateStatus = GATE.text_choices("GateStatus")
+
+
+def _is_the_assessor(user, context) -> bool:
+    assignment = context.get("assignment")
+    return assignment is not None and user is not None and assignment.assessor_id == user.pk
+
+
+# An assessor's assignment to an application, a stage gate or a final plan: assigned by a
+# programme manager, then declared by the assessor (no conflict, or a conflict with its nature)
+# before they may see it; a programme manager may remove it. A conflicted assessor stays on the
+# register but cannot score or decide (applications/permissions.py).
+ASSIGNMENT_ASKED = ("assessor.assigned",)
+
+ASSESSOR = Workflow(
+    name="assessor",
+    noun="An assessor's assignment",
+    states=[
+        State("awaiting", "Awaiting declaration", tone="warning"),
+        State("clear", "Declared no conflict", tone="success"),
+        State("conflicted", "Declared a conflict", tone="danger"),
+        State("removed", "Removed", tone="dark"),
+    ],
+    moves=[
+        Move(
+            "awaiting",
+            "clear",
+            _is_the_assessor,
+            "Declare no conflict",
+            name="declare",
+            who_text="the assigned assessor",
+            closes=ASSIGNMENT_ASKED,
+        ),
+        Move(
+            "awaiting",
+            "conflicted",
+            _is_the_assessor,
+            "Declare a conflict",
+            name="declare",
+            who_text="the assigned assessor",
+            closes=ASSIGNMENT_ASKED,
+        ),
+        Move(
+            "awaiting",
+            "removed",
+            MANAGERS,
+            "Remove",
+            name="remove",
+            closes=ASSIGNMENT_ASKED,
+        ),
+        Move("clear", "removed", MANAGERS, "Remove", name="remove"),
+        Move("conflicted", "removed", MANAGERS, "Remove", name="remove"),
+        # Assigned again: back to what the assessor declared before (declarations are made once
+        # and kept), or to awaiting one.
+        Move("removed", "awaiting", MANAGERS, "Assign", name="assign"),
+        Move("removed", "clear", MANAGERS, "Assign", name="assign"),
+        Move("removed", "conflicted", MANAGERS, "Assign", name="assign"),
+    ],
+    role_labels=ROLE_LABELS,
+)
+AssessorStatus = ASSESSOR.text_choices("AssessorStatus")

@@ -210,6 +210,11 @@ POLICIES: dict[str, Rule] = {
         "the payment services (the admin actions call them).",
         editable=("due_on",),
     ),
+    # diligence: checks made before money is committed, confirmed by a second person.
+    "diligence.duediligence": _ro(CASE_RECORD + "; confirmed by a second programme manager."),
+    "diligence.registercheck": _ro(CASE_RECORD + "."),
+    "diligence.governancedocument": _ro(CASE_RECORD + "."),
+    "diligence.duplicateflag": _ro(SYSTEM_RECORD + ": found when an organisation is saved."),
     # messaging, delivery, support, surveys: case records.
     "messaging.message": _ro(CASE_RECORD + "; the conversation as it was sent."),
     "delivery.progressreturn": _ro(CASE_RECORD + "."),

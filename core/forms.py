@@ -1,5 +1,8 @@
-"""Forms of what every app shares: putting an item of My work aside."""
+"""Forms of what every app shares: putting an item of My work aside, the date box and the crispy
+helper for a form inside a page's own <form>."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 
 from .models import HiddenWorkItem
@@ -45,3 +48,23 @@ class HideWorkItemForm(forms.Form):
         if action == self.DISMISS and not reason and "reason" not in self.errors:
             self.add_error("reason", "Say why you are dismissing it.")
         return data
+
+
+def inline_form_helper(*fields_or_layout) -> FormHelper:
+    """A crispy helper for a form the template wraps in its own <form> tag (and csrf token),
+    with an optional layout."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if fields_or_layout:
+        helper.layout = Layout(*fields_or_layout)
+    return helper
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it needs."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

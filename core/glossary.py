@@ -97,6 +97,29 @@ TERMS: list[Term] = [
         "measurable through indicators.",
     ),
     Term(
+        "Outcome indicators",
+        "What an area promised to change: a measure with a baseline, a target, dates and the "
+        "direction that counts as better.",
+        "Each row of the logic model can carry structured indicators beside its prose: a name, a "
+        "unit (count, percentage, money or a scale score), the baseline and the date it was "
+        "measured, the target and the date it should be reached by, which direction is better, "
+        "and how it is measured. They are part of the plan that is signed off; each progress "
+        "return then reports the latest value of every indicator still running.",
+        also=("outcome indicator",),
+    ),
+    Term(
+        "Indicator status",
+        "On track, behind, achieved or no data: the latest value against a straight line from "
+        "baseline to target.",
+        "No data until a return reports a value. Achieved once the latest value reaches the "
+        "target (at or above it when higher is better, at or below it when lower is better). "
+        "Otherwise the indicator is expected to move in a straight line from the baseline, on "
+        "its date, to the target, on its date: on track when the latest value is at least as "
+        "good as that line expects at the end of the period it was reported for, behind when it "
+        "is worse (and always behind after the target date if the target was not reached).",
+        also=("on track",),
+    ),
+    Term(
         "Cost benefit analysis",
         "An estimate of costs and fiscal, economic and social benefits, giving a benefit-cost "
         "ratio.",

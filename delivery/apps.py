@@ -21,6 +21,19 @@ class DeliveryConfig(AppConfig):
             )
         )
 
+        from .indicators import area_panel as indicators_panel
+
+        area_panels.register(
+            area_panels.AreaPanel(
+                name="indicators",
+                heading="Outcome indicators",
+                heading_id="h-indicators",
+                section_id="indicators",
+                template="delivery/_indicators_panel.html",
+                context=indicators_panel,
+            )
+        )
+
         # What the app holds about a person, for subject access and anonymisation.
         for kind in personal_data_kinds:
             personal_data.register(kind)

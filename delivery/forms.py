@@ -6,6 +6,7 @@ from core.text import ANSWER_CHARS, NOTE_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 
 from .models import (
+    FINAL_SECTIONS,
     Factor,
     FactorKind,
     FundingRecord,
@@ -68,6 +69,60 @@ class ReturnForm(forms.Form):
         label="Service users reached this period", min_value=0, initial=0
     )
 
+    def __init__(self, *args, due=(), **kwargs):
+        """`due`: the outcome indicators the return asks about (``indicators_due``), each
+        adding a value and a note field."""
+        super().__init__(*args, **kwargs)
+        self.due = list(due)
+        for d in self.due:
+            i = d.indicator
+            self.fields[f"indicator_{i.pk}"] = forms.DecimalField(
+                label=f"{i.name}: latest value ({i.get_unit_display().lower()})",
+                max_digits=12,
+                decimal_places=2,
+                required=False,
+                help_text=f"Baseline {d.trend.baseline_label}; target {d.trend.target_label} by "
+                f"{i.target_on:%-d %b %Y}; {i.get_direction_display().lower()}. "
+                f"Measured by: {i.how_measured}",
+            )
+            self.fields[f"indicator_{i.pk}_note"] = forms.CharField(
+                label=f"Note on {i.name}",
+                max_length=500,
+                required=False,
+                validators=[single_line_text],
+                help_text="How you got the figure, or why it has moved.",
+            )
+            if d.value is not None:
+                self.initial.setdefault(f"indicator_{i.pk}", d.value.value)
+                self.initial.setdefault(f"indicator_{i.pk}_note", d.value.note)
+
+    def indicator_fields(self):
+        """(value field, note field, DueIndicator) for the template, in the plan's order."""
+        return [
+            (self[f"indicator_{d.indicator.pk}"], self[f"indicator_{d.indicator.pk}_note"], d)
+            for d in self.due
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for d in self.due:
+            key = f"indicator_{d.indicator.pk}"
+            if data.get(f"{key}_note") and data.get(key) is None and key not in self.errors:
+                self.add_error(key, "Give the value the note is about.")
+        return data
+
+    def indicator_values(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "indicator": d.indicator.pk,
+                "value": data[f"indicator_{d.indicator.pk}"],
+                "note": data.get(f"indicator_{d.indicator.pk}_note") or "",
+            }
+            for d in self.due
+            if data.get(f"indicator_{d.indicator.pk}") is not None
+        ]
+
     @classmethod
     def initial_for(cls, progress_return):
         factors = list(progress_return.factors.all())
@@ -107,8 +162,54 @@ class ReturnForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k in _RETURN_KEYS}
-        return {**data, "factors": self.factors()}
+        return {**data, "factors": self.factors(), "indicator_values": self.indicator_values()}
 
+
+class FinalReportForm(ReturnForm):
+    """A final report: a return's sections, then what the grant achieved, what it spent against
+    the award, and the lessons (needed to submit; a draft may leave them empty)."""
+
+    outcomes_achieved = forms.CharField(
+        max_length=ANSWER_CHARS,
+        label="Outcomes achieved against the plan",
+        widget=TextBox(attrs={"rows": 4}),
+        required=False,
+    )
+    spent = forms.DecimalField(
+        label="Grant money spent (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="All the programme's grant money you spent, in pounds.",
+    )
+    spend_explained = forms.CharField(
+        max_length=ANSWER_CHARS,
+        label="Spend against the award",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
+        help_text="What the money went on, and why any was not spent.",
+    )
+    lessons = forms.CharField(
+        max_length=ANSWER_CHARS,
+        label="Lessons learned",
+        widget=TextBox(attrs={"rows": 3}),
+        required=False,
+    )
+
+    @classmethod
+    def initial_for(cls, progress_return):
+        initial = super().initial_for(progress_return)
+        for name in _FINAL_KEYS:
+            initial[name] = getattr(progress_return, name)
+        return initial
+
+    def service_kwargs(self) -> dict:
+        final = {k: self.cleaned_data[k] for k in _FINAL_KEYS}
+        return {**super().service_kwargs(), "final": final}
+
+
+_FINAL_KEYS = ("outcomes_achieved", "spent", "spend_explained", "lessons")
 
 _RETURN_KEYS = {
     "progress_status",
@@ -135,9 +236,11 @@ class ReviewForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, final: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        for section in ReturnSection:
+        # A final report has three sections more than a progress return.
+        self.sections = [s for s in ReturnSection if final or s not in FINAL_SECTIONS]
+        for section in self.sections:
             # Each box sits beside its section on the return's page, outside the review form's
             # element: the `form` attribute still sends it with the decision.
             self.fields[f"comment_{section.value}"] = forms.CharField(
@@ -148,10 +251,10 @@ class ReviewForm(forms.Form):
             )
 
     def comment_fields(self):
-        return [self[f"comment_{s.value}"] for s in ReturnSection]
+        return [self[f"comment_{s.value}"] for s in self.sections]
 
     def comments(self) -> dict[str, str]:
-        return {s.value: self.cleaned_data.get(f"comment_{s.value}", "") for s in ReturnSection}
+        return {s.value: self.cleaned_data.get(f"comment_{s.value}", "") for s in self.sections}
 
 
 def posted_answers(data, comments) -> dict[int, str]:

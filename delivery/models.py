@@ -71,6 +71,11 @@ class FactorKind(models.TextChoices):
     ENABLER = "enabler", "Enabler"
 
 
+class ReturnKind(models.TextChoices):
+    REGULAR = "regular", "Progress return"
+    FINAL = "final", "Final report"
+
+
 class ProgressReturn(models.Model):
     """One return for one period of an area's implementation. Rows are created by
     ``returns_schedule``; the area fills them in and submits them."""
@@ -106,6 +111,17 @@ class ProgressReturn(models.Model):
     updated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # A final report (grant closure, issue 23) is a return too, so it has the same review, comments
+    # and My work items; it adds what the grant achieved, its spend against the award and lessons.
+    kind = models.CharField(
+        max_length=10, choices=ReturnKind.choices, default=ReturnKind.REGULAR, editable=False
+    )
+    outcomes_achieved = models.TextField("outcomes achieved against the plan", blank=True)
+    spent = models.DecimalField(
+        "grant money spent", **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    spend_explained = models.TextField("spend against the award", blank=True)
+    lessons = models.TextField("lessons learned", blank=True)
     # Set by the daily job the first time the return is seen overdue, so it tells people once.
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -133,6 +149,21 @@ class ProgressReturn(models.Model):
             models.CheckConstraint(
                 condition=Q(service_users_reached__gte=0), name="return_users_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["regular", "final"]), name="return_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(spent__gte=0), name="return_spent_not_negative"),
+            # A final report is sent only with what it spent and what it achieved.
+            models.CheckConstraint(
+                condition=~Q(kind="final")
+                | Q(status=ReturnStatus.DRAFT)
+                | (Q(spent__isnull=False) & ~Q(outcomes_achieved="")),
+                name="final_report_sent_is_complete",
+            ),
+            # One final report per area.
+            models.UniqueConstraint(
+                fields=["area"], condition=Q(kind="final"), name="one_final_report_per_area"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_on"]),
@@ -141,7 +172,17 @@ class ProgressReturn(models.Model):
         ]
 
     def __str__(self):
+        if self.is_final:
+            return f"{self.area.reference} final report"
         return f"{self.area.reference} return {self.period_label}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == ReturnKind.FINAL
+
+    @property
+    def title(self) -> str:
+        return "Final report" if self.is_final else f"Return for {self.period_label}"
 
     def get_absolute_url(self):
         return reverse("delivery:return_detail", args=[self.pk])
@@ -190,7 +231,8 @@ class ProgressReturn(models.Model):
 
 
 class ReturnSection(models.TextChoices):
-    """The parts of a return a reviewer can comment on."""
+    """The parts of a return a reviewer can comment on (the last three only on a final
+    report)."""
 
     PROGRESS = "progress", "Progress against the plan"
     FACTORS = "factors", "Obstacles or enablers"
@@ -198,6 +240,12 @@ class ReturnSection(models.TextChoices):
     ACHIEVEMENTS = "achievements", "Main achievements"
     RESOURCES = "resources", "Resources in place"
     REACH = "reach", "Service users reached"
+    OUTCOMES = "outcomes", "Outcomes achieved against the plan"
+    SPEND = "spend", "Spend against the award"
+    LESSONS = "lessons", "Lessons learned"
+
+
+FINAL_SECTIONS = (ReturnSection.OUTCOMES, ReturnSection.SPEND, ReturnSection.LESSONS)
 
 
 class ReviewDecision(models.TextChoices):
@@ -521,3 +569,31 @@ class MatchFundingCommitment(models.Model):
 
     def __str__(self):
         return f"{self.public_body}: {pounds(self.amount)} ({self.get_status_display().lower()})"
+
+
+class IndicatorValue(models.Model):
+    """The latest value of one of the plan's outcome indicators, as a return reports it (one per
+    return and indicator), with a note on how it was reached. Written by ``return_save`` while
+    the return is editable; ``delivery.indicators`` reads them for the trend and the status."""
+
+    progress_return = models.ForeignKey(
+        ProgressReturn, on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    # RESTRICT, not CASCADE: a reported value is history, so an indicator that has one cannot be
+    # removed (plans' services refuse first, with a reason); deleting a whole area still works.
+    indicator = models.ForeignKey(
+        "plans.OutcomeIndicator", on_delete=models.RESTRICT, related_name="values"
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=500, blank=True, validators=[single_line_text])
+
+    class Meta:
+        ordering = ["progress_return", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress_return", "indicator"], name="indicator_value_once_per_return"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"

@@ -4,6 +4,7 @@ with 404 by the views before these are asked."""
 
 from accounts import permissions as perms
 from accounts.models import AreaAssignment
+from core.area_writes import can_write_area
 from core.errors import Decision
 
 from .workflows import REVIEWERS_TEXT, is_return_reviewer
@@ -21,9 +22,10 @@ def can_view_delivery(user, area) -> Decision:
 
 def can_edit_delivery(user, area) -> Decision:
     """Returns, funding secured, CBA outturn and Making it Happen: the area's lead organisation,
-    programme managers and admins. Relationship managers and funder officers only read."""
+    programme managers and admins. Relationship managers and funder officers only read. Once the
+    area's grant is closed, nobody (``core.area_writes``: closure's hold)."""
     if perms.is_manager_or_admin(user) or is_area_lead_member(user, area):
-        return True, ""
+        return can_write_area(user, area)
     return False, (
         "Only the area's lead organisation or a programme manager can change its delivery records."
     )

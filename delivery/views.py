@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from core.errors import errors_to_form, message_for, require
 from core.text import NOTE_CHARS
-from programmes.models import Area
-from programmes.permissions import areas_visible_to
+from programmes.permissions import areas_visible_to, visible_area_or_404
 
 from . import permissions as delivery_perms
 from . import selectors, services
 from .filters import ReturnsFilter
 from .forms import (
     CommitmentForm,
+    FinalReportForm,
     FundingRecordForm,
     OutturnForm,
     ReceiveForm,
@@ -31,6 +31,7 @@ from .forms import (
     WithdrawForm,
     posted_answers,
 )
+from .indicators import indicators_due
 from .models import (
     DELIVERY_STAGES,
     CbaOutturnLine,
@@ -44,15 +45,7 @@ from .workflows import COMMITMENT, MOVE_NAMES, RETURN, ReturnStatus
 PAGE_SIZE = 50
 
 
-def _area(user, reference) -> Area:
-    area = (
-        areas_visible_to(user, Area.objects.select_related("round", "lead_organisation"))
-        .filter(reference=reference)
-        .first()
-    )
-    if area is None:
-        raise Http404("No such area.")
-    return area
+_area = visible_area_or_404
 
 
 def _can_edit(user, area) -> bool:
@@ -147,7 +140,9 @@ def _sections(reviews, review_form) -> dict:
         "sections": {
             s.value: {
                 "comment": comments.get(s.value),
-                "box": review_form[f"comment_{s.value}"] if review_form else None,
+                "box": review_form[f"comment_{s.value}"]
+                if review_form and s in review_form.sections
+                else None,
             }
             for s in ReturnSection
         },
@@ -183,9 +178,13 @@ def return_detail(request, pk):
     area = progress_return.area
     today = timezone.localdate()
     can_edit, _ = delivery_perms.can_edit_return(request.user, progress_return)
+    due = indicators_due(progress_return)
     form = None
     if can_edit:
-        form = ReturnForm(request.POST or None, initial=ReturnForm.initial_for(progress_return))
+        form_class = FinalReportForm if progress_return.is_final else ReturnForm
+        form = form_class(
+            request.POST or None, initial=form_class.initial_for(progress_return), due=due
+        )
     if request.method == "POST":
         if not can_edit:
             require(delivery_perms.can_edit_return(request.user, progress_return))
@@ -200,7 +199,11 @@ def return_detail(request, pk):
         # What the answer box shows: what was just typed when the page comes back with errors.
         comment.draft_answer = posted.get(comment.pk, comment.response)
     reviews = list(progress_return.reviews.all())
-    review_form = ReviewForm() if _can_review(request.user, progress_return) else None
+    review_form = (
+        ReviewForm(final=progress_return.is_final)
+        if _can_review(request.user, progress_return)
+        else None
+    )
     return render(
         request,
         "delivery/return_detail.html",
@@ -218,6 +221,7 @@ def return_detail(request, pk):
             "reviews": reviews,
             **_sections(reviews, review_form),
             "review_form": review_form,
+            "due": due,
             "obstacles": [f for f in progress_return.factors.all() if f.kind == "obstacle"],
             "enablers": [f for f in progress_return.factors.all() if f.kind == "enabler"],
         },
@@ -233,7 +237,7 @@ def return_review(request, pk):
     if progress_return is None:
         raise Http404("No such return.")
     require(delivery_perms.can_review_returns(request.user, progress_return.area))
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, final=progress_return.is_final)
     back = redirect("delivery:return_detail", progress_return.pk)
     if not form.is_valid():
         messages.error(request, "Accept the return or ask for changes.")

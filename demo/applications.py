@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from applications import permissions as app_perms
 from applications import services as app_services
 from programmes.models import (
     Approach,
@@ -107,7 +108,9 @@ def apply(
 
 
 def score(rng, application, assessor, criteria, lean):
-    """Score the application against each criterion, around `lean` out of five."""
+    """Score the application against each criterion, around `lean` out of five, as an assessor
+    assigned to it who declared no conflict of interest (GovS 015: only they may score)."""
+    assess_as(application, assessor)
     for c in criteria:
         app_services.application_score(
             application=application,
@@ -115,6 +118,27 @@ def score(rng, application, assessor, criteria, lean):
             assessor=assessor,
             score=max(1, min(5, lean + rng.randint(-1, 1))),
             comment="",
+        )
+
+
+def assess_as(application, assessor, *, actor=None, declaration="none", nature=""):
+    """`assessor` assigned to the application (by `actor`, or by themselves) and declared, once.
+    An application sent weeks ago was assessed then: the history keeps its dates."""
+    history = {}
+    sent = application.submitted_at
+    if sent is not None and sent < timezone.now() - datetime.timedelta(days=3):
+        history = {"occurred_at": sent + datetime.timedelta(days=2), "imported": True}
+    if app_perms.assignment_of(assessor, application) is None:
+        app_services.assessor_assign(
+            subject=application, assessor=assessor, actor=actor or assessor, **history
+        )
+    if app_perms.declaration_of(assessor, application) is None and declaration:
+        app_services.conflict_declare(
+            subject=application,
+            actor=assessor,
+            declaration=declaration,
+            nature=nature,
+            **history,
         )
 
 

@@ -27,6 +27,7 @@ from programmes.models import (
     Theme,
 )
 
+from . import diligence as diligence_demo
 from . import identifiers
 from . import programme as programme_demo
 from .applications import apply, partner_rows, queue_applications, score
@@ -213,6 +214,7 @@ def _admit(rng, context, i, neighbourhood, placement, themes, criteria):
         occurred_at=at(submitted_on + datetime.timedelta(days=2)),
     )
     score(rng, application, pm, criteria[rnd.pk], lean=4)
+    diligence_demo.clear(lead, users, i)  # due diligence before admission awards money
     app_services.application_decide(
         application=application,
         decision="admit",

@@ -22,7 +22,7 @@ from grants.models import MANAGER_RELEASE, Award, Payment
 from grants.workflows import approval_target, needs_second_approval
 from programmes.models import Round, Stage
 
-from . import offers
+from . import banking, offers
 from .context import at
 from .people import second_approver
 
@@ -39,6 +39,7 @@ def settle(
     """Approve `payment` on `approve_on` (twice when it is over the threshold, by two people)
     and, when `paid_on` is given, have `finance` mark it as paid then: four eyes, as the services
     require."""
+    banking.ensure_confirmed(payment.award.area.lead_organisation, by=approve_on)
     first, second = _approvers(payment)[:2]
     if payment.status == Payment.Status.SCHEDULED:
         twice = approval_target(payment) == Payment.Status.APPROVED_ONCE

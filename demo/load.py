@@ -2,7 +2,26 @@
 
 from django.db import transaction
 
-from . import areas, delivery, grants, identifiers, inbox, messages, offers, plans, support, surveys
+from . import (
+    areas,
+    assessors,
+    banking,
+    closure,
+    delivery,
+    grants,
+    identifiers,
+    inbox,
+    indicators,
+    messages,
+    offers,
+    plans,
+    support,
+    surveys,
+    variations,
+)
+from . import diligence as diligence_demo
+from . import earlywarning as earlywarning_demo
+from . import what_worked as what_worked_demo
 from .context import DemoContext
 
 # Each step builds on the context of the ones before it. Grants comes after the steps whose
@@ -15,13 +34,21 @@ from .context import DemoContext
 STEPS = [
     areas.load,
     plans.load,
+    assessors.load,  # GovS 015: assessors assigned, conflicts declared (issue 23)
     support.load,
     delivery.load,
+    indicators.load,  # after delivery: its returns report the indicators' values
     offers.load,
     grants.load,
+    banking.load,
+    variations.load,
+    closure.load,
     messages.load,
     identifiers.load,
     surveys.load,
+    diligence_demo.load,
+    what_worked_demo.load,
+    earlywarning_demo.load,  # scores after all their inputs
     inbox.load,
 ]
 

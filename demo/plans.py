@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from applications import services as app_services
 from applications.models import GateApplication, GateStage, GateStatus
 from plans import services
 from plans.models import (
@@ -311,6 +312,12 @@ def _peer_review(plan, index, state, author, pm, reviewers, lead_org_ids):
         due_on=timezone.localdate() + datetime.timedelta(days=14),
     )
     if state.endswith("reviewed"):
+        # Declared first: a peer reviewer with no conflict of interest (GovS 015, issue 23).
+        app_services.peer_conflict_declare(
+            assignment=assignments[-1],
+            actor=_member(assignments[-1].reviewer_organisation),
+            declaration="none",
+        )
         services.peer_review_submit(
             assignment=assignments[-1],
             actor=_member(assignments[-1].reviewer_organisation),

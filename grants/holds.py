@@ -24,6 +24,11 @@ PaymentHold = Callable[[object], "str | None"]
 
 _award_holds: list[AwardHold] = []
 _payment_holds: list[PaymentHold] = []
+# Annotations a hold reads on payment pages (``fn() -> {name: expression}``), so a list of
+# payments asks its holds no query per row; and what the pay service records about where the
+# money went (``fn(payment) -> changes``), asked under the payment's lock.
+_payment_annotations: list[Callable[[], dict]] = []
+_paid_recorders: list[Callable[[object], dict]] = []
 
 
 def register_award_hold(check: AwardHold) -> AwardHold:
@@ -33,11 +38,18 @@ def register_award_hold(check: AwardHold) -> AwardHold:
     return check
 
 
-def register_payment_hold(check: PaymentHold) -> PaymentHold:
+def register_payment_hold(
+    check: PaymentHold, *, annotations: Callable[[], dict] | None = None
+) -> PaymentHold:
     """Add a check ``check(payment) -> reason | None`` asked before a payment is approved or
-    paid."""
+    paid. A check that queries gives ``annotations() -> {name: expression}`` too: the list pages
+    add them to their payments query (``grants.selectors.with_four_eyes``, through
+    ``payment_hold_annotations``), and the check reads them from
+    the row when present, so asking every row of a page costs no query at all."""
     if check not in _payment_holds:
         _payment_holds.append(check)
+    if annotations is not None and annotations not in _payment_annotations:
+        _payment_annotations.append(annotations)
     return check
 
 
@@ -64,3 +76,34 @@ def payment_hold_reason(payment) -> str | None:
         if reason:
             return reason
     return None
+
+
+def register_payment_annotations(annotations: Callable[[], dict]) -> Callable[[], dict]:
+    """Add ``annotations() -> {name: expression}`` for the payments' page queries
+    (grants.selectors.with_four_eyes), read by a payment hold instead of a query per row."""
+    if annotations not in _payment_annotations:
+        _payment_annotations.append(annotations)
+    return annotations
+
+
+def payment_hold_annotations() -> dict:
+    """Every registered hold's annotations for a payment queryset."""
+    merged: dict = {}
+    for annotations in _payment_annotations:
+        merged.update(annotations())
+    return merged
+
+
+def register_paid_recorder(recorder: Callable[[object], dict]) -> Callable[[object], dict]:
+    """Add ``recorder(payment) -> {field: value}``: fields of the payment the pay service sets
+    as it marks the payment paid (the bank account it was paid to), under the payment's lock."""
+    if recorder not in _paid_recorders:
+        _paid_recorders.append(recorder)
+    return recorder
+
+
+def paid_changes(payment) -> dict:
+    changes: dict = {}
+    for recorder in _paid_recorders:
+        changes.update(recorder(payment))
+    return changes

@@ -53,6 +53,9 @@ class Award(models.Model):
     # row lock so the database itself can refuse a schedule that pays out more than was awarded.
     total_scheduled = models.DecimalField(**MONEY, default=Decimal("0"), editable=False)
     cancelled_reason = models.TextField(blank=True)
+    # The grant's planned end date when a variation has moved it (grants/variations); empty: the
+    # round's end, as before (``ends``).
+    ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,6 +92,11 @@ class Award(models.Model):
     @property
     def is_live(self):
         return self.status == self.Status.LIVE
+
+    @property
+    def ends(self):
+        """The grant's planned end: as varied, or the round's end."""
+        return self.ends_on or self.area.round.ends_on
 
 
 class Payment(models.Model):
@@ -145,6 +153,15 @@ class Payment(models.Model):
     )
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
+    # The bank account the money went to, recorded by the pay service (banking's confirmed
+    # account for the organisation at that moment): a later change never rewrites where it went.
+    paid_to = models.ForeignKey(
+        "banking.BankAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
     reference = models.CharField(
         max_length=60,
         blank=True,
@@ -234,3 +251,4 @@ class Payment(models.Model):
 # with the grants app.
 from .budgets.models import BudgetLine, BudgetOverride  # noqa: E402, F401
 from .offers.models import GrantOffer  # noqa: E402, F401
+from .variations.models import Variation, VariationChange  # noqa: E402, F401

@@ -109,3 +109,49 @@ def payments_on_their_way(work):
         for p in qs[: work.limit]
     ]
     return WorkGroup(heading="Payments on their way", items=items, waiting=True)
+
+
+@provider(order=35)
+def variations_to_decide(work):
+    """Variations a programme manager may decide (not their own requests), and, over the
+    programme's threshold, those a funder officer may co-sign: the variation list's rows."""
+    from .variations.models import Variation
+    from .variations.selectors import variations_visible_to
+
+    user, today = work.user, work.today
+    if perms.is_manager_or_admin(user):
+        status, heading, verb = Variation.Status.REQUESTED, "Variations to decide", "Decide"
+    elif perms.is_funder_officer(user):
+        status, heading, verb = (
+            Variation.Status.AWAITING_COSIGN,
+            "Variations to co-sign",
+            "Co-sign",
+        )
+    else:
+        return None
+    qs = (
+        variations_visible_to(user)
+        .prefetch_related(None)
+        .filter(status=status)
+        .exclude(requested_by=user)
+        .exclude(decided_by=user)
+        .order_by("requested_at", "pk")
+    )
+    rows, total = work.queue(qs)
+    items = [
+        WorkItem(
+            title=f"{verb} variation {v.reference}: {v.award.area.reference} {v.award.area.name}",
+            url=v.get_absolute_url(),
+            detail=f"{v.award.get_stage_display()} grant · {pounds(v.money)} · asked "
+            f"{v.requested_at:%-d %b %Y}",
+            today=today,
+            about=v,
+        )
+        for v in rows
+    ]
+    return WorkGroup(
+        heading=heading,
+        items=items,
+        total=total,
+        more_url=reverse("grants:variation_list") + f"?status={status}",
+    )

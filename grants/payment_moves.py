@@ -16,6 +16,7 @@ from core.money import pounds
 from core.transition import transition
 from core.validators import require_single_line
 from core.workflow import MoveRefused
+from grants.holds import paid_changes
 from programmes.models import Round
 
 from . import permissions as grant_perms
@@ -250,6 +251,8 @@ def payment_pay(
             "paid_at": paid_at,
             "paid_on": paid_on,
             "reference": reference,
+            # Where the money went (the bank account: grants/holds.py's recorders).
+            **paid_changes(locked),
         }
 
     transition(

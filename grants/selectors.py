@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_programme_staff
 from core.workflow import user_role
+from grants.holds import payment_hold_annotations
 from programmes.models import Round
 from programmes.permissions import areas_visible_to
 
@@ -153,6 +154,8 @@ def with_four_eyes(qs: QuerySet[Payment]) -> QuerySet[Payment]:
     return qs.annotate(
         award_approved_other=_award_approved_other_sum(),
         award_cancelled_reason=_award_cancelled_reason(),
+        # What the payment holds other apps put on the money read (grants/holds.py).
+        **payment_hold_annotations(),
     )
 
 
@@ -184,7 +187,7 @@ def award_detail(*, user, pk: int) -> Award | None:
                 "payments",
                 queryset=with_four_eyes(
                     Payment.objects.select_related(
-                        "scheduled_by", "approved_by", "second_approved_by", "paid_by"
+                        "scheduled_by", "approved_by", "second_approved_by", "paid_by", "paid_to"
                     )
                 ).order_by("id"),
             )
@@ -290,6 +293,7 @@ def finance_page(*, user, page_ids) -> list[Payment]:
     areas). Two queries: the ids, then their rows. The ids go in as a list, not a subquery:
     with a LIMIT subquery PostgreSQL joined every payment first (250 ms)."""
     ids = [pk for (pk,) in page_ids]
+    # with_four_eyes carries what other apps' holds read (grants/holds.py): no query per row.
     qs = with_four_eyes(_payable_joined(Payment.objects.filter(pk__in=ids)))
     return list(_in_finance_order(qs, user=user))
 

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .budgets import views as budget_views
 from .offers import views as offer_views
+from .variations import views as variation_views
 
 app_name = "grants"
 urlpatterns = [
@@ -22,4 +23,18 @@ urlpatterns = [
     path("offers/<int:pk>/withdraw/", offer_views.offer_withdraw, name="offer_withdraw"),
     path("offers/<int:pk>/reissue/", offer_views.offer_reissue, name="offer_reissue"),
     path("rounds/<slug:slug>/budget/", budget_views.round_budget_page, name="round_budget"),
+    # Variations of an award (grants/variations).
+    path("awards/<int:pk>/variations/new/", variation_views.variation_new, name="variation_new"),
+    path("variations/", variation_views.variation_list, name="variation_list"),
+    path("variations/<int:pk>/", variation_views.variation_detail, name="variation_detail"),
+    path(
+        "variations/<int:pk>/approve/", variation_views.variation_approve, name="variation_approve"
+    ),
+    path("variations/<int:pk>/cosign/", variation_views.variation_cosign, name="variation_cosign"),
+    path("variations/<int:pk>/refuse/", variation_views.variation_refuse, name="variation_refuse"),
+    path(
+        "variations/<int:pk>/withdraw/",
+        variation_views.variation_withdraw,
+        name="variation_withdraw",
+    ),
 ]

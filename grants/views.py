@@ -24,9 +24,11 @@ from programmes.permissions import areas_visible_to
 
 from . import bulk, confirmations, selectors, services
 from . import permissions as grant_perms
-from .filters import SHOW_CHOICES, STATUS_CHOICES, PayableFilter
+from .filters import SHOW_CHOICES, STATUS_CHOICES, PayableFilter, bank_changed_since
 from .forms import BulkPayForm, CancelForm, PaymentAddForm, PaymentPayForm
 from .models import MANAGER_RELEASE, Award, Payment
+from .variations import selectors as variation_selectors
+from .variations import services as variation_services
 from .workflows import PAYMENT, payment_context, second_approval_reason
 
 PAGE_SIZE = 50
@@ -95,6 +97,7 @@ def finance(request):
             "can_manage": can_manage or can_act,
             "can_act": can_act,
             "pay_form": PaymentPayForm(),
+            "bank_changed_since": bank_changed_since(),
             # "All N matching this filter" posts the filter itself (finance_bulk resolves it).
             "bulk_filter": list(_filter_params(request.GET).items()),
         },
@@ -131,7 +134,7 @@ def _bulk_preview(payments, action: str, user, paid_on=None) -> tuple[list[dict]
 # page stays readable and its form stays under Django's 1,000-field limit.
 BULK_LIMIT = 500
 SCOPE_FILTER = "filter"
-FILTER_FIELDS = ("show", "round", "status")
+FILTER_FIELDS = ("show", "round", "status", "bank")
 
 
 def _filter_params(data) -> QueryDict:
@@ -144,7 +147,11 @@ def _filter_params(data) -> QueryDict:
 
 def _describe_filter(params) -> str:
     """The filter in the list's own words: "Round: Round 1; Status: Approved (to pay)"."""
-    labels = {"show": dict(SHOW_CHOICES), "status": dict(STATUS_CHOICES)}
+    labels = {
+        "show": dict(SHOW_CHOICES),
+        "status": dict(STATUS_CHOICES),
+        "bank": dict(PayableFilter.base_filters["bank"].extra["choices"]),
+    }
     parts = []
     for name, value in params.items():
         if name == "round":
@@ -288,6 +295,7 @@ def award_detail(request, pk):
         for p in award.payments.all()
     ]
     can_cancel, _ = grant_perms.can_cancel_award(request.user, award)
+    variations = variation_selectors.award_variations(award)
     return render(
         request,
         "grants/award_detail.html",
@@ -300,6 +308,10 @@ def award_detail(request, pk):
             "can_schedule": can_manage and award.amount > award.total_scheduled,
             "unscheduled": award.amount - award.total_scheduled,
             "pay_form": PaymentPayForm(),
+            "variations": variations,
+            "can_vary": award.is_live
+            and variation_services.can_request_variation(request.user, award)[0]
+            and not any(v.is_open for v in variations),
         },
     )
 

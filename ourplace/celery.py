@@ -102,3 +102,10 @@ app.conf.beat_schedule["core-health-heartbeat"] = {
     "task": "core.tasks.health_heartbeat",
     "schedule": 60.0,
 }
+
+# Early warning: every running round's areas scored again, each night after the returns are
+# flagged (earlywarning/tasks.py); a change to an area's inputs rescores its round at once.
+app.conf.beat_schedule["earlywarning-nightly"] = {
+    "task": "earlywarning.tasks.warnings_nightly",
+    "schedule": crontab(hour=6, minute=45),
+}

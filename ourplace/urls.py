@@ -26,11 +26,15 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("plans.urls")),
     path("grants/", include("grants.urls")),
+    path("bank-details/", include("banking.urls")),
     path("support/", include("support.urls")),
+    path("due-diligence/", include("diligence.urls")),
     path("", include("messaging.urls")),
     path("delivery/", include("delivery.urls")),
+    path("closure/", include("closure.urls")),
     path("reports/", include("reports.urls")),
     path("surveys/", include("surveys.urls")),
+    path("early-warning/", include("earlywarning.urls")),
     path("admin/", admin.site.urls),
 ]
 

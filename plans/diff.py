@@ -1,7 +1,7 @@
 """What changed between two frozen plan versions, section by section.
 
 Text sections are compared word by word and shown inline with <ins>/<del>; tables (budget
-arrangements, planned funding, logic model rows) are compared row by row. Everything is escaped
+arrangements, planned funding, logic model rows, outcome indicators) are compared row by row. Everything is escaped
 before the markup is added, so plan text can never inject HTML.
 """
 
@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.money import pounds
 
+from .indicators import format_value
 from .models import LOGIC_MODEL_COLUMNS, PLAN_SECTIONS
 
 
@@ -89,6 +90,17 @@ def _logic_lines(content):
     ]
 
 
+def _indicator_lines(content):
+    return [
+        f"Row {i.get('row_number') or '?'}: {i['name']} ({i['unit_label'].lower()}), "
+        f"baseline {format_value(i['baseline_value'], i['unit'])} on {i['baseline_on']}, "
+        f"target {format_value(i['target_value'], i['unit'])} by {i['target_on']}, "
+        f"{'higher' if i['direction'] == 'higher' else 'lower'} is better; "
+        f"measured by {i['how_measured']}"
+        for i in content.get("indicators", [])
+    ]
+
+
 def version_diff(old, new) -> list[SectionDiff]:
     """Section-by-section differences from PlanVersion `old` to PlanVersion `new`."""
     a, b = old.content, new.content
@@ -102,6 +114,7 @@ def version_diff(old, new) -> list[SectionDiff]:
         ("budget_arrangements", "Budget arrangements", _budget_lines),
         ("resourcing_lines", "Planned funding by source", _resourcing_lines),
         ("logic_model", "Logic model", _logic_lines),
+        ("indicators", "Outcome indicators", _indicator_lines),
     ]:
         changed, html = lines_diff_html(lines(a), lines(b))
         result.append(SectionDiff(key, label, changed, html))

@@ -8,6 +8,7 @@ from core.validators import single_line_text
 from programmes.models import Area, Organisation
 
 from . import bounds
+from .indicators import MAX_INDICATORS, IndicatorUnit, OutcomeIndicator, indicator_problems
 from .models import (
     LOGIC_MODEL_COLUMNS,
     MAX_ATTACHMENT_BYTES,
@@ -385,3 +386,100 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *statuses]
         self.fields["round"].choices = [("", "Any round"), *rounds]
+
+
+class IndicatorForm(forms.ModelForm):
+    """One outcome indicator; its row is chosen from the area's logic model (``rows=``)."""
+
+    class Meta:
+        model = OutcomeIndicator
+        fields = [
+            "row",
+            "name",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "target_on",
+            "how_measured",
+        ]
+        labels = {
+            "row": "Logic model row it measures",
+            "baseline_value": "Baseline",
+            "target_value": "Target",
+            "target_on": "Target date (to be reached by)",
+        }
+        widgets = {
+            "baseline_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "how_measured": "The source and method, e.g. “Jobcentre referral records, counted "
+            "each quarter”.",
+        }
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = list(rows)
+        self.fields["row"].queryset = LogicModelRow.objects.filter(pk__in=[r.pk for r in rows])
+        self.fields["row"].choices = [("", "Choose a row")] + [
+            (r.pk, f"Row {n}: {_row_label(r)}") for n, r in enumerate(rows, 1)
+        ]
+        self.fields["unit"].choices = [("", "Choose a unit"), *IndicatorUnit.choices]
+        for name in ("name", "how_measured"):
+            self.fields[name].widget.attrs["maxlength"] = self.fields[name].max_length
+
+    def clean(self):
+        data = super().clean()
+        fields = ("unit", "direction", "baseline_value", "baseline_on", "target_value", "target_on")
+        if all(data.get(name) not in (None, "") for name in fields):
+            for name, message in indicator_problems(data).items():
+                self.add_error(name, message)
+        return data
+
+
+def _row_label(row) -> str:
+    text = (row.short_term_outcomes or row.long_term_outcomes or row.activities or "").strip()
+    text = " ".join(text.split())
+    return (text[:70] + "…") if len(text) > 70 else (text or "(no outcomes written)")
+
+
+class BaseIndicatorFormSet(BoundedFormSet):
+    def __init__(self, *args, rows=(), **kwargs):
+        self.rows = list(rows)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "rows": self.rows}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            rows=self.rows,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+def indicator_formset(*, rows, data=None, queryset=None, blank=3):
+    """The editor's formset: the saved indicators and `blank` empty ones to fill in."""
+    formset_class = forms.modelformset_factory(
+        OutcomeIndicator,
+        form=IndicatorForm,
+        formset=type(
+            "IndicatorFormSet",
+            (BaseIndicatorFormSet,),
+            {"what": "outcome indicators", "hint": f"Up to {MAX_INDICATORS} indicators."},
+        ),
+        extra=blank,
+        can_delete=True,
+        max_num=MAX_INDICATORS,
+        validate_max=True,
+    )
+    return formset_class(data, queryset=queryset, prefix="ind", rows=rows)

@@ -595,5 +595,7 @@ class ReminderSent(models.Model):
         return f"{self.area_id}: {self.milestone} ({days(self.days_before)})"
 
 
-# The plan editor's unsaved drafts live in their own module (this one is at its size limit).
+# The plan editor's unsaved drafts and the outcome indicators beside the logic model live in
+# modules of their own (this one is at its size limit).
 from .drafts import PlanSectionDraft  # noqa: E402, F401
+from .indicators import IndicatorDirection, IndicatorUnit, OutcomeIndicator  # noqa: E402, F401

@@ -11,6 +11,7 @@ urlpatterns = [
     path(area, views.workspace, name="workspace"),
     path(area + "strategy/", views.strategy_edit, name="strategy_edit"),
     path(area + "logic-model/", views.logic_model_edit, name="logic_model_edit"),
+    path(area + "indicators/", views.indicators_edit, name="indicators_edit"),
     path(area + "cba/", views.cba_edit, name="cba_edit"),
     path(area + "edit/", views.plan_edit, name="plan_edit"),
     path(area + "edit/draft/", views.plan_draft_save, name="plan_draft_save"),

@@ -74,6 +74,18 @@ class Programme(models.Model):
         help_text="A payment over this amount needs two different approvers. "
         "Leave blank for one approver whatever the amount.",
     )
+    # Variations of an award (grants/variations): one that changes more money than this (added,
+    # taken away or moved between payments) needs a funder officer's co-signature as well as a
+    # programme manager's approval. Blank: a programme manager's approval is always enough.
+    variation_cosign_over = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        default=Decimal("5000.00"),
+        verbose_name="Funder co-signature for variations over (£)",
+        help_text="A variation changing more money than this needs a funder officer's "
+        "co-signature. Leave blank for a programme manager's approval alone.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -476,6 +488,15 @@ class Area(models.Model):
     geo_code_type = models.CharField(
         "geographic code type", max_length=10, choices=GeoCodeType.choices, blank=True
     )
+    # The neighbourhood's Index of Multiple Deprivation decile (1 most deprived, 10 least), from
+    # its geography where recorded: context for the programme's learning (reports.what_worked).
+    deprivation_decile = models.PositiveSmallIntegerField(
+        "deprivation decile",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Index of Multiple Deprivation decile: 1 is the most deprived tenth, 10 the least.",
+    )
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_areas"
     )
@@ -500,6 +521,11 @@ class Area(models.Model):
             models.CheckConstraint(
                 condition=Q(geo_code="") | ~Q(geo_code_type=""),
                 name="area_geo_code_has_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(deprivation_decile__isnull=True)
+                | Q(deprivation_decile__gte=1, deprivation_decile__lte=10),
+                name="area_deprivation_decile_1_to_10",
             ),
         ]
         indexes = [

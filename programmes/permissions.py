@@ -13,6 +13,7 @@ reveals how to contact it.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from accounts import permissions as perms
 
@@ -38,6 +39,19 @@ def areas_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     if perms.is_lead_organisation_user(user):
         return qs.filter(lead_organisation__memberships__user=user).distinct()
     return qs.none()
+
+
+def visible_area_or_404(user, reference: str) -> Area:
+    """The area `reference` names, with its round and lead organisation, if `user` may see it;
+    404 otherwise (an area outside a lead organisation's scope is not said to exist)."""
+    area = (
+        areas_visible_to(user, Area.objects.select_related("round", "lead_organisation"))
+        .filter(reference=reference)
+        .first()
+    )
+    if area is None:
+        raise Http404("No such area.")
+    return area
 
 
 def organisations_editable_by(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -357,6 +357,32 @@ def area_move(
 
 
 @transaction.atomic
+def area_deprivation_record(*, area: Area, decile: int | None, actor) -> Area:
+    """Record (or clear, with None) the area's deprivation decile, read from its geography by a
+    programme manager or admin: context for the programme's learning (reports.what_worked)."""
+    require(
+        (True, "")
+        if perms.is_manager_or_admin(actor)
+        else (False, "Only programme managers and admins can record an area's deprivation.")
+    )
+    locked = lock(area)
+    if locked.deprivation_decile != decile:
+        locked.deprivation_decile = decile
+        locked.full_clean(validate_unique=False, validate_constraints=False)
+        locked.save(update_fields=["deprivation_decile", "updated_at"])
+        activity_record(
+            verb="area.deprivation_recorded",
+            summary=(
+                f"Deprivation decile recorded: {decile}" if decile else "Deprivation decile cleared"
+            ),
+            actor=actor,
+            area=locked,
+            visibility=Visibility.STAFF,
+        )
+    return copy_back(area, locked)
+
+
+@transaction.atomic
 def partner_save(*, partner: Partner, actor, new_organisation: dict | None = None) -> Partner:
     """Add or update one of an area's partners. `new_organisation` (name, org_type, ...) adds the
     partner as an organisation the programme does not know yet, through `organisation_create`."""

@@ -3,11 +3,12 @@ completed. The area is programmes' model, so its workflow lives here; the applic
 make the moves (``area_leave``, ``area_reinstate``).
 
 Decisions move an area too (a refused Getting Going gate or a plan not approved means the area
-did not progress); the moves below are the ones a person makes by hand, with reasons.
+did not progress); the moves below are the ones a person makes by hand, with reasons. An area completes when its
+grant is closed (the closure app's service makes that move).
 """
 
 from accounts.models import Role
-from core.workflow import Move, State, Workflow
+from core.workflow import SYSTEM, Move, State, Workflow
 
 PM = Role.PROGRAMME_MANAGER.value
 ADMIN = Role.ADMIN.value
@@ -34,6 +35,15 @@ AREA = Workflow(
         ),
         Move("withdrawn", "active", MANAGERS, "Reinstate", "Reinstated", name="reinstate"),
         Move("not_progressed", "active", MANAGERS, "Reinstate", "Reinstated", name="reinstate"),
+        # Made only by closing the area's grant (closure.services.closure_close), never a button.
+        Move(
+            "active",
+            "completed",
+            frozenset({SYSTEM}),
+            "Complete",
+            "Completed the programme",
+            name="complete",
+        ),
     ],
     role_labels=dict(Role.choices),
 )

@@ -217,13 +217,14 @@ def grouped_hbars(
     label_width: int = 190,
 ) -> SafeString:
     """Horizontal bars grouped by category (one bar per series), for categories whose names are
-    too long to sit under vertical bars. A legend along the top; each bar's value after it."""
+    too long to sit under vertical bars. A legend along the top; each bar's value after it. A
+    value of None (a figure withheld) reads "suppressed" instead of a bar."""
     categories = list(categories)
     series = list(series)
     top = 24
     group = bar_height * len(series) + gap
     height = top + len(categories) * group + 4
-    peak = max((v for _, values in series for v in values), default=0) or 1
+    peak = max((v for _, values in series for v in values if v is not None), default=0) or 1
     plot = width - label_width - 40
     body = []
     for ci, category in enumerate(categories):
@@ -239,8 +240,15 @@ def grouped_hbars(
         )
         for si, (_, values) in enumerate(series):
             value = values[ci] if ci < len(values) else 0
-            w = plot * value / peak
             y = gy + si * bar_height
+            if value is None:
+                # A figure withheld (a group under five): said in words, never drawn as nought.
+                body.append(
+                    f'<text x="{label_width + 4}" y="{y + bar_height - 1.5:.1f}" '
+                    f'font-size="8" fill="{MUTED}">suppressed</text>'
+                )
+                continue
+            w = plot * value / peak
             body.append(
                 f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height - 1}" '
                 f'fill="{PALETTE[si % len(PALETTE)]}"/>'

@@ -112,6 +112,14 @@ def can_view_dashboard(user) -> Decision:
     return False, "The programme dashboard is for programme managers, funder officers and admins."
 
 
+def can_view_what_worked(user) -> Decision:
+    """A round's What worked page and its downloads (suppressed aggregates only): the people who
+    see the dashboard and the programme report, programme managers, funder officers and admins."""
+    if can_use_reports_page(user):
+        return True, ""
+    return False, "What worked is for programme managers, funder officers and admins."
+
+
 def can_import(user) -> Decision:
     """Uploading a CRM export of historical records (the web form of ``import_records``)."""
     if perms.is_manager_or_admin(user):

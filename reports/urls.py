@@ -3,12 +3,34 @@ from django.urls import path
 from . import views
 from .exports import views as export_views
 from .imports import views as import_views
+from .what_worked import views as what_worked_views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("dashboard/", views.dashboard_current, name="dashboard_current"),
     path("dashboard/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("what-worked/<slug:slug>/", what_worked_views.what_worked_page, name="what_worked"),
+    path(
+        "what-worked/<slug:slug>/what-worked.csv",
+        what_worked_views.what_worked_csv,
+        name="what_worked_csv",
+    ),
+    path(
+        "what-worked/<slug:slug>/what-worked.xlsx",
+        what_worked_views.what_worked_xlsx,
+        name="what_worked_xlsx",
+    ),
+    path(
+        "what-worked/<slug:slug>/open-data.csv",
+        what_worked_views.what_worked_open_data,
+        name="what_worked_open_data",
+    ),
+    path(
+        "what-worked/<slug:slug>/data-dictionary.csv",
+        what_worked_views.what_worked_dictionary,
+        name="what_worked_dictionary",
+    ),
     path("areas/<str:reference>/request/", views.area_request, name="area_request"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),

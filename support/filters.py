@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 
 from programmes.models import Area, AreaStage, Round
 
@@ -16,6 +17,9 @@ SORTS = {
     "risks": [F("open_risks").asc(), F("reference").asc()],
     "followups": [F("open_followups").asc(), F("reference").asc()],
     "adviser_days": [F("used_days").asc(), F("reference").asc()],
+    # The early-warning score (earlywarning.AreaWarning, reached by its reverse name); an area
+    # not scored yet counts as below every score.
+    "warning": [Coalesce(F("warning__score"), Value(-1)).asc(), F("reference").asc()],
 }
 
 

@@ -1,31 +1,17 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Fieldset, Row
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.forms import DateInput, inline_form_helper
 from core.text import NOTE_CHARS, REASON_CHARS, DatesAhead, TextBox
 from core.validators import single_line_text
 from programmes.models import Area, AreaStatus, Round
 
 from .models import Adviser, ContactKind, EventKind, RiskLevel
 
-
-def _helper(*fields_or_layout):
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if fields_or_layout:
-        helper.layout = Layout(*fields_or_layout)
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+_helper = inline_form_helper
 
 
 class ContactForm(forms.Form):

@@ -9,6 +9,7 @@ adviser days and events, never contact notes or risks.
 
 from accounts import permissions as perms
 from accounts.models import AreaAssignment
+from core.area_writes import can_write_area
 from core.errors import Decision
 
 
@@ -70,7 +71,8 @@ def can_view_support_record(user, area) -> Decision:
 
 def can_log_contact(user, area) -> Decision:
     if perms.is_manager_or_admin(user) or looks_after(user, area):
-        return True, ""
+        # A closed grant's records are read-only (core.area_writes: closure's hold).
+        return can_write_area(user, area)
     if perms.is_relationship_manager(user):
         return False, "You can only log contacts for areas you look after now."
     return False, "Only the area's relationship manager or a programme manager can log contacts."
@@ -89,7 +91,7 @@ def can_view_adviser_days(user, area) -> Decision:
 
 def can_book_adviser_days(user, area) -> Decision:
     if perms.is_manager_or_admin(user) or looks_after(user, area):
-        return True, ""
+        return can_write_area(user, area)
     return (
         False,
         "Only the area's relationship manager or a programme manager can book adviser days.",

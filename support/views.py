@@ -75,7 +75,10 @@ def my_areas(request):
     qs = selectors.rm_areas(user=request.user, today=today)
     area_filter = SupportAreaFilter(request.GET or None, queryset=qs, today=today)
     results = area_filter.qs if area_filter.is_bound and area_filter.is_valid() else qs
-    results = sort_areas(results, request.GET.get("sort", "reference"))
+    # Relationship managers see the areas to call first: worst early-warning score first.
+    is_rm = account_perms.is_relationship_manager(request.user)
+    default_sort = "-warning" if is_rm else "reference"
+    results = sort_areas(results, request.GET.get("sort", default_sort)).select_related("warning")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     cutoff = today - datetime.timedelta(days=selectors.CONTACT_OVERDUE_DAYS)
     steps = next_steps(page.object_list, today=today)

@@ -17,7 +17,7 @@ from core.models import HiddenWorkItem
 from core.testing import today
 from core.tests.demo_snapshot import load_demo_for_test
 from delivery.models import CbaOutturnLine, FundingRecord, MatchFundingCommitment, ProgressReturn
-from grants.models import Award, Payment
+from grants.models import Award, Payment, Variation
 from messaging.models import Kind, Message
 from plans.models import (
     OperationalPlan,
@@ -89,6 +89,8 @@ def build_world() -> World:
     o["award"] = Award.objects.filter(area=a041).first()
     o["offer"] = o["award"].offers.order_by("-version").first()
     o["payment"] = Payment.objects.filter(award__area=a041).order_by("pk").first()
+    # The demo's variation waiting for a decision (demo/variations.py).
+    o["variation"] = Variation.objects.filter(award__area=a041).order_by("pk").first()
     o["plan"] = OperationalPlan.objects.get(area=a041)
     o["attachment"] = PlanAttachment.objects.filter(area=a041).first()
     # A review the lead organisation of R2-041 was asked to write (of another area's plan).
@@ -177,7 +179,19 @@ def build_world() -> World:
     export.file.save("export.csv", ContentFile(b"Reference\r\n"), save=True)
     o["export_job"] = export
     _surveys(w)
+    _closure(w)
+    _diligence(w)
     return w
+
+
+def _diligence(w: World) -> None:
+    """The demo's checklist in preparation, with a register check and a document (demo/diligence)."""
+    from diligence.models import DueDiligence
+
+    o = w.objects
+    o["diligence"] = DueDiligence.objects.filter(status="draft").order_by("pk").first()
+    o["diligence_check"] = o["diligence"].register_checks.order_by("pk").first()
+    o["diligence_doc"] = o["diligence"].documents.order_by("pk").first()
 
 
 def _messaging_objects(w: World, a041) -> None:
@@ -205,6 +219,28 @@ def _messaging_objects(w: World, a041) -> None:
         invited_by=w.users["lead"],
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+
+
+def _closure(w: World) -> None:
+    """A grant closure started on R2-057, with £500 of its first paid award unspent and to be
+    returned, so the closure pages have something to act on."""
+    from closure import services as closure_services
+
+    a057, o = w.areas["R2-057"], w.objects
+    closure = closure_services.closure_start(area=a057, actor=w.users["pm"])
+    rec = next(
+        r
+        for r in closure.reconciliations.select_related("award").order_by("pk")
+        if closure_services.paid_on(r.award) >= 500
+    )
+    closure_services.reconciliation_record(
+        reconciliation=rec,
+        actor=w.users["pm"],
+        spent=closure_services.paid_on(rec.award) - 500,
+        returned_by=today() + datetime.timedelta(days=28),
+    )
+    o["closure"], o["reconciliation"] = closure, rec
+    o["unspent"] = rec.unspent
 
 
 def _surveys(w: World) -> None:
@@ -267,7 +303,9 @@ def targets(w: World) -> dict:
             "plans:peer_review_list",
             "grants:finance",
             "grants:round_summary",
+            "grants:variation_list",
             "support:my_areas",
+            "earlywarning:index",
             "support:followup_list",
             "support:event_list",
             "support:event_create",
@@ -307,6 +345,9 @@ def targets(w: World) -> dict:
     for name in ("offer_detail", "offer_pdf", "offer_withdraw", "offer_reissue"):
         t[f"grants:{name}"] = pk("offer")
     t["grants:round_budget"] = (None, {"slug": "round-2"})
+    t["grants:variation_new"] = pk("award")
+    for name in ("detail", "approve", "cosign", "refuse", "withdraw"):
+        t[f"grants:variation_{name}"] = pk("variation")
     for name in (
         "programmes:area_detail",
         "programmes:partner_add",
@@ -318,6 +359,7 @@ def targets(w: World) -> dict:
         "plans:workspace",
         "plans:strategy_edit",
         "plans:logic_model_edit",
+        "plans:indicators_edit",
         "plans:cba_edit",
         "plans:plan_edit",
         "plans:plan_draft_save",
@@ -354,6 +396,13 @@ def targets(w: World) -> dict:
     org = a041.lead_organisation
     t["programmes:organisation_detail"] = (a041, {"pk": org.pk})
     t["programmes:organisation_edit"] = (a041, {"pk": org.pk})
+    # Bank details (banking/): the organisation's page and its confirmed account.
+    t["banking:pending"] = (None, {})
+    t["banking:organisation_bank"] = (a041, {"pk": org.pk})
+    t["banking:account_enter"] = (a041, {"pk": org.pk})
+    bank_account = org.bank_accounts.get(status="confirmed")
+    for name in ("account_confirm", "account_reject", "account_reveal"):
+        t[f"banking:{name}"] = (a041, {"pk": bank_account.pk})
     t["activity:notification_read"] = (a041, {"pk": o["notification"].pk})
     t["applications:application_new"] = (None, {"round_slug": "round-2"})
     for name in (
@@ -395,6 +444,15 @@ def targets(w: World) -> dict:
     c = o["commitment"]
     t["delivery:commitment_move"] = (c.application.area, {"pk": c.pk, "move": "confirm"})
     t["reports:dashboard"] = (None, {"slug": "round-2"})
+    t["earlywarning:round_list"] = (None, {"slug": "round-2"})
+    for name in (
+        "what_worked",
+        "what_worked_csv",
+        "what_worked_xlsx",
+        "what_worked_open_data",
+        "what_worked_dictionary",
+    ):
+        t[f"reports:{name}"] = (None, {"slug": "round-2"})
     # Each edition of a report has its own readers: one row per edition.
     for name in ("job_detail", "job_progress", "job_retry", "job_download"):
         t[f"reports:{name}"] = pk("staff_report")
@@ -424,8 +482,40 @@ def targets(w: World) -> dict:
     t["surveys:invitation_revoke"] = (None, {"pk": o["survey_link"].pk})
     t["surveys:answer"] = (a057, {"pk": o["lead_invitation"].pk})
     t["surveys:answer_link"] = (None, {"token": o["survey_link_token"]})
+    t["closure:closure_list"] = (None, {})
+    for name in ("area_closure", "closure_start", "closure_close", "closure_correct"):
+        t[f"closure:{name}"] = ref(a057)
+    t["closure:reconcile"] = (a057, {"pk": o["reconciliation"].pk})
+    t["closure:unspent_receive"] = (a057, {"pk": o["unspent"].pk})
+    t["closure:unspent_move"] = (a057, {"pk": o["unspent"].pk, "move": "propose_write_off"})
+    t["programmes:area_panel#closure"] = (a041, {**ref41, "name": "closure"})
+    dd = o["diligence"]
+    t["diligence:list"] = (None, {})
+    for name in ("organisation", "start"):
+        t[f"diligence:{name}"] = (None, {"org_pk": dd.organisation_id})
+    for name in ("details", "register_check", "document", "risk_decision"):
+        t[f"diligence:{name}"] = (None, {"pk": dd.pk})
+    t["diligence:move"] = (None, {"pk": dd.pk, "move": "submit"})
+    t["diligence:register_check_remove"] = (
+        None,
+        {"pk": dd.pk, "check_pk": o["diligence_check"].pk},
+    )
+    for name in ("document_download", "document_remove"):
+        t[f"diligence:{name}"] = (None, {"pk": dd.pk, "doc_pk": o["diligence_doc"].pk})
     t["reports:export_csv"] = (None, {"dataset": "payments"})
     t["reports:export_xlsx"] = (None, {"dataset": "payments"})
+    # Assessors and conflicts of interest (issue 23): R2-041's application, assessed by pm.
+    assessing = {"kind": "application", "pk": o["application"].pk}
+    t["applications:assessors"] = (a041, assessing)
+    t["applications:declare"] = (a041, assessing)
+    t["applications:assessors_assign_bulk"] = (None, {})
+    t["applications:assessor_remove"] = (
+        a041,
+        {"pk": o["application"].assessor_assignments.order_by("pk").first().pk},
+    )
+    t["applications:declaration_register"] = (None, {"slug": "round-2"})
+    t["applications:moderation"] = (None, {"slug": "round-2"})
+    t["applications:peer_declare"] = pk("peer_review")
     return t
 
 

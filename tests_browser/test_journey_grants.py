@@ -108,6 +108,14 @@ def test_new_lead_applies_is_admitted_and_gets_going_with_ninety_percent_paid(pa
     row.get_by_role("link", name="Lower Place").click()
     page.get_by_role("button", name="Start assessment").click()
     expect(_status(page)).to_contain_text("Assessment started")
+    # Only an assigned assessor who declared no conflict scores (GovS 015, issue 23).
+    page.get_by_role("link", name="Assign or remove assessors").click()
+    page.locator("#id_assign-assessor").select_option(label="Priya Shah")
+    page.get_by_role("button", name="Assign").click()
+    page.get_by_role("link", name="Lower Place").first.click()
+    page.get_by_label("No: I have no conflict of interest").check()
+    page.get_by_role("button", name="Record my declaration").click()
+    expect(_status(page)).to_contain_text("Recorded: no conflict of interest.")
     for select in page.locator("select[name^=score_]").all():
         select.select_option("4")
     page.get_by_role("button", name="Save scores").click()

@@ -133,6 +133,9 @@ def test_plan_from_logic_model_to_sign_off_releases_the_held_payment(page, demo_
     login(page, "peer", REVIEWER_PASSWORD)
     page.goto("/plans/peer-reviews/")
     page.get_by_role("link", name=re.compile("Abbey")).first.click()
+    # A peer reviewer declares any conflict of interest first (GovS 015, issue 23).
+    page.get_by_label("No: I have no conflict of interest").check()
+    page.get_by_role("button", name="Record my declaration").click()
     expect(page.locator("main")).to_contain_text("Mentoring at the two secondary schools")
     page.get_by_label("Strengths").fill("A clear link between the mentoring and the outcomes.")
     page.get_by_label("Suggestions for improvement").fill("Name who chairs the partnership board.")

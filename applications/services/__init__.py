@@ -28,6 +28,14 @@ from .admission import (
     applications_decide_bulk,
     applications_start_assessment_bulk,
 )
+from .assessors import (
+    AssignResult,
+    assessor_assign,
+    assessor_remove,
+    assessors_assign_bulk,
+    conflict_declare,
+    peer_conflict_declare,
+)
 from .extensions import extension_grant, gate_deadline
 from .gates import (
     GATE_FIELDS,
@@ -55,6 +63,7 @@ __all__ = [
     "GATE_MOVES_AREA_TO",
     "LEAVING_OUTCOMES",
     "REQUIRED_TO_SUBMIT",
+    "AssignResult",
     "BulkResult",
     "DecisionPreview",
     "LeaveResult",
@@ -74,6 +83,11 @@ __all__ = [
     "applications_decide_bulk",
     "applications_start_assessment_bulk",
     "area_leave",
+    "assessor_assign",
+    "assessor_remove",
+    "assessors_assign_bulk",
+    "conflict_declare",
+    "peer_conflict_declare",
     "area_leaving_effects",
     "area_reinstate",
     "area_stage_derive",

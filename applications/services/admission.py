@@ -280,12 +280,14 @@ def application_score(
     score: int,
     comment: str = "",
 ) -> AssessmentScore:
-    """Record (or change) one assessor's score for one criterion, on the round's scale."""
+    """Record (or change) one assessor's score for one criterion, on the round's scale. Only an
+    assessor assigned to the application who declared no conflict of interest scores it."""
     require(app_perms.can_assess(assessor))
     if criterion.round_id != application.round_id:
         raise ValidationError({"criterion": "This criterion belongs to another round."})
     if application.status != ApplicationStatus.UNDER_ASSESSMENT:
         raise ValidationError("Scores can only be given while the application is under assessment.")
+    require(app_perms.can_score_application(assessor, application))
     scale = assessment_settings_for(application.round)
     if score is None or not scale.score_min <= int(score) <= scale.score_max:
         raise ValidationError(
@@ -330,8 +332,10 @@ def application_score(
 def application_recommend(
     *, application: Application, recommendation: str, notes: str, actor
 ) -> Application:
-    """Record the assessors' recommendation (admit or reject) with notes, before the decision."""
+    """Record the assessors' recommendation (admit or reject) with notes, before the decision.
+    Not by someone who declared a conflict of interest in the application."""
     require(app_perms.can_assess(actor))
+    require(app_perms.not_conflicted(actor, application, "recommend"))
     if recommendation not in Recommendation.values:
         raise ValidationError({"recommendation": "Choose admit or reject."})
     locked = lock(application)
@@ -462,6 +466,7 @@ def application_admit(
         workflow=APPLICATION,
         locked=locked,
         actor=actor,
+        permission=lambda locked: app_perms.can_decide_subject(actor, locked),
         verb="application.admitted",
         summary=lambda locked: (
             f"Admitted to {locked.area.round.name}: {locked.area.name} starts at Getting Ready"
@@ -502,6 +507,7 @@ def application_reject(
         workflow=APPLICATION,
         locked=locked,
         actor=actor,
+        permission=lambda locked: app_perms.can_decide_subject(actor, locked),
         verb="application.rejected",
         summary=f"Application for {locked.area_name} not admitted",
         reason=reasons,
@@ -547,6 +553,9 @@ def application_decide_preview(
     refused = APPLICATION.refusal(application, targets[decision], actor)
     if refused is not None:
         return preview_refused(refused)
+    allowed, reason = app_perms.can_decide_subject(actor, application)
+    if not allowed:
+        return preview_refused(PermissionDenied(reason))
     if decision == "reject" and not (reasons or "").strip():
         return preview_refused(
             ValidationError({"reasons": "Give the reasons for not admitting this application."})

@@ -10,7 +10,7 @@ asks the GATE workflow, checks the actor's scope, and writes one activity entry.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import permissions as perms
@@ -406,6 +406,9 @@ def gate_decide_preview(
     refused = GATE.refusal(gate, target, actor)
     if refused is not None:
         return preview_refused(refused)
+    allowed, reason = app_perms.can_decide_subject(actor, gate)
+    if not allowed:
+        return preview_refused(PermissionDenied(reason))
     try:
         if target == GateStatus.REJECTED:
             _rejection_reasons(reasons)
@@ -498,6 +501,7 @@ def gate_approve(
         workflow=GATE,
         locked=locked,
         actor=actor,
+        permission=lambda locked: app_perms.can_decide_subject(actor, locked),
         verb="gate.approved",
         summary=lambda locked: approval_summary(locked, cba_required=cba_required),
         area=area,
@@ -534,6 +538,7 @@ def gate_reject(
         workflow=GATE,
         locked=locked,
         actor=actor,
+        permission=lambda locked: app_perms.can_decide_subject(actor, locked),
         verb="gate.rejected",
         summary=f"{locked.get_target_stage_display()} application not approved",
         area=area,

@@ -150,3 +150,21 @@ class ExtensionFactory(factory.django.DjangoModelFactory):
     new_due_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=14))
     granted_by = factory.SubFactory(UserFactory, programme_manager=True)
     reason = "Lead officer was ill."
+
+
+def assigned(subject, assessor, declaration="none", nature="", by=None):
+    """`assessor` assigned to `subject` and, unless `declaration` is None, declared (written
+    directly: tests of assigning and declaring themselves go through the services)."""
+    from applications.models import AssessorAssignment, ConflictDeclaration
+    from applications.permissions import subject_filter
+
+    where = subject_filter(subject)
+    status = {None: "awaiting", "none": "clear", "conflict": "conflicted"}[declaration]
+    assignment = AssessorAssignment.objects.create(
+        assessor=assessor, assigned_by=by or assessor, status=status, **where
+    )
+    if declaration is not None:
+        ConflictDeclaration.objects.create(
+            assessor=assessor, declaration=declaration, nature=nature, **where
+        )
+    return assignment

@@ -112,10 +112,11 @@ def test_a_rejection_without_reasons_is_refused_beside_the_field(client_for, pro
 
 
 def test_scores_refused_before_the_assessment_starts(client_for, programme_manager):
-    from applications.tests.factories import CriterionFactory
+    from applications.tests.factories import CriterionFactory, assigned
 
     application = ApplicationFactory(submitted=True)
     criterion = CriterionFactory(round=application.round)
+    assigned(application, programme_manager)
     response = client_for(programme_manager).post(
         reverse("applications:application_score", args=[application.pk]),
         {f"score_{criterion.pk}": "3", f"comment_{criterion.pk}": "Typed comment"},

@@ -17,6 +17,7 @@ from applications.tests.factories import (
     CriterionFactory,
     OpenRoundFactory,
     ScaleFactory,
+    assigned,
 )
 from core.testing import today
 from grants.models import Award
@@ -139,6 +140,7 @@ def test_scores_must_sit_on_the_rounds_scale(programme_manager):
     application = ApplicationFactory(under_assessment=True)
     ScaleFactory(round=application.round, score_min=1, score_max=4)
     criterion = CriterionFactory(round=application.round)
+    assigned(application, programme_manager)
     row = services.application_score(
         application=application, criterion=criterion, assessor=programme_manager, score=4
     )

@@ -4,7 +4,12 @@ import pytest
 
 from activity.models import ActivityEntry, Visibility
 from applications.services import admission as services
-from applications.tests.factories import ApplicationFactory, CriterionFactory, ScaleFactory
+from applications.tests.factories import (
+    ApplicationFactory,
+    CriterionFactory,
+    ScaleFactory,
+    assigned,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +18,7 @@ def test_scoring_writes_a_staff_only_activity_entry(programme_manager):
     application = ApplicationFactory(under_assessment=True)
     ScaleFactory(round=application.round, score_min=1, score_max=5)
     criterion = CriterionFactory(round=application.round)
+    assigned(application, programme_manager)
 
     row = services.application_score(
         application=application,
@@ -37,6 +43,7 @@ def test_a_changed_score_is_recorded_with_what_it_was_and_an_unchanged_one_is_no
     application = ApplicationFactory(under_assessment=True)
     ScaleFactory(round=application.round, score_min=1, score_max=5)
     criterion = CriterionFactory(round=application.round)
+    assigned(application, programme_manager)
     kwargs = {"application": application, "criterion": criterion, "assessor": programme_manager}
 
     services.application_score(score=4, **kwargs)

@@ -18,6 +18,7 @@ from applications.tests.factories import (
     GateFactory,
     GettingGoingMilestoneFactory,
     OpenRoundFactory,
+    assigned,
 )
 from core.testing import today
 from core.tests import sample_files
@@ -171,6 +172,7 @@ def test_register_creates_an_applicant_and_signs_them_in(client):
 def test_manager_scores_and_admits_from_the_detail_page(client_for, programme_manager):
     application = ApplicationFactory(under_assessment=True)
     criterion = CriterionFactory(round=application.round, name="Partnership strength")
+    assigned(application, programme_manager)
     client = client_for(programme_manager)
     page = client.get(application.get_absolute_url())
     assert b"Partnership strength" in page.content

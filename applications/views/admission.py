@@ -20,7 +20,14 @@ from programmes.services import applicant_register
 from .. import confirmations, selectors, services
 from .. import permissions as app_perms
 from ..filters import ApplicationFilter
-from ..forms import ApplicationForm, BulkDecisionForm, PartnerFormSet, RegisterForm, partner_rows
+from ..forms import (
+    ApplicationForm,
+    AssignAssessorForm,
+    BulkDecisionForm,
+    PartnerFormSet,
+    RegisterForm,
+    partner_rows,
+)
 from ..models import ApplicationStatus
 from ..workflows import APPLICATION
 from .scope import PAGE_SIZE, visible_application
@@ -52,8 +59,19 @@ def register(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Your account is ready. Choose a round to apply to.")
+            _warn_if_duplicate(request, user)
             return redirect("applications:apply")
     return render(request, "applications/register.html", {"form": form})
+
+
+def _warn_if_duplicate(request, user) -> None:
+    """Tell the new applicant when their organisation looks like one already registered (the
+    flag is recorded for staff by diligence when the organisation is saved)."""
+    from diligence.duplicates import warning_for
+
+    for organisation in organisations_editable_by(user):
+        if warning := warning_for(organisation):
+            messages.warning(request, warning)
 
 
 @login_required
@@ -281,6 +299,12 @@ def assessment_queue(request):
                 if s != ApplicationStatus.DRAFT
             ],
             "bulk_form": bulk_form,
+            "assign_form": AssignAssessorForm(
+                assessors=selectors.possible_assessors(), prefix="assign"
+            )
+            if app_perms.can_assign_assessors(request.user)[0]
+            else None,
+            "rounds_for_register": list(Round.objects.order_by("-starts_on")[:1]),
             "open_count": counts[ApplicationStatus.SUBMITTED]
             + counts[ApplicationStatus.UNDER_ASSESSMENT],
         },

@@ -17,6 +17,7 @@ from .. import permissions as app_perms
 from ..forms import DecisionForm, ScoreForm, WithdrawForm
 from ..models import ApplicationStatus
 from ..workflows import APPLICATION
+from .assessors import assessors_url, declaration_needed
 from .scope import visible_application
 
 REFUSED = (ValidationError, PermissionDenied)
@@ -65,6 +66,11 @@ def _page(request, application, *, score_form=None, decision_form=None, withdraw
             "can_decide": ApplicationStatus.ADMITTED in moves,
             "can_withdraw": ApplicationStatus.WITHDRAWN in moves and (is_applicant or can_assess),
             "can_score": can_assess and application.status == ApplicationStatus.UNDER_ASSESSMENT,
+            "score_allowed": app_perms.can_score_application(user, application),
+            "decide_allowed": app_perms.can_decide_subject(user, application),
+            "assessors": selectors.assessors_of(application) if can_assess else [],
+            "can_assign": app_perms.can_assign_assessors(user)[0],
+            "assessors_url": assessors_url(application),
             "weighted": selectors.weighted_score(application, criteria) if criteria else None,
         },
     )
@@ -81,7 +87,11 @@ def _refused(request, form, exc) -> None:
 def application_detail(request, pk):
     """The applicant sees their answers and status; programme managers also score, recommend
     and decide here (each form posts to its own action URL)."""
-    return _page(request, visible_application(request.user, pk))
+    application = visible_application(request.user, pk)
+    must_declare = declaration_needed(request, application)
+    if must_declare is not None:
+        return must_declare
+    return _page(request, application)
 
 
 @login_required
@@ -98,7 +108,7 @@ def application_start(request, pk):
 
 
 def _save_scores(application, user, form) -> None:
-    require(app_perms.can_assess(user))
+    require(app_perms.can_score_application(user, application))
     with transaction.atomic():
         for criterion, score, comment in form.scores():
             services.application_score(

@@ -19,6 +19,7 @@ from ..filters import GateFilter
 from ..forms import GateDecisionForm, GateForm, WithdrawForm
 from ..models import GateApplication, GateStatus
 from ..workflows import GATE
+from .assessors import assessors_url, declaration_needed
 from .scope import PAGE_SIZE, visible_area, visible_gate
 
 REFUSED = (ValidationError, PermissionDenied)
@@ -91,6 +92,7 @@ def _page(request, gate, *, decision_form=None, withdraw_form=None):
     user = request.user
     moves = {m.target for m in GATE.moves_for(gate, user)}
     acts_for_area = app_perms.can_act_for_area(user, gate.area)[0]
+    can_assess = perms.is_programme_staff(user)
     due, extension = services.gate_deadline(gate.area, gate.milestone)
     return render(
         request,
@@ -109,6 +111,11 @@ def _page(request, gate, *, decision_form=None, withdraw_form=None):
             "due": due,
             "extension": extension,
             "definition": gate.area.round.stage_definitions.filter(stage=gate.target_stage).first(),
+            "decide_allowed": app_perms.can_decide_subject(user, gate),
+            "assessors": selectors.assessors_of(gate) if can_assess else [],
+            "assessors_url": assessors_url(gate),
+            "can_see_assessors": can_assess,
+            "can_assign": app_perms.can_assign_assessors(user)[0],
         },
     )
 
@@ -123,8 +130,13 @@ def _refused(request, form, exc) -> None:
 @require_safe
 def gate_detail(request, pk):
     """The gate application, its evidence and decision; the lead organisation submits or
-    withdraws it here and a programme manager decides it (each form posts to its own URL)."""
-    return _page(request, visible_gate(request.user, pk))
+    withdraws it here and a programme manager decides it (each form posts to its own URL). An
+    assigned assessor declares any conflict of interest first."""
+    gate = visible_gate(request.user, pk)
+    must_declare = declaration_needed(request, gate)
+    if must_declare is not None:
+        return must_declare
+    return _page(request, gate)
 
 
 @login_required

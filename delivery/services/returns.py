@@ -2,6 +2,7 @@
 submitting a return (``RETURN`` in ``delivery/workflows.py``)."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,16 +15,19 @@ from core.errors import require
 from core.locking import lock
 from core.transition import transition
 from core.validators import single_line_text
+from plans.indicators import IndicatorUnit
 from plans.workflows import PlanStatus
 from programmes.models import Area, AreaStatus
 
 from .. import permissions as delivery_perms
 from ..comparisons import RETURN_DUE_DAYS, return_periods
+from ..indicators import indicators_due
 from ..models import (
     DELIVERY_STAGES,
     OBSTACLE_STATUSES,
     Factor,
     FactorKind,
+    IndicatorValue,
     ProgressReturn,
     ProgressStatus,
     ReturnFactor,
@@ -61,7 +65,7 @@ def returns_schedule(*, area: Area, starts_on: datetime.date | None = None) -> l
     """
     if area.stage in DELIVERY_STAGES:
         first = (
-            ProgressReturn.objects.filter(area=area)
+            ProgressReturn.objects.filter(area=area, kind="regular")
             .order_by("period_start")
             .values_list("period_start", flat=True)
             .first()
@@ -189,17 +193,34 @@ def return_save(
     paid_staff: bool = False,
     service_users_reached: int = 0,
     factors: list[dict] | None = None,
+    final: dict | None = None,
+    indicator_values: list[dict] | None = None,
 ) -> ProgressReturn:
     """Save a draft return and replace its obstacles or enablers. `factors` is a list of
-    {"factor", "kind", "other_text"}."""
+    {"factor", "kind", "other_text"}; `final`, for a final report, its outcomes achieved, money
+    spent, spend against the award and lessons. `indicator_values`, when given, replaces the
+    latest values of the plan's outcome indicators the return reports: a list of {"indicator"
+    (id), "value", "note"}, each for an indicator the return asks about
+    (``delivery.indicators.indicators_due``); a percentage from 0 to 100, a count or money not
+    below 0, a note up to 500 characters on one line."""
     locked = lock(progress_return, related=("area",))
     require(delivery_perms.can_edit_return(actor, locked))
+    if locked.is_final and final is not None:
+        spent = final.get("spent")
+        if spent is not None and spent < 0:
+            raise ValidationError({"spent": "Enter an amount in pounds, 0 or more."})
+        locked.outcomes_achieved = (final.get("outcomes_achieved") or "").strip()
+        locked.spent = spent
+        locked.spend_explained = (final.get("spend_explained") or "").strip()
+        locked.lessons = (final.get("lessons") or "").strip()
     factors = factors or []
     if service_users_reached is None or int(service_users_reached) < 0:
         raise ValidationError({"service_users_reached": "Enter a number of people, 0 or more."})
     if progress_status and progress_status not in ProgressStatus.values:
         raise ValidationError({"progress_status": "Choose from the list."})
     validate_factors(progress_status=progress_status, factors=factors, complete=False)
+    if indicator_values is not None:
+        _save_indicator_values(locked, indicator_values)
     locked.progress_status = progress_status
     locked.milestones_met = milestones_met.strip()
     locked.achievements = achievements.strip()
@@ -224,6 +245,45 @@ def return_save(
         ]
     )
     return locked
+
+
+def _save_indicator_values(locked: ProgressReturn, given: list[dict]) -> None:
+    due = {d.indicator.pk: d.indicator for d in indicators_due(locked)}
+    errors: dict[str, list[str]] = {}
+    rows = {}
+    for item in given:
+        indicator = due.get(int(getattr(item["indicator"], "pk", item["indicator"])))
+        if indicator is None:
+            raise ValidationError("This return does not ask about that indicator.")
+        key = f"indicator_{indicator.pk}"
+        try:
+            value = Decimal(str(item["value"]))
+            if not value.is_finite() or abs(value) >= Decimal("1e10"):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError, TypeError):
+            errors.setdefault(key, []).append("Enter a number.")
+            continue
+        if indicator.unit == IndicatorUnit.PERCENTAGE and not 0 <= value <= 100:
+            errors.setdefault(key, []).append("A percentage is between 0 and 100.")
+        elif indicator.unit in (IndicatorUnit.COUNT, IndicatorUnit.MONEY) and value < 0:
+            errors.setdefault(key, []).append("Enter 0 or more.")
+        note = (item.get("note") or "").strip()
+        try:
+            single_line_text(note)
+            if len(note) > 500:
+                raise ValidationError("Keep the note to 500 characters or fewer.")
+        except ValidationError as exc:
+            errors.setdefault(f"{key}_note", []).extend(exc.messages)
+        rows[indicator.pk] = (value.quantize(Decimal("0.01")), note)
+    if errors:
+        raise ValidationError(errors)
+    locked.indicator_values.exclude(indicator_id__in=list(rows)).delete()
+    for indicator_id, (value, note) in rows.items():
+        IndicatorValue.objects.update_or_create(
+            progress_return=locked,
+            indicator_id=indicator_id,
+            defaults={"value": value, "note": note},
+        )
 
 
 def return_submit_preview(*, progress_return: ProgressReturn, actor, today=None):
@@ -268,6 +328,14 @@ def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> Prog
             for f in locked.factors.all()
         ]
         validate_factors(progress_status=locked.progress_status, factors=factors, complete=True)
+        if locked.is_final:
+            missing = {}
+            if not locked.outcomes_achieved:
+                missing["outcomes_achieved"] = "Say what the grant achieved against the plan."
+            if locked.spent is None:
+                missing["spent"] = "Enter the grant money you spent, in pounds."
+            if missing:
+                raise ValidationError(missing)
         return {"submitted_by": actor, "submitted_at": now}
 
     late = today > locked.due_on and not resubmission
@@ -282,7 +350,9 @@ def return_submit(*, progress_return: ProgressReturn, actor, today=None) -> Prog
         locked=locked,
         actor=actor,
         verb="progress_return.resubmitted" if resubmission else "progress_return.submitted",
-        summary=f"Progress return for {locked.period_label} "
+        summary=(
+            f"{locked.title} " if locked.is_final else f"Progress return for {locked.period_label} "
+        )
         + ("resubmitted with answers to the review: " if resubmission else "submitted: ")
         + locked.get_progress_status_display().lower()
         + (" (late)" if late else ""),

@@ -11,7 +11,12 @@ from core.tests.demo_snapshot import load_demo_for_test
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    "pm": {"Applications to assess", "Plans to review or sign", "Payments to approve"},
+    "pm": {
+        "Applications to assess",
+        "Plans to review or sign",
+        "Payments to approve",
+        "Assigned to you to assess",
+    },
     "funder": {"Plans to co-sign"},
     "finance": {"Payments to approve", "Payments to mark paid"},
     # The rm's overdue returns are all the finished pilot round's: left out (issue 25).

@@ -52,11 +52,15 @@ INSTALLED_APPS = [
     "applications",
     "plans",
     "grants",
+    "banking",
+    "diligence",
     "support",
     "messaging",
     "delivery",
+    "closure",
     "reports",
     "surveys",
+    "earlywarning",
     "demo",
 ]
 

@@ -14,6 +14,7 @@ written (which notifies the people involved by email after commit). Other apps i
 
 from .attachments import attachment_add, attachment_remove
 from .drafts import plan_draft_save, plan_drafts_discard
+from .indicators import indicators_save
 from .peer_review import peer_review_assign, peer_review_submit
 from .review import (
     COMMENTABLE_SECTIONS,
@@ -46,6 +47,7 @@ __all__ = [
     "cba_calculate",
     "cba_save",
     "final_plan_problems",
+    "indicators_save",
     "logic_model_save",
     "open_comments",
     "peer_review_assign",

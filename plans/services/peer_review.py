@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from activity.models import Visibility
 from activity.services import activity_record
+from applications.permissions import can_peer_review
 from core.errors import require
 from core.locking import lock
 from programmes.models import Area, Organisation
@@ -102,6 +103,8 @@ def peer_review_submit(
     with transaction.atomic():
         assignment = lock(assignment, related=("plan", "plan__area"), of=("self",))
         require(plan_perms.can_submit_peer_review(actor, assignment))
+        # GovS 015: declared first, and not conflicted (applications.permissions).
+        require(can_peer_review(actor, assignment.plan))
         review = PeerReview(
             assignment=assignment,
             strengths=strengths.strip(),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from activity.models import Visibility
 from activity.services import activity_record
+from applications.permissions import can_decide_subject
 from core.errors import require
 from core.locking import copy_back
 from core.text import NOTE_CHARS, require_within
@@ -104,6 +105,7 @@ def plan_return(
             workflow=PLAN,
             locked=locked,
             actor=actor,
+            permission=lambda locked: can_decide_subject(actor, locked),
             verb="plan.returned",
             summary="Operational plan returned for changes",
             area=locked.area,
@@ -134,6 +136,7 @@ def plan_not_approve(
             workflow=PLAN,
             locked=locked,
             actor=actor,
+            permission=lambda locked: can_decide_subject(actor, locked),
             verb="plan.not_approved",
             summary="Operational plan not approved",
             area=locked.area,

@@ -7,6 +7,8 @@ from django.utils import timezone
 from accounts import permissions as perms
 from activity.models import Visibility
 from activity.services import notifications_resolve
+from applications.permissions import can_decide_subject
+from core.errors import require
 from core.locking import lock
 from core.transition import transition
 from programmes.models import AREA_STAGE_ORDER, AreaStage
@@ -54,6 +56,8 @@ def plan_sign_off(
                 f"The {SignOffParty(party).label.lower()} has already signed this plan."
             )
         require_in_programme(locked.area, "signed off", imported)
+        # GovS 015: nobody signs off a plan they declared a conflict of interest in.
+        require(can_decide_subject(actor, locked))
         other_signed = bool(signed - {party})
         if other_signed:
             target = PlanStatus.SIGNED_OFF

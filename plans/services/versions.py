@@ -1,6 +1,7 @@
 """Numbered versions: what a submission freezes, so reviewers read what was sent."""
 
 from .. import selectors
+from ..indicators import indicators_of
 from ..models import PLAN_SECTIONS, CostBenefitAnalysis, OperationalPlan, PlanVersion
 from .writing import cba_calculate
 
@@ -33,6 +34,8 @@ def plan_snapshot(plan: OperationalPlan) -> dict:
             for r in plan.resourcing_lines.all()
         ],
         "logic_model": [r.as_dict() for r in rows],
+        # Each indicator with the number of the logic model row it measures (as pages number them).
+        "indicators": indicators_of(area),
         "cba": cba_calculate(cba).summary() if cba else None,
     }
 

@@ -25,6 +25,7 @@ from ..models import (
     LogicModel,
     LogicModelRow,
     OperationalPlan,
+    OutcomeIndicator,
     PlanSectionDraft,
 )
 from .common import lock_plan
@@ -74,26 +75,62 @@ def strategy_save(
     return strategy
 
 
+def _row_pk(row: dict) -> int | None:
+    """The id of the saved row a posted row edits (the editor's formset sends the instance)."""
+    value = row.get("id")
+    value = getattr(value, "pk", value)
+    return int(value) if str(value or "").isdigit() else None
+
+
 def logic_model_save(*, area: Area, rows: list[dict], actor) -> LogicModel:
     """Replace the area's logic model rows with `rows`, in the order given (blank rows dropped).
     At most bounds.MAX_LOGIC_MODEL_ROWS rows of cells up to bounds.MAX_CELL_CHARS characters;
-    a logic model over the bounds is refused whole."""
-    kept = [
-        {f: str(row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS}
+    a logic model over the bounds is refused whole.
+
+    A row that carries the `id` of a saved row edits it in place, so the outcome indicators
+    measuring that row stay with it; a saved row left out is removed with its indicators, and
+    refused when one of them has a value reported in a progress return."""
+    posted = [
+        (_row_pk(row), {f: str(row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS})
         for row in rows
         if any(str(row.get(f) or "").strip() for f in LOGIC_MODEL_FIELDS)
     ]
+    kept = [values for _pk, values in posted]
     _check_logic_model(kept)
     with transaction.atomic():
         _plan_for_edit(area, actor)
         logic_model, created = LogicModel.objects.select_for_update().get_or_create(area=area)
-        logic_model.rows.all().delete()
-        LogicModelRow.objects.bulk_create(
-            [
-                LogicModelRow(logic_model=logic_model, order=i, **row)
-                for i, row in enumerate(kept, 1)
-            ]
+        saved = {r.pk: r for r in logic_model.rows.all()}
+        keep_pks = {pk for pk, _values in posted if pk in saved}
+        removed = [pk for pk in saved if pk not in keep_pks]
+        reported = (
+            OutcomeIndicator.objects.filter(row_id__in=removed, values__isnull=False)
+            .values_list("name", flat=True)
+            .distinct()
         )
+        if reported:
+            raise ValidationError(
+                {
+                    "rows": [
+                        f"A row measured by “{name}” cannot be removed: progress returns have "
+                        "reported values for it."
+                        for name in reported
+                    ]
+                }
+            )
+        LogicModelRow.objects.filter(pk__in=removed).delete()
+        updated, new = [], []
+        for order, (pk, values) in enumerate(posted, 1):
+            if pk in keep_pks and saved[pk] not in updated:
+                row = saved[pk]
+                for field, value in values.items():
+                    setattr(row, field, value)
+                row.order = order
+                updated.append(row)
+            else:
+                new.append(LogicModelRow(logic_model=logic_model, order=order, **values))
+        LogicModelRow.objects.bulk_update(updated, [*LOGIC_MODEL_FIELDS, "order"])
+        LogicModelRow.objects.bulk_create(new)
         logic_model.updated_by = actor
         logic_model.save()
         activity_record(

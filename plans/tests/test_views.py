@@ -236,6 +236,10 @@ class TestPeerReviewPages:
         reviewer = UserFactory(username="reviewer")
         MembershipFactory(user=reviewer, organisation=assignment.reviewer_organisation)
         url = reverse("plans:peer_review_detail", args=[assignment.pk])
+        # GovS 015: a peer reviewer declares before reviewing (applications' declarations).
+        from applications.services import peer_conflict_declare
+
+        peer_conflict_declare(assignment=assignment, actor=reviewer, declaration="none")
         response = client_for(reviewer).post(
             url,
             {"strengths": "Clear aims", "suggestions": "Add costs", "overall_rating": "3"},

@@ -290,6 +290,9 @@ class TestPeerReview:
         from accounts.tests.factories import MembershipFactory
 
         MembershipFactory(user=reviewer, organisation=orgs[0])
+        from applications.services import peer_conflict_declare
+
+        peer_conflict_declare(assignment=created[0], actor=reviewer, declaration="none")
         review = services.peer_review_submit(
             assignment=created[0],
             actor=reviewer,

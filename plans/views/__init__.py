@@ -4,7 +4,7 @@ from here."""
 
 from .attachments import attachment_delete, attachment_download, attachment_upload
 from .drafts import plan_draft_save, plan_drafts_discard
-from .editors import cba_edit, logic_model_edit, plan_edit, strategy_edit
+from .editors import cba_edit, indicators_edit, logic_model_edit, plan_edit, strategy_edit
 from .peer_review import peer_review_assign, peer_review_detail, peer_review_list
 from .review import review, review_queue
 from .submission import submit_draft, submit_final
@@ -17,6 +17,7 @@ __all__ = [
     "attachment_download",
     "attachment_upload",
     "cba_edit",
+    "indicators_edit",
     "logic_model_edit",
     "peer_review_assign",
     "peer_review_detail",

@@ -17,7 +17,9 @@ from ..forms import (
     PlanSectionsForm,
     ResourcingFormSet,
     StrategyForm,
+    indicator_formset,
 )
+from ..indicators import OutcomeIndicator
 from ..models import (
     LOGIC_MODEL_COLUMNS,
     BenefitLine,
@@ -292,3 +294,40 @@ def plan_edit(request, reference):
             **_editor_attachments(request, area, "plan"),
         },
     )
+
+
+@login_required
+def indicators_edit(request, reference):
+    """The outcome indicators beside the logic model: each measures one of its rows."""
+    area = area_for(request.user, reference)
+    plan = plan_of(area)
+    leave = editable_or_leave(request, area, plan)
+    if leave:
+        return leave
+    rows = selectors.logic_model_rows(area)
+    if not rows:
+        messages.warning(
+            request, "Write the logic model first: each indicator measures one of its rows."
+        )
+        return redirect(reverse("plans:workspace", args=[area.reference]) + "#logic-model")
+    queryset = OutcomeIndicator.objects.filter(row__logic_model__area=area)
+    formset = indicator_formset(
+        rows=rows,
+        data=request.POST or None,
+        queryset=queryset,
+        blank=3 if not queryset.exists() else 1,
+    )
+    if request.method == "POST" and formset.is_valid():
+        kept = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.indicators_save(area=area, actor=request.user, indicators=kept)
+        except (ValidationError, PermissionDenied) as exc:
+            refusal_messages(request, exc)
+        else:
+            messages.success(request, "Outcome indicators saved.")
+            return redirect(reverse("plans:workspace", args=[area.reference]) + "#indicators")
+    return render(request, "plans/indicators_form.html", {"area": area, "formset": formset})

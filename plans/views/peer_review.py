@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts import permissions as perms
+from applications.permissions import can_peer_review, declaration_of
 from core.errors import errors_to_form
 
 from .. import permissions as plan_perms
@@ -65,7 +66,18 @@ def peer_review_detail(request, pk):
     version = selectors.latest_version(plan, PlanVersion.Kind.DRAFT)
     review = getattr(assignment, "review", None)
     form = None
-    if review is None:
+    if review is None and declaration_of(request.user, plan) is None:
+        # GovS 015: the reviewer declares any conflict of interest before reading the plan.
+        messages.warning(
+            request, "Declare any conflict of interest in this plan before you review it."
+        )
+        return redirect("applications:peer_declare", assignment.pk)
+    conflicted = review is None and not can_peer_review(request.user, plan)[0]
+    if conflicted:
+        messages.warning(
+            request, "You declared a conflict of interest in this plan, so you cannot review it."
+        )
+    if review is None and not conflicted:
         form = PeerReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

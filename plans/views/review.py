@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import permissions as perms
+from applications.views.assessors import assessors_url, declaration_needed
 from core.confirm import confirmation_page, confirmed
 from core.errors import require
 from programmes.models import Round
@@ -80,6 +81,10 @@ def review(request, reference):
     plan = selectors.plan_for_area(area)
     if plan is None:
         raise Http404("This area has no plan yet.")
+    # GovS 015: an assessor assigned to the final plan declares any conflict before seeing it.
+    must_declare = declaration_needed(request, plan)
+    if must_declare is not None:
+        return must_declare
     action = request.POST.get("action") if request.method == "POST" else None
     forms = {
         "return_form": ReturnForm(request.POST if action == "return" else None, prefix="ret"),
@@ -109,7 +114,11 @@ def review(request, reference):
     context = _review_context(request, area, plan)
     boxes = {key: forms["return_form"][f"comment_{key}"] for key, _ in COMMENTABLE_SECTIONS}
     context["sections"] = [(*section, boxes[section[0]]) for section in context["sections"]]
-    return render(request, "plans/review.html", {**context, **forms, "comment_boxes": boxes})
+    return render(
+        request,
+        "plans/review.html",
+        {**context, **forms, "comment_boxes": boxes, "assessors_url": assessors_url(plan)},
+    )
 
 
 QUEUE_PAGE_SIZE = 25

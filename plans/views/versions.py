@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ..diff import version_diff
+from ..indicators import for_display
 from ..models import LOGIC_MODEL_COLUMNS, PLAN_SECTIONS, PlanVersion
 from .common import area_for, plan_of
 
@@ -36,6 +37,7 @@ def version_detail(request, reference, number):
                 for key, label in PLAN_SECTIONS
             ],
             "columns": LOGIC_MODEL_COLUMNS,
+            "indicators": for_display(version.content.get("indicators", [])),
         },
     )
 

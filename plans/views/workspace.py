@@ -14,6 +14,7 @@ from core.text import NOTE_CHARS
 
 from .. import permissions as plan_perms
 from .. import selectors, services
+from ..indicators import for_display, indicators_of
 from ..models import (
     LOGIC_MODEL_COLUMNS,
     PLAN_SECTIONS,
@@ -92,6 +93,7 @@ def _workspace(request, reference, *, drafts=None, errors=None):
         "strategy": strategy,
         "rows": rows,
         "columns": LOGIC_MODEL_COLUMNS,
+        "indicators": for_display(indicators_of(area)) if rows else [],
         "cba": cba,
         "cba_result": services.cba_calculate(cba) if cba else None,
         "cba_required": selectors.area_requires_cba(area),

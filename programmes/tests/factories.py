@@ -82,13 +82,37 @@ def theme(slug="health-and-wellbeing"):
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An organisation whose due diligence is confirmed and in date (diligence) and whose bank
+    details are confirmed (bank_account), so awards and payments to it are not held;
+    ``diligence=False`` / ``bank_account=False`` for one with none."""
+
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Community Trust {n}")
     org_type = OrganisationType.VCS
     charity_number = factory.Sequence(lambda n: f"{1100000 + n}")
     town = "Leeds"
+
+    @factory.post_generation
+    def bank_account(obj, create, extracted, **kwargs):
+        """Confirmed bank details, as every organisation paid by the programme has
+        (banking/holds.py holds payments otherwise); ``OrganisationFactory(bank_account=False)``
+        for an organisation that has given none."""
+        if not create or extracted is False:
+            return
+        from banking.tests.factories import BankAccountFactory
+
+        BankAccountFactory(organisation=obj, **kwargs)
+
+    @factory.post_generation
+    def diligence(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from diligence.tests.factories import cleared
+
+        cleared(obj)
 
 
 class AreaFactory(factory.django.DjangoModelFactory):

@@ -218,4 +218,33 @@ RETURNS = Dataset(
     ],
 )
 
-DATASETS = {d.slug: d for d in (APPLICATIONS, PAYMENTS, SUPPORT, RETURNS)}
+# Grant closure ------------------------------------------------------------------------------------
+
+
+class ClosureDataset(Dataset):
+    """The round's closure report (``?round=<slug>``; every round without it): one row per award,
+    the rows of ``report closure``."""
+
+    def rows(self, *, user, params, today=None) -> Iterator[list]:
+        from closure.report import closure_rows
+        from programmes.models import Round
+
+        slug = (params or {}).get("round")
+        rounds = Round.objects.filter(slug=slug) if slug else Round.objects.order_by("pk")
+        header = True
+        for round_ in rounds:
+            rows = closure_rows(round_)
+            first = next(rows)
+            if header:
+                yield first
+                header = False
+            yield from rows
+        if header:
+            from closure.report import COLUMNS
+
+            yield list(COLUMNS)
+
+
+CLOSURE = ClosureDataset("closure", "Closure report", lambda user, params, today: None, [])
+
+DATASETS = {d.slug: d for d in (APPLICATIONS, PAYMENTS, SUPPORT, RETURNS, CLOSURE)}

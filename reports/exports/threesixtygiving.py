@@ -6,6 +6,13 @@ One grant per live award (cancelled awards are left out). ``Identifier`` is
 (its org-id identifier); the beneficiary location is the area, with its geographic code; the grant
 programme is the round (code = slug, title = name); the funding organisation is the programme's
 funder; ``Amount Disbursed`` is what has been paid so far.
+
+An amended grant (an award with approved variations, grants/variations) keeps its identifier, as
+the standard asks of a grant that changes: ``Amount Awarded`` and the planned end date are the
+amended ones and ``Last modified`` says when. The standard has no field for the amendments
+themselves, so two additional columns say it (``Amendments``: how many variations were approved,
+``Amended On``: the latest), before ``Last modified``; in JSON ``amendments`` (count and date),
+only on amended grants. Additional fields are allowed by the schema.
 """
 
 import json
@@ -40,6 +47,8 @@ CSV_COLUMNS = [
     "Funding Org:Name",
     "Grant Programme:Code",
     "Grant Programme:Title",
+    "Amendments",
+    "Amended On",
     "Last modified",
     "Data Source",
 ]
@@ -52,7 +61,9 @@ def grant_identifier(award_id: int) -> str:
 def awards(*, round=None) -> QuerySet:
     """Live awards with everything a grant record needs, and the amount paid so far, in one
     query."""
-    return grant_selectors.live_awards_with_disbursed(round=round)
+    from grants.variations.selectors import with_amendments
+
+    return with_amendments(grant_selectors.live_awards_with_disbursed(round=round))
 
 
 def data_source() -> str:
@@ -129,7 +140,10 @@ def grant(award, *, source: str) -> dict:
         "amountDisbursed": _money(award.disbursed),
         "awardDate": award.awarded_on.isoformat(),
         "plannedDates": [
-            {"startDate": award.awarded_on.isoformat(), "endDate": area.round.ends_on.isoformat()}
+            {
+                "startDate": award.awarded_on.isoformat(),
+                "endDate": (award.ends_on or area.round.ends_on).isoformat(),
+            }
         ],
         "recipientOrganization": [recipient],
         "beneficiaryLocation": [location],
@@ -139,6 +153,21 @@ def grant(award, *, source: str) -> dict:
         "grantProgramme": [{"code": area.round.slug, "title": area.round.name}],
         "dateModified": award.updated_at.isoformat(timespec="seconds"),
         "dataSource": source,
+        **_amendments(award),
+    }
+
+
+def _amendments(award) -> dict:
+    """The grant's approved variations, on an amended grant only (an additional field)."""
+    count = getattr(award, "amendment_count", 0) or 0
+    if not count:
+        return {}
+    amended_on = award.amended_at
+    return {
+        "amendments": {
+            "count": count,
+            "amendedOn": amended_on.date().isoformat() if amended_on else "",
+        }
     }
 
 
@@ -188,6 +217,8 @@ def csv_rows(*, round=None) -> Iterator[list]:
             funder["name"],
             programme["code"],
             programme["title"],
+            g.get("amendments", {}).get("count", 0),
+            g.get("amendments", {}).get("amendedOn", ""),
             g["dateModified"],
             g["dataSource"],
         ]

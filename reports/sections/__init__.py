@@ -10,7 +10,7 @@ page.
 """
 
 from ..models import ReportKind
-from . import area, programme, summary, surveys
+from . import area, programme, summary, surveys, what_worked
 from .base import FUNDING_SHORT, ReportContext, ReportDefinition, Section
 
 __all__ = ["FUNDING_SHORT", "REPORTS", "ReportContext", "ReportDefinition", "Section"]
@@ -64,6 +64,9 @@ REPORTS: dict[str, ReportDefinition] = {
             Section("programme_spend", "Spend against budget", summary.programme_spend),
             Section("programme_timetable", "Timetable and grants", programme.programme_timetable),
             Section("programme_surveys", "What the surveys said", surveys.programme_surveys),
+            Section(
+                "programme_what_worked", "What worked, for whom", what_worked.programme_what_worked
+            ),
         ],
     ),
 }

@@ -4,6 +4,8 @@
     python manage.py report programme --round round-2 -o programme.pdf [--date 2026-11-01]
     python manage.py report funnel --round round-2 --format csv
     python manage.py report progression --round round-2 --format json
+    python manage.py report closure --round round-2 --format csv
+    python manage.py report what_worked --round round-2 --format csv
 
 The funnel and progression numbers come from `reports.metrics`, the same module the dashboard
 and the programme report read.
@@ -24,6 +26,7 @@ from reports import metrics, selectors
 from reports.models import Audience, ReportKind
 from reports.rendering import report_pdf
 from reports.sections import ReportContext
+from reports.what_worked import what_worked
 
 
 class Command(BaseCommand):
@@ -34,7 +37,7 @@ class Command(BaseCommand):
             dest="report",
             required=True,
             title="reports",
-            metavar="{area,programme,funnel,progression}",
+            metavar="{area,programme,funnel,progression,closure,what_worked}",
         )
         area = subcommands.add_parser("area", help="An area's progress report.")
         area.add_argument("--area", required=True, help="The area's reference, e.g. R2-041.")
@@ -54,14 +57,26 @@ class Command(BaseCommand):
         for name, help_text in (
             ("funnel", "How many applications and areas reached each step of the round."),
             ("progression", "Admitted areas, plans submitted and signed off by organisation type."),
+            ("closure", "Every award of the round with its closure reconciliation."),
         ):
             table = subcommands.add_parser(name, help=help_text)
             table.add_argument("--round", required=True, help="The round's slug.")
             table.add_argument("--format", choices=["csv", "json"], default="csv")
+        learning = subcommands.add_parser(
+            "what_worked",
+            help="What worked, for whom: one row per group and measure, with n ('suppressed' "
+            "under five).",
+        )
+        learning.add_argument("--round", required=True, help="The round's slug.")
+        learning.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args, **options):
         if options["report"] in ("funnel", "progression"):
             return self.handle_table(options)
+        if options["report"] == "closure":
+            return self.handle_closure(options)
+        if options["report"] == "what_worked":
+            return self.handle_what_worked(options)
         handler = getattr(self, f"handle_{options['report']}")
         ctx = handler(options)
         ctx.report_date = options.get("date") or timezone.localdate()
@@ -90,6 +105,25 @@ class Command(BaseCommand):
             raise CommandError(f"No round with slug {options['round']}.")
         return ReportContext(kind=ReportKind.PROGRAMME, round=round_)
 
+    def handle_closure(self, options):
+        """One row per award (closure.report), formula-safe, money as numbers."""
+        from closure.report import COLUMNS, closure_rows
+        from core.spreadsheets import csv_value
+
+        round_ = selectors.round_by_slug(options["round"])
+        if round_ is None:
+            raise CommandError(f"No round with slug {options['round']}.")
+        rows = closure_rows(round_)
+        next(rows)
+        if options["format"] == "json":
+            data = [{c: str(v) for c, v in zip(COLUMNS, row, strict=True)} for row in rows]
+            self.stdout.write(json.dumps(data, indent=2))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in rows:
+            writer.writerow([csv_value(v) for v in row])
+
     def handle_table(self, options):
         round_ = selectors.round_by_slug(options["round"])
         if round_ is None:
@@ -109,3 +143,16 @@ class Command(BaseCommand):
         writer = csv.DictWriter(self.stdout, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+    def handle_what_worked(self, options):
+        round_ = selectors.round_by_slug(options["round"])
+        if round_ is None:
+            raise CommandError(f"No round with slug {options['round']}.")
+        header, *body = what_worked(round_).rows()
+        if options["format"] == "json":
+            rows = [dict(zip(header, row, strict=True)) for row in body]
+            self.stdout.write(json.dumps(rows, indent=2, default=str))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(body)
