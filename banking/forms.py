@@ -4,6 +4,7 @@ The services check everything again; the forms put their refusals next to the fi
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.text import TextBox
 from core.validators import single_line_text
 
 from .services import NOTE_MAX, normalise_account_number, normalise_sort_code
@@ -21,12 +22,14 @@ class BankDetailsForm(forms.Form):
         label="Sort code",
         max_length=20,
         help_text="6 digits, for example 12-34-56.",
+        validators=[single_line_text],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     account_number = forms.CharField(
         label="Account number",
         max_length=20,
         help_text="8 digits.",
+        validators=[single_line_text],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -65,7 +68,7 @@ class CallbackForm(forms.Form):
         label="Call-back note",
         required=False,
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         help_text=f"Anything else said on the call; at most {NOTE_MAX} characters.",
     )
 
@@ -74,5 +77,5 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Why are the details rejected?",
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=TextBox(attrs={"rows": 2}),
     )

@@ -6,6 +6,7 @@ The services in ``banking/services.py`` are the only writers of ``status``.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -27,8 +28,14 @@ class BankAccount(models.Model):
     account_name = models.CharField(max_length=140, validators=[single_line_text])
     # Stored normalised: six and eight digits (banking.services.normalise_* accept spaces and
     # hyphens as people type them).
-    sort_code = models.CharField(max_length=6)
-    account_number = models.CharField(max_length=8)
+    sort_code = models.CharField(
+        max_length=6,
+        validators=[RegexValidator(r"\A[0-9]{6}\Z", "A sort code is six digits.")],
+    )
+    account_number = models.CharField(
+        max_length=8,
+        validators=[RegexValidator(r"\A[0-9]{8}\Z", "An account number is eight digits.")],
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     # The confirmed account this one replaces (None: the organisation's first account).
     replaces = models.ForeignKey(

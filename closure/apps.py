@@ -10,8 +10,8 @@ class ClosureConfig(AppConfig):
         from core.area_writes import register_area_write_hold
         from grants.holds import register_payment_hold
 
+        from .holds import closed_grant_hold, closed_payment_hold
         from .panels import area_panel
-        from .services import closed_grant_hold, closed_payment_hold
 
         # A closed grant's records are read-only; no money moves on it.
         register_area_write_hold(closed_grant_hold)

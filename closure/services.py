@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts import permissions as perms
 from accounts.models import Role, User
 from accounts.selectors import lead_members, relationship_manager
 from activity.models import Visibility
@@ -384,33 +383,3 @@ def closure_open_correction(*, closure: GrantClosure, actor, reason: str) -> Gra
         related=("area",),
         changes={"correction_reason": reason},
     )
-
-
-def closed_grant_hold(area, user) -> str | None:
-    """The area-writes hold (core.area_writes): a closed grant's records are read-only; while a
-    correction is open, only programme managers and admins change them."""
-    cache = "_closure_status"
-    if not hasattr(area, cache):
-        setattr(
-            area,
-            cache,
-            GrantClosure.objects.filter(area_id=area.pk).values_list("status", flat=True).first(),
-        )
-    status = getattr(area, cache)
-    if status == ClosureStatus.CLOSED:
-        return "This grant is closed, so its records cannot be changed."
-    if status == ClosureStatus.CORRECTING and not perms.is_manager_or_admin(user):
-        return "This grant is closed: only programme managers are correcting its records."
-    return None
-
-
-def closed_payment_hold(payment) -> str | None:
-    """The payment hold (grants.holds): no money moves on an award of a closed grant."""
-    status = (
-        GrantClosure.objects.filter(area_id=payment.award.area_id)
-        .values_list("status", flat=True)
-        .first()
-    )
-    if status == ClosureStatus.CLOSED:
-        return "This grant is closed: no payment can be approved or paid on it."
-    return None

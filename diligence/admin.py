@@ -14,6 +14,9 @@ class GovernanceDocumentInline(GuardedTabularInline):
     model = GovernanceDocument
     extra = 0
     fields = ["kind", "title", "filename", "review_on", "uploaded_by", "uploaded_at"]
+    # The time of upload is set by the database (auto_now_add), so no form may hold it: named
+    # only in `fields`, the inline's form could not be built and the change page answered 500.
+    readonly_fields = fields
 
 
 @admin.register(DueDiligence)

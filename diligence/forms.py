@@ -4,10 +4,9 @@ from django.utils import timezone
 
 from core.forms import DateInput, inline_form_helper
 from core.text import REASON_CHARS, TextBox
+from core.validators import single_line_text
 
 from .models import FraudRisk, GovernanceDocument, RegisterCheck
-from .selectors import EXPIRING_DAYS
-from .workflows import DiligenceStatus
 
 _helper = inline_form_helper
 
@@ -77,8 +76,15 @@ class DetailsForm(forms.Form):
 
 class RegisterCheckForm(forms.Form):
     register = forms.ChoiceField(choices=RegisterCheck.Register.choices)
-    register_name = forms.CharField(label="Register (when other)", required=False, max_length=120)
-    identifier = forms.CharField(label="Number looked up", max_length=60)
+    register_name = forms.CharField(
+        label="Register (when other)",
+        required=False,
+        max_length=120,
+        validators=[single_line_text],
+    )
+    identifier = forms.CharField(
+        label="Number looked up", max_length=60, validators=[single_line_text]
+    )
     checked_on = forms.DateField(label="Checked on", initial=timezone.localdate, widget=DateInput())
     outcome = forms.ChoiceField(label="Result", choices=RegisterCheck.Outcome.choices)
     finding = forms.CharField(
@@ -99,7 +105,9 @@ class RegisterCheckForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Document", choices=GovernanceDocument.Kind.choices)
-    title = forms.CharField(required=False, max_length=200, help_text="Optional.")
+    title = forms.CharField(
+        required=False, max_length=200, help_text="Optional.", validators=[single_line_text]
+    )
     file = forms.FileField(help_text="PDF, Word (DOCX) or OpenDocument text, 10 MB at most.")
     review_on = forms.DateField(label="Next review due", widget=DateInput())
 
@@ -128,17 +136,3 @@ class RiskDecisionForm(forms.Form):
         max_length=REASON_CHARS,
         widget=TextBox(attrs={"rows": 2}),
     )
-
-
-class ListFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", "Any state"),
-            *DiligenceStatus.choices,
-            ("expired", "Expired"),
-            ("high_undecided", "High risk, no decision"),
-        ],
-    )
-    risk = forms.ChoiceField(required=False, choices=[("", "Any risk"), *FraudRisk.choices])
-    expiring = forms.BooleanField(required=False, label=f"Expiring within {EXPIRING_DAYS} days")

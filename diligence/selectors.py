@@ -75,31 +75,41 @@ def _latest_per_organisation():
     return DueDiligence.objects.filter(pk=Subquery(latest.values("pk")[:1]))
 
 
-def diligence_list(
-    *, state: str = "", risk: str = "", expiring: bool = False, today: datetime.date
+def diligence_list() -> QuerySet[DueDiligence]:
+    """The list across organisations: each organisation's latest checklist, by name (the
+    list's filters, diligence.filters, narrow it with the two functions below)."""
+    return (
+        _latest_per_organisation()
+        .select_related("organisation", "prepared_by", "confirmed_by")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def diligence_in_state(
+    checklists: QuerySet[DueDiligence], state: str, *, today: datetime.date
 ) -> QuerySet[DueDiligence]:
-    """The list across organisations: each organisation's latest checklist, narrowed by state
-    ("expired" is a state people ask for, though it is a date), risk and expiry within 60 days."""
-    qs = _latest_per_organisation().select_related("organisation", "prepared_by", "confirmed_by")
+    """Narrowed to a state; "expired" is a state people ask for, though it is a date, and "high
+    risk, no decision" is what holds money until a programme manager decides."""
     if state == "expired":
-        qs = qs.filter(status=DiligenceStatus.CONFIRMED, expires_on__lt=today)
-    elif state == "high_undecided":
-        qs = qs.filter(
+        return checklists.filter(status=DiligenceStatus.CONFIRMED, expires_on__lt=today)
+    if state == "high_undecided":
+        return checklists.filter(
             status=DiligenceStatus.CONFIRMED,
             fraud_risk=FraudRisk.HIGH,
             risk_decision=RiskDecision.PENDING,
         )
-    elif state:
-        qs = qs.filter(status=state)
-    if risk:
-        qs = qs.filter(fraud_risk=risk)
-    if expiring:
-        qs = qs.filter(
-            status=DiligenceStatus.CONFIRMED,
-            expires_on__gte=today,
-            expires_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
-        )
-    return qs.order_by("organisation__name", "pk")
+    return checklists.filter(status=state) if state else checklists
+
+
+def diligence_expiring(
+    checklists: QuerySet[DueDiligence], *, today: datetime.date
+) -> QuerySet[DueDiligence]:
+    """Narrowed to confirmed checklists that expire within EXPIRING_DAYS (not yet expired)."""
+    return checklists.filter(
+        status=DiligenceStatus.CONFIRMED,
+        expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+    )
 
 
 def awaiting_confirmation_by(user) -> QuerySet[DueDiligence]:

@@ -16,10 +16,10 @@ from programmes.models import Organisation
 
 from . import permissions as perms
 from . import selectors, services
+from .filters import DiligenceFilter
 from .forms import (
     DetailsForm,
     DocumentForm,
-    ListFilterForm,
     ReasonForm,
     RegisterCheckForm,
     RiskDecisionForm,
@@ -36,14 +36,10 @@ def diligence_list(request):
     """Each organisation's latest checklist, filtered by state, risk and expiry."""
     require(perms.can_view_diligence(request.user))
     today = timezone.localdate()
-    form = ListFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.diligence_list(
-        state=filters.get("state", ""),
-        risk=filters.get("risk", ""),
-        expiring=bool(filters.get("expiring")),
-        today=today,
+    diligence_filter = DiligenceFilter(
+        request.GET or None, queryset=selectors.diligence_list(), today=today
     )
+    qs = diligence_filter.qs
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -51,7 +47,7 @@ def diligence_list(request):
         request,
         "diligence/list.html",
         {
-            "form": form,
+            "filter": diligence_filter,
             "page_obj": page,
             "today": today,
             "query": query.urlencode(),

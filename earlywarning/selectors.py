@@ -20,12 +20,15 @@ def round_warnings(
     )
     qs = AreaWarning.objects.filter(area__in=areas)
     if relationship_manager is not None:
-        qs = qs.filter(
-            area__assignments__user=relationship_manager, area__assignments__ended_on__isnull=True
-        )
+        qs = looked_after_by(qs, relationship_manager)
     return qs.select_related("area", "area__lead_organisation").order_by(
         "-score", "area__reference"
     )
+
+
+def looked_after_by(warnings: QuerySet[AreaWarning], user: User) -> QuerySet[AreaWarning]:
+    """The warnings of the areas `user` looks after now."""
+    return warnings.filter(area__assignments__user=user, area__assignments__ended_on__isnull=True)
 
 
 def current_managers(*, area_ids) -> dict[int, User]:

@@ -9,6 +9,7 @@ from core.errors import require
 from programmes.models import Round
 
 from . import selectors
+from .filters import WarningFilter
 from .permissions import can_view_round_warnings
 from .signals import FLAG_THRESHOLD, SIGNALS
 
@@ -17,17 +18,14 @@ from .signals import FLAG_THRESHOLD, SIGNALS
 def round_list(request, slug):
     require(can_view_round_warnings(request.user))
     rnd = get_object_or_404(Round, slug=slug)
-    managers = list(selectors.relationship_managers())
-    chosen = None
-    if not is_relationship_manager(request.user):
-        wanted = request.GET.get("rm", "")
-        chosen = next((m for m in managers if str(m.pk) == wanted), None)
-    warnings = list(
-        selectors.round_warnings(round=rnd, user=request.user, relationship_manager=chosen)
+    # A relationship manager sees only their own areas: they have nobody else's to choose.
+    managers = [] if is_relationship_manager(request.user) else selectors.relationship_managers()
+    warning_filter = WarningFilter(
+        request.GET or None,
+        queryset=selectors.round_warnings(round=rnd, user=request.user),
+        managers=managers,
     )
-    flagged_only = request.GET.get("flagged") == "1"
-    if flagged_only:
-        warnings = [w for w in warnings if w.flagged]
+    warnings = list(warning_filter.qs)
     looked_after = selectors.current_managers(area_ids=[w.area_id for w in warnings])
     rows = [{"warning": w, "manager": looked_after.get(w.area_id)} for w in warnings]
     return render(
@@ -36,10 +34,8 @@ def round_list(request, slug):
         {
             "round": rnd,
             "rows": rows,
+            "filter": warning_filter,
             "flagged_count": sum(1 for w in warnings if w.flagged),
-            "managers": managers if not is_relationship_manager(request.user) else [],
-            "chosen": chosen,
-            "flagged_only": flagged_only,
             "threshold": FLAG_THRESHOLD,
             "signals": SIGNALS,
             "as_of": warnings[0].as_of if warnings else None,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 
+from core.money import pounds
 from core.validators import single_line_text
 
 from .models import LogicModelRow
@@ -126,7 +127,7 @@ def format_value(value, unit: str) -> str:
     value = Decimal(value)
     plain = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
     if unit == IndicatorUnit.MONEY:
-        return f"£{value:,.2f}"
+        return pounds(value)
     if unit == IndicatorUnit.PERCENTAGE:
         return f"{plain}%"
     return plain

@@ -19,6 +19,8 @@ FILTERED_LISTS = [
     "applications/templates/applications/assessment_queue.html",
     "applications/templates/applications/gate_queue.html",
     "delivery/templates/delivery/returns_list.html",
+    "diligence/templates/diligence/list.html",
+    "earlywarning/templates/earlywarning/round_list.html",
     "grants/templates/grants/finance.html",
     "plans/templates/plans/review_queue.html",
     "programmes/templates/programmes/area_list.html",

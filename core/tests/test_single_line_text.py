@@ -27,8 +27,12 @@ PROJECT_APPS = (
     "accounts",
     "activity",
     "applications",
+    "banking",
+    "closure",
     "core",
     "delivery",
+    "diligence",
+    "earlywarning",
     "grants",
     "messaging",
     "plans",
@@ -105,6 +109,8 @@ def test_one_line_flattens_each_run_of_control_characters_to_one_space(stored, f
 # Fields kept to one line by their own pattern, each with a value it accepts: with a line break
 # after it, it must be refused ("$" would match before the final line break; "\Z" does not).
 PATTERN_FIELDS = {
+    "banking.BankAccount.sort_code": "123456",
+    "banking.BankAccount.account_number": "12345678",
     "programmes.Area.reference": "R1-001",
     "programmes.Organisation.charity_number": "1234567",
     "programmes.Organisation.company_number": "01234567",

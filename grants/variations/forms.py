@@ -3,6 +3,8 @@ moving money, a changed amount); each part filled in is one change of the reques
 
 from django import forms
 
+from core.money import pounds
+from core.text import REASON_CHARS, TextBox
 from grants.models import Payment
 
 from .services import REASONS_LIMIT, VARIABLE
@@ -14,13 +16,13 @@ MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0.01"})
 class PaymentChoice(forms.ModelChoiceField):
     def label_from_instance(self, p):
         due = f", due {p.due_on:%-d %b %Y}" if p.due_on else ", held back"
-        return f"{p.get_kind_display()} of £{p.amount:,.2f}{due}"
+        return f"{p.get_kind_display()} of {pounds(p.amount)}{due}"
 
 
 class VariationRequestForm(forms.Form):
     reasons = forms.CharField(
         label="Why the grant needs to change",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=TextBox(attrs={"rows": 4}),
         max_length=REASONS_LIMIT,
     )
     time_payment = PaymentChoice(
@@ -77,7 +79,7 @@ class VariationRequestForm(forms.Form):
         ].help_text = (
             f"The grant's end date is {award.ends:%-d %B %Y}; or choose a payment's due date."
         )
-        self.fields["new_amount"].help_text = f"The grant is £{award.amount:,.2f} now."
+        self.fields["new_amount"].help_text = f"The grant is {pounds(award.amount)} now."
 
     def clean(self):
         data = super().clean()
@@ -120,8 +122,8 @@ class VariationRequestForm(forms.Form):
 
 
 class VariationNoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea)
+    note = forms.CharField(required=False, max_length=REASON_CHARS, widget=TextBox)
 
 
 class VariationRefuseForm(forms.Form):
-    reason = forms.CharField(max_length=1000, widget=forms.Textarea)
+    reason = forms.CharField(max_length=REASON_CHARS, widget=TextBox)

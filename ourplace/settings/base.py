@@ -376,6 +376,9 @@ JOB_TIME_LIMITS = {
     "surveys.tasks.surveys_daily": (600, 900),
     "delivery.tasks.returns_daily": (600, 900),
     "plans.tasks.milestone_reminders": (600, 900),
+    # Early warning: one round after its areas' inputs changed; every live round each night.
+    "earlywarning.tasks.round_warnings_refresh": (300, 420),
+    "earlywarning.tasks.warnings_nightly": (600, 900),
     "core.tasks.health_heartbeat": (20, 30),
     "core.tasks.prune_nightly": (900, 1200),
     # A soft limit reached mid-backup removes the partial archive (core/backups.py).
