@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.confirm import Effect, confirmation_page, confirmed, people_told
 from core.errors import errors_to_form, message_for, require
+from core.money import pounds
 from programmes.models import Area
 from programmes.permissions import visible_area_or_404
 
@@ -174,6 +177,35 @@ def unspent_move(request, pk, move):
     """Propose, approve or refuse a write-off; refusals come back as messages."""
     unspent, area = _unspent(request, pk)
     require(closure_perms.can_manage_closure(request.user))
+    if move == "approve_write_off" and not confirmed(request):
+        refused = UNSPENT.refusal(
+            unspent, "written_off", request.user, unspent=unspent, approver=request.user
+        )
+        if refused:
+            messages.error(request, f"Not approved: {refused.reason}")
+            return redirect("closure:area_closure", area.reference)
+        return confirmation_page(
+            request,
+            title=f"write off {pounds(unspent.outstanding)} of {area.reference}'s grant",
+            intro="Written-off money is no longer owed: it is not asked back from the lead "
+            "organisation.",
+            effects=[
+                Effect.money(
+                    f"Writes off {pounds(unspent.outstanding)} unspent of the "
+                    f"{unspent.reconciliation.award.get_stage_display()} award, for the reason "
+                    f"given: “{unspent.write_off_reason}”."
+                ),
+                people_told(
+                    [unspent.proposed_by],
+                    what="the write-off they proposed is approved",
+                    actor=request.user,
+                ),
+                Effect.record("Records you as its second approver, on the area's timeline."),
+            ],
+            button=f"Write off {pounds(unspent.outstanding)}",
+            back_url=reverse("closure:area_closure", args=[area.reference]),
+            danger=True,
+        )
     try:
         if move == "propose_write_off":
             services.unspent_propose_write_off(
@@ -198,6 +230,29 @@ def closure_close(request, reference):
     area = _area(request.user, reference)
     require(closure_perms.can_manage_closure(request.user))
     closure = get_object_or_404(GrantClosure, area=area)
+    if not confirmed(request):
+        blockers = services.closure_blockers(closure)
+        if blockers:
+            messages.error(request, "Not closed: " + " ".join(blockers))
+            return redirect("closure:area_closure", area.reference)
+        return confirmation_page(
+            request,
+            title=f"close {area.reference} {area.name}'s grant",
+            effects=[
+                Effect.money("Freezes each award's figures: awarded, paid and spent."),
+                Effect.lock(
+                    "Makes the area's records read-only, except for a correction a programme "
+                    "manager opens with a reason."
+                ),
+                Effect.record(
+                    'Moves the area to "Completed" and out of every open queue.'
+                    if area.status == "active"
+                    else "Records the closure on the area's timeline."
+                ),
+            ],
+            button="Close the grant",
+            back_url=reverse("closure:area_closure", args=[area.reference]),
+        )
     try:
         services.closure_close(closure=closure, actor=request.user)
     except ValidationError as exc:

@@ -11,7 +11,8 @@ Which indicators a return asks about ("due"): every indicator of the area's plan
 is on or after the start of the return's period, i.e. every indicator still running in that
 period (one whose target date passed before the period began has had its final value), plus any
 the return already holds a value for. So each return reports the latest value of every live
-indicator, and the trend has a point per period.
+indicator, and the trend has a point per period. A final report (grant closure) asks about every
+indicator of the plan: its values are the grant's final results, each judged against its target.
 
 Every function here runs a fixed number of queries, whatever the number of areas, indicators or
 returns (``indicator_statuses_for_areas``: two).
@@ -186,15 +187,39 @@ class DueIndicator:
     def value_label(self) -> str:
         return format_value(self.value.value, self.indicator.unit) if self.value else ""
 
+    @property
+    def status(self) -> str:
+        """The indicator's status with this return's value as the latest (a final report's:
+        whether the target was reached); with no value here, the trend's."""
+        if self.value is None:
+            return self.trend.status
+        i = self.indicator
+        return indicator_status(
+            baseline=i.baseline_value,
+            baseline_on=i.baseline_on,
+            target=i.target_value,
+            target_on=i.target_on,
+            direction=i.direction,
+            latest=self.value.value,
+            latest_on=self.value.progress_return.period_end,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return IndicatorStatus(self.status).label
+
 
 def indicators_due(progress_return: ProgressReturn) -> list[DueIndicator]:
-    """The indicators `progress_return` asks about (see the module's docstring), each with its
+    """The indicators `progress_return` asks about (see the module's docstring; a final report
+    asks for the final value of every indicator of the plan, finished or not), each with its
     earlier values (three queries)."""
     held = {v.indicator_id: v for v in progress_return.indicator_values.all()}
+    for value in held.values():
+        value.progress_return = progress_return  # its status is judged at the period's end
     indicators = [
         i
         for i in _indicators([progress_return.area_id])
-        if i.target_on >= progress_return.period_start or i.pk in held
+        if progress_return.is_final or i.target_on >= progress_return.period_start or i.pk in held
     ]
     trends = {i.pk: Trend(i) for i in indicators}
     for indicator_id, on, value, note, return_id in _sent_values(

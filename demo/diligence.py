@@ -3,7 +3,8 @@ programme manager and confirmed by the admin before its admission awards money (
 from areas), and this step shows the other states, each on an organisation of its own: a checklist
 being prepared, one awaiting the programme manager's confirmation, one returned, a high fraud
 risk awaiting a decision, a high risk with the decision to proceed, a medium risk, and one that
-has expired (so the finance list shows its payments held)."""
+has expired (so the finance list shows its payments held); and two possible duplicate
+organisations, one decided."""
 
 import datetime
 from decimal import Decimal
@@ -141,6 +142,7 @@ def load(ctx: DemoContext) -> DemoContext:
                 decision="proceed",
                 reason="The trustee has stood aside; payments go in arrears against receipts.",
             )
+    _duplicates(spare, users)
     # Expired: a year passes in the demo only by moving the date. A withdrawn pilot area's lead
     # (no money still to move, so no other page changes) shows what expiry looks like.
     withdrawn = (
@@ -158,3 +160,21 @@ def load(ctx: DemoContext) -> DemoContext:
             )
             break
     return ctx
+
+
+def _duplicates(spare, users) -> None:
+    """Two organisations that registered again under nearly the same name (sign-up flags each as
+    a possible duplicate): one still to be looked at, one the programme manager decided."""
+    from diligence.models import DuplicateFlag
+
+    for original, decided in zip(spare[:2], (False, True), strict=False):
+        again = Organisation.objects.create(
+            name=f"The {original.name}", org_type=original.org_type, town=original.town
+        )
+        if decided:
+            services.duplicate_resolve(
+                flag=DuplicateFlag.objects.get(organisation=again, matches=original, rule="name"),
+                actor=users["pm"],
+                resolution="different",
+                note="Different towns and trustees; the registers list them apart.",
+            )

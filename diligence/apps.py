@@ -9,7 +9,11 @@ class DiligenceConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from core import area_panels
-        from grants.holds import register_award_hold, register_payment_hold
+        from grants.holds import (
+            register_award_hold,
+            register_award_recorder,
+            register_payment_hold,
+        )
         from programmes.models import Organisation
 
         from . import duplicates, holds, panels
@@ -25,6 +29,8 @@ class DiligenceConfig(AppConfig):
         # diligence is missing, expired, or high risk without a decision (grants/holds.py).
         register_award_hold(holds.award_hold)
         register_payment_hold(holds.payment_hold, annotations=holds.payment_annotations)
+        # Each award records the checklist it relied on (due diligence per award).
+        register_award_recorder(holds.award_record)
 
         area_panels.register(
             area_panels.AreaPanel(

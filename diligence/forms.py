@@ -6,7 +6,7 @@ from core.forms import DateInput, inline_form_helper
 from core.text import REASON_CHARS, TextBox
 from core.validators import single_line_text
 
-from .models import FraudRisk, GovernanceDocument, RegisterCheck
+from .models import DuplicateFlag, FraudRisk, GovernanceDocument, RegisterCheck
 
 _helper = inline_form_helper
 
@@ -135,4 +135,21 @@ class RiskDecisionForm(forms.Form):
         label="What the decision rests on",
         max_length=REASON_CHARS,
         widget=TextBox(attrs={"rows": 2}),
+    )
+
+
+class DuplicateResolveForm(forms.Form):
+    """What a programme manager found on looking at a possible duplicate organisation."""
+
+    resolution = forms.ChoiceField(
+        label="Are they the same organisation?",
+        choices=DuplicateFlag.Resolution.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="What you checked, and what is to be done",
+        max_length=DuplicateFlag._meta.get_field("resolution_note").max_length,
+        validators=[single_line_text],
+        help_text="For example: different charity numbers on the register; or: the same trust, "
+        "an admin is to merge the newer record into the older.",
     )

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
+from activity.services import activity_record
 from programmes.models import Organisation
 
 from . import selectors
@@ -85,3 +86,25 @@ def payment_hold(payment) -> str | None:
         named = Organisation(name=payment.dd_organisation_name)
         return standing_reason(named, current, timezone.localdate())
     return organisation_hold(payment.award.area.lead_organisation)
+
+
+def award_record(award, *, actor, occurred_at=None) -> None:
+    """grants.holds award recorder: due diligence per award. The area's timeline records, for
+    staff, which checklist the award relied on (confirmed when and by whom, its expiry and fraud
+    risk), so each award's due diligence can be shown to an auditor as it stood that day."""
+    organisation = award.area.lead_organisation
+    current = selectors.current_for(organisation.pk)
+    if current is None:  # nothing held it: only possible when no hold is registered
+        return
+    activity_record(
+        verb="diligence.award_checked",
+        summary=f"Due diligence for the {award.get_stage_display()} award: {organisation.name}'s "
+        f"checklist confirmed {current.confirmed_on:%-d %b %Y}"
+        f"{f' by {current.confirmed_by}' if current.confirmed_by_id else ''}, expires "
+        f"{current.expires_on:%-d %b %Y}, fraud risk {current.get_fraud_risk_display().lower()}",
+        actor=actor,
+        area=award.area,
+        target=current,
+        occurred_at=occurred_at,
+        data={"award": award.pk, "diligence": current.pk},
+    )

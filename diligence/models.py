@@ -258,9 +258,20 @@ class DuplicateFlag(models.Model):
     matches = models.ForeignKey(
         "programmes.Organisation", on_delete=models.CASCADE, related_name="+"
     )
+
+    class Resolution(models.TextChoices):
+        DIFFERENT = "different", "Not the same organisation"
+        SAME = "same", "The same organisation"
+
     rule = models.CharField(max_length=10, choices=Rule.choices)
     flagged_at = models.DateTimeField(auto_now_add=True)
+    # Resolved by a programme manager or admin who looked: what they found and why.
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolution_note = models.CharField(max_length=500, blank=True, **ONE_LINE)
 
     class Meta:
         ordering = ["-flagged_at"]

@@ -20,7 +20,7 @@ from core.text import REASON_CHARS, require_within
 from core.transition import transition
 
 from . import permissions as perms
-from .models import DueDiligence, FraudRisk, GovernanceDocument, RegisterCheck
+from .models import DueDiligence, DuplicateFlag, FraudRisk, GovernanceDocument, RegisterCheck
 from .workflows import DILIGENCE, RISK_DECISION, DiligenceStatus, RiskDecision
 
 # How long a confirmed checklist lasts: GovS 015 asks for due diligence proportionate to the
@@ -378,3 +378,43 @@ def risk_decide(
         visibility=Visibility.STAFF,
     )
     return copy_back(diligence, locked)
+
+
+NOTE_MAX = DuplicateFlag._meta.get_field("resolution_note").max_length
+
+
+@transaction.atomic
+def duplicate_resolve(*, flag: DuplicateFlag, actor, resolution: str, note: str) -> DuplicateFlag:
+    """A programme manager or admin who looked at a possible duplicate records what they found:
+    not the same organisation, or the same (then the note says what is to be done, e.g. which
+    record an admin merges into which). The flag leaves the warnings; the decision stays on
+    record with who made it."""
+    require(perms.can_prepare_diligence(actor))
+    note = (note or "").strip()
+    if resolution not in DuplicateFlag.Resolution.values:
+        raise ValidationError({"resolution": "Say whether they are the same organisation."})
+    if not note:
+        raise ValidationError({"note": "Say what you checked, and what is to be done."})
+    require_within(NOTE_MAX, note=note)
+    locked = lock(flag, related=("organisation", "matches"))
+    if locked.resolved_at is not None:
+        raise ValidationError(
+            f"{locked.resolved_by or 'Someone'} already decided this on "
+            f"{timezone.localtime(locked.resolved_at):%-d %b %Y}.",
+            code="already_resolved",
+        )
+    locked.resolution = resolution
+    locked.resolution_note = note
+    locked.resolved_by = actor
+    locked.resolved_at = timezone.now()
+    locked.save(update_fields=["resolution", "resolution_note", "resolved_by", "resolved_at"])
+    activity_record(
+        verb="diligence.duplicate_resolved",
+        summary=f"Possible duplicate {locked.organisation.name} / {locked.matches.name}: "
+        f"{locked.get_resolution_display().lower()}",
+        actor=actor,
+        reason=note,
+        target=locked.organisation,
+        visibility=Visibility.STAFF,
+    )
+    return copy_back(flag, locked)

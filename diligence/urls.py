@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.diligence_list, name="list"),
     path("organisation/<int:org_pk>/", views.organisation_page, name="organisation"),
     path("organisation/<int:org_pk>/start/", views.start, name="start"),
+    path(
+        "organisation/<int:org_pk>/duplicates/<int:pk>/resolve/",
+        views.duplicate_resolve,
+        name="duplicate_resolve",
+    ),
     path("<int:pk>/details/", views.details, name="details"),
     path("<int:pk>/registers/", views.register_check, name="register_check"),
     path(

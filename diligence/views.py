@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,12 +21,13 @@ from .filters import DiligenceFilter
 from .forms import (
     DetailsForm,
     DocumentForm,
+    DuplicateResolveForm,
     ReasonForm,
     RegisterCheckForm,
     RiskDecisionForm,
 )
 from .holds import standing_reason
-from .models import DueDiligence, FraudRisk, GovernanceDocument, RegisterCheck
+from .models import DueDiligence, DuplicateFlag, FraudRisk, GovernanceDocument, RegisterCheck
 from .workflows import DILIGENCE, DILIGENCE_MOVE_NAMES, RISK_DECISION
 
 PAGE_SIZE = 50
@@ -144,13 +146,29 @@ def _page(request, organisation, *, status=200, **forms):
             "refusals": refusals,
             "risk_moves": risk_moves,
             "missing_parts": open_one.missing_parts() if open_one else [],
-            "flags": organisation.duplicate_flags.select_related("matches").filter(
-                resolved_at__isnull=True
-            ),
+            "flags": _open_flags(organisation, user, forms.pop("duplicate_forms", {})),
             **forms,
         },
         status=status,
     )
+
+
+def _open_flags(organisation, user, bound: dict) -> list[dict]:
+    """The organisation's possible duplicates nobody has decided yet, either way round, each
+    with the other organisation and (for those who prepare due diligence) the decision form."""
+    flags = DuplicateFlag.objects.filter(
+        Q(organisation=organisation) | Q(matches=organisation), resolved_at__isnull=True
+    ).select_related("organisation", "matches")
+    can_resolve = perms.can_prepare_diligence(user)[0]
+    return [
+        {
+            "flag": f,
+            "other": f.matches if f.organisation_id == organisation.pk else f.organisation,
+            "form": bound.get(f.pk)
+            or (DuplicateResolveForm(prefix=f"dup{f.pk}") if can_resolve else None),
+        }
+        for f in flags
+    ]
 
 
 def _register_initial(organisation) -> dict:
@@ -330,3 +348,29 @@ def risk_decision(request, pk):
             messages.success(request, f"Decision recorded: {label.lower()}.")
             return redirect("diligence:organisation", org_pk=org.pk)
     return _page(request, org, status=400, risk_form=form)
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request, pk, org_pk):
+    """Record the decision on a possible duplicate, from the page of either organisation."""
+    require(perms.can_prepare_diligence(request.user))
+    organisation = _organisation(request.user, org_pk)
+    flag = get_object_or_404(
+        DuplicateFlag.objects.filter(Q(organisation=organisation) | Q(matches=organisation)), pk=pk
+    )
+    form = DuplicateResolveForm(request.POST, prefix=f"dup{flag.pk}")
+    if form.is_valid():
+        try:
+            services.duplicate_resolve(flag=flag, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "already_resolved":  # its form is gone: say so
+                messages.error(request, message_for(exc))
+                return redirect("diligence:organisation", org_pk=organisation.pk)
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, f"Decision recorded: {flag.get_resolution_display().lower()}."
+            )
+            return redirect("diligence:organisation", org_pk=organisation.pk)
+    return _page(request, organisation, status=400, duplicate_forms={flag.pk: form})

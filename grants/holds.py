@@ -107,3 +107,22 @@ def paid_changes(payment) -> dict:
     for recorder in _paid_recorders:
         changes.update(recorder(payment))
     return changes
+
+
+# What other apps record about each award as it is made (due diligence: the checklist the award
+# relied on), ``fn(award, *, actor, occurred_at) -> None``, called by award_grant inside its
+# transaction; never for imported history, which was not checked in this system.
+_award_recorders: list[Callable[..., None]] = []
+
+
+def register_award_recorder(recorder: Callable[..., None]) -> Callable[..., None]:
+    if recorder not in _award_recorders:
+        _award_recorders.append(recorder)
+    return recorder
+
+
+def award_made(award, *, actor, occurred_at=None, imported: bool = False) -> None:
+    if imported:
+        return
+    for recorder in _award_recorders:
+        recorder(award, actor=actor, occurred_at=occurred_at)

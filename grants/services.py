@@ -29,7 +29,7 @@ from programmes.models import Stage, StageDefinition
 from . import permissions as grant_perms
 from . import selectors as grant_selectors
 from .budgets.services import budget_check, budget_override_use
-from .holds import award_holds_require
+from .holds import award_holds_require, award_made
 from .models import FINAL_PLAN_SUBMITTED, MANAGER_RELEASE, Award, Payment, ReleaseCondition
 from .offers.services import offer_issue, offer_require_accepted  # noqa: F401  (views ask it)
 from .payment_moves import (  # noqa: F401  (the payment moves, under the names callers use)
@@ -270,6 +270,8 @@ def award_grant(
         imported=imported,
         data={"stage": stage, "amount": str(amount), "advance": str(advance)},
     )
+    # -- what other apps record of the award (due diligence: the checklist it relied on) --
+    award_made(award, actor=actor, occurred_at=occurred_at, imported=imported)
     # -- offers (grants/offers): issued once the schedule exists, so the letter shows it --
     offer_issue(award=award, actor=actor, occurred_at=occurred_at, imported=imported)
     return award

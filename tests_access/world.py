@@ -186,12 +186,15 @@ def build_world() -> World:
 
 def _diligence(w: World) -> None:
     """The demo's checklist in preparation, with a register check and a document (demo/diligence)."""
-    from diligence.models import DueDiligence
+    from diligence.models import DueDiligence, DuplicateFlag
 
     o = w.objects
     o["diligence"] = DueDiligence.objects.filter(status="draft").order_by("pk").first()
     o["diligence_check"] = o["diligence"].register_checks.order_by("pk").first()
     o["diligence_doc"] = o["diligence"].documents.order_by("pk").first()
+    o["duplicate_flag"] = (
+        DuplicateFlag.objects.filter(resolved_at__isnull=True).order_by("pk").first()
+    )
 
 
 def _messaging_objects(w: World, a041) -> None:
@@ -496,6 +499,8 @@ def targets(w: World) -> dict:
     for name in ("details", "register_check", "document", "risk_decision"):
         t[f"diligence:{name}"] = (None, {"pk": dd.pk})
     t["diligence:move"] = (None, {"pk": dd.pk, "move": "submit"})
+    flag = o["duplicate_flag"]
+    t["diligence:duplicate_resolve"] = (None, {"org_pk": flag.matches_id, "pk": flag.pk})
     t["diligence:register_check_remove"] = (
         None,
         {"pk": dd.pk, "check_pk": o["diligence_check"].pk},

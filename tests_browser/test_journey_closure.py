@@ -79,6 +79,11 @@ def test_a_lead_reports_the_programme_reconciles_and_closes_the_grant(page, demo
     going.get_by_role("button", name="Record money received").click()
     expect(flash(page)).to_contain_text("Money received recorded")
     page.get_by_role("button", name="Close the grant").click()
+    # The confirmation step says what closing does before anything happens.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm: close")
+    expect(page.get_by_text("read-only")).to_be_visible()
+    screenshot(page, "closure-confirm")
+    page.get_by_role("button", name="Close the grant").click()
     expect(flash(page)).to_contain_text("Grant closed")
     expect(page.get_by_text("Completed").first).to_be_visible()
     screenshot(page, "closure-closed")

@@ -201,3 +201,52 @@ def test_a_closed_grant_leaves_the_open_queues(grant, programme_manager):
 def test_only_programme_managers_close_grants(grant, finance_officer):
     with pytest.raises(ValidationError):
         services.closure_close(closure=grant["closure"], actor=finance_officer)
+
+
+def test_closing_and_writing_off_ask_for_confirmation_first(
+    client_for, grant, programme_manager, pm2
+):
+    """Closing a grant and approving a write-off are irreversible: each POST without confirm=1
+    answers with the confirmation page saying what will happen, and does nothing."""
+    from django.urls import reverse
+
+    _final_report(grant["closure"], grant["lead"], programme_manager)
+    services.reconciliation_record(
+        reconciliation=_rec(grant),
+        actor=programme_manager,
+        spent=Decimal("2500"),
+        write_off_reason="Recovering it would cost more than it is worth.",
+    )
+    unspent = _rec(grant).unspent
+    url = reverse("closure:unspent_move", args=[unspent.pk, "approve_write_off"])
+    # The proposer is refused before any confirmation page.
+    refused = client_for(programme_manager).post(url, follow=True).content.decode()
+    assert "Not approved: You proposed this write-off" in refused
+    second = client_for(pm2)
+    page = second.post(url).content.decode()
+    assert "Writes off £500.00 unspent" in page and 'name="confirm" value="1"' in page
+    unspent.refresh_from_db()
+    assert unspent.status == "write_off_proposed"
+    second.post(url, {"confirm": "1"})
+    unspent.refresh_from_db()
+    assert unspent.status == "written_off" and unspent.approved_by == pm2
+
+    close = reverse("closure:closure_close", args=[grant["area"].reference])
+    page = second.post(close).content.decode()
+    assert "read-only" in page and "Completed" in page and 'name="confirm" value="1"' in page
+    grant["closure"].refresh_from_db()
+    assert grant["closure"].status == "closing"
+    second.post(close, {"confirm": "1"})
+    grant["closure"].refresh_from_db()
+    grant["area"].refresh_from_db()
+    assert grant["closure"].status == "closed" and grant["area"].status == AreaStatus.COMPLETED
+
+
+def test_closing_with_money_unreconciled_is_refused_before_the_confirmation(
+    client_for, grant, programme_manager
+):
+    from django.urls import reverse
+
+    close = reverse("closure:closure_close", args=[grant["area"].reference])
+    page = client_for(programme_manager).post(close, follow=True).content.decode()
+    assert "Not closed:" in page and 'name="confirm"' not in page

@@ -175,6 +175,59 @@ class TestReturnAsks:
         assert "Counted from the job starts" in review and "<strong>34</strong>" in review
 
 
+class TestFinalReport:
+    """A final report (grant closure) asks for the final value of every indicator of the plan,
+    finished or not, and says of each whether its target was reached."""
+
+    def final_report(self, area):
+        return ProgressReturnFactory(
+            area=area, kind="final", period_start=today(), period_end=today()
+        )
+
+    def test_asks_for_every_indicator_finished_or_not(self, impl_area):
+        running = make_indicator(impl_area)
+        finished = make_indicator(impl_area, name="Finished", target_on=today() - 200 * DAY)
+        assert [d.indicator for d in indicators_due(self.final_report(impl_area))] == [
+            running,
+            finished,
+        ]
+
+    def test_the_final_values_are_judged_against_each_target(
+        self, client_for, impl_area, impl_lead, programme_manager
+    ):
+        reached = make_indicator(impl_area, target_value=Decimal("60"))
+        missed = make_indicator(
+            impl_area, name="Finished", target_value=Decimal("10"), target_on=today() - 200 * DAY
+        )
+        r = self.final_report(impl_area)
+        url = reverse("delivery:return_detail", args=[r.pk])
+        lead_page = client_for(impl_lead).get(url).content.decode()
+        assert "The final value of every indicator in your signed-off plan" in lead_page
+        assert f'name="indicator_{missed.pk}"' in lead_page
+        services.return_save(
+            progress_return=r,
+            actor=impl_lead,
+            indicator_values=[
+                {"indicator": reached.pk, "value": "61"},
+                {"indicator": missed.pk, "value": "4"},
+            ],
+        )
+        type(r).objects.filter(pk=r.pk).update(
+            status=ReturnStatus.SUBMITTED,
+            progress_status="on_schedule",
+            submitted_at=timezone.now(),
+            outcomes_achieved="Most of what the plan set out",
+            spent=Decimal("1000"),
+            spend_explained="As planned",
+            lessons="Start earlier",
+        )
+        review = client_for(programme_manager).get(url).content.decode()
+        assert "Against the target" in review
+        rows = review.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("</tr>")
+        assert "Achieved" in rows[0] and "61" in rows[0]
+        assert "Behind" in rows[1] and "Achieved" not in rows[1]
+
+
 class TestStatuses:
     def test_counts_each_status_per_area(self, impl_area):
         halfway = today()  # baseline a year ago, target a year ahead: the line expects 30

@@ -2,6 +2,7 @@
 is saved and shown to the person signing up."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from diligence.duplicates import email_domain, normalised_name
@@ -98,3 +99,65 @@ def test_the_admin_filters_possible_duplicates(client_for, admin_user):
     flagged = admin_client.get(url + "?duplicate=yes").content.decode()
     assert "Acme Community Trust" in flagged and "Zeta Hall" not in flagged
     assert alone.name in admin_client.get(url + "?duplicate=no").content.decode()
+
+
+def test_a_programme_manager_resolves_a_flag_from_either_organisations_page(
+    client_for, programme_manager, funder_officer
+):
+    """Looking at a possible duplicate ends in a decision on record: the warning goes from both
+    organisations' pages, the decision (who, what, why) stays, and a second decision or one
+    without a note is refused beside its field."""
+    older = OrganisationFactory(name="Acme Community Trust", charity_number="", email="")
+    newer = OrganisationFactory(name="The Acme Community Trust", charity_number="", email="")
+    flag = DuplicateFlag.objects.get(organisation=newer)
+    client = client_for(programme_manager)
+    older_page = reverse("diligence:organisation", args=[older.pk])
+    page = client.get(older_page).content.decode()
+    assert "Possible duplicate" in page and "The Acme Community Trust" in page
+    assert "Record the decision" in page
+    # A funder officer sees the warning but cannot decide it.
+    funder_page = client_for(funder_officer).get(older_page).content.decode()
+    assert "Possible duplicate" in funder_page and "Record the decision" not in funder_page
+    client = client_for(programme_manager)  # client_for logs the one test client in
+    url = reverse("diligence:duplicate_resolve", args=[older.pk, flag.pk])
+    prefix = f"dup{flag.pk}"
+    refused = client.post(url, {f"{prefix}-resolution": "different", f"{prefix}-note": " "})
+    assert refused.status_code == 400
+    assert "This field is required." in refused.content.decode()
+    flag.refresh_from_db()
+    assert flag.resolved_at is None
+    done = client.post(
+        url,
+        {
+            f"{prefix}-resolution": "different",
+            f"{prefix}-note": "Different charity numbers on the register; different towns.",
+        },
+        follow=True,
+    )
+    assert "Decision recorded: not the same organisation." in done.content.decode()
+    flag.refresh_from_db()
+    assert flag.resolution == "different" and flag.resolved_by == programme_manager
+    for org in (older, newer):
+        page = client.get(reverse("diligence:organisation", args=[org.pk])).content.decode()
+        assert "Possible duplicate" not in page
+    again = client.post(
+        url, {f"{prefix}-resolution": "same", f"{prefix}-note": "On reflection"}, follow=True
+    )
+    assert "already decided this" in again.content.decode()
+    flag.refresh_from_db()
+    assert flag.resolution == "different"
+    assert client_for(funder_officer).post(url, {}).status_code == 403
+    assert not DuplicateFlag.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_second_decision_is_refused_by_the_service(programme_manager, pm2):
+    from diligence import services
+
+    OrganisationFactory(name="Acme Community Trust", charity_number="", email="")
+    newer = OrganisationFactory(name="The Acme Community Trust", charity_number="", email="")
+    flag = DuplicateFlag.objects.get(organisation=newer)
+    services.duplicate_resolve(
+        flag=flag, actor=programme_manager, resolution="same", note="An admin merges them."
+    )
+    with pytest.raises(ValidationError, match="already decided"):
+        services.duplicate_resolve(flag=flag, actor=pm2, resolution="different", note="No")

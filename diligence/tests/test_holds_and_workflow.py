@@ -152,7 +152,15 @@ def test_expired_due_diligence_holds_awards_and_payments(programme_manager):
 
 
 def test_due_diligence_in_date_lets_the_award_and_payment_go_ahead(area, programme_manager):
-    assert _award(area, programme_manager).pk
+    award = _award(area, programme_manager)
+    # Due diligence per award: the area's timeline says which checklist the award relied on.
+    from activity.models import ActivityEntry
+
+    current = DueDiligence.objects.get(organisation=area.lead_organisation, status="confirmed")
+    entry = ActivityEntry.objects.get(verb="diligence.award_checked", area=area)
+    assert entry.data == {"award": award.pk, "diligence": current.pk}
+    assert f"checklist confirmed {current.confirmed_on:%-d %b %Y}" in entry.summary
+    assert "fraud risk low" in entry.summary
     payment = PaymentFactory(award__area=AreaFactory())
     finance = UserFactory(finance_officer=True)
     assert payment_approve(payment=payment, actor=finance).status == "approved"
