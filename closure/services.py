@@ -389,7 +389,7 @@ def closure_open_correction(*, closure: GrantClosure, actor, reason: str) -> Gra
 def closed_grant_hold(area, user) -> str | None:
     """The area-writes hold (core.area_writes): a closed grant's records are read-only; while a
     correction is open, only programme managers and admins change them."""
-    cache = "_closure_status"
+    cache = "closure_status"  # annotated by the area page's selector (closed_area_annotations)
     if not hasattr(area, cache):
         setattr(
             area,
@@ -402,6 +402,16 @@ def closed_grant_hold(area, user) -> str | None:
     if status == ClosureStatus.CORRECTING and not perms.is_manager_or_admin(user):
         return "This grant is closed: only programme managers are correcting its records."
     return None
+
+
+def closed_area_annotations() -> dict:
+    """For the area page and its panels (core.area_writes): the status of the area's grant
+    closure (None: not being closed), read by ``closed_grant_hold`` instead of a query."""
+    return {
+        "closure_status": Subquery(
+            GrantClosure.objects.filter(area_id=OuterRef("pk")).values("status")[:1]
+        )
+    }
 
 
 def closed_payment_annotations() -> dict:
