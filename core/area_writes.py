@@ -20,14 +20,30 @@ from core.errors import Decision
 AreaWriteHold = Callable[[object, object], "str | None"]
 
 _holds: list[AreaWriteHold] = []
+# Annotations a hold reads on an area (``fn() -> {name: expression}``), added by the area page's
+# selector (programmes.selectors.area_detail), so the page and its panels ask the hold no query.
+_annotations: list[Callable[[], dict]] = []
 
 
-def register_area_write_hold(check: AreaWriteHold) -> AreaWriteHold:
+def register_area_write_hold(
+    check: AreaWriteHold, *, annotations: Callable[[], dict] | None = None
+) -> AreaWriteHold:
     """Add a check ``check(area, user) -> reason | None`` asked before an area's records
-    change."""
+    change. A check that queries gives ``annotations() -> {name: expression}`` too (expressions
+    on an Area queryset), and reads them from the area when present."""
     if check not in _holds:
         _holds.append(check)
+    if annotations is not None and annotations not in _annotations:
+        _annotations.append(annotations)
     return check
+
+
+def area_write_annotations() -> dict:
+    """Every registered hold's annotations for an Area queryset."""
+    merged: dict = {}
+    for annotations in _annotations:
+        merged.update(annotations())
+    return merged
 
 
 def area_write_refusal(area, user) -> str | None:

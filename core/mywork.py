@@ -34,6 +34,7 @@ a reply::
 
 import datetime
 import importlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -160,6 +161,12 @@ class Work:
     hidden: frozenset = frozenset()
     # The provider being run, which names its queues' groups.
     provider_name: str = ""
+    # The page's first pass (``work_for``): queues are only registered, to be counted together,
+    # and read no rows.
+    deferring: bool = False
+    # The second pass: each queue's size by kind, counted in the first; a queue known to be
+    # empty reads no rows.
+    known_totals: dict[str, int] | None = None
     _totals: list[Total] = field(default_factory=list, repr=False)
 
     def queue(self, qs: QuerySet, part: str = "") -> tuple[list, Total]:
@@ -172,8 +179,13 @@ class Work:
         hidden = [pk for k, lbl, pk in self.hidden if k == kind and lbl == label]
         if hidden:
             qs = qs.exclude(pk__in=hidden)
-        rows = list(qs[: self.limit]) if self.items_wanted else []
         total = Total(qs, kind)
+        known = (self.known_totals or {}).get(kind)
+        if known is not None:
+            total.value = known
+            rows = list(qs[: self.limit]) if self.items_wanted and known else []
+            return rows, total
+        rows = list(qs[: self.limit]) if self.items_wanted and not self.deferring else []
         self._totals.append(total)
         return rows, total
 
@@ -321,20 +333,48 @@ def work_for(
         include_finished=include_finished,
         hidden=hidden,
     )
-    groups: list[WorkGroup] = []
-    for order, _name, func in sorted(_PROVIDERS, key=lambda p: (p[0], p[1])):
-        if only and func.__name__ != only:
-            continue
-        work.provider_name = func.__name__
-        produced = _as_groups(func(work), order)
-        _name_groups(produced, func.__name__)
-        groups += produced
+    chosen = [
+        (order, func)
+        for order, _name, func in sorted(_PROVIDERS, key=lambda p: (p[0], p[1]))
+        if not only or func.__name__ == only
+    ]
+    # The page reads items in two passes, so a queue with nothing in it costs no query: the
+    # first runs every provider with its queues only registered, and counts them all in one
+    # query; the second runs again only the providers with a queue that has something in it,
+    # reading the rows of those queues alone. A provider whose queues are all empty keeps what
+    # it gave in the first pass (reading its queues would have given no rows).
+    work.deferring = items
+    first: list[tuple[int, Provider, list[WorkGroup], list[Total]]] = []
+    for order, func in chosen:
+        start = len(work._totals)
+        first.append((order, func, _run_provider(work, func, order), work._totals[start:]))
     work.count_totals()
+    groups: list[WorkGroup] = []
+    if items:
+        kinds = Counter(t.kind for _o, _f, _g, totals in first for t in totals)
+        work.deferring = False
+        work.known_totals = {
+            t.kind: t.value for _o, _f, _g, totals in first for t in totals if kinds[t.kind] == 1
+        }
+        for order, func, produced, totals in first:
+            if any(t.value for t in totals):
+                produced = _run_provider(work, func, order)
+            groups += produced
+        work.count_totals()  # a queue the first pass did not name alike (none, as a rule)
+    else:
+        groups = [g for _o, _f, produced, _t in first for g in produced]
     for g in groups:
         if isinstance(g.total, Total):
             g.total = g.total.value
         _leave_out_hidden(g, hidden, limit)
     return sorted([g for g in groups if g.total], key=_group_key)
+
+
+def _run_provider(work: Work, func: Provider, order: int) -> list[WorkGroup]:
+    work.provider_name = func.__name__
+    produced = _as_groups(func(work), order)
+    _name_groups(produced, func.__name__)
+    return produced
 
 
 def work_count(groups: list[WorkGroup]) -> int:

@@ -5,6 +5,7 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from accounts.models import AreaAssignment
+from core.area_writes import area_write_annotations
 
 from .models import Area, AreaTheme, Organisation, Partner, Round, Theme
 from .permissions import areas_visible_to, organisations_visible_to
@@ -91,6 +92,9 @@ def area_detail(*, user, reference: str) -> QuerySet[Area]:
                 )
             ),
             current_rm_since=_current_assignment(F("started_on")),
+            # What the holds on writing the area's records read (core.area_writes), so the
+            # page's panels ask them no query of their own.
+            **area_write_annotations(),
         )
     )
 
