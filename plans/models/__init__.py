@@ -271,7 +271,7 @@ class OperationalPlan(models.Model):
     def get_absolute_url_for(self, user):
         """Reviewers (programme managers, funder officers) act on the review page; everyone
         else reads the plan in the area's workspace. Notifications link here."""
-        from .permissions import can_review_plans
+        from ..permissions import can_review_plans
 
         if can_review_plans(user)[0]:
             return reverse("plans:review", args=[self.area.reference])
