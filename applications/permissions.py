@@ -9,6 +9,8 @@ from django.db.models import Q, QuerySet
 from accounts import permissions as perms
 from programmes.permissions import areas_visible_to
 
+from . import assessed
+
 Decision = tuple[bool, str]
 
 
@@ -95,17 +97,9 @@ def can_change_area_status(user) -> Decision:
 
 
 def subject_filter(subject) -> dict:
-    """The keyword that finds an assignment or declaration about `subject`."""
-    from plans.models import OperationalPlan
-
-    from .models import Application, GateApplication
-
-    for model, name in ((Application, "application"), (GateApplication, "gate")):
-        if isinstance(subject, model):
-            return {name: subject}
-    if isinstance(subject, OperationalPlan):
-        return {"plan": subject}
-    raise TypeError(f"Nobody assesses a {type(subject).__name__}.")
+    """The keyword that finds an assignment or declaration about `subject` (the kinds of subject
+    are registered in ``applications.assessed``)."""
+    return {assessed.kind_for(subject).field: subject}
 
 
 def subject_noun(subject) -> str:

@@ -25,7 +25,6 @@ urlpatterns = [
     path("assessment/assign/", assessors.assessors_assign_bulk, name="assessors_assign_bulk"),
     path("assessors/<str:kind>/<int:pk>/", assessors.assessors, name="assessors"),
     path("assessors/<str:kind>/<int:pk>/declare/", assessors.declare, name="declare"),
-    path("peer-reviews/<int:pk>/declare/", assessors.peer_declare, name="peer_declare"),
     path(
         "assessors/assignments/<int:pk>/remove/",
         assessors.assessor_remove,

@@ -357,6 +357,7 @@ def closure_close(*, closure: GrantClosure, actor) -> GrantClosure:
             summary="Completed the programme: its grant is closed",
             area=area,
             visibility=Visibility.AREA,
+            closure=locked,
         )
     closure.area.status = area.status
     return closure

@@ -8,6 +8,8 @@ urlpatterns = [
     path("plans/review/", views.review_queue, name="review_queue"),
     path("plans/peer-reviews/", views.peer_review_list, name="peer_review_list"),
     path("plans/peer-reviews/<int:pk>/", views.peer_review_detail, name="peer_review_detail"),
+    # At the same address as when the applications app served it.
+    path("peer-reviews/<int:pk>/declare/", views.peer_declare, name="peer_declare"),
     path(area, views.workspace, name="workspace"),
     path(area + "strategy/", views.strategy_edit, name="strategy_edit"),
     path(area + "logic-model/", views.logic_model_edit, name="logic_model_edit"),

@@ -520,7 +520,7 @@ def targets(w: World) -> dict:
     )
     t["applications:declaration_register"] = (None, {"slug": "round-2"})
     t["applications:moderation"] = (None, {"slug": "round-2"})
-    t["applications:peer_declare"] = pk("peer_review")
+    t["plans:peer_declare"] = pk("peer_review")
     return t
 
 

@@ -18,16 +18,14 @@ from .admission import (
     application_decide,
     application_decide_preview,
     application_missing,
-    application_recommend,
     application_reject,
-    application_score,
-    application_start_assessment,
     application_submit,
     application_update,
     application_withdraw,
     applications_decide_bulk,
     applications_start_assessment_bulk,
 )
+from .assessment import application_recommend, application_score, application_start_assessment
 from .assessors import (
     AssignResult,
     assessor_assign,

@@ -19,30 +19,23 @@ from core.errors import errors_to_form, message_for, require
 from core.spreadsheets import csv_lines
 from programmes.models import Round
 
+from .. import assessed, selectors, services
 from .. import permissions as app_perms
-from .. import selectors, services
 from ..forms import AssignAssessorForm, DeclarationForm
 from ..models import AssessorAssignment, AssessorStatus
 from ..services.assessors import subject_name
 from ..workflows import ASSESSOR
 
 REFUSED = (ValidationError, PermissionDenied)
-KINDS = ("application", "gate", "plan")
 
 
 def subject_for(user, kind, pk):
     """The application, gate or plan, for the programme team only (404 for anyone else, and for
     anything that is not there)."""
-    if kind not in KINDS or not perms.is_programme_staff(user):
+    registered = assessed.get(kind)
+    if registered is None or not perms.is_programme_staff(user):
         raise Http404("No such thing to assess.")
-    if kind == "application":
-        found = selectors.application_list(user=user).filter(pk=pk).first()
-    elif kind == "gate":
-        found = selectors.gate_list(user=user).filter(pk=pk).first()
-    else:
-        from plans.models import OperationalPlan
-
-        found = OperationalPlan.objects.select_related("area", "area__round").filter(pk=pk).first()
+    found = registered.load(user, pk)
     if found is None:
         raise Http404("No such thing to assess.")
     return found
@@ -54,7 +47,7 @@ def subject_url(user, subject) -> str:
 
 
 def kind_of(subject) -> str:
-    return next(iter(app_perms.subject_filter(subject)))
+    return assessed.kind_for(subject).kind
 
 
 def assessors_url(subject) -> str:
@@ -301,43 +294,5 @@ def moderation(request, slug):
             "round": rnd,
             "rounds": Round.objects.order_by("-starts_on"),
             **selectors.round_moderation(round=rnd),
-        },
-    )
-
-
-@login_required
-def peer_declare(request, pk):
-    """A peer reviewer's declaration, before they read the draft plan they were asked to
-    review."""
-    from plans import selectors as plan_selectors
-
-    assignment = get_object_or_404(plan_selectors.peer_reviews_for(user=request.user), pk=pk)
-    detail = reverse("plans:peer_review_detail", args=[assignment.pk])
-    if app_perms.declaration_of(request.user, assignment.plan) is not None:
-        messages.info(request, "You have already declared your interests in this plan.")
-        return redirect(detail)
-    form = DeclarationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.peer_conflict_declare(
-                assignment=assignment,
-                actor=request.user,
-                declaration=form.cleaned_data["declaration"],
-                nature=form.cleaned_data["nature"],
-            )
-        except REFUSED as exc:
-            errors_to_form(form, exc)
-            messages.error(request, message_for(exc))
-        else:
-            messages.success(request, "Your declaration is recorded.")
-            return redirect(detail)
-    return render(
-        request,
-        "applications/declare.html",
-        {
-            "subject_name": f"the draft plan of {assignment.plan.area.reference}",
-            "round": assignment.plan.area.round,
-            "form": form,
-            "peer_review": True,
         },
     )

@@ -31,6 +31,13 @@ PAYMENT_ANY = {"payment.scheduled", "payment.approved", "payment.second_approved
 COMMITMENT_RECORDED = {"match_funding.committed"}
 COMMITMENT_CONFIRMED = {"match_funding.confirmed"}
 PLAN_DECISION = {"plan.final_submitted", "plan.review_started", "plan.signed"}
+ASSESSOR_ASSIGNED = {"assessor.assigned"}
+VARIATION_REQUESTED = {"variation.requested"}
+VARIATION_COSIGN = {"variation.approved_for_cosign"}
+BANK_ENTERED = {"bank_account.entered"}
+DILIGENCE_SUBMITTED = {"diligence.submitted"}
+UNSPENT_TO_RETURN = {"unspent.to_return"}
+WRITE_OFF_PROPOSED = {"unspent.write_off_proposed"}
 
 # (workflow, from, to) -> the verbs whose notifications the move resolves. Moves not listed
 # close nothing.
@@ -70,6 +77,29 @@ CLOSES = {
         ("plan", s, "not_approved"): PLAN_DECISION
         for s in ("under_review", "pm_approved", "funder_approved")
     },
+    # An assessor's declaration (or removal) answers their assignment.
+    ("assessor", "awaiting", "clear"): ASSESSOR_ASSIGNED,
+    ("assessor", "awaiting", "conflicted"): ASSESSOR_ASSIGNED,
+    ("assessor", "awaiting", "removed"): ASSESSOR_ASSIGNED,
+    # A variation's decision answers the request, a co-signature's the approval for it.
+    ("variation", "requested", "approved"): VARIATION_REQUESTED,
+    ("variation", "requested", "awaiting_cosign"): VARIATION_REQUESTED,
+    ("variation", "requested", "refused"): VARIATION_REQUESTED,
+    ("variation", "requested", "withdrawn"): VARIATION_REQUESTED,
+    ("variation", "awaiting_cosign", "approved"): VARIATION_COSIGN,
+    ("variation", "awaiting_cosign", "refused"): VARIATION_COSIGN,
+    ("variation", "awaiting_cosign", "withdrawn"): VARIATION_COSIGN,
+    ("bank_account", "pending", "confirmed"): BANK_ENTERED,
+    ("bank_account", "pending", "rejected"): BANK_ENTERED,
+    ("diligence", "submitted", "confirmed"): DILIGENCE_SUBMITTED,
+    ("diligence", "submitted", "returned"): DILIGENCE_SUBMITTED,
+    # Closing the grant answers its start (opening a correction notifies nobody, so closing
+    # again answers nothing).
+    ("closure", "closing", "closed"): {"closure.started"},
+    ("unspent", "to_return", "returned"): UNSPENT_TO_RETURN,
+    ("unspent", "to_return", "write_off_proposed"): UNSPENT_TO_RETURN,
+    ("unspent", "write_off_proposed", "written_off"): WRITE_OFF_PROPOSED,
+    ("unspent", "write_off_proposed", "to_return"): WRITE_OFF_PROPOSED,
 }
 
 

@@ -7,7 +7,8 @@ from core.money import pounds
 from core.text import REASON_CHARS, TextBox
 from grants.models import Payment
 
-from .services import REASONS_LIMIT, VARIABLE
+from .changes import VARIABLE
+from .services import REASONS_LIMIT
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0.01"})

@@ -14,12 +14,11 @@ payment services' lock order (award, then payments):
   changed schedule, for the lead organisation to accept before any more money is approved;
 - the budget figures follow, since the round's budget is read from awards and payments.
 
-The rules live in one function, ``variation_plan``, asked when the variation is requested, by
+The rules live in one function, ``variation_plan`` (``grants/variations/changes.py``), asked when the variation is requested, by
 the decision's confirmation page, and again under the lock when it is approved.
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -34,7 +33,6 @@ from activity.models import Visibility
 from activity.services import activity_record
 from core.errors import require
 from core.locking import copy_back, lock
-from core.money import pounds
 from core.text import require_within
 from core.transition import transition
 from core.workflow import MoveRefused
@@ -42,13 +40,11 @@ from grants.budgets.services import budget_overruns
 from grants.models import Award, GrantOffer, Payment
 from grants.offers.services import offer_reissue
 
+from .changes import Plan, variation_money, variation_plan
 from .models import Variation, VariationChange
 from .workflows import VARIATION
 
 PENNY = Decimal("0.01")
-ZERO = Decimal("0")
-# A payment may be varied until it is approved: approved money has had its four eyes.
-VARIABLE = (Payment.Status.SCHEDULED, Payment.Status.HELD)
 REASONS_LIMIT = 2000
 
 
@@ -68,152 +64,6 @@ def can_view_variations(user) -> tuple[bool, str]:
     if perms.is_programme_staff(user):
         return True, ""
     return False, "The list of variations is for programme staff."
-
-
-@dataclass
-class Plan:
-    """What the award would look like with the changes made."""
-
-    amount: Decimal
-    ends_on: date | None
-    amounts: dict[int, Decimal]
-    dues: dict[int, date | None]
-    new: list[tuple[Decimal, date | None]] = field(default_factory=list)
-    changed: set[int] = field(default_factory=set)
-
-    @property
-    def total_scheduled(self) -> Decimal:
-        return sum(self.amounts.values(), ZERO) + sum((a for a, _ in self.new), ZERO)
-
-
-def _refuse(field_name: str, message: str, code: str):
-    raise ValidationError({field_name: ValidationError(message, code=code)})
-
-
-def _payment_label(p: Payment) -> str:
-    due = f" due {p.due_on:%-d %b %Y}" if p.due_on else ""
-    return f"the {p.get_kind_display().lower()} payment of {pounds(p.amount)}{due}"
-
-
-def variation_money(award: Award, changes) -> Decimal:
-    """The money the changes touch: moved, plus added or taken away."""
-    total = ZERO
-    amount = award.amount
-    for c in changes:
-        if c.kind == VariationChange.Kind.MOVE:
-            total += c.amount
-        elif c.kind == VariationChange.Kind.AMOUNT:
-            total += abs(c.amount - amount)
-            amount = c.amount
-    return total
-
-
-def variation_plan(award: Award, changes, payments=None) -> Plan:
-    """The award with `changes` made, or ValidationError naming the change that cannot be made
-    (with a code: not_variable, not_later, would_empty, below_paid, above_award, ...)."""
-    if payments is None:
-        payments = list(award.payments.all())
-    live = {p.pk: p for p in payments if p.status != Payment.Status.CANCELLED}
-    plan = Plan(
-        amount=award.amount,
-        ends_on=award.ends_on,
-        amounts={pk: p.amount for pk, p in live.items()},
-        dues={pk: p.due_on for pk, p in live.items()},
-    )
-    fixed = sum((p.amount for p in live.values() if p.status not in VARIABLE), ZERO)
-
-    def variable(pk, field_name) -> Payment:
-        p = live.get(pk)
-        if p is None:
-            _refuse(field_name, "Choose a payment of this grant.", "not_this_award")
-        if p.status not in VARIABLE:
-            _refuse(
-                field_name,
-                f"{_payment_label(p).capitalize()} is {p.get_status_display().lower()}: only a "
-                "payment not yet approved can be varied.",
-                "not_variable",
-            )
-        return p
-
-    for c in changes:
-        if c.kind == VariationChange.Kind.TIME:
-            if c.new_date is None:
-                _refuse("time_date", "Give the new date.", "required")
-            if c.payment_id:
-                p = variable(c.payment_id, "time_payment")
-                old = plan.dues[p.pk]
-            else:
-                old = plan.ends_on or award.area.round.ends_on
-            if old is not None and c.new_date <= old:
-                _refuse(
-                    "time_date",
-                    f"More time means a date after {old:%-d %b %Y}.",
-                    "not_later",
-                )
-            if c.payment_id:
-                plan.dues[p.pk] = c.new_date
-                plan.changed.add(p.pk)
-            else:
-                plan.ends_on = c.new_date
-        elif c.kind == VariationChange.Kind.MOVE:
-            src = variable(c.payment_id, "move_from")
-            if c.amount is None or c.amount <= 0:
-                _refuse("move_amount", "Give the amount to move, more than £0.00.", "required")
-            if plan.amounts[src.pk] - c.amount <= 0:
-                _refuse(
-                    "move_amount",
-                    f"{_payment_label(src).capitalize()} has {pounds(plan.amounts[src.pk])}: "
-                    "moving all of it would leave a payment of nothing. Move less, or move its "
-                    "date instead.",
-                    "would_empty",
-                )
-            plan.amounts[src.pk] -= c.amount
-            plan.changed.add(src.pk)
-            if c.to_payment_id:
-                if c.to_payment_id == src.pk:
-                    _refuse("move_to", "Choose a different payment to move the money to.", "same")
-                dest = variable(c.to_payment_id, "move_to")
-                plan.amounts[dest.pk] += c.amount
-                plan.changed.add(dest.pk)
-            else:
-                if c.new_date is None:
-                    _refuse("move_date", "Give the new instalment's due date.", "required")
-                plan.new.append((c.amount, c.new_date))
-        elif c.kind == VariationChange.Kind.AMOUNT:
-            new_amount = c.amount
-            if new_amount is None or new_amount <= 0:
-                _refuse("new_amount", "Give the new amount of the grant.", "required")
-            if new_amount < fixed:
-                _refuse(
-                    "new_amount",
-                    f"The grant cannot go below what has been paid or approved: {pounds(fixed)}.",
-                    "below_paid",
-                )
-            diff = new_amount - plan.amount
-            if c.payment_id:
-                p = variable(c.payment_id, "amount_payment")
-                if plan.amounts[p.pk] + diff <= 0:
-                    _refuse(
-                        "amount_payment",
-                        f"{_payment_label(p).capitalize()} is too small to give up "
-                        f"{pounds(-diff)}.",
-                        "would_empty",
-                    )
-                plan.amounts[p.pk] += diff
-                plan.changed.add(p.pk)
-            elif diff > 0:
-                plan.new.append((diff, c.new_date))
-            plan.amount = new_amount
-        else:
-            raise ValidationError("Unknown kind of change.")
-    if plan.total_scheduled > plan.amount:
-        _refuse(
-            "new_amount",
-            f"Payments would add up to {pounds(plan.total_scheduled)}, above the grant of "
-            f"{pounds(plan.amount)}: choose the payment that gives up the difference.",
-            "above_award",
-        )
-    return plan
 
 
 def _change_rows(award: Award, changes: list[dict]) -> list[VariationChange]:

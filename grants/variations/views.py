@@ -119,6 +119,47 @@ def variation_detail(request, pk):
     )
 
 
+def _approval_effects(request, variation, preview) -> list:
+    """What approving (or co-signing) does, for the confirmation page: the changes, and either
+    the grant's new figures and reissued offer or the wait for a co-signature."""
+    award = variation.award
+    final = preview.target == Variation.Status.APPROVED
+    effects = [Effect.record(c.describe()) for c in variation.changes.all()]
+    if final:
+        plan = preview.plan
+        effects.append(
+            Effect.money(
+                f"The grant becomes {pounds(plan.amount)}, its payments add up to "
+                f"{pounds(plan.total_scheduled)}; the round's budget figures follow."
+            )
+        )
+        current = award.offers.exclude(status="superseded").order_by("-version").first()
+        if current is not None:
+            effects.append(
+                Effect.lock(
+                    f"The grant offer is reissued as version {current.version + 1}: no more "
+                    "of this grant's payments can be approved until the lead organisation "
+                    "accepts it."
+                )
+            )
+        effects.append(
+            people_told(
+                lead_members(award.area),
+                what="the variation is approved and the offer reissued",
+                actor=request.user,
+            )
+        )
+    else:
+        effects.append(
+            Effect.record(
+                f"It changes {pounds(variation.money)}, over the programme's "
+                f"{pounds(variation.cosign_over)}: it waits for a funder officer's "
+                "co-signature, and nothing about the grant changes until then."
+            )
+        )
+    return effects
+
+
 def _decide(request, pk, *, cosign: bool):
     variation = _variation(request.user, pk)
     award = variation.award
@@ -137,40 +178,7 @@ def _decide(request, pk, *, cosign: bool):
         if preview.refusal is not None:
             messages.error(request, f"Not approved: {message_for(preview.refusal)}")
             return redirect(variation.get_absolute_url())
-        final = preview.target == Variation.Status.APPROVED
-        effects = [Effect.record(c.describe()) for c in variation.changes.all()]
-        if final:
-            plan = preview.plan
-            effects.append(
-                Effect.money(
-                    f"The grant becomes {pounds(plan.amount)}, its payments add up to "
-                    f"{pounds(plan.total_scheduled)}; the round's budget figures follow."
-                )
-            )
-            current = award.offers.exclude(status="superseded").order_by("-version").first()
-            if current is not None:
-                effects.append(
-                    Effect.lock(
-                        f"The grant offer is reissued as version {current.version + 1}: no more "
-                        "of this grant's payments can be approved until the lead organisation "
-                        "accepts it."
-                    )
-                )
-            effects.append(
-                people_told(
-                    lead_members(award.area),
-                    what="the variation is approved and the offer reissued",
-                    actor=request.user,
-                )
-            )
-        else:
-            effects.append(
-                Effect.record(
-                    f"It changes {pounds(variation.money)}, over the programme's "
-                    f"{pounds(variation.cosign_over)}: it waits for a funder officer's "
-                    "co-signature, and nothing about the grant changes until then."
-                )
-            )
+        effects = _approval_effects(request, variation, preview)
         verb = "co-sign" if cosign else "approve"
         return confirmation_page(
             request,

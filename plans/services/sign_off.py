@@ -58,13 +58,7 @@ def plan_sign_off(
         require_in_programme(locked.area, "signed off", imported)
         # GovS 015: nobody signs off a plan they declared a conflict of interest in.
         require(can_decide_subject(actor, locked))
-        other_signed = bool(signed - {party})
-        if other_signed:
-            target = PlanStatus.SIGNED_OFF
-        elif party == SignOffParty.PROGRAMME_MANAGER:
-            target = PlanStatus.PM_APPROVED
-        else:
-            target = PlanStatus.FUNDER_APPROVED
+        target = _sign_off_target(party, signed)
         now = occurred_at or timezone.now()
 
         def signed_by(locked):
@@ -100,19 +94,33 @@ def plan_sign_off(
         # The signer's party has done what it was asked: its members' notifications about
         # this plan (the request to co-sign) are resolved, and leave their inboxes.
         notifications_resolve(target=locked, recipients=_party_members(party))
-        # Only an area not yet in implementation moves; one already there (or beyond, in Making
-        # it Happen) keeps its stage.
-        before = AREA_STAGE_ORDER.index(area.stage) < AREA_STAGE_ORDER.index(
-            AreaStage.IMPLEMENTATION
-        )
-        if target == PlanStatus.SIGNED_OFF and before:
-            area_move(
-                area=area,
-                stage=AreaStage.IMPLEMENTATION,
-                actor=actor,
-                summary="Plan signed off: the area is now in implementation",
-                reason=comment.strip(),
-                occurred_at=now,
-                imported=imported,
+        if target == PlanStatus.SIGNED_OFF:
+            _into_implementation(
+                area, actor=actor, reason=comment.strip(), now=now, imported=imported
             )
     return plan
+
+
+def _sign_off_target(party, signed: set) -> str:
+    """The plan's state after `party` signs, given the parties that have signed already."""
+    if signed - {party}:
+        return PlanStatus.SIGNED_OFF
+    if party == SignOffParty.PROGRAMME_MANAGER:
+        return PlanStatus.PM_APPROVED
+    return PlanStatus.FUNDER_APPROVED
+
+
+def _into_implementation(area, *, actor, reason: str, now, imported: bool) -> None:
+    """A signed-off plan moves its area to implementation: only an area not yet there moves; one
+    already there (or beyond, in Making it Happen) keeps its stage."""
+    if AREA_STAGE_ORDER.index(area.stage) >= AREA_STAGE_ORDER.index(AreaStage.IMPLEMENTATION):
+        return
+    area_move(
+        area=area,
+        stage=AreaStage.IMPLEMENTATION,
+        actor=actor,
+        summary="Plan signed off: the area is now in implementation",
+        reason=reason,
+        occurred_at=now,
+        imported=imported,
+    )

@@ -5,7 +5,7 @@ from here."""
 from .attachments import attachment_delete, attachment_download, attachment_upload
 from .drafts import plan_draft_save, plan_drafts_discard
 from .editors import cba_edit, indicators_edit, logic_model_edit, plan_edit, strategy_edit
-from .peer_review import peer_review_assign, peer_review_detail, peer_review_list
+from .peer_review import peer_declare, peer_review_assign, peer_review_detail, peer_review_list
 from .review import review, review_queue
 from .submission import submit_draft, submit_final
 from .versions import version_compare, version_detail
@@ -19,6 +19,7 @@ __all__ = [
     "cba_edit",
     "indicators_edit",
     "logic_model_edit",
+    "peer_declare",
     "peer_review_assign",
     "peer_review_detail",
     "peer_review_list",

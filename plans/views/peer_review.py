@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts import permissions as perms
+from applications.forms import DeclarationForm
 from applications.permissions import can_peer_review, declaration_of
-from core.errors import errors_to_form
+from applications.services import peer_conflict_declare
+from core.errors import errors_to_form, message_for
 
 from .. import permissions as plan_perms
 from .. import selectors, services
@@ -71,7 +73,7 @@ def peer_review_detail(request, pk):
         messages.warning(
             request, "Declare any conflict of interest in this plan before you review it."
         )
-        return redirect("applications:peer_declare", assignment.pk)
+        return redirect("plans:peer_declare", assignment.pk)
     conflicted = review is None and not can_peer_review(request.user, plan)[0]
     if conflicted:
         messages.warning(
@@ -106,5 +108,41 @@ def peer_review_detail(request, pk):
             "columns": LOGIC_MODEL_COLUMNS,
             "review": review,
             "form": form,
+        },
+    )
+
+
+@login_required
+def peer_declare(request, pk):
+    """A peer reviewer's declaration of interests (GovS 015), before they read the draft plan
+    they were asked to review: recorded by the applications app's assessor rules."""
+    assignment = get_object_or_404(selectors.peer_reviews_for(user=request.user), pk=pk)
+    detail = reverse("plans:peer_review_detail", args=[assignment.pk])
+    if declaration_of(request.user, assignment.plan) is not None:
+        messages.info(request, "You have already declared your interests in this plan.")
+        return redirect(detail)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            peer_conflict_declare(
+                assignment=assignment,
+                actor=request.user,
+                declaration=form.cleaned_data["declaration"],
+                nature=form.cleaned_data["nature"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            errors_to_form(form, exc)
+            messages.error(request, message_for(exc))
+        else:
+            messages.success(request, "Your declaration is recorded.")
+            return redirect(detail)
+    return render(
+        request,
+        "applications/declare.html",
+        {
+            "subject_name": f"the draft plan of {assignment.plan.area.reference}",
+            "round": assignment.plan.area.round,
+            "form": form,
+            "peer_review": True,
         },
     )

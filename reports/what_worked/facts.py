@@ -100,8 +100,23 @@ class RoundFacts:
 
 def area_facts(round: Round) -> RoundFacts:
     """Every area of the round with its facts, the round's CBA outturn lines and its themes."""
+    facts, by_org = _areas(round)
+    if not facts:
+        return RoundFacts([], [], [])
+    theme_labels = _add_themes(round, facts)
+    _add_support(round, facts)
+    _add_peer_reviews(round, facts, by_org)
+    _add_decisions(round, facts)
+    _add_funding(round, facts)
+    outturns = _outturns(round, facts)
+    _add_returns(round, facts)
+    themes = sorted(theme_labels.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+    return RoundFacts(list(facts.values()), outturns, [(slug, name) for slug, (_, name) in themes])
+
+
+def _areas(round: Round) -> tuple[dict[int, AreaFacts], dict[int, list[AreaFacts]]]:
+    """The round's areas, by id, and by their lead organisation."""
     facts: dict[int, AreaFacts] = {}
-    theme_labels: dict[str, tuple[int, str]] = {}
     by_org: dict[int, list[AreaFacts]] = defaultdict(list)
     for row in (
         programme_selectors.round_areas(round=round)
@@ -129,9 +144,12 @@ def area_facts(round: Round) -> RoundFacts:
         )
         facts[f.pk] = f
         by_org[row["lead_organisation_id"]].append(f)
-    if not facts:
-        return RoundFacts([], [], [])
+    return facts, by_org
 
+
+def _add_themes(round: Round, facts) -> dict[str, tuple[int, str]]:
+    """Each area's themes; returns each theme's (order, name) by slug."""
+    theme_labels: dict[str, tuple[int, str]] = {}
     for area_id, slug, name, order in (
         AreaTheme.objects.filter(area__round=round)
         .order_by("area_id", "position")
@@ -140,6 +158,11 @@ def area_facts(round: Round) -> RoundFacts:
         facts[area_id].themes.append(slug)
         theme_labels[slug] = (order, name)
 
+    return theme_labels
+
+
+def _add_support(round: Round, facts) -> None:
+    """Adviser days delivered, support contacts and events attended."""
     for area_id, days in (
         AdviserDay.objects.filter(area__round=round, status=BookingStatus.DELIVERED)
         .order_by()
@@ -168,6 +191,8 @@ def area_facts(round: Round) -> RoundFacts:
     ):
         facts[area_id].events_attended = n
 
+
+def _add_peer_reviews(round: Round, facts, by_org) -> None:
     # Received: reviews of the area's own plan. Given: reviews its lead organisation wrote of
     # other plans of the same round (an organisation leading two areas is credited in both).
     for area_id, n in (
@@ -188,6 +213,10 @@ def area_facts(round: Round) -> RoundFacts:
         for f in by_org.get(org_id, []):
             f.peer_reviews_given = n
 
+
+def _add_decisions(round: Round, facts) -> None:
+    """When Getting Going was approved (and whether it asked for a CBA), and when the plan was
+    signed off."""
     for area_id, decided_at, cba in (
         application_selectors.getting_going_gates()
         .filter(area__round=round, status=GateStatus.APPROVED)
@@ -206,6 +235,9 @@ def area_facts(round: Round) -> RoundFacts:
     ):
         facts[area_id].signed_off_on = _day(decided_at)
 
+
+def _add_funding(round: Round, facts) -> None:
+    """Match funding planned and secured, and whether any budget is shared."""
     for area_id, planned in (
         ResourcingLine.objects.filter(plan__area__round=round)
         .order_by()
@@ -227,6 +259,9 @@ def area_facts(round: Round) -> RoundFacts:
         facts[area_id].funding_secured = secured or ZERO
         facts[area_id].shared_budget = bool(shared)
 
+
+def _outturns(round: Round, facts) -> list[BenefitOutturn]:
+    """The round's CBA outturn lines; each area's like-for-like forecast and outturn."""
     outturns = []
     for o in (
         CbaOutturnLine.objects.filter(area__round=round)
@@ -262,6 +297,11 @@ def area_facts(round: Round) -> RoundFacts:
             facts[line.area_id].cba_forecast += line.forecast
             facts[line.area_id].cba_outturn += line.actual
 
+    return outturns
+
+
+def _add_returns(round: Round, facts) -> None:
+    """The latest progress status, the obstacles and enablers reported, and the indicators."""
     for area_id, status in latest_progress_statuses(round=round).items():
         facts[area_id].progress_status = status
         facts[area_id].has_return = True
@@ -280,5 +320,3 @@ def area_facts(round: Round) -> RoundFacts:
         good = statuses[IndicatorStatus.ON_TRACK] + statuses[IndicatorStatus.ACHIEVED]
         facts[area_id].indicators_good = good
         facts[area_id].indicators_reported = good + statuses[IndicatorStatus.BEHIND]
-    themes = sorted(theme_labels.items(), key=lambda kv: (kv[1][0], kv[1][1]))
-    return RoundFacts(list(facts.values()), outturns, [(slug, name) for slug, (_, name) in themes])

@@ -15,11 +15,10 @@ from django.urls import reverse
 
 from core.storage import private_storage
 from core.validators import single_line_text
-from core.wording import days
 from programmes.models import MONEY
 
-from .cba import adjusted_benefit
-from .workflows import EDITABLE, PLAN, PlanStatus
+from ..cba import adjusted_benefit
+from ..workflows import EDITABLE, PLAN, PlanStatus
 
 User = settings.AUTH_USER_MODEL
 
@@ -272,7 +271,7 @@ class OperationalPlan(models.Model):
     def get_absolute_url_for(self, user):
         """Reviewers (programme managers, funder officers) act on the review page; everyone
         else reads the plan in the area's workspace. Notifications link here."""
-        from .permissions import can_review_plans
+        from ..permissions import can_review_plans
 
         if can_review_plans(user)[0]:
             return reverse("plans:review", args=[self.area.reference])
@@ -471,131 +470,20 @@ class SectionComment(models.Model):
 
     @property
     def section_label(self):
-        from .services.review import section_label  # the services import this module
+        from ..services.review import section_label  # the services import this module
 
         return section_label(self.section)
 
 
-class PeerReviewAssignment(models.Model):
-    plan = models.ForeignKey(
-        OperationalPlan, on_delete=models.CASCADE, related_name="peer_review_assignments"
-    )
-    reviewer_organisation = models.ForeignKey(
-        "programmes.Organisation", on_delete=models.PROTECT, related_name="peer_reviews_assigned"
-    )
-    assigned_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
-    due_on = models.DateField()
-
-    class Meta:
-        ordering = ["plan", "due_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "reviewer_organisation"], name="peer_review_once_per_reviewer"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.reviewer_organisation} reviews {self.plan.area.reference}"
-
-
-class PeerReview(models.Model):
-    class Rating(models.IntegerChoices):
-        NEEDS_WORK = 1, "Needs substantial work"
-        PROMISING = 2, "Promising, with gaps"
-        GOOD = 3, "Good"
-        STRONG = 4, "Strong"
-
-    assignment = models.OneToOneField(
-        PeerReviewAssignment, on_delete=models.CASCADE, related_name="review"
-    )
-    strengths = models.TextField()
-    suggestions = models.TextField()
-    questions = models.TextField(blank=True)
-    overall_rating = models.PositiveSmallIntegerField(choices=Rating.choices)
-    submitted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    submitted_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(overall_rating__gte=1) & Q(overall_rating__lte=4),
-                name="peer_review_rating_valid",
-            )
-        ]
-
-    def __str__(self):
-        return f"Peer review of {self.assignment.plan.area.reference}"
-
-
-class SignOffParty(models.TextChoices):
-    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
-    FUNDER = "funder", "Funder"
-
-
-class SignOff(models.Model):
-    plan = models.ForeignKey(OperationalPlan, on_delete=models.CASCADE, related_name="sign_offs")
-    party = models.CharField(max_length=20, choices=SignOffParty.choices)
-    # Who signed. Imported history has no signer in this system: it is marked `imported`, with
-    # the file it came from as its `source`, and never credited to a user holding a role.
-    user = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    signed_at = models.DateTimeField()
-    comment = models.TextField(blank=True)
-    imported = models.BooleanField(default=False)
-    source = models.CharField(max_length=200, blank=True, validators=[single_line_text])
-    # Sign-offs are never deleted: when the plan is returned for changes they stop counting (the
-    # plan must be signed again) but stay as the record of who signed what, and when.
-    superseded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["plan", "signed_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "party"],
-                condition=Q(superseded_at__isnull=True),
-                name="sign_off_once_per_party",
-            ),
-            models.CheckConstraint(
-                condition=Q(imported=True) | Q(user__isnull=False),
-                name="sign_off_by_a_user_unless_imported",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_party_display()} signed {self.plan.area.reference}"
-
-    @property
-    def signer(self) -> str:
-        """Who signed, as pages show it."""
-        if self.imported:
-            return f"imported record ({self.source})" if self.source else "imported record"
-        return str(self.user)
-
-
-class ReminderSent(models.Model):
-    """One row per reminder sent, so the daily job never sends the same reminder twice."""
-
-    area = models.ForeignKey("programmes.Area", on_delete=models.CASCADE, related_name="+")
-    milestone = models.ForeignKey(
-        "programmes.Milestone", on_delete=models.CASCADE, related_name="reminders_sent"
-    )
-    days_before = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area", "milestone", "days_before"], name="reminder_sent_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.area_id}: {self.milestone} ({days(self.days_before)})"
-
-
-# The plan editor's unsaved drafts and the outcome indicators beside the logic model live in
-# modules of their own (this one is at its size limit).
-from .drafts import PlanSectionDraft  # noqa: E402, F401
-from .indicators import IndicatorDirection, IndicatorUnit, OutcomeIndicator  # noqa: E402, F401
+# Concepts in modules of their own: the plan editor's unsaved drafts, the outcome indicators
+# beside the logic model, and the decisions on a plan other than the programme's review (peer
+# reviews and sign-offs). Imported here so that every model is found as plans.models.X.
+from ..drafts import PlanSectionDraft  # noqa: E402, F401
+from ..indicators import IndicatorDirection, IndicatorUnit, OutcomeIndicator  # noqa: E402, F401
+from .decisions import (  # noqa: E402, F401
+    PeerReview,
+    PeerReviewAssignment,
+    ReminderSent,
+    SignOff,
+    SignOffParty,
+)
