@@ -243,9 +243,8 @@ def award_grant(
         imported=imported,
     )
     budget_override_use(override=override, award=award, actor=actor)
-    advance, retention = split_schedule(
-        amount=amount, advance_share_pct=definition.advance_share_pct
-    )
+    share = definition.advance_share_pct
+    advance, retention = split_schedule(amount=amount, advance_share_pct=share)
     condition = RELEASE_CONDITION_FOR_STAGE.get(stage, FINAL_PLAN_SUBMITTED)
     _schedule_create(
         award=award, advance=advance, retention=retention, condition=condition, imported=imported
@@ -270,8 +269,7 @@ def award_grant(
         imported=imported,
         data={"stage": stage, "amount": str(amount), "advance": str(advance)},
     )
-    # -- what other apps record of the award (due diligence: the checklist it relied on) --
-    award_made(award, actor=actor, occurred_at=occurred_at, imported=imported)
+    award_made(award, actor=actor, occurred_at=occurred_at, imported=imported)  # holds' records
     # -- offers (grants/offers): issued once the schedule exists, so the letter shows it --
     offer_issue(award=award, actor=actor, occurred_at=occurred_at, imported=imported)
     return award
