@@ -19,6 +19,9 @@ from programmes.models import Area, AreaStage, AreaStatus
 
 
 def _areas(count: int) -> list[Area]:
+    """Areas whose grants can close without taking another demo's example away: not led by the
+    demo's lead users, and with no payment awaiting its second approval or scheduled again
+    (the finance list's four-eyes examples) and no variation (each variation state's page)."""
     lead_orgs = set()
     for user in User.objects.filter(username__in=["lead", "lead2"]):
         lead_orgs |= set(user.memberships.values_list("organisation_id", flat=True))
@@ -26,6 +29,9 @@ def _areas(count: int) -> list[Area]:
         Area.objects.filter(status=AreaStatus.ACTIVE, stage=AreaStage.IMPLEMENTATION)
         .exclude(lead_organisation_id__in=lead_orgs)
         .filter(awards__status="live", awards__payments__status="paid")
+        .exclude(awards__payments__status=Payment.Status.APPROVED_ONCE)
+        .exclude(awards__payments__rescheduled_reason__gt="")
+        .exclude(awards__variations__isnull=False)
         .distinct()
         .order_by("-reference")[:count]
     )

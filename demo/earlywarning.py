@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import AreaAssignment
+from activity.services import activity_batch, activity_record_many
 from earlywarning.services import warnings_recompute
 from programmes.models import AreaStatus
 from support import services as support_services
@@ -85,7 +86,11 @@ def load(ctx):
     rnd = ctx.finished_round
     # (The support step's recent contacts with the pilot's areas still in come after its end.)
     if not SupportContact.objects.filter(area__round=rnd, date__lte=rnd.ends_on).exists():
-        _pilot_history(ctx, random.Random(2424))
+        # A few hundred contacts and adviser days, none of which notifies anyone: their activity
+        # entries are appended to the areas' chains in one go rather than one chain lock each.
+        with activity_batch() as entries:
+            _pilot_history(ctx, random.Random(2424))
+        activity_record_many(entries)
     for rnd in (ctx.finished_round, ctx.live_round):
         warnings_recompute(round=rnd, as_of=min(datetime.date.today(), rnd.ends_on))
     return ctx

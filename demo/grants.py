@@ -110,7 +110,7 @@ def four_eyes_examples(ctx) -> None:
             services.payment_approve(
                 payment=big, actor=first, occurred_at=at(_approve_on(big, today), 9)
             )
-    if not payments.exclude(rescheduled_reason="").exists():
+    if not payments.filter(rescheduled_reason=RESCHEDULE_REASON).exists():
         small = next((p for p in _approvable(rnd) if not needs_second_approval(p)), None)
         if small is None:
             return

@@ -11,6 +11,7 @@ from accounts.tests.factories import MembershipFactory, UserFactory
 from applications import services as application_services
 from applications.models import GateStage
 from core.testing import today
+from diligence.tests.factories import cleared
 from plans import services as plan_services
 from plans.tests.factories import CbaFactory, LogicModelFactory
 from programmes.models import Milestone, Organisation, OrganisationType, Round, Stage, Theme
@@ -57,9 +58,12 @@ class WebRound:
         self.funder = UserFactory(username="web-funder", funder_officer=True)
 
     def add(self, ref, name, org_name, org_type, themes, approach, outcome, gate, cba, plan):
-        org = Organisation.objects.filter(name=org_name).first() or Organisation.objects.create(
-            name=org_name, org_type=org_type
-        )
+        org = Organisation.objects.filter(name=org_name).first()
+        if org is None:
+            org = Organisation.objects.create(name=org_name, org_type=org_type)
+            # In the app, admission awards money only once the lead organisation's due
+            # diligence is confirmed (grants/holds.py); the import records history, never held.
+            cleared(org)
         lead = UserFactory(username=f"lead-{ref.lower()}")
         MembershipFactory(user=lead, organisation=org)
         application = application_services.application_create(
