@@ -39,6 +39,11 @@ def closure_list(request):
     )
 
 
+def _ids(kind: str, pk: int) -> str:
+    """Each award's card has its own forms: their fields' ids (and so their labels) differ."""
+    return f"id_{kind}{pk}_%s"
+
+
 def _page(request, area, *, bound=None, correction_form=None, status=200):
     closure = selectors.closure_for_area(area)
     user = request.user
@@ -63,10 +68,17 @@ def _page(request, area, *, bound=None, correction_form=None, status=200):
                     "rec": rec,
                     "unspent": unspent,
                     "reconcile_form": bound.get(("reconcile", rec.pk))
-                    or (ReconcileForm(initial={"spent": rec.spent}) if editable else None),
+                    or (
+                        ReconcileForm(initial={"spent": rec.spent}, auto_id=_ids("rec", rec.pk))
+                        if editable
+                        else None
+                    ),
                     "receive_form": bound.get(("receive", unspent.pk if unspent else None))
                     or (
-                        ReceiveForm(initial={"amount": unspent.outstanding})
+                        ReceiveForm(
+                            initial={"amount": unspent.outstanding},
+                            auto_id=_ids("unspent", unspent.pk),
+                        )
                         if unspent and can_receive and unspent.status == "to_return"
                         else None
                     ),
@@ -124,7 +136,7 @@ def reconcile(request, pk):
     rec = get_object_or_404(AwardReconciliation.objects.select_related("closure__area"), pk=pk)
     area = _area(request.user, rec.closure.area.reference)
     require(closure_perms.can_manage_closure(request.user))
-    form = ReconcileForm(request.POST)
+    form = ReconcileForm(request.POST, auto_id=_ids("rec", rec.pk))
     if form.is_valid():
         try:
             services.reconciliation_record(
@@ -154,7 +166,7 @@ def _unspent(request, pk) -> tuple[UnspentMoney, Area]:
 def unspent_receive(request, pk):
     unspent, area = _unspent(request, pk)
     require(closure_perms.can_receive_unspent(request.user))
-    form = ReceiveForm(request.POST)
+    form = ReceiveForm(request.POST, auto_id=_ids("unspent", unspent.pk))
     if form.is_valid():
         try:
             services.unspent_receive(

@@ -70,7 +70,7 @@ def test_the_areas_to_call_and_why(page, demo_data, eager_tasks):
     expect(page.locator("tbody tr").first).to_contain_text("Flagged")
     page.goto(reverse("support:contact_log", args=[area.reference]))
     page.get_by_label("Date").fill(today().isoformat())
-    page.get_by_label("Type of contact").select_option(label="Call")
+    page.get_by_label("Type of contact").select_option(label="Phone or video call")
     page.get_by_label("Notes").fill("Caught up about the Getting Going application.")
     page.get_by_role("button", name="Log contact").click()
     expect(flash(page)).to_contain_text(f"Contact with {area.name} logged.")

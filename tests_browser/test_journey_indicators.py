@@ -100,7 +100,10 @@ def test_indicators_from_draft_plan_to_the_area_page(page, demo_data, eager_task
     for r, values in zip(ended, REPORTED, strict=True):
         page.goto(reverse("delivery:return_detail", args=[r.pk]))
         page.get_by_role("radio", name="On schedule").check()
-        page.get_by_role("checkbox", name="Commitment of residents and volunteers").first.check()
+        # The enablers' list (the obstacles' list, above it, has the same factors).
+        page.get_by_role("group", name="If you are on schedule or ahead").get_by_role(
+            "checkbox", name="Commitment of residents and volunteers"
+        ).check()
         for (name, *_rest), value in zip(INDICATORS, values, strict=True):
             page.get_by_label(f"{name}: latest value").fill(value)
             page.get_by_label(f"Note on {name}").fill(f"Counted for {r.period_label}")
