@@ -37,8 +37,7 @@ def test_rm_logs_support_and_the_area_reports_delivery(page, demo_data):
     rm = User.objects.get(username="rm")
     day = today()
     # An area with a CBA and a return it can send now (its period over); the next one is not
-    # open yet. (In the demo that is R2-061, whose grant is closing: its returns still go in
-    # until the grant is closed.)
+    # open yet. (In the demo that is R2-061.)
     area = (
         Area.objects.filter(
             stage=AreaStage.IMPLEMENTATION,
