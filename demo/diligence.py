@@ -15,7 +15,7 @@ from django.utils import timezone
 from activity.services import activity_batch, activity_record_many
 from diligence import selectors, services
 from diligence.models import FraudRisk, GovernanceDocument, RegisterCheck
-from programmes.models import Area, AreaStatus, Organisation
+from programmes.models import Area, AreaStatus, Organisation, OrganisationType
 
 from .context import DEMO_PDF, DemoContext, at
 
@@ -172,7 +172,10 @@ def _duplicates(spare, users) -> None:
     a possible duplicate): one still to be looked at, one the programme manager decided."""
     from diligence.models import DuplicateFlag
 
-    for original, decided in zip(spare[:2], (False, True), strict=False):
+    # VCS bodies: a council's or parish's record carries its official register code, and a
+    # second record of it would have one too (unique), so they would not arrive this way.
+    bodies = [org for org in spare if org.org_type == OrganisationType.VCS][:2]
+    for original, decided in zip(bodies, (False, True), strict=False):
         again = Organisation.objects.create(
             name=f"The {original.name}", org_type=original.org_type, town=original.town
         )

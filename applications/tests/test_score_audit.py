@@ -3,7 +3,7 @@
 import pytest
 
 from activity.models import ActivityEntry, Visibility
-from applications.services import admission as services
+from applications import services
 from applications.tests.factories import (
     ApplicationFactory,
     CriterionFactory,
