@@ -205,7 +205,7 @@ def unspent_move(request, pk, move):
                 Effect.money(
                     f"Writes off {pounds(unspent.outstanding)} unspent of the "
                     f"{unspent.reconciliation.award.get_stage_display()} award, for the reason "
-                    f"given: “{unspent.write_off_reason}”."
+                    f"given: “{unspent.write_off_reason}”"
                 ),
                 people_told(
                     [unspent.proposed_by],
