@@ -124,7 +124,11 @@ def test_indicators_from_draft_plan_to_the_area_page(page, demo_data, eager_task
     # --- The area page: a chart per indicator and its status in words. ---------------------
     page.goto(area.get_absolute_url())
     panel = page.locator("section#indicators")
-    panel.locator("summary").click()
+    # The panel's own summary (each chart's figures fold under a summary of their own), once
+    # the panel has arrived.
+    opener = panel.locator("summary", has=page.locator("#h-indicators"))
+    expect(opener).to_be_visible()
+    opener.click()
     expect(panel.locator("canvas[data-drawn]")).to_have_count(3)
     cards = panel.locator(".col")
     expect(cards.filter(has_text="Residents supported into work")).to_contain_text("Achieved")
