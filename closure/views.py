@@ -5,6 +5,7 @@ grant. Forms come back on the page with their errors beside the fields."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from .models import AwardReconciliation, GrantClosure, UnspentMoney
 from .workflows import CLOSURE, UNSPENT, ClosureStatus
 
 _area = visible_area_or_404
+PAGE_SIZE = 50
 
 
 @login_required
@@ -31,11 +33,18 @@ def closure_list(request):
     status = request.GET.get("status", "")
     if status and status not in CLOSURE.states:
         status = ""
-    closures = list(selectors.closure_list(status=status)[:200])
+    page = Paginator(selectors.closure_list(status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "closure/closure_list.html",
-        {"closures": closures, "status": status, "states": CLOSURE.states.values()},
+        {
+            "closures": page.object_list,
+            "page_obj": page,
+            "status": status,
+            "states": CLOSURE.states.values(),
+        },
     )
 
 

@@ -43,8 +43,6 @@ def diligence_list(request):
     )
     qs = diligence_filter.qs
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "diligence/list.html",
@@ -52,7 +50,6 @@ def diligence_list(request):
             "filter": diligence_filter,
             "page_obj": page,
             "today": today,
-            "query": query.urlencode(),
             "missing": selectors.organisations_without_diligence()[:50],
             "can_prepare": perms.can_prepare_diligence(request.user)[0],
         },

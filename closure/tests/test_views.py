@@ -70,3 +70,20 @@ def test_unspent_money_without_a_date_or_reason_is_refused_beside_the_field(
     assert b"say by when it is to be returned" in response.content
     rec.refresh_from_db()
     assert rec.spent is None
+
+
+def test_the_list_is_paged_not_cut_short(client_for, programme_manager, settings):
+    """Every closure can be reached: the list pages rather than stopping at a fixed number."""
+    from closure import views
+
+    views_page_size, views.PAGE_SIZE = views.PAGE_SIZE, 2
+    try:
+        closures = _closing(programme_manager, 3)
+        client = client_for(programme_manager)
+        first = client.get(reverse("closure:closure_list")).content.decode()
+        second = client.get(reverse("closure:closure_list") + "?page=2").content.decode()
+    finally:
+        views.PAGE_SIZE = views_page_size
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    shown = [c.area.reference for c in closures if c.area.reference in first + second]
+    assert len(shown) == 3
