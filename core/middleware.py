@@ -22,7 +22,7 @@ class SecurityHeadersMiddleware:
 
 
 class ProbeMiddleware:
-    """First in MIDDLEWARE: /healthz and /readyz are answered before anything else looks at the
+    """First in MIDDLEWARE: /healthz, /readyz and /metrics are answered before anything else looks at the
     request, so a load balancer probing a backend by its address over plain HTTP gets the answer
     rather than a redirect to https (SecurityMiddleware) or a 400 for a host not in
     ALLOWED_HOSTS (CommonMiddleware). The views read no host, session or user."""
@@ -37,4 +37,8 @@ class ProbeMiddleware:
             return views.healthz(request)
         if request.path_info == "/readyz":
             return views.readyz(request)
+        if request.path_info == "/metrics":
+            from .metrics import metrics_view
+
+            return metrics_view(request)
         return self.get_response(request)

@@ -2,11 +2,13 @@
 
 Everything a deployment changes comes from the environment (the same EnvironmentFile as Django's
 settings): GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,
-FORWARDED_ALLOW_IPS.
+FORWARDED_ALLOW_IPS, and METRICS_TOKEN (Prometheus, core/metrics.py).
 """
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 # Where nginx sends requests: a loopback port by default, or unix:/run/ourplace/gunicorn.sock.
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
@@ -34,3 +36,33 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
 proc_name = "ourplace-web"
+
+# Prometheus (core/metrics.py): with METRICS_TOKEN set, every worker writes its request series to
+# one folder, so whichever worker answers /metrics reports them all. The folder is this server's
+# own (PROMETHEUS_MULTIPROC_DIR, or a new temporary one), emptied when it starts and forgotten
+# worker by worker as they are replaced. Set here, before any worker imports prometheus_client.
+_made_metrics_dir = None
+if os.environ.get("METRICS_TOKEN") and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _made_metrics_dir = tempfile.mkdtemp(prefix="ourplace-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_metrics_dir
+
+
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and os.environ.get("METRICS_TOKEN"):
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and os.environ.get("METRICS_TOKEN"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _made_metrics_dir:
+        shutil.rmtree(_made_metrics_dir, ignore_errors=True)

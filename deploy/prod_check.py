@@ -258,6 +258,67 @@ def csrf_post(session: requests.Session, url: str, data: dict, **kwargs) -> requ
     )
 
 
+def _metric(text: str, name: str, **labels) -> float | None:
+    """One sample's value in a Prometheus text answer (None when absent)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return sample.value
+    return None
+
+
+def metrics_check(*, token: str, web1: str, nginx_http: str, nginx_https: str, web) -> str:
+    """/metrics: refused without the token, not on the public https site, answered over plain
+    HTTP from here through nginx, and one gunicorn's answer counts the requests all its workers
+    served (their shared PROMETHEUS_MULTIPROC_DIR)."""
+    auth = {"Authorization": f"Bearer {token}", "Host": HOST}
+    if (
+        r := requests.get(f"{nginx_http}/metrics", headers={"Host": HOST}, timeout=10)
+    ).status_code != 401:
+        raise CheckFailed(f"/metrics without the token answered {r.status_code}, not 401")
+    if (r := web.get(f"{nginx_https}/metrics", headers=auth, timeout=10)).status_code != 404:
+        raise CheckFailed(f"https /metrics answered {r.status_code}, not 404")
+    # Counted as a request arrives, whatever answers it (here SecurityMiddleware's redirect to
+    # https: the request came straight to gunicorn, not through nginx).
+    requests_total = "django_http_requests_before_middlewares_total"
+    before = requests.get(f"{web1}/metrics", headers=auth, timeout=10)
+    served = 8
+    for _ in range(served):
+        requests.get(f"{web1}/privacy/", headers={"Host": HOST}, timeout=10, allow_redirects=False)
+    after = requests.get(f"{web1}/metrics", headers=auth, timeout=10)
+    counted = (_metric(after.text, requests_total) or 0) - (
+        _metric(before.text, requests_total) or 0
+    )
+    if counted != served:
+        lines = [x for x in after.text.splitlines() if x.startswith("django_http_requests_")]
+        raise CheckFailed(
+            f"{served} requests to one gunicorn, its /metrics counted {counted} "
+            f"(answered {after.status_code}: {lines[:6] or after.text[:300]})"
+        )
+    scraped = requests.get(f"{nginx_http}/metrics", headers=auth, timeout=10)
+    if scraped.status_code != 200:
+        raise CheckFailed(f"/metrics through nginx answered {scraped.status_code}")
+    wanted = {
+        "broker up": _metric(scraped.text, "ourplace_broker_up"),
+        "queue depth": _metric(scraped.text, "ourplace_queue_depth", queue="celery"),
+        "worker heartbeat age": _metric(
+            scraped.text, "ourplace_heartbeat_age_seconds", process="worker"
+        ),
+        "report jobs succeeded": _metric(
+            scraped.text, "ourplace_background_jobs", kind="report", status="succeeded"
+        ),
+    }
+    missing = [k for k, v in wanted.items() if v is None]
+    if missing or wanted["broker up"] != 1 or not wanted["report jobs succeeded"]:
+        raise CheckFailed(f"/metrics: {wanted}")
+    return (
+        f"401 without the token, 404 on https; {served} GETs to one gunicorn counted {counted:.0f}; "
+        + ", ".join(f"{k} {v:g}" for k, v in wanted.items())
+    )
+
+
 def main() -> int:
     results: list[tuple[str, bool, str]] = []
     folder = Path(tempfile.mkdtemp(prefix="ourplace-prodcheck-"))
@@ -292,6 +353,7 @@ def main() -> int:
             "GUNICORN_THREADS": "2",
             "PRODCHECK_PASSWORD": password,
             "PRODCHECK_TOTP_KEY": totp_key,
+            "METRICS_TOKEN": secrets.token_urlsafe(24),
         }
     )
     stack = Stack(folder, env)
@@ -578,6 +640,15 @@ def main() -> int:
         name, record = wait_for("the request's JSON log line", logged, seconds=10)
         return f"{name} stdout: {json.dumps(record)[:160]}"
 
+    def step_metrics():
+        return metrics_check(
+            token=env["METRICS_TOKEN"],
+            web1=f"http://127.0.0.1:{ports['web1']}",
+            nginx_http=f"http://127.0.0.1:{ports['http']}",
+            nginx_https=https,
+            web=web,
+        )
+
     steps = [
         ("fresh database", step_database),
         ("release step", step_release),
@@ -591,6 +662,7 @@ def main() -> int:
         ("download through both web processes", step_downloads),
         ("password reset email", step_password_reset),
         ("JSON request log with request id", step_request_log),
+        ("Prometheus metrics", step_metrics),
     ]
     try:
         for name, step in steps:

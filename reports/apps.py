@@ -6,13 +6,15 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self):
-        from core import personal_data
+        from core import metrics, personal_data
 
         from . import freshness, retention
+        from .prometheus import JobsCollector
         from .personal_data import KINDS as personal_data_kinds
 
         freshness.connect()
         retention.register()
+        metrics.register(JobsCollector())
 
         # What the app holds about a person, for subject access and anonymisation.
         for kind in personal_data_kinds:

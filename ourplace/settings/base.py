@@ -467,6 +467,28 @@ if SENTRY_DSN:
         environment=env("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+# Prometheus metrics (core/metrics.py) when METRICS_TOKEN is set: `/metrics` answers a scraper
+# sending `Authorization: Bearer <METRICS_TOKEN>`, with django-prometheus's request series and the
+# deployment's own (queue depth, background jobs by status, outbox, heartbeats). METRICS_QUEUES
+# lists the Celery queues to measure (default: the one tasks go to).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_QUEUES = env.list("METRICS_QUEUES", default=[])
+
+
+def with_metrics_middleware(middleware: list[str]) -> list[str]:
+    """MIDDLEWARE with django-prometheus's pair around everything after the probes (so neither
+    the probes nor the scrape itself count as traffic)."""
+    probe = middleware.index("core.middleware.ProbeMiddleware") + 1
+    return [
+        *middleware[:probe],
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *middleware[probe:],
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
+
+if METRICS_TOKEN:
+    MIDDLEWARE = with_metrics_middleware(MIDDLEWARE)
 # --- end of logging ----------------------------------------------------------------------------
 
 # --- Backups and retention (issue 22) --------------------------------------------------------
