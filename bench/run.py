@@ -103,15 +103,24 @@ class Harness:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "EMAIL_ALLOW_CONSOLE": "true",
             "PRIVATE_STORAGE_ROOT": str(work / "private"),
+            # Production names static files by their hash (the manifest storage): pages cannot
+            # render until collectstatic has written the manifest (`static()` below).
+            "STATIC_ROOT": str(work / "static"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
             # The exports are measured as the file they write, streamed: above this many rows the
             # site hands them to a worker (the same code writing the same file), which would
             # measure a redirect instead.
             "EXPORT_BACKGROUND_ROWS": "10000000",
-            # WhiteNoise's warning that collectstatic has not run: no static file is measured.
-            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
         }
+
+    def static(self, database_url: str) -> None:
+        """collectstatic into this run's STATIC_ROOT, as the release step does."""
+        argv = [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"]
+        env = {**self.env, "DATABASE_URL": database_url}
+        code = self.procs.run("collectstatic", argv, env, 300)
+        if code != 0:
+            raise SystemExit("collectstatic failed; see var/bench/collectstatic.log")
 
     def probe(self, command: str, args: list, env: dict, timeout: float) -> dict:
         """One probe.py subcommand in its own process; its JSON, or {"error": ...}."""
@@ -271,6 +280,7 @@ def main(argv=None):
             harness = Harness(config, procs, Path(tmp))
             _, rebuilt = database.template(TEMPLATE, harness.env)
             log(f"template database {TEMPLATE} {'migrated' if rebuilt else 'up to date'}")
+            harness.static(database.url(TEMPLATE))
             sizes = sorted(config.sizes)
             for n in sizes:
                 results["sizes"][str(n)] = harness.size(n, biggest=n == sizes[-1])
