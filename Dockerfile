@@ -20,14 +20,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system ourplace \
-    && useradd --system --gid ourplace --home-dir /app --shell /usr/sbin/nologin ourplace \
+    && useradd --system --gid ourplace --create-home --home-dir /home/ourplace --shell /usr/sbin/nologin ourplace \
     && mkdir -p /app /data/private /data/backups /data/beat \
     && chown -R ourplace:ourplace /data
 
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install -r requirements.txt
-COPY --chown=ourplace:ourplace . .
+# Only the runtime half of requirements.txt (the lines above "# Development and tests").
+RUN sed '/^# Development and tests/,$d' requirements.txt > /tmp/requirements-runtime.txt \
+    && pip install -r /tmp/requirements-runtime.txt && rm /tmp/requirements-runtime.txt
+COPY . .
 # Static files are collected into the image (the release step collects again; same result).
 RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 ALLOWED_HOSTS=build \
     EMAIL_URL=smtp://127.0.0.1:25 python manage.py collectstatic --noinput --verbosity 0 \

@@ -130,3 +130,56 @@ def test_logs_go_to_standard_output(log_format):
     )
     assert "hello from the test" in done.stdout
     assert "hello from the test" not in done.stderr
+
+
+def _runtime_requirements() -> set[str]:
+    """Distribution names above "# Development and tests" in requirements.txt: what the image
+    installs (the Dockerfile drops the rest)."""
+    text = (ROOT / "requirements.txt").read_text()
+    assert "\n# Development and tests\n" in text, "the Dockerfile cuts requirements.txt there"
+    runtime = text.split("\n# Development and tests\n")[0]
+    names = set()
+    for line in runtime.splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            names.add(re.split(r"[\[=<>~!; ]", line)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_the_image_installs_every_package_the_running_code_imports():
+    """The image has only the runtime half of requirements.txt: every third-party module that
+    code outside the tests imports must come from a distribution listed there."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    from core.tests.test_architecture import APPS, _sources
+
+    runtime = _runtime_requirements()
+    provided = packages_distributions()
+    stdlib = sys.stdlib_module_names
+    ours = {*APPS, "ourplace", "bench", "tests_browser", "tests_access", "conftest"}
+    missing = {}
+    from ourplace.settings.base import with_metrics_middleware
+
+    named = [*settings.INSTALLED_APPS, *with_metrics_middleware(settings.MIDDLEWARE)]
+    for dotted in named:
+        top = dotted.split(".")[0]
+        dists = {d.lower().replace("_", "-") for d in provided.get(top, [])}
+        if top not in ours and top not in stdlib and not dists & runtime:
+            missing.setdefault(top, "settings")
+    for path in [*_sources([*APPS, "ourplace"]), ROOT / "manage.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in stdlib or top in ours or top == "__future__":
+                    continue
+                dists = {d.lower().replace("_", "-") for d in provided.get(top, [])}
+                if not dists & runtime:
+                    missing.setdefault(top, path.relative_to(ROOT).as_posix())
+    assert not missing, f"imported at run time but only in the development half: {missing}"
