@@ -257,6 +257,8 @@ STORAGES["private"] = private_storage_backend(
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's renderer, with selects written without a template include per option (core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.Renderer"
 
 # --- Email (issue 22) ------------------------------------------------------------------------
 # EMAIL_URL names the mail server with django-environ's schemes: smtp://user:password@host:25,
