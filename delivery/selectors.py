@@ -15,7 +15,7 @@ from accounts.permissions import (
 )
 from core.memo import cached_one_to_one, per_object
 from programmes.models import AreaStatus
-from programmes.permissions import areas_visible_to
+from programmes.permissions import areas_visible_to, in_visible_areas
 
 from .comparisons import ZERO, CbaComparison, FundingComparison, compare_cba, compare_funding
 from .models import (
@@ -60,7 +60,7 @@ def returns_list(*, user, today: datetime.date) -> QuerySet:
     """Returns of the areas the user can see, with the area, round, lead organisation and the
     current relationship manager: three queries whatever the number of rows."""
     return (
-        ProgressReturn.objects.filter(area__in=areas_visible_to(user))
+        in_visible_areas(ProgressReturn.objects.all(), user)
         .select_related("area", "area__round", "area__lead_organisation", "submitted_by")
         .prefetch_related(
             Prefetch(

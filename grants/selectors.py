@@ -25,7 +25,7 @@ from accounts.permissions import is_programme_staff
 from core.workflow import user_role
 from grants.holds import payment_hold_annotations
 from programmes.models import Round
-from programmes.permissions import areas_visible_to
+from programmes.permissions import areas_visible_to, in_visible_areas
 
 from .models import Award, Payment
 from .workflows import (
@@ -412,6 +412,6 @@ def payment_run(*, user, round_slug: str = "") -> QuerySet[Payment]:
 def payments_visible_to(*, user) -> QuerySet[Payment]:
     """Every payment of the areas the user may see, with its award, area, round and lead
     organisation joined (unordered)."""
-    return Payment.objects.filter(award__area__in=areas_visible_to(user)).select_related(
+    return in_visible_areas(Payment.objects.all(), user, "award__area").select_related(
         "award", "award__area", "award__area__round", "award__area__lead_organisation"
     )

@@ -41,6 +41,16 @@ def areas_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     return qs.none()
 
 
+def in_visible_areas(qs: QuerySet, user, path: str = "area") -> QuerySet:
+    """`qs` (rows that each belong to an area, through the non-null relation `path`) narrowed to
+    the areas `user` may see. Programme staff see every area, so their rows are left as they are:
+    filtering by "any area" only made the database read every area (a semi-join over all of
+    them, 4 ms at 20,000 areas for each list or count that did it)."""
+    if perms.is_programme_staff(user):
+        return qs
+    return qs.filter(**{f"{path}__in": areas_visible_to(user)})
+
+
 def visible_area_or_404(user, reference: str) -> Area:
     """The area `reference` names, with its round and lead organisation, if `user` may see it;
     404 otherwise (an area outside a lead organisation's scope is not said to exist)."""
