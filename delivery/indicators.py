@@ -21,12 +21,13 @@ returns (``indicator_statuses_for_areas``: two).
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F
 
 from plans.indicators import (
     IndicatorStatus,
+    IndicatorUnit,
     OutcomeIndicator,
     expected_value,
     format_value,
@@ -82,16 +83,16 @@ class Trend:
         i, latest = self.indicator, self.latest
         if latest is None:
             return ""
-        return format_value(
-            expected_value(
-                baseline=i.baseline_value,
-                baseline_on=i.baseline_on,
-                target=i.target_value,
-                target_on=i.target_on,
-                on=latest.on,
-            ).quantize(Decimal("0.01")),
-            i.unit,
+        expected = expected_value(
+            baseline=i.baseline_value,
+            baseline_on=i.baseline_on,
+            target=i.target_value,
+            target_on=i.target_on,
+            on=latest.on,
         )
+        # A count is of whole things (people, homes): the line expects 128, not 128.13.
+        step = Decimal("1") if i.unit == IndicatorUnit.COUNT else Decimal("0.01")
+        return format_value(expected.quantize(step, rounding=ROUND_HALF_UP), i.unit)
 
     @property
     def baseline_label(self) -> str:

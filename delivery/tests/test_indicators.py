@@ -277,3 +277,28 @@ class TestAreaPanel:
     def test_nothing_without_indicators_and_404_elsewhere(self, client_for, impl_area, other_lead):
         client = client_for(other_lead)
         assert client.get(panel_url(impl_area, "indicators")).status_code == 404
+
+
+class TestExpectedLabel:
+    """The straight line's expectation at the latest report, as the panel says it."""
+
+    def _trend(self, area, unit, target):
+        from delivery.indicators import Point, Trend
+
+        indicator = make_indicator(
+            area,
+            unit=unit,
+            target_value=Decimal(target),
+            baseline_on=today() - 300 * DAY,
+            target_on=today() + 700 * DAY,
+        )
+        # 123 days into 1,000: the line expects 12.3% of the target.
+        point = Point(on=today() - 177 * DAY, value=Decimal("5"), unit=unit)
+        return Trend(indicator=indicator, points=[point])
+
+    def test_a_count_is_expected_in_whole_things(self, impl_area):
+        assert self._trend(impl_area, "count", "1045").expected_label == "129"
+
+    def test_money_and_percentages_keep_their_pence_and_decimals(self, impl_area):
+        assert self._trend(impl_area, "money", "1045").expected_label == "£128.54"
+        assert self._trend(impl_area, "percentage", "45").expected_label == "5.54%"
