@@ -326,3 +326,14 @@ def test_the_programme_pdf_has_the_what_worked_chapter(read_pdf):
     # The row's label wraps in the PDF's narrow first column.
     assert "Fiscal 5 £50,000.00 £40,000.00 £30,000.00 75% 20% 40% benefits" in cba, cba[:900]
     assert "Social 2 suppressed" in cba
+
+
+def test_a_group_with_no_areas_reads_as_a_dash_not_suppressed():
+    """Nothing is withheld from a group nobody is in: "suppressed (n=0)" suggested areas were
+    being hidden. One to four areas are still suppressed."""
+    from reports.what_worked import Cell
+    from reports.what_worked.presentation import figure_text
+
+    assert figure_text(Cell(0), "percent") == "—"
+    assert figure_text(Cell(3), "percent") == "suppressed"
+    assert figure_text(Cell(6, 50), "percent") == "50%"

@@ -72,8 +72,11 @@ def has_measure(unit: str) -> bool:
 
 
 def figure_text(cell, unit: str) -> str:
-    """A figure as the page and the PDF print it: "suppressed" for a group under five, a dash
-    when there is nothing to compare, otherwise the value in its unit."""
+    """A figure as the page and the PDF print it: a dash when there is nothing to compare (no
+    area in the group, or no value), "suppressed" for a group of one to four areas, otherwise the
+    value in its unit."""
+    if cell.n == 0:
+        return "—"
     if cell.suppressed:
         return "suppressed"
     if cell.value is None:
