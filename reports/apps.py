@@ -9,8 +9,8 @@ class ReportsConfig(AppConfig):
         from core import metrics, personal_data
 
         from . import freshness, retention
-        from .prometheus import JobsCollector
         from .personal_data import KINDS as personal_data_kinds
+        from .prometheus import JobsCollector
 
         freshness.connect()
         retention.register()
