@@ -38,6 +38,9 @@ def returns_overdue(work):
         selectors.returns_list(user=user, today=today)
         .prefetch_related(None)
         .filter(selectors.state_q("overdue", today))
+        # Most overdue first, ties in the order the returns were made: sorted on the returns
+        # alone, so only the first few are joined to their areas (10 ms at 20,000 areas).
+        .order_by("due_on", "pk")
     )
     if not work.include_finished:
         # A finished round's returns never sent are history, not work (issue 25).
