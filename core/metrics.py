@@ -38,19 +38,14 @@ def queue_names() -> list[str]:
 
 def queue_depths(names: list[str]) -> dict[str, int]:
     """Messages waiting in each queue, asked of the broker the workers use (Redis or the
-    filesystem transport) through Kombu: a queue never declared holds nothing."""
-    from kombu.exceptions import ChannelError
-
+    filesystem transport) through Kombu's channel: a queue never used holds nothing. The
+    channel's size (LLEN of each priority's list, or the files in the folder) rather than a
+    passive queue_declare: that first asks Redis whether the list EXISTS, a command Kombu does
+    not prefix under `global_keyprefix`, so a prefixed deployment would always read 0."""
     from ourplace.celery import app
 
-    depths = {}
     with app.connection_for_read() as connection, connection.channel() as channel:
-        for name in names:
-            try:
-                depths[name] = channel.queue_declare(queue=name, passive=True).message_count
-            except ChannelError:
-                depths[name] = 0
-    return depths
+        return {name: int(channel._size(name)) for name in names}
 
 
 # Collectors other apps add (objects with a `collect()` yielding metric families, read at scrape

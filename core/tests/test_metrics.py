@@ -17,7 +17,9 @@ from ourplace.celery import app
 from ourplace.settings.base import with_metrics_middleware
 from reports.models import ExportJob, JobStatus, ReportJob, ReportKind
 
-TOKEN = "scrape-" + uuid.uuid4().hex
+# Fixed, not random: it appears in parametrized test ids, which every xdist worker must collect
+# alike.
+TOKEN = "scrape-token-for-the-tests"
 AUTH = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
 
 
@@ -46,7 +48,11 @@ def test_metrics_are_not_there_unless_a_token_is_set(client, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN])
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN],
+    ids=["none", "wrong-token", "basic-scheme", "no-scheme"],
+)
 def test_a_scrape_without_the_token_is_refused(client, metrics_on, header):
     extra = {"HTTP_AUTHORIZATION": header} if header else {}
 
