@@ -169,6 +169,9 @@ class TestReview:
         assert "<del>Staff</del><ins>New</ins> <del>turnover.</del><ins>risks</ins>" in page
 
 
+# At midday in London: "45 days ago" read late in a winter evening falls after midnight of a
+# summer-time day, one day fewer (seen at 23:05 GMT: 44 == 45).
+@pytest.mark.usefixtures("clock")
 class TestReviewQueue:
     def _plans(self, n, rnd):
         for i in range(n):
