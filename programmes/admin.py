@@ -3,6 +3,7 @@ reference data are edited here and every write is on the audit trail; areas are 
 here (their stage and status move by decisions). Each model's rule is in core/admin_audit.py."""
 
 from django.contrib import admin
+from django.db import models
 
 from core.admin_audit import GuardedModelAdmin, GuardedTabularInline
 
@@ -62,6 +63,9 @@ class ThemeAdmin(GuardedModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(GuardedModelAdmin):
     list_display = ("name", "org_type", "org_identifier", "town")
+    # A website typed without a scheme is taken as https, as on the organisation form (and as
+    # Django 6 will by default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("org_type",)
     search_fields = ("name", "org_identifier", "charity_number", "company_number")
 
