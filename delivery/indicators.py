@@ -29,7 +29,6 @@ from plans.indicators import (
     IndicatorStatus,
     IndicatorUnit,
     OutcomeIndicator,
-    expected_value,
     format_value,
     indicator_status,
 )
@@ -83,13 +82,7 @@ class Trend:
         i, latest = self.indicator, self.latest
         if latest is None:
             return ""
-        expected = expected_value(
-            baseline=i.baseline_value,
-            baseline_on=i.baseline_on,
-            target=i.target_value,
-            target_on=i.target_on,
-            on=latest.on,
-        )
+        expected = i.expected_on(latest.on)
         # A count is of whole things (people, homes): the line expects 128, not 128.13.
         step = Decimal("1") if i.unit == IndicatorUnit.COUNT else Decimal("0.01")
         return format_value(expected.quantize(step, rounding=ROUND_HALF_UP), i.unit)

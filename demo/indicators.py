@@ -19,7 +19,6 @@ from plans.indicators import (
     IndicatorDirection,
     IndicatorUnit,
     OutcomeIndicator,
-    expected_value,
     indicators_of,
 )
 from plans.models import LogicModelRow, PlanVersion
@@ -68,13 +67,7 @@ PACES = ["on_track", "behind", "achieved", "no_data"]
 
 
 def _value(indicator, r, pace, last):
-    line = expected_value(
-        baseline=indicator.baseline_value,
-        baseline_on=indicator.baseline_on,
-        target=indicator.target_value,
-        target_on=indicator.target_on,
-        on=r.period_end,
-    )
+    line = indicator.expected_on(r.period_end)
     moved = line - indicator.baseline_value
     if pace == "achieved" and last:
         value = indicator.target_value + (indicator.target_value - indicator.baseline_value) / 20

@@ -84,6 +84,16 @@ class OutcomeIndicator(models.Model):
     def __str__(self):
         return self.name
 
+    def expected_on(self, on: datetime.date) -> Decimal:
+        """Where a straight line from the baseline to the target puts the indicator on `on`."""
+        return expected_value(
+            baseline=self.baseline_value,
+            baseline_on=self.baseline_on,
+            target=self.target_value,
+            target_on=self.target_on,
+            on=on,
+        )
+
     def as_dict(self) -> dict:
         """What a plan version freezes of it."""
         return {
