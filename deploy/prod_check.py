@@ -37,6 +37,8 @@ import requests
 import urllib3
 from aiosmtpd.controller import Controller
 from django_otp.oath import TOTP
+from prod_check_metrics import metrics_check
+from prod_check_nginx import nginx_config, self_signed_certificate
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -144,67 +146,6 @@ def fresh_database() -> None:
     client.close()
 
 
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", f"/CN={HOST}", "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
-
-
-def nginx_config(folder: Path, *, http: int, https: int, webs: list, cert, key, static) -> Path:
-    """deploy/nginx/ourplace.conf with its placeholders filled in, inside a main configuration
-    of our own (no daemon, our own pid file, logs and temporary folders)."""
-    site = (ROOT / "deploy/nginx/ourplace.conf").read_text()
-    # IPv4 only here; the comments name the placeholders.
-    site = "\n".join(
-        line
-        for line in site.splitlines()
-        if "[::]" not in line and not line.lstrip().startswith("#")
-    )
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
-    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
-    site = site.replace("ourplace.example.org", HOST)
-    site = site.replace("/etc/ssl/ourplace/fullchain.pem", str(cert))
-    site = site.replace("/etc/ssl/ourplace/privkey.pem", str(key))
-    site = site.replace("/srv/ourplace/staticfiles/", f"{static}/")
-    site = site.replace(
-        "/etc/nginx/ourplace_proxy.conf", str(ROOT / "deploy/nginx/ourplace_proxy.conf")
-    )
-    site = site.replace(
-        "    server 127.0.0.1:8000;\n", "".join(f"    server 127.0.0.1:{p};\n" for p in webs)
-    )
-    for placeholder in ("example.org", "/etc/ssl/ourplace", "/srv/ourplace", ":8000;"):
-        if placeholder in site:
-            raise CheckFailed(f"nginx configuration: placeholder {placeholder!r} left unfilled")
-    temp = folder / "temp"
-    temp.mkdir(parents=True, exist_ok=True)
-    main = f"""
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log info;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {folder}/access.log;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-{site}
-}}
-"""
-    path = folder / "nginx.conf"
-    path.write_text(main)
-    return path
-
-
 SEED = """
 import datetime, os
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -255,67 +196,6 @@ def csrf_post(session: requests.Session, url: str, data: dict, **kwargs) -> requ
         data={"csrfmiddlewaretoken": token.group(1), **data},
         headers={"Referer": url, "Origin": origin},
         **kwargs,
-    )
-
-
-def _metric(text: str, name: str, **labels) -> float | None:
-    """One sample's value in a Prometheus text answer (None when absent)."""
-    from prometheus_client.parser import text_string_to_metric_families
-
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
-                return sample.value
-    return None
-
-
-def metrics_check(*, token: str, web1: str, nginx_http: str, nginx_https: str, web) -> str:
-    """/metrics: refused without the token, not on the public https site, answered over plain
-    HTTP from here through nginx, and one gunicorn's answer counts the requests all its workers
-    served (their shared PROMETHEUS_MULTIPROC_DIR)."""
-    auth = {"Authorization": f"Bearer {token}", "Host": HOST}
-    if (
-        r := requests.get(f"{nginx_http}/metrics", headers={"Host": HOST}, timeout=10)
-    ).status_code != 401:
-        raise CheckFailed(f"/metrics without the token answered {r.status_code}, not 401")
-    if (r := web.get(f"{nginx_https}/metrics", headers=auth, timeout=10)).status_code != 404:
-        raise CheckFailed(f"https /metrics answered {r.status_code}, not 404")
-    # Counted as a request arrives, whatever answers it (here SecurityMiddleware's redirect to
-    # https: the request came straight to gunicorn, not through nginx).
-    requests_total = "django_http_requests_before_middlewares_total"
-    before = requests.get(f"{web1}/metrics", headers=auth, timeout=10)
-    served = 8
-    for _ in range(served):
-        requests.get(f"{web1}/privacy/", headers={"Host": HOST}, timeout=10, allow_redirects=False)
-    after = requests.get(f"{web1}/metrics", headers=auth, timeout=10)
-    counted = (_metric(after.text, requests_total) or 0) - (
-        _metric(before.text, requests_total) or 0
-    )
-    if counted != served:
-        lines = [x for x in after.text.splitlines() if x.startswith("django_http_requests_")]
-        raise CheckFailed(
-            f"{served} requests to one gunicorn, its /metrics counted {counted} "
-            f"(answered {after.status_code}: {lines[:6] or after.text[:300]})"
-        )
-    scraped = requests.get(f"{nginx_http}/metrics", headers=auth, timeout=10)
-    if scraped.status_code != 200:
-        raise CheckFailed(f"/metrics through nginx answered {scraped.status_code}")
-    wanted = {
-        "broker up": _metric(scraped.text, "ourplace_broker_up"),
-        "queue depth": _metric(scraped.text, "ourplace_queue_depth", queue="celery"),
-        "worker heartbeat age": _metric(
-            scraped.text, "ourplace_heartbeat_age_seconds", process="worker"
-        ),
-        "report jobs succeeded": _metric(
-            scraped.text, "ourplace_background_jobs", kind="report", status="succeeded"
-        ),
-    }
-    missing = [k for k, v in wanted.items() if v is None]
-    if missing or wanted["broker up"] != 1 or not wanted["report jobs succeeded"]:
-        raise CheckFailed(f"/metrics: {wanted}")
-    return (
-        f"401 without the token, 404 on https; {served} GETs to one gunicorn counted {counted:.0f}; "
-        + ", ".join(f"{k} {v:g}" for k, v in wanted.items())
     )
 
 
@@ -390,7 +270,7 @@ def main() -> int:
 
     def step_start():
         smtp.start()
-        cert, key = self_signed_certificate(folder)
+        cert, key = self_signed_certificate(folder, host=HOST)
         for name in ("web1", "web2"):
             stack.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{ports[name]}"}
             stack.start(
@@ -434,6 +314,7 @@ def main() -> int:
             cert=cert,
             key=key,
             static=folder / "static",
+            host=HOST,
         )
         run(["nginx", "-t", "-c", str(config), "-p", str(folder / "nginx")])
         stack.start("nginx", ["nginx", "-c", str(config), "-p", str(folder / "nginx")])
@@ -647,6 +528,7 @@ def main() -> int:
             nginx_http=f"http://127.0.0.1:{ports['http']}",
             nginx_https=https,
             web=web,
+            host=HOST,
         )
 
     steps = [
