@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts import permissions as perms
 from core.mywork import GROUP_LIMIT, WorkGroup, WorkItem, provider
-from programmes.models import Round
+from programmes.selectors import areas_of_finished_rounds
 
 from . import selectors
 from .models import ReturnStatus
@@ -44,7 +44,7 @@ def returns_overdue(work):
     )
     if not work.include_finished:
         # A finished round's returns never sent are history, not work (issue 25).
-        qs = qs.exclude(area__round__status=Round.Status.FINISHED)
+        qs = qs.exclude(area__in=areas_of_finished_rounds())
     more = reverse("delivery:returns_list") + "?state=overdue"
     if perms.is_relationship_manager(user):
         qs = qs.filter(area__assignments__user=user, area__assignments__ended_on__isnull=True)
@@ -95,7 +95,7 @@ def returns_awaiting_review(work):
     if qs.query.is_empty():  # none for leads, funders or finance
         return None
     if not work.include_finished:
-        qs = qs.exclude(area__round__status=Round.Status.FINISHED)
+        qs = qs.exclude(area__in=areas_of_finished_rounds())
     rows, total = work.queue(qs)
     more = reverse("delivery:returns_list") + "?state=submitted"
     return WorkGroup(

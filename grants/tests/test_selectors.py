@@ -78,3 +78,15 @@ def test_round_totals_is_one_query(programme_manager, django_assert_num_queries,
     with django_assert_num_queries(1):
         rows = list(selectors.round_totals())
         assert sum(r.awarded for r in rows) == Decimal("10000") * n
+
+
+def test_the_payable_index_covers_exactly_what_is_payable_now():
+    """payment_payable_due_idx (what My work's first payments walk in due order) is written out
+    in the model; it must name the same statuses as "payable now", or PostgreSQL would stop
+    using it for the queue (or the queue would read payments it does not cover)."""
+    from grants.workflows import PAYABLE_STATUSES
+
+    (index,) = [i for i in Payment._meta.indexes if i.name == "payment_payable_due_idx"]
+    (lookup, statuses) = index.condition.children[0]
+    assert lookup == "status__in"
+    assert sorted(statuses) == sorted(PAYABLE_STATUSES) == sorted(selectors.PAYABLE)
