@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from accounts import permissions as perms
-from core.search import Hit, SearchKind
+from core.search import Hit, SearchKind, among
 from programmes.models import Area, Organisation
 
 from . import permissions as app_perms
@@ -37,7 +37,7 @@ def _applications(*, user, query):
     if perms.is_programme_staff(user):
         visible = visible.exclude(status=ApplicationStatus.DRAFT)
     return (
-        visible.filter(pk__in=_matching(query))
+        visible.filter(among(_matching(query)))
         .select_related("organisation", "round", "area")
         .order_by("-pk")
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 PER_KIND = 10
 MIN_LENGTH = 2  # one letter matches nearly everything and the trigram indexes need two or more
@@ -66,6 +66,19 @@ def register(kind: SearchKind) -> None:
 
 def kinds() -> list[SearchKind]:
     return sorted(_KINDS.values(), key=lambda k: k.order)
+
+
+def among(ids: QuerySet) -> Q:
+    """``pk__in=ids`` for the id list of a search (UNION ALL of one id subquery per column, each
+    served by its trigram index), in the shape PostgreSQL answers well for every word.
+
+    Written plainly, the planner turns the IN into a semi join and, for a first page ordered by
+    reference, compares each area it walks with every matched id in turn: 40 ms for a word in
+    one area name in fifty at 20,000 areas. Beside an OR it cannot do that, and hashes the ids
+    once instead (a hashed SubPlan), so each row it walks costs one lookup: 7 to 9 ms for rare
+    words and common ones alike. The second term matches no row (a primary key is never
+    null)."""
+    return Q(pk__in=ids) | Q(pk__isnull=True)
 
 
 def clean(query: str) -> str:

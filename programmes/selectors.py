@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from accounts.models import AreaAssignment
 from core.area_writes import area_write_annotations
+from core.search import among
 
 from .models import Area, AreaTheme, Organisation, Partner, Round, Theme
 from .permissions import areas_visible_to, organisations_visible_to
@@ -53,7 +54,7 @@ def areas_matching(queryset: QuerySet[Area], words: str) -> QuerySet[Area]:
     by_column.append(
         Area.objects.filter(lead_organisation__in=organisations).order_by().values("pk")
     )
-    return queryset.filter(pk__in=by_column[0].union(*by_column[1:], all=True))
+    return queryset.filter(among(by_column[0].union(*by_column[1:], all=True)))
 
 
 def area_detail(*, user, reference: str) -> QuerySet[Area]:
