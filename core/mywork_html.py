@@ -4,7 +4,7 @@ Python.
 A manager's My work lists thirty-odd items, each with its own small form, and Django's template
 engine spent more on them than on the rest of the page (18 ms of 27 at 20,000 areas: a lookup,
 filter or tag per attribute). The admin's change list writes its rows in Python for the same
-reason, as grants/actions_html.py does for a payment's buttons. This is the markup
+reason, as grants.payments_html.py does for a payment's buttons. This is the markup
 ``_work_item.html`` wrote; My work and a group's "see all" page use it through
 ``{% work_item item group.kind ... %}``.
 """

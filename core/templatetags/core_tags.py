@@ -28,14 +28,23 @@ def status_badge(context, obj_or_status, workflow: str = "", applicant=None, ext
     """A status badge from the workflow's own label and tone. Pass an object whose class names
     its workflow (``workflow = PLAN``), or a status with ``workflow="plan"``. Lead organisation
     users see the applicant label unless ``applicant`` says otherwise."""
+    if applicant is None:
+        applicant = sees_applicant_labels(context.get("user"))
+    return status_badge_html(obj_or_status, workflow, applicant=bool(applicant), extra=extra)
+
+
+def sees_applicant_labels(user) -> bool:
+    """Whether `user` reads statuses in the applicants' words (lead organisation users)."""
+    return user is not None and not getattr(user, "is_programme_staff", True)
+
+
+def status_badge_html(obj_or_status, workflow: str = "", *, applicant: bool, extra: str = ""):
+    """``{% status_badge %}`` for Python that writes markup (a list's rows)."""
     status = getattr(obj_or_status, "status", obj_or_status)
     flow = REGISTRY[workflow] if workflow else getattr(obj_or_status, "workflow", None)
     if flow is None:
         raise template.TemplateSyntaxError(f"status_badge: no workflow for {obj_or_status!r}")
-    if applicant is None:
-        user = context.get("user")
-        applicant = user is not None and not getattr(user, "is_programme_staff", True)
-    return _badge_html(flow.label(status, for_applicant=bool(applicant)), flow.tone(status), extra)
+    return _badge_html(flow.label(status, for_applicant=applicant), flow.tone(status), extra)
 
 
 @register.simple_tag

@@ -2,8 +2,10 @@
 is core's ``pounds`` filter (``{% load core_tags %}``)."""
 
 from django import template
+from django.utils.html import format_html_join
 
-from grants import selectors
+from core.templatetags.core_tags import sees_applicant_labels
+from grants import payments_html, selectors
 from grants.offers.services import current_offers
 
 register = template.Library()
@@ -26,12 +28,43 @@ def area_grants_panel(context, area, user):
     }
 
 
+def _token(context) -> str:
+    # The page's one token (the csrf context processor's, as {% csrf_token %} reads it).
+    return str(context.get("csrf_token", ""))
+
+
 @register.simple_tag(takes_context=True)
 def payment_actions(context, row):
-    """The row's buttons and forms (grants/actions_html.py): written in Python, as a list of
-    fifty payments spent more on them through templates than on the rest of its page."""
-    from grants.actions_html import payment_actions as write
+    """The row's buttons and forms (grants/payments_html.py)."""
+    return payments_html.payment_actions(
+        row, csrf_token=_token(context), next_url=context["request"].get_full_path()
+    )
 
-    # The page's one token (the csrf context processor's, as {% csrf_token %} reads it).
-    token = str(context.get("csrf_token", ""))
-    return write(row, csrf_token=token, next_url=context["request"].get_full_path())
+
+@register.simple_tag(takes_context=True)
+def payment_badge(context, payment):
+    """The payment's status badge; a held one names what it waits for."""
+    return payments_html.payment_badge(
+        payment, applicant=sees_applicant_labels(context.get("user"))
+    )
+
+
+@register.simple_tag
+def four_eyes_note(row):
+    """Who must approve the row's payment, and money scheduled again after a cancellation."""
+    return payments_html.four_eyes_note(row)
+
+
+@register.simple_tag(takes_context=True)
+def finance_rows(context, rows, can_act, can_manage, changed_since):
+    """The finance list's rows, written in Python (grants/payments_html.py): fifty a page cost
+    the template engine more than the rest of the page."""
+    options = {
+        "can_act": can_act,
+        "can_manage": can_manage,
+        "applicant": sees_applicant_labels(context.get("user")),
+        "changed_since": changed_since,
+        "csrf_token": _token(context),
+        "next_url": context["request"].get_full_path(),
+    }
+    return format_html_join("\n", "{}", ((payments_html.finance_row(r, **options),) for r in rows))

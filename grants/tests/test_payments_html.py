@@ -1,6 +1,6 @@
-"""A payment row's buttons, written in Python (grants/actions_html.py): one form per move the
-person may make, each posting the page's token and address back, labelled for screen readers,
-and nothing when no move is open."""
+"""A payment as lists show it, written in Python (grants/payments_html.py): its buttons, one form
+per move the person may make, each posting the page's token and address back; the notes on
+four eyes and the bank account; and the finance list's row."""
 
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from grants.actions_html import payment_actions
 from grants.models import Payment
+from grants.payments_html import payment_actions
 from grants.services import award_grant
 from grants.tests.factories import accept_offer
 from programmes.models import Stage
@@ -100,3 +100,62 @@ def test_the_address_and_names_are_escaped(payment):
     html, forms = _forms(payment, ["approved"], next_url='/grants/finance/?q="><script>')
     assert "<script>" not in str(html)
     assert forms[0]["hidden"]["next"] == '/grants/finance/?q="><script>'
+
+
+def test_the_bank_note_says_where_the_money_goes_or_why_it_waits(payment):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grants.payments_html import bank_note
+
+    now = timezone.now()
+    payment.bank_pending, payment.bank_account_number = True, "12345678"
+    assert "Held: bank change awaiting confirmation" in bank_note(payment, changed_since=now)
+    payment.bank_pending, payment.bank_changed_at = False, now
+    note = str(bank_note(payment, changed_since=now - timedelta(days=7)))
+    assert "Account ****5678" in note and "Account changed" in note and "1234" not in note
+    assert "Account changed" not in bank_note(payment, changed_since=now + timedelta(days=1))
+    payment.bank_account_number = ""
+    assert "Held: no confirmed bank account" in bank_note(payment, changed_since=now)
+    del payment.bank_pending  # not read by this page's query: nothing said
+    assert str(bank_note(payment, changed_since=now)) == ""
+
+
+def test_the_four_eyes_notes_name_the_second_approver_and_a_rescheduled_payment(payment):
+    from grants.payments_html import four_eyes_note
+
+    assert str(four_eyes_note({"payment": payment})) == ""
+    payment.rescheduled_reason = "Paid <late>"
+    payment.award_cancelled_reason = "Wrong account"
+    note = str(four_eyes_note({"payment": payment, "second_approval": "over £5,000.00"}))
+    assert 'data-four-eyes="second-approver"' in note and "over £5,000.00" in note
+    assert 'data-four-eyes="rescheduled"' in note and "Paid &lt;late&gt;" in note
+    assert "cancelled after approval: Wrong account" in note
+
+
+def test_a_finance_row_has_a_cell_per_column_the_person_sees(payment):
+    from grants.payments_html import finance_row
+
+    payment = (
+        Payment.objects.select_related(
+            "award__area__round", "award__area__lead_organisation", "approved_by", "scheduled_by"
+        )
+        .filter(pk=payment.pk)
+        .get()
+    )
+    row = {"payment": payment, "moves": ["approved"]}
+    options = {
+        "applicant": False,
+        "changed_since": None,
+        "csrf_token": "T",
+        "next_url": "/grants/finance/",
+    }
+    full = str(finance_row(row, can_act=True, can_manage=True, **options))
+    bare = str(finance_row(row, can_act=False, can_manage=False, **options))
+    assert full.count("<td") == 8 and bare.count("<td") == 6
+    assert f'id="select-{payment.pk}"' in full and "select-" not in bare
+    assert "Approve" in full and "<form" not in bare
+    area = payment.award.area
+    assert f'href="{area.get_absolute_url()}">{area.reference}</a>' in bare
+    assert area.lead_organisation.name in bare and "£" in bare
