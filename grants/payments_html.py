@@ -11,32 +11,14 @@ the tags of ``grants_tags`` (``{% payment_badge %}``, ``{% four_eyes_note %}``,
 ``{% payment_actions %}``).
 """
 
-import functools
-from html import escape as _escape
-
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from core.markup import day, e, path_to
 from core.money import pounds
 from core.templatetags.core_tags import badge, status_badge_html
 
 NOTHING = mark_safe("")
-
-
-def _e(value) -> str:
-    """Text for markup: what Django's escape does (the standard library's), without its checks
-    for lazy strings."""
-    return _escape(str(value))
-
-
-def _day(value) -> str:
-    """The date filter's "j M Y", in local time for a moment (as templates show it)."""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value)
-    return date_format(value, "j M Y")
 
 
 def payment_badge(p, *, applicant: bool) -> SafeString:
@@ -92,7 +74,7 @@ def bank_note(p, *, changed_since) -> SafeString:
         changed = getattr(p, "bank_changed_at", None)
         note = ""
         if changed and changed_since is not None and changed >= changed_since:
-            note = format_html(" {}", badge("Account changed " + _day(changed), "danger"))
+            note = format_html(" {}", badge("Account changed " + day(changed), "danger"))
         return format_html('<div class="text-muted">Account ****{}{}</div>', number[4:], note)
     if pending is False:
         return format_html("<div>{}</div>", badge("Held: no confirmed bank account", "warning"))
@@ -140,23 +122,6 @@ _DETAILS = (
 )
 
 
-def _path(name: str, pk: int) -> str:
-    """``reverse(name, args=[pk])`` for an integer id, the pattern reversed once per page size
-    of calls rather than for each row (four addresses a row)."""
-    before, after = _pattern(name, get_urlconf(), get_script_prefix())
-    return f"{before}{int(pk)}{after}"
-
-
-_SENTINEL = 7_654_321_987
-
-
-@functools.lru_cache(maxsize=128)
-def _pattern(name: str, urlconf, prefix: str) -> tuple[str, str]:
-    path = reverse(name, args=[_SENTINEL], urlconf=urlconf)
-    before, _sentinel, after = path.partition(str(_SENTINEL))
-    return before, after
-
-
 def payment_actions(row: dict, *, csrf_token: str, next_url: str) -> SafeString:
     """The row's forms for the moves in ``row["moves"]`` (see grants.views._row), each posting
     back with the page's address as ``next``. Written with the standard library's escape (what
@@ -165,17 +130,17 @@ def payment_actions(row: dict, *, csrf_token: str, next_url: str) -> SafeString:
     if not any(m in moves for m in ("approved", "paid", "release", "cancelled")):
         return NOTHING
     hidden = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf_token)}">\n'
-        f'<input type="hidden" name="next" value="{_e(next_url)}">\n'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf_token)}">\n'
+        f'<input type="hidden" name="next" value="{e(next_url)}">\n'
     )
     what = (
-        f'<span class="visually-hidden"> {_e(p.get_kind_display().lower())} payment of '
-        f"{_e(pounds(p.amount))} to {_e(p.award.area.reference)}</span>"
+        f'<span class="visually-hidden"> {e(p.get_kind_display().lower())} payment of '
+        f"{e(pounds(p.amount))} to {e(p.award.area.reference)}</span>"
     )
     parts = []
     if "approved" in moves:
         parts.append(
-            f'<form class="d-inline" method="post" action="{_path("grants:payment_approve", p.pk)}">'
+            f'<form class="d-inline" method="post" action="{path_to("grants:payment_approve", p.pk)}">'
             f'{hidden}<button class="btn btn-sm btn-outline-primary" type="submit">Approve{what}'
             "</button>\n</form>\n"
         )
@@ -185,7 +150,7 @@ def payment_actions(row: dict, *, csrf_token: str, next_url: str) -> SafeString:
                 '<details class="d-inline-block align-top">\n'
                 f'<summary class="btn btn-sm {summary_class}">{summary}{what}</summary>\n'
                 '<form class="mt-2 p-2 border rounded bg-light" method="post" '
-                f'action="{_path(url_name, p.pk)}">{hidden}{fields.format(pk=int(p.pk))}'
+                f'action="{path_to(url_name, p.pk)}">{hidden}{fields.format(pk=int(p.pk))}'
                 "\n</form>\n</details>\n"
             )
     return mark_safe("".join(parts))
@@ -195,33 +160,33 @@ def finance_row(row: dict, *, can_act, can_manage, applicant, changed_since, csr
     """One row of the finance list (grants/templates/grants/finance.html's table)."""
     p = row["payment"]
     area, award = p.award.area, p.award
-    kind, amount, reference = p.get_kind_display(), pounds(p.amount), _e(area.reference)
+    kind, amount, reference = p.get_kind_display(), pounds(p.amount), e(area.reference)
     cells = []
     if can_act:
         cells.append(
             f'<td><input class="form-check-input" type="checkbox" name="payment" value="{p.pk}" '
-            f'form="bulk-form" id="select-{p.pk}" aria-label="Select {_e(kind.lower())} payment '
-            f'of {_e(amount)} to {reference}"></td>'
+            f'form="bulk-form" id="select-{p.pk}" aria-label="Select {e(kind.lower())} payment '
+            f'of {e(amount)} to {reference}"></td>'
         )
     cells.append(
-        f'<td><a class="ref" href="{_e(area.get_absolute_url())}">{reference}</a>'
-        f'<div class="small text-muted">{_e(area.name)} · {_e(area.round.name)}</div></td>'
+        f'<td><a class="ref" href="{e(area.get_absolute_url())}">{reference}</a>'
+        f'<div class="small text-muted">{e(area.name)} · {e(area.round.name)}</div></td>'
     )
     cells.append(
-        f'<td class="small">{_e(area.lead_organisation.name)}'
+        f'<td class="small">{e(area.lead_organisation.name)}'
         f"{bank_note(p, changed_since=changed_since)}</td>"
     )
     cells.append(
-        f'<td class="small"><a href="{_path("grants:award_detail", award.pk)}">'
-        f"{_e(award.get_stage_display())}</a> · {_e(kind)}</td>"
+        f'<td class="small"><a href="{path_to("grants:award_detail", award.pk)}">'
+        f"{e(award.get_stage_display())}</a> · {e(kind)}</td>"
     )
-    cells.append(f'<td class="text-end">{_e(amount)}</td>')
+    cells.append(f'<td class="text-end">{e(amount)}</td>')
     cells.append(
         f"<td>{payment_badge(p, applicant=applicant)}{_people(p)}{four_eyes_note(row)}</td>"
     )
-    due = _day(p.due_on) if p.due_on else "—"
+    due = day(p.due_on) if p.due_on else "—"
     overdue = f" {badge('Overdue', 'danger')}" if p.is_overdue else ""
-    cells.append(f'<td class="small">{_e(due)}{overdue}</td>')
+    cells.append(f'<td class="small">{e(due)}{overdue}</td>')
     if can_manage:
         actions = payment_actions(row, csrf_token=csrf_token, next_url=next_url)
         cells.append(f'<td class="text-nowrap">{actions}</td>')
@@ -232,9 +197,9 @@ def _people(p) -> str:
     """Who approved the payment (and the second approver), and who scheduled it."""
     out = ""
     if p.approved_by:
-        second = f", and {_e(p.second_approved_by)}" if p.second_approved_by else ""
-        when = _day(p.approved_at) if p.approved_at else ""
-        out += f'<div class="small text-muted">by {_e(p.approved_by)}, {_e(when)}{second}</div>'
+        second = f", and {e(p.second_approved_by)}" if p.second_approved_by else ""
+        when = day(p.approved_at) if p.approved_at else ""
+        out += f'<div class="small text-muted">by {e(p.approved_by)}, {e(when)}{second}</div>'
     if p.scheduled_by:
-        out += f'<div class="small text-muted">scheduled by {_e(p.scheduled_by)}</div>'
+        out += f'<div class="small text-muted">scheduled by {e(p.scheduled_by)}</div>'
     return out
