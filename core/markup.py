@@ -16,6 +16,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 
+def page_token(context) -> str:
+    """The page's one CSRF token for forms written in Python: the csrf context processor's, as
+    ``{% csrf_token %}`` reads it (one token a page, not one a row)."""
+    return str(context.get("csrf_token", ""))
+
+
 def e(value) -> str:
     """Text for markup, escaped as templates escape it."""
     return escape(str(value))

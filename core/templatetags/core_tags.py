@@ -130,14 +130,14 @@ def term_badge(label: str, tone: str = "info"):
 def work_item(context, item, kind, group_number, item_number):
     """One item of My work (core/mywork_html.py), written in Python: a page of them cost more
     through the template engine than the rest of My work."""
+    from core.markup import page_token
     from core.mywork_html import work_item as write
 
     return write(
         item,
         kind,
         f"{group_number or 0}-{item_number}",
-        # The page's one token (the csrf context processor's, as {% csrf_token %} reads it).
-        csrf_token=str(context.get("csrf_token", "")),
+        csrf_token=page_token(context),
         next_url=context["request"].get_full_path(),
         min_snooze=context.get("min_snooze"),
     )

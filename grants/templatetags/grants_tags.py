@@ -4,6 +4,7 @@ is core's ``pounds`` filter (``{% load core_tags %}``)."""
 from django import template
 from django.utils.html import format_html_join
 
+from core.markup import page_token
 from core.templatetags.core_tags import sees_applicant_labels
 from grants import payments_html, selectors
 from grants.offers.services import current_offers
@@ -28,16 +29,11 @@ def area_grants_panel(context, area, user):
     }
 
 
-def _token(context) -> str:
-    # The page's one token (the csrf context processor's, as {% csrf_token %} reads it).
-    return str(context.get("csrf_token", ""))
-
-
 @register.simple_tag(takes_context=True)
 def payment_actions(context, row):
     """The row's buttons and forms (grants/payments_html.py)."""
     return payments_html.payment_actions(
-        row, csrf_token=_token(context), next_url=context["request"].get_full_path()
+        row, csrf_token=page_token(context), next_url=context["request"].get_full_path()
     )
 
 
@@ -64,7 +60,7 @@ def finance_rows(context, rows, can_act, can_manage, changed_since):
         "can_manage": can_manage,
         "applicant": sees_applicant_labels(context.get("user")),
         "changed_since": changed_since,
-        "csrf_token": _token(context),
+        "csrf_token": page_token(context),
         "next_url": context["request"].get_full_path(),
     }
     return format_html_join("\n", "{}", ((payments_html.finance_row(r, **options),) for r in rows))
